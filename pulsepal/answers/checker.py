@@ -1,0 +1,268 @@
+""""Check my code": catch Pulseq names that do not exist or are spelled for the other toolbox.
+
+Most broken Pulseq code that people bring (often written by a general-purpose chatbot) fails on names, not logic:
+`mr.write` instead of `seq.write`, MATLAB camelCase in Python, invented helpers like `mr.createTrap`. Every name is
+judged against the tables introspected from the installed pypulseq, so a real name is never reported; names we cannot
+place are reported as unknown, with the closest real names, rather than silently "corrected".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+from ..language import detect_language
+from .pulseq_api import ApiEntry, PulseqApi, get_api, snake_to_camel
+from .search import INVENTED, Index, get_index, name_key
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str  # as written, e.g. "mr.write"
+    line: int  # 1-based
+    problem: str  # "invented", "wrong_namespace", "wrong_language", "not_exported", "unknown", "matlab_only", "python_only"
+    message: str  # one readable sentence
+    suggestion: Optional[str]  # the right spelling in the code's language, when there is one
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _strip_line(line: str, lang: str) -> str:
+    """Blank out string literals and comments so names inside them are not checked."""
+    out, quote, i = [], "", 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and lang == "python":
+                out.append("  ")
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+            out.append(" " if ch != quote else ch)
+        elif lang == "python" and ch == "#":
+            break
+        elif lang != "python" and ch == "%":
+            break
+        elif ch == '"' or (ch == "'" and (lang == "python" or not (out and re.match(r"[\w)\].']", out[-1])))):
+            quote = ch
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _code_language(code: str, preferred: Optional[str]) -> str:
+    if re.search(r"^\s*(import|from)\s+pypulseq|\bpp\.\w+\(|\bdef\s+\w+\(|:\s*$", code, re.M):
+        return "python"
+    if re.search(r"\bmr\.\w+|^\s*%|;\s*$|\bend\s*$", code, re.M):
+        return "matlab"
+    lang = detect_language(code) or preferred or "python"
+    return "matlab" if lang == "octave" else lang
+
+
+class Checker:
+    def __init__(self, api: Optional[PulseqApi] = None, index: Optional[Index] = None):
+        self.api = api or get_api()
+        self.index = index or get_index()
+        import pypulseq
+
+        self.py_module_attrs = {n for n in dir(pypulseq) if not n.startswith("_")}
+        self.py_top = {e.python_name for e in self.api.entries if e.kind in ("function", "class")}
+        self.py_sub = {e.python_name: e for e in self.api.entries if e.kind == "submodule"}
+        self.py_methods = self.api.python_methods
+        import pypulseq as _pp
+
+        self.py_seq_attrs = {n for n in dir(_pp.Sequence) if not n.startswith("_")}
+        self.m_mr = self.api.matlab_mr
+        self.m_seq = self.api.matlab_seq
+
+    # --- public -----------------------------------------------------------------------------------------------
+
+    def check(self, code: str, language: Optional[str] = None) -> list[Finding]:
+        lang = _code_language(code, language) if language in (None, "") else ("matlab" if language == "octave" else language)
+        stripped = [_strip_line(l, lang) for l in code.splitlines()]
+        text = "\n".join(stripped)
+        local = set(re.findall(r"^\s*def\s+(\w+)", text, re.M))
+        local |= set(re.findall(r"^\s*function\s+(?:\[?[\w,\s]*\]?\s*=\s*)?(\w+)", text, re.M))
+        local |= set(re.findall(r"^\s*from\s+\S+\s+import\s+(\w+)", text, re.M))
+        seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", text))
+        findings: list[Finding] = []
+        for lineno, line in enumerate(stripped, 1):
+            for m in re.finditer(r"(?<![\w.])(\w+)\.(\w+)(\s*\(|\.\w+)?", line):
+                base, name, after = m.group(1), m.group(2), m.group(3) or ""
+                f = self._dotted(base, name, after, lang, seq_vars, lineno)
+                if f:
+                    findings.append(f)
+            for m in re.finditer(r"(?<![\w.])([A-Za-z]\w*)\s*\(", line):
+                name = m.group(1)
+                if name in local:
+                    continue
+                f = self._bare(name, lang, lineno)
+                if f:
+                    findings.append(f)
+        return findings
+
+    # --- rules ---------------------------------------------------------------------------------------------------
+
+    def _spell(self, e: ApiEntry, lang: str) -> Optional[str]:
+        if lang == "python":
+            return e.python_call
+        return e.matlab_name
+
+    def _dotted(self, base, name, after, lang, seq_vars, line) -> Optional[Finding]:
+        written = f"{base}.{name}"
+        is_call = after.strip().startswith("(")
+        if lang == "python":
+            if base in ("pp", "pypulseq"):
+                return self._py_module_attr(written, name, after, line)
+            if base == "mr":
+                return self._other_language(written, name, "python", line)
+            if base in seq_vars and is_call:
+                if name in self.py_seq_attrs:
+                    return None
+                return self._wrong_method(written, name, "python", line)
+            return None
+        # MATLAB / Octave
+        if base == "mr":
+            if name in self.m_mr or name == "aux" or after.startswith("."):
+                return None
+            return self._wrong_mr(written, name, line)
+        if base in ("pp", "pypulseq"):
+            return self._other_language(written, name, "matlab", line)
+        if base in seq_vars and is_call:
+            if name in self.m_seq:
+                return None
+            return self._wrong_method(written, name, "matlab", line)
+        return None
+
+    def _py_module_attr(self, written, name, after, line) -> Optional[Finding]:
+        if name in self.py_top:
+            return None
+        if name in self.py_sub and after.strip().startswith("("):
+            e = self.py_sub[name]
+            return Finding(written, line, "not_exported",
+                           f"`{name}` is not exported at the top level of pypulseq (`pp.{name}` is a module there).",
+                           f"`{e.python_import}` then `{name}(...)`")
+        if name in self.py_module_attrs:
+            return None  # a real submodule or constant (pp.eps, pp.opts, pp.check_timing.check_timing)
+        hit = self.index.lookup(written)
+        if hit and not hit.invented:
+            e = hit.entry
+            if e.kind == "method":
+                return Finding(written, line, "wrong_namespace",
+                               f"`{name}` is a Sequence method, not a pypulseq function.", e.python_call)
+            if e.python_name is None:
+                return Finding(written, line, "matlab_only",
+                               f"`{e.matlab_name}` exists only in the MATLAB toolbox; pypulseq has no equivalent.", None)
+            return Finding(written, line, "wrong_language",
+                           f"`{written}` is the MATLAB spelling; pypulseq uses snake_case.", self._spell(e, "python"))
+        return self._invented_or_unknown(written, "python", line)
+
+    def _wrong_mr(self, written, name, line) -> Optional[Finding]:
+        hit = self.index.lookup(written)
+        if hit and not hit.invented:
+            e = hit.entry
+            if e.matlab_name is None:
+                return Finding(written, line, "python_only",
+                               f"`{e.python_name}` exists only in pypulseq; the MATLAB toolbox has no `{written}`.", None)
+            if e.matlab_name.startswith("seq."):
+                return Finding(written, line, "wrong_namespace",
+                               f"`{name}` is a method of the Sequence object, not an `mr.` function.", e.matlab_name)
+            return Finding(written, line, "wrong_language",
+                           f"`{written}` is not the MATLAB spelling.", e.matlab_name)
+        return self._invented_or_unknown(written, "matlab", line)
+
+    def _wrong_method(self, written, name, lang, line) -> Optional[Finding]:
+        hit = self.index.lookup(written)
+        if hit and not hit.invented:
+            e = hit.entry
+            right = self._spell(e, lang)
+            if e.kind != "method" and not (e.matlab_name or "").startswith("seq."):
+                if right is None:
+                    return Finding(written, line, "python_only" if lang == "matlab" else "matlab_only",
+                                   f"`{name}` does not exist in this toolbox.", None)
+                return Finding(written, line, "wrong_namespace",
+                               f"`{name}` is a toolbox function, not a method of the Sequence object.", right)
+            if right is None:
+                other = "pypulseq" if lang == "matlab" else "the MATLAB toolbox"
+                return Finding(written, line, "python_only" if lang == "matlab" else "matlab_only",
+                               f"`{written}` exists only in {other}.", None)
+            return Finding(written, line, "wrong_language",
+                           f"`{written}` is the {'MATLAB' if lang == 'python' else 'Python'} spelling.", right)
+        return self._invented_or_unknown(written, lang, line)
+
+    def _other_language(self, written, name, lang, line) -> Optional[Finding]:
+        hit = self.index.lookup(written)
+        if hit and not hit.invented:
+            right = self._spell(hit.entry, lang)
+            ns = "`mr.` is the MATLAB namespace" if lang == "python" else "`pp.` is the pypulseq namespace"
+            if right is None:
+                return Finding(written, line, "wrong_language", f"{ns}, and this name has no equivalent here.", None)
+            return Finding(written, line, "wrong_language", f"{ns}.", right)
+        return self._invented_or_unknown(written, lang, line)
+
+    def _bare(self, name, lang, line) -> Optional[Finding]:
+        key = name_key(name)
+        if key in INVENTED:
+            return self._invented_or_unknown(name, lang, line)
+        hit = self.index.lookup(name)
+        if hit is None or "_" not in (hit.entry.python_name or "_") and name[:1].islower() and key == name.lower() and (
+            hit.entry.python_name or ""
+        ).lower() == name.lower():
+            # single-word names (plot, write, align, rotate, convert) clash with ordinary code; leave them alone
+            return None
+        e = hit.entry
+        if lang == "python":
+            if name == e.python_name:
+                return None  # imported with `from pypulseq import ...`
+            right = self._spell(e, "python")
+            return Finding(name, line, "wrong_language", f"`{name}` is the MATLAB spelling.", right) if right else None
+        if e.matlab_name and e.matlab_name.split(".", 1)[1] == name:
+            return Finding(name, line, "wrong_namespace",
+                           f"`{name}` needs its namespace in MATLAB.", e.matlab_name)
+        right = self._spell(e, "matlab")
+        if right:
+            return Finding(name, line, "wrong_language", f"`{name}` is the pypulseq spelling.", right)
+        return None
+
+    def _invented_or_unknown(self, written, lang, line) -> Finding:
+        key = name_key(written)
+        if key in INVENTED:
+            e = self.api.get(INVENTED[key])
+            right = self._spell(e, lang) if e else None
+            return Finding(written, line, "invented", f"`{written}` does not exist in Pulseq.", right)
+        close = [self._spell(e, lang) for e in self.index.closest_names(written, 3)]
+        close = [c for c in close if c]
+        msg = f"`{written}` is not a Pulseq name PulsePal knows."
+        if close:
+            msg += " Closest real names: " + ", ".join(f"`{c}`" for c in close) + "."
+        return Finding(written, line, "unknown", msg, close[0] if close else None)
+
+
+_CHECKER: Optional[Checker] = None
+
+
+def get_checker() -> Checker:
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = Checker()
+    return _CHECKER
+
+
+def check_code(code: str, language: Optional[str] = None) -> list[Finding]:
+    return get_checker().check(code, language)
+
+
+def format_findings(findings: list[Finding]) -> str:
+    if not findings:
+        return "No invented or misplaced Pulseq names found."
+    lines = []
+    for f in findings:
+        fix = f" Use `{f.suggestion}`." if f.suggestion and not f.suggestion.startswith("`") else (
+            f" Use {f.suggestion}." if f.suggestion else "")
+        lines.append(f"- line {f.line}: {f.message}{fix}")
+    return "\n".join(lines)

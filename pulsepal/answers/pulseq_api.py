@@ -1,0 +1,427 @@
+"""The Pulseq vocabulary PulsePal may use, read from the installed pypulseq rather than typed in by hand.
+
+The assistant's worst failure is naming a function that does not exist, so every name it prints comes from here:
+the Python side is introspected at start-up (top-level exports, functions that live only in submodules, and the
+public `Sequence` methods), and the MATLAB side is derived from it by the toolbox's naming rule plus a small table of
+measured exceptions. Modules that cannot be imported (``make_sigpy_pulse`` needs the optional SigPy) are read with
+``ast`` instead, so their names are still known even though calling them would fail here.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+# --- MATLAB naming: the rule and its measured exceptions (pulseq v1.5.0 vs pypulseq 1.5.0) ------------------------
+#
+# Keys are Python names (``seq.`` marks Sequence methods); values are the MATLAB spelling with its namespace.
+MATLAB_EXCEPTIONS: dict[str, str] = {
+    "Opts": "mr.opts",
+    "Sequence": "mr.Sequence",
+    "calc_adc_segments": "mr.calcAdcSeg",
+    "points_to_waveform": "mr.pts2waveform",
+    "traj_to_grad": "mr.traj2grad",
+    "block_to_events": "mr.block2events",
+    "get_supported_rf_uses": "mr.getSupportedRfUse",
+    "seq.calculate_kspace": "seq.calculateKspacePP",
+    "seq.calculate_pns": "seq.calcPNS",
+    "seq.evaluate_labels": "seq.evalLabels",
+    "seq.set_extension_string_ID": "seq.setExtensionStringAndID",
+    "seq.waveforms_and_times": "seq.waveforms_and_times",
+}
+
+# Names with no counterpart in the other toolbox. Python-only names are recorded so we can say so instead of
+# inventing a MATLAB spelling; MATLAB-only names so the checker never flags them.
+PYTHON_ONLY: frozenset[str] = frozenset(
+    {
+        "calc_SAR",
+        "SigpyPulseOpts",
+        "round_half_up",
+        "enable_trace",
+        "disable_trace",
+        "seq.adc_times",
+        "seq.rf_times",
+        "seq.get_gradients",
+        "seq.remove_duplicates",
+        "seq.waveforms",
+    }
+)
+MATLAB_ONLY: dict[str, str] = {
+    "mr.calcRfPower": "Computes RF power and energy figures of an RF event (no pypulseq equivalent; `pp.calc_SAR` is closest).",
+    "mr.simRf": "Bloch-simulates an RF pulse (no pypulseq equivalent).",
+    "mr.rotate3D": "Rotates gradient events with a 3-D rotation matrix (pypulseq has only `pp.rotate` about axes).",
+    "mr.transform": "Applies a rotation/translation to a block's events (no pypulseq equivalent).",
+    "seq.calcMomentsBtensor": "Computes gradient moments and the diffusion b-tensor (no pypulseq equivalent).",
+    "seq.sound": "Plays the gradient waveforms as audio (no pypulseq equivalent).",
+    "seq.writeBinary": "Writes the sequence in the binary format (no pypulseq equivalent).",
+    "seq.readBinary": "Reads a binary sequence file (no pypulseq equivalent).",
+    "seq.registerControlEvent": "Registers a control event in the event library (no public pypulseq method).",
+}
+
+# MATLAB option names that are not the keyword with underscores removed (case-insensitively).
+MATLAB_OPTION_RENAMES: dict[str, str] = {
+    "type": "pulse_type",  # mr.makeAdiabaticPulse('type', ...)
+    "convert2arbitrary": "convert_to_arbitrary",
+    "gradoversampling": "oversampling",
+}
+# Positional order differs from Python's for a few calls (MATLAB order listed).
+MATLAB_POSITIONAL: dict[str, tuple[str, ...]] = {
+    "make_label": ("type", "label", "value"),
+}
+# Python call forms that MATLAB spells as a different function.
+MATLAB_KEYWORD_VARIANTS: dict[str, str] = {"seq.write_v141": "seq.write(..., v141_compat=True)"}
+
+_SUBMODULE_SKIP = ("pypulseq.Sequence", "pypulseq.utils", "pypulseq.SAR")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Optional[str]  # repr of the default; None when the parameter is required
+    annotation: str = ""
+    description: str = ""
+    kind: str = "keyword"  # "positional", "keyword", "var_positional", "var_keyword"
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and self.kind in ("positional", "keyword")
+
+
+@dataclass
+class ApiEntry:
+    """One callable either toolbox offers; `python_name` is None for MATLAB-only names."""
+
+    python_name: Optional[str]  # "make_trapezoid", "add_block" (methods without the seq. prefix)
+    matlab_name: Optional[str]  # "mr.makeTrapezoid", "seq.addBlock"; None for Python-only names
+    kind: str  # "function", "class", "method", "submodule", "matlab_only"
+    module: str = ""
+    summary: str = ""
+    params: list[Param] = field(default_factory=list)
+    returns: list[tuple[str, str, str]] = field(default_factory=list)  # (name, type, description)
+    doc: str = ""
+    needs: str = ""  # optional dependency the function needs, e.g. "sigpy"
+
+    @property
+    def key(self) -> str:
+        """Canonical id used as Answer.topic: python name, `seq.` prefixed for methods."""
+        if self.python_name is None:
+            return str(self.matlab_name)
+        return ("seq." + self.python_name) if self.kind == "method" else self.python_name
+
+    @property
+    def python_call(self) -> Optional[str]:
+        """How a Python user reaches it, assuming `import pypulseq as pp` and `seq = pp.Sequence()`."""
+        if self.python_name is None:
+            return None
+        if self.kind == "method":
+            return "seq." + self.python_name
+        if self.kind == "submodule":
+            return self.python_name
+        return "pp." + self.python_name
+
+    @property
+    def python_import(self) -> Optional[str]:
+        if self.kind == "submodule":
+            return f"from {self.module} import {self.python_name}"
+        return None
+
+    def param(self, name: str) -> Optional[Param]:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+
+@dataclass
+class PulseqApi:
+    entries: list[ApiEntry]
+    by_key: dict[str, ApiEntry]
+    by_matlab: dict[str, ApiEntry]
+    version: str
+
+    def get(self, key: str) -> Optional[ApiEntry]:
+        return self.by_key.get(key) or self.by_matlab.get(key)
+
+    @property
+    def python_functions(self) -> set[str]:
+        return {e.python_name for e in self.entries if e.python_name and e.kind != "method"}
+
+    @property
+    def python_methods(self) -> set[str]:
+        return {e.python_name for e in self.entries if e.python_name and e.kind == "method"}
+
+    @property
+    def top_level(self) -> set[str]:
+        return {e.python_name for e in self.entries if e.kind in ("function", "class")}
+
+    @property
+    def matlab_mr(self) -> set[str]:
+        return {e.matlab_name[3:] for e in self.entries if e.matlab_name and e.matlab_name.startswith("mr.")}
+
+    @property
+    def matlab_seq(self) -> set[str]:
+        return {e.matlab_name[4:] for e in self.entries if e.matlab_name and e.matlab_name.startswith("seq.")}
+
+
+# --- naming helpers ------------------------------------------------------------------------------------------------
+
+
+def snake_to_camel(name: str) -> str:
+    """make_trapezoid -> makeTrapezoid; keeps acronyms already upper-case (calc_SAR -> calcSAR)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest if part)
+
+
+def matlab_name_for(python_name: str, is_method: bool) -> Optional[str]:
+    key = ("seq." + python_name) if is_method else python_name
+    if key in PYTHON_ONLY:
+        return None
+    if key in MATLAB_EXCEPTIONS:
+        return MATLAB_EXCEPTIONS[key]
+    return ("seq." if is_method else "mr.") + snake_to_camel(python_name)
+
+
+def option_key(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def matlab_option(python_param: str) -> str:
+    """flat_time -> 'FlatTime' (MATLAB option names are case-insensitive; this is the usual spelling)."""
+    for matlab, py in MATLAB_OPTION_RENAMES.items():
+        if py == python_param:
+            return {"type": "type", "convert2arbitrary": "convert2arbitrary", "gradoversampling": "gradOversampling"}[
+                matlab
+            ]
+    return "".join(part[:1].upper() + part[1:] for part in python_param.split("_"))
+
+
+def python_option(matlab_option_name: str, entry: Optional[ApiEntry] = None) -> Optional[str]:
+    """'FlatTime' -> flat_time, matched against the entry's keywords when given."""
+    k = option_key(matlab_option_name)
+    if k in MATLAB_OPTION_RENAMES:
+        renamed = MATLAB_OPTION_RENAMES[k]
+        if entry is None or entry.param(renamed):
+            return renamed
+    if entry is not None:
+        for p in entry.params:
+            if option_key(p.name) == k:
+                return p.name
+        return None
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", matlab_option_name).lower()
+
+
+# --- numpydoc parsing ----------------------------------------------------------------------------------------------
+
+_SECTION = re.compile(r"^\s*([A-Z][A-Za-z ]+)\s*\n\s*-{3,}\s*$", re.M)
+
+
+def parse_numpydoc(doc: str) -> tuple[str, dict[str, tuple[str, str]], list[tuple[str, str, str]], str]:
+    """Return (summary, {param: (type, description)}, [(ret_name, ret_type, description)], cleaned text)."""
+    doc = inspect.cleandoc(doc or "")
+    if not doc:
+        return "", {}, [], ""
+    sections: dict[str, str] = {}
+    matches = list(_SECTION.finditer(doc))
+    intro = doc[: matches[0].start()] if matches else doc
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(doc)
+        sections[m.group(1).strip().lower()] = doc[m.end() : end]
+    summary = ""
+    for para in re.split(r"\n\s*\n", intro.strip()):
+        summary = " ".join(line.strip() for line in para.splitlines()).strip()
+        if summary:
+            break
+    params = {name: (typ, desc) for name, typ, desc in _parse_items(sections.get("parameters", ""))}
+    returns = _parse_items(sections.get("returns", ""))
+    return summary, params, returns, doc
+
+
+def _parse_items(text: str) -> list[tuple[str, str, str]]:
+    items: list[tuple[str, str, str]] = []
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if indent == 0:
+            head = raw.strip()
+            if ":" in head:
+                name, typ = head.split(":", 1)
+            else:
+                name, typ = head, ""
+            items.append((name.strip(), typ.strip(), ""))
+        elif items:
+            name, typ, desc = items[-1]
+            items[-1] = (name, typ, (desc + " " + raw.strip()).strip())
+    return items
+
+
+# --- introspection -------------------------------------------------------------------------------------------------
+
+
+def _fmt_default(value) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) < 40 else text[:37] + "..."
+
+
+def _fmt_annotation(ann) -> str:
+    if ann is inspect.Parameter.empty:
+        return ""
+    text = ann if isinstance(ann, str) else getattr(ann, "__name__", None) or str(ann)
+    return str(text).replace("typing.", "").replace("types.", "").replace("numpy.", "np.").replace("pypulseq.opts.", "")
+
+
+_KIND = {
+    inspect.Parameter.POSITIONAL_ONLY: "positional",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: "keyword",
+    inspect.Parameter.KEYWORD_ONLY: "keyword",
+    inspect.Parameter.VAR_POSITIONAL: "var_positional",
+    inspect.Parameter.VAR_KEYWORD: "var_keyword",
+}
+
+
+def _params_from_callable(obj, docparams: dict[str, tuple[str, str]]) -> list[Param]:
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):
+        return []
+    out = []
+    for p in sig.parameters.values():
+        if p.name == "self":
+            continue
+        default = None if p.default is inspect.Parameter.empty else _fmt_default(p.default)
+        typ, desc = docparams.get(p.name, ("", ""))
+        out.append(Param(p.name, default, _fmt_annotation(p.annotation) or typ, desc, _KIND[p.kind]))
+    return out
+
+
+def _entry_from_object(name: str, obj, kind: str, module: str) -> ApiEntry:
+    doc = inspect.getdoc(obj) or ""
+    if inspect.isclass(obj) and not doc and obj.__init__.__doc__:
+        doc = obj.__init__.__doc__
+    summary, docparams, returns, cleaned = parse_numpydoc(doc)
+    return ApiEntry(
+        python_name=name,
+        matlab_name=matlab_name_for(name, kind == "method"),
+        kind=kind,
+        module=module,
+        summary=summary,
+        params=_params_from_callable(obj, docparams),
+        returns=returns,
+        doc=cleaned,
+    )
+
+
+def _entries_from_source(path: Path, module: str, needs: str) -> list[ApiEntry]:
+    """Read public functions of a module we cannot import (missing optional dependency)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+            continue
+        summary, docparams, returns, cleaned = parse_numpydoc(ast.get_docstring(node) or "")
+        args = node.args
+        defaults = [None] * (len(args.args) - len(args.defaults)) + list(args.defaults)
+        params = []
+        for a, d in zip(args.args, defaults):
+            typ, desc = docparams.get(a.arg, ("", ""))
+            ann = ast.unparse(a.annotation) if a.annotation is not None else typ
+            params.append(Param(a.arg, None if d is None else ast.unparse(d), ann, desc))
+        out.append(
+            ApiEntry(
+                python_name=node.name,
+                matlab_name=None,
+                kind="submodule",
+                module=module,
+                summary=summary,
+                params=params,
+                returns=returns,
+                doc=cleaned,
+                needs=needs,
+            )
+        )
+    return out
+
+
+def _is_public_callable(obj) -> bool:
+    return inspect.isfunction(obj) or inspect.isclass(obj)
+
+
+def build_api() -> PulseqApi:
+    import pypulseq as pp
+
+    entries: list[ApiEntry] = []
+    seen: set[str] = set()
+    for name in sorted(dir(pp)):
+        obj = getattr(pp, name)
+        if name.startswith("_") or not _is_public_callable(obj):
+            continue
+        if not getattr(obj, "__module__", "").startswith("pypulseq"):
+            continue
+        entries.append(_entry_from_object(name, obj, "class" if inspect.isclass(obj) else "function", obj.__module__))
+        seen.add(name)
+
+    for info in pkgutil.iter_modules(pp.__path__, "pypulseq."):
+        modname = info.name
+        if modname.startswith(_SUBMODULE_SKIP):
+            continue
+        try:
+            mod = importlib.import_module(modname)
+        except ImportError as exc:
+            spec = importlib.util.find_spec(modname)
+            if spec is None or spec.origin is None:
+                continue
+            needs = "sigpy" if "sigpy" in str(exc).lower() else str(exc).split()[0]
+            for e in _entries_from_source(Path(spec.origin), modname, needs):
+                if e.python_name not in seen:
+                    entries.append(e)
+                    seen.add(e.python_name)
+            continue
+        for name, obj in sorted(vars(mod).items()):
+            if name.startswith("_") or name in seen or not _is_public_callable(obj):
+                continue
+            if getattr(obj, "__module__", None) != modname:
+                continue
+            entries.append(_entry_from_object(name, obj, "submodule", modname))
+            seen.add(name)
+
+    for name, obj in sorted(vars(pp.Sequence).items()):
+        if name.startswith("_") or not inspect.isfunction(obj):
+            continue
+        entries.append(_entry_from_object(name, obj, "method", "pypulseq.Sequence"))
+
+    # Submodule helpers that the MATLAB toolbox does not have (internal helpers of make_trapezoid, check_timing).
+    for e in entries:
+        if e.kind == "submodule" and e.matlab_name and e.python_name not in _SUBMODULE_WITH_MATLAB:
+            e.matlab_name = None
+
+    for matlab, summary in MATLAB_ONLY.items():
+        entries.append(ApiEntry(python_name=None, matlab_name=matlab, kind="matlab_only", summary=summary))
+
+    by_key = {e.key: e for e in entries}
+    by_matlab = {e.matlab_name: e for e in entries if e.matlab_name}
+    # calculate_kspacePP exists in both; the MATLAB name belongs to the plain Python calculate_kspace.
+    if "seq.calculate_kspace" in by_key:
+        by_matlab["seq.calculateKspacePP"] = by_key["seq.calculate_kspace"]
+    return PulseqApi(entries, by_key, by_matlab, getattr(pp, "__version__", "unknown"))
+
+
+# Submodule-only functions that do exist in the MATLAB toolbox under the rule/exception name.
+_SUBMODULE_WITH_MATLAB = frozenset(
+    {"add_ramps", "block_to_events", "check_timing", "compress_shape", "decompress_shape", "convert", "get_supported_rf_uses"}
+)
+
+
+@lru_cache(maxsize=1)
+def get_api() -> PulseqApi:
+    """Built once per process: introspection imports pypulseq (about a second)."""
+    return build_api()

@@ -1,0 +1,220 @@
+"""Durable file primitives: the only module that calls fsync or os.replace.
+
+A message is acknowledged only once it is on disk, and a crash at any instant must leave every file readable.
+Two shapes of write give that:
+- append: one `write()` of a whole line to an O_APPEND file, then fsync. A crash can only leave a torn last line,
+  which was never acknowledged; the next append cuts it off before writing, and readers skip it.
+- replace: write a uniquely named temp file in the same folder, fsync it, `os.replace` it over the target, fsync
+  the folder so the rename itself survives power loss. Readers see the old or the new file, never a mix.
+
+Locks are `flock` on a lock file (so they hold across processes: the app, the CLI, the scheduler) layered over a
+per-process re-entrant thread lock (flock alone does not exclude threads sharing one descriptor).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a private folder (0700) and its parents if missing."""
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(path, DIR_MODE)
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new content."""
+    path = Path(path)
+    folder = path.parent
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    if sync_dir:
+        fsync_dir(folder)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _cut_torn_tail(fd: int) -> int:
+    """Drop an unterminated last line left by a crash mid-append; return the resulting size."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return size
+    end = size
+    while end > 0:
+        start = max(0, end - 4096)
+        chunk = os.pread(fd, end - start, start)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            keep = start + cut + 1
+            os.ftruncate(fd, keep)
+            return keep
+        end = start
+    os.ftruncate(fd, 0)
+    return 0
+
+
+def append_durable(path: Path, line: bytes, *, create: bool = False, sync: bool = True) -> tuple[int, int]:
+    """Append one newline-terminated record and (by default) fsync it; return its (start, end) offsets.
+
+    The start offset tells a caller with a cached view whether someone else appended since it last looked.
+
+    The caller must hold the lock that guards `path`. With create=False a missing file raises FileNotFoundError,
+    which is how an append notices that the session was archived or deleted under it.
+    """
+    if not line.endswith(b"\n"):
+        line += b"\n"
+    flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        start = _cut_torn_tail(fd)
+        view = memoryview(line)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    if create and start == 0:
+        fsync_dir(Path(path).parent)
+    return start, start + len(line)
+
+
+def read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def read_from(path: Path, offset: int) -> bytes:
+    """Bytes of `path` from `offset` to its end (used to replay only what another process appended)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read()
+
+
+def remove_durable(*paths: Path) -> None:
+    """Unlink files (missing ones are fine) and fsync their folders so the removal survives a crash."""
+    folders = set()
+    for path in paths:
+        try:
+            os.unlink(path)
+            folders.add(Path(path).parent)
+        except FileNotFoundError:
+            pass
+    for folder in folders:
+        fsync_dir(folder)
+
+
+# --- locks -------------------------------------------------------------------------------------------------------
+
+_registry_guard = threading.Lock()
+_registry: dict[str, "_SharedLock"] = {}
+
+
+class _SharedLock:
+    """One per lock file per process: an RLock for threads plus a flock held while any thread is inside."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rlock = threading.RLock()
+        self.depth = 0
+        self.fd: int | None = None
+
+    def acquire(self, blocking: bool = True) -> None:
+        if not self.rlock.acquire(blocking):
+            raise LockBusy(self.path)
+        try:
+            if self.depth == 0:
+                if self.fd is None:
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    raise LockBusy(self.path) from None
+            self.depth += 1
+        except BaseException:
+            self.rlock.release()
+            raise
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.rlock.release()
+
+
+def _shared_lock(path: Path) -> _SharedLock:
+    key = os.path.abspath(path)
+    with _registry_guard:
+        lock = _registry.get(key)
+        if lock is None:
+            lock = _registry[key] = _SharedLock(key)
+        return lock
+
+
+class LockBusy(RuntimeError):
+    """A non-blocking lock attempt found the lock held (e.g. another cleanup is running)."""
+
+
+@contextmanager
+def locked(path: Path, blocking: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on `path` against other threads and other processes.
+
+    With blocking=False, raise LockBusy at once instead of waiting."""
+    lock = _shared_lock(path)
+    lock.acquire(blocking)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def reset_locks_after_fork() -> None:
+    """A forked child must not inherit the parent's held state."""
+    with _registry_guard:
+        _registry.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=reset_locks_after_fork)

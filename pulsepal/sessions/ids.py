@@ -1,0 +1,41 @@
+"""What a session id may be.
+
+Ids end up in file names (`session_<id>.json`), so they are checked before they get anywhere near a path: a
+short whitelist of characters rules out traversal (`../x`), absolute paths, NUL bytes and absurd lengths in one
+test instead of a list of blacklisted patterns that is never complete.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from .errors import InvalidSessionId
+
+MAX_ID_LENGTH = 64
+_VALID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,%d}" % (MAX_ID_LENGTH - 1))
+
+
+def new_session_id() -> str:
+    return str(uuid.uuid4())
+
+
+def validate_session_id(session_id: object) -> str:
+    """Return the id unchanged if it is safe to use in a file name, else raise InvalidSessionId."""
+    if not isinstance(session_id, str):
+        raise InvalidSessionId(f"session id must be a string, got {type(session_id).__name__}")
+    if not _VALID.fullmatch(session_id):
+        shown = session_id if len(session_id) <= 40 else session_id[:40] + "…"
+        raise InvalidSessionId(
+            f"invalid session id {shown!r}: use 1-{MAX_ID_LENGTH} letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return session_id
+
+
+def is_valid_session_id(session_id: object) -> bool:
+    try:
+        validate_session_id(session_id)
+    except InvalidSessionId:
+        return False
+    return True

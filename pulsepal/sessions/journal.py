@@ -1,0 +1,62 @@
+"""The per-session conversation log: one JSON event per line, append-only, fsync'd before acknowledgement.
+
+It is the source of truth. The active session file is a checkpoint of this log (it records the byte offset it
+covers), so a reader loads the checkpoint and replays only the lines after it; export, archive and rebuild read
+the whole log. Lines are independent, so a crash can cost at most the one unacknowledged line being written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from . import files
+
+
+def encode_event(event: dict) -> bytes:
+    return orjson.dumps(event) + b"\n"
+
+
+@dataclass
+class LogRead:
+    events: list[dict]
+    end_offset: int  # byte offset just past the last complete line read
+    bad_lines: list[int] = field(default_factory=list)  # 1-based numbers (counted from the read's start) of lines that were not JSON objects
+
+
+def parse_events(data: bytes, start_offset: int = 0) -> LogRead:
+    """Parse complete lines; an unterminated last line (a torn, unacknowledged append) is not consumed."""
+    events: list[dict] = []
+    bad: list[int] = []
+    complete = data.rfind(b"\n") + 1
+    for number, raw in enumerate(data[:complete].splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            event = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            bad.append(number)
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+        else:
+            bad.append(number)
+    return LogRead(events, start_offset + complete, bad)
+
+
+def read_log(path: Path, offset: int = 0) -> LogRead:
+    return parse_events(files.read_from(path, offset), offset)
+
+
+def append_event(path: Path, event: dict, *, create: bool = False) -> tuple[int, int]:
+    """Durably append one event; returns its (start, end) offsets. Caller holds the session lock."""
+    return files.append_durable(path, encode_event(event), create=create)
+
+
+def write_log(path: Path, events: list[dict]) -> int:
+    """Replace a whole log atomically (import, restore, adoption of a hand-restored file)."""
+    data = b"".join(encode_event(e) for e in events)
+    files.atomic_write_bytes(path, data)
+    return len(data)

@@ -1,0 +1,283 @@
+"""The on-disk layout, and reading and writing each kind of file in it.
+
+    sessions/                      (SESSION_STORAGE_PATH, 0700)
+    ├── active/session_<id>.json   checkpoint of a live session: {"journal_offset": N, "session": {...}}
+    ├── archive/YYYY-MM-DD/session_<id>.json.gz   archived session (full event log), dated by archiving day
+    ├── archive/backups/           copies of whatever a destructive operation removed
+    ├── quarantine/                files that failed to load, each with a .reason.json beside it
+    ├── metadata.json, metadata.log   the index (see index.py)
+    ├── audit.log, cleanup.json, alerts.json
+    └── .locks/                    lock files (session locks are striped over 256 files)
+    conversationLogs/session_<id>.jsonl   per-session event log (CONVERSATION_LOG_PATH)
+
+This module knows paths and formats; it makes no lifecycle decisions (that is manager.py and rotation.py).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator, Optional
+
+import orjson
+from pydantic import ValidationError
+
+from . import files
+from .errors import ArchiveError
+from .ids import is_valid_session_id
+from .model import ConversationContext
+from .safety import BlobCodec, split_archive_name
+
+LOCK_STRIPES = 256
+DOCUMENT_FORMAT = "pulsepal-session"
+DOCUMENT_VERSION = 1
+BACKUPS = "backups"
+
+
+class CorruptFile(Exception):
+    """A session file that is empty, truncated, not JSON or the wrong shape; `reason` says which."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass
+class Snapshot:
+    context: ConversationContext
+    journal_offset: int
+
+
+class SessionStore:
+    def __init__(self, root: Path, log_dir: Path, codec: BlobCodec) -> None:
+        self.root = Path(root)
+        self.log_dir = Path(log_dir)
+        self.codec = codec
+        self.active_dir = self.root / "active"
+        self.archive_dir = self.root / "archive"
+        self.backups_dir = self.archive_dir / BACKUPS
+        self.quarantine_dir = self.root / "quarantine"
+        self.locks_dir = self.root / ".locks"
+        self.audit_path = self.root / "audit.log"
+        self.cleanup_state_path = self.root / "cleanup.json"
+        self.alerts_path = self.root / "alerts.json"
+        for folder in (self.root, self.active_dir, self.archive_dir, self.backups_dir, self.quarantine_dir,
+                       self.locks_dir, self.log_dir):
+            files.ensure_dir(folder)
+
+    # --- paths -----------------------------------------------------------------------------------------------
+    def snapshot_path(self, session_id: str) -> Path:
+        return self.active_dir / f"session_{session_id}.json"
+
+    def journal_path(self, session_id: str) -> Path:
+        return self.log_dir / f"session_{session_id}.jsonl"
+
+    def lock_path(self, session_id: str) -> Path:
+        stripe = zlib.crc32(session_id.encode()) % LOCK_STRIPES
+        return self.locks_dir / f"session-{stripe:03d}.lock"
+
+    def named_lock(self, name: str) -> Path:
+        return self.locks_dir / f"{name}.lock"
+
+    def archive_path(self, session_id: str, day: str) -> Path:
+        return self.archive_dir / day / f"session_{session_id}{self.codec.suffix}"
+
+    # --- active snapshots ------------------------------------------------------------------------------------
+    def write_snapshot(self, ctx: ConversationContext, journal_offset: int) -> int:
+        data = orjson.dumps({"journal_offset": journal_offset, "session": ctx.model_dump(mode="json")},
+                            option=orjson.OPT_INDENT_2)
+        files.atomic_write_bytes(self.snapshot_path(ctx.session_id), data)
+        return len(data)
+
+    def read_snapshot(self, session_id: str) -> Snapshot | dict:
+        """The checkpoint, or a whole session document if an operator unpacked an archive into active/ by hand."""
+        path = self.snapshot_path(session_id)
+        data = files.read_bytes(path)
+        if not data.strip():
+            raise CorruptFile(path, "empty file")
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise CorruptFile(path, f"not valid JSON (truncated?): {exc}") from None
+        if not isinstance(document, dict):
+            raise CorruptFile(path, "wrong shape: not a JSON object")
+        if document.get("format") == DOCUMENT_FORMAT:
+            return document
+        if "session" not in document and "session_id" in document:  # a bare context, e.g. written by hand
+            document = {"journal_offset": None, "session": document}
+        try:
+            ctx = ConversationContext.model_validate(document["session"])
+            offset = document.get("journal_offset")
+            if offset is not None and (not isinstance(offset, int) or offset < 0):
+                raise ValueError(f"bad journal_offset {offset!r}")
+        except (KeyError, ValidationError, ValueError) as exc:
+            raise CorruptFile(path, f"wrong shape: {str(exc).splitlines()[0]}") from None
+        if ctx.session_id != session_id:
+            raise CorruptFile(path, f"holds session {ctx.session_id!r}, not {session_id!r}")
+        return Snapshot(ctx, offset if offset is not None else -1)
+
+    def active_ids(self) -> Iterator[str]:
+        with os.scandir(self.active_dir) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("session_") and name.endswith(".json"):
+                    session_id = name[len("session_") : -len(".json")]
+                    if is_valid_session_id(session_id):
+                        yield session_id
+
+    def logged_ids(self, log_dir: Optional[Path] = None) -> Iterator[tuple[str, Path]]:
+        folder = Path(log_dir) if log_dir else self.log_dir
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("session_") and name.endswith(".jsonl"):
+                    session_id = name[len("session_") : -len(".jsonl")]
+                    if is_valid_session_id(session_id):
+                        yield session_id, Path(entry.path)
+
+    def active_size(self, session_id: str) -> int:
+        total = 0
+        for path in (self.snapshot_path(session_id), self.journal_path(session_id)):
+            try:
+                total += os.stat(path).st_size
+            except FileNotFoundError:
+                pass
+        return total
+
+    # --- archives --------------------------------------------------------------------------------------------
+    def write_document(self, path: Path, document: dict) -> int:
+        """Write an archive or backup, then read it back and check it before anyone deletes the source."""
+        files.ensure_dir(path.parent)
+        data = self.codec.encode(document)
+        files.atomic_write_bytes(path, data)
+        check = self.read_document(path)
+        if check.get("session_id") != document.get("session_id") or len(check.get("events", ())) != len(
+            document.get("events", ())
+        ):
+            raise ArchiveError(f"{path} did not read back identical; the source was kept")
+        return len(data)
+
+    def read_document(self, path: Path) -> dict:
+        try:
+            data = files.read_bytes(path)
+        except FileNotFoundError:
+            raise ArchiveError(f"{path} does not exist") from None
+        return self.codec.decode(data, path.name)
+
+    def archive_days(self) -> list[str]:
+        days = []
+        with os.scandir(self.archive_dir) as entries:
+            for entry in entries:
+                if entry.is_dir() and entry.name != BACKUPS and _is_day(entry.name):
+                    days.append(entry.name)
+        return sorted(days)
+
+    def archived_files(self) -> Iterator[tuple[str, str, Path]]:
+        """(session id, day, path) for every archive on disk."""
+        for day in self.archive_days():
+            with os.scandir(self.archive_dir / day) as entries:
+                for entry in entries:
+                    session_id = split_archive_name(entry.name)
+                    if session_id and is_valid_session_id(session_id):
+                        yield session_id, day, Path(entry.path)
+
+    def find_archives(self, session_id: str, day: Optional[str] = None) -> list[Path]:
+        """Archives of one session, newest day first (normally there is exactly one)."""
+        days = [day] if day else list(reversed(self.archive_days()))
+        found = []
+        for d in days:
+            folder = self.archive_dir / d
+            for suffix in (".json.gz.enc", ".json.enc", ".json.gz", ".json"):
+                path = folder / f"session_{session_id}{suffix}"
+                if path.exists():
+                    found.append(path)
+        return found
+
+    def remove_archives(self, paths: list[Path]) -> None:
+        """Delete archive files durably and drop day folders they leave empty."""
+        files.remove_durable(*paths)
+        self.prune_empty_days(paths)
+
+    def prune_empty_days(self, paths: list[Path]) -> None:
+        for folder in {p.parent for p in paths}:
+            if folder.parent == self.archive_dir and folder.name != BACKUPS:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+
+    def backup_path(self, session_id: str, reason: str, when: datetime) -> Path:
+        stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
+        return self.backups_dir / f"{stamp}_{reason}_session_{session_id}{self.codec.suffix}"
+
+    def backups(self) -> list[Path]:
+        return sorted(p for p in self.backups_dir.iterdir() if p.is_file())
+
+    # --- quarantine ------------------------------------------------------------------------------------------
+    def quarantine(self, path: Path, reason: str, when: datetime) -> Path:
+        """Move a bad file aside (never delete it) with a note saying why and when."""
+        stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.quarantine_dir / f"{stamp}_{path.name}"
+        os.replace(path, target)
+        note = {"file": str(path), "reason": reason, "quarantined_at": when.isoformat()}
+        files.atomic_write_bytes(target.with_name(target.name + ".reason.json"), orjson.dumps(note))
+        files.fsync_dir(path.parent)
+        return target
+
+    def quarantined(self) -> list[dict]:
+        notes = []
+        for path in sorted(self.quarantine_dir.glob("*.reason.json")):
+            try:
+                notes.append(orjson.loads(path.read_bytes()))
+            except (OSError, orjson.JSONDecodeError):
+                notes.append({"file": path.name, "reason": "unreadable note", "quarantined_at": None})
+        return notes
+
+    def folder_sizes(self) -> dict[str, int]:
+        """Bytes per area, from directory entries (stat only; no file is opened)."""
+        areas = {
+            "active": self.active_dir,
+            "archive": self.archive_dir,
+            "logs": self.log_dir,
+            "quarantine": self.quarantine_dir,
+        }
+        sizes = {name: _tree_size(folder) for name, folder in areas.items()}
+        sizes["backups"] = _tree_size(self.backups_dir)
+        sizes["archive"] -= sizes["backups"]
+        sizes["index"] = sum(_size(self.root / n) for n in ("metadata.json", "metadata.log", "audit.log"))
+        return sizes
+
+
+def _is_day(name: str) -> bool:
+    try:
+        datetime.strptime(name, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _tree_size(folder: Path) -> int:
+    total = 0
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+        except FileNotFoundError:
+            continue
+    return total

@@ -1,0 +1,124 @@
+"""The one settings object, and the only reader of the environment.
+
+Every knob is an environment variable of the same name in upper case (also read from `.env` in the working
+directory), and can be overridden programmatically: `Settings(max_session_duration_hours=48)`. Values that would
+make the engine misbehave (negative hours, a zero history) are refused when the object is built, so a bad
+deployment fails at start-up with the variable's name instead of corrupting sessions later.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        validate_assignment=True,
+    )
+
+    # --- Session lifecycle (the spec's documented variables) ---------------------------------------------------
+    max_session_duration_hours: float = Field(24, gt=0, description="Age after which an active session is archived.")
+    session_inactive_timeout_hours: float = Field(2, gt=0, description="Idle time after which a session expires.")
+    max_conversation_history: int = Field(
+        100, ge=1, description="Messages kept in the active session file and in prompts; the full log is kept."
+    )
+    max_active_sessions: int = Field(
+        1000, ge=1, description="When reached, the least recently active sessions are archived to make room."
+    )
+    session_archive_days: float = Field(7, gt=0, description="Days an archive is kept before the cleanup removes it.")
+    session_compression: bool = Field(True, description="gzip archived sessions.")
+    session_storage_path: Path = Field(Path("./sessions"), description="Root folder of the session store.")
+
+    # --- Engine extras --------------------------------------------------------------------------------------------
+    conversation_log_path: Optional[Path] = Field(
+        None, description="Folder of per-session conversation logs; default: conversationLogs/ beside the store."
+    )
+    session_cleanup_interval_minutes: float = Field(60, gt=0, description="How often the background cleanup runs.")
+    session_storage_limit_mb: float = Field(1024, gt=0, description="Storage use above this raises an alert.")
+    session_backup_days: float = Field(30, gt=0, description="Days backups of removed sessions are kept.")
+    session_active_alert_ratio: float = Field(
+        0.9, gt=0, le=1, description="Alert when active sessions exceed this share of MAX_ACTIVE_SESSIONS."
+    )
+    session_encryption_key: Optional[str] = Field(
+        None, description="Fernet key; when set, archives and backups are encrypted with it."
+    )
+
+    # --- Answers (the optional LLM backend; offline when LLM_BASE_URL is empty) -------------------------------------
+    llm_base_url: Optional[str] = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.")
+    llm_api_key: Optional[str] = Field(None, description="API key for the endpoint (any placeholder for Ollama/vLLM).")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
+    llm_timeout_seconds: float = Field(30, gt=0, description="Give up on the endpoint after this long.")
+
+    # --- Web app --------------------------------------------------------------------------------------------------
+    auth_mode: Literal["local", "password", "proxy"] = Field("local", description="How chat users are identified.")
+
+    @field_validator("session_storage_path", "conversation_log_path", mode="before")
+    @classmethod
+    def _not_blank(cls, value):
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("session_encryption_key")
+    @classmethod
+    def _valid_fernet_key(cls, value: Optional[str]) -> Optional[str]:
+        if value in (None, ""):
+            return None
+        import base64
+
+        try:
+            raw = base64.urlsafe_b64decode(value.encode("ascii"))
+        except Exception:  # noqa: BLE001 - any decoding failure means the same thing to the operator
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "must be a Fernet key (32 url-safe base64-encoded bytes); generate one with "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _derived_paths(self) -> "Settings":
+        if self.conversation_log_path is None:
+            object.__setattr__(
+                self, "conversation_log_path", self.session_storage_path.parent / "conversationLogs"
+            )
+        return self
+
+    @property
+    def log_path(self) -> Path:
+        """Conversation-log folder, always set after validation."""
+        assert self.conversation_log_path is not None
+        return self.conversation_log_path
+
+
+class SettingsError(RuntimeError):
+    """Raised with a readable message naming the environment variable that is wrong."""
+
+
+def load_settings(**overrides) -> Settings:
+    """Build Settings, turning pydantic's validation error into one line per bad variable."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "SETTINGS"
+            lines.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("invalid PulsePal settings:\n  " + "\n  ".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
