@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional
 
 from ..language import detect_language
-from .pulseq_api import ApiEntry, PulseqApi, get_api, snake_to_camel
+from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, Index, get_index, name_key
 
 

@@ -16,12 +16,12 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable, Optional
+from typing import AsyncIterator, Callable, Optional
 
 from ..language import detect_language, normalise_language
-from .checker import Checker, check_code, format_findings, get_checker
-from .pulseq_api import ApiEntry, MATLAB_OPTION_RENAMES, MATLAB_POSITIONAL, matlab_option, python_option, snake_to_camel
-from .search import Doc, Index, get_index, name_key
+from .checker import Checker, format_findings, get_checker
+from .pulseq_api import ApiEntry, MATLAB_POSITIONAL, matlab_option, python_option, snake_to_camel
+from .search import Doc, Index, get_index
 
 
 @dataclass
@@ -512,7 +512,7 @@ class OfflineResponder:
         if tname is None:
             lines += [f"`{self._name(e, src)}` has no equivalent in {_lang_label(target)}."]
             return Answer(text="\n".join(lines) + "\n", confident=True, topic=e.key)
-        lines += [f"| MATLAB | Python (pypulseq) |", "|---|---|",
+        lines += ["| MATLAB | Python (pypulseq) |", "|---|---|",
                   f"| `{e.matlab_name or '—'}` | `{e.python_call or '—'}` |", ""]
         if e.python_import:
             lines += [f"In Python it is not exported at the top level: `{e.python_import}`.", ""]

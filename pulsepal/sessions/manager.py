@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import orjson
 
@@ -24,7 +24,7 @@ from ..clock import SYSTEM_CLOCK, Clock
 from ..language import normalise_language
 from ..settings import Settings, get_settings
 from . import files, journal, policy
-from .errors import ArchiveError, ImportFormatError, InvalidSessionId, SessionExists, SessionNotFound
+from .errors import SessionExists, SessionNotFound
 from .ids import new_session_id, validate_session_id
 from .index import IndexCorrupt, SessionIndex
 from .model import (
@@ -36,6 +36,12 @@ from .model import (
     replay,
 )
 from .safety import AuditLog, BlobCodec, redact_events
+from .documents import (
+    document_to_markdown,
+    events_from_context,
+    load_document_source,
+    validate_document,
+)
 from .store import DOCUMENT_FORMAT, DOCUMENT_VERSION, CorruptFile, SessionStore, Snapshot
 
 CHECKPOINT_EVERY = 64
@@ -488,8 +494,6 @@ class SessionManager:
         return document
 
     def export_markdown(self, session_id: str) -> str:
-        from .export import document_to_markdown
-
         return document_to_markdown(self.export_session(session_id))
 
     def import_session(self, source: Union[dict, bytes, str, Path], *, force: bool = False) -> str:
@@ -782,95 +786,3 @@ def entry_row(session_id: str, entry: dict) -> dict:
     }
 
 
-def events_from_context(ctx: ConversationContext) -> list[dict]:
-    """A log that rebuilds this context, for sessions whose log was lost (only the kept history survives)."""
-    events: list[dict] = [
-        {
-            "type": "created",
-            "session_id": ctx.session_id,
-            "owner": ctx.owner,
-            "created_at": _iso(ctx.created_at),
-            "preferred_language": ctx.preferred_language,
-            "language_explicit": ctx.language_explicit,
-            "metadata": ctx.metadata,
-        }
-    ]
-    if ctx.activated_at != ctx.created_at:
-        events.append({"type": "activated", "timestamp": _iso(ctx.activated_at)})
-    for m in ctx.conversation_history:
-        events.append({"type": "message", "id": m.id, "role": m.role, "content": m.content,
-                       "timestamp": _iso(m.timestamp), "metadata": m.metadata})
-    for c in ctx.code_examples:
-        events.append({"type": "code_example", "code": c.code, "language": c.language,
-                       "sequence_type": c.sequence_type, "description": c.description, "timestamp": _iso(c.timestamp)})
-    events.append({"type": "update", "timestamp": _iso(ctx.last_activity), "fields": {
-        "preferred_language": ctx.preferred_language, "language_explicit": ctx.language_explicit,
-        "sequence_knowledge": ctx.sequence_knowledge, "use_sequence_knowledge": ctx.use_sequence_knowledge,
-        "title": ctx.title}})
-    return events
-
-
-def load_document_source(source: Union[dict, bytes, str, Path]) -> dict:
-    """Accept a parsed document, raw bytes, or a path to a .json / .json.gz export."""
-    if isinstance(source, dict):
-        return source
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ImportFormatError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise ImportFormatError(f"{path}: is a folder, not an export file") from None
-        if path.name.endswith(".gz"):
-            import gzip
-
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
-                raise ImportFormatError(f"{path}: not a valid gzip file ({exc})") from None
-        elif path.name.endswith(".enc"):
-            raise ImportFormatError(f"{path}: encrypted archives are restored with restore, not imported")
-        source = data
-    try:
-        document = orjson.loads(source)
-    except orjson.JSONDecodeError as exc:
-        raise ImportFormatError(f"not valid JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise ImportFormatError("not a PulsePal session export: the top level must be a JSON object")
-    return document
-
-
-def validate_document(document: dict, max_history: int, expected_id: Optional[str] = None) -> list[dict]:
-    """Check a session document completely; return its events. Raises ImportFormatError saying what is wrong."""
-    if document.get("format") != DOCUMENT_FORMAT:
-        raise ImportFormatError(f"not a PulsePal session export: 'format' must be {DOCUMENT_FORMAT!r}")
-    if document.get("version") != DOCUMENT_VERSION:
-        raise ImportFormatError(f"unsupported export version {document.get('version')!r} (expected {DOCUMENT_VERSION})")
-    try:
-        session_id = validate_session_id(document.get("session_id"))
-    except InvalidSessionId as exc:
-        raise ImportFormatError(str(exc)) from None
-    if expected_id is not None and session_id != expected_id:
-        raise ImportFormatError(f"document holds session {session_id!r}, expected {expected_id!r}")
-    events = document.get("events")
-    if not isinstance(events, list) or not events:
-        raise ImportFormatError("'events' must be a non-empty list")
-    for number, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            raise ImportFormatError(f"event {number} is not an object")
-    if events[0].get("session_id") != session_id:
-        raise ImportFormatError("the first event must be the 'created' event of this session")
-    try:
-        ctx = replay(events[:1], max_history)
-    except EventError as exc:
-        raise ImportFormatError(f"event 1: {exc}") from None
-    for number, event in enumerate(events[1:], start=2):
-        try:
-            apply_event(ctx, event, max_history)
-        except EventError as exc:
-            raise ImportFormatError(f"event {number}: {exc}") from None
-    return events
-
-
-__all__ = ["SessionManager", "validate_document", "entry_row", "ArchiveError"]
