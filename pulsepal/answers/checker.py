@@ -71,6 +71,7 @@ class Checker:
         import pypulseq
 
         self.py_module_attrs = {n for n in dir(pypulseq) if not n.startswith("_")}
+        self.py_module_attrs |= {e.module.split(".")[1] for e in self.api.entries if e.module.count(".") >= 1}
         self.py_top = {e.python_name for e in self.api.entries if e.kind in ("function", "class")}
         self.py_sub = {e.python_name: e for e in self.api.entries if e.kind == "submodule"}
         self.py_methods = self.api.python_methods
@@ -92,6 +93,8 @@ class Checker:
         seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", text))
         findings: list[Finding] = []
         for lineno, line in enumerate(stripped, 1):
+            if re.match(r"^\s*(from|import)\s", line):
+                continue
             for m in re.finditer(r"(?<![\w.])(\w+)\.(\w+)(\s*\(|\.\w+)?", line):
                 base, name, after = m.group(1), m.group(2), m.group(3) or ""
                 f = self._dotted(base, name, after, lang, seq_vars, lineno)

@@ -212,7 +212,7 @@ class OfflineResponder:
                 ans.text = (f"> `{invented.written}` does not exist in Pulseq; you probably mean "
                             f"`{self._name(entry, lang)}`.\n\n") + ans.text
             return ans
-        howto = self._howto_match(prose, min_score=3.0)
+        howto = self._howto_match(prose, min_score=2.0)
         if howto is not None:
             if howto.kind == "template":
                 return self._template(howto.id.split(":", 1)[1], lang)
@@ -409,10 +409,19 @@ class OfflineResponder:
         return ans
 
     def _howto_match(self, prose: str, min_score: float) -> Optional[Doc]:
-        hits = self.index.search_howto(prose, 2)
-        if not hits or hits[0][1] < min_score:
+        """Best how-to note or template; a how-to wins unless the question asks for a whole sequence, because
+        templates share every technique keyword and would otherwise outrank the focused note."""
+        hits = self.index.search_howto(prose, 6)
+        if not hits:
             return None
-        return hits[0][0]
+        wants_template = bool(_SEQUENCE_WORD.search(prose) and _TEMPLATE.search(prose)) or bool(
+            re.search(r"\btemplate\b", prose, re.I))
+        if not wants_template:
+            notes = [(d, sc) for d, sc in hits if d.kind == "howto"]
+            if notes and notes[0][1] >= 0.6 * hits[0][1]:
+                hits = notes
+        doc, score = hits[0]
+        return doc if score >= min_score and self.index.coverage(prose, doc) >= 0.5 else None
 
     def _howto(self, doc: Doc, lang: str) -> Answer:
         text = Path(doc.meta["path"]).read_text(encoding="utf-8")

@@ -78,10 +78,10 @@ def tokenize(text: str) -> list[str]:
     for raw in re.findall(r"[A-Za-z][A-Za-z0-9_]*|\d+", text):
         low = raw.lower()
         parts = [p.lower() for p in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", raw.replace("_", " "))]
-        if low not in _STOP:
+        if low not in _STOP and len(low) > 1:
             out.append(low.replace("_", ""))
         if len(parts) > 1:
-            out.extend(p for p in parts if p not in _STOP)
+            out.extend(p for p in parts if p not in _STOP and len(p) > 1)
     return out
 
 
@@ -227,6 +227,16 @@ class Index:
         if self.howto_bm25 is None:
             return []
         return [(self.howto_docs[i], s) for i, s in self.howto_bm25.top(query, k)]
+
+    def coverage(self, query: str, doc: Doc) -> float:
+        """Share of the query's words that the document contains: a high BM25 score on one stray word is noise."""
+        words = set(tokenize(query))
+        if not words:
+            return 0.0
+        bm = self.howto_bm25 if doc.kind != "api" else self.api_bm25
+        docs = self.howto_docs if doc.kind != "api" else self.api_docs
+        tf = bm.tfs[docs.index(doc)]
+        return sum(1 for w in words if w in tf) / len(words)
 
     def closest_names(self, written: str, k: int = 5) -> list[ApiEntry]:
         """Real names nearest a spelling that matched nothing (for 'did you mean')."""

@@ -101,8 +101,11 @@ class SessionManager:
         except IndexCorrupt as exc:
             self.store.quarantine(self.index.path, str(exc), self.clock.now())
             self.reindex()
-        if not self.index.path.exists() and (any(self.store.active_ids()) or self.store.archive_days()):
-            self.reindex()  # sessions on disk but no index: it was lost
+        if not self.index.path.exists():
+            if any(self.store.active_ids()) or self.store.archive_days():
+                self.reindex()  # sessions on disk but no index: it was lost
+            else:
+                self.index.compact()  # a new store starts with an (empty) index file
 
     # ------------------------------------------------------------------------------------------------ helpers
     def _say(self, text: str) -> None:
@@ -248,7 +251,10 @@ class SessionManager:
         """Durably append one event and fold it into the session; returns the live context."""
         jpath = self.store.journal_path(session_id)
         with self._lock(session_id):
-            live = self._live_locked(session_id)
+            try:
+                live = self._live_locked(session_id)
+            except SessionNotFound:
+                raise SessionNotFound(self._not_active_message(session_id)) from None
             if event["type"] == "update":  # refuse a bad update before it reaches the log
                 apply_event(live.ctx.model_copy(deep=True), event, self.settings.max_conversation_history)
             try:

@@ -189,11 +189,11 @@ def apply_event(ctx: ConversationContext, event: dict, max_history: int) -> None
             unknown = set(fields) - UPDATABLE_FIELDS
             if unknown:
                 raise EventError(f"cannot update {sorted(unknown)}")
-            for name, value in fields.items():
-                if name == "preferred_language" and value not in LANGUAGES:
-                    raise EventError(f"unknown language {value!r}")
-                setattr(ctx, name, value)
-            ConversationContext.model_validate(ctx.model_dump())  # refuse mistyped values
+            if "preferred_language" in fields and fields["preferred_language"] not in LANGUAGES:
+                raise EventError(f"unknown language {fields['preferred_language']!r}")
+            checked = ConversationContext.model_validate({**ctx.model_dump(), **fields})  # refuse mistyped values
+            for name in fields:
+                setattr(ctx, name, getattr(checked, name))
         elif kind == "activated":
             when = _dt(event["timestamp"])
             ctx.activated_at = when

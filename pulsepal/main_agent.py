@@ -1,0 +1,154 @@
+"""One conversational turn: the spec's `run_pulsepal(query, session_id)` and its streaming twin for the chat UI.
+
+A turn continues the session (or starts one when the id is missing, unknown or expired), records the user's
+message durably before answering, streams the answer, then records the answer and any code it gave. Only when both
+messages are on disk is the turn complete, so a reply the user saw is never missing after a restart.
+
+Storage calls fsync, so they run in a worker thread: the event loop keeps serving other chats meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Optional
+
+from .answers import Answer, AnswerRequest, get_responder
+from .dependencies import get_session_manager
+from .language import normalise_language
+from .sessions import ConversationContext, SessionManager
+
+MAX_QUERY_CHARS = 20_000
+HISTORY_FOR_PROMPT = 12
+_LANGUAGE_COMMAND = re.compile(r"^\s*/(matlab|python|octave)\s*$", re.I)
+
+
+class QueryError(ValueError):
+    """The query itself is unusable (empty or too long)."""
+
+
+@dataclass
+class PulsePalTurn:
+    """Iterate for the answer's text pieces; when iteration ends both messages are durable and `answer` is set."""
+
+    session_id: str
+    created: bool
+    context: ConversationContext
+    _pieces: AsyncIterator[str] = field(repr=False, default=None)  # type: ignore[assignment]
+    answer: Optional[Answer] = None
+    text: str = ""
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._pieces
+
+    async def complete(self) -> str:
+        """Drain the turn (for callers that do not stream) and return the whole answer text."""
+        async for _ in self._pieces:
+            pass
+        return self.text
+
+
+def _check_query(query: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("the query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+    return query
+
+
+async def start_turn(
+    query: str,
+    session_id: Optional[str] = None,
+    *,
+    owner: Optional[str] = None,
+    manager: Optional[SessionManager] = None,
+    responder=None,
+    user_message_id: Optional[str] = None,
+) -> PulsePalTurn:
+    """Open a turn: resolve the session and durably record the user's message. Raises InvalidSessionId for a
+    malformed id and QueryError for an unusable query, before anything is written."""
+    query = _check_query(query)
+    manager = manager or get_session_manager()
+    if session_id is not None:
+        from .sessions import validate_session_id
+
+        validate_session_id(session_id)
+    ctx, created = await asyncio.to_thread(manager.get_or_create_session, session_id, owner)
+    sid = ctx.session_id
+    await asyncio.to_thread(manager.add_message, sid, "user", query, message_id=user_message_id)
+    command = _LANGUAGE_COMMAND.match(query)
+    if command:
+        language = normalise_language(command.group(1))
+        ctx = await asyncio.to_thread(manager.update_session, sid, preferred_language=language)
+        turn = PulsePalTurn(sid, created, ctx)
+        turn._pieces = _fixed_reply(turn, manager, _language_confirmation(language))
+        return turn
+    ctx = await asyncio.to_thread(manager.require_session, sid)
+    history = [{"role": m.role, "content": m.content} for m in ctx.get_recent_messages(HISTORY_FOR_PROMPT + 1)[:-1]]
+    request = AnswerRequest(
+        query=query,
+        history=history,
+        preferred_language=ctx.preferred_language,
+        sequence_knowledge=ctx.active_sequence_knowledge,
+    )
+    responder = responder or get_responder(manager.settings)
+    turn = PulsePalTurn(sid, created, ctx)
+    turn._pieces = _answer_pieces(turn, manager, responder, request)
+    return turn
+
+
+def _language_confirmation(language: str) -> str:
+    names = {"matlab": "MATLAB (`mr.*`)", "python": "Python (`pypulseq`)", "octave": "Octave (MATLAB syntax)"}
+    return f"From now on I'll answer in {names[language]}."
+
+
+async def _fixed_reply(turn: PulsePalTurn, manager: SessionManager, text: str) -> AsyncIterator[str]:
+    yield text
+    turn.text = text
+    turn.answer = Answer(text=text, code_examples=[], confident=True, topic=None)
+    await asyncio.to_thread(manager.add_message, turn.session_id, "assistant", text, metadata={"command": True})
+
+
+async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder, request) -> AsyncIterator[str]:
+    stream = responder.stream_answer(request)
+    pieces: list[str] = []
+    async for piece in stream:
+        pieces.append(piece)
+        yield piece
+    answer = stream.answer
+    turn.text = "".join(pieces)
+    turn.answer = answer
+    metadata = {"topic": answer.topic, "confident": answer.confident} if answer else {}
+    await asyncio.to_thread(manager.add_message, turn.session_id, "assistant", turn.text, metadata=metadata)
+    for example in (answer.code_examples if answer else []):
+        await asyncio.to_thread(
+            manager.add_code_example,
+            turn.session_id,
+            example["code"],
+            example["language"],
+            sequence_type=example.get("sequence_type"),
+            description=example.get("description", ""),
+        )
+
+
+async def run_pulsepal(
+    query: str,
+    session_id: Optional[str] = None,
+    *,
+    owner: Optional[str] = None,
+    manager: Optional[SessionManager] = None,
+    responder=None,
+) -> tuple[str, str]:
+    """Answer one query in a session; returns (session_id, response). Both messages are durable on return."""
+    turn = await start_turn(query, session_id, owner=owner, manager=manager, responder=responder)
+    return turn.session_id, await turn.complete()
+
+
+async def stream_pulsepal(
+    query: str,
+    session_id: Optional[str] = None,
+    **options,
+) -> PulsePalTurn:
+    """The streaming form: `turn = await stream_pulsepal(q, sid)`, then `async for piece in turn`."""
+    return await start_turn(query, session_id, **options)

@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own storage folder, a movable clock, and no settings from the
+developer's environment or .env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pulsepal.clock import FakeClock
+from pulsepal.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Importing chainlit writes .chainlit/ and .files/ under CHAINLIT_APP_ROOT; keep tests from touching the repo.
+os.environ.setdefault("CHAINLIT_APP_ROOT", str(ROOT))
+for _name in list(os.environ):
+    if _name.startswith(("SESSION_", "MAX_SESSION", "MAX_CONVERSATION", "MAX_ACTIVE", "CONVERSATION_LOG", "LLM_")):
+        del os.environ[_name]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    def build(**overrides) -> Settings:
+        overrides.setdefault("session_storage_path", tmp_path / "sessions")
+        return Settings(_env_file=None, **overrides)
+
+    return build
+
+
+@pytest.fixture
+def make_manager(make_settings, clock):
+    from pulsepal.sessions import SessionManager
+
+    def build(clock_=None, **overrides):
+        return SessionManager(make_settings(**overrides), clock=clock_ or clock, actor="test")
+
+    return build
+
+
+@pytest.fixture
+def manager(make_manager):
+    return make_manager()

@@ -1,0 +1,186 @@
+"""Corruption never crashes anything and never loses what can be recovered."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from pulsepal.sessions import ArchiveError, InvalidSessionId, SessionNotFound, files
+from pulsepal.sessions.store import LOCK_STRIPES
+
+
+def _active(tmp_path, sid):
+    return tmp_path / "sessions" / "active" / f"session_{sid}.json"
+
+
+def _log(tmp_path, sid):
+    return tmp_path / "conversationLogs" / f"session_{sid}.jsonl"
+
+
+def _session_with_messages(manager, n=3):
+    sid = manager.create_session()
+    for i in range(n):
+        manager.add_message(sid, "user", f"m{i}")
+    manager.checkpoint(sid)
+    return sid
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (b"", "empty"),
+        (b'{"journal_offset": 10, "session": {"session_id": "x', "not valid JSON"),
+        (b"\x00\x01\x02garbage", "not valid JSON"),
+        (b'{"journal_offset": 0, "session": {"hello": 1}}', "wrong shape"),
+        (b"[1, 2, 3]", "wrong shape"),
+    ],
+)
+def test_corrupt_active_file_is_quarantined_and_rebuilt_from_log(make_manager, tmp_path, damage, reason):
+    sid = _session_with_messages(make_manager())
+    _active(tmp_path, sid).write_bytes(damage)
+    manager = make_manager()  # a fresh process: nothing cached
+    ctx = manager.get_session(sid)
+    assert [m.content for m in ctx.conversation_history] == ["m0", "m1", "m2"]
+    notes = manager.store.quarantined()
+    assert len(notes) == 1 and reason in notes[0]["reason"]
+    quarantined = [p for p in manager.store.quarantine_dir.iterdir() if not p.name.endswith(".reason.json")]
+    assert quarantined[0].read_bytes() == damage
+    assert json.loads(_active(tmp_path, sid).read_text())["session"]["conversation_count"] == 3
+    alerts = {a["code"]: a for a in manager.get_alerts()}
+    assert alerts["corrupted_files"]["level"] == "warning"
+
+
+def test_torn_last_line_is_ignored_and_cut_before_next_append(manager, make_manager, tmp_path):
+    sid = _session_with_messages(manager, 2)
+    with open(_log(tmp_path, sid), "ab") as handle:
+        handle.write(b'{"type": "message", "role": "user", "cont')  # a crash mid-write: never acknowledged
+    fresh = make_manager()
+    assert fresh.get_session(sid).conversation_count == 2
+    fresh.add_message(sid, "user", "after the crash")
+    lines = _log(tmp_path, sid).read_bytes().splitlines()
+    assert all(json.loads(line) for line in lines)
+    assert make_manager().get_session(sid).conversation_count == 3
+
+
+def test_garbage_line_in_the_middle_of_a_log_is_skipped_and_kept_in_quarantine(make_manager, tmp_path):
+    manager = make_manager()
+    sid = manager.create_session()
+    manager.add_message(sid, "user", "first")
+    with open(_log(tmp_path, sid), "ab") as handle:
+        handle.write(b"this is not json\n")
+    manager.add_message(sid, "user", "second")
+    _active(tmp_path, sid).unlink()  # force a full replay
+    fresh = make_manager()
+    assert [m.content for m in fresh.get_session(sid).conversation_history] == ["first", "second"]
+    assert any("unreadable log lines" in n["reason"] for n in fresh.store.quarantined())
+
+
+def test_missing_log_is_recreated_from_the_active_file(manager, make_manager, tmp_path):
+    sid = _session_with_messages(manager, 2)
+    _log(tmp_path, sid).unlink()
+    fresh = make_manager()
+    assert fresh.get_session(sid).conversation_count == 2
+    fresh.add_message(sid, "user", "m2")
+    assert make_manager().get_session(sid).conversation_count == 3
+
+
+def test_lost_both_files_means_not_found(manager, tmp_path):
+    sid = manager.create_session()
+    _active(tmp_path, sid).unlink()
+    _log(tmp_path, sid).unlink()
+    assert manager.get_session(sid) is None
+    with pytest.raises(SessionNotFound):
+        manager.add_message(sid, "user", "hello?")
+
+
+def test_missing_or_corrupt_index_is_rebuilt(make_manager, tmp_path, clock):
+    manager = make_manager()
+    kept = [manager.create_session() for _ in range(3)]
+    manager.archive_session(kept[0])
+    manager.index.compact()
+    index = tmp_path / "sessions" / "metadata.json"
+    index.write_text("{ broken")
+    rebuilt = make_manager()
+    stats = rebuilt.get_session_stats()
+    assert (stats["active_count"], stats["archived_count"]) == (2, 1)
+    assert any("metadata.json" in n["file"] for n in rebuilt.store.quarantined())
+    index.unlink()
+    (tmp_path / "sessions" / "metadata.log").unlink()
+    assert make_manager().get_session_stats()["active_count"] == 2
+
+
+def test_index_lag_after_crash_is_reconciled_by_cleanup(make_manager, tmp_path):
+    manager = make_manager()
+    sid = manager.create_session()
+    (tmp_path / "sessions" / "metadata.log").write_bytes(b"")  # the crash lost the index's last lines
+    fresh = make_manager()
+    assert fresh.get_active_session_count() == 0
+    fresh.cleanup()
+    assert fresh.get_active_session_count() == 1
+    assert fresh.list_sessions()[1][0]["session_id"] == sid
+
+
+def test_verify_reports_and_repairs(make_manager, tmp_path):
+    manager = make_manager()
+    good = _session_with_messages(manager, 1)
+    bad = _session_with_messages(manager, 1)
+    archived = manager.create_session()
+    archive = manager.archive_session(archived)
+    _active(tmp_path, bad).write_bytes(b"{")
+    archive.write_bytes(b"not gzip at all")
+    report = make_manager().verify(deep=True)
+    assert report["active_checked"] == 2
+    assert len(report["quarantined"]) == 4  # the bad active file and the bad archive, each with its note
+    assert report["bad_archives"][0]["quarantined"]
+    assert not report["ok"]
+    assert make_manager().get_session(bad).conversation_count == 1
+    assert make_manager().get_session(good).conversation_count == 1
+
+
+def test_archive_that_does_not_read_back_keeps_the_source(manager, monkeypatch, tmp_path):
+    sid = _session_with_messages(manager, 1)
+
+    def broken(self, path):
+        raise ArchiveError(f"{path} is damaged: simulated")
+
+    monkeypatch.setattr(type(manager.store), "read_document", broken)
+    with pytest.raises(ArchiveError):
+        manager.archive_session(sid)
+    monkeypatch.undo()
+    assert manager.get_session(sid).conversation_count == 1
+    assert _log(tmp_path, sid).exists()
+
+
+def test_atomic_write_leaves_no_temp_files_and_replaces_whole(tmp_path):
+    target = tmp_path / "f.json"
+    files.atomic_write_bytes(target, b"old")
+    files.atomic_write_bytes(target, b"new content")
+    assert target.read_bytes() == b"new content"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]
+    assert os.stat(target).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/b", "x\x00y", "", " ", "é", "a" * 10_000, ".hidden", None, 42])
+def test_invalid_ids_touch_nothing(manager, tmp_path, bad):
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    for call in (
+        lambda: manager.get_session(bad),
+        lambda: manager.add_message(bad, "user", "x"),
+        lambda: manager.archive_session(bad),
+        lambda: manager.restore_session(bad),
+        lambda: manager.delete_session(bad),
+        lambda: manager.export_session(bad),
+        *([lambda: manager.create_session(session_id=bad)] if bad is not None else []),
+    ):
+        with pytest.raises(InvalidSessionId):
+            call()
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_lock_stripes_are_bounded(manager, tmp_path):
+    for _ in range(40):
+        manager.create_session()
+    locks = list((tmp_path / "sessions" / ".locks").iterdir())
+    assert len(locks) <= LOCK_STRIPES + 4
