@@ -14,45 +14,62 @@ from typing import Literal, Optional
 Language = Literal["matlab", "python", "octave"]
 LANGUAGES: tuple[str, ...] = ("matlab", "python", "octave")
 
-_EXPLICIT = [
-    (re.compile(r"\boctave\b", re.I), "octave"),
-    (re.compile(r"\b(pypulseq|python|numpy|import\s+pypulseq)\b", re.I), "python"),
-    (re.compile(r"\bmatlab\b", re.I), "matlab"),
-]
+_EXPLICIT = {"octave": "octave", "python": "python", "pypulseq": "python", "numpy": "python", "matlab": "matlab"}
+_EXPLICIT_LENGTHS = {len(word) for word in _EXPLICIT}
+_TOKENS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_CAMEL = re.compile(r"[a-z]+[A-Z]")
+_VERBS = ("make", "calc", "add", "get", "set")
+_PY_KEYWORDS = {"import", "def", "True", "False", "None", "elif", "lambda"}
+_MATLAB_LINE = re.compile(r"^\s*%|'[A-Z][A-Za-z]+'\s*,|\bend\s*;?\s*$|\bfunction\s+\[", re.M)
 
-_PYTHON_SIGNALS = [
-    re.compile(r"\bpp\.[a-z]+_[a-z_]+\s*\("),  # pp.make_trapezoid(
-    re.compile(r"\b(import|from)\s+\w+"),
-    re.compile(r"\bdef\s+\w+\s*\("),
-    re.compile(r"\bseq\.[a-z]+_[a-z_]+\b"),  # seq.add_block
-    re.compile(r"\b(make|calc|add|get|set)_[a-z_]+\b"),
-    re.compile(r"\bsystem\s*=\s*"),
-    re.compile(r"\bTrue\b|\bFalse\b|\bNone\b"),
-]
-_MATLAB_SIGNALS = [
-    re.compile(r"\bmr\.[a-z]+[A-Z]\w*"),  # mr.makeTrapezoid
-    re.compile(r"\bseq\.[a-z]+[A-Z]\w*"),  # seq.addBlock
-    re.compile(r"\bmr\.opts\b"),
-    re.compile(r"'[A-Z][A-Za-z]+'\s*,"),  # 'FlatTime',
-    re.compile(r"^\s*%", re.M),  # MATLAB comment
-    re.compile(r"\bend\s*;?\s*$", re.M),
-    re.compile(r"\bfunction\s+\[?\w"),
-    re.compile(r"\b(make|calc|add|get|set)[A-Z]\w*\b"),
-]
+
+def _kind(token: str) -> Optional[str]:
+    """Which language a single identifier (possibly dotted) points to, if any."""
+    head, _, name = token.rpartition(".")
+    if head in ("mr", "seq", "pp", "pypulseq", "sys") or not head:
+        if "_" in name and name.split("_", 1)[0] in _VERBS:
+            return "python"
+        if head in ("pp", "pypulseq"):
+            return "python"
+        if _CAMEL.match(name) and name.startswith(_VERBS):
+            return "matlab"
+        if head == "mr":
+            return "matlab"
+    return None
 
 
 def detect_language(text: str) -> Optional[str]:
-    """Return 'matlab', 'python' or 'octave' when the text shows it clearly, else None."""
+    """Return 'matlab', 'python' or 'octave' when the text shows it clearly, else None.
+
+    It runs on every user message, so it tokenises once and classifies tokens with string tests; each kind of
+    evidence (a token class or a MATLAB-only line form) counts once per language."""
     if not text:
         return None
-    for pattern, lang in _EXPLICIT:
-        if pattern.search(text):
-            return lang
-    py = sum(1 for p in _PYTHON_SIGNALS if p.search(text))
-    ml = sum(1 for p in _MATLAB_SIGNALS if p.search(text))
-    if py > ml:
+    tokens = _TOKENS.findall(text[:20000])
+    for token in tokens:
+        if len(token) in _EXPLICIT_LENGTHS:
+            explicit = _EXPLICIT.get(token.lower())
+            if explicit:
+                return explicit
+    python, matlab = set(), set()
+    for token in tokens:
+        if token in _PY_KEYWORDS:
+            python.add(token)
+            continue
+        if "." not in token and "_" not in token and (token.islower() or not token.startswith(_VERBS)):
+            continue  # plain words carry no evidence
+        kind = _kind(token)
+        if kind == "python":
+            python.add(token.split(".", 1)[0] if "." in token else "verb_")
+        elif kind == "matlab":
+            matlab.add(token.split(".", 1)[0] if "." in token else "verbCamel")
+    if "system=" in text.replace(" ", ""):
+        python.add("system=")
+    if ("%" in text or "'" in text or "end" in text or "function" in text) and _MATLAB_LINE.search(text):
+        matlab.add("line")
+    if len(python) > len(matlab):
         return "python"
-    if ml > py:
+    if len(matlab) > len(python):
         return "matlab"
     return None
 

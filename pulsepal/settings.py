@@ -60,6 +60,40 @@ class Settings(BaseSettings):
 
     # --- Web app --------------------------------------------------------------------------------------------------
     auth_mode: Literal["local", "password", "proxy"] = Field("local", description="How chat users are identified.")
+    users_file: Optional[Path] = Field(
+        None, description="Password mode: the users file of salted password hashes; default: <storage>/users.json."
+    )
+    proxy_user_header: str = Field(
+        "X-Forwarded-User",
+        min_length=1,
+        description="Proxy mode: the request header in which the trusted reverse proxy names the signed-in user.",
+    )
+    admin_users: str = Field(
+        "", description="Password and proxy modes: comma-separated user identifiers that may use the admin page."
+    )
+    local_user_name: str = Field(
+        "local", min_length=1, max_length=64, description="Local mode: the identifier of the single local user."
+    )
+    allow_remote_local: bool = Field(
+        False,
+        description="Local mode normally refuses to listen on a non-loopback address (anyone reaching it would be "
+        "the local user); set true only behind your own access control.",
+    )
+    default_chat_language: Literal["matlab", "python", "octave"] = Field(
+        "matlab", description="Language of a user's first chat, before they choose one in the chat settings."
+    )
+    pulsepal_bench_no_persist: bool = Field(
+        False, description="Benchmark only (bench/bench_chat.py): the chat app answers without touching the store."
+    )
+
+    @property
+    def users_path(self) -> Path:
+        """Users file, defaulting to users.json inside the session store."""
+        return self.users_file if self.users_file is not None else self.session_storage_path / "users.json"
+
+    @property
+    def admin_user_set(self) -> frozenset[str]:
+        return frozenset(name.strip() for name in self.admin_users.split(",") if name.strip())
 
     @field_validator("session_storage_path", "conversation_log_path", mode="before")
     @classmethod

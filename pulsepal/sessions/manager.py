@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 import orjson
 
@@ -24,7 +24,7 @@ from ..clock import SYSTEM_CLOCK, Clock
 from ..language import normalise_language
 from ..settings import Settings, get_settings
 from . import files, journal, policy
-from .errors import SessionExists, SessionNotFound
+from .errors import SessionError, SessionExists, SessionNotFound
 from .ids import new_session_id, validate_session_id
 from .index import IndexCorrupt, SessionIndex
 from .model import (
@@ -35,7 +35,7 @@ from .model import (
     apply_event,
     replay,
 )
-from .safety import AuditLog, BlobCodec, redact_events
+from .safety import AuditLog, BlobCodec, redact_events, redact_session
 from .documents import (
     document_to_markdown,
     events_from_context,
@@ -106,6 +106,20 @@ class SessionManager:
                 self.reindex()  # sessions on disk but no index: it was lost
             else:
                 self.index.compact()  # a new store starts with an (empty) index file
+        self._reconciled_at: Optional[float] = None
+        self.reconcile_if_due()
+
+    RECONCILE_EVERY_SECONDS = 3600
+
+    def reconcile_if_due(self, force: bool = False) -> int:
+        """Catch the index up with sessions a crashed process left unindexed (see rotation.reconcile_index)."""
+        from .rotation import reconcile_index
+
+        now = self.clock.timestamp()
+        if not force and self._reconciled_at is not None and now - self._reconciled_at < self.RECONCILE_EVERY_SECONDS:
+            return 0
+        self._reconciled_at = now
+        return reconcile_index(self)
 
     # ------------------------------------------------------------------------------------------------ helpers
     def _say(self, text: str) -> None:
@@ -326,14 +340,11 @@ class SessionManager:
         victims = heapq.nsmallest(
             batch, self.index.items("active"), key=lambda item: float(item[1].get("last_activity") or 0)
         )
-        archived = []
-        for session_id, _ in victims:
-            try:
-                self.archive_session(session_id, reason="capacity")
-                archived.append(session_id)
-            except SessionNotFound:
-                self.index.delete(session_id)
-        return archived
+        outcomes = self.archive_sessions([sid for sid, _ in victims], reason="capacity")
+        for session_id, outcome in outcomes.items():
+            if isinstance(outcome, SessionNotFound):
+                self.index.delete(session_id)  # a stale entry: its files are gone
+        return [sid for sid, outcome in outcomes.items() if isinstance(outcome, Path)]
 
     # ------------------------------------------------------------------------------------------------- reading
     def get_session(self, session_id: str) -> Optional[ConversationContext]:
@@ -461,22 +472,23 @@ class SessionManager:
                 self._checkpoint(live)
 
     # --------------------------------------------------------------------------------------------- documents
-    def _full_events(self, session_id: str) -> list[dict]:
-        """All events of an active session (caller holds the lock)."""
-        self._live_locked(session_id)  # repairs or rebuilds the log first if needed
-        return journal.read_log(self.store.journal_path(session_id)).events
+    def _full_events(self, session_id: str) -> tuple[_Live, list[dict]]:
+        """The up-to-date session and all its events (caller holds the lock)."""
+        live = self._live_locked(session_id)  # repairs or rebuilds the log first if needed
+        return live, journal.read_log(self.store.journal_path(session_id)).events
 
-    def _document(self, session_id: str, events: list[dict], *, redacted: bool) -> dict:
+    def _document(self, ctx: ConversationContext, events: list[dict], *, redacted: bool) -> dict:
+        session = ctx.model_dump(mode="json")
         if redacted:
             events = redact_events(events)
-        ctx = replay(events, self.settings.max_conversation_history)
+            redact_session(session)
         return {
             "format": DOCUMENT_FORMAT,
             "version": DOCUMENT_VERSION,
-            "session_id": session_id,
+            "session_id": ctx.session_id,
             "exported_at": _iso(self._now()),
             "redacted": redacted,
-            "session": ctx.model_dump(mode="json"),
+            "session": session,
             "events": events,
         }
 
@@ -484,7 +496,8 @@ class SessionManager:
         """The whole session as a document, from the active store or the archive; (document, state)."""
         with self._lock(session_id):
             try:
-                return self._document(session_id, self._full_events(session_id), redacted=False), "active"
+                live, events = self._full_events(session_id)
+                return self._document(live.ctx, events, redacted=False), "active"
             except SessionNotFound:
                 pass
         paths = self.store.find_archives(session_id)
@@ -526,20 +539,20 @@ class SessionManager:
 
     def _backup_and_remove_locked(self, session_id: str, reason: str) -> Path:
         """Copy everything stored for a session to archive/backups/, verify it, then remove the originals."""
-        events: list[dict] = []
-        active = self.store.journal_path(session_id).exists() or self.store.snapshot_path(session_id).exists()
-        if active:
+        document = None
+        if self.store.journal_path(session_id).exists() or self.store.snapshot_path(session_id).exists():
             try:
-                events = self._full_events(session_id)
+                live, events = self._full_events(session_id)
+                document = self._document(live.ctx, events, redacted=True)
             except SessionNotFound:
-                events = []
+                document = None
         archives = self.store.find_archives(session_id)
-        if not events and archives:
-            events = self.store.read_document(archives[0])["events"]
-        if not events:
+        if document is None and archives:
+            document = self.store.read_document(archives[0])  # already redacted when it was archived
+        if document is None:
             raise SessionNotFound(f"no session {session_id!r}")
         path = self.store.backup_path(session_id, reason, self._now())
-        self.store.write_document(path, self._document(session_id, events, redacted=True))
+        self.store.write_document(path, document)
         files.remove_durable(self.store.snapshot_path(session_id), self.store.journal_path(session_id))
         self.store.remove_archives(archives)
         self._forget(session_id)
@@ -549,40 +562,91 @@ class SessionManager:
     def archive_session(self, session_id: str, reason: str = "manual", *, only_if_expired: bool = False) -> Optional[Path]:
         """Move an active session to archive/<today>/ (redacted, compressed, optionally encrypted).
 
-        The archive is written and read back before the active files are removed, so a failure at any point
-        leaves the session where it was. With only_if_expired, the expiry is re-checked under the session lock
-        (the index may be stale) and a session that is still live is left alone (returns None).
-        """
+        With only_if_expired, expiry is re-checked under the session lock (the index may be stale) and a session
+        that is still live is left alone (returns None)."""
         session_id = validate_session_id(session_id)
-        now = self._now()
-        with self._lock(session_id):
+        outcome = self.archive_sessions([session_id], reason=reason, only_if_expired=only_if_expired)[session_id]
+        if isinstance(outcome, Exception):
+            raise outcome
+        if outcome is not None:
+            self._say(f"archived session {session_id} -> {outcome}")
+        return outcome
+
+    def archive_sessions(
+        self, session_ids: Iterable[str], *, reason: str = "manual", only_if_expired: bool = False
+    ) -> dict[str, Union[Path, None, Exception]]:
+        """Archive many sessions behind one durability barrier; per id: the archive path, None (left active), or
+        the error.
+
+        1. Under each session's lock: write its archive (without fsync) and read it back.
+        2. Barrier: fsync every archive and its folder. Nothing has been removed yet.
+        3. Under each lock again: if the log is exactly as it was in step 1, remove the active files; if a message
+           arrived in between, discard the staged archive and try that session again (up to three rounds).
+        A crash anywhere leaves every session active, archived, or (briefly) both; never neither.
+        """
+        results: dict[str, Union[Path, None, Exception]] = {}
+        pending = [validate_session_id(sid) for sid in session_ids]
+        for _ in range(3):
+            if not pending:
+                break
+            staged = self._stage_archives(pending, only_if_expired, results)
+            files.sync_paths([item[1] for item in staged])
+            pending = self._commit_archives(staged, reason, results)
+        for session_id in pending:
+            results.setdefault(session_id, SessionError(f"session {session_id!r} kept changing; not archived"))
+        return results
+
+    def _stage_archives(self, session_ids: list[str], only_if_expired: bool, results: dict) -> list[tuple]:
+        day = self._now().strftime("%Y-%m-%d")
+        staged = []
+        for session_id in session_ids:
             try:
-                live = self._live_locked(session_id)
-            except SessionNotFound:
-                raise SessionNotFound(self._not_active_message(session_id)) from None
-            if only_if_expired and self.is_expired(live.ctx) is None:
-                self.index.touch(session_id, self._entry(live.ctx, size=live.snapshot_size + live.offset))
-                return None
-            events = self._full_events(session_id)
-            document = self._document(session_id, events, redacted=True)
-            path = self.store.archive_path(session_id, now.strftime("%Y-%m-%d"))
-            size = self.store.write_document(path, document)
-            older = [p for p in self.store.find_archives(session_id) if p != path]
-            files.remove_durable(self.store.snapshot_path(session_id), self.store.journal_path(session_id))
-            self.store.remove_archives(older)
-            self._forget(session_id)
-        ctx = ConversationContext.model_validate(document["session"])
-        entry = self._entry(
-            ctx,
-            size=size,
-            state="archived",
-            archived_at=now.timestamp(),
-            archive_path=str(path.relative_to(self.store.root)),
-        )
-        self.index.put(session_id, entry)
-        self.audit.record(self.actor, "archive", session_id, reason=reason, path=str(path))
-        self._say(f"archived session {session_id} -> {path}")
-        return path
+                with self._lock(session_id):
+                    try:
+                        live, events = self._full_events(session_id)
+                    except SessionNotFound:
+                        raise SessionNotFound(self._not_active_message(session_id)) from None
+                    if only_if_expired and self.is_expired(live.ctx) is None:
+                        results[session_id] = None
+                        continue
+                    document = self._document(live.ctx, events, redacted=True)
+                    path = self.store.archive_path(session_id, day)
+                    size = self.store.write_document(path, document, durable=False)
+                    staged.append((session_id, path, size, document["session"], (live.inode, live.offset)))
+            except (SessionError, OSError) as exc:
+                results[session_id] = exc
+        return staged
+
+    def _commit_archives(self, staged: list[tuple], reason: str, results: dict) -> list[str]:
+        now = self._now()
+        retry, entries, touched = [], [], []
+        existing = self.store.find_archives_many([item[0] for item in staged])
+        for session_id, path, size, session, identity in staged:
+            jpath, spath = self.store.journal_path(session_id), self.store.snapshot_path(session_id)
+            with self._lock(session_id):
+                try:
+                    st = os.stat(jpath)
+                    unchanged = (st.st_ino, st.st_size) == identity
+                except FileNotFoundError:
+                    unchanged = False
+                if not unchanged:
+                    self.store.remove_archives([path], durable=False)
+                    retry.append(session_id)
+                    continue
+                older = [p for p in existing[session_id] if p != path]
+                touched += files.remove_durable(spath, jpath, *older, durable=False)
+                self.store.prune_empty_days(older)
+                self._forget(session_id)
+            ctx = ConversationContext.model_validate(session)
+            entries.append((session_id, self._entry(
+                ctx, size=size, state="archived", archived_at=now.timestamp(),
+                archive_path=str(path.relative_to(self.store.root)))))
+            results[session_id] = path
+        files.sync_dirs(touched)
+        self.index.put_many(entries)
+        for session_id, entry in entries:
+            self.audit.record(self.actor, "archive", session_id, reason=reason, path=entry["archive_path"])
+        return retry
 
     def archive_expired_sessions(self) -> list[str]:
         """Archive every session past its duration or idle limit; returns their ids."""

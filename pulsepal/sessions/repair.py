@@ -22,7 +22,7 @@ def verify(manager, *, deep: bool = False, progress: Progress = None) -> dict:
     archive. Then check the index against the files and rebuild it if they disagree."""
     store = manager.store
     before = {p.name for p in store.quarantine_dir.iterdir()}
-    active_ids = sorted(set(store.active_ids()) | {sid for sid, _ in store.logged_ids()})
+    active_ids = sorted(set(store.active_ids()) | set(store.logged_session_ids()))
     archived = list(store.archived_files()) if deep else []
     total = len(active_ids) + len(archived)
     report = {"active_checked": 0, "archives_checked": 0, "unrecoverable": [], "bad_archives": []}
@@ -72,7 +72,7 @@ def _index_matches_files(manager) -> bool:
 def reindex(manager, progress: Progress = None) -> dict:
     """Rebuild metadata.json from the session files (active checkpoints + logs, and archives)."""
     store = manager.store
-    active_ids = sorted(set(store.active_ids()) | {sid for sid, _ in store.logged_ids()})
+    active_ids = sorted(set(store.active_ids()) | set(store.logged_session_ids()))
     archived = list(store.archived_files())
     total = len(active_ids) + len(archived)
     entries: dict[str, dict] = {}

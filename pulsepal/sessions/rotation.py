@@ -16,12 +16,14 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 import orjson
 
 from . import files, policy
 from .errors import ArchiveError, SessionError, SessionNotFound
+from .ids import is_valid_session_id
 
 HISTORY_KEPT = 20
 
@@ -57,13 +59,17 @@ class CleanupReport:
 def reconcile_index(manager) -> int:
     """Index the sessions a crash left on disk but not in the index, and drop entries whose files are gone.
 
-    Two directory listings (no file opened), so it is cheap enough to run before every pass."""
+    Two directory listings and set arithmetic (no file opened, no per-name work for the sessions the index
+    already knows). Only a crash between a session write and its index update creates such a difference, so it
+    runs when a manager opens the store and then at most hourly (SessionManager.reconcile_if_due)."""
     index, store = manager.index, manager.store
     index.refresh()
-    indexed_active = {sid for sid, _ in index.items("active")}
-    on_disk = set(store.active_ids()) | {sid for sid, _ in store.logged_ids()}
+    indexed_active = {sid for sid, entry in index.entries.items() if entry.get("state") == "active"}
+    on_disk = store.raw_active_ids() | store.raw_logged_ids()
     fixed = 0
     for session_id in on_disk - indexed_active:
+        if not is_valid_session_id(session_id):
+            continue
         entry = index.get(session_id)
         if entry is not None and entry.get("state") == "archived" and not store.snapshot_path(session_id).exists():
             continue  # an orphan log of an archived session; rebuild_from_logs decides about those
@@ -85,32 +91,32 @@ def reconcile_index(manager) -> int:
 
 
 def plan_cleanup(manager, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False) -> list[dict]:
+    """The actions a pass would take, from the index alone (plus the backups folder listing)."""
     settings = manager.settings
     if days is not None and days <= 0:
         raise ValueError("days must be a positive number")
     days = days if days is not None else settings.session_archive_days
     now = manager.clock.timestamp()
     index = manager.index
-    reconcile_index(manager)
+    manager.reconcile_if_due()
+    index.refresh()
+    activated_before, idle_before = policy.expiry_cutoffs(now, settings)
     actions: list[dict] = []
-    for session_id, entry in index.items("active"):
-        if purge:
-            actions.append({"action": "purge_active", "session_id": session_id, "reason": "forced (--all)"})
-            continue
-        reason = policy.expiry_reason(
-            float(entry.get("activated_at") or entry.get("created_at") or 0),
-            float(entry.get("last_activity") or 0), now, settings,
-        )
-        if reason or archive_all:
-            actions.append({"action": "archive", "session_id": session_id, "reason": reason or "forced"})
-    for session_id, entry in index.items("archived"):
-        archived_at = float(entry.get("archived_at") or 0)
-        if purge:
-            actions.append({"action": "purge_archive", "session_id": session_id, "path": entry.get("archive_path"),
-                            "reason": "forced (--all)"})
-        elif policy.archive_is_old(archived_at, now, days):
-            actions.append({"action": "remove_archive", "session_id": session_id, "path": entry.get("archive_path"),
-                            "reason": f"archived more than {days:g} days ago"})
+    for session_id, entry in list(index.entries.items()):
+        state = entry.get("state")
+        if state == "active":
+            if purge:
+                actions.append({"action": "purge_active", "session_id": session_id, "reason": "forced (--all)"})
+            elif archive_all or entry["activated_at"] < activated_before or entry["last_activity"] < idle_before:
+                reason = policy.expiry_reason(entry["activated_at"], entry["last_activity"], now, settings)
+                actions.append({"action": "archive", "session_id": session_id, "reason": reason or "forced"})
+        elif state == "archived":
+            if purge:
+                actions.append({"action": "purge_archive", "session_id": session_id,
+                                "path": entry.get("archive_path"), "reason": "forced (--all)"})
+            elif policy.archive_is_old(float(entry.get("archived_at") or 0), now, days):
+                actions.append({"action": "remove_archive", "session_id": session_id,
+                                "path": entry.get("archive_path"), "reason": f"archived more than {days:g} days ago"})
     for path in manager.store.backups():
         if policy.archive_is_old(path.stat().st_mtime, now, settings.session_backup_days):
             actions.append({"action": "remove_backup", "path": str(path.relative_to(manager.store.root)),
@@ -153,19 +159,36 @@ def run_cleanup(
     return report
 
 
+ARCHIVE_BATCH = 500
+
+
 def _execute(manager, report: CleanupReport, progress) -> None:
     store, index = manager.store, manager.index
     total = len(report.planned)
-    for number, action in enumerate(report.planned, start=1):
+    done = 0
+
+    def advance(count: int = 1) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+
+    archives = [a for a in report.planned if a["action"] == "archive"]
+    for start in range(0, len(archives), ARCHIVE_BATCH):  # one durability barrier per batch, not per session
+        batch = archives[start : start + ARCHIVE_BATCH]
+        for forced in (False, True):
+            group = [a for a in batch if (a["reason"] == "forced") == forced]
+            if group:
+                _record(report, group, manager.archive_sessions(
+                    [a["session_id"] for a in group], reason="forced" if forced else "expired",
+                    only_if_expired=not forced))
+        advance(len(batch))
+    for action in report.planned:
         kind = action["action"]
+        if kind == "archive":
+            continue
         try:
-            if kind == "archive":
-                path = manager.archive_session(
-                    action["session_id"], reason=action["reason"], only_if_expired=action["reason"] != "forced"
-                )
-                if path is None:
-                    action = dict(action, action="kept", reason="active again since the plan was made")
-            elif kind == "purge_active":
+            if kind == "purge_active":
                 manager.delete_session(action["session_id"])
             elif kind in ("remove_archive", "purge_archive"):
                 _remove_archive(manager, action["session_id"], backup=kind == "purge_archive", reason=action["reason"])
@@ -176,9 +199,21 @@ def _execute(manager, report: CleanupReport, progress) -> None:
             report.done.append(dict(action, action="gone", reason=str(exc)))
         except (SessionError, ArchiveError, OSError, ValueError) as exc:
             report.errors.append(dict(action, error=f"{type(exc).__name__}: {exc}"))
-        if progress:
-            progress(number, total)
+        advance()
     index.refresh()
+
+
+def _record(report: CleanupReport, actions: list[dict], outcomes: dict) -> None:
+    for action in actions:
+        outcome = outcomes.get(action["session_id"])
+        if isinstance(outcome, SessionNotFound):
+            report.done.append(dict(action, action="gone", reason=str(outcome)))
+        elif isinstance(outcome, Exception):
+            report.errors.append(dict(action, error=f"{type(outcome).__name__}: {outcome}"))
+        elif outcome is None:
+            report.done.append(dict(action, action="kept", reason="active again since the plan was made"))
+        else:
+            report.done.append(action)
 
 
 def _remove_archive(manager, session_id: str, *, backup: bool, reason: str) -> None:
@@ -204,15 +239,9 @@ def _remove_archive(manager, session_id: str, *, backup: bool, reason: str) -> N
 def archive_expired(manager) -> list[str]:
     """Only the archiving step of a pass (the spec's `archive_expired_sessions()`)."""
     with files.locked(manager.store.named_lock("cleanup")):
-        plan = [a for a in plan_cleanup(manager) if a["action"] == "archive"]
-        archived = []
-        for action in plan:
-            try:
-                if manager.archive_session(action["session_id"], reason=action["reason"], only_if_expired=True):
-                    archived.append(action["session_id"])
-            except SessionNotFound:
-                continue
-        return archived
+        ids = [a["session_id"] for a in plan_cleanup(manager) if a["action"] == "archive"]
+        outcomes = manager.archive_sessions(ids, reason="expired", only_if_expired=True)
+        return [sid for sid in ids if isinstance(outcomes.get(sid), Path)]
 
 
 def record_outcome(manager, report: CleanupReport) -> None:

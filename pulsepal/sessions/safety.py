@@ -60,6 +60,18 @@ def redact_events(events: list[dict]) -> list[dict]:
     return out
 
 
+def redact_session(session: dict) -> None:
+    """Redact, in place, the free text of a dumped ConversationContext."""
+    for message in session.get("conversation_history", []):
+        message["content"] = redact_text(message["content"])
+    for example in session.get("code_examples", []):
+        example["code"] = redact_text(example["code"])
+        example["description"] = redact_text(example.get("description") or "")
+    for key in ("sequence_knowledge", "title"):
+        if isinstance(session.get(key), str):
+            session[key] = redact_text(session[key])
+
+
 class BlobCodec:
     """Turns an archive document into bytes on disk and back: JSON, then gzip, then (optionally) Fernet."""
 

@@ -29,7 +29,7 @@ from . import files
 from .errors import ArchiveError
 from .ids import is_valid_session_id
 from .model import ConversationContext
-from .safety import BlobCodec, split_archive_name
+from .safety import ARCHIVE_SUFFIXES, BlobCodec, split_archive_name
 
 LOCK_STRIPES = 256
 DOCUMENT_FORMAT = "pulsepal-session"
@@ -54,8 +54,9 @@ class Snapshot:
 
 class SessionStore:
     def __init__(self, root: Path, log_dir: Path, codec: BlobCodec) -> None:
-        self.root = Path(root)
-        self.log_dir = Path(log_dir)
+        self.root = Path(root).absolute()
+        self.log_dir = Path(log_dir).absolute()
+        self._paths: dict[str, tuple[Path, Path, Path]] = {}
         self.codec = codec
         self.active_dir = self.root / "active"
         self.archive_dir = self.root / "archive"
@@ -70,15 +71,28 @@ class SessionStore:
             files.ensure_dir(folder)
 
     # --- paths -----------------------------------------------------------------------------------------------
+    def _session_paths(self, session_id: str) -> tuple[Path, Path, Path]:
+        """(checkpoint, log, lock) paths; memoised because every message needs them."""
+        paths = self._paths.get(session_id)
+        if paths is None:
+            if len(self._paths) > 20000:
+                self._paths.clear()
+            stripe = zlib.crc32(session_id.encode()) % LOCK_STRIPES
+            paths = self._paths[session_id] = (
+                self.active_dir / f"session_{session_id}.json",
+                self.log_dir / f"session_{session_id}.jsonl",
+                self.locks_dir / f"session-{stripe:03d}.lock",
+            )
+        return paths
+
     def snapshot_path(self, session_id: str) -> Path:
-        return self.active_dir / f"session_{session_id}.json"
+        return self._session_paths(session_id)[0]
 
     def journal_path(self, session_id: str) -> Path:
-        return self.log_dir / f"session_{session_id}.jsonl"
+        return self._session_paths(session_id)[1]
 
     def lock_path(self, session_id: str) -> Path:
-        stripe = zlib.crc32(session_id.encode()) % LOCK_STRIPES
-        return self.locks_dir / f"session-{stripe:03d}.lock"
+        return self._session_paths(session_id)[2]
 
     def named_lock(self, name: str) -> Path:
         return self.locks_dir / f"{name}.lock"
@@ -121,13 +135,17 @@ class SessionStore:
         return Snapshot(ctx, offset if offset is not None else -1)
 
     def active_ids(self) -> Iterator[str]:
-        with os.scandir(self.active_dir) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("session_") and name.endswith(".json"):
-                    session_id = name[len("session_") : -len(".json")]
-                    if is_valid_session_id(session_id):
-                        yield session_id
+        return _ids_in(self.active_dir, ".json")
+
+    def logged_session_ids(self) -> Iterator[str]:
+        return _ids_in(self.log_dir, ".jsonl")
+
+    def raw_active_ids(self) -> set[str]:
+        """Ids named by active files, not yet validated (for cheap set arithmetic against the index)."""
+        return _raw_ids(self.active_dir, ".json")
+
+    def raw_logged_ids(self) -> set[str]:
+        return _raw_ids(self.log_dir, ".jsonl")
 
     def logged_ids(self, log_dir: Optional[Path] = None) -> Iterator[tuple[str, Path]]:
         folder = Path(log_dir) if log_dir else self.log_dir
@@ -149,11 +167,11 @@ class SessionStore:
         return total
 
     # --- archives --------------------------------------------------------------------------------------------
-    def write_document(self, path: Path, document: dict) -> int:
+    def write_document(self, path: Path, document: dict, *, durable: bool = True) -> int:
         """Write an archive or backup, then read it back and check it before anyone deletes the source."""
         files.ensure_dir(path.parent)
         data = self.codec.encode(document)
-        files.atomic_write_bytes(path, data)
+        files.atomic_write_bytes(path, data, durable=durable)
         check = self.read_document(path)
         if check.get("session_id") != document.get("session_id") or len(check.get("events", ())) != len(
             document.get("events", ())
@@ -191,15 +209,15 @@ class SessionStore:
         found = []
         for d in days:
             folder = self.archive_dir / d
-            for suffix in (".json.gz.enc", ".json.enc", ".json.gz", ".json"):
+            for suffix in ARCHIVE_SUFFIXES:
                 path = folder / f"session_{session_id}{suffix}"
                 if path.exists():
                     found.append(path)
         return found
 
-    def remove_archives(self, paths: list[Path]) -> None:
-        """Delete archive files durably and drop day folders they leave empty."""
-        files.remove_durable(*paths)
+    def remove_archives(self, paths: list[Path], *, durable: bool = True) -> None:
+        """Delete archive files (durably unless told otherwise) and drop day folders they leave empty."""
+        files.remove_durable(*paths, durable=durable)
         self.prune_empty_days(paths)
 
     def prune_empty_days(self, paths: list[Path]) -> None:
@@ -209,6 +227,18 @@ class SessionStore:
                     folder.rmdir()
                 except OSError:
                     pass
+
+    def find_archives_many(self, session_ids: list[str]) -> dict[str, list[Path]]:
+        """find_archives for a batch: one listing per day folder instead of a stat per id, day and suffix."""
+        wanted = {f"session_{sid}{suffix}": sid for sid in session_ids for suffix in ARCHIVE_SUFFIXES}
+        found: dict[str, list[Path]] = {sid: [] for sid in session_ids}
+        for day in reversed(self.archive_days()):
+            folder = self.archive_dir / day
+            for name in os.listdir(folder):
+                session_id = wanted.get(name)
+                if session_id is not None:
+                    found[session_id].append(folder / name)
+        return found
 
     def backup_path(self, session_id: str, reason: str, when: datetime) -> Path:
         stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
@@ -250,6 +280,21 @@ class SessionStore:
         sizes["archive"] -= sizes["backups"]
         sizes["index"] = sum(_size(self.root / n) for n in ("metadata.json", "metadata.log", "audit.log"))
         return sizes
+
+
+def _raw_ids(folder: Path, suffix: str) -> set[str]:
+    cut = -len(suffix)
+    return {name[8:cut] for name in os.listdir(folder) if name.startswith("session_") and name.endswith(suffix)}
+
+
+def _ids_in(folder: Path, suffix: str) -> Iterator[str]:
+    """Session ids named by `session_<id><suffix>` files in a folder (names only: no stat, no open)."""
+    start, end = len("session_"), -len(suffix)
+    for name in os.listdir(folder):
+        if name.startswith("session_") and name.endswith(suffix):
+            session_id = name[start:end]
+            if is_valid_session_id(session_id):
+                yield session_id
 
 
 def _is_day(name: str) -> bool:

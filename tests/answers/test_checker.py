@@ -1,4 +1,3 @@
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from pulsepal.answers.checker import check_code, format_findings

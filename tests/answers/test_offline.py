@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from pulsepal.answers import Answer, AnswerRequest, OfflineResponder, get_responder
+from pulsepal.answers import Answer, AnswerRequest, get_responder
 
 
 def ask(responder, query, lang="python", history=None):

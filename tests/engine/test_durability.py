@@ -111,15 +111,22 @@ def test_missing_or_corrupt_index_is_rebuilt(make_manager, tmp_path, clock):
     assert make_manager().get_session_stats()["active_count"] == 2
 
 
-def test_index_lag_after_crash_is_reconciled_by_cleanup(make_manager, tmp_path):
+def test_index_lag_after_crash_is_reconciled(make_manager, clock, tmp_path):
     manager = make_manager()
     sid = manager.create_session()
     (tmp_path / "sessions" / "metadata.log").write_bytes(b"")  # the crash lost the index's last lines
-    fresh = make_manager()
-    assert fresh.get_active_session_count() == 0
-    fresh.cleanup()
-    assert fresh.get_active_session_count() == 1
-    assert fresh.list_sessions()[1][0]["session_id"] == sid
+    assert make_manager().get_active_session_count() == 1  # a process opening the store catches up at once
+    long_lived = manager
+    other = long_lived.create_session()
+    (tmp_path / "sessions" / "metadata.log").write_bytes(b"")
+    long_lived.index.compact()  # a long-lived process's own view is now missing both sessions too
+    long_lived.index._load_checkpoint()
+    assert long_lived.get_active_session_count() == 0
+    long_lived.cleanup()
+    assert long_lived.get_active_session_count() == 0  # reconciling is at most hourly...
+    clock.advance(minutes=61)
+    long_lived.cleanup()
+    assert {row["session_id"] for row in long_lived.list_sessions()[1]} == {sid, other}
 
 
 def test_verify_reports_and_repairs(make_manager, tmp_path):

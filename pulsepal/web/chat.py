@@ -1,0 +1,327 @@
+"""What the chat hooks do, kept out of app.py so that app.py stays wiring and this stays testable.
+
+The Chainlit thread id is the PulsePal session id. A chat tab can outlive its session's active life (the scheduler
+archives it after SESSION_INACTIVE_TIMEOUT_HOURS, a user resumes an old thread), so before each turn the session is
+made active under the same id: restored from the archive if it was archived, re-activated if it has expired while
+the tab was open, created if it never existed. The turn API would otherwise start a *new* session with a new id,
+and the tab's messages would silently stop belonging to the thread the sidebar shows.
+
+Disconnects delete nothing: on_chat_end fires on every network blip and page refresh, so it only checkpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+import chainlit as cl
+
+from ..dependencies import get_session_manager
+from ..language import normalise_language
+from ..main_agent import QueryError, start_turn
+from ..sessions import InvalidSessionId, SessionError, SessionExists, SessionNotFound
+from ..settings import get_settings
+from . import auth
+from .datalayer import LANGUAGE_LABELS, chat_settings_of
+from .users import Preferences
+
+log = logging.getLogger("pulsepal.chat")
+
+DOWNLOAD_ROUTE = "/pulsepal/conversations/{session_id}.{ext}"
+SEQUENCE_KNOWLEDGE_TEMPLATE = """\
+Sequence type: 2D gradient echo (FLASH), Cartesian
+Scanner limits: B0 3 T, max gradient 32 mT/m, max slew rate 130 T/m/s, RF dead time 100 us, ADC dead time 10 us
+Timing: TR 12 ms, TE 5 ms, flip angle 15 deg
+Geometry: FOV 256 mm, matrix 256 x 256, slice thickness 3 mm
+Current focus: (what you are working on now, e.g. "the spoiler gradient after the readout")"""
+STARTERS = [
+    ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.", "activity"),
+    ("Gradient echo in Python", "Show me a 2D gradient echo sequence in pypulseq.", "code"),
+    ("Trapezoid timing", "How do I set the flat time of a trapezoid gradient for a 3.2 ms readout?", "timer"),
+    ("Check my timing", "How do I check the timing of my sequence and calculate TE and TR?", "search-check"),
+]
+COMMANDS = [{"id": "download", "description": "Download this conversation (JSON or Markdown)", "icon": "download",
+             "button": False}]
+
+_open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
+_preferences: Optional[Preferences] = None
+
+
+def manager():
+    return get_session_manager()
+
+
+def persistence_enabled() -> bool:
+    return not get_settings().pulsepal_bench_no_persist
+
+
+def preferences() -> Preferences:
+    global _preferences
+    path = get_settings().session_storage_path / "preferences.json"
+    if _preferences is None or _preferences.path != path:
+        _preferences = Preferences(path)
+    return _preferences
+
+
+def download_links(session_id: str) -> str:
+    json_url = DOWNLOAD_ROUTE.format(session_id=session_id, ext="json")
+    md_url = DOWNLOAD_ROUTE.format(session_id=session_id, ext="md")
+    return f"Download this conversation: [JSON]({json_url}) · [Markdown]({md_url})"
+
+
+# --------------------------------------------------------------------------------------------- session state
+def _current_user() -> Optional[str]:
+    user = cl.user_session.get("user")
+    return getattr(user, "identifier", None)
+
+
+def _allowed(owner: Optional[str]) -> bool:
+    environ = getattr(cl.context.session, "environ", None)
+    return auth.still_allowed(owner, environ)
+
+
+def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
+    """The session `session_id`, active and unexpired, owned by `owner` (blocking: run it in a thread).
+
+    Raises PermissionError when the id belongs to someone else."""
+    m = manager()
+    ctx = m.get_session(session_id)
+    if ctx is None:
+        m.index.refresh()
+        entry = m.index.get(session_id)
+        if entry is not None and entry.get("owner") not in (None, owner):
+            raise PermissionError("this conversation belongs to another user")
+        try:
+            ctx = m.restore_session(session_id) if entry is not None and entry.get("state") == "archived" else None
+        except (SessionNotFound, SessionExists):
+            ctx = None
+        if ctx is None:
+            try:
+                m.create_session(owner, session_id=session_id, preferred_language=language)
+            except SessionExists:
+                pass
+            ctx = m.require_session(session_id)
+    if ctx.owner not in (None, owner):
+        raise PermissionError("this conversation belongs to another user")
+    if m.is_expired(ctx) is not None:  # expired while the tab stayed open: archive as policy says, then resume
+        try:
+            m.archive_session(session_id, reason="expired", only_if_expired=True)
+            ctx = m.restore_session(session_id)
+        except (SessionNotFound, SessionExists):
+            ctx = m.require_session(session_id)
+    return ctx
+
+
+def _new_chat_language(owner: str) -> Optional[str]:
+    chosen = preferences().get(owner, "language")
+    if chosen:
+        return chosen
+    default = get_settings().default_chat_language
+    return None if default == "matlab" else default  # None keeps the engine's auto-detection on
+
+
+async def _bind(ctx) -> None:
+    cl.user_session.set("session_id", ctx.session_id)
+    cl.user_session.set("context", ctx)
+    _open_sessions.add(ctx.session_id)
+
+
+# ----------------------------------------------------------------------------------------------- settings
+def settings_widgets(values: dict) -> cl.ChatSettings:
+    from chainlit.input_widget import Select, Switch, TextInput
+
+    return cl.ChatSettings(
+        [
+            Select(
+                id="language",
+                label="Answer in",
+                items={label: code for code, label in LANGUAGE_LABELS.items()},
+                initial_value=values.get("language") or "matlab",
+                description="Code and function names follow this language. Your choice is also used for new chats.",
+            ),
+            TextInput(
+                id="sequence_knowledge",
+                label="Sequence knowledge",
+                initial=values.get("sequence_knowledge") or SEQUENCE_KNOWLEDGE_TEMPLATE,
+                multiline=True,
+                description="What PulsePal should keep in mind about your sequence and scanner.",
+            ),
+            Switch(
+                id="use_sequence_knowledge",
+                label="Use sequence knowledge in answers",
+                initial=bool(values.get("use_sequence_knowledge")),
+            ),
+        ]
+    )
+
+
+async def send_settings(ctx=None) -> None:
+    values = chat_settings_of(ctx.model_dump(mode="json")) if ctx is not None else {}
+    await settings_widgets(values).send()
+
+
+# --------------------------------------------------------------------------------------------------- hooks
+async def chat_start() -> None:
+    owner = _current_user()
+    if not _allowed(owner):
+        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+        return
+    try:
+        await cl.context.emitter.set_commands(COMMANDS)
+    except Exception:  # noqa: BLE001 - commands are a convenience; older front-ends ignore them
+        pass
+    if not persistence_enabled():
+        await send_settings()
+        return
+    thread_id = cl.context.session.thread_id
+    ctx = await asyncio.to_thread(ensure_active, thread_id, owner, _new_chat_language(owner))
+    await _bind(ctx)
+    await send_settings(ctx)
+
+
+async def chat_resume(thread: dict) -> None:
+    owner = _current_user()
+    if not _allowed(owner) or thread.get("userIdentifier") != owner:
+        await cl.ErrorMessage(content="This conversation cannot be resumed.").send()
+        return
+    try:
+        await cl.context.emitter.set_commands(COMMANDS)
+    except Exception:  # noqa: BLE001
+        pass
+    ctx = await asyncio.to_thread(ensure_active, thread["id"], owner)
+    await _bind(ctx)
+    await send_settings(ctx)
+
+
+async def message(msg: cl.Message) -> None:
+    owner = _current_user()
+    if not _allowed(owner):
+        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+        return
+    text = msg.content or ""
+    if msg.command == "download" or text.strip().lower() == "/download":
+        await _send_download_links()
+        return
+    if not persistence_enabled():
+        await _answer_without_store(text)
+        return
+    session_id = cl.user_session.get("session_id") or cl.context.session.thread_id
+    reply = cl.Message(content="")
+    try:
+        ctx = await asyncio.to_thread(ensure_active, session_id, owner, _new_chat_language(owner))
+        turn = await start_turn(text, ctx.session_id, owner=owner, manager=manager(), user_message_id=msg.id)
+        async for piece in turn:
+            await reply.stream_token(piece)
+    except (QueryError, InvalidSessionId, PermissionError) as exc:
+        await cl.ErrorMessage(content=str(exc)).send()
+        return
+    except SessionError as exc:
+        log.exception("turn failed in session %s", session_id)
+        await cl.ErrorMessage(content=f"Your message could not be saved: {exc}").send()
+        return
+    await reply.send()  # both messages are durable once the turn's iteration has ended
+    if turn.session_id != session_id:
+        log.warning("turn for thread %s landed in session %s", session_id, turn.session_id)
+    await _bind(turn.context)
+    if text.strip().lower() in ("/matlab", "/python", "/octave"):
+        # a language command: keep the settings panel and the user's default for new chats in step with it
+        await asyncio.to_thread(preferences().set, owner, "language", turn.context.preferred_language)
+        await send_settings(turn.context)
+
+
+async def _answer_without_store(text: str) -> None:
+    """Benchmark reference (PULSEPAL_BENCH_NO_PERSIST): the same answer and streaming, with no store."""
+    from ..answers import AnswerRequest, get_responder
+
+    request = AnswerRequest(query=text, history=[], preferred_language="matlab", sequence_knowledge=None)
+    stream = get_responder(get_settings()).stream_answer(request)
+    reply = cl.Message(content="")
+    async for piece in stream:
+        await reply.stream_token(piece)
+    await reply.send()
+
+
+async def _send_download_links() -> None:
+    session_id = cl.user_session.get("session_id")
+    if not session_id:
+        await cl.Message(content="Nothing to download yet.").send()
+        return
+    await cl.Message(content=download_links(session_id)).send()
+
+
+async def download_action(action) -> None:
+    await _send_download_links()
+
+
+async def settings_update(values: dict) -> None:
+    owner = _current_user()
+    session_id = cl.user_session.get("session_id")
+    if not session_id or not _allowed(owner) or not persistence_enabled():
+        return
+    fields = {}
+    if values.get("language"):
+        try:
+            fields["preferred_language"] = normalise_language(values["language"])
+        except ValueError:
+            pass
+    if "sequence_knowledge" in values:
+        text = str(values.get("sequence_knowledge") or "")[:20_000]
+        fields["sequence_knowledge"] = text or None
+    if "use_sequence_knowledge" in values:
+        fields["use_sequence_knowledge"] = bool(values.get("use_sequence_knowledge"))
+    if not fields:
+        return
+    await asyncio.to_thread(ensure_active, session_id, owner)
+    ctx = await asyncio.to_thread(manager().update_session, session_id, **fields)
+    cl.user_session.set("context", ctx)
+    if "preferred_language" in fields:
+        await asyncio.to_thread(preferences().set, owner, "language", fields["preferred_language"])
+
+
+async def chat_end() -> None:
+    session_id = cl.user_session.get("session_id")
+    if not session_id or not persistence_enabled():
+        return
+    _open_sessions.discard(session_id)
+    try:
+        await asyncio.to_thread(manager().checkpoint, session_id)
+    except (SessionNotFound, InvalidSessionId):
+        pass  # archived or deleted meanwhile: nothing to flush
+
+
+async def starters(user=None, language=None) -> list:
+    return [cl.Starter(label=label, message=text, icon=f"/public/starters/{icon}.svg") for label, text, icon in STARTERS]
+
+
+# ------------------------------------------------------------------------------------------ app lifecycle
+async def app_startup() -> None:
+    from . import scheduler
+
+    if persistence_enabled():
+        await asyncio.to_thread(manager)  # open the store (and repair the index if needed) before the first chat
+        scheduler.start_scheduler(manager, get_settings().session_cleanup_interval_minutes)
+    from ..answers import get_responder
+
+    responder = get_responder(get_settings())
+    warm = getattr(responder, "respond", None)
+    if warm is not None:  # build the offline index now, not inside the first user's reply
+        from ..answers import AnswerRequest
+
+        try:
+            await warm(AnswerRequest(query="mr.makeTrapezoid", history=[], preferred_language="matlab",
+                                     sequence_knowledge=None))
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            log.exception("warming the responder failed")
+
+
+async def app_shutdown() -> None:
+    from . import scheduler
+
+    await scheduler.stop_scheduler()
+    for session_id in list(_open_sessions):
+        try:
+            await asyncio.to_thread(manager().checkpoint, session_id)
+        except Exception:  # noqa: BLE001 - archived/deleted meanwhile; nothing to flush
+            pass
+    _open_sessions.clear()

@@ -1,0 +1,175 @@
+"""How PulsePal's own HTTP routes live inside the Chainlit server.
+
+Chainlit registers a GET catch-all `/{full_path:path}` (it serves the single-page UI) when `chainlit.server` is
+imported, so a GET route added afterwards is never reached (Chainlit issue #1819). Two ways around it: mount
+Chainlit inside our own FastAPI app (`mount_chainlit`), or put our routes in front of the catch-all in Chainlit's
+router. We do the second:
+
+- the documented run command stays `chainlit run app.py` (host/port flags, on_app_startup/shutdown, headless,
+  everything Chainlit's CLI does keeps working, and the scheduler starts from Chainlit's own lifespan);
+- mounting under our app would move Chainlit to a sub-path or need a second lifespan, and Chainlit's start-up
+  hooks do not fire when mounted;
+- the cost is one list manipulation, checked by a test that GETs each of our routes through the real server.
+
+Our routes are inserted immediately before the catch-all, not at the very front, so they can never shadow one of
+Chainlit's own routes. Routes: POST /query (pulsepal.web.api), GET /pulsepal/conversations/<id>.json and .md
+(durable downloads from the store, owner-checked), and whatever the admin module adds (`include_admin_routes`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import re
+from typing import Optional
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..dependencies import get_session_manager
+from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
+from ..settings import get_settings
+from . import auth
+from .api import build_router
+
+log = logging.getLogger("pulsepal.server")
+CATCH_ALL = "/{full_path:path}"
+_SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+async def query_owner(request: Request) -> Optional[str]:
+    """The owner for POST /query: the signed-in user; in local mode everyone on the loopback is the local user."""
+    user = await auth.request_user(request)
+    if user is not None:
+        return user.identifier
+    settings = get_settings()
+    if settings.auth_mode == "local":
+        return settings.local_user_name
+    raise HTTPException(401, "sign in first (send the access_token cookie or an Authorization: Bearer token)")
+
+
+def _owned_document(session_id: str, owner: str) -> dict:
+    """The session's complete export, only if `owner` owns it; anything else is 'not found' (no existence leak)."""
+    manager = get_session_manager()
+    manager.index.refresh()
+    entry = manager.index.get(session_id)
+    if entry is None or entry.get("owner") != owner:
+        raise SessionNotFound(session_id)
+    document = manager.export_session(session_id)
+    if (document.get("session") or {}).get("owner") != owner:
+        raise SessionNotFound(session_id)
+    return document
+
+
+def downloads_router() -> APIRouter:
+    router = APIRouter()
+
+    async def load(request: Request, session_id: str) -> dict:
+        user = await auth.request_user(request)
+        if user is None:
+            raise HTTPException(401, "sign in to download conversations")
+        try:
+            validate_session_id(session_id)
+        except InvalidSessionId as exc:
+            raise HTTPException(400, str(exc)) from None
+        try:
+            return await asyncio.to_thread(_owned_document, session_id, user.identifier)
+        except SessionNotFound:
+            raise HTTPException(404, "no such conversation") from None
+
+    def attachment(session_id: str, ext: str) -> dict:
+        name = re.sub(r"[^A-Za-z0-9_-]", "", session_id)
+        return {**_SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="pulsepal-{name}.{ext}"'}
+
+    @router.get("/pulsepal/conversations/{session_id}.json")
+    async def download_json(request: Request, session_id: str):
+        document = await load(request, session_id)
+        return JSONResponse(document, headers=attachment(session_id, "json"))
+
+    @router.get("/pulsepal/conversations/{session_id}.md")
+    async def download_markdown(request: Request, session_id: str):
+        from ..sessions.documents import document_to_markdown
+
+        document = await load(request, session_id)
+        return Response(
+            document_to_markdown(document),
+            media_type="text/markdown; charset=utf-8",
+            headers=attachment(session_id, "md"),
+        )
+
+    return router
+
+
+def include_admin_routes(app: FastAPI) -> bool:
+    """Hook for the admin page (pulsepal/web/admin.py, another module): included when it exists.
+
+    The admin module offers `include_admin_routes(app)` (or `include_routes(app)`, `build_router()`, `router`); it
+    resolves users with `pulsepal.web.auth.request_user` and reads the scheduler through
+    `pulsepal.web.scheduler.scheduler_info()` / `run_cleanup_now()`."""
+    try:
+        admin = importlib.import_module("pulsepal.web.admin")
+    except ModuleNotFoundError as exc:
+        if exc.name != "pulsepal.web.admin":
+            raise
+        return False
+    if hasattr(admin, "include_admin_routes"):
+        admin.include_admin_routes(app)
+    elif hasattr(admin, "include_routes"):
+        admin.include_routes(app)
+    elif hasattr(admin, "build_router"):
+        app.include_router(admin.build_router())
+    elif hasattr(admin, "router"):
+        app.include_router(admin.router)
+    else:
+        log.warning("pulsepal.web.admin has no include_routes/build_router/router; admin page not mounted")
+        return False
+    return True
+
+
+def _holds_catch_all(entry) -> bool:
+    """Whether a routing-table entry is (or, in newer FastAPI, is an included router that holds) the catch-all."""
+    if getattr(entry, "path", None) == CATCH_ALL:
+        return True
+    inner = getattr(entry, "original_router", None)
+    return inner is not None and any(_holds_catch_all(route) for route in getattr(inner, "routes", []))
+
+
+def _move_before_catch_all(app: FastAPI, new_entries: list) -> None:
+    routes = app.router.routes
+    for entry in new_entries:
+        routes.remove(entry)
+    position = next((i for i, entry in enumerate(routes) if _holds_catch_all(entry)), len(routes))
+    routes[position:position] = new_entries
+
+
+def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
+    """Add PulsePal's routes to Chainlit's app (idempotent; app.py calls it once at import)."""
+    if app is None:
+        from chainlit.server import app as chainlit_app
+
+        app = chainlit_app
+    if getattr(app.state, "pulsepal_routes", False):
+        return app
+    before = list(app.router.routes)
+    app.include_router(build_router(owner_of=query_owner, manager_factory=get_session_manager))
+    app.include_router(downloads_router())
+    include_admin_routes(app)
+    added = [entry for entry in app.router.routes if not any(entry is old for old in before)]
+    _move_before_catch_all(app, added)
+    app.state.pulsepal_routes = True
+    return app
+
+
+def configure_or_exit(host: str) -> None:
+    """Start-up checks run when app.py is loaded: refuse unsafe binding, provide the JWT secret."""
+    import sys
+
+    from ..settings import SettingsError
+
+    try:
+        auth.check_bind(host)
+        auth.ensure_auth_secret()
+    except (auth.StartupRefused, SettingsError) as exc:
+        print(f"\nPulsePal refuses to start:\n{exc}\n", file=sys.stderr, flush=True)
+        sys.exit(2)

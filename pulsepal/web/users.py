@@ -1,0 +1,215 @@
+"""The users file for password mode, and each user's chat preferences.
+
+Passwords are stored only as salted scrypt hashes (memory-hard, so a stolen file is expensive to brute-force) in a
+0600 JSON file that is replaced atomically, so a crash mid-write never leaves it half written and a concurrent
+reader sees the old or the new version. Verification compares digests in constant time and spends the same work on
+unknown names, so response times do not reveal which user names exist.
+
+Preferences (the language a user last chose) live in a second small file beside it: they are per user, not per
+conversation, and must outlive any single session.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import orjson
+
+from ..clock import SYSTEM_CLOCK
+from ..sessions import files
+
+FORMAT = "pulsepal-users"
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+# scrypt cost: about 16 MiB and a few tens of milliseconds per check on a laptop core.
+SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LENGTH = 2**14, 8, 1, 32
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class UserError(ValueError):
+    """A bad user name or password, or a missing/duplicate user; the message is fit to print."""
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    name: str
+    admin: bool
+
+
+def validate_user_name(name: object) -> str:
+    """User names become session owners and appear in URLs and logs, so they are kept to a safe alphabet."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise UserError("user names are 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
+    return name
+
+
+def hash_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"passwords must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"passwords may have at most {MAX_PASSWORD_LENGTH} characters")
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return "scrypt${}${}${}${}${}".format(SCRYPT_N, SCRYPT_R, SCRYPT_P, _b64(salt), _b64(digest))
+
+
+def check_password(password: str, encoded: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.urlsafe_b64decode(digest)
+        actual = _scrypt(password, base64.urlsafe_b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_LENGTH, maxmem=2**26)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+# A hash of a random password, checked against when the user does not exist so that both paths cost the same.
+_DUMMY_HASH: Optional[str] = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
+# ------------------------------------------------------------------------------------------------ the file
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _load(path: Path) -> dict:
+    try:
+        data = orjson.loads(files.read_bytes(path))
+    except FileNotFoundError:
+        return {"format": FORMAT, "version": 1, "users": {}}
+    except orjson.JSONDecodeError as exc:
+        raise UserError(f"the users file {path} is not valid JSON ({exc}); fix or remove it") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("users"), dict):
+        raise UserError(f"{path} is not a PulsePal users file")
+    return data
+
+
+def _save(path: Path, data: dict) -> None:
+    files.ensure_dir(path.parent)
+    files.atomic_write_bytes(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+
+
+def add_user(path, name: str, password: str, admin: bool = False, *, replace: bool = False) -> UserRecord:
+    """Add a user (or, with replace, change an existing user's password and admin flag)."""
+    path = Path(path)
+    name = validate_user_name(name)
+    encoded = hash_password(password)
+    files.ensure_dir(path.parent)
+    with files.locked(_lock_path(path)):
+        data = _load(path)
+        if name in data["users"] and not replace:
+            raise UserError(f"user {name!r} already exists")
+        data["users"][name] = {"hash": encoded, "admin": bool(admin), "updated_at": SYSTEM_CLOCK.now().isoformat()}
+        _save(path, data)
+    return UserRecord(name, bool(admin))
+
+
+def remove_user(path, name: str) -> None:
+    path = Path(path)
+    name = validate_user_name(name)
+    with files.locked(_lock_path(path)):
+        data = _load(path)
+        if name not in data["users"]:
+            raise UserError(f"no user {name!r}")
+        del data["users"][name]
+        _save(path, data)
+
+
+def list_users(path) -> list[UserRecord]:
+    data = _load(Path(path))
+    return [UserRecord(name, bool(entry.get("admin"))) for name, entry in sorted(data["users"].items())]
+
+
+def get_user(path, name: str) -> Optional[UserRecord]:
+    try:
+        name = validate_user_name(name)
+    except UserError:
+        return None
+    entry = _load(Path(path))["users"].get(name)
+    return UserRecord(name, bool(entry.get("admin"))) if isinstance(entry, dict) else None
+
+
+def verify_user(path, name: str, password: str) -> Optional[UserRecord]:
+    """The user if the password is right, else None; the same work is done whether or not the user exists."""
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        return None
+    try:
+        name = validate_user_name(name)
+        entry = _load(Path(path))["users"].get(name)
+    except UserError:
+        entry = None
+    encoded = entry.get("hash") if isinstance(entry, dict) else None
+    ok = check_password(password, encoded if isinstance(encoded, str) else _dummy_hash())
+    if ok and encoded:
+        return UserRecord(name, bool(entry.get("admin")))
+    return None
+
+
+# ------------------------------------------------------------------------------------------- preferences
+class Preferences:
+    """Per-user chat preferences (currently the chosen language), cached in memory and written on change."""
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        self._guard = threading.Lock()
+        self._data: dict = {}
+        self._signature: Optional[tuple] = None
+
+    def _loaded(self) -> dict:
+        """The current file contents; re-read only when another process (or a restart) changed the file."""
+        try:
+            st = os.stat(self.path)
+            signature: Optional[tuple] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except FileNotFoundError:
+            signature = None
+        if signature != self._signature:
+            try:
+                data = orjson.loads(files.read_bytes(self.path))
+                self._data = data if isinstance(data, dict) else {}
+            except (FileNotFoundError, orjson.JSONDecodeError):
+                self._data = {}
+            self._signature = signature
+        return self._data
+
+    def get(self, user: str, key: str, default=None):
+        with self._guard:
+            entry = self._loaded().get(user)
+            return entry.get(key, default) if isinstance(entry, dict) else default
+
+    def set(self, user: str, key: str, value) -> None:
+        files.ensure_dir(self.path.parent)
+        with self._guard, files.locked(_lock_path(self.path)):
+            self._signature = ("reload",)  # read-modify-write from the file itself, under the cross-process lock
+            data = self._loaded()
+            entry = data.setdefault(user, {})
+            if entry.get(key) == value:
+                return
+            entry[key] = value
+            files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+            self._signature = ("reload",)
