@@ -257,7 +257,7 @@ def show_command(session_id, count, full, as_json) -> None:
     if ctx is not None:
         session, state = ctx.model_dump(mode="json"), "active"
     else:
-        session, state = manager.export_session(session_id)["session"], "archived"
+        session, state = manager.export_session(session_id, purpose="read")["session"], "archived"
     entry = manager.index.get(session_id) or {}
     details = _session_details(session, state, entry, count)
     if as_json:

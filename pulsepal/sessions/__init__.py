@@ -3,6 +3,7 @@
 from .errors import (
     ArchiveError,
     ImportFormatError,
+    InvalidInput,
     InvalidSessionId,
     SessionError,
     SessionExists,
@@ -17,6 +18,7 @@ __all__ = [
     "CodeExample",
     "ConversationContext",
     "ImportFormatError",
+    "InvalidInput",
     "InvalidSessionId",
     "Message",
     "SessionError",

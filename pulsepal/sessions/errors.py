@@ -23,3 +23,7 @@ class ArchiveError(SessionError):
 
 class ImportFormatError(SessionError, ValueError):
     """A file offered for import is not a valid PulsePal export; the message says what is wrong."""
+
+
+class InvalidInput(SessionError, ValueError):
+    """An argument other than the id is malformed (a date, a folder); nothing was read or written."""

@@ -15,8 +15,15 @@ import orjson
 from . import files
 
 
+class UnencodableEvent(ValueError):
+    """An event holding something JSON cannot carry (e.g. an integer beyond 64 bits, a non-string key)."""
+
+
 def encode_event(event: dict) -> bytes:
-    return orjson.dumps(event) + b"\n"
+    try:
+        return orjson.dumps(event) + b"\n"
+    except TypeError as exc:
+        raise UnencodableEvent(f"cannot store this value as JSON: {exc}") from None
 
 
 @dataclass

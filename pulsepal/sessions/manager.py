@@ -24,7 +24,7 @@ from ..clock import SYSTEM_CLOCK, Clock
 from ..language import normalise_language
 from ..settings import Settings, get_settings
 from . import files, journal, policy
-from .errors import SessionError, SessionExists, SessionNotFound
+from .errors import InvalidInput, SessionError, SessionExists, SessionNotFound
 from .ids import new_session_id, validate_session_id
 from .index import IndexCorrupt, SessionIndex
 from .model import (
@@ -424,6 +424,7 @@ class SessionManager:
             "metadata": metadata or {},
         }
         ctx = self._append(session_id, event, added_messages=1)
+        self.audit.record(self.actor, "write", session_id, kind="message", role=role, message_id=event["id"])
         return ctx.conversation_history[-1].model_copy()
 
     def add_code_example(
@@ -445,6 +446,7 @@ class SessionManager:
             "timestamp": _iso(self._now()),
         }
         self._append(session_id, event)
+        self.audit.record(self.actor, "write", session_id, kind="code_example", language=language)
 
     def update_session(self, session_id: str, **fields: Any) -> ConversationContext:
         """Change settings-like fields: preferred_language (makes it explicit), sequence_knowledge,
@@ -461,6 +463,7 @@ class SessionManager:
             ctx = self._append(session_id, event)
         except EventError as exc:
             raise ValueError(str(exc)) from None
+        self.audit.record(self.actor, "write", session_id, kind="update", fields=sorted(fields))
         return ctx.model_copy(deep=True)
 
     def checkpoint(self, session_id: str) -> None:
@@ -505,11 +508,13 @@ class SessionManager:
             raise SessionNotFound(f"no session {session_id!r} (neither active nor archived)")
         return self.store.read_document(paths[0]), "archived"
 
-    def export_session(self, session_id: str) -> dict:
-        """The complete session (every message, not only the recent history) as a JSON-ready document."""
+    def export_session(self, session_id: str, *, purpose: str = "export") -> dict:
+        """The complete session (every message, not only the recent history) as a JSON-ready document.
+
+        `purpose` is what the audit log records ("export", or "read" when it is only displayed)."""
         session_id = validate_session_id(session_id)
         document, state = self._stored_document(session_id)
-        self.audit.record(self.actor, "export", session_id, state=state)
+        self.audit.record(self.actor, purpose, session_id, state=state)
         return document
 
     def export_markdown(self, session_id: str) -> str:
@@ -835,8 +840,8 @@ def _check_day(day: str) -> None:
 
     try:
         datetime.strptime(day, "%Y-%m-%d")
-    except ValueError:
-        raise ValueError(f"date must be YYYY-MM-DD, not {day!r}") from None
+    except (TypeError, ValueError):
+        raise InvalidInput(f"date must be YYYY-MM-DD, not {day!r}") from None
 
 
 def entry_row(session_id: str, entry: dict) -> dict:

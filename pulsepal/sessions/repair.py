@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import journal
-from .errors import ArchiveError, SessionNotFound
+from .errors import ArchiveError, InvalidInput, SessionNotFound
 from .model import ConversationContext, EventError, replay
 from .store import CorruptFile
 
@@ -116,7 +116,7 @@ def rebuild_from_logs(manager, log_dir: Optional[Path] = None, progress: Progres
     store = manager.store
     folder = Path(log_dir) if log_dir else store.log_dir
     if not folder.is_dir():
-        raise FileNotFoundError(f"log folder {folder} does not exist")
+        raise InvalidInput(f"log folder {folder} does not exist")
     logs = sorted(store.logged_ids(folder))
     rebuilt, skipped = [], []
     for number, (session_id, path) in enumerate(logs, start=1):

@@ -65,7 +65,7 @@ def reconcile_index(manager) -> int:
     index, store = manager.index, manager.store
     index.refresh()
     indexed_active = {sid for sid, entry in index.entries.items() if entry.get("state") == "active"}
-    on_disk = store.raw_active_ids() | store.raw_logged_ids()
+    on_disk = store.raw_active_ids()  # a log without an active file is left for rebuild_from_logs / verify
     fixed = 0
     for session_id in on_disk - indexed_active:
         if not is_valid_session_id(session_id):
@@ -78,6 +78,8 @@ def reconcile_index(manager) -> int:
             index.put(session_id, manager._entry(ctx, size=store.active_size(session_id)))
             fixed += 1
     for session_id in indexed_active - on_disk:
+        if store.journal_path(session_id).exists():
+            continue  # its active file is missing but the log is there: loading it rebuilds the file
         archives = store.find_archives(session_id)
         if archives:
             entry = dict(index.get(session_id) or {})
@@ -90,15 +92,20 @@ def reconcile_index(manager) -> int:
     return fixed
 
 
-def plan_cleanup(manager, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False) -> list[dict]:
-    """The actions a pass would take, from the index alone (plus the backups folder listing)."""
+def plan_cleanup(
+    manager, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False, dry_run: bool = False
+) -> list[dict]:
+    """The actions a pass would take, from the index alone (plus the backups folder listing).
+
+    A dry run changes nothing at all, so it does not reconcile the index with the files first."""
     settings = manager.settings
     if days is not None and days <= 0:
         raise ValueError("days must be a positive number")
     days = days if days is not None else settings.session_archive_days
     now = manager.clock.timestamp()
     index = manager.index
-    manager.reconcile_if_due()
+    if not dry_run:
+        manager.reconcile_if_due()
     index.refresh()
     activated_before, idle_before = policy.expiry_cutoffs(now, settings)
     actions: list[dict] = []
@@ -139,7 +146,7 @@ def run_cleanup(
     t0 = time.perf_counter()
     try:
         with files.locked(manager.store.named_lock("cleanup"), blocking=wait):
-            plan = plan_cleanup(manager, days=days, archive_all=archive_all, purge=purge)
+            plan = plan_cleanup(manager, days=days, archive_all=archive_all, purge=purge, dry_run=dry_run)
             report = CleanupReport(started.isoformat(), dry_run, plan)
             if not dry_run:
                 _execute(manager, report, progress)

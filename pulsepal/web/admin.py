@@ -149,8 +149,11 @@ def build_admin_router(
     `metrics_from_loopback` is False."""
     from . import admin_page  # the HTML is only needed once a router exists
 
+    from .admin_listing import SessionListing
+
     signer = CsrfSigner(csrf_secret)
     cache = _TtlCache(REPORT_TTL_SECONDS)
+    listing = SessionListing()
     static = {p.name: p.read_bytes() for p in STATIC_DIR.iterdir() if p.suffix in STATIC_TYPES}
     router = APIRouter()
 
@@ -289,8 +292,10 @@ def build_admin_router(
             raise HTTPException(400, "search must be at most 200 characters")
         offset = _int_param(request, "offset", 0, 0, 10_000_000)
         limit = _int_param(request, "limit", 50, 1, MAX_PAGE)
+        manager = manager_factory()
         total, rows = await engine_call(
-            manager_factory().list_sessions,
+            listing.page,
+            manager,
             state=None if state == "all" else state,
             owner=q.get("owner") or None,
             search=search,
@@ -355,18 +360,21 @@ def build_admin_router(
     async def archive(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         await engine_call(manager.archive_session, session_id, "admin")
+        listing.invalidate()
         return {"ok": True, **(await engine_call(entry_of, manager, session_id))}
 
     @router.post("/admin/api/sessions/{session_id}/restore")
     async def restore(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         await engine_call(manager.restore_session, session_id)
+        listing.invalidate()
         return {"ok": True, **(await engine_call(entry_of, manager, session_id))}
 
     @router.post("/admin/api/sessions/{session_id}/delete")
     async def delete(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         backup = await engine_call(manager.delete_session, session_id)
+        listing.invalidate()
         try:
             shown = str(Path(backup).relative_to(manager.store.root))
         except ValueError:
@@ -398,6 +406,7 @@ def build_admin_router(
         except Exception:  # recorded by the engine in cleanup.json; the details belong in the log
             log.exception("admin: cleanup pass failed")
             raise HTTPException(500, "the cleanup pass failed; see the scheduler panel and the server log") from None
+        listing.invalidate()
         data = report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
         if data.get("skipped"):
             raise HTTPException(409, "a cleanup pass is running right now; try again in a moment")

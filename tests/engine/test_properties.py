@@ -43,7 +43,7 @@ def test_any_id_is_either_safe_or_refused(candidate):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages=st.lists(st.tuples(st.sampled_from(["user", "assistant", "system"]), TEXT), max_size=12),
-       knowledge=st.one_of(st.none(), TEXT), metadata=st.dictionaries(st.text(max_size=10), st.integers(), max_size=3))
+       knowledge=st.one_of(st.none(), TEXT), metadata=st.dictionaries(st.text(max_size=10), st.integers(-(2**63), 2**63 - 1), max_size=3))
 def test_any_text_survives_reload_and_export_import_roundtrip(messages, knowledge, metadata):
     with tempfile.TemporaryDirectory() as root_a, tempfile.TemporaryDirectory() as root_b:
         a = _manager(root_a)
@@ -61,3 +61,16 @@ def test_any_text_survives_reload_and_export_import_roundtrip(messages, knowledg
         assert again["events"] == document["events"]
         assert again["session"] == document["session"]
         assert b.get_session(sid) == reloaded
+
+
+def test_values_json_cannot_hold_are_refused_before_anything_is_written(tmp_path):
+    sm = _manager(str(tmp_path))
+    import pytest
+
+    with pytest.raises(ValueError, match="JSON"):
+        sm.create_session(metadata={"big": 2**70})
+    sid = sm.create_session()
+    with pytest.raises(ValueError, match="JSON"):
+        sm.add_message(sid, "user", "hi", metadata={"big": 2**70})
+    assert sm.get_session(sid).conversation_count == 0
+    assert len(list((tmp_path / "conversationLogs").iterdir())) == 1

@@ -67,6 +67,7 @@ def test_encrypted_archives_and_wrong_key(make_manager, tmp_path):
 
 def test_audit_log_records_who_did_what(manager, tmp_path):
     sid = manager.create_session(owner="alice")
+    manager.add_message(sid, "user", "secret text stays out of the audit log")
     manager.get_session(sid)
     manager.export_session(sid)
     manager.archive_session(sid)
@@ -74,8 +75,9 @@ def test_audit_log_records_who_did_what(manager, tmp_path):
     manager.delete_session(sid)
     entries = [json.loads(line) for line in (tmp_path / "sessions" / "audit.log").read_text().splitlines()]
     actions = [e["action"] for e in entries if e["session_id"] == sid]
-    assert actions == ["create", "read", "export", "archive", "restore", "delete"]
+    assert actions == ["create", "write", "read", "export", "archive", "restore", "delete"]
     assert all(e["actor"] == "test" and e["ts"].startswith("2026-01-15") for e in entries)
+    assert "secret text" not in (tmp_path / "sessions" / "audit.log").read_text()
 
 
 @pytest.mark.parametrize(
