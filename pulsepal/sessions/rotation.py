@@ -151,6 +151,7 @@ def run_cleanup(
             if not dry_run:
                 _execute(manager, report, progress)
                 manager.index.compact()
+                manager.audit.rotate_if_large()
     except files.LockBusy:
         return CleanupReport(started.isoformat(), dry_run, [], skipped=True)
     except Exception as exc:  # record the failure for the alert and the admin page, then let the caller see it

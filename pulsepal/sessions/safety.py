@@ -157,6 +157,32 @@ class AuditLog:
         finally:
             os.close(fd)
 
+    ROTATE_BYTES = 32 * 1024 * 1024
+    KEEP_ROTATED = 10
+
+    def rotate_if_large(self, limit: Optional[int] = None) -> Optional[Path]:
+        """Compress a large audit log to audit-<time>.log.gz and start a fresh one (called by the cleanup pass).
+
+        A writer that still has the old file open finishes its one write there; nothing is lost."""
+        limit = self.ROTATE_BYTES if limit is None else limit
+        try:
+            if os.stat(self.path).st_size < limit:
+                return None
+        except FileNotFoundError:
+            return None
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
+        moved = self.path.with_name(f".audit-{stamp}.log")
+        os.replace(self.path, moved)
+        target = self.path.with_name(f"audit-{stamp}.log.gz")
+        from . import files
+
+        files.atomic_write_bytes(target, gzip.compress(moved.read_bytes()))
+        os.unlink(moved)
+        rotated = sorted(self.path.parent.glob("audit-*.log.gz"))
+        for old in rotated[: -self.KEEP_ROTATED]:
+            old.unlink()
+        return target
+
     def tail(self, limit: int = 100) -> list[dict]:
         try:
             with open(self.path, "rb") as handle:

@@ -23,18 +23,12 @@ from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionExists, SessionNotFound
 from ..settings import get_settings
 from . import auth
-from .datalayer import LANGUAGE_LABELS, chat_settings_of
+from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
 from .users import Preferences
 
 log = logging.getLogger("pulsepal.chat")
 
 DOWNLOAD_ROUTE = "/pulsepal/conversations/{session_id}.{ext}"
-SEQUENCE_KNOWLEDGE_TEMPLATE = """\
-Sequence type: 2D gradient echo (FLASH), Cartesian
-Scanner limits: B0 3 T, max gradient 32 mT/m, max slew rate 130 T/m/s, RF dead time 100 us, ADC dead time 10 us
-Timing: TR 12 ms, TE 5 ms, flip angle 15 deg
-Geometry: FOV 256 mm, matrix 256 x 256, slice thickness 3 mm
-Current focus: (what you are working on now, e.g. "the spoiler gradient after the readout")"""
 STARTERS = [
     ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.", "activity"),
     ("Gradient echo in Python", "Show me a 2D gradient echo sequence in pypulseq.", "code"),

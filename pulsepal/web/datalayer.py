@@ -51,6 +51,12 @@ TITLE_MAX = 200
 PAGE_MAX = 100
 ROLE_TO_STEP = {"user": "user_message", "assistant": "assistant_message", "system": "system_message"}
 LANGUAGE_LABELS = {"matlab": "MATLAB", "python": "Python", "octave": "Octave"}
+SEQUENCE_KNOWLEDGE_TEMPLATE = """\
+Sequence type: 2D gradient echo (FLASH), Cartesian
+Scanner limits: B0 3 T, max gradient 32 mT/m, max slew rate 130 T/m/s, RF dead time 100 us, ADC dead time 10 us
+Timing: TR 12 ms, TE 5 ms, flip angle 15 deg
+Geometry: FOV 256 mm, matrix 256 x 256, slice thickness 3 mm
+Current focus: (what you are working on now, e.g. "the spoiler gradient after the readout")"""
 
 
 def _iso(value) -> str:
@@ -64,10 +70,11 @@ def _iso(value) -> str:
 
 
 def chat_settings_of(session: dict) -> dict:
-    """The settings-panel values a session holds (keys are the ChatSettings widget ids)."""
+    """The settings-panel values a session holds (keys are the ChatSettings widget ids). The browser shows these
+    on resume, so an unset sequence-knowledge text shows the template, as in a new chat."""
     return {
         "language": session.get("preferred_language") or "matlab",
-        "sequence_knowledge": session.get("sequence_knowledge") or "",
+        "sequence_knowledge": session.get("sequence_knowledge") or SEQUENCE_KNOWLEDGE_TEMPLATE,
         "use_sequence_knowledge": bool(session.get("use_sequence_knowledge")),
     }
 

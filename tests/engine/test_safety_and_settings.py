@@ -80,6 +80,17 @@ def test_audit_log_records_who_did_what(manager, tmp_path):
     assert "secret text" not in (tmp_path / "sessions" / "audit.log").read_text()
 
 
+def test_audit_log_is_rotated_by_cleanup(manager, tmp_path, monkeypatch):
+    sid = manager.create_session()
+    monkeypatch.setattr(type(manager.audit), "ROTATE_BYTES", 10)
+    manager.cleanup()
+    rotated = list((tmp_path / "sessions").glob("audit-*.log.gz"))
+    assert len(rotated) == 1
+    assert f'"session_id":"{sid}"' in gzip.decompress(rotated[0].read_bytes()).decode()
+    manager.get_session(sid)
+    assert "read" in (tmp_path / "sessions" / "audit.log").read_text()
+
+
 @pytest.mark.parametrize(
     "overrides, variable",
     [
