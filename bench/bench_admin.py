@@ -168,6 +168,21 @@ def main() -> None:
                 getattr(sm, name)()
                 runs.append(time.perf_counter() - t1)
             print(f"   engine {name:<24} median {statistics.median(runs) * 1e3:8.2f} ms (uncached)")
+        from pulsepal.web.admin_listing import SessionListing
+
+        page = dict(state=None, sort="last_activity", descending=True, search=None, offset=0, limit=50)
+        t1 = time.perf_counter()
+        sm.list_sessions(**page)
+        t_engine = time.perf_counter() - t1
+        listing = SessionListing()
+        t1 = time.perf_counter()
+        listing.page(sm, **page)
+        t_build = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        listing.page(sm, **page)
+        t_warm = time.perf_counter() - t1
+        print(f"   first page: engine list_sessions {t_engine * 1e3:.1f} ms; admin listing view build "
+              f"{t_build * 1e3:.1f} ms (at most once per 2 s while the store changes), then {t_warm * 1e3:.2f} ms")
 
         port = free_port()
         server = subprocess.Popen([sys.executable, __file__, "--sessions", str(args.sessions),

@@ -51,10 +51,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
     tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        _write_all(fd, data)
         if durable:
             os.fsync(fd)
     except BaseException:
@@ -119,6 +116,14 @@ def sync_dirs(folders) -> None:
         fsync_dir(folder)
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write may write less than asked (signals, full disks); loop until all of it is written."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
 def _unlink_quietly(path: Path) -> None:
     try:
         os.unlink(path)
@@ -159,10 +164,7 @@ def append_durable(path: Path, line: bytes, *, create: bool = False, sync: bool 
     fd = os.open(path, flags, FILE_MODE)
     try:
         start = _cut_torn_tail(fd)
-        view = memoryview(line)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        _write_all(fd, line)
         if sync:
             os.fsync(fd)
     finally:

@@ -291,8 +291,9 @@ class SessionManager:
                 "message_count": ctx.conversation_count,
                 "size": live.snapshot_size + live.offset,
             }
-            if event["type"] != "message" or ctx.conversation_count <= 2:
-                fields.update(title=ctx.title, language=ctx.preferred_language, owner=ctx.owner)
+            indexed = self.index.get(session_id) or {}
+            described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
+            fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
         self.index.touch(session_id, fields, added_messages)
         return ctx
 

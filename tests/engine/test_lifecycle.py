@@ -91,6 +91,7 @@ def test_language_detected_from_user_text_unless_chosen(manager):
     assert manager.get_session(sid).preferred_language == "matlab"
     manager.add_message(sid, "user", "import pypulseq as pp\nseq = pp.Sequence()")
     assert manager.get_session(sid).preferred_language == "python"
+    assert manager.list_sessions()[1][0]["language"] == "python"  # the index follows the detection
     manager.update_session(sid, preferred_language="Octave")
     manager.add_message(sid, "user", "gx = pp.make_trapezoid(channel='x', system=system)")
     ctx = manager.get_session(sid)
