@@ -128,13 +128,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="alternating persisted / no-store runs per mode")
+    parser.add_argument("--no-deflate", action="store_true",
+                        help="run both servers with UVICORN_WS_PER_MESSAGE_DEFLATE=false (a deployment choice)")
     args = parser.parse_args()
 
     print(f"bench_chat: {args.clients} clients x {args.messages} messages, {os.cpu_count()} CPUs, "
           f"{args.rounds} round(s) per mode (best round reported)")
     workdir = Path(tempfile.mkdtemp(prefix="pulsepal-bench-chat-"))
-    persisted = ChatServer(workdir / "persist").start()
-    bare = ChatServer(workdir / "nostore", env={"PULSEPAL_BENCH_NO_PERSIST": "1"}).start()
+    common = {"UVICORN_WS_PER_MESSAGE_DEFLATE": "false"} if args.no_deflate else {}
+    persisted = ChatServer(workdir / "persist", env=common).start()
+    bare = ChatServer(workdir / "nostore", env={**common, "PULSEPAL_BENCH_NO_PERSIST": "1"}).start()
     rows: dict[str, list[dict]] = {"persisted": [], "no store": []}
     lost_total = 0
     errors_total = 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import orjson
 
@@ -26,6 +26,9 @@ from . import files
 INDEX_VERSION = 1
 COMPACT_LOG_BYTES = 8 * 1024 * 1024
 ACTIVITY_KEEP_HOURS = 24 * 8
+
+
+_ANY = object()
 
 
 class IndexCorrupt(Exception):
@@ -50,6 +53,7 @@ class SessionIndex:
         self.created_sum_active = 0.0
         self.messages_total = 0
         self._oldest: list[tuple[float, str]] = []
+        self.by_owner: dict[Optional[str], set[str]] = {}  # so a user's sidebar never walks everyone's sessions
         for session_id, entry in entries.items():
             self._set(session_id, entry)
 
@@ -70,13 +74,17 @@ class SessionIndex:
         old = self.entries.get(session_id)
         if old is not None:
             self._account(session_id, old, -1)
+            if old.get("owner") != entry.get("owner"):
+                self.by_owner.get(old.get("owner"), set()).discard(session_id)
         self.entries[session_id] = entry
         self._account(session_id, entry, +1)
+        self.by_owner.setdefault(entry.get("owner"), set()).add(session_id)
 
     def _drop(self, session_id: str) -> None:
         old = self.entries.pop(session_id, None)
         if old is not None:
             self._account(session_id, old, -1)
+            self.by_owner.get(old.get("owner"), set()).discard(session_id)
 
     def _apply(self, op: dict) -> None:
         kind = op.get("op")
@@ -222,8 +230,12 @@ class SessionIndex:
     def get(self, session_id: str) -> Optional[dict]:
         return self.entries.get(session_id)
 
-    def items(self, state: Optional[str] = None) -> Iterator[tuple[str, dict]]:
-        for session_id, entry in list(self.entries.items()):
+    def items(self, state: Optional[str] = None, owner: Any = _ANY) -> Iterator[tuple[str, dict]]:
+        if owner is _ANY:
+            pairs = list(self.entries.items())
+        else:
+            pairs = [(sid, self.entries[sid]) for sid in list(self.by_owner.get(owner, ())) if sid in self.entries]
+        for session_id, entry in pairs:
             if state is None or entry.get("state") == state:
                 yield session_id, entry
 

@@ -746,9 +746,8 @@ class SessionManager:
         now = self.clock.timestamp()
         needle = search.lower() if search else None
         rows = []
-        for session_id, entry in self.index.items(state):
-            if owner is not None and entry.get("owner") != owner:
-                continue
+        scope = self.index.items(state) if owner is None else self.index.items(state, owner=owner)
+        for session_id, entry in scope:
             if older_than_hours is not None and now - float(entry.get("created_at") or now) < older_than_hours * 3600:
                 continue
             if needle and needle not in session_id.lower() and needle not in (entry.get("title") or "").lower():

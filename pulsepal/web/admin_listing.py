@@ -41,7 +41,7 @@ class _View:
     built_at: float
     signature: tuple
     ids: list[str]
-    haystacks: list[str]  # lower-cased "id title" per id, same order, for search
+    haystacks: Optional[list[str]] = None  # lower-cased "id title" per id, built on the first search
 
 
 def _signature(index) -> tuple:
@@ -57,11 +57,10 @@ class SessionListing:
 
     def _build(self, index, state: Optional[str], sort: str, descending: bool, signature: tuple) -> _View:
         key = SORT_KEYS[sort]
-        items = [(sid, entry) for sid, entry in index.items(state)]
-        items.sort(key=lambda item: key(item[1]), reverse=descending)  # stable, like the engine's sorted/heapq
-        ids = [sid for sid, _ in items]
-        haystacks = [f"{sid} {entry.get('title') or ''}".lower() for sid, entry in items]
-        return _View(index, time.monotonic(), signature, ids, haystacks)
+        pairs = list(index.items(state))
+        keys = [key(entry) for _, entry in pairs]
+        order = sorted(range(len(pairs)), key=keys.__getitem__, reverse=descending)  # stable, like the engine's
+        return _View(index, time.monotonic(), signature, [pairs[i][0] for i in order])
 
     def _view(self, index, state: Optional[str], sort: str, descending: bool) -> _View:
         cache_key = (state, sort, descending)
@@ -98,6 +97,9 @@ class SessionListing:
         index.refresh()
         view = self._view(index, state, sort, descending)
         if search:
+            if view.haystacks is None:
+                entries = index.entries
+                view.haystacks = [f"{sid} {(entries.get(sid) or {}).get('title') or ''}".lower() for sid in view.ids]
             needle = search.lower()
             matches = [sid for sid, hay in zip(view.ids, view.haystacks) if needle in hay]
         else:

@@ -88,8 +88,10 @@ def _storage_writable(manager) -> dict:
 def _index_consistent(manager) -> dict:
     """A create writes its file just before its index entry, so one disagreement may be a request in flight:
     look again a few times before calling it inconsistent."""
+    index = manager.index
     for attempt in range(INDEX_RECHECKS):
-        indexed = manager.get_active_session_count()
+        index.refresh()  # not get_active_session_count(): that one echoes to stdout under `python -c`
+        indexed = index.counts["active"]
         on_disk = sum(1 for _ in manager.store.active_ids())
         if indexed == on_disk:
             return {"ok": True}

@@ -382,3 +382,16 @@ def test_files_are_private(manager, tmp_path):
     for path in [tmp_path / "sessions", *(tmp_path / "sessions").rglob("*"), *(tmp_path / "conversationLogs").rglob("*")]:
         mode = os.stat(path).st_mode & 0o777
         assert mode == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_owner_listing_follows_changes_and_other_processes(manager, make_manager):
+    a = manager.create_session(owner="alice")
+    b = manager.create_session(owner="alice")
+    manager.update_session(b, owner="bob")
+    observer = make_manager()
+    assert [r["session_id"] for r in observer.list_sessions(owner="alice")[1]] == [a]
+    assert [r["session_id"] for r in observer.list_sessions(owner="bob")[1]] == [b]
+    manager.delete_session(a)
+    assert observer.list_sessions(owner="alice")[0] == 0
+    manager.archive_session(b)
+    assert observer.list_sessions(state=None, owner="bob")[1][0]["state"] == "archived"
