@@ -30,11 +30,12 @@ class QueryError(ValueError):
 
 @dataclass
 class PulsePalTurn:
-    """Iterate for the answer's text pieces; when iteration ends both messages are durable and `answer` is set."""
+    """Iterate for the answer's text pieces; when iteration ends both messages are durable, `answer` is set and
+    `context` holds a snapshot of the session after the turn."""
 
     session_id: str
     created: bool
-    context: ConversationContext
+    context: Optional[ConversationContext] = None
     _pieces: AsyncIterator[str] = field(repr=False, default=None)  # type: ignore[assignment]
     answer: Optional[Answer] = None
     text: str = ""
@@ -65,35 +66,33 @@ async def start_turn(
     manager: Optional[SessionManager] = None,
     responder=None,
     user_message_id: Optional[str] = None,
+    resume: bool = False,
 ) -> PulsePalTurn:
     """Open a turn: resolve the session and durably record the user's message. Raises InvalidSessionId for a
-    malformed id and QueryError for an unusable query, before anything is written."""
+    malformed id and QueryError for an unusable query, before anything is written.
+
+    resume=True keeps the turn in `session_id` even when it was archived or expired (the chat's threads);
+    otherwise such an id gets a new session, as the spec says for run_pulsepal."""
     query = _check_query(query)
     manager = manager or get_session_manager()
-    if session_id is not None:
-        from .sessions import validate_session_id
-
-        validate_session_id(session_id)
-    ctx, created = await asyncio.to_thread(manager.get_or_create_session, session_id, owner)
-    sid = ctx.session_id
-    await asyncio.to_thread(manager.add_message, sid, "user", query, message_id=user_message_id)
+    start = await asyncio.to_thread(
+        manager.begin_turn, session_id, query, owner=owner, message_id=user_message_id, resume=resume,
+        history=HISTORY_FOR_PROMPT,
+    )
+    turn = PulsePalTurn(start.session_id, start.created)
     command = _LANGUAGE_COMMAND.match(query)
     if command:
         language = normalise_language(command.group(1))
-        ctx = await asyncio.to_thread(manager.update_session, sid, preferred_language=language)
-        turn = PulsePalTurn(sid, created, ctx)
+        await asyncio.to_thread(manager.update_session, start.session_id, preferred_language=language)
         turn._pieces = _fixed_reply(turn, manager, _language_confirmation(language))
         return turn
-    ctx = await asyncio.to_thread(manager.require_session, sid)
-    history = [{"role": m.role, "content": m.content} for m in ctx.get_recent_messages(HISTORY_FOR_PROMPT + 1)[:-1]]
     request = AnswerRequest(
         query=query,
-        history=history,
-        preferred_language=ctx.preferred_language,
-        sequence_knowledge=ctx.active_sequence_knowledge,
+        history=start.history,
+        preferred_language=start.preferred_language,
+        sequence_knowledge=start.sequence_knowledge,
     )
     responder = responder or get_responder(manager.settings)
-    turn = PulsePalTurn(sid, created, ctx)
     turn._pieces = _answer_pieces(turn, manager, responder, request)
     return turn
 
@@ -107,7 +106,9 @@ async def _fixed_reply(turn: PulsePalTurn, manager: SessionManager, text: str) -
     yield text
     turn.text = text
     turn.answer = Answer(text=text, code_examples=[], confident=True, topic=None)
-    await asyncio.to_thread(manager.add_message, turn.session_id, "assistant", text, metadata={"command": True})
+    turn.context = await asyncio.to_thread(
+        manager.finish_turn, turn.session_id, text, metadata={"command": True}, want_context=True
+    )
 
 
 async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder, request) -> AsyncIterator[str]:
@@ -119,17 +120,14 @@ async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder,
     answer = stream.answer
     turn.text = "".join(pieces)
     turn.answer = answer
-    metadata = {"topic": answer.topic, "confident": answer.confident} if answer else {}
-    await asyncio.to_thread(manager.add_message, turn.session_id, "assistant", turn.text, metadata=metadata)
-    for example in (answer.code_examples if answer else []):
-        await asyncio.to_thread(
-            manager.add_code_example,
-            turn.session_id,
-            example["code"],
-            example["language"],
-            sequence_type=example.get("sequence_type"),
-            description=example.get("description", ""),
-        )
+    turn.context = await asyncio.to_thread(
+        manager.finish_turn,
+        turn.session_id,
+        turn.text,
+        metadata={"topic": answer.topic, "confident": answer.confident} if answer else {},
+        code_examples=answer.code_examples if answer else (),
+        want_context=True,
+    )
 
 
 async def run_pulsepal(

@@ -62,6 +62,11 @@ def append_event(path: Path, event: dict, *, create: bool = False) -> tuple[int,
     return files.append_durable(path, encode_event(event), create=create)
 
 
+def append_events(path: Path, events: list[dict]) -> tuple[int, int]:
+    """Durably append several events with one write and one fsync; each stays its own line."""
+    return files.append_durable(path, b"".join(encode_event(e) for e in events))
+
+
 def write_log(path: Path, events: list[dict]) -> int:
     """Replace a whole log atomically (import, restore, adoption of a hand-restored file)."""
     data = b"".join(encode_event(e) for e in events)

@@ -58,6 +58,24 @@ class _Live:
     snapshot_size: int
 
 
+@dataclass
+class TurnStart:
+    """What answering a turn needs, taken under the session lock right after the user's message was stored."""
+
+    session_id: str
+    created: bool
+    history: list[dict]  # the messages before this one, oldest first: {"role", "content"}
+    preferred_language: str
+    sequence_knowledge: Optional[str]
+    owner: Optional[str]
+
+    @classmethod
+    def of(cls, ctx: ConversationContext, created: bool, history: int) -> "TurnStart":
+        recent = ctx.conversation_history[-(history + 1) : -1] if history > 0 else []
+        return cls(ctx.session_id, created, [{"role": m.role, "content": m.content} for m in recent],
+                   ctx.preferred_language, ctx.active_sequence_knowledge, ctx.owner)
+
+
 def _iso(dt) -> str:
     return dt.isoformat()
 
@@ -261,18 +279,23 @@ class SessionManager:
         self.audit.record(self.actor, "adopt", session_id)
         return live
 
-    def _append(self, session_id: str, event: dict, added_messages: int = 0) -> ConversationContext:
-        """Durably append one event and fold it into the session; returns the live context."""
+    def _append(self, session_id: str, events: Union[dict, list[dict]], added_messages: int = 0, view=None):
+        """Durably append events (one write, one fsync) and fold them into the session.
+
+        Returns the live context, or `view(ctx)` computed while the lock is still held (callers that need a
+        consistent picture of the session right after their change)."""
+        events = [events] if isinstance(events, dict) else events
         jpath = self.store.journal_path(session_id)
         with self._lock(session_id):
             try:
                 live = self._live_locked(session_id)
             except SessionNotFound:
                 raise SessionNotFound(self._not_active_message(session_id)) from None
-            if event["type"] == "update":  # refuse a bad update before it reaches the log
-                apply_event(live.ctx.model_copy(deep=True), event, self.settings.max_conversation_history)
+            for event in events:
+                if event["type"] == "update":  # refuse a bad update before it reaches the log
+                    apply_event(live.ctx.model_copy(deep=True), event, self.settings.max_conversation_history)
             try:
-                start, end = journal.append_event(jpath, event)
+                start, end = journal.append_events(jpath, events)
             except FileNotFoundError:
                 self._forget(session_id)
                 raise SessionNotFound(f"session {session_id!r} was archived or deleted") from None
@@ -280,9 +303,10 @@ class SessionManager:
                 self._forget(session_id)
                 live = self._live_locked(session_id)
             else:
-                apply_event(live.ctx, event, self.settings.max_conversation_history)
+                for event in events:
+                    apply_event(live.ctx, event, self.settings.max_conversation_history)
                 live.offset = end
-                live.since_checkpoint += 1
+                live.since_checkpoint += len(events)
                 if live.since_checkpoint >= CHECKPOINT_EVERY:
                     self._checkpoint(live)
             ctx = live.ctx
@@ -294,8 +318,9 @@ class SessionManager:
             indexed = self.index.get(session_id) or {}
             described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
             fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
+            result = view(ctx) if view else ctx
         self.index.touch(session_id, fields, added_messages)
-        return ctx
+        return result
 
     # ------------------------------------------------------------------------------------------------ creation
     def create_session(
@@ -397,6 +422,34 @@ class SessionManager:
         return self.require_session(new_id), True
 
     # ------------------------------------------------------------------------------------------------- writing
+    def _message_event(self, role: str, content: str, metadata: Optional[dict], message_id: Optional[str]) -> dict:
+        if role not in ("user", "assistant", "system"):
+            raise ValueError(f"role must be user, assistant or system, not {role!r}")
+        if not isinstance(content, str):
+            raise ValueError("message content must be text")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise ValueError("message metadata must be a dict")
+        if len(content) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"message too long ({len(content)} characters; at most {MAX_MESSAGE_CHARS})")
+        return {
+            "type": "message",
+            "id": message_id or new_session_id(),
+            "role": role,
+            "content": content,
+            "timestamp": _iso(self._now()),
+            "metadata": metadata or {},
+        }
+
+    def _code_event(self, code: str, language: str, sequence_type: Optional[str], description: str) -> dict:
+        return {
+            "type": "code_example",
+            "code": code,
+            "language": language,
+            "sequence_type": sequence_type,
+            "description": description,
+            "timestamp": _iso(self._now()),
+        }
+
     def add_message(
         self,
         session_id: str,
@@ -408,25 +461,11 @@ class SessionManager:
     ) -> Message:
         """Append a message; it is on disk (fsync'd) when this returns."""
         session_id = validate_session_id(session_id)
-        if role not in ("user", "assistant", "system"):
-            raise ValueError(f"role must be user, assistant or system, not {role!r}")
-        if not isinstance(content, str):
-            raise ValueError("message content must be text")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise ValueError("message metadata must be a dict")
-        if len(content) > MAX_MESSAGE_CHARS:
-            raise ValueError(f"message too long ({len(content)} characters; at most {MAX_MESSAGE_CHARS})")
-        event = {
-            "type": "message",
-            "id": message_id or new_session_id(),
-            "role": role,
-            "content": content,
-            "timestamp": _iso(self._now()),
-            "metadata": metadata or {},
-        }
-        ctx = self._append(session_id, event, added_messages=1)
+        event = self._message_event(role, content, metadata, message_id)
+        message = self._append(session_id, event, added_messages=1,
+                               view=lambda ctx: ctx.conversation_history[-1].model_copy())
         self.audit.record(self.actor, "write", session_id, kind="message", role=role, message_id=event["id"])
-        return ctx.conversation_history[-1].model_copy()
+        return message
 
     def add_code_example(
         self,
@@ -438,16 +477,100 @@ class SessionManager:
         description: str = "",
     ) -> None:
         session_id = validate_session_id(session_id)
-        event = {
-            "type": "code_example",
-            "code": code,
-            "language": language,
-            "sequence_type": sequence_type,
-            "description": description,
-            "timestamp": _iso(self._now()),
-        }
-        self._append(session_id, event)
+        self._append(session_id, self._code_event(code, language, sequence_type, description))
         self.audit.record(self.actor, "write", session_id, kind="code_example", language=language)
+
+    # --------------------------------------------------------------------------------------------------- turns
+    def begin_turn(
+        self,
+        session_id: Optional[str],
+        text: str,
+        *,
+        owner: Optional[str] = None,
+        message_id: Optional[str] = None,
+        resume: bool = False,
+        history: int = 12,
+    ) -> "TurnStart":
+        """Find the session for a conversational turn and durably record the user's message.
+
+        resume=False (run_pulsepal, REST): a missing, unknown, expired or someone else's id gets a new session.
+        resume=True (the chat, where a thread is one session for good): an archived session is restored, an
+        expired one re-activated, an unknown id created, all under the same id; someone else's id raises
+        PermissionError. Returns what the answer needs (recent history, language, sequence knowledge) without
+        copying the whole session."""
+        event = self._message_event("user", text, None, message_id)
+        if session_id is not None:
+            validate_session_id(session_id)
+        for _ in range(3):  # the cleanup may archive the session between the check and the append: look again
+            target, created, reactivate = self._turn_target(session_id, owner, resume)
+            events = ([{"type": "activated", "timestamp": event["timestamp"]}] if reactivate else []) + [event]
+            try:
+                start = self._append(target, events, added_messages=1,
+                                     view=lambda ctx: TurnStart.of(ctx, created, history))
+            except SessionNotFound:
+                continue
+            self.audit.record(self.actor, "write", target, kind="message", role="user", message_id=event["id"])
+            return start
+        raise SessionError(f"session {session_id!r} kept changing under this turn; try again")
+
+    def _turn_target(self, session_id: Optional[str], owner: Optional[str], resume: bool) -> tuple[str, bool, bool]:
+        """(session to write to, created, needs re-activation) for begin_turn."""
+        if session_id is None:
+            return self.create_session(owner), True, False
+        with self._lock(session_id):
+            try:
+                ctx = self._live_locked(session_id).ctx
+            except SessionNotFound:
+                ctx = None
+            if ctx is not None:
+                mine = owner is None or ctx.owner in (None, owner)
+                expired = self.is_expired(ctx) is not None
+        if ctx is not None and mine and not expired:
+            return session_id, False, False
+        if not resume:
+            if ctx is not None and mine:
+                self.archive_session(session_id, reason="expired", only_if_expired=True)
+            return self.create_session(owner), True, False
+        if ctx is not None:
+            if not mine:
+                raise PermissionError("this conversation belongs to another user")
+            return session_id, False, True
+        entry = self.index.get(session_id)
+        if entry is not None and owner is not None and entry.get("owner") not in (None, owner):
+            raise PermissionError("this conversation belongs to another user")
+        if self.store.find_archives(session_id):
+            try:
+                self.restore_session(session_id)
+            except SessionExists:
+                pass
+            return session_id, False, False
+        try:
+            self.create_session(owner, session_id=session_id)
+            return session_id, True, False
+        except SessionExists:
+            return session_id, False, False
+
+    def finish_turn(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        metadata: Optional[dict] = None,
+        code_examples: Iterable[dict] = (),
+        message_id: Optional[str] = None,
+        want_context: bool = False,
+    ) -> Optional[ConversationContext]:
+        """Record the answer and the code it gave in one write and one fsync (the turn is complete when this
+        returns). With want_context, also return a read-only snapshot of the session after the turn."""
+        session_id = validate_session_id(session_id)
+        events = [self._message_event("assistant", text, metadata, message_id)]
+        events += [self._code_event(c["code"], c["language"], c.get("sequence_type"), c.get("description", ""))
+                   for c in code_examples]
+        result = self._append(session_id, events, added_messages=1,
+                              view=(lambda ctx: ctx.snapshot()) if want_context else None)
+        self.audit.record(self.actor, "write", session_id, kind="message", role="assistant",
+                          message_id=events[0]["id"], code_examples=len(events) - 1)
+        return result if want_context else None
 
     def update_session(self, session_id: str, **fields: Any) -> ConversationContext:
         """Change settings-like fields: preferred_language (makes it explicit), sequence_knowledge,

@@ -77,6 +77,14 @@ class ConversationContext(BaseModel):
             used += len(line) + 1
         return "\n".join(reversed(lines))
 
+    def snapshot(self) -> "ConversationContext":
+        """A cheap read-only copy: new lists, shared Message objects (the engine never changes a stored message)."""
+        return self.model_copy(update={
+            "conversation_history": list(self.conversation_history),
+            "code_examples": list(self.code_examples),
+            "metadata": dict(self.metadata),
+        })
+
     @property
     def active_sequence_knowledge(self) -> Optional[str]:
         return self.sequence_knowledge if self.use_sequence_knowledge and self.sequence_knowledge else None

@@ -107,19 +107,13 @@ def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
     return ctx
 
 
-def _quick_check_active(session_id: str, owner: str) -> bool:
-    """True when the in-memory index already shows the session active, owned by `owner` and unexpired, so the
-    turn can go ahead without reading the session (the common case: every message of an ongoing chat)."""
-    from ..sessions import policy
-
+def _known(session_id: str) -> bool:
+    """Whether the index knows this thread's session (one dict lookup: the common case on every message)."""
     m = manager()
+    if m.index.get(session_id) is not None:
+        return True
     m.index.refresh()
-    entry = m.index.get(session_id)
-    if not entry or entry.get("state") != "active" or entry.get("owner") != owner:
-        return False
-    now = m.clock.timestamp()
-    activated = float(entry.get("activated_at") or entry.get("created_at") or 0)
-    return policy.expiry_reason(activated, float(entry.get("last_activity") or 0), now, m.settings) is None
+    return m.index.get(session_id) is not None
 
 
 class Coalescer:
@@ -248,9 +242,11 @@ async def message(msg: cl.Message) -> None:
     reply = cl.Message(content="")
     stream = Coalescer(reply)
     try:
-        if not _quick_check_active(session_id, owner):
+        if not _known(session_id):  # a brand-new thread: create it with the user's preferred language
             await asyncio.to_thread(ensure_active, session_id, owner, _new_chat_language(owner))
-        turn = await start_turn(text, session_id, owner=owner, manager=manager(), user_message_id=msg.id)
+        # resume=True: the thread stays one session even if it was archived or expired while the tab was open
+        turn = await start_turn(text, session_id, owner=owner, manager=manager(), user_message_id=msg.id,
+                                resume=True)
         async for piece in turn:
             await stream.add(piece)
         await stream.flush()
