@@ -648,6 +648,77 @@ def _print_cleanup(report) -> None:
         click.echo(f"error: {_action_target(error)}: {error['error']}", err=True)
 
 
+# ---------------------------------------------------------------------------------------------------- users
+@cli.group()
+def users() -> None:
+    """Accounts for AUTH_MODE=password (salted scrypt hashes in the users file, 0600)."""
+
+
+def _users_file() -> Path:
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(CliState) if ctx else None
+    settings = load_settings()
+    if settings.users_file is not None:
+        return settings.users_file
+    return Path(state.storage) / "users.json" if state and state.storage else settings.users_path
+
+
+def _read_password(from_stdin: bool) -> str:
+    """From a hidden prompt (asked twice) or, for scripts, one line of stdin; never from argv, where other
+    users of the machine could read it in the process list."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise Failure("no password on stdin")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise Failure("stdin is not a terminal: pass --password-stdin and send the password on stdin")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="May use /admin.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of prompting.")
+@click.option("--replace", is_flag=True, help="Change an existing user's password and admin flag.")
+def users_add(name: str, admin: bool, password_stdin: bool, replace: bool) -> None:
+    """Add a user who can sign in to the chat."""
+    from .web.users import UserError, add_user, validate_user_name
+
+    try:
+        validate_user_name(name)
+        record = add_user(_users_file(), name, _read_password(password_stdin), admin, replace=replace)
+    except UserError as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"{'updated' if replace else 'added'} user {record.name}{' (admin)' if record.admin else ''}")
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Remove a user (their conversations stay in the store)."""
+    from .web.users import UserError, remove_user
+
+    try:
+        remove_user(_users_file(), name)
+    except UserError as exc:
+        raise Failure(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no user") else EXIT_BAD_INPUT) from None
+    click.echo(f"removed user {name}")
+
+
+@users.command("list")
+@json_option
+def users_list(as_json: bool) -> None:
+    """The users in the users file."""
+    from .web.users import list_users
+
+    records = list_users(_users_file())
+    if as_json:
+        click.echo(json.dumps([{"name": r.name, "admin": r.admin} for r in records]))
+    else:
+        click.echo(out.table(["USER", "ADMIN"], [[r.name, "yes" if r.admin else ""] for r in records]))
+
+
 def main(args: Optional[list[str]] = None) -> int:
     return run(cli, args, prog_name="python -m pulsepal.cli")
 

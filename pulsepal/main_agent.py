@@ -1,8 +1,8 @@
 """One conversational turn: the spec's `run_pulsepal(query, session_id)` and its streaming twin for the chat UI.
 
 A turn continues the session (or starts one when the id is missing, unknown or expired), records the user's
-message durably before answering, streams the answer, then records the answer and any code it gave. Only when both
-messages are on disk is the turn complete, so a reply the user saw is never missing after a restart.
+message, streams the answer, then records the answer and any code it gave with one fsync that covers both messages.
+Only when both are on disk is the turn complete, so a reply the user saw is never missing after a restart.
 
 Storage calls fsync, so they run in a worker thread: the event loop keeps serving other chats meanwhile.
 """
@@ -77,7 +77,7 @@ async def start_turn(
     manager = manager or get_session_manager()
     start = await asyncio.to_thread(
         manager.begin_turn, session_id, query, owner=owner, message_id=user_message_id, resume=resume,
-        history=HISTORY_FOR_PROMPT,
+        history=HISTORY_FOR_PROMPT, durable=False,  # made durable by finish_turn's fsync, before the turn completes
     )
     turn = PulsePalTurn(start.session_id, start.created)
     command = _LANGUAGE_COMMAND.match(query)

@@ -62,9 +62,11 @@ def append_event(path: Path, event: dict, *, create: bool = False) -> tuple[int,
     return files.append_durable(path, encode_event(event), create=create)
 
 
-def append_events(path: Path, events: list[dict]) -> tuple[int, int]:
-    """Durably append several events with one write and one fsync; each stays its own line."""
-    return files.append_durable(path, b"".join(encode_event(e) for e in events))
+def append_events(path: Path, events: list[dict], *, sync: bool = True) -> tuple[int, int]:
+    """Append several events with one write and (unless sync=False) one fsync; each stays its own line.
+
+    An unsynced append becomes durable with the next synced append to the same log (fsync covers the file)."""
+    return files.append_durable(path, b"".join(encode_event(e) for e in events), sync=sync)
 
 
 def write_log(path: Path, events: list[dict]) -> int:

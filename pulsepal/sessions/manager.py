@@ -279,7 +279,9 @@ class SessionManager:
         self.audit.record(self.actor, "adopt", session_id)
         return live
 
-    def _append(self, session_id: str, events: Union[dict, list[dict]], added_messages: int = 0, view=None):
+    def _append(
+        self, session_id: str, events: Union[dict, list[dict]], added_messages: int = 0, view=None, sync: bool = True
+    ):
         """Durably append events (one write, one fsync) and fold them into the session.
 
         Returns the live context, or `view(ctx)` computed while the lock is still held (callers that need a
@@ -295,7 +297,7 @@ class SessionManager:
                 if event["type"] == "update":  # refuse a bad update before it reaches the log
                     apply_event(live.ctx.model_copy(deep=True), event, self.settings.max_conversation_history)
             try:
-                start, end = journal.append_events(jpath, events)
+                start, end = journal.append_events(jpath, events, sync=sync)
             except FileNotFoundError:
                 self._forget(session_id)
                 raise SessionNotFound(f"session {session_id!r} was archived or deleted") from None
@@ -490,6 +492,7 @@ class SessionManager:
         message_id: Optional[str] = None,
         resume: bool = False,
         history: int = 12,
+        durable: bool = True,
     ) -> "TurnStart":
         """Find the session for a conversational turn and durably record the user's message.
 
@@ -497,7 +500,11 @@ class SessionManager:
         resume=True (the chat, where a thread is one session for good): an archived session is restored, an
         expired one re-activated, an unknown id created, all under the same id; someone else's id raises
         PermissionError. Returns what the answer needs (recent history, language, sequence knowledge) without
-        copying the whole session."""
+        copying the whole session.
+
+        durable=False writes the message without waiting for the disk; it becomes durable with finish_turn's
+        fsync, which covers the whole log. A turn is acknowledged only when it completes, so one fsync per turn
+        keeps the promise that nothing acknowledged is lost."""
         event = self._message_event("user", text, None, message_id)
         if session_id is not None:
             validate_session_id(session_id)
@@ -506,7 +513,7 @@ class SessionManager:
             events = ([{"type": "activated", "timestamp": event["timestamp"]}] if reactivate else []) + [event]
             try:
                 start = self._append(target, events, added_messages=1,
-                                     view=lambda ctx: TurnStart.of(ctx, created, history))
+                                     view=lambda ctx: TurnStart.of(ctx, created, history), sync=durable)
             except SessionNotFound:
                 continue
             self.audit.record(self.actor, "write", target, kind="message", role="user", message_id=event["id"])
