@@ -208,8 +208,16 @@ _registry_guard = threading.Lock()
 _registry: dict[str, "_SharedLock"] = {}
 
 
+MAX_IDLE_LOCK_FDS = 320  # one store needs ~260 (256 session stripes + a few named locks)
+
+
 class _SharedLock:
-    """One per lock file per process: an RLock for threads plus a flock held while any thread is inside."""
+    """One per lock file per process: an RLock for threads plus a flock held while any thread is inside.
+
+    The descriptor stays open between uses (opening it is most of a lock's cost), but a process that touches
+    many stores (tests, tools) closes descriptors on release once more than MAX_IDLE_LOCK_FDS are open."""
+
+    open_fds = 0
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -224,6 +232,7 @@ class _SharedLock:
             if self.depth == 0:
                 if self.fd is None:
                     self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                    _SharedLock.open_fds += 1
                 try:
                     fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
                 except BlockingIOError:
@@ -237,6 +246,10 @@ class _SharedLock:
         self.depth -= 1
         if self.depth == 0 and self.fd is not None:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
+            if _SharedLock.open_fds > MAX_IDLE_LOCK_FDS:
+                os.close(self.fd)
+                self.fd = None
+                _SharedLock.open_fds -= 1
         self.rlock.release()
 
 

@@ -45,9 +45,11 @@ def _run_until_killed(storage: Path, seed: int, kill_after: float) -> list[str]:
     acked, buffer = [], b""
     deadline = None
     fd = proc.stdout.fileno()
+    poller = select.poll()  # not select(): a long test session may hold descriptors numbered above 1024
+    poller.register(fd, select.POLLIN)
     while True:
         timeout = 5.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([fd], [], [], timeout)
+        ready = poller.poll(timeout * 1000)
         if ready:
             chunk = os.read(fd, 65536)
             if not chunk:

@@ -191,3 +191,17 @@ def test_lock_stripes_are_bounded(manager, tmp_path):
         manager.create_session()
     locks = list((tmp_path / "sessions" / ".locks").iterdir())
     assert len(locks) <= LOCK_STRIPES + 4
+
+
+def test_lock_descriptors_stay_bounded_across_many_stores(tmp_path):
+    from pulsepal.clock import FakeClock
+    from pulsepal.sessions import SessionManager
+    from pulsepal.settings import Settings
+
+    before = len(os.listdir("/proc/self/fd"))
+    for n in range(40):
+        sm = SessionManager(Settings(_env_file=None, session_storage_path=tmp_path / f"s{n}" / "sessions"),
+                            clock=FakeClock())
+        for _ in range(12):
+            sm.create_session()
+    assert len(os.listdir("/proc/self/fd")) - before <= files.MAX_IDLE_LOCK_FDS + 8
