@@ -19,7 +19,6 @@ Chainlit's own routes. Routes: POST /query (pulsepal.web.api), GET /pulsepal/con
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import re
 from typing import Optional
@@ -101,30 +100,11 @@ def downloads_router() -> APIRouter:
     return router
 
 
-def include_admin_routes(app: FastAPI) -> bool:
-    """Hook for the admin page (pulsepal/web/admin.py, another module): included when it exists.
+def include_admin_routes(app: FastAPI) -> None:
+    """The admin page, its API, /metrics and /healthz (pulsepal/web/admin.py), on the same server as the chat."""
+    from . import admin
 
-    The admin module offers `include_admin_routes(app)` (or `include_routes(app)`, `build_router()`, `router`); it
-    resolves users with `pulsepal.web.auth.request_user` and reads the scheduler through
-    `pulsepal.web.scheduler.scheduler_info()` / `run_cleanup_now()`."""
-    try:
-        admin = importlib.import_module("pulsepal.web.admin")
-    except ModuleNotFoundError as exc:
-        if exc.name != "pulsepal.web.admin":
-            raise
-        return False
-    if hasattr(admin, "include_admin_routes"):
-        admin.include_admin_routes(app)
-    elif hasattr(admin, "include_routes"):
-        admin.include_routes(app)
-    elif hasattr(admin, "build_router"):
-        app.include_router(admin.build_router())
-    elif hasattr(admin, "router"):
-        app.include_router(admin.router)
-    else:
-        log.warning("pulsepal.web.admin has no include_routes/build_router/router; admin page not mounted")
-        return False
-    return True
+    admin.include_admin_routes(app)
 
 
 def _holds_catch_all(entry) -> bool:
