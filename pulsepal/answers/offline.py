@@ -57,6 +57,23 @@ class AnswerStream:
         return self.answer
 
 
+_BLOCK_START = re.compile(r"^\s*([-*+>#|]|\d+[.)])\s")
+
+
+def unwrap_paragraphs(text: str) -> str:
+    """Join the hard-wrapped lines of our how-to notes into one line per paragraph: chat front ends (Chainlit
+    among them) render every newline as a line break, which cuts sentences in half. Lists, headings, tables and
+    quotes keep their lines."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        joinable = out and out[-1].strip() and line.strip() and not _BLOCK_START.match(line)
+        if joinable and not _BLOCK_START.match(out[-1]):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def split_pieces(text: str) -> list[str]:
     """Line-sized pieces whose concatenation is exactly `text`."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text) or [text]
@@ -430,7 +447,7 @@ class OfflineResponder:
         body = re.sub(r"^(keywords|functions):.*\n", "", body, flags=re.M)
         want = "matlab" if _is_matlab(lang) else "python"
         blocks = re.findall(r"```(\w+)\n(.*?)```", body, re.S)
-        prose = re.sub(r"```\w+\n.*?```\n?", "", body, flags=re.S).strip()
+        prose = unwrap_paragraphs(re.sub(r"```\w+\n.*?```\n?", "", body, flags=re.S).strip())
         if _is_matlab(lang):
             prose = self._prose_names_for_matlab(prose)
         code = next((c for l, c in blocks if l == want), "")
