@@ -133,3 +133,15 @@ def test_get_responder_picks_backend(responder):
     llm = get_responder(SimpleNamespace(llm_base_url="http://127.0.0.1:9/v1", llm_api_key=None, llm_model="m",
                                         llm_timeout_seconds=1))
     assert isinstance(llm, LLMResponder)
+
+
+def test_howto_prose_has_one_line_per_paragraph():
+    """Chat front ends render every newline as a break, so wrapped source lines must not reach the answer."""
+    import re
+
+    from pulsepal.answers import get_offline_responder
+
+    answer = get_offline_responder().answer(AnswerRequest("how do I do slice selection?", [], "python", None))
+    prose = re.sub(r"```.*?```", "", answer.text, flags=re.S)
+    paragraph = next(p for p in prose.split("\n\n") if "slice gradient" in p)
+    assert "\n" not in paragraph.strip()
