@@ -4,7 +4,10 @@ A turn continues the session (or starts one when the id is missing, unknown or e
 message, streams the answer, then records the answer and any code it gave with one fsync that covers both messages.
 Only when both are on disk is the turn complete, so a reply the user saw is never missing after a restart.
 
-Storage calls fsync, so they run in a worker thread: the event loop keeps serving other chats meanwhile.
+The storage work of a turn is split by what it waits for. Appending to the log and folding the event into the
+cached session take tens of microseconds, so the event loop does them itself; only the fsync, which waits for the
+disk, goes to a worker thread. (Sending the whole call to a thread costs more than it saves: the worker must win
+the GIL back from a busy event loop, which under load takes milliseconds.)
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class PulsePalTurn:
     _pieces: AsyncIterator[str] = field(repr=False, default=None)  # type: ignore[assignment]
     answer: Optional[Answer] = None
     text: str = ""
+    user_message_id: Optional[str] = None
 
     def __aiter__(self) -> AsyncIterator[str]:
         return self._pieces
@@ -75,11 +79,11 @@ async def start_turn(
     otherwise such an id gets a new session, as the spec says for run_pulsepal."""
     query = _check_query(query)
     manager = manager or get_session_manager()
-    start = await asyncio.to_thread(
-        manager.begin_turn, session_id, query, owner=owner, message_id=user_message_id, resume=resume,
-        history=HISTORY_FOR_PROMPT, durable=False,  # made durable by finish_turn's fsync, before the turn completes
+    start = manager.begin_turn(  # durable with the answer: the turn's one fsync covers both messages
+        session_id, query, owner=owner, message_id=user_message_id, resume=resume, history=HISTORY_FOR_PROMPT,
+        durable=False,
     )
-    turn = PulsePalTurn(start.session_id, start.created)
+    turn = PulsePalTurn(start.session_id, start.created, user_message_id=start.message_id)
     command = _LANGUAGE_COMMAND.match(query)
     if command:
         language = normalise_language(command.group(1))
@@ -106,9 +110,7 @@ async def _fixed_reply(turn: PulsePalTurn, manager: SessionManager, text: str) -
     yield text
     turn.text = text
     turn.answer = Answer(text=text, code_examples=[], confident=True, topic=None)
-    turn.context = await asyncio.to_thread(
-        manager.finish_turn, turn.session_id, text, metadata={"command": True}, want_context=True
-    )
+    turn.context = await _finish(manager, turn, text, metadata={"command": True})
 
 
 async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder, request) -> AsyncIterator[str]:
@@ -120,14 +122,21 @@ async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder,
     answer = stream.answer
     turn.text = "".join(pieces)
     turn.answer = answer
-    turn.context = await asyncio.to_thread(
-        manager.finish_turn,
-        turn.session_id,
+    turn.context = await _finish(
+        manager,
+        turn,
         turn.text,
         metadata={"topic": answer.topic, "confident": answer.confident} if answer else {},
         code_examples=answer.code_examples if answer else (),
-        want_context=True,
     )
+
+
+async def _finish(manager: SessionManager, turn: PulsePalTurn, text: str, **fields) -> ConversationContext:
+    """Record the answer (quick, on the loop), then wait for the disk in a thread: the turn's acknowledgement."""
+    context = manager.finish_turn(turn.session_id, text, want_context=True, durable=False,
+                                  user_message_id=turn.user_message_id, **fields)
+    await asyncio.to_thread(manager.sync_session, turn.session_id)
+    return context
 
 
 async def run_pulsepal(

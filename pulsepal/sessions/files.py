@@ -34,6 +34,14 @@ def ensure_dir(path: Path) -> Path:
     return path
 
 
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -103,11 +111,7 @@ def sync_paths(paths: list[Path]) -> None:
                 os.close(fd)
         return
     for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_file(path)
     sync_dirs([Path(p).parent for p in paths])
 
 

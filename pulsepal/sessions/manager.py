@@ -56,6 +56,7 @@ class _Live:
     inode: int  # identity of the log file, to notice it being replaced (import, restore)
     since_checkpoint: int
     snapshot_size: int
+    unindexed_messages: int = 0  # appended with the index update deferred (the first half of a turn)
 
 
 @dataclass
@@ -68,12 +69,13 @@ class TurnStart:
     preferred_language: str
     sequence_knowledge: Optional[str]
     owner: Optional[str]
+    message_id: str  # the user's message, for finish_turn's audit record
 
     @classmethod
-    def of(cls, ctx: ConversationContext, created: bool, history: int) -> "TurnStart":
+    def of(cls, ctx: ConversationContext, created: bool, history: int, message_id: str) -> "TurnStart":
         recent = ctx.conversation_history[-(history + 1) : -1] if history > 0 else []
         return cls(ctx.session_id, created, [{"role": m.role, "content": m.content} for m in recent],
-                   ctx.preferred_language, ctx.active_sequence_knowledge, ctx.owner)
+                   ctx.preferred_language, ctx.active_sequence_knowledge, ctx.owner, message_id)
 
 
 def _iso(dt) -> str:
@@ -280,7 +282,13 @@ class SessionManager:
         return live
 
     def _append(
-        self, session_id: str, events: Union[dict, list[dict]], added_messages: int = 0, view=None, sync: bool = True
+        self,
+        session_id: str,
+        events: Union[dict, list[dict]],
+        added_messages: int = 0,
+        view=None,
+        sync: bool = True,
+        index: bool = True,
     ):
         """Durably append events (one write, one fsync) and fold them into the session.
 
@@ -312,6 +320,12 @@ class SessionManager:
                 if live.since_checkpoint >= CHECKPOINT_EVERY:
                     self._checkpoint(live)
             ctx = live.ctx
+            result = view(ctx) if view else ctx
+            if not index:  # the caller's next append (the end of the turn) updates the index for both
+                live.unindexed_messages += added_messages
+                return result
+            added_messages += live.unindexed_messages
+            live.unindexed_messages = 0
             fields = {
                 "last_activity": ctx.last_activity.timestamp(),
                 "message_count": ctx.conversation_count,
@@ -320,9 +334,16 @@ class SessionManager:
             indexed = self.index.get(session_id) or {}
             described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
             fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
-            result = view(ctx) if view else ctx
         self.index.touch(session_id, fields, added_messages)
         return result
+
+    def sync_session(self, session_id: str) -> None:
+        """fsync the session's log: everything appended to it so far is durable when this returns."""
+        session_id = validate_session_id(session_id)
+        try:
+            files.fsync_file(self.store.journal_path(session_id))
+        except FileNotFoundError:
+            raise SessionNotFound(self._not_active_message(session_id)) from None
 
     # ------------------------------------------------------------------------------------------------ creation
     def create_session(
@@ -512,11 +533,12 @@ class SessionManager:
             target, created, reactivate = self._turn_target(session_id, owner, resume)
             events = ([{"type": "activated", "timestamp": event["timestamp"]}] if reactivate else []) + [event]
             try:
-                start = self._append(target, events, added_messages=1,
-                                     view=lambda ctx: TurnStart.of(ctx, created, history), sync=durable)
+                start = self._append(target, events, added_messages=1, sync=durable, index=durable,
+                                     view=lambda ctx: TurnStart.of(ctx, created, history, event["id"]))
             except SessionNotFound:
                 continue
-            self.audit.record(self.actor, "write", target, kind="message", role="user", message_id=event["id"])
+            if durable:  # otherwise finish_turn records the whole turn
+                self.audit.record(self.actor, "write", target, kind="message", role="user", message_id=event["id"])
             return start
         raise SessionError(f"session {session_id!r} kept changing under this turn; try again")
 
@@ -566,17 +588,24 @@ class SessionManager:
         code_examples: Iterable[dict] = (),
         message_id: Optional[str] = None,
         want_context: bool = False,
+        durable: bool = True,
+        user_message_id: Optional[str] = None,
     ) -> Optional[ConversationContext]:
         """Record the answer and the code it gave in one write and one fsync (the turn is complete when this
-        returns). With want_context, also return a read-only snapshot of the session after the turn."""
+        returns). With want_context, also return a read-only snapshot of the session after the turn.
+
+        durable=False leaves the fsync to a following `sync_session` call, so an event loop can do this quick
+        part itself and send only the wait for the disk to a worker thread. `user_message_id` (from TurnStart)
+        puts the whole turn in one audit record."""
         session_id = validate_session_id(session_id)
         events = [self._message_event("assistant", text, metadata, message_id)]
         events += [self._code_event(c["code"], c["language"], c.get("sequence_type"), c.get("description", ""))
                    for c in code_examples]
         result = self._append(session_id, events, added_messages=1,
-                              view=(lambda ctx: ctx.snapshot()) if want_context else None)
-        self.audit.record(self.actor, "write", session_id, kind="message", role="assistant",
-                          message_id=events[0]["id"], code_examples=len(events) - 1)
+                              view=(lambda ctx: ctx.snapshot()) if want_context else None, sync=durable)
+        turn = {"user_message_id": user_message_id} if user_message_id else {}
+        self.audit.record(self.actor, "write", session_id, kind="turn" if turn else "message", role="assistant",
+                          message_id=events[0]["id"], code_examples=len(events) - 1, **turn)
         return result if want_context else None
 
     def update_session(self, session_id: str, **fields: Any) -> ConversationContext:
