@@ -164,6 +164,9 @@ def run_cleanup(
     if not dry_run:
         record_outcome(manager, report)
         manager.audit.record(manager.actor, "cleanup", None, counts=report.counts(), errors=len(report.errors))
+        from .stats import current_alerts
+
+        current_alerts(manager)  # every pass notes when each alert began, even if nobody is looking at stats
     return report
 
 

@@ -105,3 +105,16 @@ def test_concurrent_cleanup_is_skipped_not_doubled(manager):
         t.start()
         t.join()
     assert result["r"].skipped
+
+
+def test_cleanup_records_when_an_alert_began(make_manager, clock):
+    import json
+
+    sm = make_manager(max_active_sessions=2)
+    sm.create_session()
+    sm.create_session()
+    sm.cleanup()  # no stats call: the pass itself notes the alert
+    since = json.loads(sm.store.alerts_path.read_text())
+    assert since == {"high_active_sessions": "2026-01-15T12:00:00+00:00"}
+    clock.advance(hours=1)
+    assert sm.get_alerts()[0]["since"] == "2026-01-15T12:00:00+00:00"
