@@ -9,7 +9,7 @@ place are reported as unknown, with the closest real names, rather than silently
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Optional
 
 from ..language import detect_language
@@ -24,9 +24,6 @@ class Finding:
     problem: str  # "invented", "wrong_namespace", "wrong_language", "not_exported", "unknown", "matlab_only", "python_only"
     message: str  # one readable sentence
     suggestion: Optional[str]  # the right spelling in the code's language, when there is one
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def _strip_line(line: str, lang: str) -> str:

@@ -150,10 +150,6 @@ class PulseqApi:
         return self.by_key.get(key) or self.by_matlab.get(key)
 
     @property
-    def python_functions(self) -> set[str]:
-        return {e.python_name for e in self.entries if e.python_name and e.kind != "method"}
-
-    @property
     def python_methods(self) -> set[str]:
         return {e.python_name for e in self.entries if e.python_name and e.kind == "method"}
 

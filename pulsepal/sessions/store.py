@@ -144,9 +144,6 @@ class SessionStore:
         """Ids named by active files, not yet validated (for cheap set arithmetic against the index)."""
         return _raw_ids(self.active_dir, ".json")
 
-    def raw_logged_ids(self) -> set[str]:
-        return _raw_ids(self.log_dir, ".jsonl")
-
     def logged_ids(self, log_dir: Optional[Path] = None) -> Iterator[tuple[str, Path]]:
         folder = Path(log_dir) if log_dir else self.log_dir
         with os.scandir(folder) as entries:

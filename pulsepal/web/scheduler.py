@@ -129,11 +129,6 @@ class CleanupScheduler:
 _instance: Optional[CleanupScheduler] = None
 
 
-def get_scheduler() -> Optional[CleanupScheduler]:
-    """The process's scheduler once the app has started it (None in the CLI or before start-up)."""
-    return _instance
-
-
 def start_scheduler(manager_factory: Optional[Callable] = None, interval_minutes: Optional[float] = None) -> CleanupScheduler:
     global _instance
     if manager_factory is None or interval_minutes is None:
