@@ -46,3 +46,12 @@ SYSTEM_CLOCK = Clock()
 
 def from_timestamp(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, timezone.utc)
+
+
+def iso(dt: datetime) -> str:
+    return dt.isoformat()
+
+
+def ts_iso(ts: "float | None") -> "str | None":
+    """Epoch seconds (as the index keeps them) to ISO 8601 UTC, for people and JSON."""
+    return None if ts is None else from_timestamp(float(ts)).isoformat()

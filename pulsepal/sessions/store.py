@@ -26,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 
 from . import files
-from .errors import ArchiveError
+from .errors import ArchiveError, InvalidInput
 from .ids import is_valid_session_id
 from .model import ConversationContext
 from .safety import ARCHIVE_SUFFIXES, BlobCodec, split_archive_name
@@ -292,6 +292,12 @@ def _ids_in(folder: Path, suffix: str) -> Iterator[str]:
             session_id = name[start:end]
             if is_valid_session_id(session_id):
                 yield session_id
+
+
+def check_day(day: str) -> None:
+    """Archive days are folder names: refuse anything but YYYY-MM-DD before it touches a path."""
+    if not isinstance(day, str) or not _is_day(day):
+        raise InvalidInput(f"date must be YYYY-MM-DD, not {day!r}")
 
 
 def _is_day(name: str) -> bool:
