@@ -5,10 +5,9 @@ Split out of manager.py; it works on the manager's own state (the mixin's `self`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable, Optional, Union
-
-import os
 
 from ..clock import iso as _iso, ts_iso as _ts_iso
 from . import files, journal
