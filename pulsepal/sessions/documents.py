@@ -15,14 +15,12 @@ from typing import Optional, Union
 
 import orjson
 
+from ..clock import iso as _iso
+
 from .errors import ImportFormatError, InvalidSessionId
 from .ids import validate_session_id
 from .model import ConversationContext, EventError, apply_event, replay
 from .store import DOCUMENT_FORMAT, DOCUMENT_VERSION
-
-
-def _iso(dt) -> str:
-    return dt.isoformat()
 
 
 def events_from_context(ctx: ConversationContext) -> list[dict]:
