@@ -296,7 +296,7 @@ class SessionManager(TurnsMixin, ArchivingMixin):
                     apply_event(live.ctx, event, self.settings.max_conversation_history)
                 live.offset = end
                 live.since_checkpoint += len(events)
-                if live.since_checkpoint >= CHECKPOINT_EVERY:
+                if live.since_checkpoint >= CHECKPOINT_EVERY and sync:  # unsynced callers: sync_session does it
                     self._checkpoint(live)
             ctx = live.ctx
             result = view(ctx) if view else ctx
@@ -317,12 +317,20 @@ class SessionManager(TurnsMixin, ArchivingMixin):
         return result
 
     def sync_session(self, session_id: str) -> None:
-        """fsync the session's log: everything appended to it so far is durable when this returns."""
+        """fsync the session's log: everything appended to it so far is durable when this returns. Also writes
+        the checkpoint if one is due, so that disk work stays off the event loop that made the unsynced appends."""
         session_id = validate_session_id(session_id)
         try:
             files.fsync_file(self.store.journal_path(session_id))
         except FileNotFoundError:
             raise SessionNotFound(self._not_active_message(session_id)) from None
+        with self._cache_guard:
+            live = self._cache.get(session_id)
+        if live is not None and live.since_checkpoint >= CHECKPOINT_EVERY:
+            with self._lock(session_id):
+                live = self._live_locked(session_id)
+                if live.since_checkpoint >= CHECKPOINT_EVERY:
+                    self._checkpoint(live)
 
     # ------------------------------------------------------------------------------------------------ creation
     def create_session(

@@ -58,3 +58,17 @@ def test_resume_creates_an_unknown_thread_under_its_id(manager):
     start = manager.begin_turn("thread-123", "hello", owner="ann", resume=True)
     assert start.session_id == "thread-123" and start.created
     assert manager.get_session("thread-123").owner == "ann"
+
+
+def test_unsynced_turns_leave_checkpoints_to_sync_session(manager, tmp_path):
+    from pulsepal.sessions.manager import CHECKPOINT_EVERY
+
+    sid = manager.create_session()
+    active = tmp_path / "sessions" / "active" / f"session_{sid}.json"
+    first = active.read_bytes()
+    for i in range(CHECKPOINT_EVERY // 2 + 1):
+        start = manager.begin_turn(sid, f"question {i}", durable=False)
+        manager.finish_turn(sid, f"answer {i}", durable=False, user_message_id=start.message_id)
+    assert active.read_bytes() == first  # the event loop's quick path never rewrote the checkpoint
+    manager.sync_session(sid)
+    assert json.loads(active.read_text())["session"]["conversation_count"] == 2 * (CHECKPOINT_EVERY // 2 + 1)
