@@ -313,7 +313,9 @@ class SessionManager(TurnsMixin, ArchivingMixin):
             indexed = self.index.get(session_id) or {}
             described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
             fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
-        self.index.touch(session_id, fields, added_messages)
+            # Still under the session lock: two processes' touches for one session must reach the index in the
+            # order of their appends, or an older count could overwrite a newer one.
+            self.index.touch(session_id, fields, added_messages)
         return result
 
     def sync_session(self, session_id: str) -> None:
