@@ -97,13 +97,12 @@ class ArchivingMixin:
                 touched += files.remove_durable(spath, jpath, *older, durable=False)
                 self.store.prune_empty_days(older)
                 self._forget(session_id)
-            ctx = ConversationContext.model_validate(session)
-            entries.append((session_id, self._entry(
-                ctx, size=size, state="archived", archived_at=now.timestamp(),
-                archive_path=str(path.relative_to(self.store.root)))))
+                entry = self._entry(ConversationContext.model_validate(session), size=size, state="archived",
+                                    archived_at=now.timestamp(), archive_path=str(path.relative_to(self.store.root)))
+                self.index.put(session_id, entry)  # under the lock: index changes keep the order of file changes
+            entries.append((session_id, entry))
             results[session_id] = path
         files.sync_dirs(touched)
-        self.index.put_many(entries)
         for session_id, entry in entries:
             self.audit.record(self.actor, "archive", session_id, reason=reason, path=entry["archive_path"])
         return retry
@@ -167,7 +166,7 @@ class ArchivingMixin:
             live = self._checkpoint_new(replay(events, self.settings.max_conversation_history), end)
             self._remember(session_id, live)
             self.store.remove_archives(self.store.find_archives(session_id))
-        self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
+            self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
         self.audit.record(self.actor, "restore", session_id, source=str(paths[0]))
         self._say(f"restored session {session_id} from {paths[0]}")
         return live.ctx.model_copy(deep=True)
@@ -177,7 +176,7 @@ class ArchivingMixin:
         session_id = validate_session_id(session_id)
         with self._lock(session_id):
             backup = self._backup_and_remove_locked(session_id, "delete")
-        self.index.delete(session_id)
+            self.index.delete(session_id)
         self.audit.record(self.actor, "delete", session_id, backup=str(backup))
         self._say(f"deleted session {session_id} (backup: {backup})")
         return backup

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 import orjson
 
@@ -178,11 +178,6 @@ class SessionIndex:
 
     def put(self, session_id: str, entry: dict) -> None:
         self._write_ops([{"op": "put", "id": session_id, "entry": entry}])
-
-    def put_many(self, items: Iterable[tuple[str, dict]]) -> None:
-        ops = [{"op": "put", "id": sid, "entry": entry} for sid, entry in items]
-        if ops:
-            self._write_ops(ops)
 
     def touch(self, session_id: str, fields: dict, added_messages: int = 0) -> None:
         op = {"op": "touch", "id": session_id, "fields": fields}

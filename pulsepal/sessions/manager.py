@@ -366,7 +366,7 @@ class SessionManager(TurnsMixin, ArchivingMixin):
             _, end = journal.append_event(jpath, event, create=True)
             live = self._checkpoint_new(replay([event], self.settings.max_conversation_history), end)
             self._remember(session_id, live)
-        self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
+            self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
         self.audit.record(self.actor, "create", session_id, owner=owner)
         return session_id
 
@@ -581,7 +581,7 @@ class SessionManager(TurnsMixin, ArchivingMixin):
             end = journal.write_log(self.store.journal_path(session_id), events)
             live = self._checkpoint_new(replay(events, self.settings.max_conversation_history), end)
             self._remember(session_id, live)
-        self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
+            self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
         self.audit.record(self.actor, "import", session_id, replaced=bool(backup), backup=str(backup or ""))
         self._say(f"imported session {session_id}" + (f" (previous copy backed up to {backup})" if backup else ""))
         return session_id

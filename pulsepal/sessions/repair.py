@@ -156,6 +156,6 @@ def _rebuild_one(manager, session_id: str, path: Path) -> Optional[str]:
         manager._forget(session_id)
         live = manager._read_from_disk(session_id)
         manager._remember(session_id, live)
-    manager.index.put(session_id, manager._entry(live.ctx, size=store.active_size(session_id)))
+        manager.index.put(session_id, manager._entry(live.ctx, size=store.active_size(session_id)))
     return None
 

@@ -243,7 +243,7 @@ def _remove_archive(manager, session_id: str, *, backup: bool, reason: str) -> N
             store.prune_empty_days(paths)
         else:
             store.remove_archives(paths)
-    manager.index.delete(session_id)
+        manager.index.delete(session_id)
     manager.audit.record(manager.actor, "purge_archive" if backup else "remove_archive", session_id, reason=reason)
 
 
