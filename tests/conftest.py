@@ -13,8 +13,19 @@ from pulsepal.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Importing chainlit writes .chainlit/ and .files/ under CHAINLIT_APP_ROOT; keep tests from touching the repo.
-os.environ.setdefault("CHAINLIT_APP_ROOT", str(ROOT))
+# Importing chainlit writes .chainlit/ and .files/ under CHAINLIT_APP_ROOT and reads its config from there: give
+# the whole test session a throwaway app root that looks like the repository (links to app.py, public/, chainlit.md
+# and a copy of .chainlit/config.toml), so no test writes into the checkout.
+if "CHAINLIT_APP_ROOT" not in os.environ:
+    import shutil
+    import tempfile
+
+    _app_root = Path(tempfile.mkdtemp(prefix="pulsepal-test-approot-"))
+    for _name in ("app.py", "public", "chainlit.md"):
+        (_app_root / _name).symlink_to(ROOT / _name)
+    (_app_root / ".chainlit").mkdir()
+    shutil.copy(ROOT / ".chainlit" / "config.toml", _app_root / ".chainlit" / "config.toml")
+    os.environ["CHAINLIT_APP_ROOT"] = str(_app_root)
 for _name in list(os.environ):
     if _name.startswith(("SESSION_", "MAX_SESSION", "MAX_CONVERSATION", "MAX_ACTIVE", "CONVERSATION_LOG", "LLM_")):
         del os.environ[_name]

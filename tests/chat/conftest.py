@@ -18,13 +18,10 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chat_harness import REPO, make_app_root  # noqa: E402
+from chat_harness import make_app_root  # noqa: E402
 
-if "chainlit.config" not in sys.modules:
-    _APP_ROOT = make_app_root(Path(tempfile.mkdtemp(prefix="pulsepal-chat-approot-")))
-    os.environ["CHAINLIT_APP_ROOT"] = str(_APP_ROOT)
-else:  # pragma: no cover - depends on test ordering
-    _APP_ROOT = Path(os.environ.get("CHAINLIT_APP_ROOT", REPO))
+_APP_ROOT = Path(os.environ["CHAINLIT_APP_ROOT"])  # tests/conftest.py made a throwaway one for the session
+make_app_root(_APP_ROOT)  # (idempotent) in case an operator pointed it at an empty folder
 
 _BASE_STORE = Path(tempfile.mkdtemp(prefix="pulsepal-chat-store-"))
 WEB_ENV = ("AUTH_MODE", "USERS_FILE", "PROXY_USER_HEADER", "ADMIN_USERS", "LOCAL_USER_NAME", "ALLOW_REMOTE_LOCAL",
