@@ -285,13 +285,8 @@ def _raw_ids(folder: Path, suffix: str) -> set[str]:
 
 
 def _ids_in(folder: Path, suffix: str) -> Iterator[str]:
-    """Session ids named by `session_<id><suffix>` files in a folder (names only: no stat, no open)."""
-    start, end = len("session_"), -len(suffix)
-    for name in os.listdir(folder):
-        if name.startswith("session_") and name.endswith(suffix):
-            session_id = name[start:end]
-            if is_valid_session_id(session_id):
-                yield session_id
+    """Valid session ids named by `session_<id><suffix>` files in a folder (names only: no stat, no open)."""
+    return (sid for sid in _raw_ids(folder, suffix) if is_valid_session_id(sid))
 
 
 def check_day(day: str) -> None:

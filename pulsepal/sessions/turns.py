@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..clock import iso as _iso
 from .errors import SessionError, SessionExists, SessionNotFound
 from .ids import validate_session_id
 from .model import ConversationContext
@@ -77,24 +78,34 @@ class TurnsMixin:
         """(session to write to, created, needs re-activation) for begin_turn."""
         if session_id is None:
             return self.create_session(owner), True, False
+        if resume:
+            created, reactivate = self._resume_target(session_id, owner, None)
+            return session_id, created, reactivate
         with self._lock(session_id):
             try:
                 ctx = self._live_locked(session_id).ctx
             except SessionNotFound:
                 ctx = None
-            if ctx is not None:
-                mine = owner is None or ctx.owner in (None, owner)
-                expired = self.is_expired(ctx) is not None
-        if ctx is not None and mine and not expired:
+        mine = ctx is not None and (owner is None or ctx.owner in (None, owner))
+        if mine and self.is_expired(ctx) is None:
             return session_id, False, False
-        if not resume:
-            if ctx is not None and mine:
-                self.archive_session(session_id, reason="expired", only_if_expired=True)
-            return self.create_session(owner), True, False
+        if mine:
+            self.archive_session(session_id, reason="expired", only_if_expired=True)
+        return self.create_session(owner), True, False
+
+    def _resume_target(self, session_id: str, owner: Optional[str], language: Optional[str]) -> tuple[bool, bool]:
+        """Make `session_id` usable under its own id: (created, needs an "activated" event). The one rule for
+        chat threads: restore an archived session, create an unknown one, flag an expired one for re-activation;
+        someone else's id raises PermissionError (whether it is active or archived)."""
+        with self._lock(session_id):
+            try:
+                ctx = self._live_locked(session_id).ctx
+            except SessionNotFound:
+                ctx = None
         if ctx is not None:
-            if not mine:
+            if owner is not None and ctx.owner not in (None, owner):
                 raise PermissionError("this conversation belongs to another user")
-            return session_id, False, True
+            return False, self.is_expired(ctx) is not None
         entry = self.index.get(session_id)
         if entry is not None and owner is not None and entry.get("owner") not in (None, owner):
             raise PermissionError("this conversation belongs to another user")
@@ -103,12 +114,24 @@ class TurnsMixin:
                 self.restore_session(session_id)
             except SessionExists:
                 pass
-            return session_id, False, False
+            return False, False
         try:
-            self.create_session(owner, session_id=session_id)
-            return session_id, True, False
+            self.create_session(owner, session_id=session_id, preferred_language=language)
+            return True, False
         except SessionExists:
-            return session_id, False, False
+            return False, False
+
+    def resume_session(self, session_id: str, owner: Optional[str] = None,
+                       preferred_language: Optional[str] = None) -> ConversationContext:
+        """The chat's session for a thread, active under the thread's id (see _resume_target); a new one gets
+        `preferred_language`. Returns a read-only snapshot."""
+        session_id = validate_session_id(session_id)
+        _, reactivate = self._resume_target(session_id, owner, preferred_language)
+        if reactivate:
+            return self._append(session_id, {"type": "activated", "timestamp": _iso(self._now())},
+                                view=lambda ctx: ctx.snapshot())
+        with self._lock(session_id):
+            return self._live_locked(session_id).ctx.snapshot()
 
     def finish_turn(
         self,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.util
 import inspect
 import ipaddress
 import logging
@@ -187,7 +186,6 @@ def build_admin_router(
             return {"configured": True, "running": False, "error": "scheduler status unavailable"}
         info = dict(info or {})
         info.setdefault("running", bool(info.get("alive", False)))
-        info.setdefault("next_run", info.get("next_run_time"))
         return {"configured": True, **info}
 
     def storage_report(manager) -> dict:
@@ -461,17 +459,13 @@ def include_admin_routes(app, manager_factory: Optional[Callable[[], Any]] = Non
     after Chainlit's own routes, which they must never shadow."""
     from .auth import request_user
 
-    scheduler_info = run_cleanup = None
-    if importlib.util.find_spec(f"{__package__}.scheduler") is not None:
-        from . import scheduler as scheduler_module
+    from .scheduler import run_cleanup_now, scheduler_info
 
-        scheduler_info = getattr(scheduler_module, "scheduler_info", None)
-        run_cleanup = getattr(scheduler_module, "run_cleanup_now", None)
     if manager_factory is None:
         from ..dependencies import get_session_manager
 
         manager_factory = get_session_manager
-    router = build_admin_router(request_user, manager_factory, scheduler_info, run_cleanup)
+    router = build_admin_router(request_user, manager_factory, scheduler_info, run_cleanup_now)
     routes = app.router.routes
     before = len(routes)
     app.include_router(router)

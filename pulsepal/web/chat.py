@@ -20,7 +20,7 @@ import chainlit as cl
 from ..dependencies import get_session_manager
 from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
-from ..sessions import InvalidSessionId, SessionError, SessionExists, SessionNotFound
+from ..sessions import InvalidSessionId, SessionError, SessionNotFound
 from ..settings import get_settings
 from . import auth
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
@@ -76,35 +76,10 @@ def _allowed(owner: Optional[str]) -> bool:
 
 
 def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
-    """The session `session_id`, active and unexpired, owned by `owner` (blocking: run it in a thread).
-
-    Raises PermissionError when the id belongs to someone else."""
-    m = manager()
-    ctx = m.get_session(session_id)
-    if ctx is None:
-        m.index.refresh()
-        entry = m.index.get(session_id)
-        if entry is not None and entry.get("owner") not in (None, owner):
-            raise PermissionError("this conversation belongs to another user")
-        try:
-            ctx = m.restore_session(session_id) if entry is not None and entry.get("state") == "archived" else None
-        except (SessionNotFound, SessionExists):
-            ctx = None
-        if ctx is None:
-            try:
-                m.create_session(owner, session_id=session_id, preferred_language=language)
-            except SessionExists:
-                pass
-            ctx = m.require_session(session_id)
-    if ctx.owner not in (None, owner):
-        raise PermissionError("this conversation belongs to another user")
-    if m.is_expired(ctx) is not None:  # expired while the tab stayed open: archive as policy says, then resume
-        try:
-            m.archive_session(session_id, reason="expired", only_if_expired=True)
-            ctx = m.restore_session(session_id)
-        except (SessionNotFound, SessionExists):
-            ctx = m.require_session(session_id)
-    return ctx
+    """The thread's session, active under its own id and owned by `owner` (blocking: run it in a thread); the
+    engine's resume rule restores, creates (in `language`) or re-activates it. PermissionError for another
+    user's thread."""
+    return manager().resume_session(session_id, owner, preferred_language=language)
 
 
 def _known(session_id: str) -> bool:

@@ -102,7 +102,6 @@ class CleanupScheduler:
             "running": self.started,
             "next_run": next_run.isoformat() if next_run else None,
             "interval_minutes": self.interval_minutes,
-            "next_run_time": next_run.isoformat() if next_run else None,
             "pass_in_progress": self._running is not None,
             "passes": self.passes,
             "skipped": self.skipped,
@@ -149,17 +148,9 @@ async def stop_scheduler() -> None:
         await _instance.stop()
 
 
-def next_run_time() -> Optional[datetime]:
-    return _instance.next_run_time() if _instance else None
-
-
-def status() -> dict:
-    return _instance.status() if _instance else {"running": False, "next_run": None, "next_run_time": None}
-
-
 def scheduler_info() -> dict:
     """For the admin page: whether this process rotates, when next, and what the last pass here did."""
-    return status()
+    return _instance.status() if _instance else {"running": False, "next_run": None}
 
 
 async def run_cleanup_now():

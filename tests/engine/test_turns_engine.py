@@ -72,3 +72,16 @@ def test_unsynced_turns_leave_checkpoints_to_sync_session(manager, tmp_path):
     assert active.read_bytes() == first  # the event loop's quick path never rewrote the checkpoint
     manager.sync_session(sid)
     assert json.loads(active.read_text())["session"]["conversation_count"] == 2 * (CHECKPOINT_EVERY // 2 + 1)
+
+
+def test_resume_session_is_the_chat_rule(manager, clock):
+    ctx = manager.resume_session("thread-9", "ann", preferred_language="python")
+    assert ctx.session_id == "thread-9" and ctx.preferred_language == "python" and ctx.owner == "ann"
+    clock.advance(hours=3)
+    again = manager.resume_session("thread-9", "ann")
+    assert again.activated_at == clock.now() and manager.is_expired(again) is None
+    manager.archive_session("thread-9")
+    assert manager.resume_session("thread-9", "ann").session_id == "thread-9"
+    assert manager.store.find_archives("thread-9") == []
+    with pytest.raises(PermissionError):
+        manager.resume_session("thread-9", "mallory")
