@@ -27,7 +27,9 @@ from .search import Doc, Index, get_index
 @dataclass
 class AnswerRequest:
     query: str
-    history: list[dict] = field(default_factory=list)  # oldest first: {"role": "user"|"assistant", "content": str}
+    # oldest first: {"role": "user"|"assistant", "content": str, "metadata": dict}; an assistant message's metadata
+    # holds the "topic" its answer was about (what a follow-up's "it" refers to)
+    history: list[dict] = field(default_factory=list)
     preferred_language: str = "python"  # "matlab" | "python" | "octave"
     sequence_knowledge: Optional[str] = None  # user's sequence context; None when switched off
 

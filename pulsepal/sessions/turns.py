@@ -22,7 +22,7 @@ class TurnStart:
 
     session_id: str
     created: bool
-    history: list[dict]  # the messages before this one, oldest first: {"role", "content"}
+    history: list[dict]  # the messages before this one, oldest first: {"role", "content", "metadata"}
     preferred_language: str
     sequence_knowledge: Optional[str]
     owner: Optional[str]
@@ -31,7 +31,7 @@ class TurnStart:
     @classmethod
     def of(cls, ctx: ConversationContext, created: bool, history: int, message_id: str) -> "TurnStart":
         recent = ctx.conversation_history[-(history + 1) : -1] if history > 0 else []
-        return cls(ctx.session_id, created, [{"role": m.role, "content": m.content} for m in recent],
+        return cls(ctx.session_id, created, [{"role": m.role, "content": m.content, "metadata": m.metadata} for m in recent],
                    ctx.preferred_language, ctx.active_sequence_knowledge, ctx.owner, message_id)
 
 
