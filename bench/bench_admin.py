@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pulsepal.clock import FakeClock  # noqa: E402
-from pulsepal.sessions import SessionManager, journal  # noqa: E402
+from pulsepal.sessions import SessionManager
+from pulsepal.sessions.stores.files import journal
+from pulsepal.sessions.store import entry_of  # noqa: E402
 from pulsepal.sessions.model import replay  # noqa: E402
 from pulsepal.settings import Settings  # noqa: E402
 
@@ -52,7 +54,7 @@ def seed(root: Path, count: int, archived_share: float) -> None:
     clock = FakeClock()
     settings = settings_for(root, count)
     sm = SessionManager(settings, clock=clock, actor="bench")
-    store = sm.store
+    store = sm.store.layout
     now = clock.now()
     day = now.strftime("%Y-%m-%d")
     (store.archive_dir / day).mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ def seed(root: Path, count: int, archived_share: float) -> None:
             data = gzip.compress(orjson.dumps(document), compresslevel=1)
             path = store.archive_path(sid, day)
             path.write_bytes(data)
-            entries[sid] = sm._entry(ctx, size=len(data), state="archived", archived_at=now.timestamp(),
+            entries[sid] = entry_of(ctx, size=len(data), state="archived", archived_at=now.timestamp(),
                                      archive_path=str(path.relative_to(store.root)))
         else:
             log = b"".join(journal.encode_event(e) for e in events)
@@ -90,9 +92,9 @@ def seed(root: Path, count: int, archived_share: float) -> None:
             snapshot = orjson.dumps({"journal_offset": len(log), "session": ctx.model_dump(mode="json")},
                                     option=orjson.OPT_INDENT_2)
             store.snapshot_path(sid).write_bytes(snapshot)
-            entries[sid] = sm._entry(ctx, size=len(log) + len(snapshot))
-    sm.index.activity = activity
-    sm.index.replace_all(entries, keep_activity=True)
+            entries[sid] = entry_of(ctx, size=len(log) + len(snapshot))
+    sm.store.index.activity = activity
+    sm.store.index.replace_all(entries, keep_activity=True)
 
 
 # ------------------------------------------------------------------------------------------ the served app

@@ -30,10 +30,11 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pulsepal.clock import FakeClock  # noqa: E402
-from pulsepal.sessions import SessionManager, journal  # noqa: E402
+from pulsepal.sessions import SessionManager
+from pulsepal.sessions.stores.files import journal  # noqa: E402
 from pulsepal.sessions.model import replay  # noqa: E402
 from pulsepal.sessions.policy import expiry_reason  # noqa: E402
-from pulsepal.sessions.rotation import plan_cleanup  # noqa: E402
+from pulsepal.sessions.store import Archived, entry_of  # noqa: E402
 from pulsepal.settings import Settings  # noqa: E402
 
 
@@ -83,7 +84,7 @@ def seed(root: Path, count: int, expired_share: float, clock: FakeClock) -> list
     """Write `count` sessions in the real on-disk format, quickly (no fsync: this is set-up, not the benchmark)."""
     settings = _settings(root)
     sm = SessionManager(settings, clock=clock, actor="bench")
-    store = sm.store
+    store = sm.store.layout
     now = clock.now()
     expired_every = int(round(1 / expired_share))
     entries = {}
@@ -107,10 +108,10 @@ def seed(root: Path, count: int, expired_share: float, clock: FakeClock) -> list
         snapshot = orjson.dumps({"journal_offset": len(data), "session": ctx.model_dump(mode="json")},
                                 option=orjson.OPT_INDENT_2)
         store.snapshot_path(sid).write_bytes(snapshot)
-        entries[sid] = sm._entry(ctx, size=len(data) + len(snapshot))
+        entries[sid] = entry_of(ctx, size=len(data) + len(snapshot))
         if old:
             expired.append(sid)
-    sm.index.replace_all(entries, keep_activity=False)
+    sm.store.index.replace_all(entries, keep_activity=False)
     return expired
 
 
@@ -146,7 +147,7 @@ def bench_rotation_and_stats(workdir: Path, count: int) -> None:
     sm = SessionManager(_settings(ours_root), clock=clock, actor="bench")
     t_open = time.perf_counter() - t0
     t0 = time.perf_counter()
-    planned = [a for a in plan_cleanup(sm) if a["action"] == "archive"]
+    planned = [a for a in sm.cleanup_runner.plan() if a["action"] == "archive"]
     t_plan = time.perf_counter() - t0
     t0 = time.perf_counter()
     report = sm.cleanup()
@@ -161,7 +162,7 @@ def bench_rotation_and_stats(workdir: Path, count: int) -> None:
     t_scan = time.perf_counter() - t0
     outcomes = reference.archive_sessions(found, reason="expired", only_if_expired=True)
     t_ref = time.perf_counter() - t0
-    assert sorted(found) == sorted(expired) and all(isinstance(v, Path) for v in outcomes.values())
+    assert sorted(found) == sorted(expired) and all(isinstance(v, Archived) for v in outcomes.values())
 
     print(f"   finding the expired: index {t_plan * 1e3:7.0f} ms  vs  opening every file {t_scan * 1e3:7.0f} ms"
           f"  ->  {t_scan / t_plan:5.1f}x faster   (target >= 20x)")
@@ -178,7 +179,7 @@ def bench_rotation_and_stats(workdir: Path, count: int) -> None:
         stats = sm.get_session_stats()
         runs.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    created = [float(e["created_at"]) for _, e in sm.index.items("active")]
+    created = [float(e["created_at"]) for _, e in sm.store.index.items("active")]
     _ = (len(created), sum(created) / len(created), min(created))
     t_walk = time.perf_counter() - t0
     ours = statistics.median(runs)

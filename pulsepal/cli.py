@@ -109,10 +109,7 @@ def confirm_or_refuse(question: str, *, yes: bool, action: str) -> None:
 
 def stored_state(manager, session_id: str) -> Optional[str]:
     """'active', 'archived' or None, from the files themselves (the index may lag another process)."""
-    store = manager.store
-    if store.snapshot_path(session_id).exists() or store.journal_path(session_id).exists():
-        return "active"
-    return "archived" if store.find_archives(session_id) else None
+    return manager.store.locate(session_id)
 
 
 def progress(label: str, enabled: bool = True):
@@ -258,7 +255,7 @@ def show_command(session_id, count, full, as_json) -> None:
         session, state = ctx.model_dump(mode="json"), "active"
     else:
         session, state = manager.export_session(session_id, purpose="read")["session"], "archived"
-    entry = manager.index.get(session_id) or {}
+    entry = manager.store.entry(session_id) or {}
     details = _session_details(session, state, entry, count)
     if as_json:
         out.dump_json(details)
@@ -607,7 +604,7 @@ def cleanup_command(days, dry_run, force, all_, yes, as_json, quiet, storage) ->
         active = manager.list_sessions(state="active", limit=1)[0]
         archived = manager.list_sessions(state="archived", limit=1)[0]
         confirm_or_refuse(
-            f"Move ALL {active} active and {archived} archived session(s) to {manager.store.backups_dir}?",
+            f"Move ALL {active} active and {archived} archived session(s) into the backups?",
             yes=yes, action="move every session to the backups")
     report = manager.cleanup(days=days, dry_run=dry_run, archive_all=force, purge=purge,
                              progress=progress("cleanup", not (as_json or quiet)))

@@ -55,3 +55,13 @@ def iso(dt: datetime) -> str:
 def ts_iso(ts: "float | None") -> "str | None":
     """Epoch seconds (as the index keeps them) to ISO 8601 UTC, for people and JSON."""
     return None if ts is None else from_timestamp(float(ts)).isoformat()
+
+
+def stamp(dt: datetime) -> str:
+    """A sortable, file-name-safe instant (backup, quarantine and rotated-log names): 20260115T120000123456Z."""
+    return dt.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def day(dt: datetime) -> str:
+    """The archive day of an instant (YYYY-MM-DD, UTC)."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%d")

@@ -1,10 +1,10 @@
 """One conversational turn: the spec's `run_pulsepal(query, session_id)` and its streaming twin for the chat UI.
 
-A turn continues the session (or starts one when the id is missing, unknown or expired), records the user's
-message, streams the answer, then records the answer and any code it gave with one fsync that covers both messages.
-Only when both are on disk is the turn complete, so a reply the user saw is never missing after a restart.
+A turn continues the session (or starts one when the id is missing, unknown or expired), streams the answer, then
+records the question, the answer and any code it gave in one write with one fsync. Only when both are on disk is the
+turn complete, so a reply the user saw is never missing after a restart, and a turn that fails leaves nothing.
 
-The storage work of a turn is split by what it waits for. Appending to the log and folding the event into the
+The storage work of a turn is split by what it waits for. Appending to the log and folding the events into the
 cached session take tens of microseconds, so the event loop does them itself; only the fsync, which waits for the
 disk, goes to a worker thread. (Sending the whole call to a thread costs more than it saves: the worker must win
 the GIL back from a busy event loop, which under load takes milliseconds.)
@@ -21,6 +21,7 @@ from .answers import Answer, AnswerRequest, get_responder
 from .dependencies import get_session_manager
 from .language import normalise_language
 from .sessions import ConversationContext, SessionManager
+from .sessions.turns import TurnStart
 
 MAX_QUERY_CHARS = 20_000
 HISTORY_FOR_PROMPT = 12
@@ -39,10 +40,11 @@ class PulsePalTurn:
     session_id: str
     created: bool
     context: Optional[ConversationContext] = None
-    _pieces: AsyncIterator[str] = field(repr=False, default=None)  # type: ignore[assignment]
+    _pieces: AsyncIterator[str] = field(repr=False, default=None)  # type: ignore[arg-type]
     answer: Optional[Answer] = None
     text: str = ""
     user_message_id: Optional[str] = None
+    start: Optional[TurnStart] = field(repr=False, default=None)
 
     def __aiter__(self) -> AsyncIterator[str]:
         return self._pieces
@@ -71,24 +73,24 @@ async def start_turn(
     responder=None,
     user_message_id: Optional[str] = None,
     resume: bool = False,
+    new_session: Optional[dict] = None,
 ) -> PulsePalTurn:
-    """Open a turn: resolve the session and durably record the user's message. Raises InvalidSessionId for a
-    malformed id and QueryError for an unusable query, before anything is written.
+    """Open a turn: resolve the session and prepare the question. Raises InvalidSessionId for a malformed id and
+    QueryError for an unusable query, before anything is written; nothing is written until the answer is complete.
 
     resume=True keeps the turn in `session_id` even when it was archived or expired (the chat's threads);
-    otherwise such an id gets a new session, as the spec says for run_pulsepal."""
+    otherwise such an id gets a new session, as the spec says for run_pulsepal. `new_session` holds the settings a
+    session this turn creates starts with (the chat's settings panel before the first message)."""
     query = _check_query(query)
     manager = manager or get_session_manager()
-    start = manager.begin_turn(  # durable with the answer: the turn's one fsync covers both messages
-        session_id, query, owner=owner, message_id=user_message_id, resume=resume, history=HISTORY_FOR_PROMPT,
-        durable=False,
-    )
-    turn = PulsePalTurn(start.session_id, start.created, user_message_id=start.message_id)
+    start = manager.begin_turn(session_id, query, owner=owner, message_id=user_message_id, resume=resume,
+                               history=HISTORY_FOR_PROMPT, new_session=new_session)
+    turn = PulsePalTurn(start.session_id, start.created, user_message_id=start.message_id, start=start)
     command = _LANGUAGE_COMMAND.match(query)
     if command:
         language = normalise_language(command.group(1))
-        await asyncio.to_thread(manager.update_session, start.session_id, preferred_language=language)
-        turn._pieces = _fixed_reply(turn, manager, _language_confirmation(language))
+        turn._pieces = _fixed_reply(turn, manager, _language_confirmation(language),
+                                    updates={"preferred_language": language})
         return turn
     request = AnswerRequest(
         query=query,
@@ -106,11 +108,11 @@ def _language_confirmation(language: str) -> str:
     return f"From now on I'll answer in {names[language]}."
 
 
-async def _fixed_reply(turn: PulsePalTurn, manager: SessionManager, text: str) -> AsyncIterator[str]:
+async def _fixed_reply(turn: PulsePalTurn, manager: SessionManager, text: str, **fields) -> AsyncIterator[str]:
     yield text
     turn.text = text
     turn.answer = Answer(text=text, code_examples=[], confident=True, topic=None)
-    turn.context = await _finish(manager, turn, text, metadata={"command": True})
+    turn.context = await _finish(manager, turn, text, metadata={"command": True}, **fields)
 
 
 async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder, request) -> AsyncIterator[str]:
@@ -132,10 +134,11 @@ async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder,
 
 
 async def _finish(manager: SessionManager, turn: PulsePalTurn, text: str, **fields) -> ConversationContext:
-    """Record the answer (quick, on the loop), then wait for the disk in a thread: the turn's acknowledgement."""
-    context = manager.finish_turn(turn.session_id, text, want_context=True, durable=False,
-                                  user_message_id=turn.user_message_id, **fields)
+    """Record the turn (quick, on the loop), then wait for the disk in a thread: the turn's acknowledgement."""
+    assert turn.start is not None
+    context = manager.finish_turn(turn.start, text, want_context=True, durable=False, **fields)
     await asyncio.to_thread(manager.sync_session, turn.session_id)
+    assert context is not None
     return context
 
 

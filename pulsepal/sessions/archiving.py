@@ -1,182 +1,185 @@
-"""Archiving and restoring: moving sessions between active/ and archive/<day>/ without ever having neither.
+"""Archiving, restoring, deleting, importing and exporting: moving whole sessions between the active store, the
+archive and the backups, without ever having neither.
 
-Split out of manager.py; it works on the manager's own state (the mixin's `self`).
+The policy lives here: what leaves the active store is redacted first (archives and backups never hold a usable
+secret), every destructive step keeps a backup before it removes anything, and everything is audited. The store
+only moves what it is given, and refuses (SessionChanged) when the session moved on since it was read.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from ..clock import iso as _iso, ts_iso as _ts_iso
-from . import files, journal
-from .documents import validate_document
+from ..clock import day, ts_iso
+from .core import Core
+from .documents import build_document, load_document_source, validate_document
 from .errors import SessionError, SessionExists, SessionNotFound
-from .ids import validate_session_id
-from .model import ConversationContext, replay
-from .store import check_day
+from .events import activated
+from .ids import check_day, validate_session_id
+from .model import ConversationContext
+from .store import Archived, ArchiveItem, Location, Outcome, SessionChanged
+
+ROUNDS = 3  # a session that changes under an operation this many times in a row is reported, not retried forever
 
 
-class ArchivingMixin:
-    def archive_session(self, session_id: str, reason: str = "manual", *, only_if_expired: bool = False) -> Optional[Path]:
-        """Move an active session to archive/<today>/ (redacted, compressed, optionally encrypted).
+class Archiver:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.store = core.store
 
-        With only_if_expired, expiry is re-checked under the session lock (the index may be stale) and a session
-        that is still live is left alone (returns None)."""
+    # --- archiving ------------------------------------------------------------------------------------------------
+    def archive_session(self, session_id: str, reason: str = "manual", *,
+                        only_if_expired: bool = False) -> Optional[Location]:
+        """Move an active session to the archive (redacted, compressed, optionally encrypted); returns where.
+
+        With only_if_expired, expiry is checked on the session as it is now (an index may lag) and a session that is
+        still live is left alone (returns None)."""
         session_id = validate_session_id(session_id)
         outcome = self.archive_sessions([session_id], reason=reason, only_if_expired=only_if_expired)[session_id]
         if isinstance(outcome, Exception):
             raise outcome
-        if outcome is not None:
-            self._say(f"archived session {session_id} -> {outcome}")
-        return outcome
+        if outcome is None:
+            return None
+        self.core.say(f"archived session {session_id} -> {outcome.location}")
+        return outcome.location
 
     def archive_sessions(
         self, session_ids: Iterable[str], *, reason: str = "manual", only_if_expired: bool = False
-    ) -> dict[str, Union[Path, None, Exception]]:
-        """Archive many sessions behind one durability barrier; per id: the archive path, None (left active), or
-        the error.
-
-        1. Under each session's lock: write its archive (without fsync) and read it back.
-        2. Barrier: fsync every archive and its folder. Nothing has been removed yet.
-        3. Under each lock again: if the log is exactly as it was in step 1, remove the active files; if a message
-           arrived in between, discard the staged archive and try that session again (up to three rounds).
-        A crash anywhere leaves every session active, archived, or (briefly) both; never neither.
-        """
-        results: dict[str, Union[Path, None, Exception]] = {}
+    ) -> dict[str, Outcome]:
+        """Archive many sessions (the store moves a batch behind one durability barrier); per id: Archived, None
+        (left active) or the error. A session that receives a message meanwhile is read again and retried."""
+        core = self.core
+        results: dict[str, Outcome] = {}
         pending = [validate_session_id(sid) for sid in session_ids]
-        for _ in range(3):
+        for _ in range(ROUNDS):
             if not pending:
                 break
-            staged = self._stage_archives(pending, only_if_expired, results)
-            files.sync_paths([item[1] for item in staged])
-            pending = self._commit_archives(staged, reason, results)
-        for session_id in pending:
-            results.setdefault(session_id, SessionError(f"session {session_id!r} kept changing; not archived"))
-        return results
-
-    def _stage_archives(self, session_ids: list[str], only_if_expired: bool, results: dict) -> list[tuple]:
-        day = self._now().strftime("%Y-%m-%d")
-        staged = []
-        for session_id in session_ids:
-            try:
-                with self._lock(session_id):
-                    try:
-                        live, events = self._full_events(session_id)
-                    except SessionNotFound:
-                        raise SessionNotFound(self._not_active_message(session_id)) from None
-                    if only_if_expired and self.is_expired(live.ctx) is None:
-                        results[session_id] = None
-                        continue
-                    document = self._document(live.ctx, events, redacted=True)
-                    path = self.store.archive_path(session_id, day)
-                    size = self.store.write_document(path, document, durable=False)
-                    staged.append((session_id, path, size, document["session"], (live.inode, live.offset)))
-            except (SessionError, OSError) as exc:
-                results[session_id] = exc
-        return staged
-
-    def _commit_archives(self, staged: list[tuple], reason: str, results: dict) -> list[str]:
-        now = self._now()
-        retry, entries, touched = [], [], []
-        existing = self.store.find_archives_many([item[0] for item in staged])
-        for session_id, path, size, session, identity in staged:
-            jpath, spath = self.store.journal_path(session_id), self.store.snapshot_path(session_id)
-            with self._lock(session_id):
+            now = core.now()
+            items = []
+            for session_id in pending:
                 try:
-                    st = os.stat(jpath)
-                    unchanged = (st.st_ino, st.st_size) == identity
-                except FileNotFoundError:
-                    unchanged = False
-                if not unchanged:
-                    self.store.remove_archives([path], durable=False)
-                    retry.append(session_id)
+                    view = self.store.read_log(session_id)
+                except (SessionError, OSError) as exc:
+                    results[session_id] = exc
                     continue
-                older = [p for p in existing[session_id] if p != path]
-                touched += files.remove_durable(spath, jpath, *older, durable=False)
-                self.store.prune_empty_days(older)
-                self._forget(session_id)
-                entry = self._entry(ConversationContext.model_validate(session), size=size, state="archived",
-                                    archived_at=now.timestamp(), archive_path=str(path.relative_to(self.store.root)))
-                self.index.put(session_id, entry)  # under the lock: index changes keep the order of file changes
-            entries.append((session_id, entry))
-            results[session_id] = path
-        files.sync_dirs(touched)
-        for session_id, entry in entries:
-            self.audit.record(self.actor, "archive", session_id, reason=reason, path=entry["archive_path"])
-        return retry
-
-    def archive_expired_sessions(self) -> list[str]:
-        """Archive every session past its duration or idle limit; returns their ids."""
-        from .rotation import archive_expired
-
-        echo, self._echo = self._echo, None
-        try:
-            archived = archive_expired(self)
-        finally:
-            self._echo = echo
-        self._say(
-            f"archived {len(archived)} expired session(s)" + (": " + ", ".join(archived) if archived else "")
-        )
-        return archived
+                if view is None:
+                    results[session_id] = SessionNotFound(core.not_active_message(session_id))
+                elif only_if_expired and core.is_expired(view.ctx) is None:
+                    results[session_id] = None
+                else:
+                    document = build_document(view.ctx, view.events, now, redacted=True)
+                    items.append(ArchiveItem(session_id, document, view.version))
+            outcomes = self.store.archive(items, day(now)) if items else {}
+            pending = []
+            for session_id, outcome in outcomes.items():
+                if isinstance(outcome, SessionChanged):
+                    pending.append(session_id)
+                    continue
+                results[session_id] = outcome
+                if isinstance(outcome, Archived):
+                    core.record("archive", session_id, reason=reason, path=str(outcome.location))
+        for session_id in pending:
+            results[session_id] = SessionError(f"session {session_id!r} kept changing; not archived")
+        return results
 
     def list_archived_sessions(self) -> list[dict]:
         """Archived sessions, most recently archived first."""
-        self.index.refresh()
-        rows = []
-        for session_id, entry in self.index.items("archived"):
-            rows.append(
-                {
-                    "session_id": session_id,
-                    "archived_at": _ts_iso(entry.get("archived_at")),
-                    "path": entry.get("archive_path"),
-                    "owner": entry.get("owner"),
-                    "title": entry.get("title"),
-                    "message_count": entry.get("message_count", 0),
-                    "size": entry.get("size", 0),
-                }
-            )
+        rows = [
+            {
+                "session_id": session_id,
+                "archived_at": ts_iso(entry.get("archived_at")),
+                "path": entry.get("archive_path"),
+                "owner": entry.get("owner"),
+                "title": entry.get("title"),
+                "message_count": entry.get("message_count", 0),
+                "size": entry.get("size", 0),
+            }
+            for session_id, entry in self.store.entries("archived")
+        ]
         rows.sort(key=lambda r: r["archived_at"] or "", reverse=True)
-        if self._echo:
-            self._say(f"{len(rows)} archived session(s)")
+        if self.core.echo:
+            self.core.say(f"{len(rows)} archived session(s)")
             for row in rows:
-                self._say(f"  {row['session_id']}  archived {row['archived_at']}  {row['message_count']} messages  {row['path']}")
+                self.core.say(f"  {row['session_id']}  archived {row['archived_at']}  {row['message_count']} messages"
+                              f"  {row['path']}")
         return rows
 
-    def restore_session(self, session_id: str, date: Optional[str] = None, *, force: bool = False) -> ConversationContext:
-        """Bring an archived session back to active/. Its duration limit restarts from now."""
+    # --- restoring ------------------------------------------------------------------------------------------------
+    def restore_session(self, session_id: str, date: Optional[str] = None, *,
+                        force: bool = False) -> ConversationContext:
+        """Bring an archived session back to the active store. Its duration limit restarts from now.
+        force replaces an active copy (which is backed up first)."""
+        core = self.core
         session_id = validate_session_id(session_id)
         if date is not None:
             check_day(date)
-        paths = self.store.find_archives(session_id, date)
-        if not paths:
+        found = self.store.read_archive(session_id, date)
+        if found is None:
             where = f" dated {date}" if date else ""
             raise SessionNotFound(f"no archive{where} for session {session_id!r}")
-        document = self.store.read_document(paths[0])
-        events = validate_document(document, self.settings.max_conversation_history, expected_id=session_id)
-        with self._lock(session_id):
-            jpath = self.store.journal_path(session_id)
-            if jpath.exists() or self.store.snapshot_path(session_id).exists():
-                if not force:
-                    raise SessionExists(f"session {session_id!r} is already active")
-                self._backup_and_remove_locked(session_id, "restore")
-            events = events + [{"type": "activated", "timestamp": _iso(self._now())}]
-            end = journal.write_log(jpath, events)
-            live = self._checkpoint_new(replay(events, self.settings.max_conversation_history), end)
-            self._remember(session_id, live)
-            self.store.remove_archives(self.store.find_archives(session_id))
-            self.index.put(session_id, self._entry(live.ctx, size=live.snapshot_size + end))
-        self.audit.record(self.actor, "restore", session_id, source=str(paths[0]))
-        self._say(f"restored session {session_id} from {paths[0]}")
-        return live.ctx.model_copy(deep=True)
+        document, source = found
+        events = validate_document(document, core.settings.max_conversation_history, expected_id=session_id)
+        if force:
+            view = self.store.read_log(session_id)
+            if view is not None:
+                self.store.write_backup(build_document(view.ctx, view.events, core.now(), redacted=True), "restore")
+        elif self.store.locate(session_id) == "active":
+            raise SessionExists(f"session {session_id!r} is already active")
+        ctx = self.store.install(session_id, events + [activated(core.now())], replace=force)
+        core.record("restore", session_id, source=str(source))
+        core.say(f"restored session {session_id} from {source}")
+        return ctx
 
-    def delete_session(self, session_id: str) -> Path:
-        """Remove a session (active and archived copies) after backing it up; returns the backup's path."""
+    # --- removing -------------------------------------------------------------------------------------------------
+    def backup_and_remove(self, session_id: str, reason: str) -> Location:
+        """Keep a complete (redacted) copy among the backups, then remove every copy of the session."""
+        for _ in range(ROUNDS):
+            view = self.store.read_log(session_id)
+            if view is not None:
+                document = build_document(view.ctx, view.events, self.core.now(), redacted=True)
+                version = view.version
+            else:
+                found = self.store.read_archive(session_id)
+                if found is None:
+                    raise SessionNotFound(f"no session {session_id!r}")
+                document, version = found[0], None  # archives were redacted when they were written
+            try:
+                return self.store.remove(session_id, document, reason, version)
+            except SessionChanged:
+                continue
+        raise SessionError(f"session {session_id!r} kept changing; not removed")
+
+    def delete_session(self, session_id: str) -> Location:
+        """Remove a session (active and archived copies) after backing it up; returns where the backup is."""
         session_id = validate_session_id(session_id)
-        with self._lock(session_id):
-            backup = self._backup_and_remove_locked(session_id, "delete")
-            self.index.delete(session_id)
-        self.audit.record(self.actor, "delete", session_id, backup=str(backup))
-        self._say(f"deleted session {session_id} (backup: {backup})")
+        backup = self.backup_and_remove(session_id, "delete")
+        self.core.record("delete", session_id, backup=str(backup))
+        self.core.say(f"deleted session {session_id} (backup: {backup})")
         return backup
+
+    # --- documents ------------------------------------------------------------------------------------------------
+    def stored_document(self, session_id: str) -> tuple[dict, str]:
+        """The whole session as a document, from the active store or the archive; (document, state)."""
+        view = self.store.read_log(session_id)
+        if view is not None:
+            return build_document(view.ctx, view.events, self.core.now(), redacted=False), "active"
+        found = self.store.read_archive(session_id)
+        if found is None:
+            raise SessionNotFound(f"no session {session_id!r} (neither active nor archived)")
+        return found[0], "archived"
+
+    def import_session(self, source: Union[dict, bytes, str, Path], *, force: bool = False) -> str:
+        """Install an exported session. Refuses to replace an existing one unless force (which backs it up first)."""
+        core = self.core
+        document = load_document_source(source)
+        events = validate_document(document, core.settings.max_conversation_history, now=core.now())
+        session_id = document["session_id"]
+        state = self.store.locate(session_id)
+        if state and not force:
+            raise SessionExists(f"session {session_id!r} already exists ({state}); use --force to replace it")
+        backup = self.backup_and_remove(session_id, "import") if state else None
+        self.store.install(session_id, events, replace=True)
+        core.record("import", session_id, replaced=bool(backup), backup=str(backup or ""))
+        core.say(f"imported session {session_id}" + (f" (previous copy backed up to {backup})" if backup else ""))
+        return session_id

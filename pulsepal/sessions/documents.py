@@ -8,19 +8,59 @@ the events and checks every one of them.
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 import orjson
 
 from ..clock import iso as _iso
-
+from .codec import MAX_INFLATED_BYTES, TooLarge, inflate
 from .errors import ImportFormatError, InvalidSessionId
 from .ids import validate_session_id
 from .model import ConversationContext, EventError, apply_event, replay
-from .store import DOCUMENT_FORMAT, DOCUMENT_VERSION
+from .redaction import redact_events, redact_session
+
+DOCUMENT_FORMAT = "pulsepal-session"
+DOCUMENT_VERSION = 1
+
+# Upgrades of older documents, in order: MIGRATIONS[n] turns a version-n document into version n+1. A document is
+# brought up to DOCUMENT_VERSION when it is read (import, restore), so archives written by an older release stay
+# readable; a document from a newer release than this one is refused with a message saying so.
+Migration = Callable[[dict], dict]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migrate_document(document: dict) -> dict:
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportFormatError(f"unsupported export version {version!r} (expected 1 to {DOCUMENT_VERSION})")
+    if version > DOCUMENT_VERSION:
+        raise ImportFormatError(
+            f"export version {version} was written by a newer PulsePal (this one reads up to {DOCUMENT_VERSION})")
+    while version < DOCUMENT_VERSION:
+        document = MIGRATIONS[version](dict(document))
+        version += 1
+        document["version"] = version
+    return document
+
+
+def build_document(ctx: ConversationContext, events: list[dict], now: datetime, *, redacted: bool) -> dict:
+    """The one document shape for exports, archives and backups. Archives and backups are redacted."""
+    session = ctx.model_dump(mode="json")
+    if redacted:
+        events = redact_events(events)
+        redact_session(session)
+    return {
+        "format": DOCUMENT_FORMAT,
+        "version": DOCUMENT_VERSION,
+        "session_id": ctx.session_id,
+        "exported_at": _iso(now),
+        "redacted": redacted,
+        "session": session,
+        "events": events,
+    }
 
 
 def events_from_context(ctx: ConversationContext) -> list[dict]:
@@ -58,6 +98,9 @@ def load_document_source(source: Union[dict, bytes, str, Path]) -> dict:
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
+            if path.stat().st_size > MAX_INFLATED_BYTES:
+                limit = MAX_INFLATED_BYTES // (1024 * 1024)
+                raise ImportFormatError(f"{path}: larger than {limit} MB; not a session export")
             data = path.read_bytes()
         except FileNotFoundError:
             raise ImportFormatError(f"{path}: no such file") from None
@@ -65,8 +108,8 @@ def load_document_source(source: Union[dict, bytes, str, Path]) -> dict:
             raise ImportFormatError(f"{path}: is a folder, not an export file") from None
         if path.name.endswith(".gz"):
             try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
+                data = inflate(data)
+            except (OSError, EOFError, zlib.error, TooLarge) as exc:
                 raise ImportFormatError(f"{path}: not a valid gzip file ({exc})") from None
         elif path.name.endswith(".enc"):
             raise ImportFormatError(f"{path}: encrypted archives are restored with restore, not imported")
@@ -80,12 +123,19 @@ def load_document_source(source: Union[dict, bytes, str, Path]) -> dict:
     return document
 
 
-def validate_document(document: dict, max_history: int, expected_id: Optional[str] = None) -> list[dict]:
-    """Check a session document completely; return its events. Raises ImportFormatError saying what is wrong."""
+FUTURE_SKEW_SECONDS = 300
+
+
+def validate_document(
+    document: dict, max_history: int, expected_id: Optional[str] = None, *, now: Optional[datetime] = None
+) -> list[dict]:
+    """Check a session document completely; return its events. Raises ImportFormatError saying what is wrong.
+
+    With `now`, times later than now (beyond a few minutes of clock skew) are refused: a session "from the year
+    9999" would never expire and would break every age statistic."""
     if document.get("format") != DOCUMENT_FORMAT:
         raise ImportFormatError(f"not a PulsePal session export: 'format' must be {DOCUMENT_FORMAT!r}")
-    if document.get("version") != DOCUMENT_VERSION:
-        raise ImportFormatError(f"unsupported export version {document.get('version')!r} (expected {DOCUMENT_VERSION})")
+    document = migrate_document(document)
     try:
         session_id = validate_session_id(document.get("session_id"))
     except InvalidSessionId as exc:
@@ -109,6 +159,10 @@ def validate_document(document: dict, max_history: int, expected_id: Optional[st
             apply_event(ctx, event, max_history)
         except EventError as exc:
             raise ImportFormatError(f"event {number}: {exc}") from None
+    if now is not None:
+        latest = max(ctx.created_at, ctx.activated_at, ctx.last_activity)
+        if latest.timestamp() > now.timestamp() + FUTURE_SKEW_SECONDS:
+            raise ImportFormatError(f"the session has times in the future ({_iso(latest)}); refusing to import it")
     return events
 
 

@@ -27,3 +27,7 @@ class ImportFormatError(SessionError, ValueError):
 
 class InvalidInput(SessionError, ValueError):
     """An argument other than the id is malformed (a date, a folder); nothing was read or written."""
+
+
+class LockBusy(SessionError, RuntimeError):
+    """A non-blocking lock attempt found the lock held (e.g. another cleanup pass is running)."""

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .errors import LockBusy
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
@@ -97,7 +99,7 @@ def sync_paths(paths: list[Path]) -> None:
     per file); a few are fsync'd one by one."""
     paths = list(paths)
     if _syncfs is not None and len(paths) >= SYNCFS_FROM:
-        devices = {}
+        devices: dict[int, Path] = {}
         for path in paths:
             devices.setdefault(os.stat(path).st_dev, path)
         for path in devices.values():
@@ -234,17 +236,33 @@ class _SharedLock:
             raise LockBusy(self.path)
         try:
             if self.depth == 0:
-                if self.fd is None:
-                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-                    _SharedLock.open_fds += 1
-                try:
-                    fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-                except BlockingIOError:
-                    raise LockBusy(self.path) from None
+                self._lock_current_file(blocking)
             self.depth += 1
         except BaseException:
             self.rlock.release()
             raise
+
+    def _lock_current_file(self, blocking: bool) -> None:
+        """flock the file that is at the path now. If the lock file (or its folder) was removed while the process
+        runs, a lock on the old, unlinked file would exclude nobody: notice it (the path no longer names the
+        locked inode), and lock a freshly created file instead."""
+        while True:
+            if self.fd is None:
+                self.fd = _open_lock_file(self.path)
+                _SharedLock.open_fds += 1
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise LockBusy(self.path) from None
+            try:
+                if os.stat(self.path).st_ino == os.fstat(self.fd).st_ino:
+                    return
+            except FileNotFoundError:
+                pass
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+            _SharedLock.open_fds -= 1
 
     def release(self) -> None:
         self.depth -= 1
@@ -255,6 +273,14 @@ class _SharedLock:
                 self.fd = None
                 _SharedLock.open_fds -= 1
         self.rlock.release()
+
+
+def _open_lock_file(path: str) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except FileNotFoundError:  # the lock folder was removed: locks are recreated on demand
+        ensure_dir(Path(path).parent)
+        return os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
 
 
 def _shared_lock(path: Path) -> _SharedLock:
@@ -268,10 +294,6 @@ def _shared_lock(path: Path) -> _SharedLock:
                 lock = _registry[absolute] = _SharedLock(absolute)
             _registry[key] = lock  # relative and absolute spellings must share one flock descriptor
     return lock
-
-
-class LockBusy(RuntimeError):
-    """A non-blocking lock attempt found the lock held (e.g. another cleanup is running)."""
 
 
 @contextmanager

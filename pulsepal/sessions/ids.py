@@ -1,4 +1,4 @@
-"""What a session id may be.
+"""What a session id (and an archive day) may be.
 
 Ids end up in file names (`session_<id>.json`), so they are checked before they get anywhere near a path: a
 short whitelist of characters rules out traversal (`../x`), absolute paths, NUL bytes and absurd lengths in one
@@ -7,10 +7,11 @@ test instead of a list of blacklisted patterns that is never complete.
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 
-from .errors import InvalidSessionId
+from .errors import InvalidInput, InvalidSessionId
 
 MAX_ID_LENGTH = 64
 _VALID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,%d}" % (MAX_ID_LENGTH - 1))
@@ -39,3 +40,24 @@ def is_valid_session_id(session_id: object) -> bool:
     except InvalidSessionId:
         return False
     return True
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_day(value: object) -> bool:
+    """Whether `value` is an archive day, exactly YYYY-MM-DD and a real date (not 2025-1-8, not 2025-02-30)."""
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_day(value: object) -> str:
+    """Archive days become folder names and query values: refuse anything else before it is used."""
+    if not is_day(value):
+        raise InvalidInput(f"date must be YYYY-MM-DD, not {value!r}")
+    return str(value)

@@ -1,326 +1,310 @@
-"""The on-disk layout, and reading and writing each kind of file in it.
+"""The storage seam: what a session store must offer, and the small types that cross it.
 
-    sessions/                      (SESSION_STORAGE_PATH, 0700)
-    ├── active/session_<id>.json   checkpoint of a live session: {"journal_offset": N, "session": {...}}
-    ├── archive/YYYY-MM-DD/session_<id>.json.gz   archived session (full event log), dated by archiving day
-    ├── archive/backups/           copies of whatever a destructive operation removed
-    ├── quarantine/                files that failed to load, each with a .reason.json beside it
-    ├── metadata.json, metadata.log   the index (see index.py)
-    ├── audit.log, cleanup.json, alerts.json
-    └── .locks/                    lock files (session locks are striped over 256 files)
-    conversationLogs/session_<id>.jsonl   per-session event log (CONVERSATION_LOG_PATH)
+The engine is split the way Django's `contrib/sessions` splits it: the policy (when a session expires, what is
+archived or evicted, what is redacted, what is audited) lives above this line in `manager.py` and the services it
+composes (`turns.py`, `archiving.py`, `rotation.py`, `stats.py`); a store below it only keeps bytes durable and
+answers questions about them. Two stores implement this protocol: `stores/files/` (the default: checkpoints,
+conversation logs, an index, flock locks) and `stores/postgres/` (several replicas over one database). One contract
+test suite runs against both, so a rule cannot hold for one and not the other.
 
-This module knows paths and formats; it makes no lifecycle decisions (that is manager.py and rotation.py).
+Every operation is atomic on its own: the services never hold a store's lock across calls. Where a service reads
+a session and later acts on what it read (archiving, deleting with a backup), it passes back the `version` it
+read, and the store refuses with `SessionChanged` if the session moved on meanwhile; the service then reads again.
 """
 
 from __future__ import annotations
 
-import os
-import zlib
-from dataclasses import dataclass
-from datetime import datetime
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Protocol, TypedDict, Union
 
-import orjson
-from pydantic import ValidationError
-
-from . import files
-from .errors import ArchiveError, InvalidInput
-from .ids import is_valid_session_id
 from .model import ConversationContext
-from .safety import ARCHIVE_SUFFIXES, BlobCodec, split_archive_name
 
-LOCK_STRIPES = 256
-DOCUMENT_FORMAT = "pulsepal-session"
-DOCUMENT_VERSION = 1
-BACKUPS = "backups"
+State = Literal["active", "archived"]
+ANY: Any = object()  # "any owner" in entry queries (owner=None means sessions that have no owner)
+Progress = Optional[Callable[[int, int], None]]
+SORT_KEYS = ("last_activity", "created_at", "age", "size", "messages")
 
 
-class CorruptFile(Exception):
-    """A session file that is empty, truncated, not JSON or the wrong shape; `reason` says which."""
+class IndexEntry(TypedDict, total=False):
+    """One session as listings, stats and the cleanup pass see it (times are epoch seconds)."""
 
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
+    state: State
+    owner: Optional[str]
+    created_at: float
+    activated_at: float
+    last_activity: float
+    message_count: int
+    title: Optional[str]
+    language: str
+    size: int
+    archived_at: float
+    archive_path: str  # where the archive is kept: a path below the store root (files) or "db:<day>" (postgres)
+
+
+def entry_of(ctx: ConversationContext, *, size: int, state: State = "active", **extra: Any) -> IndexEntry:
+    """The index entry that describes a session's current state (both stores derive entries this one way)."""
+    entry: IndexEntry = {
+        "state": state,
+        "owner": ctx.owner,
+        "created_at": ctx.created_at.timestamp(),
+        "activated_at": ctx.activated_at.timestamp(),
+        "last_activity": ctx.last_activity.timestamp(),
+        "message_count": ctx.conversation_count,
+        "title": ctx.title,
+        "language": ctx.preferred_language,
+        "size": size,
+    }
+    entry.update(extra)  # type: ignore[typeddict-item]
+    return entry
+
+
+def sort_key(sort: str) -> Callable[[tuple[str, IndexEntry]], float]:
+    """The one definition of each listing order (CLI, admin API, sidebar). `age` descending lists the oldest."""
+    keys: dict[str, Callable[[tuple[str, IndexEntry]], float]] = {
+        "last_activity": lambda r: float(r[1].get("last_activity") or 0),
+        "created_at": lambda r: float(r[1].get("created_at") or 0),
+        "age": lambda r: -float(r[1].get("created_at") or 0),
+        "size": lambda r: int(r[1].get("size") or 0),
+        "messages": lambda r: int(r[1].get("message_count") or 0),
+    }
+    if sort not in keys:
+        raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORT_KEYS)}")
+    return keys[sort]
 
 
 @dataclass
-class Snapshot:
-    context: ConversationContext
-    journal_offset: int
+class Aggregates:
+    """What O(1) stats need, kept current by the store as changes arrive."""
+
+    counts: dict[str, int]  # {"active": n, "archived": n}
+    sizes: dict[str, int]  # bytes, same keys
+    created_sum_active: float  # sum of active sessions' created_at (for the average age)
+    messages_total: int
+    oldest_active: Optional[tuple[str, IndexEntry]]
+    activity: Mapping[int, int] = field(default_factory=dict)  # hour (epoch seconds // 3600) -> messages
+
+    def messages_since(self, since_ts: float) -> int:
+        first_hour = int(since_ts // 3600)
+        return sum(n for hour, n in self.activity.items() if hour >= first_hour)
+
+    def hourly(self, start_ts: float, end_ts: float) -> list[tuple[int, int]]:
+        """(hour start epoch seconds, messages) for every hour in [start, end], zeros included."""
+        first, last = int(start_ts // 3600), int(end_ts // 3600)
+        return [(hour * 3600, self.activity.get(hour, 0)) for hour in range(first, last + 1)]
 
 
-class SessionStore:
-    def __init__(self, root: Path, log_dir: Path, codec: BlobCodec) -> None:
-        self.root = Path(root).absolute()
-        self.log_dir = Path(log_dir).absolute()
-        self._paths: dict[str, tuple[Path, Path, Path]] = {}
-        self.codec = codec
-        self.active_dir = self.root / "active"
-        self.archive_dir = self.root / "archive"
-        self.backups_dir = self.archive_dir / BACKUPS
-        self.quarantine_dir = self.root / "quarantine"
-        self.locks_dir = self.root / ".locks"
-        self.audit_path = self.root / "audit.log"
-        self.cleanup_state_path = self.root / "cleanup.json"
-        self.alerts_path = self.root / "alerts.json"
-        for folder in (self.root, self.active_dir, self.archive_dir, self.backups_dir, self.quarantine_dir,
-                       self.locks_dir, self.log_dir):
-            files.ensure_dir(folder)
+@dataclass
+class LogView:
+    """An active session and its complete log, as read at one instant; `version` names that instant."""
 
-    # --- paths -----------------------------------------------------------------------------------------------
-    def _session_paths(self, session_id: str) -> tuple[Path, Path, Path]:
-        """(checkpoint, log, lock) paths; memoised because every message needs them."""
-        paths = self._paths.get(session_id)
-        if paths is None:
-            if len(self._paths) > 20000:
-                self._paths.clear()
-            stripe = zlib.crc32(session_id.encode()) % LOCK_STRIPES
-            paths = self._paths[session_id] = (
-                self.active_dir / f"session_{session_id}.json",
-                self.log_dir / f"session_{session_id}.jsonl",
-                self.locks_dir / f"session-{stripe:03d}.lock",
-            )
-        return paths
+    ctx: ConversationContext
+    events: list[dict]
+    version: Any
 
-    def snapshot_path(self, session_id: str) -> Path:
-        return self._session_paths(session_id)[0]
 
-    def journal_path(self, session_id: str) -> Path:
-        return self._session_paths(session_id)[1]
+@dataclass
+class ArchiveItem:
+    """A session to move into the archive: the (redacted) document to keep, and the version it was built from."""
 
-    def lock_path(self, session_id: str) -> Path:
-        return self._session_paths(session_id)[2]
+    session_id: str
+    document: dict
+    version: Any
 
-    def named_lock(self, name: str) -> Path:
-        return self.locks_dir / f"{name}.lock"
 
-    def archive_path(self, session_id: str, day: str) -> Path:
-        return self.archive_dir / day / f"session_{session_id}{self.codec.suffix}"
+Location = Union[Path, str]  # where something is kept: a path (files) or a "postgres:..." reference
 
-    # --- active snapshots ------------------------------------------------------------------------------------
-    def write_snapshot(self, ctx: ConversationContext, journal_offset: int) -> int:
-        data = orjson.dumps({"journal_offset": journal_offset, "session": ctx.model_dump(mode="json")},
-                            option=orjson.OPT_INDENT_2)
-        files.atomic_write_bytes(self.snapshot_path(ctx.session_id), data)
-        return len(data)
 
-    def read_snapshot(self, session_id: str) -> Snapshot | dict:
-        """The checkpoint, or a whole session document if an operator unpacked an archive into active/ by hand."""
-        path = self.snapshot_path(session_id)
-        data = files.read_bytes(path)
-        if not data.strip():
-            raise CorruptFile(path, "empty file")
-        try:
-            document = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise CorruptFile(path, f"not valid JSON (truncated?): {exc}") from None
-        if not isinstance(document, dict):
-            raise CorruptFile(path, "wrong shape: not a JSON object")
-        if document.get("format") == DOCUMENT_FORMAT:
-            return document
-        if "session" not in document and "session_id" in document:  # a bare context, e.g. written by hand
-            document = {"journal_offset": None, "session": document}
-        try:
-            ctx = ConversationContext.model_validate(document["session"])
-            offset = document.get("journal_offset")
-            if offset is not None and (not isinstance(offset, int) or offset < 0):
-                raise ValueError(f"bad journal_offset {offset!r}")
-        except (KeyError, ValidationError, ValueError) as exc:
-            raise CorruptFile(path, f"wrong shape: {str(exc).splitlines()[0]}") from None
-        if ctx.session_id != session_id:
-            raise CorruptFile(path, f"holds session {ctx.session_id!r}, not {session_id!r}")
-        return Snapshot(ctx, offset if offset is not None else -1)
+@dataclass
+class Archived:
+    """Where an archived session now lives."""
 
-    def active_ids(self) -> Iterator[str]:
-        return _ids_in(self.active_dir, ".json")
+    session_id: str
+    location: Location
+    size: int
 
-    def logged_session_ids(self) -> Iterator[str]:
-        return _ids_in(self.log_dir, ".jsonl")
 
-    def raw_active_ids(self) -> set[str]:
-        """Ids named by active files, not yet validated (for cheap set arithmetic against the index)."""
-        return _raw_ids(self.active_dir, ".json")
+class SessionChanged(Exception):
+    """The session is not at the version the caller read (a message arrived): read it again and retry."""
 
-    def logged_ids(self, log_dir: Optional[Path] = None) -> Iterator[tuple[str, Path]]:
-        folder = Path(log_dir) if log_dir else self.log_dir
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("session_") and name.endswith(".jsonl"):
-                    session_id = name[len("session_") : -len(".jsonl")]
-                    if is_valid_session_id(session_id):
-                        yield session_id, Path(entry.path)
 
-    def active_size(self, session_id: str) -> int:
-        total = 0
-        for path in (self.snapshot_path(session_id), self.journal_path(session_id)):
-            try:
-                total += os.stat(path).st_size
-            except FileNotFoundError:
-                pass
-        return total
+Outcome = Union[Archived, None, Exception]
 
-    # --- archives --------------------------------------------------------------------------------------------
-    def write_document(self, path: Path, document: dict, *, durable: bool = True) -> int:
-        """Write an archive or backup, then read it back and check it before anyone deletes the source."""
-        files.ensure_dir(path.parent)
-        data = self.codec.encode(document)
-        files.atomic_write_bytes(path, data, durable=durable)
-        check = self.read_document(path)
-        if check.get("session_id") != document.get("session_id") or len(check.get("events", ())) != len(
-            document.get("events", ())
-        ):
-            raise ArchiveError(f"{path} did not read back identical; the source was kept")
-        return len(data)
 
-    def read_document(self, path: Path) -> dict:
-        try:
-            data = files.read_bytes(path)
-        except FileNotFoundError:
-            raise ArchiveError(f"{path} does not exist") from None
-        return self.codec.decode(data, path.name)
+class AuditSink(Protocol):
+    def record(self, actor: str, action: str, session_id: Optional[str] = None, **detail: Any) -> None: ...
 
-    def archive_days(self) -> list[str]:
-        days = []
-        with os.scandir(self.archive_dir) as entries:
-            for entry in entries:
-                if entry.is_dir() and entry.name != BACKUPS and _is_day(entry.name):
-                    days.append(entry.name)
-        return sorted(days)
+    def tail(self, limit: int = 100) -> list[dict]: ...
 
-    def archived_files(self) -> Iterator[tuple[str, str, Path]]:
-        """(session id, day, path) for every archive on disk."""
-        for day in self.archive_days():
-            with os.scandir(self.archive_dir / day) as entries:
-                for entry in entries:
-                    session_id = split_archive_name(entry.name)
-                    if session_id and is_valid_session_id(session_id):
-                        yield session_id, day, Path(entry.path)
+    def rotate_if_large(self, limit: Optional[int] = None) -> Any: ...
 
-    def find_archives(self, session_id: str, day: Optional[str] = None) -> list[Path]:
-        """Archives of one session, newest day first (normally there is exactly one)."""
-        days = [day] if day else list(reversed(self.archive_days()))
-        found = []
-        for d in days:
-            folder = self.archive_dir / d
-            for suffix in ARCHIVE_SUFFIXES:
-                path = folder / f"session_{session_id}{suffix}"
-                if path.exists():
-                    found.append(path)
-        return found
 
-    def remove_archives(self, paths: list[Path], *, durable: bool = True) -> None:
-        """Delete archive files (durably unless told otherwise) and drop day folders they leave empty."""
-        files.remove_durable(*paths, durable=durable)
-        self.prune_empty_days(paths)
+class SessionStore(Protocol):
+    """The operations a session store offers. Times are epoch seconds; `events` are the journal events of
+    `model.py` (one dict per change), which both stores keep as each session's complete, ordered log."""
 
-    def prune_empty_days(self, paths: list[Path]) -> None:
-        for folder in {p.parent for p in paths}:
-            if folder.parent == self.archive_dir and folder.name != BACKUPS:
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
+    kind: str  # "files" | "postgres"
 
-    def find_archives_many(self, session_ids: list[str]) -> dict[str, list[Path]]:
-        """find_archives for a batch: one listing per day folder instead of a stat per id, day and suffix."""
-        wanted = {f"session_{sid}{suffix}": sid for sid in session_ids for suffix in ARCHIVE_SUFFIXES}
-        found: dict[str, list[Path]] = {sid: [] for sid in session_ids}
-        for day in reversed(self.archive_days()):
-            folder = self.archive_dir / day
-            for name in os.listdir(folder):
-                session_id = wanted.get(name)
-                if session_id is not None:
-                    found[session_id].append(folder / name)
-        return found
+    @property
+    def audit(self) -> AuditSink: ...
 
-    def backup_path(self, session_id: str, reason: str, when: datetime) -> Path:
-        stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
-        return self.backups_dir / f"{stamp}_{reason}_session_{session_id}{self.codec.suffix}"
+    # --- live sessions --------------------------------------------------------------------------------------------
+    def load(self, session_id: str) -> Optional[ConversationContext]:
+        """The active session (a private copy), or None when no active session has this id."""
+        ...
 
-    def backups(self) -> list[Path]:
-        return sorted(p for p in self.backups_dir.iterdir() if p.is_file())
+    def commit(
+        self,
+        session_id: str,
+        events: list[dict],
+        *,
+        create: bool = False,
+        exclusive: bool = False,
+        sync: bool = True,
+        added_messages: int = 0,
+        view: Optional[Callable[[ConversationContext], Any]] = None,
+    ) -> Any:
+        """Append events to an active session's log as one durable write and fold them into the session.
 
-    # --- quarantine ------------------------------------------------------------------------------------------
-    def quarantine(self, path: Path, reason: str, when: datetime) -> Path:
-        """Move a bad file aside (never delete it) with a note saying why and when."""
-        stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.quarantine_dir / f"{stamp}_{path.name}"
-        os.replace(path, target)
-        note = {"file": str(path), "reason": reason, "quarantined_at": when.isoformat()}
-        files.atomic_write_bytes(target.with_name(target.name + ".reason.json"), orjson.dumps(note))
-        files.fsync_dir(path.parent)
-        return target
+        create=True: events[0] is the 'created' event; when the session is already active it is dropped and the
+        rest appended (two tabs racing to start one thread) unless `exclusive`, which raises SessionExists. An
+        archived session is never created over (SessionExists). Without create, a session that is not active
+        raises SessionNotFound. sync=False lets an event loop do the quick part and leave the wait for the disk
+        to a following `sync()` (the turn is acknowledged only after that). Returns `view(ctx)` when given (computed
+        while the session cannot change), else a snapshot of the session."""
+        ...
+
+    def sync(self, session_id: str) -> None:
+        """Everything committed to the session so far is durable when this returns."""
+        ...
+
+    def checkpoint(self, session_id: str) -> None:
+        """Write any deferred derived state now (a chat disconnected); a no-op where there is none."""
+        ...
+
+    def read_log(self, session_id: str) -> Optional[LogView]:
+        """The active session with its complete log, or None."""
+        ...
+
+    def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
+        """Make `events` (a complete, validated log) the active session: import, restore, rebuild. Removes any
+        archived copy. Refuses (SessionExists) to overwrite an active session unless `replace`."""
+        ...
+
+    # --- the index ------------------------------------------------------------------------------------------------
+    def entry(self, session_id: str) -> Optional[IndexEntry]:
+        """The session's current entry (active or archived), reading other processes' changes first."""
+        ...
+
+    def entries(self, state: Optional[State] = None, owner: Any = ANY) -> Iterator[tuple[str, IndexEntry]]:
+        """Every entry (optionally one state and/or one owner; owner=None means sessions without an owner)."""
+        ...
+
+    def list_entries(
+        self,
+        *,
+        state: Optional[State],
+        owner: Any,
+        created_before: Optional[float],
+        search: Optional[str],
+        sort: str,
+        descending: bool,
+        offset: int,
+        limit: Optional[int],
+    ) -> tuple[int, list[tuple[str, IndexEntry]]]:
+        """A filtered, sorted page of entries and the number that matched (search: id or title substring)."""
+        ...
+
+    def aggregates(self) -> Aggregates: ...
+
+    def least_recently_active(self, count: int) -> list[str]:
+        """The `count` active sessions idle longest (capacity eviction)."""
+        ...
+
+    # --- archive, backups, removal --------------------------------------------------------------------------------
+    def archive(self, items: list[ArchiveItem], day: str) -> dict[str, Outcome]:
+        """Move sessions into the archive of `day` (YYYY-MM-DD), each only if still at `version`. Per id: Archived,
+        SessionChanged (read again and retry), SessionNotFound, or another error. A crash leaves every session
+        active, archived, or briefly both; never neither."""
+        ...
+
+    def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
+        """The newest archived document of a session (or the one of `day`) and where it is kept, or None."""
+        ...
+
+    def locate(self, session_id: str) -> Optional[State]:
+        """Whether the session is stored at all, and as what ("active" wins when both briefly exist)."""
+        ...
+
+    def remove_archives(
+        self, session_ids: Iterable[str], *, to_backups: bool = False
+    ) -> dict[str, Optional[Exception]]:
+        """Delete archived sessions (retention), or move them into the backups (`to_backups`). Per id: None (done),
+        SessionNotFound (already gone) or the error."""
+        ...
+
+    def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
+        """Keep `backup` (a complete document) among the backups, then remove every copy of the session (active
+        and archived) and its entry. `version` is what the caller read: the active session's version, or None when
+        it found no active session; if that is no longer true, refuse with SessionChanged. Returns where the backup
+        is kept (files: its path)."""
+        ...
+
+    def write_backup(self, document: dict, reason: str) -> Location:
+        """Keep a document among the backups; returns where."""
+        ...
+
+    def backups(self) -> list[tuple[str, float]]:
+        """(name, created epoch seconds) of every backup, oldest first."""
+        ...
+
+    def read_backup(self, name: str) -> dict: ...
+
+    def remove_backups(self, names: Iterable[str]) -> None: ...
+
+    # --- maintenance ----------------------------------------------------------------------------------------------
+    def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
+        """Held by a cleanup pass; across processes (files) or replicas (postgres). Raises errors.LockBusy when
+        not blocking and another pass holds it."""
+        ...
+
+    def after_pass(self) -> None:
+        """Housekeeping at the end of a cleanup pass (files: fold the index log, rotate a large audit log)."""
+        ...
+
+    def read_state(self, name: str) -> dict:
+        """A small named state document (cleanup record, alert start times); {} when there is none."""
+        ...
+
+    def update_state(self, name: str, change: Callable[[dict], dict]) -> dict:
+        """Read-modify-write a state document atomically (other processes/replicas included)."""
+        ...
 
     def quarantined(self) -> list[dict]:
-        notes = []
-        for path in sorted(self.quarantine_dir.glob("*.reason.json")):
-            try:
-                notes.append(orjson.loads(path.read_bytes()))
-            except (OSError, orjson.JSONDecodeError):
-                notes.append({"file": path.name, "reason": "unreadable note", "quarantined_at": None})
-        return notes
+        """What failed to load and was set aside: [{file, reason, quarantined_at}]."""
+        ...
 
-    def folder_sizes(self) -> dict[str, int]:
-        """Bytes per area, from directory entries (stat only; no file is opened)."""
-        areas = {
-            "active": self.active_dir,
-            "archive": self.archive_dir,
-            "logs": self.log_dir,
-            "quarantine": self.quarantine_dir,
-        }
-        sizes = {name: _tree_size(folder) for name, folder in areas.items()}
-        sizes["backups"] = _tree_size(self.backups_dir)
-        sizes["archive"] -= sizes["backups"]
-        sizes["index"] = sum(_size(self.root / n) for n in ("metadata.json", "metadata.log", "audit.log"))
-        return sizes
+    def quarantine_count(self) -> int: ...
 
+    def usage(self) -> dict[str, int]:
+        """Bytes kept, by area (active, archive, logs, backups, quarantine, index)."""
+        ...
 
-def _raw_ids(folder: Path, suffix: str) -> set[str]:
-    cut = -len(suffix)
-    return {name[8:cut] for name in os.listdir(folder) if name.startswith("session_") and name.endswith(suffix)}
+    def reconcile(self) -> int:
+        """Catch the index up with sessions a crash left unindexed; returns how many entries changed."""
+        ...
 
+    def verify(self, *, deep: bool = False, progress: Progress = None) -> dict: ...
 
-def _ids_in(folder: Path, suffix: str) -> Iterator[str]:
-    """Valid session ids named by `session_<id><suffix>` files in a folder (names only: no stat, no open)."""
-    return (sid for sid in _raw_ids(folder, suffix) if is_valid_session_id(sid))
+    def rebuild_from_logs(self, log_dir: Optional[str], progress: Progress = None) -> dict:
+        """Recreate active sessions from conversation logs (JSON lines, one file per session) in a folder."""
+        ...
 
+    def reindex(self, progress: Progress = None) -> dict: ...
 
-def check_day(day: str) -> None:
-    """Archive days are folder names: refuse anything but YYYY-MM-DD before it touches a path."""
-    if not isinstance(day, str) or not _is_day(day):
-        raise InvalidInput(f"date must be YYYY-MM-DD, not {day!r}")
+    def probe(self) -> dict[str, dict]:
+        """Health checks, each {"ok": bool, "detail"?: str}: storage_writable, index_consistent, locks_usable."""
+        ...
 
-
-def _is_day(name: str) -> bool:
-    try:
-        datetime.strptime(name, "%Y-%m-%d")
-    except ValueError:
-        return False
-    return True
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _tree_size(folder: Path) -> int:
-    total = 0
-    stack = [str(folder)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        total += entry.stat(follow_symlinks=False).st_size
-        except FileNotFoundError:
-            continue
-    return total
+    def close(self) -> None: ...

@@ -192,7 +192,7 @@ def build_admin_router(
         return cache.get(f"storage:{id(manager)}", manager.get_storage_usage)
 
     def quarantined_count(manager) -> int:
-        return len(manager.store.quarantined())
+        return manager.store.quarantine_count()
 
     def stats_report(manager) -> dict:
         stats = manager.get_session_stats()
@@ -201,9 +201,7 @@ def build_admin_router(
         return stats
 
     def cleanup_state(manager) -> dict:
-        from ..sessions.rotation import load_cleanup_state
-
-        return load_cleanup_state(manager)
+        return manager.cleanup_record()
 
     # ------------------------------------------------------------------------------------------------ page
     @router.get("/admin", include_in_schema=False)
@@ -265,7 +263,7 @@ def build_admin_router(
 
     @router.get("/admin/api/quarantine")
     async def quarantine(user=Depends(admin)):
-        notes = await engine_call(lambda: manager_factory().store.quarantined())
+        notes = await engine_call(lambda: manager_factory().quarantined())
         return {"count": len(notes), "files": notes}
 
     @router.get("/admin/api/scheduler")
@@ -307,14 +305,11 @@ def build_admin_router(
 
     def entry_of(manager, session_id: str) -> dict:
         from ..sessions import validate_session_id
-        from ..sessions.manager import entry_row
 
-        session_id = validate_session_id(session_id)
-        manager.index.refresh()
-        entry = manager.index.get(session_id)
-        if entry is None:
+        row = manager.describe(validate_session_id(session_id))
+        if row is None:
             raise SessionNotFound(f"no session {session_id!r}")
-        return entry_row(session_id, entry)
+        return row
 
     @router.get("/admin/api/sessions/{session_id}")
     async def session_detail(session_id: str, user=Depends(admin)):

@@ -93,7 +93,7 @@ class SessionListing:
         if owner is not None:
             return manager.list_sessions(state=state, owner=owner, search=search, sort=sort, descending=descending,
                                          offset=offset, limit=limit)
-        index = manager.index
+        index = manager.store.index
         index.refresh()
         view = self._view(index, state, sort, descending)
         if search:

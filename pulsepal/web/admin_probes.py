@@ -6,14 +6,7 @@ directory listings; no session file is opened.
 
 from __future__ import annotations
 
-import os
-import secrets
-import time
 from typing import Any, Iterable
-
-from ..sessions import files
-
-INDEX_RECHECKS = 3
 
 
 def _escape_label(value: Any) -> str:
@@ -74,35 +67,5 @@ def prometheus_text(stats: dict, cleanup: dict, scheduler: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def _storage_writable(manager) -> dict:
-    probe = manager.store.root / f".healthz-{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        files.atomic_write_bytes(probe, b"ok")  # write, fsync, rename, fsync the folder
-        ok = files.read_bytes(probe) == b"ok"
-        files.remove_durable(probe)
-    except OSError as exc:
-        return {"ok": False, "detail": f"the session storage is not writable ({exc.strerror or type(exc).__name__})"}
-    return {"ok": ok} if ok else {"ok": False, "detail": "a probe file did not read back"}
-
-
-def _index_consistent(manager) -> dict:
-    """A create writes its file just before its index entry, so one disagreement may be a request in flight:
-    look again a few times before calling it inconsistent."""
-    index = manager.index
-    for attempt in range(INDEX_RECHECKS):
-        index.refresh()  # not get_active_session_count(): that one echoes to stdout under `python -c`
-        indexed = index.counts["active"]
-        on_disk = sum(1 for _ in manager.store.active_ids())
-        if indexed == on_disk:
-            return {"ok": True}
-        time.sleep(0.05 * (attempt + 1))
-    return {"ok": False, "detail": "the index and active/ disagree; run a reindex"}
-
-
 def health_checks(manager) -> dict:
-    checks = {"storage_writable": _storage_writable(manager)}
-    try:
-        checks["index_consistent"] = _index_consistent(manager)
-    except OSError:
-        checks["index_consistent"] = {"ok": False, "detail": "the index could not be read"}
-    return checks
+    return manager.health()

@@ -82,13 +82,9 @@ def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
     return manager().resume_session(session_id, owner, preferred_language=language)
 
 
-def _known(session_id: str) -> bool:
-    """Whether the index knows this thread's session (one dict lookup: the common case on every message)."""
-    m = manager()
-    if m.index.get(session_id) is not None:
-        return True
-    m.index.refresh()
-    return m.index.get(session_id) is not None
+def _stored(session_id: str) -> bool:
+    """Whether this thread's session exists yet: it is created by the first turn, not by opening a chat."""
+    return cl.user_session.get("context") is not None or manager().describe(session_id) is not None
 
 
 class Coalescer:
@@ -170,6 +166,8 @@ async def send_settings(ctx=None) -> None:
 
 # --------------------------------------------------------------------------------------------------- hooks
 async def chat_start() -> None:
+    """A new chat stores nothing: its session is created with the first message (a chat opened and left empty
+    leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
     owner = _current_user()
     if not _allowed(owner):
         await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
@@ -178,13 +176,11 @@ async def chat_start() -> None:
         await cl.context.emitter.set_commands(COMMANDS)
     except Exception:  # noqa: BLE001 - commands are a convenience; older front-ends ignore them
         pass
-    if not persistence_enabled():
-        await send_settings()
-        return
-    thread_id = cl.context.session.thread_id
-    ctx = await asyncio.to_thread(ensure_active, thread_id, owner, _new_chat_language(owner))
-    await _bind(ctx)
-    await send_settings(ctx)
+    cl.user_session.set("session_id", cl.context.session.thread_id)
+    language = _new_chat_language(owner) if owner else None
+    pending = {"preferred_language": language} if language else {}
+    cl.user_session.set("new_session", pending)
+    await settings_widgets({"language": language or get_settings().default_chat_language}).send()
 
 
 async def chat_resume(thread: dict) -> None:
@@ -217,11 +213,10 @@ async def message(msg: cl.Message) -> None:
     reply = cl.Message(content="")
     stream = Coalescer(reply)
     try:
-        if not _known(session_id):  # a brand-new thread: create it with the user's preferred language
-            await asyncio.to_thread(ensure_active, session_id, owner, _new_chat_language(owner))
-        # resume=True: the thread stays one session even if it was archived or expired while the tab was open
+        # one engine call resolves the thread's session (restored if archived, re-activated if expired, created
+        # with the chat's settings if this is its first message); the turn is written once, when it is complete
         turn = await start_turn(text, session_id, owner=owner, manager=manager(), user_message_id=msg.id,
-                                resume=True)
+                                resume=True, new_session=cl.user_session.get("new_session") or None)
         async for piece in turn:
             await stream.add(piece)
         await stream.flush()
@@ -235,6 +230,7 @@ async def message(msg: cl.Message) -> None:
     await reply.send()  # both messages are durable once the turn's iteration has ended
     if turn.session_id != session_id:
         log.warning("turn for thread %s landed in session %s", session_id, turn.session_id)
+    cl.user_session.set("new_session", None)
     await _bind(turn.context)
     if text.strip().lower() in ("/matlab", "/python", "/octave"):
         # a language command: keep the settings panel and the user's default for new chats in step with it
@@ -258,7 +254,7 @@ async def _answer_without_store(text: str) -> None:
 
 async def _send_download_links() -> None:
     session_id = cl.user_session.get("session_id")
-    if not session_id:
+    if not session_id or not await asyncio.to_thread(_stored, session_id):
         await cl.Message(content="Nothing to download yet.").send()
         return
     await cl.Message(content=download_links(session_id)).send()
@@ -271,9 +267,9 @@ async def download_action(action) -> None:
 async def settings_update(values: dict) -> None:
     owner = _current_user()
     session_id = cl.user_session.get("session_id")
-    if not session_id or not _allowed(owner) or not persistence_enabled():
+    if not session_id or not owner or not _allowed(owner) or not persistence_enabled():
         return
-    fields = {}
+    fields: dict = {}
     if values.get("language"):
         try:
             fields["preferred_language"] = normalise_language(values["language"])
@@ -286,11 +282,16 @@ async def settings_update(values: dict) -> None:
         fields["use_sequence_knowledge"] = bool(values.get("use_sequence_knowledge"))
     if not fields:
         return
+    if "preferred_language" in fields:
+        await asyncio.to_thread(preferences().set, owner, "language", fields["preferred_language"])
+    if not await asyncio.to_thread(_stored, session_id):  # no message yet: the first turn creates the session
+        pending = dict(cl.user_session.get("new_session") or {})
+        pending.update(fields)
+        cl.user_session.set("new_session", pending)
+        return
     await asyncio.to_thread(ensure_active, session_id, owner)
     ctx = await asyncio.to_thread(manager().update_session, session_id, **fields)
     cl.user_session.set("context", ctx)
-    if "preferred_language" in fields:
-        await asyncio.to_thread(preferences().set, owner, "language", fields["preferred_language"])
 
 
 async def chat_end() -> None:

@@ -161,9 +161,7 @@ class PulsePalDataLayer(BaseDataLayer):
             validate_session_id(thread_id)
         except InvalidSessionId:
             return None
-        index = self.manager.index
-        index.refresh()
-        return index.get(thread_id)
+        return self.manager.describe(thread_id)
 
     async def get_thread_author(self, thread_id: str) -> str:
         entry = await asyncio.to_thread(self._entry, thread_id)

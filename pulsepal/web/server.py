@@ -51,9 +51,7 @@ async def query_owner(request: Request) -> Optional[str]:
 def _owned_document(session_id: str, owner: str) -> dict:
     """The session's complete export, only if `owner` owns it; anything else is 'not found' (no existence leak)."""
     manager = get_session_manager()
-    manager.index.refresh()
-    entry = manager.index.get(session_id)
-    if entry is None or entry.get("owner") != owner:
+    if manager.owner_of(session_id) != owner:
         raise SessionNotFound(session_id)
     document = manager.export_session(session_id)
     if (document.get("session") or {}).get("owner") != owner:

@@ -11,7 +11,7 @@ def test_archive_then_restore(client, store, csrf):
     archived = post(client, f"/admin/api/sessions/{sid}/archive", csrf)
     assert archived.status_code == 200, archived.text
     assert archived.json()["state"] == "archived"
-    assert manager.get_session(sid) is None and manager.store.find_archives(sid)
+    assert manager.get_session(sid) is None and manager.store.layout.find_archives(sid)
     again = post(client, f"/admin/api/sessions/{sid}/archive", csrf)
     assert again.status_code == 404 and "archived" in again.json()["detail"]
 
@@ -27,8 +27,8 @@ def test_delete_keeps_a_backup(client, store, csrf):
     response = post(client, f"/admin/api/sessions/{sid}/delete", csrf)
     assert response.status_code == 200, response.text
     backup = manager.store.root / response.json()["backup"]
-    assert backup.exists() and backup.parent == manager.store.backups_dir
-    assert manager.store.read_document(backup)["session_id"] == sid
+    assert backup.exists() and backup.parent == manager.store.layout.backups_dir
+    assert manager.store.layout.read_document(backup)["session_id"] == sid
     assert client.get(f"/admin/api/sessions/{sid}", headers=ADMIN).status_code == 404
     assert post(client, f"/admin/api/sessions/{sid}/delete", csrf).status_code == 404
     assert manager.get_session_stats()["active_count"] == 5

@@ -134,9 +134,9 @@ def test_alerts_and_quarantine_reports(client, store):
     manager = store.manager
     assert get(client, "/admin/api/alerts")["alerts"] == []
     victim = store.ids["recent"]
-    manager.store.snapshot_path(victim).write_bytes(b"{not json")
-    manager._forget(victim)  # as after a restart: the next read finds the damaged file
-    assert manager.get_session(victim) is not None  # rebuilt from its log, the bad file quarantined
+    manager.store.layout.snapshot_path(victim).write_bytes(b"{not json")
+    restarted = type(manager)(manager.settings, clock=manager.clock)  # a new process finds the damaged file
+    assert restarted.get_session(victim) is not None  # rebuilt from its log, the bad file quarantined
     for extra in range(4):  # 10 active of MAX_ACTIVE_SESSIONS=10: above the 90 % alert line
         manager.create_session(f"extra{extra}")
     alerts = {a["code"]: a for a in get(client, "/admin/api/alerts")["alerts"]}

@@ -76,7 +76,7 @@ def test_healthz_ok(client, store):
     body = response.json()
     assert body["status"] == "ok"
     assert {k: v["ok"] for k, v in body["checks"].items()} == {
-        "storage_writable": True, "index_consistent": True, "scheduler_alive": True}
+        "storage_writable": True, "index_consistent": True, "locks_usable": True, "scheduler_alive": True}
     assert not [p for p in os.listdir(store.manager.store.root) if p.startswith(".healthz")]
 
 
@@ -88,7 +88,7 @@ def test_healthz_503_when_the_scheduler_stopped(client, store, holder):
 
 
 def test_healthz_503_when_the_index_disagrees_with_active(client, store):
-    stray = store.manager.store.snapshot_path("0000-not-indexed")
+    stray = store.manager.store.layout.snapshot_path("0000-not-indexed")
     stray.write_bytes(b"{}")
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -119,7 +119,7 @@ def test_healthz_without_a_scheduler(store, holder):
 
 def test_cleanup_while_another_pass_runs_is_409(client, store, csrf):
     before = store.manager.list_sessions(state=None)
-    with files.locked(store.manager.store.named_lock("cleanup")):
+    with files.locked(store.manager.store.layout.named_lock("cleanup")):
         for path in ("/admin/api/cleanup/preview", "/admin/api/cleanup/run"):
             response = post(client, path, csrf, {"confirm": True})
             assert response.status_code == 409, response.text

@@ -117,7 +117,7 @@ async def test_delete_removes_thread_but_keeps_backup(layer, app_manager):
     await layer.delete_thread(sid)
     assert await layer.get_thread(sid) is None
     assert (await _ids(layer, "alice"))[0] == []
-    backups = list(app_manager.store.backups())
+    backups = list(app_manager.store.layout.backups())
     assert any(sid in p.name for p in backups)
 
 

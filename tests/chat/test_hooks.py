@@ -17,15 +17,14 @@ async def _settle():
         await asyncio.sleep(0)
 
 
-async def test_chat_start_creates_session_with_thread_id_and_sends_settings(app_module, ws_chat, app_manager):
+async def test_chat_start_stores_nothing_until_the_first_message(app_module, ws_chat, app_manager, user_message):
     import chainlit as cl
 
     session, recorder = ws_chat()
     await app_module.on_chat_start()
-    ctx = app_manager.get_session(session.thread_id)
-    assert ctx is not None and ctx.owner == "local"
+    assert app_manager.get_session(session.thread_id) is None  # a chat opened and left empty leaves nothing
+    assert app_manager.get_active_session_count() == 0
     assert cl.user_session.get("session_id") == session.thread_id
-    assert cl.user_session.get("context").session_id == session.thread_id
     widgets = recorder.of("chat_settings")[-1]
     by_id = {w["id"]: w for w in widgets}
     assert by_id["language"]["initial"] == "matlab"
@@ -33,6 +32,10 @@ async def test_chat_start_creates_session_with_thread_id_and_sends_settings(app_
     assert "Scanner limits" in by_id["sequence_knowledge"]["initial"] and "TR" in by_id["sequence_knowledge"]["initial"]
     assert by_id["use_sequence_knowledge"]["type"] == "switch"
     assert not [d for d in recorder.of("new_message") if d.get("isError")]
+    await app_module.on_message(user_message("What does mr.makeAdc do?"))
+    ctx = app_manager.get_session(session.thread_id)  # the first message creates it, under the thread's id
+    assert ctx is not None and ctx.owner == "local" and ctx.conversation_count == 2
+    assert cl.user_session.get("context").session_id == session.thread_id
 
 
 async def test_message_records_both_messages_and_streams(app_module, ws_chat, app_manager, user_message):
@@ -71,21 +74,27 @@ async def test_disconnect_deletes_nothing(app_module, ws_chat, app_manager, user
     assert ctx is not None and ctx.conversation_count == 2
 
 
-async def test_settings_update_persists_and_becomes_default_for_next_chat(app_module, ws_chat, app_manager):
+async def test_settings_update_persists_and_becomes_default_for_next_chat(app_module, ws_chat, app_manager,
+                                                                          user_message):
     first, recorder = ws_chat()
     await app_module.on_chat_start()
     values = {"language": "python", "sequence_knowledge": "Sequence type: EPI\nTR 50 ms", "use_sequence_knowledge": True}
     first.chat_settings.update(values)
-    await app_module.on_settings_update(values)
+    await app_module.on_settings_update(values)  # before the first message: kept for the session it will create
+    assert app_manager.get_session(first.thread_id) is None
+    await app_module.on_message(user_message("hello"))
     ctx = app_manager.get_session(first.thread_id)
     assert ctx.preferred_language == "python" and ctx.language_explicit
     assert ctx.sequence_knowledge.startswith("Sequence type: EPI") and ctx.use_sequence_knowledge
+    await app_module.on_settings_update({"language": "octave"})  # after it: written to the session at once
+    assert app_manager.get_session(first.thread_id).preferred_language == "octave"
 
     second, recorder2 = ws_chat()
     await app_module.on_chat_start()
-    assert app_manager.get_session(second.thread_id).preferred_language == "python"
     language = {w["id"]: w for w in recorder2.of("chat_settings")[-1]}["language"]
-    assert language["initial"] == "python"
+    assert language["initial"] == "octave"
+    await app_module.on_message(user_message("hello again"))
+    assert app_manager.get_session(second.thread_id).preferred_language == "octave"
 
 
 async def test_settings_reach_the_answer(app_module, ws_chat, app_manager, user_message):
@@ -154,10 +163,13 @@ async def test_download_command_gives_durable_links_without_recording(app_module
     session, recorder = ws_chat()
     await app_module.on_chat_start()
     await app_module.on_message(user_message("/download"))
+    assert "Nothing to download yet" in recorder.assistant_texts()[-1]
+    await app_module.on_message(user_message("What is mr.makeAdc?"))
+    await app_module.on_message(user_message("/download"))
     text = recorder.assistant_texts()[-1]
     assert f"/pulsepal/conversations/{session.thread_id}.json" in text
     assert f"/pulsepal/conversations/{session.thread_id}.md" in text
-    assert app_manager.get_session(session.thread_id).conversation_count == 0
+    assert app_manager.get_session(session.thread_id).conversation_count == 2
 
 
 async def test_a_user_removed_from_the_config_cannot_chat(app_module, ws_chat, app_manager, user_message):

@@ -30,14 +30,12 @@ async def test_scheduled_pass_archives_expired_session_and_records_it(tmp_path):
     scheduler.start()
     try:
         assert scheduler.next_run_time() is not None
-        await _until(lambda: (manager.index.refresh() or True) and (manager.index.get(sid) or {}).get("state") == "archived")
+        await _until(lambda: (manager.describe(sid) or {}).get("state") == "archived")
         await _until(lambda: scheduler.passes >= 1)
     finally:
         await scheduler.stop()
     assert scheduler.next_run_time() is None and not scheduler.started
-    from pulsepal.sessions.rotation import load_cleanup_state
-
-    state = load_cleanup_state(manager)
+    state = manager.cleanup_record()
     assert state["runs"] >= 1 and state["history"]
     assert any(run["counts"].get("archive") for run in state["history"])
 
@@ -48,7 +46,7 @@ async def test_pass_is_skipped_while_another_process_rotates(tmp_path):
     held, release = threading.Event(), threading.Event()
 
     def other_rotation():
-        with files.locked(manager.store.named_lock("cleanup")):
+        with files.locked(manager.store.layout.named_lock("cleanup")):
             held.set()
             release.wait(10)
 

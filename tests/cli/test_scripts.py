@@ -256,7 +256,7 @@ def test_spec_python_c_one_liners(ws):
     r = one_liner(ws, "list_archived_sessions()")
     assert r.code == 0 and "2 archived session(s)" in r.out and expired in r.out and fresh in r.out, r
     r = one_liner(ws, "archive_session('session_id')")  # the spec's placeholder: there is no such session
-    assert r.code != 0 and "SessionNotFound" in r.err, r
+    assert r.code == 1 and r.err == "error: no session 'session_id'\n", r  # one line, no traceback
 
     r = ws.cli("sessions", "list", "--archived", "--json")
     assert {s["session_id"] for s in json.loads(r.out)["sessions"]} == {expired, fresh}

@@ -30,7 +30,7 @@ def _manager(storage: Path) -> SessionManager:
 def _all_message_ids(sm: SessionManager) -> Counter:
     """Message ids over every stored session (active copy first, else its archive)."""
     ids: Counter = Counter()
-    sessions = set(sm.store.active_ids()) | {sid for sid, _, _ in sm.store.archived_files()}
+    sessions = set(sm.store.layout.active_ids()) | {sid for sid, _, _ in sm.store.layout.archived_files()}
     for sid in sessions:
         for event in sm.export_session(sid)["events"]:
             if event["type"] == "message":
@@ -112,6 +112,6 @@ def test_two_processes_many_coroutines_every_message_exactly_once(tmp_path):
     for sid in shared:
         log = (tmp_path / "conversationLogs" / f"session_{sid}.jsonl").read_bytes().splitlines()
         assert all(json.loads(line) for line in log)  # no interleaved or torn lines
-        assert fresh.index.get(sid)["message_count"] == fresh.get_session(sid).conversation_count
+        assert fresh.describe(sid)["message_count"] == fresh.get_session(sid).conversation_count
     assert sum(fresh.get_session(s).conversation_count for s in shared) == len(expected)
     assert fresh.get_session_stats()["messages_total"] == len(expected)

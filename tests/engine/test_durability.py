@@ -8,7 +8,7 @@ import os
 import pytest
 
 from pulsepal.sessions import ArchiveError, InvalidSessionId, SessionNotFound, files
-from pulsepal.sessions.store import LOCK_STRIPES
+from pulsepal.sessions.stores.files.layout import LOCK_STRIPES
 
 
 def _active(tmp_path, sid):
@@ -45,7 +45,7 @@ def test_corrupt_active_file_is_quarantined_and_rebuilt_from_log(make_manager, t
     assert [m.content for m in ctx.conversation_history] == ["m0", "m1", "m2"]
     notes = manager.store.quarantined()
     assert len(notes) == 1 and reason in notes[0]["reason"]
-    quarantined = [p for p in manager.store.quarantine_dir.iterdir() if not p.name.endswith(".reason.json")]
+    quarantined = [p for p in manager.store.layout.quarantine_dir.iterdir() if not p.name.endswith(".reason.json")]
     assert quarantined[0].read_bytes() == damage
     assert json.loads(_active(tmp_path, sid).read_text())["session"]["conversation_count"] == 3
     alerts = {a["code"]: a for a in manager.get_alerts()}
@@ -99,7 +99,7 @@ def test_missing_or_corrupt_index_is_rebuilt(make_manager, tmp_path, clock):
     manager = make_manager()
     kept = [manager.create_session() for _ in range(3)]
     manager.archive_session(kept[0])
-    manager.index.compact()
+    manager.store.index.compact()
     index = tmp_path / "sessions" / "metadata.json"
     index.write_text("{ broken")
     rebuilt = make_manager()
@@ -119,8 +119,8 @@ def test_index_lag_after_crash_is_reconciled(make_manager, clock, tmp_path):
     long_lived = manager
     other = long_lived.create_session()
     (tmp_path / "sessions" / "metadata.log").write_bytes(b"")
-    long_lived.index.compact()  # a long-lived process's own view is now missing both sessions too
-    long_lived.index._load_checkpoint()
+    long_lived.store.index.compact()  # a long-lived process's own view is now missing both sessions too
+    long_lived.store.index._load_checkpoint()
     assert long_lived.get_active_session_count() == 0
     long_lived.cleanup()
     assert long_lived.get_active_session_count() == 0  # reconciling is at most hourly...
@@ -152,7 +152,7 @@ def test_archive_that_does_not_read_back_keeps_the_source(manager, monkeypatch, 
     def broken(self, path):
         raise ArchiveError(f"{path} is damaged: simulated")
 
-    monkeypatch.setattr(type(manager.store), "read_document", broken)
+    monkeypatch.setattr(type(manager.store.layout), "read_document", broken)
     with pytest.raises(ArchiveError):
         manager.archive_session(sid)
     monkeypatch.undo()

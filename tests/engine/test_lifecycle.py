@@ -275,7 +275,7 @@ def test_delete_archived_session(manager):
     manager.archive_session(sid)
     manager.delete_session(sid)
     assert manager.list_archived_sessions() == []
-    assert manager.store.find_archives(sid) == []
+    assert manager.store.layout.find_archives(sid) == []
 
 
 def test_export_import_roundtrip_identical(manager, make_manager, tmp_path):
@@ -301,7 +301,7 @@ def test_import_refuses_existing_unless_forced(manager):
     assert manager.get_session(sid).conversation_count == 1
     manager.import_session(document, force=True)
     assert manager.get_session(sid).conversation_count == 0
-    backups = manager.store.backups()
+    backups = manager.store.layout.backups()
     assert len(backups) == 1 and "import" in backups[0].name
 
 

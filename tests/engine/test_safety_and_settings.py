@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from pulsepal.sessions import ArchiveError
-from pulsepal.sessions.safety import redact_text
+from pulsepal.sessions.redaction import redact_text
 from pulsepal.settings import SettingsError, load_settings
 
 from ..conftest import ROOT

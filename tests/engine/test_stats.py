@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulsepal.sessions import rotation
+from pulsepal.sessions import cleanup_state, rotation
 
 
 def test_session_stats_spec_keys_and_values(manager, clock):
@@ -34,8 +34,8 @@ def test_index_sizes_match_disk_after_checkpoint(manager, tmp_path):
     sid = manager.create_session()
     for i in range(70):  # crosses a checkpoint
         manager.add_message(sid, "user", f"message number {i}")
-    entry = manager.index.get(sid)
-    assert entry["size"] == manager.store.active_size(sid)
+    entry = manager.describe(sid)
+    assert entry["size"] == manager.store.layout.active_size(sid)
     assert entry["message_count"] == 70
 
 
@@ -79,7 +79,7 @@ def test_storage_and_failed_cleanup_alerts(make_manager, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(rotation, "plan_cleanup", explode)
+    monkeypatch.setattr(rotation.Cleanup, "plan", explode)
     try:
         sm.cleanup()
     except OSError:
@@ -90,14 +90,14 @@ def test_storage_and_failed_cleanup_alerts(make_manager, monkeypatch):
     report = sm.cleanup()
     assert report.ok
     assert "cleanup_failed" not in {a["code"] for a in sm.get_alerts()}
-    state = rotation.load_cleanup_state(sm)
+    state = cleanup_state.load_cleanup_state(sm.store)
     assert state["runs"] == 2 and state["failures"] == 1
 
 
 def test_concurrent_cleanup_is_skipped_not_doubled(manager):
     from pulsepal.sessions import files
 
-    with files.locked(manager.store.named_lock("cleanup")):
+    with files.locked(manager.store.layout.named_lock("cleanup")):
         import threading
 
         result = {}
@@ -114,7 +114,7 @@ def test_cleanup_records_when_an_alert_began(make_manager, clock):
     sm.create_session()
     sm.create_session()
     sm.cleanup()  # no stats call: the pass itself notes the alert
-    since = json.loads(sm.store.alerts_path.read_text())
+    since = json.loads(sm.store.layout.alerts_path.read_text())
     assert since == {"high_active_sessions": "2026-01-15T12:00:00+00:00"}
     clock.advance(hours=1)
     assert sm.get_alerts()[0]["since"] == "2026-01-15T12:00:00+00:00"

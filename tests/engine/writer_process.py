@@ -23,7 +23,7 @@ def crash_mode(storage: str, seed: int) -> None:
     """Write forever (until SIGKILL), with checkpoints, archive/restore cycles and new sessions mixed in."""
     rng = random.Random(seed)
     sm = manager(storage)
-    sessions = [sid for sid in sm.store.active_ids()] or [sm.create_session()]
+    sessions = [sid for sid in sm.store.layout.active_ids()] or [sm.create_session()]
     n = 0
     while True:
         n += 1

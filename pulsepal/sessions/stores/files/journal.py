@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 
-from . import files
+from ... import files
 
 
 class UnencodableEvent(ValueError):
@@ -30,7 +30,8 @@ def encode_event(event: dict) -> bytes:
 class LogRead:
     events: list[dict]
     end_offset: int  # byte offset just past the last complete line read
-    bad_lines: list[int] = field(default_factory=list)  # 1-based numbers (counted from the read's start) of lines that were not JSON objects
+    # 1-based numbers (counted from the read's start) of lines that were not JSON objects
+    bad_lines: list[int] = field(default_factory=list)
 
 
 def parse_events(data: bytes, start_offset: int = 0) -> LogRead:
@@ -57,16 +58,11 @@ def read_log(path: Path, offset: int = 0) -> LogRead:
     return parse_events(files.read_from(path, offset), offset)
 
 
-def append_event(path: Path, event: dict, *, create: bool = False) -> tuple[int, int]:
-    """Durably append one event; returns its (start, end) offsets. Caller holds the session lock."""
-    return files.append_durable(path, encode_event(event), create=create)
-
-
-def append_events(path: Path, events: list[dict], *, sync: bool = True) -> tuple[int, int]:
+def append_events(path: Path, events: list[dict], *, sync: bool = True, create: bool = False) -> tuple[int, int]:
     """Append several events with one write and (unless sync=False) one fsync; each stays its own line.
 
     An unsynced append becomes durable with the next synced append to the same log (fsync covers the file)."""
-    return files.append_durable(path, b"".join(encode_event(e) for e in events), sync=sync)
+    return files.append_durable(path, b"".join(encode_event(e) for e in events), sync=sync, create=create)
 
 
 def write_log(path: Path, events: list[dict]) -> int:

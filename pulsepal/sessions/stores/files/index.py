@@ -17,18 +17,18 @@ from __future__ import annotations
 import heapq
 import os
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 import orjson
 
-from . import files
+from ... import files
+from ...store import ANY, IndexEntry
 
 INDEX_VERSION = 1
 COMPACT_LOG_BYTES = 8 * 1024 * 1024
 ACTIVITY_KEEP_HOURS = 24 * 8
 
 
-_ANY = object()
 
 
 class IndexCorrupt(Exception):
@@ -45,8 +45,8 @@ class SessionIndex:
         self._reset({}, {})
 
     # --- in-memory state and aggregates ----------------------------------------------------------------------
-    def _reset(self, entries: dict[str, dict], activity: dict) -> None:
-        self.entries: dict[str, dict] = {}
+    def _reset(self, entries: Mapping[str, IndexEntry], activity: dict) -> None:
+        self.entries: dict[str, IndexEntry] = {}
         self.activity: dict[int, int] = {int(k): int(v) for k, v in activity.items()}
         self.counts = {"active": 0, "archived": 0}
         self.sizes = {"active": 0, "archived": 0}
@@ -57,7 +57,7 @@ class SessionIndex:
         for session_id, entry in entries.items():
             self._set(session_id, entry)
 
-    def _account(self, session_id: str, entry: dict, sign: int) -> None:
+    def _account(self, session_id: str, entry: IndexEntry, sign: int) -> None:
         state = entry.get("state", "active")
         if state not in self.counts:
             return
@@ -70,7 +70,7 @@ class SessionIndex:
             if sign > 0:
                 heapq.heappush(self._oldest, (created, session_id))
 
-    def _set(self, session_id: str, entry: dict) -> None:
+    def _set(self, session_id: str, entry: IndexEntry) -> None:
         old = self.entries.get(session_id)
         if old is not None:
             self._account(session_id, old, -1)
@@ -92,11 +92,11 @@ class SessionIndex:
         if not isinstance(session_id, str):
             return
         if kind == "put":
-            self._set(session_id, dict(op["entry"]))
+            self._set(session_id, IndexEntry(**op["entry"]))
         elif kind == "touch":
             old = self.entries.get(session_id)
             if old is not None:
-                self._set(session_id, {**old, **op["fields"]})
+                self._set(session_id, IndexEntry(**{**old, **op["fields"]}))
             added = int(op.get("added") or 0)
             if added:
                 hour = int(float(op["fields"].get("last_activity", 0)) // 3600)
@@ -104,7 +104,7 @@ class SessionIndex:
         elif kind == "delete":
             self._drop(session_id)
 
-    def oldest_active(self) -> Optional[tuple[str, dict]]:
+    def oldest_active(self) -> Optional[tuple[str, IndexEntry]]:
         """The active session created longest ago (a heap with lazy removal keeps this O(log n))."""
         heap = self._oldest
         while heap:
@@ -176,11 +176,11 @@ class SessionIndex:
             if end > COMPACT_LOG_BYTES:
                 self._compact_locked()
 
-    def put(self, session_id: str, entry: dict) -> None:
+    def put(self, session_id: str, entry: IndexEntry) -> None:
         self._write_ops([{"op": "put", "id": session_id, "entry": entry}])
 
     def touch(self, session_id: str, fields: dict, added_messages: int = 0) -> None:
-        op = {"op": "touch", "id": session_id, "fields": fields}
+        op: dict[str, Any] = {"op": "touch", "id": session_id, "fields": fields}
         if added_messages:
             op["added"] = added_messages
         self._write_ops([op])
@@ -198,7 +198,7 @@ class SessionIndex:
         self.activity = {h: n for h, n in self.activity.items() if h > horizon}
         self._write_checkpoint(self.entries, self.activity)
 
-    def _write_checkpoint(self, entries: dict, activity: dict) -> None:
+    def _write_checkpoint(self, entries: Mapping[str, IndexEntry], activity: dict) -> None:
         document = {"version": INDEX_VERSION, "sessions": entries, "activity": {str(h): n for h, n in activity.items()}}
         files.atomic_write_bytes(self.path, orjson.dumps(document))
         fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT, files.FILE_MODE)
@@ -210,7 +210,7 @@ class SessionIndex:
         self._sig = self._file_sig()
         self._log_offset = 0
 
-    def replace_all(self, entries: dict[str, dict], keep_activity: bool = True) -> None:
+    def replace_all(self, entries: Mapping[str, IndexEntry], keep_activity: bool = True) -> None:
         """Install a freshly rebuilt index (reindex)."""
         with files.locked(self.lock_path):
             activity = dict(self.activity) if keep_activity else {}
@@ -222,11 +222,11 @@ class SessionIndex:
             self._catch_up()
 
     # --- queries -------------------------------------------------------------------------------------------------
-    def get(self, session_id: str) -> Optional[dict]:
+    def get(self, session_id: str) -> Optional[IndexEntry]:
         return self.entries.get(session_id)
 
-    def items(self, state: Optional[str] = None, owner: Any = _ANY) -> Iterator[tuple[str, dict]]:
-        if owner is _ANY:
+    def items(self, state: Optional[str] = None, owner: Any = ANY) -> Iterator[tuple[str, IndexEntry]]:
+        if owner is ANY:
             pairs = list(self.entries.items())
         else:
             pairs = [(sid, self.entries[sid]) for sid in list(self.by_owner.get(owner, ())) if sid in self.entries]

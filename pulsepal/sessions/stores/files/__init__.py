@@ -1,0 +1,5 @@
+"""The file store (the default): see store.py."""
+
+from .store import FileStore
+
+__all__ = ["FileStore"]

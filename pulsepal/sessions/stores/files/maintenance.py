@@ -1,0 +1,259 @@
+"""The file store's recovery and health tools: open (and repair) the index, reconcile it, verify the store,
+rebuild the index from the files, rebuild sessions from conversation logs, and the health probes.
+
+These open every file, so they are slow by design and report progress; nothing here ever deletes data (bad files
+go to quarantine/).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from ... import files
+from ...errors import ArchiveError, InvalidInput
+from ...ids import is_valid_session_id
+from ...model import ConversationContext, EventError, replay
+from ...store import IndexEntry, Progress, entry_of
+from . import journal
+from .index import IndexCorrupt
+from .layout import CorruptFile
+
+if TYPE_CHECKING:
+    from .store import FileStore
+
+INDEX_RECHECKS = 5
+
+
+def open_index(store: "FileStore") -> None:
+    """Load the index when a store is opened; rebuild it if it is corrupt, or missing while sessions exist."""
+    index, layout = store.index, store.layout
+    try:
+        index.load_or_raise()
+    except IndexCorrupt as exc:
+        layout.quarantine(index.path, str(exc), store.clock.now())
+        reindex(store)
+    if not index.path.exists():
+        if any(layout.active_ids()) or layout.archive_days():
+            reindex(store)  # sessions on disk but no index: it was lost
+        else:
+            index.compact()  # a new store starts with an (empty) index file
+
+
+def reconcile_index(store: "FileStore") -> int:
+    """Index the sessions a crash left on disk but not in the index, and drop entries whose files are gone.
+
+    Two directory listings and set arithmetic (no file opened, no per-name work for the sessions the index already
+    knows). Only a crash between a session write and its index update creates such a difference, so the manager
+    runs it when it opens the store and then at most hourly."""
+    index, layout = store.index, store.layout
+    index.refresh()
+    indexed_active = {sid for sid, entry in index.entries.items() if entry.get("state") == "active"}
+    on_disk = layout.raw_active_ids()  # a log without an active file is left for rebuild_from_logs / verify
+    fixed = 0
+    for session_id in on_disk - indexed_active:
+        if not is_valid_session_id(session_id):
+            continue
+        known = index.get(session_id)
+        if known is not None and known.get("state") == "archived" and not layout.snapshot_path(session_id).exists():
+            continue  # an orphan log of an archived session; rebuild_from_logs decides about those
+        ctx = store.load(session_id)
+        if ctx is not None:
+            index.put(session_id, entry_of(ctx, size=layout.active_size(session_id)))
+            fixed += 1
+    for session_id in indexed_active - on_disk:
+        if layout.journal_path(session_id).exists():
+            continue  # its active file is missing but the log is there: loading it rebuilds the file
+        archives = layout.find_archives(session_id)
+        if archives:
+            moved = IndexEntry(**{**(index.get(session_id) or {}), "state": "archived",
+                                  "archive_path": str(archives[0].relative_to(layout.root)),
+                                  "archived_at": archives[0].stat().st_mtime, "size": archives[0].stat().st_size})
+            index.put(session_id, moved)
+        else:
+            index.delete(session_id)
+        fixed += 1
+    return fixed
+
+
+def verify(store: "FileStore", *, deep: bool = False, progress: Progress = None) -> dict:
+    """Load every active session (quarantining and rebuilding what is broken); with deep, also decode every
+    archive. Then check the index against the files and rebuild it if they disagree."""
+    layout = store.layout
+    before = {p.name for p in layout.quarantine_dir.iterdir()}
+    active_ids = sorted(set(layout.active_ids()) | set(layout.logged_session_ids()))
+    archived = list(layout.archived_files()) if deep else []
+    total = len(active_ids) + len(archived)
+    report: dict = {"active_checked": 0, "archives_checked": 0, "unrecoverable": [], "bad_archives": []}
+    done = 0
+    for session_id in active_ids:
+        entry = store.index.get(session_id) or {}
+        orphan_log = entry.get("state") == "archived" and not layout.snapshot_path(session_id).exists()
+        if not orphan_log:  # an orphan log beside an archive is left for rebuild_from_logs to judge
+            if store.load(session_id) is None:
+                report["unrecoverable"].append({"session_id": session_id,
+                                                "error": store.not_active_message(session_id)})
+            report["active_checked"] += 1
+        done += 1
+        if progress:
+            progress(done, total)
+    for _session_id, _day, path in archived:
+        try:
+            layout.read_document(path)
+        except ArchiveError as exc:
+            if "SESSION_ENCRYPTION_KEY" in str(exc):
+                report["bad_archives"].append({"path": str(path), "error": str(exc)})  # wrong key: not corrupt
+            else:
+                layout.quarantine(path, str(exc), store.clock.now())
+                report["bad_archives"].append({"path": str(path), "error": str(exc), "quarantined": True})
+        report["archives_checked"] += 1
+        done += 1
+        if progress:
+            progress(done, total)
+    report["quarantined"] = sorted({p.name for p in layout.quarantine_dir.iterdir()} - before)
+    report["index_rebuilt"] = not _index_matches_files(store)
+    if report["index_rebuilt"]:
+        report["reindex"] = reindex(store)
+    report["ok"] = not (report["unrecoverable"] or report["bad_archives"] or report["quarantined"])
+    return report
+
+
+def _index_matches_files(store: "FileStore") -> bool:
+    layout, index = store.layout, store.index
+    index.refresh()
+    active = set(layout.active_ids())
+    archived = {sid for sid, _, _ in layout.archived_files()}
+    return active == {s for s, _ in index.items("active")} and archived == {s for s, _ in index.items("archived")}
+
+
+def reindex(store: "FileStore", progress: Progress = None) -> dict:
+    """Rebuild metadata.json from the session files (active checkpoints + logs, and archives)."""
+    layout = store.layout
+    active_ids = sorted(set(layout.active_ids()) | set(layout.logged_session_ids()))
+    archived = list(layout.archived_files())
+    total = len(active_ids) + len(archived)
+    entries: dict[str, IndexEntry] = {}
+    problems = []
+    done = 0
+    for session_id, _day, path in archived:
+        try:
+            document = layout.read_document(path)
+            ctx = ConversationContext.model_validate(document["session"])
+            entry = entry_of(ctx, size=path.stat().st_size, state="archived", archived_at=path.stat().st_mtime,
+                             archive_path=str(path.relative_to(layout.root)))
+            previous = entries.get(session_id)
+            if previous is None or previous["archived_at"] < entry["archived_at"]:
+                entries[session_id] = entry
+        except (ArchiveError, KeyError, ValueError) as exc:
+            problems.append({"path": str(path), "error": str(exc)})
+        done += 1
+        if progress:
+            progress(done, total)
+    for session_id in active_ids:
+        if not (session_id in entries and not layout.snapshot_path(session_id).exists()):  # else: orphan log
+            loaded = store.load(session_id)
+            if loaded is not None:
+                entries[session_id] = entry_of(loaded, size=layout.active_size(session_id))
+        done += 1
+        if progress:
+            progress(done, total)
+    store.index.replace_all(entries)
+    counts = {"active": sum(e["state"] == "active" for e in entries.values()),
+              "archived": sum(e["state"] == "archived" for e in entries.values())}
+    return {**counts, "problems": problems}
+
+
+def rebuild_from_logs(store: "FileStore", log_dir: Optional[str] = None, progress: Progress = None) -> dict:
+    """Recreate active sessions (and their index entries) from conversation logs.
+
+    Idempotent: a session that is already active and loads, or that is archived, is skipped and reported."""
+    folder = Path(log_dir) if log_dir else store.layout.log_dir
+    if not folder.is_dir():
+        raise InvalidInput(f"log folder {folder} does not exist")
+    logs = sorted(store.layout.logged_ids(folder))
+    rebuilt, skipped = [], []
+    for number, (session_id, path) in enumerate(logs, start=1):
+        outcome = _rebuild_one(store, session_id, path)
+        if outcome is None:
+            rebuilt.append({"session_id": session_id})
+        else:
+            skipped.append({"session_id": session_id, "reason": outcome})
+        if progress:
+            progress(number, len(logs))
+    return {"log_dir": str(folder), "rebuilt": rebuilt, "skipped": skipped}
+
+
+def _rebuild_one(store: "FileStore", session_id: str, path: Path) -> Optional[str]:
+    """Rebuild one session; return None on success or the reason it was skipped."""
+    layout = store.layout
+    if layout.find_archives(session_id):
+        return "archived (restore it with restore_session.py)"
+    with store.lock(session_id):
+        if layout.snapshot_path(session_id).exists():
+            try:
+                layout.read_snapshot(session_id)
+                return "already active"
+            except CorruptFile as exc:
+                layout.quarantine(exc.path, exc.reason, store.clock.now())
+        log = journal.read_log(path)
+        try:
+            ctx = replay(log.events, store.settings.max_conversation_history)
+        except EventError as exc:
+            return f"log unusable: {exc}"
+        if ctx.session_id != session_id:
+            return f"log holds session {ctx.session_id!r}"
+        target = layout.journal_path(session_id)
+        if path.resolve() != target.resolve() or log.bad_lines:
+            journal.write_log(target, log.events)
+        store.live.forget(session_id)
+        live = store.live.require_locked(session_id)
+        store.index.put(session_id, entry_of(live.ctx, size=layout.active_size(session_id)))
+    return None
+
+
+# --- health probes -------------------------------------------------------------------------------------------------
+def probe(store: "FileStore") -> dict[str, dict]:
+    checks = {"storage_writable": _storage_writable(store), "locks_usable": _locks_usable(store)}
+    try:
+        checks["index_consistent"] = _index_consistent(store)
+    except OSError:
+        checks["index_consistent"] = {"ok": False, "detail": "the index could not be read"}
+    return checks
+
+
+def _storage_writable(store: "FileStore") -> dict:
+    path = store.root / f".healthz-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        files.atomic_write_bytes(path, b"ok")  # write, fsync, rename, fsync the folder
+        ok = files.read_bytes(path) == b"ok"
+        files.remove_durable(path)
+    except OSError as exc:
+        return {"ok": False, "detail": f"the session storage is not writable ({exc.strerror or type(exc).__name__})"}
+    return {"ok": ok} if ok else {"ok": False, "detail": "a probe file did not read back"}
+
+
+def _locks_usable(store: "FileStore") -> dict:
+    """Take (and drop) a lock the way every session write does: the lock folder may have been removed."""
+    try:
+        with files.locked(store.layout.named_lock("healthz"), blocking=False):
+            pass
+    except files.LockBusy:
+        return {"ok": True}  # another probe holds it: locks work
+    except OSError as exc:
+        return {"ok": False, "detail": f"session locks cannot be taken ({exc.strerror or type(exc).__name__})"}
+    return {"ok": True}
+
+
+def _index_consistent(store: "FileStore") -> dict:
+    """A create writes its file just before its index entry, so one disagreement may be a request in flight:
+    look again a few times before calling it inconsistent."""
+    index = store.index
+    for attempt in range(INDEX_RECHECKS):
+        index.refresh()
+        if index.counts["active"] == sum(1 for _ in store.layout.active_ids()):
+            return {"ok": True}
+        time.sleep(0.05 * (attempt + 1))
+    return {"ok": False, "detail": "the index and active/ disagree; run a reindex"}

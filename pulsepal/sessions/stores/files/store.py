@@ -1,0 +1,419 @@
+"""FileStore: the default session store, a folder of files (see layout.py for the tree).
+
+The conversation log of each session is the truth: every commit is one `write()` of whole JSON lines to it, fsync'd
+before it is acknowledged. The active file is a checkpoint of the log (rewritten every CHECKPOINT_EVERY events), and
+`metadata.json` + `metadata.log` index every session so listings, stats and the cleanup pass never open session
+files. Locks are flock stripes, so the app, the CLI and the scheduler can share one store.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+import orjson
+
+from ....clock import Clock, stamp
+from ....settings import Settings
+from ... import files
+from ...codec import BlobCodec
+from ...errors import ArchiveError, InvalidInput, SessionExists, SessionNotFound
+from ...model import ConversationContext, apply_event, replay
+from ...store import (
+    ANY,
+    Aggregates,
+    Archived,
+    ArchiveItem,
+    IndexEntry,
+    Location,
+    LogView,
+    Outcome,
+    Progress,
+    SessionChanged,
+    State,
+    entry_of,
+    sort_key,
+)
+from . import journal, maintenance
+from .audit import AuditLog
+from .index import SessionIndex
+from .layout import BACKUPS, Layout
+from .live import CHECKPOINT_EVERY, Live, LiveSessions
+
+STATE_NAMES = frozenset({"cleanup", "alerts", "clock"})
+
+
+class FileStore:
+    kind = "files"
+
+    def __init__(self, settings: Settings, clock: Clock, codec: BlobCodec, *, actor: str = "app") -> None:
+        self.settings = settings
+        self.clock = clock
+        self.codec = codec
+        self.layout = Layout(settings.session_storage_path, settings.log_path, codec)
+        self.root = self.layout.root
+        self.audit = AuditLog(self.layout.audit_path, clock)
+        self.index = SessionIndex(self.root, self.layout.named_lock("index"))
+        self.live = LiveSessions(self.layout, self.index, self.audit, clock, settings.max_conversation_history, actor)
+        self._max_history = settings.max_conversation_history
+        maintenance.open_index(self)
+
+    def lock(self, session_id: str) -> AbstractContextManager[None]:
+        return files.locked(self.layout.lock_path(session_id))
+
+    def not_active_message(self, session_id: str) -> str:
+        entry = self.index.get(session_id)
+        if entry and entry.get("state") == "archived":
+            return f"session {session_id!r} is archived; restore it first"
+        return f"no session {session_id!r}"
+
+    # --- live sessions --------------------------------------------------------------------------------------------
+    def load(self, session_id: str) -> Optional[ConversationContext]:
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)
+            return live.ctx.model_copy(deep=True) if live is not None else None
+
+    def commit(
+        self,
+        session_id: str,
+        events: list[dict],
+        *,
+        create: bool = False,
+        exclusive: bool = False,
+        sync: bool = True,
+        added_messages: int = 0,
+        view: Optional[Callable[[ConversationContext], Any]] = None,
+    ) -> Any:
+        jpath = self.layout.journal_path(session_id)
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)
+            if live is None:
+                if not create:
+                    raise SessionNotFound(self.not_active_message(session_id))
+                return self._create_locked(session_id, events, sync, added_messages, view)
+            if create:
+                if exclusive:
+                    raise SessionExists(f"session {session_id!r} already exists")
+                events = events[1:]  # someone else created it first: append the rest
+            for event in events:
+                if event["type"] == "update":  # refuse a bad update before it reaches the log
+                    apply_event(live.ctx.model_copy(deep=True), event, self._max_history)
+            try:
+                start, end = journal.append_events(jpath, events, sync=sync)
+            except FileNotFoundError:
+                self.live.forget(session_id)
+                raise SessionNotFound(f"session {session_id!r} was archived or deleted") from None
+            if start != live.offset:  # a crashed writer's torn line was cut, or the log changed: reload it all
+                self.live.forget(session_id)
+                live = self.live.require_locked(session_id)
+            else:
+                for event in events:
+                    apply_event(live.ctx, event, self._max_history)
+                live.offset = end
+                live.since_checkpoint += len(events)
+                if live.since_checkpoint >= CHECKPOINT_EVERY and sync:  # unsynced callers: sync() does it
+                    self.live.checkpoint(live)
+            result = view(live.ctx) if view else live.ctx.snapshot()
+            # Still under the session lock: two processes' index changes for one session must reach the index in
+            # the order of their appends, or an older count could overwrite a newer one.
+            self._index_touch(session_id, live, added_messages)
+        return result
+
+    def _create_locked(self, session_id: str, events: list[dict], sync: bool, added: int, view) -> Any:
+        layout = self.layout
+        if layout.snapshot_path(session_id).exists() or layout.journal_path(session_id).exists():
+            raise SessionExists(f"session {session_id!r} already exists")
+        if layout.find_archives(session_id):
+            raise SessionExists(f"session {session_id!r} exists in the archive; restore it instead")
+        ctx = replay(events, self._max_history)  # checks every event before anything is written
+        _, end = journal.append_events(layout.journal_path(session_id), events, sync=sync, create=True)
+        live = self.live.new_checkpoint(ctx, end, durable=sync)
+        self.live.remember(session_id, live)
+        self.index.put(session_id, entry_of(ctx, size=live.snapshot_size + end))
+        if added:
+            self.index.touch(session_id, {"last_activity": ctx.last_activity.timestamp()}, added)
+        return view(live.ctx) if view else live.ctx.snapshot()
+
+    def _index_touch(self, session_id: str, live: Live, added: int) -> None:
+        ctx = live.ctx
+        indexed = self.index.get(session_id)
+        if indexed is None or indexed.get("state") != "active":
+            self.index.put(session_id, entry_of(ctx, size=live.snapshot_size + live.offset))
+            fields: dict[str, Any] = {"last_activity": ctx.last_activity.timestamp()}
+        else:
+            fields = {
+                "last_activity": ctx.last_activity.timestamp(),
+                "activated_at": ctx.activated_at.timestamp(),
+                "message_count": ctx.conversation_count,
+                "size": live.snapshot_size + live.offset,
+            }
+            described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
+            fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
+        self.index.touch(session_id, fields, added)
+
+    def sync(self, session_id: str) -> None:
+        jpath = self.layout.journal_path(session_id)
+        try:
+            files.fsync_file(jpath)
+        except FileNotFoundError:
+            raise SessionNotFound(self.not_active_message(session_id)) from None
+        live = self.live.cached(session_id)
+        if live is None or not (live.unsynced or live.since_checkpoint >= CHECKPOINT_EVERY):
+            return
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)
+            if live is None:
+                return
+            if live.unsynced:  # created by an unsynced commit: its files and folder entries
+                files.sync_paths([p for p in live.unsynced if p.exists()])
+                live.unsynced = []
+            if live.since_checkpoint >= CHECKPOINT_EVERY:
+                self.live.checkpoint(live)
+
+    def checkpoint(self, session_id: str) -> None:
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)
+            if live is None:
+                raise SessionNotFound(self.not_active_message(session_id))
+            if live.since_checkpoint or live.unsynced:
+                self.live.checkpoint(live)
+                if live.unsynced:
+                    files.sync_paths([p for p in live.unsynced if p.exists()])
+                    live.unsynced = []
+
+    def read_log(self, session_id: str) -> Optional[LogView]:
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)  # repairs or rebuilds the log first if needed
+            if live is None:
+                self._drop_stale_entry(session_id)
+                return None
+            events = journal.read_log(self.layout.journal_path(session_id)).events
+            return LogView(live.ctx.model_copy(deep=True), events, (live.inode, live.offset))
+
+    def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
+        layout = self.layout
+        with self.lock(session_id):
+            jpath = layout.journal_path(session_id)
+            if not replace and (jpath.exists() or layout.snapshot_path(session_id).exists()):
+                raise SessionExists(f"session {session_id!r} is already active")
+            end = journal.write_log(jpath, events)
+            live = self.live.new_checkpoint(replay(events, self._max_history), end)
+            self.live.remember(session_id, live)
+            layout.remove_archives(layout.find_archives(session_id))
+            self.index.put(session_id, entry_of(live.ctx, size=live.snapshot_size + end))
+            return live.ctx.model_copy(deep=True)
+
+    def _drop_stale_entry(self, session_id: str) -> None:
+        """An index entry that says active for a session with no files at all (a crash between removing the
+        files and the entry) would be picked for archiving or eviction forever: drop it (caller holds the lock)."""
+        entry = self.index.get(session_id)
+        if entry is not None and entry.get("state") == "active" and self.locate(session_id) is None:
+            self.index.delete(session_id)
+
+    # --- the index ------------------------------------------------------------------------------------------------
+    def entry(self, session_id: str) -> Optional[IndexEntry]:
+        self.index.refresh()
+        found = self.index.get(session_id)
+        return dict(found) if found is not None else None  # type: ignore[return-value]
+
+    def entries(self, state: Optional[State] = None, owner: Any = ANY) -> Iterator[tuple[str, IndexEntry]]:
+        self.index.refresh()
+        return self.index.items(state, owner)
+
+    def list_entries(self, *, state, owner, created_before, search, sort, descending, offset, limit):
+        import heapq
+
+        key = sort_key(sort)
+        needle = search.lower() if search else None
+        rows = []
+        for session_id, entry in self.entries(state, owner):
+            if created_before is not None and float(entry.get("created_at") or 0) > created_before:
+                continue
+            if needle and needle not in session_id.lower() and needle not in (entry.get("title") or "").lower():
+                continue
+            rows.append((session_id, entry))
+        total = len(rows)
+        if limit is not None and offset + limit < total:
+            picker = heapq.nlargest if descending else heapq.nsmallest
+            page = picker(offset + limit, rows, key=key)[offset:]
+        else:
+            page = sorted(rows, key=key, reverse=descending)[offset:]
+        return total, page[:limit] if limit is not None else page
+
+    def aggregates(self) -> Aggregates:
+        index = self.index
+        index.refresh()
+        return Aggregates(dict(index.counts), dict(index.sizes), index.created_sum_active, index.messages_total,
+                          index.oldest_active(), index.activity)
+
+    def least_recently_active(self, count: int) -> list[str]:
+        import heapq
+
+        victims = heapq.nsmallest(count, self.entries("active"), key=lambda r: float(r[1].get("last_activity") or 0))
+        return [session_id for session_id, _ in victims]
+
+    # --- archive, backups, removal --------------------------------------------------------------------------------
+    def archive(self, items: list[ArchiveItem], day: str) -> dict[str, Outcome]:
+        """Stage every archive (written, read back), one durability barrier for the batch, then per session under
+        its lock: remove the active files only if the log is exactly as it was read; otherwise discard the staged
+        archive (SessionChanged)."""
+        results: dict[str, Outcome] = {}
+        staged: list[tuple[ArchiveItem, Path, int]] = []
+        for item in items:
+            path = self.layout.archive_path(item.session_id, day)
+            try:
+                staged.append((item, path, self.layout.write_document(path, item.document, durable=False)))
+            except (ArchiveError, OSError) as exc:
+                results[item.session_id] = exc
+        files.sync_paths([path for _, path, _ in staged])
+        now = self.clock.now()
+        touched: list[Path] = []
+        existing = self.layout.find_archives_many([item.session_id for item, _, _ in staged])
+        for item, path, size in staged:
+            session_id = item.session_id
+            jpath, spath = self.layout.journal_path(session_id), self.layout.snapshot_path(session_id)
+            with self.lock(session_id):
+                try:
+                    st = os.stat(jpath)
+                    unchanged = (st.st_ino, st.st_size) == tuple(item.version)
+                except FileNotFoundError:
+                    unchanged = False
+                if not unchanged:
+                    self.layout.remove_archives([path], durable=False)
+                    results[session_id] = SessionChanged(session_id)
+                    continue
+                older = [p for p in existing[session_id] if p != path]
+                touched += files.remove_durable(spath, jpath, *older, durable=False)
+                self.layout.prune_empty_days(older)
+                self.live.forget(session_id)
+                ctx = ConversationContext.model_validate(item.document["session"])
+                self.index.put(session_id, entry_of(ctx, size=size, state="archived", archived_at=now.timestamp(),
+                                                    archive_path=str(path.relative_to(self.root))))
+            results[session_id] = Archived(session_id, path, size)
+        files.sync_dirs(touched)
+        return results
+
+    def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
+        paths = self.layout.find_archives(session_id, day)
+        return (self.layout.read_document(paths[0]), paths[0]) if paths else None
+
+    def locate(self, session_id: str) -> Optional[State]:
+        layout = self.layout
+        if layout.journal_path(session_id).exists() or layout.snapshot_path(session_id).exists():
+            return "active"
+        return "archived" if layout.find_archives(session_id) else None
+
+    def remove_archives(self, session_ids: Iterable[str], *,
+                        to_backups: bool = False) -> dict[str, Optional[Exception]]:
+        results: dict[str, Optional[Exception]] = {}
+        for session_id in session_ids:
+            try:
+                with self.lock(session_id):
+                    paths = self.layout.find_archives(session_id)
+                    if not paths:
+                        raise SessionNotFound(f"archive of {session_id!r} is already gone")
+                    if to_backups:  # the archive file itself becomes the backup: a rename, no rewrite
+                        when = stamp(self.clock.now())
+                        for path in paths:
+                            os.replace(path, self.layout.backups_dir / f"{when}_purge_{path.name}")
+                        files.sync_dirs([self.layout.backups_dir, *(p.parent for p in paths)])
+                        self.layout.prune_empty_days(paths)
+                    else:
+                        self.layout.remove_archives(paths)
+                    self.index.delete(session_id)
+                results[session_id] = None
+            except (SessionNotFound, OSError) as exc:
+                results[session_id] = exc
+        return results
+
+    def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
+        layout = self.layout
+        with self.lock(session_id):
+            live = self.live.get_locked(session_id)
+            current = None if live is None else (live.inode, live.offset)
+            if current != (tuple(version) if version is not None else None):
+                raise SessionChanged(session_id)
+            path = layout.backup_path(session_id, reason, self.clock.now())
+            layout.write_document(path, backup)
+            files.remove_durable(layout.snapshot_path(session_id), layout.journal_path(session_id))
+            layout.remove_archives(layout.find_archives(session_id))
+            self.live.forget(session_id)
+            self.index.delete(session_id)
+        return path
+
+    def write_backup(self, document: dict, reason: str) -> Location:
+        path = self.layout.backup_path(document["session_id"], reason, self.clock.now())
+        self.layout.write_document(path, document)
+        return path
+
+    def backups(self) -> list[tuple[str, float]]:
+        found = [(p.name, p.stat().st_mtime) for p in self.layout.backups()]
+        return sorted(found, key=lambda item: (item[1], item[0]))
+
+    def _backup(self, name: str) -> Path:
+        if not name or "/" in name or name.startswith(".") or name == BACKUPS:
+            raise InvalidInput(f"not a backup name: {name!r}")
+        return self.layout.backups_dir / name
+
+    def read_backup(self, name: str) -> dict:
+        return self.layout.read_document(self._backup(name))
+
+    def remove_backups(self, names: Iterable[str]) -> None:
+        files.remove_durable(*(self._backup(name) for name in names))
+
+    # --- maintenance ----------------------------------------------------------------------------------------------
+    def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
+        return files.locked(self.layout.named_lock("cleanup"), blocking=blocking)
+
+    def after_pass(self) -> None:
+        self.index.compact()
+        self.audit.rotate_if_large()
+
+    def _state_path(self, name: str) -> Path:
+        if name not in STATE_NAMES:
+            raise InvalidInput(f"unknown state document {name!r}")
+        return self.root / f"{name}.json"
+
+    def read_state(self, name: str) -> dict:
+        try:
+            state = orjson.loads(files.read_bytes(self._state_path(name)))
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def update_state(self, name: str, change: Callable[[dict], dict]) -> dict:
+        with files.locked(self.layout.named_lock(f"{name}-state")):
+            before = self.read_state(name)
+            after = change(dict(before))
+            if after != before:
+                files.atomic_write_bytes(self._state_path(name), orjson.dumps(after, option=orjson.OPT_INDENT_2))
+            return after
+
+    def quarantined(self) -> list[dict]:
+        return self.layout.quarantined()
+
+    def quarantine_count(self) -> int:
+        return sum(1 for name in os.listdir(self.layout.quarantine_dir) if name.endswith(".reason.json"))
+
+    def usage(self) -> dict[str, int]:
+        return self.layout.folder_sizes()
+
+    def reconcile(self) -> int:
+        return maintenance.reconcile_index(self)
+
+    def verify(self, *, deep: bool = False, progress: Progress = None) -> dict:
+        return maintenance.verify(self, deep=deep, progress=progress)
+
+    def reindex(self, progress: Progress = None) -> dict:
+        return maintenance.reindex(self, progress=progress)
+
+    def probe(self) -> dict[str, dict]:
+        return maintenance.probe(self)
+
+    def close(self) -> None:
+        return None
+
+    def rebuild_from_logs(self, log_dir: Optional[str], progress: Progress = None) -> dict:
+        return maintenance.rebuild_from_logs(self, log_dir, progress)
