@@ -38,6 +38,8 @@ class Core:
         self.store.audit.record(self.actor, action, session_id, **detail)
 
     def is_expired(self, ctx: ConversationContext) -> Optional[str]:
+        if ctx.pinned:  # the user asked to keep it: it never expires
+            return None
         return policy.expiry_reason(
             ctx.activated_at.timestamp(), ctx.last_activity.timestamp(), self.clock.timestamp(), self.settings
         )

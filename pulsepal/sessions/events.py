@@ -96,5 +96,12 @@ def activated(now: datetime) -> dict:
     return {"type": "activated", "timestamp": iso(now)}
 
 
+def feedback(message_id: str, value: Optional[int], now: datetime, *, comment: Optional[str] = None) -> dict:
+    """A user's rating of one answer (1 helpful, 0 not helpful, None to take it back)."""
+    if comment is not None and len(comment) > 10_000:
+        raise ValueError("feedback comments are limited to 10,000 characters")
+    return {"type": "feedback", "message_id": message_id, "value": value, "comment": comment, "timestamp": iso(now)}
+
+
 def counts_messages(events: list[dict]) -> int:
     return sum(1 for event in events if event.get("type") == "message")

@@ -309,6 +309,7 @@ def entry_row(session_id: str, entry: IndexEntry) -> dict:
         "last_activity": ts_iso(entry.get("last_activity")),
         "message_count": entry.get("message_count", 0),
         "size": entry.get("size", 0),
+        "pinned": bool(entry.get("pinned")),
         "archived_at": ts_iso(entry.get("archived_at")),
         "archive_path": entry.get("archive_path"),
     }

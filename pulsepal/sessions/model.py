@@ -59,6 +59,7 @@ class ConversationContext(BaseModel):
     sequence_knowledge: Optional[str] = None
     use_sequence_knowledge: bool = False
     title: Optional[str] = None
+    pinned: bool = False  # the user's "keep this": never archived for inactivity, never pruned by retention
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     # --- reading ----------------------------------------------------------------------------------------------
@@ -135,6 +136,7 @@ class ConversationContext(BaseModel):
 
 
 UPDATABLE_FIELDS = {
+    "pinned",
     "preferred_language",
     "language_explicit",
     "sequence_knowledge",
@@ -206,6 +208,8 @@ def apply_event(ctx: ConversationContext, event: dict, max_history: int) -> None
             when = _dt(event["timestamp"])
             ctx.activated_at = when
             ctx.last_activity = max(ctx.last_activity, when)
+        elif kind == "feedback":
+            _apply_feedback(ctx, event)
         elif kind == "created":
             raise EventError("'created' may only be the first event")
         else:
@@ -214,6 +218,30 @@ def apply_event(ctx: ConversationContext, event: dict, max_history: int) -> None
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise EventError(f"bad {kind!r} event: {exc}") from None
+
+
+FEEDBACK_VALUES = (0, 1)  # Chainlit's thumbs: 0 = not helpful, 1 = helpful
+
+
+def _apply_feedback(ctx: ConversationContext, event: dict) -> None:
+    """A rating of one answer, kept on that message (a later rating replaces it; value None removes it). A rating
+    of a message that left the kept history is still in the log, so exports and the admin page see it."""
+    value, message_id = event["value"], event["message_id"]
+    if value is not None and value not in FEEDBACK_VALUES:
+        raise EventError(f"feedback value must be 0 or 1, not {value!r}")
+    if not isinstance(message_id, str):
+        raise EventError("feedback must name the message it rates")
+    comment = event.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise EventError("a feedback comment must be text")
+    _dt(event["timestamp"])
+    for message in reversed(ctx.conversation_history):
+        if message.id == message_id:
+            if value is None:
+                message.metadata.pop("feedback", None)
+            else:
+                message.metadata["feedback"] = {"value": value, "comment": comment or "", "at": event["timestamp"]}
+            break
 
 
 def _dt(value: Any) -> datetime:

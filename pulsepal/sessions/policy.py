@@ -7,7 +7,7 @@
 - At MAX_ACTIVE_SESSIONS, creating a session first archives the least recently active ones (1% of the limit at
   a time, at least one) so users are never refused and nothing is dropped.
 - Archives older than SESSION_ARCHIVE_DAYS (by archiving time) are removed by the cleanup pass; backups older
-  than SESSION_BACKUP_DAYS likewise.
+  than SESSION_BACKUP_DAYS likewise (a user's own "delete all my data" backup after SESSION_ARCHIVE_DAYS).
 """
 
 from __future__ import annotations
@@ -41,3 +41,9 @@ def eviction_batch(active_count: int, max_active: int) -> int:
 
 def archive_is_old(archived_at: float, now: float, days: float) -> bool:
     return now - archived_at > days * DAY
+
+
+def backup_days(reason: str, settings) -> float:
+    """How long a backup is kept. A user's "delete all my data" ("erase") is kept only as long as archives are
+    (SESSION_ARCHIVE_DAYS), for the operator to undo a mistake; every other backup SESSION_BACKUP_DAYS."""
+    return settings.session_archive_days if reason == "erase" else settings.session_backup_days

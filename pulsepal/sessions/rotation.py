@@ -79,6 +79,8 @@ class Cleanup:
         actions: list[dict] = []
         for session_id, entry in list(self.store.entries()):
             state = entry.get("state")
+            if entry.get("pinned") and not purge:
+                continue  # pinned: never archived for inactivity or duration, never pruned by retention
             if state == "active":
                 if purge:
                     actions.append({"action": "purge_active", "session_id": session_id, "reason": "forced (--all)"})
@@ -93,10 +95,11 @@ class Cleanup:
                     actions.append({"action": "remove_archive", "session_id": session_id,
                                     "path": entry.get("archive_path"),
                                     "reason": f"archived more than {days:g} days ago"})
-        for name, created in self.store.backups():
-            if policy.archive_is_old(created, now, settings.session_backup_days):
-                actions.append({"action": "remove_backup", "path": name,
-                                "reason": f"backup older than {settings.session_backup_days:g} days"})
+        for backup in self.store.backups():
+            keep_days = policy.backup_days(backup.reason, settings)
+            if policy.archive_is_old(backup.created_at, now, keep_days):
+                actions.append({"action": "remove_backup", "path": backup.name,
+                                "reason": f"backup older than {keep_days:g} days"})
         return actions
 
     def run(

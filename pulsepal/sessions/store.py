@@ -39,6 +39,7 @@ class IndexEntry(TypedDict, total=False):
     title: Optional[str]
     language: str
     size: int
+    pinned: bool
     archived_at: float
     archive_path: str  # where the archive is kept: a path below the store root (files) or "db:<day>" (postgres)
 
@@ -56,6 +57,8 @@ def entry_of(ctx: ConversationContext, *, size: int, state: State = "active", **
         "language": ctx.preferred_language,
         "size": size,
     }
+    if ctx.pinned:
+        entry["pinned"] = True
     entry.update(extra)  # type: ignore[typeddict-item]
     return entry
 
@@ -123,6 +126,26 @@ class Archived:
     session_id: str
     location: Location
     size: int
+
+
+@dataclass
+class Backup:
+    """A kept copy of something a destructive operation removed."""
+
+    name: str  # unique among the backups; what read_backup/remove_backups take
+    created_at: float
+    reason: str  # delete, import, restore, purge, erase (a user's "delete all my data"), ...
+    session_id: Optional[str]
+
+
+@dataclass
+class SearchHit:
+    """One conversation matching a search, best first: `snippet` is plain text around the best match."""
+
+    session_id: str
+    score: float
+    snippet: str
+    message_id: Optional[str] = None
 
 
 class SessionChanged(Exception):
@@ -219,7 +242,14 @@ class SessionStore(Protocol):
     def aggregates(self) -> Aggregates: ...
 
     def least_recently_active(self, count: int) -> list[str]:
-        """The `count` active sessions idle longest (capacity eviction)."""
+        """The `count` active sessions idle longest and not pinned (capacity eviction)."""
+        ...
+
+    def search(self, text: str, *, owner: Any = ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
+        """Conversations (active and archived) whose messages or title contain the words of `text`, ranked, with
+        the best matching snippet; (total matching, one page). The words are plain text (no query syntax): every
+        word must match, as a word or a word's beginning. The search index is derived data: it may lag the
+        conversations by a moment, never shows what is not stored, and is rebuilt when missing or damaged."""
         ...
 
     # --- archive, backups, removal --------------------------------------------------------------------------------
@@ -255,8 +285,8 @@ class SessionStore(Protocol):
         """Keep a document among the backups; returns where."""
         ...
 
-    def backups(self) -> list[tuple[str, float]]:
-        """(name, created epoch seconds) of every backup, oldest first."""
+    def backups(self) -> list[Backup]:
+        """Every backup, oldest first."""
         ...
 
     def read_backup(self, name: str) -> dict: ...

@@ -283,6 +283,16 @@ class Layout:
         return sizes
 
 
+def split_backup_name(name: str) -> tuple[str, Optional[str]]:
+    """(reason, session id) of a backup file name `<stamp>_<reason>_session_<id><suffix>`."""
+    parts = name.split("_", 2)
+    if len(parts) < 3:
+        return "unknown", None
+    reason, rest = parts[1], parts[2]
+    session_id = split_archive_name(rest)
+    return reason, session_id if session_id and is_valid_session_id(session_id) else None
+
+
 def _raw_ids(folder: Path, suffix: str) -> set[str]:
     cut = -len(suffix)
     return {name[8:cut] for name in os.listdir(folder) if name.startswith("session_") and name.endswith(suffix)}

@@ -26,6 +26,7 @@ from ...store import (
     Aggregates,
     Archived,
     ArchiveItem,
+    Backup,
     IndexEntry,
     Location,
     LogView,
@@ -39,7 +40,7 @@ from ...store import (
 from . import journal, maintenance
 from .audit import AuditLog
 from .index import SessionIndex
-from .layout import BACKUPS, Layout
+from .layout import BACKUPS, Layout, split_backup_name
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
 
 STATE_NAMES = frozenset({"cleanup", "alerts", "clock"})
@@ -149,7 +150,8 @@ class FileStore:
                 "message_count": ctx.conversation_count,
                 "size": live.snapshot_size + live.offset,
             }
-            described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner}
+            described = {"title": ctx.title, "language": ctx.preferred_language, "owner": ctx.owner,
+                         "pinned": ctx.pinned}
             fields.update({k: v for k, v in described.items() if indexed.get(k) != v})
         self.index.touch(session_id, fields, added)
 
@@ -251,7 +253,8 @@ class FileStore:
     def least_recently_active(self, count: int) -> list[str]:
         import heapq
 
-        victims = heapq.nsmallest(count, self.entries("active"), key=lambda r: float(r[1].get("last_activity") or 0))
+        candidates = (item for item in self.entries("active") if not item[1].get("pinned"))
+        victims = heapq.nsmallest(count, candidates, key=lambda r: float(r[1].get("last_activity") or 0))
         return [session_id for session_id, _ in victims]
 
     # --- archive, backups, removal --------------------------------------------------------------------------------
@@ -348,9 +351,9 @@ class FileStore:
         self.layout.write_document(path, document)
         return path
 
-    def backups(self) -> list[tuple[str, float]]:
-        found = [(p.name, p.stat().st_mtime) for p in self.layout.backups()]
-        return sorted(found, key=lambda item: (item[1], item[0]))
+    def backups(self) -> list[Backup]:
+        found = [Backup(p.name, p.stat().st_mtime, *split_backup_name(p.name)) for p in self.layout.backups()]
+        return sorted(found, key=lambda b: (b.created_at, b.name))
 
     def _backup(self, name: str) -> Path:
         if not name or "/" in name or name.startswith(".") or name == BACKUPS:
