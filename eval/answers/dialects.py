@@ -25,13 +25,27 @@ PY_TAGS = {"python", "py", "python3", "pycon", "ipython"}
 ML_TAGS = {"matlab", "octave", "m", "mat"}
 NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?")
 BACKTICK = re.compile(r"`([A-Za-z_][\w.]*)\s*(\([^`]*\))?`")
-NEGATION = re.compile(
-    r"\b(not|no such|invalid|wrong|incorrect|typo|instead|should be|rather than|misspel\w*|unknown|never|"
-    r"doesn't|does not|isn't|is not|don't|invented|nonexistent|non-existent|replace\w*|mistakes?|fix(ed)?)\b"
-    r"|n't\b|→|->|=>|❌|✗", re.I)
-
-
+# A mention on a line that reports it as wrong is a finding, not an offer. Which side of the line a name is on
+# decides: after "use"/"should be"/"->" it is the correction; after "not"/"instead of", or before "does not
+# exist"/"is the Python spelling", it is the mistake.
+TRIGGER = re.compile(
+    r"\b(not|no such|invalid|wrong|incorrect|typo|misspel\w*|unknown|never|doesn't|does not|isn't|is not|don't|"
+    r"invented|nonexistent|non-existent|mistakes?|instead of|rather than|spelling|namespace)\b|n't\b|❌|✗", re.I)
+CORRECTION = re.compile(r"\b(use|should be|replace\w* (it )?(with|by)|correct (name|spelling) is|instead(?! of)|"
+                        r"you probably mean|did you mean)\b|→|->|=>", re.I)
+NEGATION = TRIGGER  # a line that marks something as wrong (for whole-line checks)
 UNIMPORTABLE = types.SimpleNamespace(__name__="unimportable")  # a pypulseq submodule whose optional extra is missing
+
+
+def negated_at(line: str, start: int, end: int) -> bool:
+    """Whether the text at line[start:end] is reported as wrong by its line (see TRIGGER / CORRECTION)."""
+    markers = sorted([(m.start(), m.end(), "t") for m in TRIGGER.finditer(line)]
+                     + [(m.start(), m.end(), "c") for m in CORRECTION.finditer(line)])
+    before = [k for s_, e_, k in markers if e_ <= start]
+    if before:
+        return before[-1] == "t"
+    after = [k for s_, e_, k in markers if s_ >= end]
+    return bool(after) and after[0] == "t"
 
 
 @dataclass
@@ -201,14 +215,14 @@ def mentions(text: str) -> tuple[list[Mention], list[tuple[str, str]]]:
                 prefix = "pp" if m.group(1) in aliases else m.group(1)  # `import pypulseq as mr` makes mr Python
                 if prefix in ("mr", "pp", "pypulseq", "seq"):
                     found.append(Mention(prefix, m.group(2), m.group(3), bool(m.group(4)), lang, True,
-                                         bool(NEGATION.search(line)), line.strip()))
+                                         negated_at(line, m.start(), m.end()), line.strip()))
     prose = FENCE.sub("\n", text)
     for line in prose.splitlines():
         for m in NAME.finditer(line):
             prefix, name = m.group(1), m.group(2)
             if prefix in ("mr", "pp", "pypulseq", "seq"):
                 found.append(Mention(prefix, name, m.group(3), bool(m.group(4)), style_dialect(prefix, name),
-                                     False, bool(NEGATION.search(line)), line.strip()))
+                                     False, negated_at(line, m.start(), m.end()), line.strip()))
     return found, fences
 
 
@@ -230,16 +244,21 @@ def name_pattern(expected: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:pp|pypulseq|\w+)\.{n}\b|(?<![\w.]){n}\s*\(|`{n}`|import[^\n]*\b{n}\b")
 
 
-def first_candidate(text: str) -> str | None:
-    """The first Pulseq name an answer offers (for an unsure answer: its first 'closest match')."""
-    best: tuple[int, str] | None = None
+def first_candidate(text: str, dialects: Dialects | None = None) -> str | None:
+    """The first Pulseq function an answer offers (for an unsure answer: its first 'closest match'): a qualified
+    `mr.`/`pp.`/`seq.` name, or a bare name in backticks that is a real pypulseq function or Sequence method."""
+    found: list[tuple[int, str]] = []
     for m in NAME.finditer(text):
         if m.group(1) in ("mr", "pp", "pypulseq", "seq"):
-            best = (m.start(), f"{m.group(1)}.{m.group(2)}")
+            found.append((m.start(), f"{m.group(1)}.{m.group(2)}"))
             break
     for m in BACKTICK.finditer(text):
-        if "_" in m.group(1) or "." in m.group(1):
-            if best is None or m.start() < best[0]:
-                best = (m.start(), m.group(1))
+        name = m.group(1)
+        if "." in name:
+            continue
+        known = dialects is None and "_" in name or dialects is not None and (
+            callable(dialects.py_top.get(name)) or dialects.py_seq.get(name) or name in dialects.ml_functions)
+        if known:
+            found.append((m.start(), name))
             break
-    return best[1] if best else None
+    return min(found)[1] if found else None

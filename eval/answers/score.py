@@ -28,7 +28,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # a script beside its helper module, not a package
 
-from dialects import NEGATION, Dialects, first_candidate, mentions, name_pattern, normalise  # noqa: E402
+from dialects import Dialects, first_candidate, mentions, name_pattern, negated_at, normalise  # noqa: E402
 
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
@@ -79,15 +79,19 @@ def validate_item(item: dict[str, Any], dialects: Dialects | None = None) -> lis
         if not isinstance(group, list) or not group or not all(isinstance(x, str) and x for x in group):
             problems.append("functions/text are lists of non-empty lists of strings")
     for f in expect.get("findings", []):
-        if not (isinstance(f, dict) and f.get("right")):
-            problems.append("each finding needs 'right'")
+        right = f.get("right") if isinstance(f, dict) else None
+        if not (isinstance(right, str) and right) and not (isinstance(right, list) and right
+                                                           and all(isinstance(r, str) and r for r in right)):
+            problems.append("each finding needs 'right': a string or a list of alternatives")
     for msg in item.get("history", []):
         if msg.get("role") not in ("user", "assistant") or ("content" in msg and msg["content"] is not None
                                                             and not isinstance(msg["content"], str)):
             problems.append("history messages need role user|assistant and string (or null) content")
     if dialects is not None:
-        names = [n for g in expect.get("functions", []) for n in g] + [f["right"] for f in expect.get("findings", [])
-                                                                      if re.match(r"^(mr|pp|seq)\.\w+$", f["right"])]
+        rights = [r for f in expect.get("findings", []) if isinstance(f, dict)
+                  for r in (f.get("right") if isinstance(f.get("right"), list) else [f.get("right")])]
+        names = [n for g in expect.get("functions", []) for n in g] + [
+            r for r in rights if isinstance(r, str) and re.match(r"^(mr|pp|seq)\.\w+$", r)]
         for n in names:
             if not real_name(n, item, dialects):
                 problems.append(f"expected name {n} is not real in its dialect")
@@ -136,17 +140,18 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     for group in expect.get("functions", []):
         if not any(name_pattern(n).search(text) for n in group):
             res.missing.append(" | ".join(group))
-    low = text.lower()
     for group in expect.get("text", []):
-        if not any(alt.lower() in low for alt in group):
+        if not any(phrase_pattern(alt).search(text) for alt in group):
             res.missing.append(" | ".join(group))
     for f in expect.get("findings", []):
-        if f["right"] not in text:
-            res.findings_missed.append(f"{f.get('wrong', '?')} -> {f['right']}")
+        rights = f["right"] if isinstance(f["right"], list) else [f["right"]]
+        if not any(r in text for r in rights):
+            res.findings_missed.append(f"{f.get('wrong', '?')} -> {' | '.join(rights)}")
 
     for bad in expect.get("must_not", []):
-        pat = name_pattern(bad) if re.match(r"^(mr|pp|seq)\.\w+$", bad) else re.compile(re.escape(bad), re.I)
-        offered = any(pat.search(line) and not NEGATION.search(line) for line in text.splitlines())
+        pat = name_pattern(bad) if re.match(r"^(mr|pp|seq)\.\w+$", bad) else phrase_pattern(bad)
+        offered = any(not negated_at(line, m.start(), m.end()) for line in text.splitlines()
+                      for m in pat.finditer(line))
         if offered:
             res.offered_wrong.append(bad)
 
@@ -161,7 +166,7 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     if res.offered_wrong:
         res.flags.append("wrong_name_offered")
 
-    res.first_candidate = first_candidate(text)
+    res.first_candidate = first_candidate(text, dialects)
     if not confident:
         res.verdict = "unsure"
         groups = expect.get("functions", [])
@@ -173,6 +178,14 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     return res
 
 
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """Case-insensitive phrase match that respects word edges ('tse' must not match 'itself', 'gre' not 'degree')."""
+    left = r"(?<!\w)" if phrase[:1].isalnum() else ""
+    right = r"(?!\w)" if phrase[-1:].isalnum() else ""
+    body = r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", phrase))  # 'spin echo' = 'spin-echo'
+    return re.compile(left + body + right, re.I)
+
+
 def language_ok(lang: str, fences: list[tuple[str, str]], found: list, kind: str) -> bool:
     """Code fences in the requested language (a translation may echo its source); with no code, the first
     dialect-specific name in the answer is in the requested dialect."""
@@ -180,7 +193,7 @@ def language_ok(lang: str, fences: list[tuple[str, str]], found: list, kind: str
     langs = [f for f, _ in fences if f != "neutral"]
     if langs:
         return lang in langs and (kind == "translate" or other not in langs)
-    styled = [m.dialect for m in found if not m.in_code and m.dialect != "either"]
+    styled = [m.dialect for m in found if not m.in_code and not m.negated and m.dialect != "either"]
     return not styled or styled[0] == lang
 
 

@@ -192,3 +192,31 @@ def test_cli_rejects_a_malformed_items_file(tmp_path):
     path.write_text(json.dumps({"id": "ok-id", "kind": "api", "question": "q", "language": "python"}) + "\n")
     out = _run_cli("--items", str(path))
     assert out.returncode == 2 and "provenance" in out.stderr
+
+
+def test_which_side_of_a_correction_a_name_is_on(dialects):
+    offered = "Use `mr.makeRectPulse(pi/2, sys)` for a hard pulse."
+    assert score.score_answer(ML_BLOCK, offered, True, dialects).invented == ["mr.makeRectPulse"]
+    reported = ("- `mr.makeRectPulse` is not a Pulseq function. Use `mr.makeBlockPulse`.\n"
+                "- `seq.addblock` is the Python spelling. Use `seq.addBlock`.\n"
+                "- write `mr.makeBlockPulse(...)`, not `mr.makeHardPulse(...)`.\n")
+    r = score.score_answer(ML_BLOCK, reported, True, dialects)
+    assert r.invented == [] and r.verdict == "correct", r
+
+
+def test_phrases_match_whole_words_and_hyphen_or_space(dialects):
+    it = item(kind="template", language="matlab", expect={"text": [["tse", "turbo spin echo"]]})
+    assert score.score_answer(it, "The sequence itself is a spin echo.", True, dialects).verdict == "wrong"
+    assert score.score_answer(it, "Here is a turbo-spin-echo (TSE) template.", True, dialects).verdict == "correct"
+
+
+def test_first_candidate_is_a_function_not_a_parameter(dialects):
+    text = "Not sure. Set `slice_thickness` and `flip_angle`, or see `make_trigger` and `pp.make_adc`."
+    r = score.score_answer(item(functions=[["pp.make_trigger"]]), text, False, dialects)
+    assert r.first_candidate == "make_trigger" and r.honest_unsure is True
+
+
+def test_a_reported_wrong_spelling_does_not_set_the_language(dialects):
+    it = item(kind="check", expect={"findings": [{"wrong": "seq.checkTiming", "right": "seq.check_timing"}]})
+    text = "- line 4: `seq.checkTiming` is the MATLAB spelling. Use `seq.check_timing`.\n"
+    assert score.score_answer(it, text, True, dialects).verdict == "correct"
