@@ -189,6 +189,19 @@ def python_aliases(code: str) -> tuple[set[str], set[str]]:
     return aliases, imported
 
 
+def comment_start(line: str, mark: str) -> int:
+    """Index where a line comment starts (len(line) if none), skipping marks inside quoted strings."""
+    quote = ""
+    for i, c in enumerate(line):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"" and not (mark == "%" and c == "'" and i and (line[i - 1].isalnum() or line[i - 1] in ")]}.")):
+            quote = c
+        elif c == mark:
+            return i
+    return len(line)
+
+
 def style_dialect(prefix: str, name: str) -> str:
     """Dialect a prose mention is written in: mr. is MATLAB, pp./pypulseq. Python, seq. decided by its spelling."""
     if prefix == "mr":
@@ -211,11 +224,15 @@ def mentions(text: str) -> tuple[list[Mention], list[tuple[str, str]]]:
             continue
         aliases, _ = python_aliases(code) if lang == "python" else (set(), set())
         for line in code.splitlines():
+            comment = comment_start(line, "#" if lang == "python" else "%")
             for m in NAME.finditer(line):
                 prefix = "pp" if m.group(1) in aliases else m.group(1)  # `import pypulseq as mr` makes mr Python
-                if prefix in ("mr", "pp", "pypulseq", "seq"):
-                    found.append(Mention(prefix, m.group(2), m.group(3), bool(m.group(4)), lang, True,
-                                         negated_at(line, m.start(), m.end()), line.strip()))
+                if prefix not in ("mr", "pp", "pypulseq", "seq"):
+                    continue
+                in_comment = m.start() >= comment  # a comment may name the other dialect: judge it by its spelling
+                dialect = style_dialect(m.group(1), m.group(2)) if in_comment else lang
+                found.append(Mention(prefix, m.group(2), m.group(3), bool(m.group(4)), dialect, not in_comment,
+                                     negated_at(line, m.start(), m.end()), line.strip()))
     prose = FENCE.sub("\n", text)
     for line in prose.splitlines():
         for m in NAME.finditer(line):

@@ -220,3 +220,11 @@ def test_a_reported_wrong_spelling_does_not_set_the_language(dialects):
     it = item(kind="check", expect={"findings": [{"wrong": "seq.checkTiming", "right": "seq.check_timing"}]})
     text = "- line 4: `seq.checkTiming` is the MATLAB spelling. Use `seq.check_timing`.\n"
     assert score.score_answer(it, text, True, dialects).verdict == "correct"
+
+
+def test_a_comment_may_name_the_other_dialect(dialects):
+    text = ("```python\nimport pypulseq as pp\nrf = pp.make_block_pulse(flip_angle=1.0, duration=1e-3)  "
+            "# MATLAB: mr.makeBlockPulse\n```\n")
+    assert score.score_answer(PY_BLOCK, text, True, dialects).verdict == "correct"
+    code = "```python\nimport pypulseq as pp\nlabel = '#1'; rf = mr.makeBlockPulse(1.0)\n```\n"  # '#' in a string
+    assert score.score_answer(PY_BLOCK, code, True, dialects).invented == ["mr.makeBlockPulse"]
