@@ -148,11 +148,8 @@ def build_admin_router(
     `metrics_from_loopback` is False."""
     from . import admin_page  # the HTML is only needed once a router exists
 
-    from .admin_listing import SessionListing
-
     signer = CsrfSigner(csrf_secret)
     cache = _TtlCache(REPORT_TTL_SECONDS)
-    listing = SessionListing()
     static = {p.name: p.read_bytes() for p in STATIC_DIR.iterdir() if p.suffix in STATIC_TYPES}
     router = APIRouter()
 
@@ -290,8 +287,7 @@ def build_admin_router(
         limit = _int_param(request, "limit", 50, 1, MAX_PAGE)
         manager = manager_factory()
         total, rows = await engine_call(
-            listing.page,
-            manager,
+            manager.list_sessions,
             state=None if state == "all" else state,
             owner=q.get("owner") or None,
             search=search,
@@ -353,21 +349,18 @@ def build_admin_router(
     async def archive(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         await engine_call(manager.archive_session, session_id, "admin")
-        listing.invalidate()
         return {"ok": True, **(await engine_call(entry_of, manager, session_id))}
 
     @router.post("/admin/api/sessions/{session_id}/restore")
     async def restore(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         await engine_call(manager.restore_session, session_id)
-        listing.invalidate()
         return {"ok": True, **(await engine_call(entry_of, manager, session_id))}
 
     @router.post("/admin/api/sessions/{session_id}/delete")
     async def delete(session_id: str, user=Depends(admin_csrf)):
         manager = manager_factory()
         backup = await engine_call(manager.delete_session, session_id)
-        listing.invalidate()
         try:
             shown = str(Path(backup).relative_to(manager.store.root))
         except ValueError:
@@ -399,7 +392,6 @@ def build_admin_router(
         except Exception:  # recorded by the engine in cleanup.json; the details belong in the log
             log.exception("admin: cleanup pass failed")
             raise HTTPException(500, "the cleanup pass failed; see the scheduler panel and the server log") from None
-        listing.invalidate()
         data = report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
         if data.get("skipped"):
             raise HTTPException(409, "a cleanup pass is running right now; try again in a moment")
@@ -453,7 +445,6 @@ def include_admin_routes(app, manager_factory: Optional[Callable[[], Any]] = Non
     (`/{full_path:path}`, Chainlit issue #1819), which would otherwise answer GET /admin with the chat page, and
     after Chainlit's own routes, which they must never shadow."""
     from .auth import request_user
-
     from .scheduler import run_cleanup_now, scheduler_info
 
     if manager_factory is None:

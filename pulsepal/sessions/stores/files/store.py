@@ -8,6 +8,7 @@ files. Locks are flock stripes, so the app, the CLI and the scheduler can share 
 
 from __future__ import annotations
 
+import heapq
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -41,6 +42,7 @@ from . import journal, maintenance
 from .audit import AuditLog
 from .index import SessionIndex
 from .layout import BACKUPS, Layout, split_backup_name
+from .listing import SortedViews
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
 
 STATE_NAMES = frozenset({"cleanup", "alerts", "clock"})
@@ -57,6 +59,7 @@ class FileStore:
         self.root = self.layout.root
         self.audit = AuditLog(self.layout.audit_path, clock)
         self.index = SessionIndex(self.root, self.layout.named_lock("index"))
+        self.views = SortedViews(self.index)
         self.live = LiveSessions(self.layout, self.index, self.audit, clock, settings.max_conversation_history, actor)
         self._max_history = settings.max_conversation_history
         maintenance.open_index(self)
@@ -205,7 +208,8 @@ class FileStore:
             self.live.remember(session_id, live)
             layout.remove_archives(layout.find_archives(session_id))
             self.index.put(session_id, entry_of(live.ctx, size=live.snapshot_size + end))
-            return live.ctx.model_copy(deep=True)
+        self.views.invalidate()
+        return live.ctx.model_copy(deep=True)
 
     def _drop_stale_entry(self, session_id: str) -> None:
         """An index entry that says active for a session with no files at all (a crash between removing the
@@ -225,8 +229,16 @@ class FileStore:
         return self.index.items(state, owner)
 
     def list_entries(self, *, state, owner, created_before, search, sort, descending, offset, limit):
-        import heapq
+        sort_key(sort)  # refuse an unknown order before anything else
+        if owner is ANY and created_before is None and limit is not None:  # the admin table: cached orderings
+            self.index.refresh()
+            return self.views.page(state=state, search=search, sort=sort, descending=descending, offset=offset,
+                                   limit=limit)
+        return self.list_linear(state=state, owner=owner, created_before=created_before, search=search, sort=sort,
+                                descending=descending, offset=offset, limit=limit)
 
+    def list_linear(self, *, state, owner, created_before, search, sort, descending, offset, limit):
+        """The plain way: filter and rank every entry in scope (an owner's sessions, or an age filter)."""
         key = sort_key(sort)
         needle = search.lower() if search else None
         rows = []
@@ -251,8 +263,6 @@ class FileStore:
                           index.oldest_active(), index.activity)
 
     def least_recently_active(self, count: int) -> list[str]:
-        import heapq
-
         candidates = (item for item in self.entries("active") if not item[1].get("pinned"))
         victims = heapq.nsmallest(count, candidates, key=lambda r: float(r[1].get("last_activity") or 0))
         return [session_id for session_id, _ in victims]
@@ -296,6 +306,7 @@ class FileStore:
                                                     archive_path=str(path.relative_to(self.root))))
             results[session_id] = Archived(session_id, path, size)
         files.sync_dirs(touched)
+        self.views.invalidate()
         return results
 
     def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
@@ -329,6 +340,7 @@ class FileStore:
                 results[session_id] = None
             except (SessionNotFound, OSError) as exc:
                 results[session_id] = exc
+        self.views.invalidate()
         return results
 
     def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
@@ -344,6 +356,7 @@ class FileStore:
             layout.remove_archives(layout.find_archives(session_id))
             self.live.forget(session_id)
             self.index.delete(session_id)
+        self.views.invalidate()
         return path
 
     def write_backup(self, document: dict, reason: str) -> Location:
