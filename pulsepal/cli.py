@@ -588,13 +588,16 @@ def rebuild_script(from_logs, as_json, storage) -> int:
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), metavar="N",
               help="Keep archives this many days (default: SESSION_ARCHIVE_DAYS).")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
-@click.option("--force", is_flag=True, help="Archive every active session, expired or not.")
+@click.option("--force", is_flag=True, help="Archive every active session, expired or not, and carry out steps "
+              "the last passes held (a clock jump, too many archives at once).")
+@click.option("--confirm", is_flag=True, help="Only carry out the steps the last passes held (see the "
+              "cleanup_held alert); archive nothing early.")
 @click.option("--all", "all_", is_flag=True, help="With --force: move EVERY session to archive/backups/.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before --force --all.")
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
 @storage_option
-def cleanup_command(days, dry_run, force, all_, yes, as_json, quiet, storage) -> int:
+def cleanup_command(days, dry_run, force, confirm, all_, yes, as_json, quiet, storage) -> int:
     """Archive expired sessions and remove old archives and backups. Exit 1 if the pass had errors."""
     if all_ and not force:
         raise click.UsageError("--all needs --force (it moves every session, active and archived, to the backups)")
@@ -607,7 +610,7 @@ def cleanup_command(days, dry_run, force, all_, yes, as_json, quiet, storage) ->
             f"Move ALL {active} active and {archived} archived session(s) into the backups?",
             yes=yes, action="move every session to the backups")
     report = manager.cleanup(days=days, dry_run=dry_run, archive_all=force, purge=purge,
-                             progress=progress("cleanup", not (as_json or quiet)))
+                             confirm_held=force or confirm, progress=progress("cleanup", not (as_json or quiet)))
     if as_json:
         out.dump_json(report.to_dict())
     elif not quiet:
@@ -641,6 +644,9 @@ def _print_cleanup(report) -> None:
         counts[label] = counts.get(label, 0) + 1
     summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items())) or "nothing to do"
     click.echo(f"{'would do' if report.dry_run else 'done'}: {summary}; errors: {len(report.errors)}")
+    if report.held:
+        click.echo(f"held {len(report.held)} step(s): {report.held[0]['held']}", err=True)
+        click.echo("check the clock, then run again with --confirm (or --force) to carry them out", err=True)
     for error in report.errors:
         click.echo(f"error: {_action_target(error)}: {error['error']}", err=True)
 

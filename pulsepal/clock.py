@@ -6,12 +6,20 @@ forward by days without sleeping, and keeps the engine deterministic under test.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from datetime import datetime, timedelta, timezone
+
+_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC)
 
 
 class Clock:
-    """Real UTC time. Subclassed by FakeClock in tests."""
+    """Real UTC time. Subclassed by FakeClock in tests.
+
+    Besides the wall clock, `since_boot()` reads a clock that only ever moves forward at the rate time passes
+    (CLOCK_BOOTTIME: it counts suspended time too, and setting the date does not move it). Comparing the two between
+    cleanup passes is how the engine notices that the wall clock jumped (see sessions/guard.py)."""
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
@@ -19,19 +27,47 @@ class Clock:
     def timestamp(self) -> float:
         return self.now().timestamp()
 
+    def since_boot(self) -> float:
+        return time.clock_gettime(_BOOTTIME)
+
+    def boot_id(self) -> str:
+        """Which boot `since_boot()` counts from: readings of two boots (or two machines) are not comparable."""
+        try:
+            with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+                return handle.read().strip()
+        except OSError:
+            return f"unknown-{os.getpid()}"  # no boot id: never compare across processes
+
 
 class FakeClock(Clock):
-    """A clock that only moves when told to, so tests can age sessions instantly."""
+    """A clock that only moves when told to, so tests can age sessions instantly. `advance` is time passing (the
+    wall clock and the since-boot clock move together); `jump` and `set` move only the wall clock, as an operator
+    setting the date or a broken NTP server would."""
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+        self._boot = 1000.0
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
         with self._lock:
             return self._now
 
+    def since_boot(self) -> float:
+        with self._lock:
+            return self._boot
+
+    def boot_id(self) -> str:
+        return "fake-boot"
+
     def advance(self, **delta: float) -> datetime:
+        with self._lock:
+            step = timedelta(**delta)
+            self._now = self._now + step
+            self._boot += step.total_seconds()
+            return self._now
+
+    def jump(self, **delta: float) -> datetime:
         with self._lock:
             self._now = self._now + timedelta(**delta)
             return self._now

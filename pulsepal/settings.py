@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     session_active_alert_ratio: float = Field(
         0.9, gt=0, le=1, description="Alert when active sessions exceed this share of MAX_ACTIVE_SESSIONS."
     )
+    session_prune_max_share: float = Field(
+        0.5, gt=0, le=1, description="A cleanup pass that would remove more than this share of all archives at once "
+        "(and more than 10) waits for confirmation: --force on the CLI, or the admin page.",
+    )
     session_encryption_key: Optional[str] = Field(
         None, description="Fernet key; when set, archives and backups are encrypted with it."
     )

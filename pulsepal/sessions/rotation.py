@@ -22,6 +22,7 @@ from . import cleanup_state, policy
 from .archiving import Archiver
 from .core import Core
 from .errors import LockBusy, SessionError, SessionNotFound
+from .guard import CleanupGuard
 from .store import Archived, Outcome, Progress
 
 ARCHIVE_BATCH = 500
@@ -34,7 +35,7 @@ class CleanupReport:
     planned: list[dict]
     done: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
-    held: list[dict] = field(default_factory=list)  # destructive steps not taken, and why (see guard.py)
+    held: list[dict] = field(default_factory=list)  # steps the guard did not take, each with why (guard.py)
     skipped: bool = False  # another pass held the lock
     duration_seconds: float = 0.0
 
@@ -67,6 +68,7 @@ class Cleanup:
         self.archiver = archiver
         self.reconcile = reconcile
         self.note_alerts = note_alerts
+        self.guard = CleanupGuard(core)
 
     def plan(self, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False) -> list[dict]:
         """The actions a pass would take, from the index alone (plus the list of backups)."""
@@ -111,8 +113,12 @@ class Cleanup:
         purge: bool = False,
         wait: bool = True,
         progress: Progress = None,
+        confirm_held: bool = False,
     ) -> CleanupReport:
-        """Plan and (unless dry_run) carry out one pass; the outcome of real passes is recorded for the admin page."""
+        """Plan and (unless dry_run) carry out one pass; the outcome of real passes is recorded for the admin page.
+
+        Steps the guard holds (a distrusted clock, too many archives at once; see guard.py) are reported in
+        `held` and raise the cleanup_held alert; `confirm_held` (an operator's confirmation) carries them out."""
         core = self.core
         started = core.now()
         t0 = time.perf_counter()
@@ -120,11 +126,13 @@ class Cleanup:
             with self.store.cleanup_lock(blocking=wait):
                 if not dry_run:  # a dry run changes nothing at all, not even the index
                     self.reconcile()
-                report = CleanupReport(started.isoformat(), dry_run,
-                                       self.plan(days=days, archive_all=archive_all, purge=purge))
+                plan = self.plan(days=days, archive_all=archive_all, purge=purge)
+                plan, held, distrust = self.guard.screen(plan, confirmed=confirm_held)
+                report = CleanupReport(started.isoformat(), dry_run, plan, held=held)
                 if not dry_run:
                     self._execute(report, progress)
                     self.store.after_pass()
+                    self.guard.after_pass(distrust=distrust, confirmed=confirm_held)
         except LockBusy:
             if not dry_run:
                 cleanup_state.record_skip(self.store, core.clock, "another cleanup pass held the lock")
@@ -188,10 +196,11 @@ class Cleanup:
             advance()
 
     def archive_expired(self) -> list[str]:
-        """Only the archiving step of a pass (the spec's `archive_expired_sessions()`)."""
+        """Only the archiving step of a pass (the spec's `archive_expired_sessions()`); a distrusted clock holds it."""
         with self.store.cleanup_lock():
             self.reconcile()
-            ids = [a["session_id"] for a in self.plan() if a["action"] == "archive"]
+            plan, _, _ = self.guard.screen(self.plan(), confirmed=False)
+            ids = [a["session_id"] for a in plan if a["action"] == "archive"]
             outcomes = self.archiver.archive_sessions(ids, reason="expired", only_if_expired=True)
             return [sid for sid in ids if isinstance(outcomes.get(sid), Archived)]
 

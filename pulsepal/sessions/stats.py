@@ -131,6 +131,13 @@ class Stats:
             first_error = (last.get("errors") or [{}])[0].get("error", "see the cleanup record")
             conditions["cleanup_failed"] = ("critical",
                                             f"the last cleanup at {last.get('started_at')} failed: {first_error}")
+        if last and last.get("held"):
+            first = last["held"][0]
+            conditions["cleanup_held"] = (
+                "critical",
+                f"the cleanup at {last.get('started_at')} held {len(last['held'])} step(s): {first.get('held')}. "
+                "Check the clock; then confirm on the admin page or run scripts/cleanup_sessions.py --force",
+            )
         quarantined = self.store.quarantine_count()
         if quarantined:
             conditions["corrupted_files"] = ("warning", f"{quarantined} corrupted file(s) set aside in quarantine/")

@@ -383,7 +383,9 @@ def build_admin_router(
         if not isinstance(body, dict) or body.get("confirm") is not True:
             raise HTTPException(400, 'send {"confirm": true} after reviewing the preview')
         try:
-            if run_cleanup is not None:
+            if body.get("release_held") is True:  # the admin checked the clock and confirms the held steps
+                report = await engine_call(manager_factory().cleanup, dry_run=False, wait=False, confirm_held=True)
+            elif run_cleanup is not None:
                 report = await _maybe_await(run_cleanup())
             else:
                 report = await engine_call(manager_factory().cleanup, dry_run=False, wait=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -283,14 +283,19 @@ class Layout:
         return sizes
 
 
-def split_backup_name(name: str) -> tuple[str, Optional[str]]:
-    """(reason, session id) of a backup file name `<stamp>_<reason>_session_<id><suffix>`."""
+def split_backup_name(name: str) -> tuple[Optional[float], str, Optional[str]]:
+    """(created, reason, session id) of a backup file name `<stamp>_<reason>_session_<id><suffix>`; the time comes
+    from the name (written with the engine's clock), None when the name does not carry one."""
     parts = name.split("_", 2)
     if len(parts) < 3:
-        return "unknown", None
-    reason, rest = parts[1], parts[2]
-    session_id = split_archive_name(rest)
-    return reason, session_id if session_id and is_valid_session_id(session_id) else None
+        return None, "unknown", None
+    try:
+        created: Optional[float] = datetime.strptime(parts[0], "%Y%m%dT%H%M%S%fZ").replace(
+            tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        created = None
+    session_id = split_archive_name(parts[2])
+    return created, parts[1], session_id if session_id and is_valid_session_id(session_id) else None
 
 
 def _raw_ids(folder: Path, suffix: str) -> set[str]:

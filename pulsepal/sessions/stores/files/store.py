@@ -365,7 +365,12 @@ class FileStore:
         return path
 
     def backups(self) -> list[Backup]:
-        found = [Backup(p.name, p.stat().st_mtime, *split_backup_name(p.name)) for p in self.layout.backups()]
+        found = []
+        for path in self.layout.backups():  # a backup is as old as the earlier of its name's time and its file's
+            named, reason, session_id = split_backup_name(path.name)
+            modified = path.stat().st_mtime
+            found.append(Backup(path.name, min(named, modified) if named is not None else modified, reason,
+                                session_id))
         return sorted(found, key=lambda b: (b.created_at, b.name))
 
     def _backup(self, name: str) -> Path:

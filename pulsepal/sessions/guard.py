@@ -1,0 +1,106 @@
+"""What keeps a cleanup pass from deleting history on a time it has reason to distrust, or all at once.
+
+Retention deletes what is "older than N days", so a wall clock that jumps forward (a mis-set date, a broken NTP
+server, a restored VM) would make one pass delete every archive and backup. Two rules hold the destructive steps
+(removing archives and backups, archiving for expiry) and raise the `cleanup_held` alert instead:
+
+1. The clock jumped. Every pass remembers a reference: the wall time and the since-boot clock (CLOCK_BOOTTIME,
+   which setting the date does not move). On the same boot, the wall time elapsed since the reference must agree with
+   the since-boot time elapsed (within 5 minutes or 1%); if not, the wall clock jumped, forward or back. After a
+   reboot, or on another replica, the two cannot be compared; there a gap of more than MAX_UNSEEN_GAP_HOURS since the
+   last pass is held, because nothing saw that time pass. While the clock is distrusted the reference stays where
+   it was, so every later pass holds too, until the clock is right again or an operator confirms.
+2. Too much at once. A pass that would remove more than SESSION_PRUNE_MAX_SHARE of all archives (and more than
+   PRUNE_HOLD_MIN of them) waits for confirmation even when the clock is fine.
+
+How a genuinely idle week is told apart from a jump: during an idle week the passes keep running (the scheduler, or
+cron), each close in time to the one before it and in step with the since-boot clock, and each prunes the few
+archives that just crossed the retention line. A jump shows as wall time the since-boot clock did not see pass.
+
+Confirming (`cleanup_sessions.py --force`, or "Confirm" on the admin page) runs the held steps once and takes the
+current time as the new reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .core import Core
+
+JUMP_TOLERANCE_SECONDS = 300.0
+JUMP_TOLERANCE_SHARE = 0.01
+MAX_UNSEEN_GAP_HOURS = 48.0
+PRUNE_HOLD_MIN = 10
+DESTRUCTIVE = ("remove_archive", "remove_backup")
+TIME_BASED = DESTRUCTIVE + ("archive",)
+
+
+@dataclass
+class Verdict:
+    distrust: Optional[str]  # why the clock is not trusted, or None
+
+
+class CleanupGuard:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.store = core.store
+
+    def clock_verdict(self) -> Verdict:
+        clock = self.core.clock
+        reference = self.store.read_state("clock").get("reference")
+        if not isinstance(reference, dict):
+            return Verdict(None)  # the first pass ever: nothing to compare with
+        wall_elapsed = clock.timestamp() - float(reference.get("wall", 0.0))
+        if reference.get("boot_id") == clock.boot_id():
+            boot_elapsed = clock.since_boot() - float(reference.get("since_boot", 0.0))
+            drift = wall_elapsed - boot_elapsed
+            if abs(drift) > max(JUMP_TOLERANCE_SECONDS, JUMP_TOLERANCE_SHARE * abs(boot_elapsed)):
+                direction = "forward" if drift > 0 else "back"
+                return Verdict(f"the wall clock moved {direction} by {_span(abs(drift))} more than the time that "
+                               f"passed since the last cleanup pass ({_span(max(boot_elapsed, 0.0))})")
+            return Verdict(None)
+        if wall_elapsed < -JUMP_TOLERANCE_SECONDS:
+            return Verdict(f"the clock is {_span(-wall_elapsed)} behind the last cleanup pass")
+        if wall_elapsed > MAX_UNSEEN_GAP_HOURS * 3600:
+            return Verdict(f"the last cleanup pass was {_span(wall_elapsed)} ago and this machine (or replica) did "
+                           "not see that time pass (a restart or another machine): is the clock right?")
+        return Verdict(None)
+
+    def screen(self, plan: list[dict], *, confirmed: bool) -> tuple[list[dict], list[dict], Optional[str]]:
+        """(actions to carry out, actions held with their reason, why the clock is distrusted or None)."""
+        verdict = self.clock_verdict()
+        if confirmed:
+            return plan, [], verdict.distrust
+        keep, held = [], []
+        for action in plan:
+            timed = action["action"] in TIME_BASED and (action["action"] != "archive" or action["reason"] != "forced")
+            if verdict.distrust and timed:
+                held.append(dict(action, held="clock: " + verdict.distrust))
+            else:
+                keep.append(action)
+        removals = [a for a in keep if a["action"] == "remove_archive"]
+        archived = self.store.aggregates().counts["archived"]
+        share = self.core.settings.session_prune_max_share
+        if len(removals) > max(PRUNE_HOLD_MIN, share * archived):
+            reason = (f"this pass would remove {len(removals)} of {archived} archives at once "
+                      f"(more than {share:.0%}); confirm to go ahead")
+            held += [dict(a, held=reason) for a in removals]
+            keep = [a for a in keep if a["action"] != "remove_archive"]
+        return keep, held, verdict.distrust
+
+    def after_pass(self, *, distrust: Optional[str], confirmed: bool) -> None:
+        """Move the reference to now, unless the clock is distrusted and nobody confirmed it."""
+        clock = self.core.clock
+        if distrust and not confirmed:
+            return
+        reference = {"wall": clock.timestamp(), "since_boot": clock.since_boot(), "boot_id": clock.boot_id()}
+        self.store.update_state("clock", lambda state: {**state, "reference": reference})
+
+
+def _span(seconds: float) -> str:
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 60:.0f} minutes"
