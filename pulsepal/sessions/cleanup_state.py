@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..clock import Clock
+from .errors import StorageError
 from .store import SessionStore
 
 HISTORY_KEPT = 20
@@ -58,5 +59,8 @@ def alert_starts(store: SessionStore, clock: Clock, codes: list[str]) -> dict[st
     known = store.read_state("alerts")
     wanted = {code: known.get(code, now) for code in codes}
     if wanted != known:  # most calls change nothing: only then take the lock
-        wanted = store.update_state("alerts", lambda state: {code: state.get(code, now) for code in codes})
+        try:
+            wanted = store.update_state("alerts", lambda state: {code: state.get(code, now) for code in codes})
+        except StorageError:  # a full disk must not hide the alert that says so: report it unremembered
+            pass
     return wanted

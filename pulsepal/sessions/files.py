@@ -168,13 +168,25 @@ def append_durable(path: Path, line: bytes, *, create: bool = False, sync: bool 
         line += b"\n"
     flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
     fd = os.open(path, flags, FILE_MODE)
+    start = -1
     try:
         start = _cut_torn_tail(fd)
         _write_all(fd, line)
         if sync:
             os.fsync(fd)
-    finally:
+    except BaseException:
+        # A full disk (or any failure) mid-write must not leave half a record: cut back to where this one began,
+        # and do not leave behind a log this call created and never filled.
+        if start >= 0:
+            try:
+                os.ftruncate(fd, start)
+            except OSError:
+                pass
         os.close(fd)
+        if create and start == 0:
+            _unlink_quietly(Path(path))
+        raise
+    os.close(fd)
     if create and start == 0:
         fsync_dir(Path(path).parent)
     return start, start + len(line)

@@ -15,6 +15,7 @@ from . import cleanup_state
 from .core import Core
 
 MB = 1024 * 1024
+FREE_SPACE_ALERT_BYTES = 64 * MB
 AGE_BUCKETS = [(1, "<1h"), (6, "1-6h"), (12, "6-12h"), (24, "12-24h"), (48, "24-48h"), (float("inf"), ">48h")]
 
 
@@ -138,6 +139,13 @@ class Stats:
                 f"the cleanup at {last.get('started_at')} held {len(last['held'])} step(s): {first.get('held')}. "
                 "Check the clock; then confirm on the admin page or run scripts/cleanup_sessions.py --force",
             )
+        space = self.store.space()
+        free, total = space.get("free_bytes"), space.get("total_bytes")
+        low = free is not None and free < min(FREE_SPACE_ALERT_BYTES, 0.05 * (total or FREE_SPACE_ALERT_BYTES))
+        if space.get("full_since") is not None or low:
+            shown = f"{free / MB:.1f} MB free" if free is not None else "free space unknown"
+            conditions["storage_full"] = ("critical", f"the session storage is full or nearly full ({shown}): new "
+                                          "messages cannot be saved; free space or run a cleanup")
         quarantined = self.store.quarantine_count()
         if quarantined:
             conditions["corrupted_files"] = ("warning", f"{quarantined} corrupted file(s) set aside in quarantine/")

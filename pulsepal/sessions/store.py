@@ -317,6 +317,15 @@ class SessionStore(Protocol):
 
     def quarantine_count(self) -> int: ...
 
+    def note_full(self) -> None:
+        """Remember that the storage is out of space (raises the storage_full alert until a write succeeds)."""
+        ...
+
+    def space(self) -> dict[str, Optional[float]]:
+        """{"free_bytes", "total_bytes": of the store's file system, None when unknown; "full_since": when a
+        write last failed for lack of space (None once a write succeeds again)}."""
+        ...
+
     def usage(self) -> dict[str, int]:
         """Bytes kept, by area (active, archive, logs, backups, quarantine, index)."""
         ...

@@ -13,18 +13,20 @@ it gave in one append and one fsync (one commit on PostgreSQL). So:
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from . import events
 from .archiving import Archiver
 from .core import Core
-from .errors import SessionExists, SessionNotFound
+from .errors import SessionExists, SessionNotFound, storage_error
 from .ids import new_session_id, validate_session_id
 from .lifecycle import Lifecycle
 from .model import ConversationContext, apply_event, replay
 
 NEW_SESSION_FIELDS = ("preferred_language", "sequence_knowledge", "use_sequence_knowledge")
+MIN_FREE_BYTES = 256 * 1024  # below this a turn is refused before it is answered
 
 
 @dataclass
@@ -76,6 +78,10 @@ class Turns:
         (preferred_language, sequence_knowledge, use_sequence_knowledge)."""
         core = self.core
         question = events.message("user", text, core.now(), message_id=message_id)
+        free = self.store.space().get("free_bytes")
+        if free is not None and free < MIN_FREE_BYTES:  # do not make the user read an answer that cannot be kept
+            self.store.note_full()
+            raise storage_error(OSError(errno.ENOSPC, "no space left for a turn"))
         if session_id is not None:
             validate_session_id(session_id)
         target, ctx, prefix = self._resolve(session_id, owner, resume, dict(new_session or {}))

@@ -28,9 +28,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..sessions import InvalidSessionId, SessionError, SessionExists, SessionNotFound
-from ..sessions.errors import ArchiveError
+from ..sessions import SessionError, SessionNotFound
 from . import admin_probes
+from .errors import http_error
 
 log = logging.getLogger("pulsepal.admin")
 
@@ -118,17 +118,8 @@ async def engine_call(fn: Callable, *args, **kwargs):
     """Run a blocking engine call off the event loop (the chat shares it) and map engine errors to HTTP."""
     try:
         return await run_in_threadpool(fn, *args, **kwargs)
-    except InvalidSessionId as exc:
-        raise HTTPException(400, str(exc)) from None
-    except SessionNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except SessionExists as exc:
-        raise HTTPException(409, str(exc)) from None
-    except ArchiveError:
-        log.exception("admin: archive unreadable")
-        raise HTTPException(500, "the archive could not be read; see the server log") from None
     except SessionError as exc:
-        raise HTTPException(409, str(exc)) from None
+        raise http_error(exc) from None
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
 

@@ -20,7 +20,7 @@ import chainlit as cl
 from ..dependencies import get_session_manager
 from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
-from ..sessions import InvalidSessionId, SessionError, SessionNotFound
+from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
 from . import auth
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
@@ -192,9 +192,20 @@ async def chat_resume(thread: dict) -> None:
         await cl.context.emitter.set_commands(COMMANDS)
     except Exception:  # noqa: BLE001
         pass
-    ctx = await asyncio.to_thread(ensure_active, thread["id"], owner)
+    try:
+        ctx = await asyncio.to_thread(ensure_active, thread["id"], owner)
+    except (SessionError, PermissionError) as exc:  # a damaged archive, a full disk: say so, do not hang
+        log.warning("resume of %s refused: %s", thread.get("id"), exc)
+        await cl.ErrorMessage(content=f"This conversation cannot be opened: {exc}").send()
+        return
     await _bind(ctx)
     await send_settings(ctx)
+
+
+def _not_saved(exc: SessionError) -> str:
+    if isinstance(exc, StorageFull):
+        return "The storage is full: your message and this answer were not saved. An operator has been alerted."
+    return f"Your message was not saved: {exc}"
 
 
 async def message(msg: cl.Message) -> None:
@@ -224,8 +235,10 @@ async def message(msg: cl.Message) -> None:
         await cl.ErrorMessage(content=str(exc)).send()
         return
     except SessionError as exc:
-        log.exception("turn failed in session %s", session_id)
-        await cl.ErrorMessage(content=f"Your message could not be saved: {exc}").send()
+        log.warning("turn in session %s not saved: %s", session_id, exc)
+        if reply.content:  # keep what the user already read, then say plainly that the turn was not kept
+            await reply.send()
+        await cl.ErrorMessage(content=_not_saved(exc)).send()
         return
     await reply.send()  # both messages are durable once the turn's iteration has ended
     if turn.session_id != session_id:

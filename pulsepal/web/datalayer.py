@@ -40,7 +40,7 @@ from chainlit.data.utils import queue_until_user_message
 from chainlit.types import PageInfo, PaginatedResponse, Pagination, ThreadDict, ThreadFilter
 from chainlit.user import PersistedUser, User
 
-from ..sessions import InvalidSessionId, SessionExists, SessionNotFound, validate_session_id
+from ..sessions import ArchiveError, InvalidSessionId, SessionExists, SessionNotFound, validate_session_id
 
 log = logging.getLogger("pulsepal.datalayer")
 
@@ -182,7 +182,7 @@ class PulsePalDataLayer(BaseDataLayer):
                 log.info("restored archived session %s for resume", thread_id)
             except SessionExists:
                 pass  # restored meanwhile (another tab, another process)
-            except SessionNotFound:
+            except (SessionNotFound, ArchiveError):  # gone, or damaged and set aside (the engine quarantined it)
                 return None
         session = self._session_dict(thread_id)
         if session is None:

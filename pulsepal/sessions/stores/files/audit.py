@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 from pathlib import Path
 from typing import Any, Optional
@@ -11,6 +12,8 @@ import orjson
 
 from ....clock import Clock, stamp
 from ... import files
+
+log = logging.getLogger("pulsepal.audit")
 
 
 class AuditLog:
@@ -30,11 +33,14 @@ class AuditLog:
         if detail:
             entry["detail"] = detail
         line = orjson.dumps(entry, default=str) + b"\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+        except OSError as exc:  # what it records already happened: a full disk must not turn it into a failure
+            log.warning("audit record %s %s not written: %s", action, session_id or "", exc)
 
     ROTATE_BYTES = 32 * 1024 * 1024
     KEEP_ROTATED = 10

@@ -175,14 +175,14 @@ class Layout:
         if check.get("session_id") != document.get("session_id") or len(check.get("events", ())) != len(
             document.get("events", ())
         ):
-            raise ArchiveError(f"{path} did not read back identical; the source was kept")
+            raise ArchiveError(f"{path.name} did not read back identical; the source was kept")
         return len(data)
 
     def read_document(self, path: Path) -> dict:
         try:
             data = files.read_bytes(path)
         except FileNotFoundError:
-            raise ArchiveError(f"{path} does not exist") from None
+            raise ArchiveError(f"{path.name} does not exist") from None
         return self.codec.decode(data, path.name)
 
     def archive_days(self) -> list[str]:

@@ -20,7 +20,7 @@ from ....clock import Clock, stamp
 from ....settings import Settings
 from ... import files
 from ...codec import BlobCodec
-from ...errors import ArchiveError, InvalidInput, SessionExists, SessionNotFound
+from ...errors import ArchiveDamaged, ArchiveError, InvalidInput, SessionExists, SessionNotFound
 from ...model import ConversationContext, apply_event, replay
 from ...store import (
     ANY,
@@ -42,12 +42,15 @@ from . import journal, maintenance
 from .audit import AuditLog
 from .index import SessionIndex
 from .layout import BACKUPS, Layout, split_backup_name
+from .failures import log as storage_log
+from .failures import translate_os_errors
 from .listing import SortedViews
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
 
 STATE_NAMES = frozenset({"cleanup", "alerts", "clock"})
 
 
+@translate_os_errors
 class FileStore:
     kind = "files"
 
@@ -62,6 +65,8 @@ class FileStore:
         self.views = SortedViews(self.index)
         self.live = LiveSessions(self.layout, self.index, self.audit, clock, settings.max_conversation_history, actor)
         self._max_history = settings.max_conversation_history
+        self.full_since: Optional[float] = None  # when a write last failed for lack of space (cleared by a write)
+        self._index_behind = False
         maintenance.open_index(self)
 
     def lock(self, session_id: str) -> AbstractContextManager[None]:
@@ -90,6 +95,9 @@ class FileStore:
         added_messages: int = 0,
         view: Optional[Callable[[ConversationContext], Any]] = None,
     ) -> Any:
+        if self._index_behind:  # an index write failed earlier (a full disk): catch up before going on
+            self._index_behind = False
+            self.reconcile()
         jpath = self.layout.journal_path(session_id)
         with self.lock(session_id):
             live = self.live.get_locked(session_id)
@@ -123,6 +131,7 @@ class FileStore:
             # Still under the session lock: two processes' index changes for one session must reach the index in
             # the order of their appends, or an older count could overwrite a newer one.
             self._index_touch(session_id, live, added_messages)
+        self.full_since = None
         return result
 
     def _create_locked(self, session_id: str, events: list[dict], sync: bool, added: int, view) -> Any:
@@ -141,6 +150,15 @@ class FileStore:
         return view(live.ctx) if view else live.ctx.snapshot()
 
     def _index_touch(self, session_id: str, live: Live, added: int) -> None:
+        """Derived data: when it cannot be written (a full disk) the session write still stands, and the index is
+        caught up with the files at the next write (reconcile)."""
+        try:
+            self._index_touch_or_raise(session_id, live, added)
+        except OSError as exc:
+            storage_log.warning("index update for %s deferred: %s", session_id, exc)
+            self._index_behind = True
+
+    def _index_touch_or_raise(self, session_id: str, live: Live, added: int) -> None:
         ctx = live.ctx
         indexed = self.index.get(session_id)
         if indexed is None or indexed.get("state") != "active":
@@ -175,7 +193,10 @@ class FileStore:
                 files.sync_paths([p for p in live.unsynced if p.exists()])
                 live.unsynced = []
             if live.since_checkpoint >= CHECKPOINT_EVERY:
-                self.live.checkpoint(live)
+                try:
+                    self.live.checkpoint(live)
+                except OSError as exc:  # the log is durable; the checkpoint is tried again next time
+                    storage_log.warning("checkpoint of %s deferred: %s", session_id, exc)
 
     def checkpoint(self, session_id: str) -> None:
         with self.lock(session_id):
@@ -310,8 +331,26 @@ class FileStore:
         return results
 
     def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
+        """A damaged archive is set aside (quarantine/, with the reason) instead of failing every later attempt; a
+        wrong encryption key is not damage and is only reported."""
         paths = self.layout.find_archives(session_id, day)
-        return (self.layout.read_document(paths[0]), paths[0]) if paths else None
+        if not paths:
+            return None
+        try:
+            return self.layout.read_document(paths[0]), paths[0]
+        except ArchiveError as exc:
+            if "SESSION_ENCRYPTION_KEY" in str(exc):
+                raise
+            with self.lock(session_id):
+                if paths[0].exists():
+                    self.layout.quarantine(paths[0], str(exc), self.clock.now())
+                    self.layout.prune_empty_days(paths[:1])
+                if not self.layout.find_archives(session_id) and self.locate(session_id) is None:
+                    self.index.delete(session_id)
+            self.views.invalidate()
+            self.audit.record(self.live.actor, "quarantine", session_id, reason=str(exc))
+            raise ArchiveDamaged(f"the archive of conversation {session_id} is damaged and was set aside for an "
+                                 "operator to look at; it cannot be opened") from None
 
     def locate(self, session_id: str) -> Optional[State]:
         layout = self.layout
@@ -414,6 +453,19 @@ class FileStore:
 
     def quarantined(self) -> list[dict]:
         return self.layout.quarantined()
+
+    def note_full(self) -> None:
+        if self.full_since is None:
+            self.full_since = self.clock.timestamp()
+
+    def space(self) -> dict[str, Optional[float]]:
+        try:
+            st = os.statvfs(self.root)
+            free: Optional[float] = float(st.f_bavail * st.f_frsize)
+            total: Optional[float] = float(st.f_blocks * st.f_frsize)
+        except OSError:
+            free = total = None
+        return {"free_bytes": free, "total_bytes": total, "full_since": self.full_since}
 
     def quarantine_count(self) -> int:
         return sum(1 for name in os.listdir(self.layout.quarantine_dir) if name.endswith(".reason.json"))
