@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from pulsepal.settings import get_settings
 from pulsepal.web import auth, users
+from pulsepal.web.preferences import Preferences
 
 
 def _request(headers: dict | None = None, cookies: dict | None = None) -> Request:
@@ -61,9 +62,9 @@ def test_corrupt_users_file_is_reported(tmp_path):
 
 
 def test_preferences_survive_a_new_instance(tmp_path):
-    prefs = users.Preferences(tmp_path / "prefs.json")
+    prefs = Preferences(tmp_path / "prefs.json")
     prefs.set("alice", "language", "python")
-    assert users.Preferences(tmp_path / "prefs.json").get("alice", "language") == "python"
+    assert Preferences(tmp_path / "prefs.json").get("alice", "language") == "python"
     assert prefs.get("bob", "language") is None
 
 
