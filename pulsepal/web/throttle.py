@@ -41,6 +41,10 @@ class Backoff:
         self._state: "OrderedDict[Hashable, tuple[float, float]]" = OrderedDict()  # key -> (failures, last)
         self._guard = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many keys are remembered (bounded by max_keys)."""
+        return len(self._state)
+
     def _failures(self, key: Hashable, now: float) -> tuple[float, float]:
         failures, last = self._state.get(key, (0.0, now))
         quiet = max(0.0, now - last)

@@ -148,4 +148,4 @@ def test_backoff_keeps_a_bounded_number_of_keys():
     backoff = Backoff(free=0, max_delay=60, monotonic=Ticker(), max_keys=100)
     for i in range(1000):
         backoff.failed(("address", f"10.0.{i // 256}.{i % 256}"))
-    assert len(backoff._state) == 100
+    assert len(backoff) == 100

@@ -22,20 +22,22 @@ def server(tmp_path_factory):
     srv.kill()
 
 
-def _login(client: httpx.Client, name: str, password: str) -> httpx.Response:
+def _login(client: httpx.Client, name: str, password: str, *, multipart: bool = False) -> httpx.Response:
+    if multipart:  # what Chainlit's login page sends (FormData)
+        return client.post("/login", files={"username": (None, name), "password": (None, password)})
     return client.post("/login", data={"username": name, "password": password})
 
 
 def test_login_backs_off_per_user_and_per_address_and_lets_the_user_back_in(server):
     with client_from("127.0.0.1", base_url=server.base) as here, client_from(OTHER_HOST, base_url=server.base) as there:
-        assert _login(here, "alice", "wrong-password").status_code == 401  # free
-        assert _login(here, "alice", "wrong-password").status_code == 401  # now 1 s to wait
-        refused = _login(here, "alice", "wrong-password")
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # free
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # now 1 s to wait
+        refused = _login(here, "alice", "wrong-password", multipart=True)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
         time.sleep(int(refused.headers["Retry-After"]))
-        assert _login(here, "alice", "wrong-password").status_code == 401  # now 2 s
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # now 2 s
         time.sleep(2)
-        assert _login(here, "alice", "wrong-password").status_code == 401  # now 4 s for alice and for this address
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # 4 s: alice and this address
 
         right = _login(here, "alice", "alice-password-123")
         assert right.status_code == 429 and "access_token" not in right.cookies  # not even checked while waiting
