@@ -261,6 +261,10 @@ class ChatClient:
     async def close(self) -> None:
         if self.sio is not None and self.sio.connected:
             await self.sio.disconnect()
+        elif self.sio is not None:  # a refused connect leaves the client's own HTTP session open
+            http = getattr(self.sio.eio, "http", None)
+            if http is not None and not http.closed and self._http is None:
+                await http.close()
         if self._http is not None:
             await self._http.close()
             self._http = None
