@@ -273,7 +273,9 @@ async def header_login(headers: Mapping[str, str]):
 def _persisted(user: AppUser):
     from chainlit.user import PersistedUser
 
-    return PersistedUser(id=user.identifier, identifier=user.identifier, createdAt="1970-01-01T00:00:00Z",
+    from ..clock import SYSTEM_CLOCK
+
+    return PersistedUser(id=user.identifier, identifier=user.identifier, createdAt=SYSTEM_CLOCK.now().isoformat(),
                          display_name=user.identifier, metadata={"provider": mode(), "admin": user.is_admin})
 
 
