@@ -1,7 +1,8 @@
 """PulsePal's chat app: `chainlit run app.py`. Wiring only; what each hook does lives in pulsepal/web/chat.py.
 
 Start-up order matters: the bind check and the auth secret must be in place before Chainlit checks for the secret
-(right after it loads this module), and our HTTP routes must be slotted in front of Chainlit's catch-all route.
+(right after it loads this module), our HTTP routes must be slotted in front of Chainlit's catch-all route, and
+the security middleware must be added before the server starts.
 """
 
 import chainlit as cl
@@ -14,6 +15,7 @@ from pulsepal.web.datalayer import PulsePalDataLayer
 
 server.configure_or_exit(config.run.host)
 server.install_routes()
+server.install_security(config.run.host, root_path=config.run.root_path)
 
 
 @cl.data_layer
@@ -37,6 +39,7 @@ else:  # local (grants the single local user) and proxy (trusts the proxy's head
 @cl.on_app_startup
 async def _startup():
     await chat.app_startup()
+    server.announce(config.run)
 
 
 @cl.on_app_shutdown

@@ -83,6 +83,32 @@ class Settings(BaseSettings):
         description="Local mode normally refuses to listen on a non-loopback address (anyone reaching it would be "
         "the local user); set true only behind your own access control.",
     )
+    trusted_proxy_ips: str = Field(
+        "",
+        description="Comma-separated IP addresses or CIDR networks of the reverse proxies allowed to name the user "
+        "(PROXY_USER_HEADER) and the client (X-Forwarded-For); required in proxy mode. Replaces uvicorn's "
+        "FORWARDED_ALLOW_IPS, which the app turns off so that it can see the proxy's own address.",
+    )
+    allowed_hosts: str = Field(
+        "",
+        description="Comma-separated host names the app answers to besides localhost and loopback addresses (the "
+        "Host header of every request and of the chat socket is checked, against DNS rebinding); * allows any.",
+    )
+    max_request_body_bytes: int = Field(
+        131072,
+        ge=1024,
+        description="Largest request body accepted, in bytes; larger ones get 413 before they are read. The default "
+        "fits the longest question (20,000 characters) even when every character is JSON-escaped.",
+    )
+    login_free_failures: int = Field(
+        5, ge=0, description="Wrong passwords allowed per user and per client address before logins slow down."
+    )
+    login_backoff_max_seconds: float = Field(
+        60,
+        gt=0,
+        description="Longest wait imposed after repeated wrong passwords (the wait doubles per failure up to this, "
+        "and is forgotten after a quiet spell; nobody is locked out for good).",
+    )
     default_chat_language: Literal["matlab", "python", "octave"] = Field(
         "matlab", description="Language of a user's first chat, before they choose one in the chat settings."
     )
@@ -98,6 +124,41 @@ class Settings(BaseSettings):
     @property
     def admin_user_set(self) -> frozenset[str]:
         return frozenset(name.strip() for name in self.admin_users.split(",") if name.strip())
+
+    @property
+    def trusted_proxy_networks(self) -> tuple:
+        """TRUSTED_PROXY_IPS as ip_network objects (validated when the settings were built)."""
+        import ipaddress
+
+        return tuple(ipaddress.ip_network(item, strict=False) for item in _items(self.trusted_proxy_ips))
+
+    @property
+    def allowed_host_set(self) -> frozenset[str]:
+        return frozenset(item.lower() for item in _items(self.allowed_hosts))
+
+    @field_validator("trusted_proxy_ips")
+    @classmethod
+    def _valid_proxy_ips(cls, value: str) -> str:
+        import ipaddress
+
+        for item in _items(value):
+            if item == "*":
+                raise ValueError("'*' would trust every client to name itself; list the proxies' addresses")
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _valid_hosts(cls, value: str) -> str:
+        import re
+
+        for item in _items(value):
+            if item != "*" and not re.fullmatch(r"\[?[A-Za-z0-9._:-]+\]?", item):
+                raise ValueError(f"{item!r} is not a host name (give names like chat.example.org, no scheme or path)")
+        return value
 
     @field_validator("session_storage_path", "conversation_log_path", mode="before")
     @classmethod
@@ -137,6 +198,10 @@ class Settings(BaseSettings):
         """Conversation-log folder, always set after validation."""
         assert self.conversation_log_path is not None
         return self.conversation_log_path
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
 class SettingsError(RuntimeError):

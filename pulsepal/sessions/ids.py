@@ -3,6 +3,12 @@
 Ids end up in file names (`session_<id>.json`), so they are checked before they get anywhere near a path: a
 short whitelist of characters rules out traversal (`../x`), absolute paths, NUL bytes and absurd lengths in one
 test instead of a list of blacklisted patterns that is never complete.
+
+Two rules, for two jobs. `validate_session_id` is the path-safety rule every stored id satisfies (imports and
+older stores may hold ids that are not UUIDs, and they must stay readable). `validate_new_session_id` is the
+stricter rule for ids a client sends us at the HTTP edge: the engine only ever creates canonical lowercase
+UUIDs, so anything else ("garbage", "1234", an upper-case spelling of a real id) is a client mistake to report,
+not an unknown id to answer with a fresh session.
 """
 
 from __future__ import annotations
@@ -30,6 +36,23 @@ def validate_session_id(session_id: object) -> str:
         raise InvalidSessionId(
             f"invalid session id {shown!r}: use 1-{MAX_ID_LENGTH} letters, digits, '-' or '_', "
             "starting with a letter or digit"
+        )
+    return session_id
+
+
+def validate_new_session_id(session_id: object) -> str:
+    """Return the id unchanged if it is a canonical lowercase UUID (what the engine creates), else raise."""
+    validate_session_id(session_id)
+    assert isinstance(session_id, str)
+    try:
+        canonical = str(uuid.UUID(session_id))
+    except ValueError:
+        canonical = ""
+    if canonical != session_id:
+        shown = session_id if len(session_id) <= 40 else session_id[:40] + "…"
+        raise InvalidSessionId(
+            f"invalid session id {shown!r}: session ids are lowercase UUIDs like "
+            "'3f2b8c1e-9d4a-4c5b-8e7f-0a1b2c3d4e5f' (the id a previous answer named)"
         )
     return session_id
 

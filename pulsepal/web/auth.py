@@ -1,34 +1,41 @@
-"""Who is chatting: local single-user, password (users file) or trusted reverse-proxy header mode.
+"""Who is acting: local single-user, password (users file) or trusted reverse-proxy header mode.
 
 Chainlit only keeps history (sidebar, resume) for an authenticated user, so every mode ends in a Chainlit login
 with a signed JWT cookie; the modes differ in how that login is granted:
 
-- local: Chainlit's header-auth hook grants the single local user to whoever asks, so the login page redirects
-  straight into the chat. That is only safe when nobody else can reach the port, hence the refusal to start on a
-  non-loopback address unless ALLOW_REMOTE_LOCAL says an operator put their own access control in front.
-- password: Chainlit's password hook checks the users file (salted scrypt hashes, see users.py).
-- proxy: the header-auth hook trusts PROXY_USER_HEADER, which the proxy must set (and strip from client requests).
+- local: the person who started the server, identified by the start-up token (localtoken.py) or the cookie it
+  was exchanged for. The server also refuses to listen on a non-loopback address unless ALLOW_REMOTE_LOCAL says
+  an operator put their own access control in front.
+- password: Chainlit's password hook checks the users file (salted scrypt hashes, users.py), behind the
+  sign-in back-off (throttle.py).
+- proxy: the reverse proxy names the user in PROXY_USER_HEADER, believed only from TRUSTED_PROXY_IPS (the
+  security middleware drops the header from everyone else). The header is the identity on every request and on
+  the chat socket; a cookie left from an earlier sign-in never overrides it or stands in for it.
+
+One answer to "who is this?" for every way in: `identify(connection)`. It re-checks the current configuration and
+users file on every call (a removed user loses access at once, not when their 15-day cookie expires), and it is
+what Chainlit's own routes (`chainlit_current_user`, installed as the override of Chainlit's `get_current_user`
+dependency), the chat socket's connect handler (`socket_user`), our HTTP routes and the admin page
+(`request_user`) all use.
 
 The JWT needs CHAINLIT_AUTH_SECRET; when the operator has not set one, a random secret is generated on first start
 and kept (0600) in the storage folder, so logins survive restarts without any setup.
-
-`request_user(request)` answers the same question for plain HTTP routes (downloads, POST /query, the admin page),
-re-checking against the current users file so a removed user loses access at once, not when their cookie expires.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
+
+from starlette.requests import HTTPConnection
 
 from ..sessions import files
 from ..settings import Settings, get_settings
-from . import users
+from . import hosts, localtoken, users
 
 SECRET_FILE = "chainlit_auth_secret"
 SECRET_ENV = "CHAINLIT_AUTH_SECRET"
@@ -64,10 +71,18 @@ def check_bind(host: str, settings: Optional[Settings] = None) -> None:
     if settings.auth_mode == "local" and not is_loopback(host) and not settings.allow_remote_local:
         raise StartupRefused(
             f"PulsePal is in local single-user mode (AUTH_MODE=local) but asked to listen on {host!r}: anyone who "
-            "can reach that address would be signed in as the local user and see every conversation.\n"
+            "can reach that address and learns the start-up token would be the local user and see every "
+            "conversation.\n"
             "Either listen on 127.0.0.1 (the default), or choose AUTH_MODE=password (add users with "
             "`python -m pulsepal.cli users add NAME`) or AUTH_MODE=proxy behind an authenticating reverse proxy, "
             "or - only if you control access yourself - set ALLOW_REMOTE_LOCAL=true."
+        )
+    if settings.auth_mode == "proxy" and not settings.trusted_proxy_networks:
+        raise StartupRefused(
+            "PulsePal is in proxy mode (AUTH_MODE=proxy) but TRUSTED_PROXY_IPS is not set: without it anyone who "
+            f"reaches the port could send {settings.proxy_user_header}: <any user> and be that user.\n"
+            "Set TRUSTED_PROXY_IPS to the address(es) your reverse proxy connects from, e.g. "
+            "TRUSTED_PROXY_IPS=127.0.0.1 when it runs on this machine (IPs or CIDR networks, comma-separated)."
         )
 
 
@@ -91,13 +106,7 @@ def ensure_auth_secret(settings: Optional[Settings] = None) -> Path:
     return path
 
 
-# ------------------------------------------------------------------------------------------- login callbacks
-def _chainlit_user(identifier: str, provider: str, admin: bool):
-    import chainlit as cl
-
-    return cl.User(identifier=identifier, display_name=identifier, metadata={"provider": provider, "admin": admin})
-
-
+# ------------------------------------------------------------------------------------------- who is this?
 def is_admin(identifier: str, settings: Optional[Settings] = None) -> bool:
     settings = settings or get_settings()
     if settings.auth_mode == "local":
@@ -110,16 +119,24 @@ def is_admin(identifier: str, settings: Optional[Settings] = None) -> bool:
     return False
 
 
-async def password_login(username: str, password: str):
-    """Chainlit's password hook: the users file decides. scrypt is slow on purpose, so it runs off the loop."""
-    settings = get_settings()
-    record = await asyncio.to_thread(users.verify_user, settings.users_path, username, password)
-    if record is None:
-        return None
-    return _chainlit_user(record.name, "credentials", record.admin or record.name in settings.admin_user_set)
+def is_current_user(identifier: Optional[str], settings: Optional[Settings] = None) -> bool:
+    """Whether an identifier (from a cookie, or a thread's owner) names a user who exists now."""
+    settings = settings or get_settings()
+    if not identifier:
+        return False
+    if settings.auth_mode == "local":
+        return identifier == settings.local_user_name
+    if settings.auth_mode == "password":
+        return users.get_user(settings.users_path, identifier) is not None
+    try:
+        users.validate_user_name(identifier)
+    except users.UserError:
+        return False
+    return True
 
 
 def proxy_identity(headers: Mapping[str, str], settings: Optional[Settings] = None) -> Optional[str]:
+    """The user the proxy header names (the caller has made sure it came from a trusted proxy)."""
     settings = settings or get_settings()
     value = headers.get(settings.proxy_user_header) or headers.get(settings.proxy_user_header.lower())
     if not value:
@@ -130,11 +147,120 @@ def proxy_identity(headers: Mapping[str, str], settings: Optional[Settings] = No
         return None
 
 
+def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
+    return headers.get(name) or headers.get(name.lower())
+
+
+def _signed_identifier(token: Optional[str]) -> Optional[str]:
+    if not token:
+        return None
+    try:
+        from chainlit.auth.jwt import decode_jwt
+
+        return decode_jwt(token).identifier
+    except Exception:  # noqa: BLE001 - expired, forged, or signed with another secret: all mean "not signed in"
+        return None
+
+
+def _jwt_of(conn: HTTPConnection) -> Optional[str]:
+    from chainlit.auth import get_token_from_cookies
+
+    token = get_token_from_cookies(dict(conn.cookies))
+    if token:
+        return token
+    scheme, _, value = (conn.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def _peer(conn: HTTPConnection) -> Optional[str]:
+    client = conn.scope.get("client")
+    return client[0] if client else None
+
+
+def identify(conn: HTTPConnection, settings: Optional[Settings] = None) -> Optional[AppUser]:
+    """The user acting through this request or socket handshake, or None (see the module docstring)."""
+    settings = settings or get_settings()
+    if settings.auth_mode == "proxy":
+        if not hosts.peer_trusted(_peer(conn), settings):
+            return None
+        name = proxy_identity(conn.headers, settings)
+        return AppUser(name, name in settings.admin_user_set) if name else None
+    if settings.auth_mode == "local":
+        token = localtoken.token_from_authorization(conn.headers.get("authorization"))
+        if token is not None:
+            return AppUser(settings.local_user_name, True) if localtoken.token_matches(token, settings) else None
+        identifier = _signed_identifier(_jwt_of(conn))
+        return AppUser(identifier, True) if identifier == settings.local_user_name else None
+    identifier = _signed_identifier(_jwt_of(conn))
+    if identifier is None:
+        return None
+    record = users.get_user(settings.users_path, identifier)
+    if record is None:
+        return None
+    return AppUser(record.name, record.admin or record.name in settings.admin_user_set)
+
+
+async def request_user(request) -> Optional[AppUser]:
+    """The user of an HTTP request (our routes, the admin page), or None: callers answer 401."""
+    return identify(request)
+
+
+def still_allowed(identifier: Optional[str], environ: Optional[Mapping] = None) -> bool:
+    """Whether a chat's user may still act, re-checked on every message: the socket outlives account changes.
+
+    With the socket's environ (it keeps the handshake's ASGI scope) the handshake is identified afresh and must
+    still be the same user; without one, the identifier must still name a current user."""
+    if not identifier:
+        return False
+    scope = (environ or {}).get("asgi.scope")
+    if scope is not None:
+        user = identify(HTTPConnection(scope))
+        return user is not None and user.identifier == identifier
+    return is_current_user(identifier)
+
+
+# ------------------------------------------------------------------------------------ Chainlit's login hooks
+def _chainlit_user(identifier: str, provider: str, admin: bool):
+    import chainlit as cl
+
+    return cl.User(identifier=identifier, display_name=identifier, metadata={"provider": provider, "admin": admin})
+
+
+def local_user(settings: Optional[Settings] = None):
+    settings = settings or get_settings()
+    return _chainlit_user(settings.local_user_name, "local", True)
+
+
+async def password_login(username: str, password: str):
+    """Chainlit's password hook: the users file decides. scrypt is slow on purpose, so it runs off the loop."""
+    import asyncio
+
+    settings = get_settings()
+    record = await asyncio.to_thread(users.verify_user, settings.users_path, username, password)
+    if record is None:
+        return None
+    return _chainlit_user(record.name, "credentials", record.admin or record.name in settings.admin_user_set)
+
+
 async def header_login(headers: Mapping[str, str]):
-    """Chainlit's header hook: in local mode it grants the local user; in proxy mode it trusts the proxy header."""
+    """Chainlit's header hook (POST /auth/header).
+
+    local: granted only to a caller that shows the start-up token (`Authorization: Token ...`) or already holds
+    the local cookie; proxy: the header, which reaches this hook only from a trusted proxy."""
+    from chainlit.auth import get_token_from_cookies
+    from starlette.requests import cookie_parser
+
     settings = get_settings()
     if settings.auth_mode == "local":
-        return _chainlit_user(settings.local_user_name, "local", True)
+        token = localtoken.token_from_authorization(_header(headers, "Authorization"))
+        if token is not None and localtoken.token_matches(token, settings):
+            return local_user(settings)
+        cookies = cookie_parser(_header(headers, "Cookie") or "")
+        if _signed_identifier(get_token_from_cookies(cookies)) == settings.local_user_name:
+            return local_user(settings)
+        return None
     if settings.auth_mode == "proxy":
         name = proxy_identity(headers, settings)
         if name is None:
@@ -143,62 +269,33 @@ async def header_login(headers: Mapping[str, str]):
     return None
 
 
-def still_allowed(identifier: Optional[str], environ: Optional[Mapping] = None) -> bool:
-    """Whether a chat's (cookie-authenticated) user may still act: the cookie outlives account changes.
+# ------------------------------------------------------------------------ Chainlit's routes and chat socket
+def _persisted(user: AppUser):
+    from chainlit.user import PersistedUser
 
-    password: the user must still be in the users file; local: only the local user; proxy: when the socket's
-    upgrade request carries the proxy header it must name the same user (a different person signed in at the
-    proxy in the same browser must not inherit the previous cookie)."""
-    if not identifier:
-        return False
-    settings = get_settings()
-    if settings.auth_mode == "local":
-        return identifier == settings.local_user_name
-    if settings.auth_mode == "password":
-        return users.get_user(settings.users_path, identifier) is not None
-    if environ:
-        key = "HTTP_" + settings.proxy_user_header.upper().replace("-", "_")
-        current = environ.get(key)
-        if current is not None and current.strip() != identifier:
-            return False
-    return True
+    from ..clock import SYSTEM_CLOCK
+
+    return PersistedUser(id=user.identifier, identifier=user.identifier, createdAt=SYSTEM_CLOCK.now().isoformat(),
+                         display_name=user.identifier, metadata={"provider": mode(), "admin": user.is_admin})
 
 
-# ------------------------------------------------------------------------------------------- plain HTTP routes
-def _token(request) -> Optional[str]:
-    from chainlit.auth import get_token_from_cookies
+async def chainlit_current_user(request: HTTPConnection):
+    """Replaces Chainlit's `get_current_user` dependency on every one of its routes (`/user`, `/project/*`, ...)."""
+    from fastapi import HTTPException
 
-    token = get_token_from_cookies(request.cookies)
-    if token:
-        return token
-    authorization = request.headers.get("Authorization") or ""
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
+    user = identify(request)
+    if user is None:
+        raise HTTPException(401, "authentication required")
+    return _persisted(user)
 
 
-async def request_user(request) -> Optional[AppUser]:
-    """The user of an HTTP request, or None when it is not authenticated (callers answer 401).
-
-    local and password modes read Chainlit's access_token cookie (or `Authorization: Bearer`), proxy mode reads
-    the trusted header. The result is re-checked against the current configuration and users file."""
-    settings = get_settings()
-    if settings.auth_mode == "proxy":
-        name = proxy_identity(request.headers, settings)
-        return AppUser(name, name in settings.admin_user_set) if name else None
-    token = _token(request)
-    if not token:
-        return None
-    try:
-        from chainlit.auth.jwt import decode_jwt
-
-        identifier = decode_jwt(token).identifier
-    except Exception:  # noqa: BLE001 - expired, forged, or signed with another secret: all mean "not signed in"
-        return None
-    if settings.auth_mode == "local":
-        return AppUser(identifier, True) if identifier == settings.local_user_name else None
-    record = await asyncio.to_thread(users.get_user, settings.users_path, identifier)
-    if record is None:
-        return None
-    return AppUser(record.name, record.admin or record.name in settings.admin_user_set)
+async def socket_user(environ: dict) -> tuple[Any, Optional[str]]:
+    """Replaces Chainlit's socket `_authenticate_connection(environ)`: (user, token), or (None, None) to refuse."""
+    scope = environ.get("asgi.scope") if isinstance(environ, dict) else None
+    if scope is None:
+        return None, None
+    conn = HTTPConnection(scope)
+    user = identify(conn)
+    if user is None:
+        return None, None
+    return _persisted(user), _jwt_of(conn) or ""

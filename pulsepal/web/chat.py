@@ -24,7 +24,7 @@ from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageF
 from ..settings import get_settings
 from . import auth
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
-from .users import Preferences
+from .preferences import Preferences
 
 log = logging.getLogger("pulsepal.chat")
 

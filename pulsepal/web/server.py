@@ -14,6 +14,9 @@ router. We do the second:
 Our routes are inserted immediately before the catch-all, not at the very front, so they can never shadow one of
 Chainlit's own routes. Routes: POST /query (pulsepal.web.api), GET /pulsepal/conversations/<id>.json and .md
 (durable downloads from the store, owner-checked), and whatever the admin module adds (`include_admin_routes`).
+
+`install_security` puts the security middleware (security.py) in front of all of it, and `configure_or_exit`
+runs the start-up checks: unsafe binding or a proxy mode without trusted proxies stop the start with a message.
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ _SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nos
 
 
 async def query_owner(request: Request) -> Optional[str]:
-    """The owner for POST /query: the signed-in user; in local mode everyone on the loopback is the local user."""
+    """The owner for POST /query: the signed-in user, in every mode (a local-mode caller shows the start-up token
+    or the cookie it was exchanged for: being on the loopback proves nothing, every OS user is there)."""
     user = await auth.request_user(request)
     if user is not None:
         return user.identifier
-    settings = get_settings()
-    if settings.auth_mode == "local":
-        return settings.local_user_name
+    if get_settings().auth_mode == "local":
+        raise HTTPException(401, "sign in first: send the cookie from the start-up link, or the start-up token "
+                                 "as 'Authorization: Token <token>' (it is in the storage folder's local_token)")
     raise HTTPException(401, "sign in first (send the access_token cookie or an Authorization: Bearer token)")
 
 
@@ -139,15 +143,60 @@ def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     return app
 
 
+def install_security(host: str, app: Optional[FastAPI] = None, root_path: str = "") -> FastAPI:
+    """The security middleware and Chainlit's user lookups through our auth (see security.py)."""
+    from . import security
+
+    if app is None:
+        from chainlit.server import app as chainlit_app
+
+        app = chainlit_app
+    security.install(app, bind_host=host, root_path=root_path)
+    return app
+
+
 def configure_or_exit(host: str) -> None:
-    """Start-up checks run when app.py is loaded: refuse unsafe binding, provide the JWT secret."""
+    """Start-up checks run when app.py is loaded: refuse unsafe binding, provide the JWT secret and (local mode)
+    the start-up token, and switch off uvicorn's own X-Forwarded-For handling.
+
+    uvicorn reads FORWARDED_ALLOW_IPS when `chainlit run` builds its config, after this module is loaded, and by
+    default rewrites the client address of any loopback peer from X-Forwarded-For: another OS user could then
+    pose as a trusted proxy. With it off, the client address is always the direct peer and TRUSTED_PROXY_IPS
+    (hosts.py) is the one rule for whom to believe."""
+    import os
     import sys
 
     from ..settings import SettingsError
+    from . import localtoken
 
     try:
         auth.check_bind(host)
         auth.ensure_auth_secret()
+        settings = get_settings()
+        if settings.auth_mode == "local":
+            localtoken.ensure_token(settings)
     except (auth.StartupRefused, SettingsError) as exc:
         print(f"\nPulsePal refuses to start:\n{exc}\n", file=sys.stderr, flush=True)
         sys.exit(2)
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
+
+
+def announce(run) -> None:
+    """Print where to open the chat (local mode: the one-click address with the token), Jupyter-style.
+
+    `run` is Chainlit's run config (host, port, root_path, headless). Without --headless Chainlit would open the
+    browser on the address without the token; in local mode we open the tokened one instead."""
+    import asyncio
+    import webbrowser
+
+    from . import localtoken
+
+    settings = get_settings()
+    if settings.auth_mode != "local":
+        return
+    url = localtoken.start_url(settings, run.host, run.port, run.root_path or "")
+    print(f"\nPulsePal is running in local mode. To chat, open this address (it signs this browser in):\n"
+          f"    {url}\n", flush=True)
+    if not run.headless:
+        run.headless = True  # Chainlit checks this right after the start-up hook
+        asyncio.get_running_loop().call_later(1.0, webbrowser.open, url)

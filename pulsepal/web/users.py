@@ -1,12 +1,13 @@
-"""The users file for password mode, and each user's chat preferences.
+"""The users file for password mode: accounts, their salted password hashes and admin flags.
 
 Passwords are stored only as salted scrypt hashes (memory-hard, so a stolen file is expensive to brute-force) in a
 0600 JSON file that is replaced atomically, so a crash mid-write never leaves it half written and a concurrent
 reader sees the old or the new version. Verification compares digests in constant time and spends the same work on
 unknown names, so response times do not reveal which user names exist.
 
-Preferences (the language a user last chose) live in a second small file beside it: they are per user, not per
-conversation, and must outlive any single session.
+Every authenticated request asks "is this user still in the file?" (a removed user must lose access at once), so
+reads go through a cache keyed by the file's stat signature: one `stat` per request, a parse only after the file
+changed (by this process, the CLI, or an operator's editor). Writes always re-read the file under its lock.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class UserError(ValueError):
 class UserRecord:
     name: str
     admin: bool
+
+
+def _record(name: str, entry: dict) -> UserRecord:
+    return UserRecord(name, bool(entry.get("admin")))
 
 
 def validate_user_name(name: object) -> str:
@@ -110,6 +115,35 @@ def _load(path: Path) -> dict:
     return data
 
 
+_cache_guard = threading.Lock()
+_cache: dict[Path, tuple[tuple, dict]] = {}
+
+
+def _signature(path: Path) -> Optional[tuple]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _load_cached(path: Path) -> dict:
+    """The file's contents for reading (callers must not modify them), parsed again only after it changed.
+
+    The signature is taken before the read, so a change that lands in between is seen as a change next time."""
+    signature = _signature(path)
+    if signature is not None:
+        with _cache_guard:
+            hit = _cache.get(path)
+        if hit is not None and hit[0] == signature:
+            return hit[1]
+    data = _load(path)
+    if signature is not None:
+        with _cache_guard:
+            _cache[path] = (signature, data)
+    return data
+
+
 def _save(path: Path, data: dict) -> None:
     files.ensure_dir(path.parent)
     files.atomic_write_bytes(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
@@ -142,17 +176,18 @@ def remove_user(path, name: str) -> None:
 
 
 def list_users(path) -> list[UserRecord]:
-    data = _load(Path(path))
-    return [UserRecord(name, bool(entry.get("admin"))) for name, entry in sorted(data["users"].items())]
+    data = _load_cached(Path(path))
+    return [_record(name, entry) for name, entry in sorted(data["users"].items()) if isinstance(entry, dict)]
 
 
 def get_user(path, name: str) -> Optional[UserRecord]:
+    """The user's record, or None for an unknown or invalid name (cheap: see the module docstring)."""
     try:
         name = validate_user_name(name)
     except UserError:
         return None
-    entry = _load(Path(path))["users"].get(name)
-    return UserRecord(name, bool(entry.get("admin"))) if isinstance(entry, dict) else None
+    entry = _load_cached(Path(path))["users"].get(name)
+    return _record(name, entry) if isinstance(entry, dict) else None
 
 
 def verify_user(path, name: str, password: str) -> Optional[UserRecord]:
@@ -161,55 +196,11 @@ def verify_user(path, name: str, password: str) -> Optional[UserRecord]:
         return None
     try:
         name = validate_user_name(name)
-        entry = _load(Path(path))["users"].get(name)
+        entry = _load_cached(Path(path))["users"].get(name)
     except UserError:
         entry = None
     encoded = entry.get("hash") if isinstance(entry, dict) else None
     ok = check_password(password, encoded if isinstance(encoded, str) else _dummy_hash())
-    if ok and encoded:
-        return UserRecord(name, bool(entry.get("admin")))
+    if ok and isinstance(entry, dict) and encoded:
+        return _record(name, entry)
     return None
-
-
-# ------------------------------------------------------------------------------------------- preferences
-class Preferences:
-    """Per-user chat preferences (currently the chosen language), cached in memory and written on change."""
-
-    def __init__(self, path) -> None:
-        self.path = Path(path)
-        self._guard = threading.Lock()
-        self._data: dict = {}
-        self._signature: Optional[tuple] = None
-
-    def _loaded(self) -> dict:
-        """The current file contents; re-read only when another process (or a restart) changed the file."""
-        try:
-            st = os.stat(self.path)
-            signature: Optional[tuple] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except FileNotFoundError:
-            signature = None
-        if signature != self._signature:
-            try:
-                data = orjson.loads(files.read_bytes(self.path))
-                self._data = data if isinstance(data, dict) else {}
-            except (FileNotFoundError, orjson.JSONDecodeError):
-                self._data = {}
-            self._signature = signature
-        return self._data
-
-    def get(self, user: str, key: str, default=None):
-        with self._guard:
-            entry = self._loaded().get(user)
-            return entry.get(key, default) if isinstance(entry, dict) else default
-
-    def set(self, user: str, key: str, value) -> None:
-        files.ensure_dir(self.path.parent)
-        with self._guard, files.locked(_lock_path(self.path)):
-            self._signature = ("reload",)  # read-modify-write from the file itself, under the cross-process lock
-            data = self._loaded()
-            entry = data.setdefault(user, {})
-            if entry.get(key) == value:
-                return
-            entry[key] = value
-            files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
-            self._signature = ("reload",)

@@ -121,8 +121,11 @@ def test_post_query_on_a_real_server(tmp_path):
         sid = body["session_id"]
         status, body = _post(f"{base}/query", {"text": "and in Python?"}, {"session-id": sid})
         assert status == 200 and body["session_id"] == sid
+        unknown = "00000000-0000-4000-8000-00000000abcd"  # well formed (a lowercase UUID) but never used
+        status, body = _post(f"{base}/query?text=hello", {}, {"session-id": unknown})
+        assert status == 200 and body["session_id"] not in (sid, unknown)
         status, body = _post(f"{base}/query?text=hello", {}, {"session-id": "unknown-id"})
-        assert status == 200 and body["session_id"] not in (sid, "unknown-id")
+        assert status == 400 and "invalid session id" in body["detail"]  # not a UUID: the caller's mistake
         status, body = _post(f"{base}/query", {"text": "hi"}, {"session-id": "../../etc"})
         assert status == 400 and "invalid session id" in body["detail"]
         status, body = _post(f"{base}/query", {"text": "  "})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +26,7 @@ import socketio
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON_BIN = Path(sys.executable).parent
+_RUNNING: dict[str, "ChatServer"] = {}  # base URL -> server, so login_local(base) can find the start-up token
 
 
 def free_port() -> int:
@@ -75,7 +77,8 @@ class ChatServer:
     def spawn(self) -> subprocess.Popen:
         log = open(self.log_path, "ab")
         return subprocess.Popen(
-            [str(PYTHON_BIN / "chainlit"), "run", "app.py", "--headless", "--host", self.host, "--port", str(self.port)],
+            [str(PYTHON_BIN / "chainlit"), "run", "app.py", "--headless", "--host", self.host,
+             "--port", str(self.port)],
             cwd=self.app_root,
             env=self.environment(),
             stdout=log,
@@ -91,6 +94,7 @@ class ChatServer:
                 raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 if httpx.get(self.base + "/health", timeout=1).status_code == 200:
+                    _RUNNING[self.base] = self
                     return self
             except httpx.HTTPError:
                 pass
@@ -118,11 +122,34 @@ class ChatServer:
         except FileNotFoundError:
             return ""
 
+    def local_token(self) -> str:
+        """Local mode's start-up token, from the 0600 file the server keeps in its storage folder."""
+        return (self.storage / "local_token").read_text().strip()
+
+    def printed_url(self, timeout: float = 20.0) -> str:
+        """The one-click address the server printed at start-up (local mode), as a person would copy it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                text = self.log_path.read_text(errors="replace")
+            except FileNotFoundError:
+                text = ""
+            found = re.findall(r"http://\S+/\?token=[A-Za-z0-9_-]+", text)
+            if found:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no start-up URL in the server log:\n{self.log()}")
+            time.sleep(0.1)
+
 
 # ---------------------------------------------------------------------------------------------------- auth
-def login_local(base: str) -> str:
-    response = httpx.post(base + "/auth/header", timeout=10)
-    response.raise_for_status()
+def login_local(base: str, token: Optional[str] = None) -> str:
+    """Local mode: exchange the start-up token (read from the server's storage unless given) for the cookie,
+    as the printed start-up link does in a browser."""
+    if token is None:
+        token = _RUNNING[base].local_token()
+    response = httpx.get(base + "/", params={"token": token}, timeout=10)
+    assert response.status_code == 303, response.text
     return response.cookies["access_token"]
 
 
@@ -141,10 +168,13 @@ def login_proxy(base: str, header: str, name: str) -> str:
 
 # --------------------------------------------------------------------------------------------------- client
 class ChatClient:
-    def __init__(self, base: str, token: Optional[str], extra_headers: Optional[dict] = None) -> None:
+    def __init__(self, base: str, token: Optional[str], extra_headers: Optional[dict] = None,
+                 local_address: Optional[str] = None) -> None:
         self.base = base
         self.token = token
         self.extra_headers = dict(extra_headers or {})
+        self.local_address = local_address  # connect from this source address (e.g. 127.0.0.2: "another host")
+        self._http = None
         self.sio: Optional[socketio.AsyncClient] = None
         self.events: list[tuple[str, object]] = []
         self._changed: Optional[asyncio.Event] = None
@@ -157,7 +187,13 @@ class ChatClient:
 
     async def connect(self, thread_id: str = "", *, wait_for: str = "chat_settings", timeout: float = 20) -> None:
         self._changed = asyncio.Event()
-        self.sio = socketio.AsyncClient(reconnection=False)
+        options = {}
+        if self.local_address:
+            import aiohttp
+
+            self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(self.local_address, 0)))
+            options["http_session"] = self._http
+        self.sio = socketio.AsyncClient(reconnection=False, **options)
         self.sio.on("*", self._on_any)
         headers = dict(self.extra_headers)
         if self.token:
@@ -225,6 +261,13 @@ class ChatClient:
     async def close(self) -> None:
         if self.sio is not None and self.sio.connected:
             await self.sio.disconnect()
+        elif self.sio is not None:  # a refused connect leaves the client's own HTTP session open
+            http = getattr(self.sio.eio, "http", None)
+            if http is not None and not http.closed and self._http is None:
+                await http.close()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     @property
     def thread_id(self) -> Optional[str]:

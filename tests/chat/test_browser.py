@@ -39,13 +39,13 @@ def test_ask_reload_resume_and_switch_language(tmp_path, artifacts):
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             page.set_default_timeout(30_000)
 
-            # local mode: no login form, straight into the chat
-            page.goto(server.base + "/")
+            # local mode: no login form, one click on the printed start-up link lands in the chat
+            page.goto(server.printed_url())
             chat_input = page.locator("#chat-input")
             expect(chat_input).to_be_visible()
             page.wait_for_load_state("networkidle")
             expect(page.locator("#chat-settings-open-modal")).to_be_visible()  # on_chat_start has run
-            assert "/login" not in page.url
+            assert "/login" not in page.url and "token=" not in page.url
             page.screenshot(path=str(artifacts / "01-start.png"))
 
             chat_input.fill("What does mr.makeTrapezoid do?")

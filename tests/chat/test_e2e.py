@@ -122,21 +122,24 @@ async def test_downloads_are_durable_owner_checked_and_validated(local_server):
 
 async def test_post_query_on_the_chat_server(local_server):
     base = local_server.base
-    first = httpx.post(base + "/query", json={"text": "What is mr.makeTrapezoid?"}, timeout=20)
+    token = login_local(base)  # local mode: the start-up token's cookie (being on the loopback proves nothing)
+    cookies = {"access_token": token}
+    first = httpx.post(base + "/query", json={"text": "What is mr.makeTrapezoid?"}, cookies=cookies, timeout=20)
     assert first.status_code == 200, first.text
     sid = first.json()["session_id"]
     assert "makeTrapezoid" in first.json()["response"]
-    again = httpx.post(base + "/query", json={"text": "and mr.makeSincPulse?"}, headers={"session-id": sid}, timeout=20)
+    again = httpx.post(base + "/query", json={"text": "and mr.makeSincPulse?"}, headers={"session-id": sid},
+                       cookies=cookies, timeout=20)
     assert again.status_code == 200 and again.json()["session_id"] == sid
     unknown = httpx.post(base + "/query", json={"text": "hello"},
-                         headers={"session-id": "00000000-0000-4000-8000-00000000abcd"}, timeout=20)
+                         headers={"session-id": "00000000-0000-4000-8000-00000000abcd"}, cookies=cookies, timeout=20)
     assert unknown.status_code == 200 and unknown.json()["session_id"] not in (sid, "00000000-0000-4000-8000-00000000abcd")
-    invalid = httpx.post(base + "/query", json={"text": "hello"}, headers={"session-id": "../../etc/passwd"}, timeout=20)
+    invalid = httpx.post(base + "/query", json={"text": "hello"}, headers={"session-id": "../../etc/passwd"},
+                         cookies=cookies, timeout=20)
     assert invalid.status_code == 400
-    empty = httpx.post(base + "/query", json={"text": "   "}, timeout=20)
+    empty = httpx.post(base + "/query", json={"text": "   "}, cookies=cookies, timeout=20)
     assert empty.status_code == 400
     # in local mode /query conversations belong to the local user: they show up in the sidebar
-    token = login_local(base)
     assert sid in [t["id"] for t in _threads(base, token)]
 
 

@@ -1,0 +1,150 @@
+"""Back-off for failed sign-ins, per user name and per client address.
+
+Each key (a user name, a client address) may fail LOGIN_FREE_FAILURES times freely; after that every further
+failure doubles the wait before the key may try again (1 s, 2 s, 4 s, ...) up to LOGIN_BACKOFF_MAX_SECONDS. A quiet
+spell forgets failures one per LOGIN_BACKOFF_MAX_SECONDS, and a successful sign-in forgets them at once. So a
+guesser is slowed to about one attempt per user and per address per LOGIN_BACKOFF_MAX_SECONDS, while the real
+user is never locked out for good: the longest they ever wait is that cap. An attempt refused while waiting (429
+with Retry-After) is not checked and does not count, so the refusal says nothing about the password.
+
+Chainlit's `/login` route hands our password hook only the name and password, so the back-off runs in the ASGI
+layer (security.py calls `guard_login`), where the client address and the response status are both visible.
+State is per process and in memory (bounded; the least recently failed keys are dropped first): a restart
+forgets it, which only ever helps the real user.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from typing import Callable, Hashable, Optional
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_KEYS = 10_000
+
+
+class Backoff:
+    """Exponential, capped, decaying back-off per key; `monotonic` is injectable so tests can move time."""
+
+    def __init__(self, free: int, max_delay: float, *, base: float = 1.0,
+                 monotonic: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
+        self.free = free
+        self.max_delay = max_delay
+        self.base = base
+        self.monotonic = monotonic
+        self.max_keys = max_keys
+        self._state: "OrderedDict[Hashable, tuple[float, float]]" = OrderedDict()  # key -> (failures, last)
+        self._guard = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many keys are remembered (bounded by max_keys)."""
+        return len(self._state)
+
+    def _failures(self, key: Hashable, now: float) -> tuple[float, float]:
+        failures, last = self._state.get(key, (0.0, now))
+        quiet = max(0.0, now - last)
+        return max(0.0, failures - math.floor(quiet / self.max_delay)), last
+
+    def _delay(self, failures: float) -> float:
+        beyond = failures - self.free
+        if beyond <= 0:
+            return 0.0
+        return min(self.base * 2 ** (beyond - 1), self.max_delay)
+
+    def wait(self, key: Hashable) -> float:
+        """Seconds until `key` may try again (0: now)."""
+        with self._guard:
+            now = self.monotonic()
+            failures, last = self._failures(key, now)
+            return max(0.0, last + self._delay(failures) - now)
+
+    def failed(self, key: Hashable) -> None:
+        with self._guard:
+            now = self.monotonic()
+            failures, _ = self._failures(key, now)
+            self._state[key] = (failures + 1, now)
+            self._state.move_to_end(key)
+            while len(self._state) > self.max_keys:
+                self._state.popitem(last=False)
+
+    def succeeded(self, key: Hashable) -> None:
+        with self._guard:
+            self._state.pop(key, None)
+
+
+def too_many(wait: float) -> JSONResponse:
+    seconds = max(1, math.ceil(wait))
+    return JSONResponse({"detail": f"too many failed sign-ins: try again in {seconds} s"}, 429,
+                        headers={"Retry-After": str(seconds), "Cache-Control": "no-store"})
+
+
+def _replay(body: bytes, then: Receive) -> Receive:
+    """The already-read body once, then the connection's own messages (a real disconnect, when it comes)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await then()
+
+    return receive
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def _user_name(scope: Scope, body: bytes, receive: Receive) -> Optional[str]:
+    try:
+        form = await Request(scope, _replay(body, receive)).form()
+    except Exception:  # noqa: BLE001 - an unparsable form: Chainlit answers it (422); no name to throttle by
+        return None
+    value = form.get("username")
+    return value.strip().lower()[:128] if isinstance(value, str) and value.strip() else None
+
+
+async def guard_login(backoff: Backoff, address: str, scope: Scope, receive: Receive, send: Send,
+                      app: ASGIApp) -> None:
+    """Run Chainlit's POST /login behind the back-off: refuse early while a key waits, learn from the status."""
+    keys: list[Hashable] = [("address", address)]
+    wait = backoff.wait(keys[0])
+    if wait > 0:
+        await too_many(wait)(scope, receive, send)
+        return
+    body = await _read_body(receive)  # bounded: the caller's receive enforces MAX_REQUEST_BODY_BYTES
+    name = await _user_name(scope, body, receive)
+    if name is not None:
+        keys.append(("user", name))
+        wait = backoff.wait(keys[1])
+        if wait > 0:
+            await too_many(wait)(scope, receive, send)
+            return
+    status: list[int] = []
+
+    async def watch(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+        await send(message)
+
+    await app(scope, _replay(body, receive), watch)
+    if status and status[0] == 200:
+        for key in keys:
+            backoff.succeeded(key)
+    elif status and status[0] == 401:
+        for key in keys:
+            backoff.failed(key)

@@ -1,0 +1,98 @@
+"""`users remove carol` cuts carol off everywhere at once (issue 9, item 3): every Chainlit thread route, our own
+routes and the chat socket (new chats, resume, and a chat already open), with her still-valid 15-day cookie.
+Nothing of hers is deleted by it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import socketio
+from chat_harness import ChatClient, login_password  # noqa: E402
+
+from .conftest import ChatServer, cli
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = ChatServer(tmp_path_factory.mktemp("removed"), env={"AUTH_MODE": "password"})
+    for name in ("carol", "alice"):
+        done = cli(srv, "users", "add", name, "--password-stdin", stdin=f"{name}-password-123\n")
+        assert done.returncode == 0, done.stderr
+    yield srv.start()
+    srv.kill()
+
+
+def _threads(base: str, cookies: dict) -> httpx.Response:
+    return httpx.post(f"{base}/project/threads", json={"pagination": {"first": 20}, "filter": {}}, cookies=cookies,
+                      timeout=10)
+
+
+def _chainlit_routes(base: str, thread_id: str, cookies: dict) -> dict[str, httpx.Response]:
+    """Every Chainlit route that reads or changes a thread, as the sidebar and the thread page call them."""
+    return {
+        "user": httpx.get(f"{base}/user", cookies=cookies, timeout=10),
+        "list": _threads(base, cookies),
+        "read": httpx.get(f"{base}/project/thread/{thread_id}", cookies=cookies, timeout=10),
+        "element": httpx.get(f"{base}/project/thread/{thread_id}/element/e1", cookies=cookies, timeout=10),
+        "share-read": httpx.get(f"{base}/project/share/{thread_id}", cookies=cookies, timeout=10),
+        "share": httpx.put(f"{base}/project/thread/share", json={"threadId": thread_id, "isShared": True},
+                           cookies=cookies, timeout=10),
+        "rename": httpx.put(f"{base}/project/thread", json={"threadId": thread_id, "name": "renamed"},
+                            cookies=cookies, timeout=10),
+        "delete": httpx.request("DELETE", f"{base}/project/thread", json={"threadId": thread_id}, cookies=cookies,
+                                timeout=10),
+        "download": httpx.get(f"{base}/pulsepal/conversations/{thread_id}.json", cookies=cookies, timeout=10),
+        "query": httpx.post(f"{base}/query", json={"text": "hello", }, headers={"session-id": thread_id},
+                            cookies=cookies, timeout=20),
+    }
+
+
+async def test_removed_user_is_cut_off_everywhere(server):
+    base = server.base
+    carol = {"access_token": login_password(base, "carol", "carol-password-123")}
+    client = ChatClient(base, carol["access_token"])
+    await client.connect()
+    await client.ask("carol's gradient echo question")
+    thread_id = client.thread_id
+    assert thread_id and thread_id in [t["id"] for t in _threads(base, carol).json()["data"]]
+    still_open = ChatClient(base, carol["access_token"])  # a second tab, open while she is removed
+    await still_open.connect()
+
+    done = cli(server, "users", "remove", "carol")
+    assert done.returncode == 0, done.stderr
+
+    refused = {name: r.status_code for name, r in _chainlit_routes(base, thread_id, carol).items()}
+    assert refused == {name: 401 for name in refused}, refused
+
+    resume = ChatClient(base, carol["access_token"])
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await resume.connect(thread_id, wait_for="")
+    assert resume.find("resume_thread") == [] and not any(
+        isinstance(d, dict) and "gradient echo" in str(d) for _, d in resume.events)
+    await resume.close()
+    fresh = ChatClient(base, carol["access_token"])
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await fresh.connect(wait_for="")
+    await fresh.close()
+
+    mark = len(still_open.events)  # the tab that was already open: its next message is refused, not answered
+    await still_open.sio.emit("client_message", {"message": {
+        "threadId": "", "id": "00000000-0000-4000-8000-0000000000c1", "name": "User", "type": "user_message",
+        "output": "one more question", "createdAt": "2026-01-01T00:00:00Z"}, "fileReferences": []})
+    await still_open.wait_for(lambda: any(e == "task_end" for e, _ in still_open.events[mark:]), 20)
+    outputs = [d.get("output", "") for d in still_open.find("new_message", mark) if isinstance(d, dict)]
+    assert any("sign in" in text.lower() for text in outputs)
+    await still_open.close()
+    await client.close()
+
+    # nothing of carol's was renamed or deleted by the refused calls; an admin still sees it
+    alice = {"access_token": login_password(base, "alice", "alice-password-123")}
+    assert _threads(base, alice).json()["data"] == []  # and alice never sees carol's
+    done = cli(server, "sessions", "show", thread_id)
+    assert done.returncode == 0 and "carol's gradient echo question" in done.stdout and "renamed" not in done.stdout
+    assert "one more question" not in done.stdout
+
+    # adding her back restores access with the same cookie: the cookie was never the problem, the account was
+    done = cli(server, "users", "add", "carol", "--password-stdin", stdin="carol-password-456\n")
+    assert done.returncode == 0, done.stderr
+    assert _threads(base, carol).status_code == 200

@@ -1,0 +1,51 @@
+"""Sign-in back-off (issue 9, item 5) on the real `/login` route of a real server: per user and per client
+address, 429 + Retry-After while waiting (the password is not even checked), and the way back in for the real
+user. The back-off's arithmetic (doubling, cap, decay, bounded memory) is in test_rules.py, on a movable clock."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from .conftest import OTHER_HOST, ChatServer, cli, client_from
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = ChatServer(tmp_path_factory.mktemp("throttle"), env={
+        "AUTH_MODE": "password", "LOGIN_FREE_FAILURES": "1", "LOGIN_BACKOFF_MAX_SECONDS": "30"})
+    for name in ("alice", "bob"):
+        assert cli(srv, "users", "add", name, "--password-stdin", stdin=f"{name}-password-123\n").returncode == 0
+    yield srv.start()
+    srv.kill()
+
+
+def _login(client: httpx.Client, name: str, password: str, *, multipart: bool = False) -> httpx.Response:
+    if multipart:  # what Chainlit's login page sends (FormData)
+        return client.post("/login", files={"username": (None, name), "password": (None, password)})
+    return client.post("/login", data={"username": name, "password": password})
+
+
+def test_login_backs_off_per_user_and_per_address_and_lets_the_user_back_in(server):
+    with client_from("127.0.0.1", base_url=server.base) as here, client_from(OTHER_HOST, base_url=server.base) as there:
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # free
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # now 1 s to wait
+        refused = _login(here, "alice", "wrong-password", multipart=True)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        time.sleep(int(refused.headers["Retry-After"]))
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # now 2 s
+        time.sleep(2)
+        assert _login(here, "alice", "wrong-password", multipart=True).status_code == 401  # 4 s: alice and this address
+
+        right = _login(here, "alice", "alice-password-123")
+        assert right.status_code == 429 and "access_token" not in right.cookies  # not even checked while waiting
+        assert _login(there, "alice", "alice-password-123").status_code == 429  # per user, from anywhere
+        assert _login(here, "bob", "bob-password-123").status_code == 429  # per address, for any user
+        assert _login(there, "bob", "bob-password-123").status_code == 200  # others are not affected
+
+        time.sleep(int(right.headers["Retry-After"]))
+        back_in = _login(here, "alice", "alice-password-123")
+        assert back_in.status_code == 200 and back_in.cookies.get("access_token")
+        assert _login(here, "alice", "alice-password-123").status_code == 200  # success forgot the failures
