@@ -101,3 +101,9 @@ def stamp(dt: datetime) -> str:
 def day(dt: datetime) -> str:
     """The archive day of an instant (YYYY-MM-DD, UTC)."""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%d")
+
+
+def file_age(mtime: float) -> float:
+    """Seconds since a file was last written, on the file system's own clock (the kernel's, which stamped it),
+    so the answer is right whatever the engine's clock says (a test's FakeClock, or a wall clock that jumped)."""
+    return time.time() - mtime

@@ -131,7 +131,9 @@ class Cleanup:
                 report = CleanupReport(started.isoformat(), dry_run, plan, held=held)
                 if not dry_run:
                     self._execute(report, progress)
-                    self.store.after_pass()
+                    for kind, names in self.store.after_pass().items():
+                        report.done += [{"action": f"swept_{kind}", "path": name,
+                                         "reason": "left behind by an interrupted process"} for name in names]
                     self.guard.after_pass(distrust=distrust, confirmed=confirm_held)
         except LockBusy:
             if not dry_run:

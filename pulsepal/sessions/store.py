@@ -299,8 +299,9 @@ class SessionStore(Protocol):
         not blocking and another pass holds it."""
         ...
 
-    def after_pass(self) -> None:
-        """Housekeeping at the end of a cleanup pass (files: fold the index log, rotate a large audit log)."""
+    def after_pass(self) -> dict[str, list[str]]:
+        """Housekeeping at the end of a cleanup pass (files: remove what killed writers left behind, fold the index
+        log, rotate a large audit log); returns what it removed, by kind."""
         ...
 
     def read_state(self, name: str) -> dict:

@@ -22,7 +22,8 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from ..main_agent import QueryError, run_pulsepal
-from ..sessions import InvalidSessionId
+from .errors import http_error
+from ..sessions import InvalidSessionId, SessionError
 from ..sessions.ids import validate_new_session_id
 
 OwnerResolver = Callable[[Request], Awaitable[Optional[str]]]
@@ -92,10 +93,12 @@ def build_router(owner_of: OwnerResolver = _no_owner, manager_factory=None) -> A
         manager = manager_factory() if manager_factory else None
         try:
             sid, response = await run_pulsepal(text, session_id or None, owner=owner, manager=manager)
-        except InvalidSessionId as exc:
-            raise HTTPException(400, str(exc)) from None
         except QueryError as exc:
             raise HTTPException(400, str(exc)) from None
+        except PermissionError as exc:
+            raise HTTPException(403, str(exc)) from None
+        except SessionError as exc:  # a full disk is a 507 with a plain reason, never a bare 500
+            raise http_error(exc) from None
         return {"session_id": sid, "response": response}
 
     @router.api_route("/query", methods=["GET", "HEAD"], include_in_schema=False)

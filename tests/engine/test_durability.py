@@ -205,3 +205,34 @@ def test_lock_descriptors_stay_bounded_across_many_stores(tmp_path):
         for _ in range(12):
             sm.create_session()
     assert len(os.listdir("/proc/self/fd")) - before <= files.MAX_IDLE_LOCK_FDS + 8
+
+
+def test_leftovers_of_killed_passes_are_reported_then_swept(manager, tmp_path):
+    import gzip
+    import json
+    import time
+
+    root = tmp_path / "sessions"
+    live = _session_with_messages(manager, 2)
+    copy = manager.archive_session(_session_with_messages(manager, 1))
+    day = copy.parent
+    stale = day / f"session_{live}.json.gz"  # a pass killed between writing the archive and removing the files
+    document = json.loads(gzip.decompress(copy.read_bytes()))
+    document["session_id"] = live
+    document["events"] = manager.export_session(live)["events"][:2]  # an older, shorter copy of the live log
+    document["session"]["session_id"] = live
+    stale.write_bytes(gzip.compress(json.dumps(document).encode()))
+    temp = day / ".session_x.json.gz.abcdef.tmp"
+    temp.write_bytes(b"half")
+    fresh_temp = root / "active" / ".session_y.json.0123.tmp"  # a write in progress right now: never touched
+    fresh_temp.write_bytes(b"in flight")
+    old = time.time() - 7200
+    for path in (stale, temp):
+        os.utime(path, (old, old))
+    report = manager.verify()
+    assert report["temp_files"] == [temp.name] and report["stale_archives"] == [live]
+    done = manager.cleanup().done
+    assert {a["action"] for a in done} >= {"swept_temp_files", "swept_stale_archives"}
+    assert not temp.exists() and not stale.exists() and fresh_temp.exists()
+    assert manager.get_session(live).conversation_count == 2  # the live session is whole
+    assert manager.verify()["stale_archives"] == []

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from ....clock import file_age
 from ... import files
 from ...errors import ArchiveError, InvalidInput
 from ...ids import is_valid_session_id
@@ -114,6 +115,9 @@ def verify(store: "FileStore", *, deep: bool = False, progress: Progress = None)
         if progress:
             progress(done, total)
     report["quarantined"] = sorted({p.name for p in layout.quarantine_dir.iterdir()} - before)
+    found = leftovers(store)
+    report["temp_files"] = [p.name for p in found["temp_files"]]
+    report["stale_archives"] = [sid for sid, _ in found["stale_archives"]]
     report["index_rebuilt"] = not _index_matches_files(store)
     if report["index_rebuilt"]:
         report["reindex"] = reindex(store)
@@ -257,3 +261,55 @@ def _index_consistent(store: "FileStore") -> dict:
             return {"ok": True}
         time.sleep(0.05 * (attempt + 1))
     return {"ok": False, "detail": "the index and active/ disagree; run a reindex"}
+
+
+# --- leftovers of killed writers -----------------------------------------------------------------------------------
+LEFTOVER_AGE_SECONDS = 3600.0  # no write of ours takes this long: anything older was left by a killed process
+
+
+def leftovers(store: "FileStore", min_age: float = LEFTOVER_AGE_SECONDS) -> dict[str, list]:
+    """What killed writers left: temp files of interrupted atomic writes, and archive copies of sessions that are
+    still active (a pass killed between writing an archive and removing the active files). Only things older than
+    `min_age` count, so a write in progress is never taken for a leftover."""
+    layout = store.layout
+    temps: list[Path] = []
+    folders = [layout.root, layout.active_dir, layout.backups_dir, layout.log_dir, layout.quarantine_dir]
+    folders += [layout.archive_dir / day for day in layout.archive_days()]
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file() and \
+                            file_age(entry.stat().st_mtime) > min_age:
+                        temps.append(Path(entry.path))
+        except FileNotFoundError:
+            continue
+    active = layout.raw_active_ids() | {sid for sid in layout.logged_session_ids()}
+    stale = [(sid, path) for sid, _day, path in layout.archived_files()
+             if sid in active and file_age(path.stat().st_mtime) > min_age]
+    return {"temp_files": temps, "stale_archives": stale}
+
+
+def sweep(store: "FileStore") -> dict[str, list[str]]:
+    """Remove the leftovers (a cleanup pass does this while it holds the cleanup lock). A stale archive copy is only
+    removed when the active log still holds every event the archive does: the active session is then the whole
+    truth and the copy is redundant."""
+    found = leftovers(store)
+    removed_temps = [str(p.relative_to(store.root)) if p.is_relative_to(store.root) else p.name
+                     for p in found["temp_files"]]
+    files.remove_durable(*found["temp_files"])
+    removed_archives = []
+    for session_id, path in found["stale_archives"]:
+        with store.lock(session_id):
+            view = store.live.get_locked(session_id)
+            if view is None or not path.exists():
+                continue
+            try:
+                archived = store.layout.read_document(path).get("events") or []
+            except ArchiveError:
+                continue  # verify --deep quarantines damaged archives; this is not the place
+            logged = journal.read_log(store.layout.journal_path(session_id)).events
+            if len(logged) >= len(archived) and logged[:1] == archived[:1]:
+                store.layout.remove_archives([path])
+                removed_archives.append(session_id)
+    return {"temp_files": removed_temps, "stale_archives": removed_archives}

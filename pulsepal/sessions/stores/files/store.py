@@ -427,9 +427,11 @@ class FileStore:
     def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
         return files.locked(self.layout.named_lock("cleanup"), blocking=blocking)
 
-    def after_pass(self) -> None:
+    def after_pass(self) -> dict[str, list[str]]:
+        swept = maintenance.sweep(self)
         self.index.compact()
         self.audit.rotate_if_large()
+        return swept
 
     def _state_path(self, name: str) -> Path:
         if name not in STATE_NAMES:
