@@ -182,12 +182,24 @@ class PulsePalDataLayer(BaseDataLayer):
                 log.info("restored archived session %s for resume", thread_id)
             except SessionExists:
                 pass  # restored meanwhile (another tab, another process)
-            except (SessionNotFound, ArchiveError):  # gone, or damaged and set aside (the engine quarantined it)
+            except SessionNotFound:
                 return None
+            except ArchiveError as exc:  # damaged: the engine set it aside; the owner is told why, once
+                log.warning("resume of %s: %s", thread_id, exc)
+                return self._unopenable(thread_id, entry, str(exc))
         session = self._session_dict(thread_id)
         if session is None:
             return None
         return self._thread(thread_id, session, state=entry.get("state") or "active")
+
+    def _unopenable(self, thread_id: str, entry: dict, reason: str) -> ThreadDict:
+        """A thread that cannot be opened any more, shown with one line that says why instead of hanging."""
+        when = _iso(None)
+        session = {"session_id": thread_id, "owner": entry.get("owner"), "title": entry.get("title"),
+                   "created_at": entry.get("created_at"), "conversation_history": [
+                       {"id": f"{thread_id}-unopenable", "role": "system", "timestamp": when,
+                        "content": f"This conversation cannot be opened: {reason}."}]}
+        return self._thread(thread_id, session, state="unopenable")
 
     def _session_dict(self, session_id: str) -> Optional[dict]:
         """The session as plain data, from the active store or (read-only) from its archive."""
