@@ -101,7 +101,7 @@ class SessionListing:
                 entries = index.entries
                 view.haystacks = [f"{sid} {(entries.get(sid) or {}).get('title') or ''}".lower() for sid in view.ids]
             needle = search.lower()
-            matches = [sid for sid, hay in zip(view.ids, view.haystacks) if needle in hay]
+            matches = [sid for sid, hay in zip(view.ids, view.haystacks, strict=True) if needle in hay]
         else:
             matches = view.ids
         rows = []

@@ -60,7 +60,8 @@ def test_sessions_sort_by_age_activity_and_size(client, store):
     assert [s["session_id"] for s in oldest_first["sessions"]] == [
         ids["ancient"], ids["old"], ids["day"], ids["recent"], ids["fresh"], ids["newest"]]
     newest_first = get(client, "/admin/api/sessions", sort="age", order="asc", state="active")
-    assert [s["session_id"] for s in newest_first["sessions"]] == [s["session_id"] for s in oldest_first["sessions"]][::-1]
+    newest = [s["session_id"] for s in newest_first["sessions"]]
+    assert newest == [s["session_id"] for s in oldest_first["sessions"]][::-1]
     recent = get(client, "/admin/api/sessions", sort="last_activity")
     assert recent["sessions"][0]["session_id"] == ids["newest"]
     sizes = [s["size"] for s in get(client, "/admin/api/sessions", sort="size")["sessions"]]

@@ -19,7 +19,7 @@ def busy(make_manager, clock):
         clock.set(start - timedelta(hours=n % 7, minutes=n))
         sid = manager.create_session(f"user{n % 3}")
         manager.update_session(sid, title=f"{['EPI', 'spin echo', 'FLASH'][n % 3]} question {n}")
-        for i in range(n % 4):  # equal message counts and sizes: plenty of ties
+        for _ in range(n % 4):  # equal message counts and sizes: plenty of ties
             manager.add_message(sid, "user", "same length text")
     clock.set(start)
     for sid in [r["session_id"] for r in manager.list_sessions(limit=8, sort="size")[1]]:
@@ -29,8 +29,8 @@ def busy(make_manager, clock):
 
 def test_pages_equal_the_engines(busy):
     listing = SessionListing()
-    combos = itertools.product([None, "active", "archived"], list(SORT_KEYS), [True, False], [None, "epi", "QUESTION 1"],
-                               [(0, 5), (5, 5), (30, 50), (0, 100)])
+    combos = itertools.product([None, "active", "archived"], list(SORT_KEYS), [True, False],
+                               [None, "epi", "QUESTION 1"], [(0, 5), (5, 5), (30, 50), (0, 100)])
     for state, sort, descending, search, (offset, limit) in combos:
         args = dict(state=state, sort=sort, descending=descending, search=search, offset=offset, limit=limit)
         assert listing.page(busy, **args) == busy.list_sessions(**args), args
@@ -58,8 +58,8 @@ def test_rows_are_fresh_and_views_follow_the_store(busy, make_manager, tmp_path)
     assert listing.page(busy, state="active", sort="age", descending=True, search=None, offset=0, limit=5) == \
         busy.list_sessions(state="active", sort="age", descending=True, offset=0, limit=5)
 
-    from pulsepal.settings import Settings
     from pulsepal.sessions import SessionManager
+    from pulsepal.settings import Settings
 
     other = SessionManager(Settings(_env_file=None, session_storage_path=tmp_path / "other"), actor="test")
     assert listing.page(other, state=None, sort="age", descending=True, search=None, offset=0, limit=5) == (0, [])
