@@ -72,7 +72,7 @@ class SessionListing:
                 (view.signature == signature and now - view.built_at < MAX_AGE_SECONDS)
                 or now - view.built_at < self.rebuild_seconds
             )
-            if not fresh:
+            if view is None or not fresh:
                 view = self._build(index, state, sort, descending, signature)
                 self._views[cache_key] = view
                 while len(self._views) > MAX_VIEWS:

@@ -308,15 +308,15 @@ async def healthz(config: AdminConfig = Depends(config_of)):
 
 # ------------------------------------------------------------------------------------------- the route table
 GET, POST, NOT_POST = ["GET"], ["POST"], ["GET", "PUT", "PATCH", "DELETE"]
-ACTIONS = [
+ACTIONS: list[tuple[str, Callable[..., Any]]] = [
     ("/admin/api/sessions/{session_id}/archive", archive),
     ("/admin/api/sessions/{session_id}/restore", restore),
     ("/admin/api/sessions/{session_id}/delete", delete),
     ("/admin/api/cleanup/preview", cleanup_preview),
     ("/admin/api/cleanup/run", cleanup_run),
 ]
-# (path, endpoint, methods, in the OpenAPI schema)
-ROUTES: list[tuple[str, Callable, list[str], bool]] = [
+Route = tuple[str, Callable[..., Any], list[str], bool]  # (path, endpoint, methods, in the OpenAPI schema)
+ROUTES: list[Route] = [
     ("/admin", page, GET, False),
     ("/admin/", page, GET, False),
     ("/admin/static/{name}", static_file, GET, False),
@@ -332,8 +332,8 @@ ROUTES: list[tuple[str, Callable, list[str], bool]] = [
     ("/admin/api/sessions/{session_id}", session_detail, GET, True),
     ("/admin/api/sessions/{session_id}/transcript", transcript, GET, True),
     ("/admin/api/sessions/{session_id}/export", export, GET, True),
-    *[(path, endpoint, POST, True) for path, endpoint in ACTIONS],
-    *[(path, method_not_allowed, NOT_POST, False) for path, _ in ACTIONS],
     ("/metrics", metrics, GET, False),
     ("/healthz", healthz, GET, False),
 ]
+ROUTES += [(path, endpoint, POST, True) for path, endpoint in ACTIONS]
+ROUTES += [(path, method_not_allowed, NOT_POST, False) for path, _ in ACTIONS]
