@@ -22,7 +22,7 @@ from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound
 from ..settings import get_settings
-from . import auth
+from . import auth, chat_ui
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
 from .users import Preferences
 
@@ -291,6 +291,8 @@ async def settings_update(values: dict) -> None:
     cl.user_session.set("context", ctx)
     if "preferred_language" in fields:
         await asyncio.to_thread(preferences().set, owner, "language", fields["preferred_language"])
+    # The dialog closes without a word otherwise. A system note, not an answer: it is not part of the conversation.
+    await cl.Message(content=chat_ui.settings_confirmation(ctx), type="system_message").send()
 
 
 async def chat_end() -> None:
