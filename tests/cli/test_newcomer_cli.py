@@ -176,3 +176,13 @@ def test_a_script_run_by_a_python_without_pulsepal_says_which_python_to_use(tmp_
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert bare.returncode == 2 and "Traceback" not in bare.stderr, bare
     assert ".venv/bin/python" in bare.stderr and "pulsepal" in bare.stderr
+
+
+def test_every_documented_install_installs_the_package():
+    """The scripts import the installed package, so each install command in the docs must install it."""
+    for doc in (REPO / "README.md", REPO / "deploy" / "README.md"):
+        installs = [line for line in doc.read_text().splitlines() if "pip install" in line]
+        assert installs, doc
+        for line in installs:
+            assert "-e ." in line or "requirements-dev.txt" in line, (doc.name, line)
+    assert "-e ." in (REPO / "requirements-dev.txt").read_text().split()
