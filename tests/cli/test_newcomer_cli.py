@@ -185,4 +185,4 @@ def test_every_documented_install_installs_the_package():
         assert installs, doc
         for line in installs:
             assert "-e ." in line or "requirements-dev.txt" in line, (doc.name, line)
-    assert "-e ." in (REPO / "requirements-dev.txt").read_text().split()
+    assert "-e ." in (REPO / "requirements-dev.txt").read_text().splitlines()
