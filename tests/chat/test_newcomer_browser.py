@@ -161,3 +161,40 @@ def test_the_admin_page_from_a_fresh_browser_shows_the_way_in(tmp_path, artifact
             browser.close()
     finally:
         server.kill()
+
+
+def test_password_mode_shows_logout_and_hides_the_admin_link_from_non_admins(tmp_path, artifacts):
+    from playwright.sync_api import expect, sync_playwright
+
+    from pulsepal.web.users import add_user
+
+    server = ChatServer(tmp_path, env={"AUTH_MODE": "password"})
+    add_user(server.storage / "users.json", "bob", "bob-password-long")
+    add_user(server.storage / "users.json", "boss", "boss-password-long", admin=True)
+    server.start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+            for name, admin in (("bob", False), ("boss", True)):
+                page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+                page.set_default_timeout(30_000)
+                page.goto(server.base + "/login")
+                page.locator("#email").fill(name)
+                page.locator("#password").fill(f"{name}-password-long")
+                page.locator("button[type=submit]").click()
+                expect(page.locator("#chat-input")).to_be_visible()
+                expect(page.locator("#user-nav-button")).to_be_visible()  # signing out works in this mode
+                link = page.locator('#header a[href="/admin"]')
+                if admin:
+                    expect(link).to_be_visible()
+                else:
+                    page.wait_for_load_state("networkidle")
+                    expect(link).to_be_hidden()
+                page.screenshot(path=str(artifacts / f"09-password-mode-{name}.png"))
+                page.locator("#user-nav-button").click()
+                page.get_by_role("menuitem", name="Logout").click()
+                expect(page.locator("#email")).to_be_visible()  # back at the login form, not signed in again
+                page.context.close()
+            browser.close()
+    finally:
+        server.kill()
