@@ -92,8 +92,11 @@ def _link_new(tmp: Path, path: Path, data: bytes, durable: bool) -> None:
             _write_all(fd, data)
             if durable:
                 os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            _unlink_quietly(path)  # ours, just created: no half-written file is left behind
+            raise
+        os.close(fd)
     _unlink_quietly(tmp)
 
 

@@ -186,3 +186,20 @@ def test_every_documented_install_installs_the_package():
         for line in installs:
             assert "-e ." in line or "requirements-dev.txt" in line, (doc.name, line)
     assert "-e ." in (REPO / "requirements-dev.txt").read_text().splitlines()
+
+
+def test_the_one_atomic_write_can_refuse_to_replace(tmp_path):
+    """`sessions export` without --force writes through files.atomic_write_bytes(overwrite=False)."""
+    import os
+
+    from pulsepal.sessions.files import atomic_write_bytes
+
+    target = tmp_path / "history.json"
+    atomic_write_bytes(target, b"first", overwrite=False)
+    assert target.read_bytes() == b"first" and os.stat(target).st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        atomic_write_bytes(target, b"second", overwrite=False)
+    assert target.read_bytes() == b"first"
+    atomic_write_bytes(target, b"third")
+    assert target.read_bytes() == b"third"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.json"]  # no temp file left behind
