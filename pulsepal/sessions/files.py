@@ -121,7 +121,7 @@ def sync_paths(paths: list[Path]) -> None:
     per file); a few are fsync'd one by one."""
     paths = list(paths)
     if _syncfs is not None and len(paths) >= SYNCFS_FROM:
-        devices = {}
+        devices: dict[int, Path] = {}
         for path in paths:
             devices.setdefault(os.stat(path).st_dev, path)
         for path in devices.values():
