@@ -18,9 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=["matlab", "python", "octave"], help="answer in this language")
     args = parser.parse_args(argv)
     try:
-        from pulsepal.main_agent import QueryError, run_pulsepal
+        from pulsepal.main_agent import QueryError
         from pulsepal.sessions import InvalidSessionId
         from pulsepal.settings import SettingsError
+    except ModuleNotFoundError as exc:
+        return _not_installed(exc)
     except Exception as exc:  # noqa: BLE001 - an import-time settings error is the usual cause
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -32,9 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidSessionId, QueryError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as exc:  # the answers import pypulseq only when they are first needed
+        return _not_installed(exc)
     print(f"Session: {session_id}")
     print(f"Response: {response}")
     return 0
+
+
+def _not_installed(exc: ModuleNotFoundError) -> int:
+    """Run by a Python that lacks PulsePal's packages (the system one, not the project's venv): say which to use."""
+    print(f"error: {exc} in {sys.executable}; run this with the project's .venv/bin/python "
+          "(the README's install command creates it)", file=sys.stderr)
+    return 2
 
 
 async def _ask(query: str, session_id: str | None, language: str | None) -> tuple[str, str]:

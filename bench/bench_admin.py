@@ -30,15 +30,14 @@ from pathlib import Path
 
 import orjson
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from pulsepal.clock import FakeClock  # noqa: E402
+from pulsepal.clock import FakeClock
 from pulsepal.sessions import SessionManager
+from pulsepal.sessions.model import replay
+from pulsepal.sessions.store import entry_of
 from pulsepal.sessions.stores.files import journal
-from pulsepal.sessions.store import entry_of  # noqa: E402
-from pulsepal.sessions.model import replay  # noqa: E402
-from pulsepal.settings import Settings  # noqa: E402
+from pulsepal.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TITLES = ["EPI readout", "Spin echo TE", "Gradient spoiling", "makeTrapezoid flat time", "Diffusion b-value",
           "Radial trajectory", "TSE echo train", "FLASH flip angle"]
@@ -198,7 +197,7 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("the bench server did not start")
+                        raise SystemExit("the bench server did not start") from None
                     time.sleep(0.2)
             token = client.get("/admin/api/csrf").json()["token"]
             cases = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import random
 import statistics
@@ -31,9 +32,20 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "chat"))
 
-from chat_harness import ChatClient, ChatServer, login_local  # noqa: E402
+
+def _load_harness():
+    """The tests' socket.io harness, loaded from its file (tests/ is not a package the install provides)."""
+    spec = importlib.util.spec_from_file_location("chat_harness", REPO / "tests" / "chat" / "chat_harness.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("chat_harness", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+_harness = _load_harness()
+ChatClient, ChatServer, login_local = _harness.ChatClient, _harness.ChatServer, _harness.login_local
 
 QUESTIONS = [
     "What does mr.makeTrapezoid do?",
@@ -156,7 +168,8 @@ def main() -> int:
     if args.only == "users":
         scenarios = []
     if args.think > 0 and args.only != "saturated":
-        scenarios.append((f"users: ~{args.think:g} s between a client's messages (exponential), starts spread", args.think))
+        label = f"users: ~{args.think:g} s between a client's messages (exponential), starts spread"
+        scenarios.append((label, args.think))
     verdicts = []
     try:
         for server in (persisted, bare):  # warm both (imports, answer index, first connections)

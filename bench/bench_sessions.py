@@ -19,7 +19,6 @@ import gc
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -27,15 +26,13 @@ from pathlib import Path
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pulsepal.clock import FakeClock  # noqa: E402
+from pulsepal.clock import FakeClock
 from pulsepal.sessions import SessionManager
-from pulsepal.sessions.stores.files import journal  # noqa: E402
-from pulsepal.sessions.model import replay  # noqa: E402
-from pulsepal.sessions.policy import expiry_reason  # noqa: E402
-from pulsepal.sessions.store import Archived, entry_of  # noqa: E402
-from pulsepal.settings import Settings  # noqa: E402
+from pulsepal.sessions.model import replay
+from pulsepal.sessions.policy import expiry_reason
+from pulsepal.sessions.store import Archived, entry_of
+from pulsepal.sessions.stores.files import journal
+from pulsepal.settings import Settings
 
 
 def _settings(root: Path, **extra) -> Settings:
@@ -56,7 +53,7 @@ def bench_append(workdir: Path, messages: int) -> None:
                                      "timestamp": "2026-01-15T12:00:00+00:00", "metadata": {}})
         raw_path = root / "raw.jsonl"
         engine_times, raw_times = [], []
-        for i in range(messages):  # interleaved, so both see the same disk weather
+        for _ in range(messages):  # interleaved, so both see the same disk weather
             t0 = time.perf_counter()
             sm.add_message(sid, "user", text)
             engine_times.append(time.perf_counter() - t0)
@@ -166,10 +163,10 @@ def bench_rotation_and_stats(workdir: Path, count: int) -> None:
 
     print(f"   finding the expired: index {t_plan * 1e3:7.0f} ms  vs  opening every file {t_scan * 1e3:7.0f} ms"
           f"  ->  {t_scan / t_plan:5.1f}x faster   (target >= 20x)")
-    print(f"   whole pass (find + archive {archived:,} + index upkeep): {t_pass:5.2f} s, plus {t_open:.2f} s to load the "
-          f"index in a cold process   (target <= 2 s)")
-    print(f"   the same pass finding by scan: {t_ref:5.2f} s  ->  {t_ref / t_pass:4.1f}x; the archiving itself is the same "
-          f"code in both (write, read back, one syncfs barrier per 500, unlink two files each)")
+    print(f"   whole pass (find + archive {archived:,} + index upkeep): {t_pass:5.2f} s, plus {t_open:.2f} s to "
+          f"load the index in a cold process   (target <= 2 s)")
+    print(f"   the same pass finding by scan: {t_ref:5.2f} s  ->  {t_ref / t_pass:4.1f}x; the archiving itself is the "
+          f"same code in both (write, read back, one syncfs barrier per 500, unlink two files each)")
 
     print(f"\n3. get_session_stats() at {count - archived:,} active + {archived:,} archived sessions")
     sm.get_session_stats()

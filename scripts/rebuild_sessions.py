@@ -8,10 +8,12 @@ Same as `python -m pulsepal.cli sessions rebuild`; this file only makes it runna
 import sys
 from pathlib import Path
 
-# Runnable by path from any working directory: the repository root holds the pulsepal package.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pulsepal.cli import rebuild_script, run
+try:
+    from pulsepal.cli import rebuild_script, run
+except ModuleNotFoundError as exc:  # a Python without PulsePal installed: say which one to use instead
+    print(f"error: {exc} in {sys.executable}; run this with the project's .venv/bin/python "
+          "(the README's install command creates it)", file=sys.stderr)
+    sys.exit(2)
 
 if __name__ == "__main__":
     sys.exit(run(rebuild_script, prog_name=Path(__file__).name))

@@ -52,10 +52,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True, overwrite: bool = True) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new content.
 
-    durable=False skips both fsyncs, for callers that write many files and then call sync_paths once."""
+    durable=False skips both fsyncs, for callers that write many files and then call sync_paths once.
+    overwrite=False never replaces an existing file, even one that appears while writing: the final step is a
+    hard link, which fails with FileExistsError if the name is taken (a user's export must not clobber a file)."""
     path = Path(path)
     folder = path.parent
     tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
@@ -70,12 +72,34 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
     os.close(fd)
     try:
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, data, durable)
     except BaseException:
         _unlink_quietly(tmp)
         raise
     if durable:
         fsync_dir(folder)
+
+
+def _link_new(tmp: Path, path: Path, data: bytes, durable: bool) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: an exclusive create still never replaces
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            _write_all(fd, data)
+            if durable:
+                os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            _unlink_quietly(path)  # ours, just created: no half-written file is left behind
+            raise
+        os.close(fd)
+    _unlink_quietly(tmp)
 
 
 def _load_syncfs():

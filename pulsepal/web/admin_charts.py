@@ -11,6 +11,8 @@ import math
 from html import escape
 from typing import Sequence
 
+from ..humanize import human_bytes
+
 PALETTE = {"bar": "#3b6fd8", "bar2": "#1f9d8b", "grid": "#e4e8ef", "axis": "#8a94a6", "text": "#4a5468"}
 AREA_COLOURS = {
     "active": "#3b6fd8",
@@ -32,16 +34,6 @@ def nice_ceiling(value: float) -> float:
         if value <= step * base:
             return step * base
     return 10 * base
-
-
-def human_bytes(count: float) -> str:
-    units = ["B", "KB", "MB", "GB", "TB"]
-    value = float(count)
-    for unit in units:
-        if abs(value) < 1024 or unit == units[-1]:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
 
 
 def human_number(value: float) -> str:
@@ -91,7 +83,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, label: str, uni
     body = _y_grid(left, right, top, bottom, maximum)
     slot = (right - left) / max(len(values), 1)
     bar_w = min(slot * 0.62, 64)
-    for i, (name, value) in enumerate(zip(labels, values)):
+    for i, (name, value) in enumerate(zip(labels, values, strict=True)):
         h = (bottom - top) * (value / maximum)
         x = left + slot * i + (slot - bar_w) / 2
         body.append(

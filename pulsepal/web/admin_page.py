@@ -12,7 +12,8 @@ from datetime import datetime
 from html import escape
 from typing import Any, Optional
 
-from .admin_charts import bar_chart, gauge_bar, hbar_chart, human_bytes, series_chart
+from ..humanize import human_bytes
+from .admin_charts import bar_chart, gauge_bar, hbar_chart, series_chart
 
 MB = 1024 * 1024
 STORAGE_AREAS = ("active", "archive", "logs", "backups", "quarantine", "index")
@@ -68,9 +69,12 @@ def _cards(data: dict) -> str:
               f"{s['active_percent']:g}% of {s['max_active_sessions']:,} (MAX_ACTIVE_SESSIONS)",
               extra=gauge_bar(s["active_percent"]), tone="warn" if s["active_percent"] >= 90 else ""),
         _card("archived", "Archived sessions", f"{s['archived_count']:,}", "kept in archive/ until pruned"),
-        _card("storage", "Storage used", _e(human_bytes(s["storage_bytes"])),
-              f"{storage_pct:.1f}% of {s['storage_limit_mb']:g} MB · {_e(human_bytes(disk))} on disk",
-              extra=gauge_bar(storage_pct), tone="warn" if storage_pct >= 90 else ""),
+        _card("storage", "Session storage", _e(human_bytes(s["storage_bytes"])),
+              f"active and archived sessions: {storage_pct:.1f}% of the {s['storage_limit_mb']:g} MB limit "
+              "(SESSION_STORAGE_LIMIT_MB, what the storage alert counts)",
+              extra=gauge_bar(storage_pct) + f'<div class="card-sub" data-figure="disk">{_e(human_bytes(disk))} '
+              "on disk in all folders, logs and backups included (measured every 10 s)</div>",
+              tone="warn" if storage_pct >= 90 else ""),
         _card("avg_age", "Average age", _e(fmt_hours(s["avg_age_hours"])),
               f"median {_e(fmt_hours(ages.get('median_age_hours', 0.0)))} of active sessions"),
         _card("oldest", "Oldest session", _e(fmt_hours(s["oldest_age_hours"])) if oldest_id else "—",
@@ -184,6 +188,7 @@ def _scheduler(data: dict) -> str:
     )
 
 
+BRAND = '<div class="brand"><span class="logo" aria-hidden="true"></span>PulsePal <span class="sub">Admin</span></div>'
 SESSIONS_PANEL = """
 <section class="panel sessions" data-panel="sessions">
   <div class="panel-head"><h2>Sessions</h2><span id="sessions-total" class="muted"></span></div>
@@ -236,9 +241,10 @@ def render_page(data: dict, *, user: str, csrf_token: str) -> str:
 <link rel="stylesheet" href="/admin/static/admin.css">
 <script src="/admin/static/admin.js" defer></script>
 </head><body>
-<header class="topbar"><div class="brand"><span class="logo" aria-hidden="true"></span>PulsePal <span class="sub">Admin</span></div>
+<header class="topbar">{BRAND}
 <nav><span class="muted">Signed in as <b>{_e(user)}</b></span>
-<a href="/admin">Refresh</a><a href="/metrics">Metrics</a><a href="/healthz">Health</a><a href="/">Chat</a></nav></header>
+<a href="/admin">Refresh</a><a href="/metrics">Metrics</a><a href="/healthz">Health</a>
+<a href="/">Chat</a></nav></header>
 <main>
 <div class="updated muted">Figures as of {_e(now.strftime('%Y-%m-%d %H:%M:%S'))} UTC</div>
 {_alerts(data["stats"].get("alerts", []), now)}
@@ -249,10 +255,37 @@ def render_page(data: dict, *, user: str, csrf_token: str) -> str:
 </main></body></html>"""
 
 
-def render_denied(status: int) -> str:
-    """Says only that access is refused: nothing about which users or sessions exist."""
-    title = "Sign-in required" if status == 401 else "Admins only"
-    text = ("Sign in to PulsePal first, then come back to this page." if status == 401
-            else "Your account cannot open the admin page.")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Go to the chat</a></p></body></html>")
+SIGN_IN = {
+    # mode: (what to do, button label, button target)
+    "local": ("PulsePal runs in local single-user mode. Open the link PulsePal printed in its terminal when it "
+              "started: it signs you in. Then come back to this page.", "Open the chat", "/"),
+    "password": ("Sign in with your PulsePal account (an admin account), then come back to this page.",
+                 "Sign in", "/login"),
+    "proxy": ("This server signs you in through the sign-in proxy in front of it. Open PulsePal through that "
+              "address, not directly, then come back to this page.", "Open the chat", "/"),
+}
+
+
+def render_denied(status: int, mode: Optional[str] = None) -> str:
+    """The way in, styled like the admin page. Says how to sign in for the server's mode and nothing about which
+    users or sessions exist."""
+    if status == 401:
+        title = "Sign in to open the admin page"
+        text, label, target = SIGN_IN.get(mode or "", ("Sign in to PulsePal first, then come back to this page.",
+                                                       "Go to the chat", "/"))
+    else:
+        title = "Admins only"
+        text, label, target = ("The account you are signed in with is not an admin. An operator can make it one "
+                               "(ADMIN_USERS, or `pulsepal users add NAME --admin --replace`).", "Back to the chat",
+                               "/")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>PulsePal · {_e(title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/admin/static/admin.css">
+</head><body class="denied">
+<header class="topbar">{BRAND}</header>
+<main><section class="panel signin" data-status="{status}"><h1>{_e(title)}</h1><p>{_e(text)}</p>
+<p><a class="btn solid" id="signin-action" href="{_e(target)}">{_e(label)}</a></p></section></main>
+</body></html>"""

@@ -22,9 +22,9 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from ..main_agent import QueryError, run_pulsepal
-from .errors import http_error
 from ..sessions import InvalidSessionId, SessionError
 from ..sessions.ids import validate_new_session_id
+from .errors import http_error
 
 OwnerResolver = Callable[[Request], Awaitable[Optional[str]]]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from types import SimpleNamespace
 from typing import Optional
 
 import chainlit as cl
@@ -22,7 +23,7 @@ from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
-from . import auth
+from . import auth, chat_ui
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
 from .preferences import Preferences
 
@@ -301,10 +302,15 @@ async def settings_update(values: dict) -> None:
         pending = dict(cl.user_session.get("new_session") or {})
         pending.update(fields)
         cl.user_session.set("new_session", pending)
-        return
-    await asyncio.to_thread(ensure_active, session_id, owner)
-    ctx = await asyncio.to_thread(manager().update_session, session_id, **fields)
-    cl.user_session.set("context", ctx)
+        shown = SimpleNamespace(preferred_language=pending.get("preferred_language") or "matlab",
+                                sequence_knowledge=pending.get("sequence_knowledge"),
+                                use_sequence_knowledge=bool(pending.get("use_sequence_knowledge")))
+    else:
+        await asyncio.to_thread(ensure_active, session_id, owner)
+        shown = await asyncio.to_thread(manager().update_session, session_id, **fields)
+        cl.user_session.set("context", shown)
+    # The dialog closes without a word otherwise. A system note, not an answer: it is not part of the conversation.
+    await cl.Message(content=chat_ui.settings_confirmation(shown), type="system_message").send()
 
 
 async def chat_end() -> None:

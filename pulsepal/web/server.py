@@ -30,9 +30,10 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..dependencies import get_session_manager
-from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
+from ..sessions import InvalidSessionId, SessionNotFound
+from ..sessions.ids import validate_new_session_id
 from ..settings import get_settings
-from . import auth
+from . import auth, chat_ui
 from .api import build_router
 
 log = logging.getLogger("pulsepal.server")
@@ -71,7 +72,7 @@ def downloads_router() -> APIRouter:
         if user is None:
             raise HTTPException(401, "sign in to download conversations")
         try:
-            validate_session_id(session_id)
+            validate_new_session_id(session_id)
         except InvalidSessionId as exc:
             raise HTTPException(400, str(exc)) from None
         try:
@@ -137,6 +138,7 @@ def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     app.include_router(build_router(owner_of=query_owner, manager_factory=get_session_manager))
     app.include_router(downloads_router())
     include_admin_routes(app)
+    chat_ui.install(app)  # the page's wording and what it loads, and GET /pulsepal/me
     added = [entry for entry in app.router.routes if not any(entry is old for old in before)]
     _move_before_catch_all(app, added)
     app.state.pulsepal_routes = True

@@ -138,7 +138,8 @@ def seed_sessions(manager: SessionManager, clock: FakeClock) -> Seeded:
         manager.update_session(sid, title=title)
         for i in range(count):
             clock.advance(minutes=2)
-            manager.add_message(sid, "user" if i % 2 == 0 else "assistant", f"{title}: message {i} about mr.makeTrapezoid")
+            role = "user" if i % 2 == 0 else "assistant"
+            manager.add_message(sid, role, f"{title}: message {i} about mr.makeTrapezoid")
         seeded.ids[name] = sid
     clock.set(now)
     manager.archive_session(seeded.ids["gone"], reason="test")

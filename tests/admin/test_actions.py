@@ -37,7 +37,8 @@ def test_delete_keeps_a_backup(client, store, csrf):
 def test_actions_reject_bad_ids(client, store, csrf):
     response = post(client, "/admin/api/sessions/bad.id/archive", csrf)
     assert response.status_code == 400 and "invalid session id" in response.json()["detail"]
-    assert post(client, "/admin/api/sessions/no-such-session/delete", csrf).status_code == 404
+    assert post(client, "/admin/api/sessions/no-such-session/delete", csrf).status_code == 400
+    assert post(client, "/admin/api/sessions/0a1b2c3d-0000-4000-8000-000000000000/delete", csrf).status_code == 404
 
 
 def test_cleanup_preview_changes_nothing(client, store, csrf):

@@ -60,7 +60,8 @@ def test_sessions_sort_by_age_activity_and_size(client, store):
     assert [s["session_id"] for s in oldest_first["sessions"]] == [
         ids["ancient"], ids["old"], ids["day"], ids["recent"], ids["fresh"], ids["newest"]]
     newest_first = get(client, "/admin/api/sessions", sort="age", order="asc", state="active")
-    assert [s["session_id"] for s in newest_first["sessions"]] == [s["session_id"] for s in oldest_first["sessions"]][::-1]
+    newest = [s["session_id"] for s in newest_first["sessions"]]
+    assert newest == [s["session_id"] for s in oldest_first["sessions"]][::-1]
     recent = get(client, "/admin/api/sessions", sort="last_activity")
     assert recent["sessions"][0]["session_id"] == ids["newest"]
     sizes = [s["size"] for s in get(client, "/admin/api/sessions", sort="size")["sessions"]]
@@ -107,8 +108,10 @@ def test_session_detail_and_transcript(client, store):
 
 @pytest.mark.parametrize("suffix", ["", "/transcript", "/export"])
 def test_unknown_and_invalid_ids(client, store, suffix):
-    missing = client.get(f"/admin/api/sessions/0a1b2c3d-no-such-session{suffix}", headers=ADMIN)
+    missing = client.get(f"/admin/api/sessions/0a1b2c3d-0000-4000-8000-000000000000{suffix}", headers=ADMIN)
     assert missing.status_code == 404
+    not_a_uuid = client.get(f"/admin/api/sessions/0a1b2c3d-no-such-session{suffix}", headers=ADMIN)
+    assert not_a_uuid.status_code == 400  # the engine creates UUIDs: anything else is a malformed id
     invalid = client.get(f"/admin/api/sessions/..%2F..%2Fetc{suffix}", headers=ADMIN)
     assert invalid.status_code in (400, 404)
     bad = client.get(f"/admin/api/sessions/bad.id{suffix}", headers=ADMIN)

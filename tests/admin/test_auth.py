@@ -9,8 +9,6 @@ from .conftest import ADMIN, OTHER_ADMIN, USER, post
 
 READ_ROUTES = [
     "/admin",
-    "/admin/static/admin.css",
-    "/admin/static/admin.js",
     "/admin/api/csrf",
     "/admin/api/stats",
     "/admin/api/ages",
@@ -109,17 +107,32 @@ def test_the_page_embeds_a_working_token(client, store):
 def test_denied_page_is_html_and_generic(client, store):
     anonymous = client.get("/admin")
     assert anonymous.headers["content-type"].startswith("text/html")
-    assert "Sign-in required" in anonymous.text
+    assert "Sign in to open the admin page" in anonymous.text
     denied = client.get("/admin", headers=USER)
     assert "Admins only" in denied.text and "bob" not in denied.text
+    for response in (anonymous, denied):  # styled like the admin page, under the same strict policy
+        assert '<link rel="stylesheet" href="/admin/static/admin.css">' in response.text
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert "<script" not in response.text
+
+
+def test_the_page_assets_are_public_and_nothing_else_is_served(client):
+    """The sign-in page is styled with the admin stylesheet, so the assets need no sign-in; they hold no data."""
+    css = client.get("/admin/static/admin.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert client.get("/admin/static/admin.js").headers["content-type"].startswith("text/javascript")
+    for name in ("missing.css", "..%2fadmin.py", "admin.py", "%2e%2e%2f%2e%2e%2fsettings.py"):
+        assert client.get(f"/admin/static/{name}").status_code == 404, name
 
 
 def test_a_failing_resolver_counts_as_no_credentials(live_server, store):
     """A resolver that raises (a malformed token, say) must give 401, not a 500 with a traceback."""
-    from .conftest import FakeUser, LiveServer
-    from fastapi import FastAPI
     import httpx
+    from fastapi import FastAPI
+
     from pulsepal.web.admin import build_admin_router
+
+    from .conftest import FakeUser, LiveServer
 
     async def broken(request):
         raise ValueError("token garbage at /secret/path")

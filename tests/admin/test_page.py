@@ -69,7 +69,8 @@ def test_scheduler_panel_before_and_after_a_run(client, store, csrf):
     assert "2026-01-15 12:42 UTC (in 42 min)" in panel
     assert "no cleanup has run yet" in panel
     assert post(client, "/admin/api/cleanup/run", csrf, {"confirm": True}).status_code == 200
-    panel = re.search(r'data-panel="scheduler">(.*?)</section>', client.get("/admin", headers=ADMIN).text, re.S).group(1)
+    page = client.get("/admin", headers=ADMIN).text
+    panel = re.search(r'data-panel="scheduler">(.*?)</section>', page, re.S).group(1)
     assert "archive: <b>4</b>" in panel and '<span class="badge ok">ok</span>' in panel
     assert "1 runs · 0 failed" in panel
 
@@ -87,7 +88,10 @@ def test_titles_are_escaped(client, store):
 def test_static_files(client, store):
     js = client.get("/admin/static/admin.js", headers=ADMIN)
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
-    assert "X-PulsePal-CSRF" in js.text and "innerHTML" not in js.text
+    assert "X-PulsePal-CSRF" in js.text
+    # HTML is parsed in one place only: a transcript message the server rendered after escaping it
+    assert js.text.count("innerHTML") == 1 and "body.innerHTML = m.html;" in js.text
+    assert "outerHTML" not in js.text and "insertAdjacentHTML" not in js.text and "document.write" not in js.text
     assert client.get("/admin/static/admin.css", headers=ADMIN).headers["content-type"].startswith("text/css")
     assert client.get("/admin/static/nope.js", headers=ADMIN).status_code == 404
     assert client.get("/admin/static/..%2Fadmin.py", headers=ADMIN).status_code == 404

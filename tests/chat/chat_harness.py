@@ -1,6 +1,6 @@
 """Drive a real `chainlit run app.py` the way a browser does, without a browser (used by tests and the bench).
 
-`ChatServer` runs the app in a throw-away app root (symlinks to app.py, public/, chainlit.md and a copy of
+`ChatServer` runs the app in a throw-away app root (symlinks to app.py and public/, copies of chainlit*.md and
 .chainlit/) with its store in a temporary folder, so nothing is written into the repository. `ChatClient` speaks
 Chainlit's socket.io protocol (see /work/shared/notes/chainlit-2.12.md) and records every event it receives.
 """
@@ -37,10 +37,13 @@ def free_port() -> int:
 
 def make_app_root(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("app.py", "public", "chainlit.md"):
+    for name in ("app.py", "public"):
         link = root / name
         if not link.exists():
             link.symlink_to(REPO / name)
+    for readme in REPO.glob("chainlit*.md"):  # copied: Chainlit refuses a translated readme outside the app root
+        if not (root / readme.name).exists():
+            shutil.copy(readme, root / readme.name)
     config_dir = root / ".chainlit"
     config_dir.mkdir(exist_ok=True)
     shutil.copy(REPO / ".chainlit" / "config.toml", config_dir / "config.toml")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from pulsepal import cli_output as out
+from pulsepal.cli import output as out
 
 
 def test_durations_and_days():
@@ -38,8 +38,8 @@ def test_table_keeps_ids_whole_and_fits_the_width():
 
 
 def test_sizes():
-    assert out.human_size(0) == "0 B" and out.human_size(1023) == "1023 B"
-    assert out.human_size(1536) == "1.5 KB" and out.human_size(5 * 1024**3) == "5.0 GB"
+    assert out.human_bytes(0) == "0 B" and out.human_bytes(1023) == "1023 B"
+    assert out.human_bytes(1536) == "1.5 KB" and out.human_bytes(5 * 1024**3) == "5.0 GB"
 
 
 def test_progress_bar_draws_only_on_a_terminal():

@@ -46,4 +46,5 @@ def test_bad_user_input_is_refused(ws):
     for args, stdin, message in cases:
         r = ws.cli(*args, stdin=stdin)
         assert r.code == 2 and message in r.err, (args, r)
-    assert not (ws.storage / "users.json").exists() or json.loads((ws.storage / "users.json").read_text())["users"] == {}
+    users_file = ws.storage / "users.json"
+    assert not users_file.exists() or json.loads(users_file.read_text())["users"] == {}

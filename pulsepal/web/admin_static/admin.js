@@ -1,5 +1,7 @@
 // PulsePal admin page: the sessions table, per-session actions and the cleanup preview.
-// Hand-written, no libraries. User-supplied text (titles, messages) is only ever set with textContent.
+// Hand-written, no libraries. User-supplied text (titles, ids, owners) is only ever set with textContent; the one
+// exception is a transcript message's `html`, which the server renders from the message's Markdown after escaping
+// it (pulsepal/web/admin_markdown.py), and which the page's CSP (no inline scripts) also keeps inert.
 (function () {
   "use strict";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -119,8 +121,11 @@
     openDialog(s.title || s.session_id, el("p", { class: "muted" }, "Loading…"));
     try {
       const t = await api("GET", `/admin/api/sessions/${encodeURIComponent(s.session_id)}/transcript`);
-      const items = t.messages.map((m) => el("div", { class: "msg " + m.role },
-        el("div", { class: "meta" }, `${m.role} · ${fmtTime(m.timestamp)}`), m.content));
+      const items = t.messages.map((m) => {
+        const body = el("div", { class: "md" });
+        body.innerHTML = m.html;  // escaped, then a Markdown subset, on the server
+        return el("div", { class: "msg " + m.role }, el("div", { class: "meta" }, `${m.role} · ${fmtTime(m.timestamp)}`), body);
+      });
       const note = el("p", { class: "muted" }, `${t.state} · ${t.messages.length} messages` + (t.redacted ? " · redacted archive copy" : ""));
       openDialog(t.title || t.session_id, note, ...(items.length ? items : [el("p", { class: "muted" }, "No messages.")]));
     } catch (e) { openDialog("Transcript", el("p", {}, e.message)); }

@@ -1,21 +1,36 @@
-"""Presentation helpers for the command line: aligned tables, a progress bar, durations, sizes and times.
+"""What the operator sees: aligned tables sized to the terminal, safe text, a progress bar, durations and times.
 
-Kept apart from the commands so that what the operator sees (80-column tables, a bar only on a terminal) is
-decided in one place, and so the commands read as "ask the engine, hand the answer to a printer".
+Kept apart from the commands so that presentation is decided in one place and the commands read as "ask the
+engine, hand the answer to a printer".
+
+Chat text is written by whoever talks to the app, so it can carry terminal escape sequences (`ESC ] 0; ... BEL`
+retitles a terminal, others move the cursor or rewrite what is on screen). Everything printed for a person goes
+through `printable`, which shows such characters as visible escapes (`\\x1b`) instead of sending them; JSON output
+(`dump_json`) is left exact, since JSON escapes control characters itself and scripts need the real text.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 import sys
 from datetime import datetime, timezone
 from typing import IO, Callable, Iterable, Optional, Sequence
 
-WIDTH_FALLBACK = 80
+import click
+
+from ..humanize import human_bytes
+
+MIN_WIDTH = 40
+UNLIMITED_LINE = 160  # a one-line message preview when the output is not a terminal
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.IGNORECASE)
 _HOURS_PER_UNIT = {"s": 1 / 3600, "m": 1 / 60, "h": 1.0, "": 1.0, "d": 24.0, "w": 168.0}
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides that reorder what a
+# reader sees on screen (the "Trojan Source" characters).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+__all__ = ["human_bytes"]  # re-exported: the commands format sizes through this module
 
 
 # ------------------------------------------------------------------------------------------------ parsing
@@ -38,18 +53,23 @@ def parse_day(text: str) -> str:
     return text
 
 
+# ------------------------------------------------------------------------------------------------- safety
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """The text with every character that would drive the terminal shown as a visible escape instead."""
+    return _UNPRINTABLE.sub(_escape, "" if text is None else str(text))
+
+
+def say(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print text meant for a person (stdout, or stderr with err=True), neutralised by `printable`."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 # --------------------------------------------------------------------------------------------- formatting
-def human_size(size: Optional[float]) -> str:
-    size = float(size or 0)
-    if size < 1024:
-        return f"{size:.0f} B"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            break
-    return f"{size:.1f} {unit}"
-
-
 def parse_iso(value: Optional[str]) -> Optional[datetime]:
     if not value:
         return None
@@ -78,40 +98,66 @@ def ago(value: Optional[str], now: Optional[datetime] = None) -> str:
     return f"{int(seconds // 86400)}d ago"
 
 
-def one_line(text: Optional[str], limit: int) -> str:
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
+def one_line(text: Optional[str], limit: Optional[int]) -> str:
+    text = " ".join(printable(text).split())
+    if limit is None or len(text) <= limit:
         return text
     return text[: max(0, limit - 1)] + "…" if limit > 0 else ""
 
 
-def terminal_width() -> int:
-    return max(40, shutil.get_terminal_size((WIDTH_FALLBACK, 24)).columns)
+def terminal_width() -> Optional[int]:
+    """Columns to fit: $COLUMNS if set, else the terminal's width; None when stdout is not a terminal (a pipe or a
+    file gets whole lines, which is what grep and `less -S` want)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return max(MIN_WIDTH, int(env))
+    try:
+        if sys.stdout.isatty():
+            return max(MIN_WIDTH, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return None
+
+
+def fit_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: Optional[int], flex: int,
+                optional: Sequence[int] = (), min_flex: int = 20) -> list[int]:
+    """The columns to show so the free-text `flex` column keeps at least `min_flex` characters: columns in
+    `optional` are dropped in that order while it does not fit. Ids and other columns are never cut."""
+    keep = list(range(len(headers)))
+    if width is None:
+        return keep
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    natural_flex = max(len(headers[flex]), min(widths[flex], min_flex))
+    for column in list(optional) + [None]:
+        fixed = sum(widths[i] for i in keep if i != flex) + 2 * (len(keep) - 1)
+        if width - fixed >= natural_flex or column is None:
+            break
+        keep.remove(column)
+    return keep
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, flex: Optional[int] = None,
           width: Optional[int] = None, right: Sequence[int] = ()) -> str:
     """Plain aligned columns. The `flex` column (a free-text one, e.g. a title) is cut so a line fits `width`;
-    the others (ids above all) are never cut, since people copy them."""
-    rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    width = width or terminal_width()
-    if flex is not None:
+    the others (ids above all) are never cut, since people copy them. No width: nothing is cut."""
+    cells = [[printable("" if cell is None else cell) for cell in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    if flex is not None and width is not None:
         fixed = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
         widths[flex] = max(len(headers[flex]), min(widths[flex], width - fixed))
-        rows = [r[:flex] + [one_line(r[flex], widths[flex])] + r[flex + 1:] for r in rows]
+        cells = [r[:flex] + [one_line(r[flex], widths[flex])] + r[flex + 1:] for r in cells]
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+    def line(values: Sequence[str]) -> str:
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(values, widths, strict=True))]
         return "  ".join(parts).rstrip()
 
-    return "\n".join([line(headers)] + [line(r) for r in rows])
+    return "\n".join([line(headers)] + [line(r) for r in cells])
 
 
 def key_values(pairs: Iterable[tuple[str, object]]) -> str:
     pairs = list(pairs)
     width = max((len(k) for k, _ in pairs), default=0)
-    return "\n".join(f"{k + ':':<{width + 1}} {'-' if v is None else v}" for k, v in pairs)
+    return "\n".join(f"{k + ':':<{width + 1}} {'-' if v is None else printable(v)}" for k, v in pairs)
 
 
 def dump_json(data: object, stream: Optional[IO[str]] = None) -> None:
