@@ -25,6 +25,7 @@ from .archiving import Archiver
 from .core import Core
 from .documents import document_to_markdown
 from .errors import SessionNotFound
+from .history import History
 from .ids import validate_session_id
 from .lifecycle import Lifecycle
 from .model import ConversationContext, EventError, Message
@@ -75,6 +76,7 @@ class SessionManager:
         self.archiver = Archiver(self.core)
         self.lifecycle = Lifecycle(self.core, self.archiver)
         self.turns = Turns(self.core, self.archiver, self.lifecycle)
+        self.history = History(self.core, self.archiver, self.lifecycle)
         self.stats = Stats(self.core)
         self.cleanup_runner = Cleanup(self.core, self.archiver, self.reconcile_if_due, self.stats.current_alerts)
         self._reconciled_at: Optional[float] = None
@@ -242,6 +244,45 @@ class SessionManager:
                                               search=search, sort=sort, descending=descending, offset=offset,
                                               limit=limit)
         return total, [entry_row(session_id, entry) for session_id, entry in page]
+
+    # --- what people do with their history (history.py) ------------------------------------------------------------
+    def search_sessions(self, text: str, *, owner: Optional[str] = None, limit: int = 20, offset: int = 0) -> dict:
+        """Conversations whose messages (active and archived) or title hold the words; owner=None: everyone's."""
+        return self.history.search(text, owner=owner, limit=limit, offset=offset)
+
+    def pin_session(self, session_id: str, pinned: bool = True, *, owner: Optional[str] = None) -> dict:
+        return self.history.pin(session_id, pinned, owner=owner)
+
+    def share_session(self, session_id: str, *, owner: str, expires_at: Optional[float] = None) -> dict:
+        return self.history.share(session_id, owner=owner, expires_at=expires_at)
+
+    def unshare_session(self, session_id: str, *, owner: Optional[str] = None) -> bool:
+        return self.history.unshare(session_id, owner=owner)
+
+    def share_of(self, session_id: str) -> Optional[dict]:
+        return self.history.share_of(session_id)
+
+    def list_shares(self, *, owner: Optional[str] = None) -> list[dict]:
+        return self.history.shares(owner=owner)
+
+    def shared_view(self, session_id: str, viewer: Optional[str] = None) -> Optional[dict]:
+        return self.history.shared_view(session_id, viewer)
+
+    def rate_message(self, session_id: str, message_id: str, value: Optional[int], *, owner: Optional[str] = None,
+                     comment: Optional[str] = None) -> None:
+        self.history.rate(session_id, message_id, value, owner=owner, comment=comment)
+
+    def feedback_summary(self) -> dict:
+        return self.history.feedback_summary()
+
+    def export_user(self, owner: str) -> bytes:
+        return self.history.export_user(owner)
+
+    def import_zip(self, data: bytes, *, force: bool = False) -> list[str]:
+        return self.history.import_zip(data, force=force)
+
+    def erase_user(self, owner: str) -> dict:
+        return self.history.erase_user(owner)
 
     # --- stats ----------------------------------------------------------------------------------------------------
     def get_active_session_count(self) -> int:

@@ -22,6 +22,7 @@ from ... import files
 from ...codec import BlobCodec
 from ...errors import ArchiveDamaged, ArchiveError, InvalidInput, SessionExists, SessionNotFound
 from ...model import ConversationContext, apply_event, replay
+from ...redaction import redact_text
 from ...store import (
     ANY,
     Aggregates,
@@ -33,6 +34,7 @@ from ...store import (
     LogView,
     Outcome,
     Progress,
+    SearchHit,
     SessionChanged,
     State,
     entry_of,
@@ -40,14 +42,15 @@ from ...store import (
 )
 from . import journal, maintenance
 from .audit import AuditLog
-from .index import SessionIndex
-from .layout import BACKUPS, Layout, split_backup_name
 from .failures import log as storage_log
 from .failures import translate_os_errors
+from .index import SessionIndex
+from .layout import BACKUPS, Layout, split_backup_name
 from .listing import SortedViews
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
+from .search import SearchIndex
 
-STATE_NAMES = frozenset({"cleanup", "alerts", "clock"})
+STATE_NAMES = frozenset({"cleanup", "alerts", "clock", "shares", "feedback"})
 
 
 @translate_os_errors
@@ -68,6 +71,7 @@ class FileStore:
         self.full_since: Optional[float] = None  # when a write last failed for lack of space (cleared by a write)
         self._index_behind = False
         maintenance.open_index(self)
+        self.search_index = SearchIndex(self)
 
     def lock(self, session_id: str) -> AbstractContextManager[None]:
         return files.locked(self.layout.lock_path(session_id))
@@ -132,6 +136,7 @@ class FileStore:
             # the order of their appends, or an older count could overwrite a newer one.
             self._index_touch(session_id, live, added_messages)
         self.full_since = None
+        self.search_index.changed(session_id)
         return result
 
     def _create_locked(self, session_id: str, events: list[dict], sync: bool, added: int, view) -> Any:
@@ -147,6 +152,7 @@ class FileStore:
         self.index.put(session_id, entry_of(ctx, size=live.snapshot_size + end))
         if added:
             self.index.touch(session_id, {"last_activity": ctx.last_activity.timestamp()}, added)
+        self.search_index.changed(session_id)
         return view(live.ctx) if view else live.ctx.snapshot()
 
     def _index_touch(self, session_id: str, live: Live, added: int) -> None:
@@ -230,6 +236,7 @@ class FileStore:
             layout.remove_archives(layout.find_archives(session_id))
             self.index.put(session_id, entry_of(live.ctx, size=live.snapshot_size + end))
         self.views.invalidate()
+        self.search_index.changed(session_id)
         return live.ctx.model_copy(deep=True)
 
     def _drop_stale_entry(self, session_id: str) -> None:
@@ -380,6 +387,7 @@ class FileStore:
             except (SessionNotFound, OSError) as exc:
                 results[session_id] = exc
         self.views.invalidate()
+        self.search_index.forget([sid for sid, exc in results.items() if exc is None])
         return results
 
     def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
@@ -396,6 +404,7 @@ class FileStore:
             self.live.forget(session_id)
             self.index.delete(session_id)
         self.views.invalidate()
+        self.search_index.forget([session_id])
         return path
 
     def write_backup(self, document: dict, reason: str) -> Location:
@@ -487,8 +496,21 @@ class FileStore:
     def probe(self) -> dict[str, dict]:
         return maintenance.probe(self)
 
+    def search(self, text: str, *, owner: Any = ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
+        """Message text through the FTS index, plus titles (renamed ones included) through the index entries."""
+        total, hits = self.search_index.search(text, owner=owner, limit=10_000)
+        found = {hit.session_id for hit in hits}
+        words = [w for w in text.lower().split() if w]
+        titled = []
+        for sid, entry in self.entries(None, owner) if words else ():
+            title = redact_text(entry.get("title") or "")
+            if sid not in found and all(w in title.lower() for w in words):
+                titled.append(SearchHit(sid, 0.0, title))
+        merged = hits + titled
+        return len(merged), merged[offset: offset + limit]
+
     def close(self) -> None:
-        return None
+        self.search_index.close()
 
     def rebuild_from_logs(self, log_dir: Optional[str], progress: Progress = None) -> dict:
         return maintenance.rebuild_from_logs(self, log_dir, progress)

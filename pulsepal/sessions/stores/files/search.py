@@ -1,0 +1,290 @@
+"""The file store's full-text search: a derived SQLite FTS5 index of every stored message (active and archived).
+
+It is never the source of truth, only a faster way to find what the logs hold:
+- updated off the hot path: a commit only names the session to a background thread, which reads the log bytes
+  appended since the offset it recorded and indexes the new messages in one transaction;
+- crash-safe: a transaction either adds a session's new rows together with its new offset or nothing, so after a
+  SIGKILL the index may lag (the next look catches up from the offset) but never holds half a batch or a row twice;
+- honest: it holds redacted text (as the archives do, so a search never surfaces a pasted secret), and every hit is
+  re-checked against the store's own entry (owner, existence) before it is shown;
+- rebuilt from the logs and archives when it is missing, damaged, or of another schema version.
+
+Owners are indexed as a single opaque token so that a user's search intersects two posting lists instead of ranking
+everyone's messages; the query is the user's words, each quoted (no query syntax reaches FTS5) and prefix-matched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from ...ids import is_valid_session_id
+from ...redaction import redact_text
+from ...store import ANY, SearchHit
+from . import journal
+
+if TYPE_CHECKING:
+    from .store import FileStore
+
+log = logging.getLogger("pulsepal.search")
+SCHEMA_VERSION = "1"
+MAX_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
+    content, owner, session_id UNINDEXED, message_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE TABLE IF NOT EXISTS progress (session_id TEXT PRIMARY KEY, owner TEXT, inode INTEGER, offset INTEGER);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def owner_token(owner: Optional[str]) -> str:
+    """One token per owner (hex of the name), so the tokenizer never splits a user name into several words."""
+    return "o" + (owner or "").encode("utf-8").hex()
+
+
+def fts_query(text: str) -> Optional[str]:
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    if not words:
+        return None
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+class SearchIndex:
+    def __init__(self, store: "FileStore") -> None:
+        self.store = store
+        self.path: Path = store.root / "search.sqlite"
+        self._local = threading.local()
+        self._queue: "queue.Queue[str | threading.Event]" = queue.Queue()
+        self._pending: set[str] = set()
+        self._pending_guard = threading.Lock()
+        self._ready = threading.Event()
+        self._worker: Optional[threading.Thread] = None
+        self._start_guard = threading.Lock()
+        self._open()
+
+    def _start(self) -> None:
+        """The indexer thread starts when something needs it (a write, a search), so a short CLI command that only
+        reads never pays for the catch-up."""
+        if self._worker is None:
+            with self._start_guard:
+                if self._worker is None:
+                    self._worker = threading.Thread(target=self._run, name="pulsepal-search-index", daemon=True)
+                    self._worker.start()
+
+    # --- the database ---------------------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost last transaction is caught up again
+            self._local.conn = conn
+        return conn
+
+    def _open(self) -> None:
+        """Open the index; if it is damaged or from another schema, set it aside and start a fresh one (rebuilt in
+        the background from the logs and archives)."""
+        fresh = not self.path.exists()
+        try:
+            conn = self._connect()
+            conn.executescript(_SCHEMA)
+            version = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if version is None and not fresh:
+                raise sqlite3.DatabaseError("no schema version")
+            if version is not None and version[0] != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(f"schema version {version[0]}")
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+        except sqlite3.DatabaseError as exc:
+            log.warning("search index %s unusable (%s): rebuilding it", self.path, exc)
+            self._discard()
+            fresh = True
+            conn = self._connect()
+            conn.executescript(_SCHEMA)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+        os.chmod(self.path, 0o600)
+        self._rebuild_needed = fresh
+
+    def _discard(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    # --- keeping up -----------------------------------------------------------------------------------------------
+    def changed(self, session_id: str) -> None:
+        """A session's log grew or was replaced: index it soon (called on the hot path; it only queues)."""
+        self._start()
+        with self._pending_guard:
+            if session_id in self._pending:
+                return
+            self._pending.add(session_id)
+        self._queue.put(session_id)
+
+    def forget(self, session_ids: Iterable[str]) -> None:
+        """The sessions were removed from the store (deleted, pruned): drop their rows now."""
+        ids = list(session_ids)
+        if ids:
+            conn = self._connect()
+            with _transaction(conn):
+                conn.executemany("DELETE FROM messages WHERE session_id = ?", [(sid,) for sid in ids])
+                conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
+
+    def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
+                offset: int) -> None:
+        """Index a whole log (or an archive's events) afresh: a new session, a replaced log, a rebuild."""
+        conn = self._connect()
+        with _transaction(conn):
+            conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            self._insert(conn, session_id, owner, events)
+            conn.execute("INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?)", (session_id, owner, inode, offset))
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until what was queued so far is indexed (tests, benchmarks, a search that must see a change)."""
+        self._start()
+        if not self._ready.wait(timeout):
+            return False
+        done = threading.Event()
+        self._queue.put(done)
+        return done.wait(timeout)
+
+    def _run(self) -> None:
+        try:
+            if self._rebuild_needed:
+                self._rebuild()
+            self._catch_up_all()
+        except Exception:  # noqa: BLE001 - the index is optional: searching falls back to what it has
+            log.exception("search index catch-up failed")
+        self._ready.set()
+        while True:
+            session_id = self._queue.get()
+            if isinstance(session_id, threading.Event):
+                session_id.set()
+                continue
+            with self._pending_guard:
+                self._pending.discard(session_id)
+            try:
+                self._catch_up(session_id)
+            except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
+                log.exception("indexing %s failed", session_id)
+
+    def _catch_up_all(self) -> None:
+        """Index whatever the logs hold beyond the recorded offsets (after a crash, or writes by other processes):
+        one read of the progress table and one listing of the log folder, then only the logs that grew."""
+        done = {sid: offset for sid, offset in self._connect().execute("SELECT session_id, offset FROM progress")}
+        with os.scandir(self.store.layout.log_dir) as entries:
+            grown = [entry.name[len("session_"):-len(".jsonl")] for entry in entries
+                     if entry.name.startswith("session_") and entry.name.endswith(".jsonl")
+                     and done.get(entry.name[len("session_"):-len(".jsonl")]) != entry.stat().st_size]
+        for session_id in grown:
+            if is_valid_session_id(session_id):
+                self._catch_up(session_id)
+
+    def _catch_up(self, session_id: str) -> None:
+        """Index what the session's log holds beyond the recorded offset (all of it if the log was replaced)."""
+        path = self.store.layout.journal_path(session_id)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return  # archived or deleted: forget()/archived() took care of it
+        conn = self._connect()
+        row = conn.execute("SELECT owner, inode, offset FROM progress WHERE session_id = ?", (session_id,)).fetchone()
+        if row is None or row[1] != st.st_ino or row[2] > st.st_size:
+            read = journal.read_log(path, 0)
+            self.replace(session_id, _first_owner(read.events), read.events, st.st_ino, read.end_offset)
+            return
+        owner, _, done = row
+        if done == st.st_size:
+            return
+        read = journal.read_log(path, done)
+        with _transaction(conn):
+            current = conn.execute("SELECT offset FROM progress WHERE session_id = ?", (session_id,)).fetchone()
+            if current is None or current[0] != done:
+                return  # another process indexed it meanwhile
+            self._insert(conn, session_id, owner, read.events)
+            conn.execute("UPDATE progress SET offset = ? WHERE session_id = ?", (read.end_offset, session_id))
+
+    def _insert(self, conn: sqlite3.Connection, session_id: str, owner: Optional[str], events: list[dict]) -> None:
+        token = owner_token(owner)
+        rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
+                for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
+        conn.executemany("INSERT INTO messages(content, owner, session_id, message_id) VALUES (?, ?, ?, ?)", rows)
+
+    def _rebuild(self) -> None:
+        layout = self.store.layout
+        for session_id, _day, path in layout.archived_files():
+            try:
+                document = layout.read_document(path)
+            except Exception:  # noqa: BLE001 - an unreadable archive is verify's business
+                continue
+            self.replace(session_id, document.get("session", {}).get("owner"), document.get("events") or [], None, 0)
+
+    # --- asking ---------------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
+        self._start()
+        query = fts_query(text)
+        if query is None:
+            return 0, []
+        if owner is not ANY:
+            query = f'owner : "{owner_token(owner)}" AND content : ({query})'
+        else:
+            query = f"content : ({query})"
+        conn = self._connect()
+        best: dict[str, SearchHit] = {}
+        cursor = conn.execute(
+            "SELECT session_id, message_id, bm25(messages), "
+            "snippet(messages, 0, '', '', ' … ', 16) FROM messages WHERE messages MATCH ? "
+            "ORDER BY bm25(messages) LIMIT 5000", (query,))
+        for session_id, message_id, rank, snippet in cursor:
+            if session_id not in best:
+                best[session_id] = SearchHit(session_id, -float(rank), " ".join(snippet.split()), message_id)
+        return _checked(self.store, best, owner, offset, limit)
+
+
+def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
+             limit: int) -> tuple[int, list[SearchHit]]:
+    """The store decides what exists and whose it is; the index only suggests."""
+    store.index.refresh()
+    hits = []
+    for hit in best.values():
+        entry = store.index.get(hit.session_id)
+        if entry is not None and (owner is ANY or entry.get("owner") == owner):
+            hits.append(hit)
+    return len(hits), hits[offset: offset + limit]
+
+
+def _first_owner(events: list[dict]) -> Optional[str]:
+    return events[0].get("owner") if events else None
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, so two processes indexing the same session serialise on the database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if kind else "COMMIT")
