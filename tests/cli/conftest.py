@@ -55,6 +55,7 @@ class Workspace:
         self.root = root
         self.storage = root / "sessions"
         self.logs = root / "conversationLogs"
+        self._managers: list[SessionManager] = []
         (root / "pulsepal").symlink_to(REPO / "pulsepal", target_is_directory=True)
         (root / "scripts").symlink_to(REPO / "scripts", target_is_directory=True)
 
@@ -62,7 +63,14 @@ class Workspace:
     def manager(self, ago: timedelta = timedelta(0), **settings) -> SessionManager:
         clock = FakeClock(datetime.now(timezone.utc) - ago)
         config = Settings(_env_file=None, session_storage_path=self.storage, **settings)
-        return SessionManager(config, clock=clock, actor="test", echo=lambda _t: None)
+        manager = SessionManager(config, clock=clock, actor="test", echo=lambda _t: None)
+        self._managers.append(manager)
+        return manager
+
+    def settle(self) -> None:
+        """Let this test's own managers finish their background indexing before a command looks at the store."""
+        while self._managers:
+            self._managers.pop().close()
 
     def seed(self, ago: timedelta = timedelta(0), owner: Optional[str] = None, messages: tuple = ("hello",)) -> str:
         manager = self.manager(ago)
@@ -75,6 +83,7 @@ class Workspace:
     def run(self, *args: str, stdin: Optional[str] = None, cwd: Optional[Path] = None,
             env: Optional[dict] = None, tty_answer: Optional[str] = None) -> Result:
         """Run `python *args`; `env` adds variables to a clean environment (no developer settings)."""
+        self.settle()
         argv = [sys.executable, *args]
         cwd = cwd or self.root
         env = clean_env(**(env or {}))
@@ -99,6 +108,7 @@ class Workspace:
 
         Lock files under .locks/ are left out: they are empty, hold no data, and taking a lock creates one.
         `ignore` leaves out files whose change is expected (the audit log records a maintenance run)."""
+        self.settle()
         found: dict[str, str] = {}
         for top in (self.storage, self.logs):
             if not top.exists():

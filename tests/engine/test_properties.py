@@ -61,6 +61,8 @@ def test_any_text_survives_reload_and_export_import_roundtrip(messages, knowledg
         assert again["events"] == document["events"]
         assert again["session"] == document["session"]
         assert b.get_session(sid) == reloaded
+        a.close()  # let the search indexers finish before the folders go
+        b.close()
 
 
 def test_values_json_cannot_hold_are_refused_before_anything_is_written(tmp_path):

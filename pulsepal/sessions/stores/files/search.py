@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pulsepal.search")
 SCHEMA_VERSION = "1"
 MAX_WORDS = 12
+_STOP = "\0stop"  # not a session id: tells the indexer thread to finish
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
@@ -68,14 +69,15 @@ class SearchIndex:
         self._ready = threading.Event()
         self._worker: Optional[threading.Thread] = None
         self._start_guard = threading.Lock()
-        self._open()
+        self._rebuild_needed = False
 
     def _start(self) -> None:
-        """The indexer thread starts when something needs it (a write, a search), so a short CLI command that only
-        reads never pays for the catch-up."""
+        """The index is opened, and its thread started, when something needs it (a write, a search): a command that
+        only reads never touches (or pays for) the index."""
         if self._worker is None:
             with self._start_guard:
                 if self._worker is None:
+                    self._open()
                     self._worker = threading.Thread(target=self._run, name="pulsepal-search-index", daemon=True)
                     self._worker.start()
 
@@ -83,6 +85,8 @@ class SearchIndex:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            if not self.path.exists():  # created private; SQLite gives its -wal and -shm files the same mode
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost last transaction is caught up again
@@ -92,7 +96,7 @@ class SearchIndex:
     def _open(self) -> None:
         """Open the index; if it is damaged or from another schema, set it aside and start a fresh one (rebuilt in
         the background from the logs and archives)."""
-        fresh = not self.path.exists()
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
         try:
             conn = self._connect()
             conn.executescript(_SCHEMA)
@@ -109,8 +113,8 @@ class SearchIndex:
             fresh = True
             conn = self._connect()
             conn.executescript(_SCHEMA)
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
-        os.chmod(self.path, 0o600)
+        if fresh:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
         self._rebuild_needed = fresh
 
     def _discard(self) -> None:
@@ -138,6 +142,7 @@ class SearchIndex:
         """The sessions were removed from the store (deleted, pruned): drop their rows now."""
         ids = list(session_ids)
         if ids:
+            self._start()
             conn = self._connect()
             with _transaction(conn):
                 conn.executemany("DELETE FROM messages WHERE session_id = ?", [(sid,) for sid in ids])
@@ -171,6 +176,11 @@ class SearchIndex:
         self._ready.set()
         while True:
             session_id = self._queue.get()
+            if session_id is _STOP:
+                conn = getattr(self._local, "conn", None)
+                if conn is not None:
+                    conn.close()
+                return
             if isinstance(session_id, threading.Event):
                 session_id.set()
                 continue
@@ -233,7 +243,15 @@ class SearchIndex:
             self.replace(session_id, document.get("session", {}).get("owner"), document.get("events") or [], None, 0)
 
     # --- asking ---------------------------------------------------------------------------------------------------
-    def close(self) -> None:
+    def close(self, timeout: float = 10.0) -> None:
+        """Index what is queued, then stop the thread (a process that ends without this only leaves the index
+        lagging; the next process catches up)."""
+        worker = self._worker
+        if worker is not None and worker.is_alive():
+            self.wait_idle(timeout)
+            self._queue.put(_STOP)
+            worker.join(timeout)
+        self._worker = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
