@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Union
 from ..clock import day, ts_iso
 from .core import Core
 from .documents import build_document, load_document_source, validate_document
-from .errors import SessionError, SessionExists, SessionNotFound
+from .errors import ArchiveDamaged, SessionError, SessionExists, SessionNotFound
 from .events import activated
 from .ids import check_day, validate_session_id
 from .model import ConversationContext
@@ -140,7 +140,10 @@ class Archiver:
                 document = build_document(view.ctx, view.events, self.core.now(), redacted=True)
                 version = view.version
             else:
-                found = self.store.read_archive(session_id)
+                try:
+                    found = self.store.read_archive(session_id)
+                except ArchiveDamaged:
+                    found = (None, None)  # set aside in quarantine: nothing left to back up, only its entry
                 if found is None:
                     raise SessionNotFound(f"no session {session_id!r}")
                 document, version = found[0], None  # archives were redacted when they were written

@@ -41,6 +41,7 @@ class IndexEntry(TypedDict, total=False):
     size: int
     pinned: bool
     archived_at: float
+    damaged: bool  # its archive was unreadable and set aside (quarantined): it cannot be opened
     archive_path: str  # where the archive is kept: a path below the store root (files) or "db:<day>" (postgres)
 
 
@@ -274,9 +275,9 @@ class SessionStore(Protocol):
         SessionNotFound (already gone) or the error."""
         ...
 
-    def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
+    def remove(self, session_id: str, backup: Optional[dict], reason: str, version: Any = None) -> Location:
         """Keep `backup` (a complete document) among the backups, then remove every copy of the session (active
-        and archived) and its entry. `version` is what the caller read: the active session's version, or None when
+        and archived) and its entry (backup=None: nothing is left to keep, e.g. a damaged archive set aside). `version` is what the caller read: the active session's version, or None when
         it found no active session; if that is no longer true, refuse with SessionChanged. Returns where the backup
         is kept (files: its path)."""
         ...

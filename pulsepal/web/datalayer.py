@@ -176,18 +176,19 @@ class PulsePalDataLayer(BaseDataLayer):
             return None
         manager = self.manager
         owner = entry.get("owner")
-        if entry.get("state") == "archived" and ws_user is not None and ws_user == owner:
-            try:
-                manager.restore_session(thread_id)
-                log.info("restored archived session %s for resume", thread_id)
-            except SessionExists:
-                pass  # restored meanwhile (another tab, another process)
-            except SessionNotFound:
-                return None
-            except ArchiveError as exc:  # damaged: the engine set it aside; the owner is told why, once
-                log.warning("resume of %s: %s", thread_id, exc)
-                return self._unopenable(thread_id, entry, str(exc))
-        session = self._session_dict(thread_id)
+        try:
+            if entry.get("state") == "archived" and ws_user is not None and ws_user == owner:
+                try:
+                    manager.restore_session(thread_id)
+                    log.info("restored archived session %s for resume", thread_id)
+                except SessionExists:
+                    pass  # restored meanwhile (another tab, another process)
+                except SessionNotFound:
+                    return None
+            session = self._session_dict(thread_id)
+        except ArchiveError as exc:  # damaged: the engine set it aside; whoever opens it is told why
+            log.warning("opening %s: %s", thread_id, exc)
+            return self._unopenable(thread_id, entry, str(exc))
         if session is None:
             return None
         return self._thread(thread_id, session, state=entry.get("state") or "active")
@@ -209,9 +210,7 @@ class PulsePalDataLayer(BaseDataLayer):
             return ctx.model_dump(mode="json")
         try:
             return manager.export_session(session_id)["session"]
-        except (SessionNotFound, Exception) as exc:  # noqa: BLE001 - unreadable archive: treat as missing
-            if not isinstance(exc, SessionNotFound):
-                log.warning("could not read session %s: %s", session_id, exc)
+        except SessionNotFound:
             return None
 
     def _thread(self, thread_id: str, session: dict, *, state: str) -> ThreadDict:

@@ -50,6 +50,8 @@ from .listing import SortedViews
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
 from .search import SearchIndex
 
+_DAMAGED = ("the archive of conversation {} is damaged and was set aside for an operator to look at; it cannot be "
+            "opened")
 STATE_NAMES = frozenset({"cleanup", "alerts", "clock", "shares", "feedback"})
 
 
@@ -338,10 +340,14 @@ class FileStore:
         return results
 
     def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
-        """A damaged archive is set aside (quarantine/, with the reason) instead of failing every later attempt; a
-        wrong encryption key is not damage and is only reported."""
+        """A damaged archive is set aside (quarantine/, with the reason) instead of failing every later attempt; its
+        entry stays, marked damaged, so whoever opens the conversation is told why (a wrong encryption key is not
+        damage and is only reported)."""
         paths = self.layout.find_archives(session_id, day)
         if not paths:
+            entry = self.index.get(session_id)
+            if entry is not None and entry.get("damaged") and day is None:
+                raise ArchiveDamaged(_DAMAGED.format(session_id))
             return None
         try:
             return self.layout.read_document(paths[0]), paths[0]
@@ -352,18 +358,21 @@ class FileStore:
                 if paths[0].exists():
                     self.layout.quarantine(paths[0], str(exc), self.clock.now())
                     self.layout.prune_empty_days(paths[:1])
-                if not self.layout.find_archives(session_id) and self.locate(session_id) is None:
-                    self.index.delete(session_id)
+                entry = self.index.get(session_id)
+                if entry is not None and not self.layout.find_archives(session_id):
+                    self.index.put(session_id, IndexEntry(**{**entry, "damaged": True}))
             self.views.invalidate()
             self.audit.record(self.live.actor, "quarantine", session_id, reason=str(exc))
-            raise ArchiveDamaged(f"the archive of conversation {session_id} is damaged and was set aside for an "
-                                 "operator to look at; it cannot be opened") from None
+            raise ArchiveDamaged(_DAMAGED.format(session_id)) from None
 
     def locate(self, session_id: str) -> Optional[State]:
         layout = self.layout
         if layout.journal_path(session_id).exists() or layout.snapshot_path(session_id).exists():
             return "active"
-        return "archived" if layout.find_archives(session_id) else None
+        if layout.find_archives(session_id):
+            return "archived"
+        entry = self.index.get(session_id)  # a damaged archive set aside: still there, but it cannot be opened
+        return "archived" if entry is not None and entry.get("damaged") else None
 
     def remove_archives(self, session_ids: Iterable[str], *,
                         to_backups: bool = False) -> dict[str, Optional[Exception]]:
@@ -373,6 +382,8 @@ class FileStore:
                 with self.lock(session_id):
                     paths = self.layout.find_archives(session_id)
                     if not paths:
+                        if self.index.get(session_id) is not None and self.locate(session_id) is None:
+                            self.index.delete(session_id)  # a damaged (quarantined) archive's entry goes with it
                         raise SessionNotFound(f"archive of {session_id!r} is already gone")
                     if to_backups:  # the archive file itself becomes the backup: a rename, no rewrite
                         when = stamp(self.clock.now())
@@ -390,7 +401,7 @@ class FileStore:
         self.search_index.forget([sid for sid, exc in results.items() if exc is None])
         return results
 
-    def remove(self, session_id: str, backup: dict, reason: str, version: Any = None) -> Location:
+    def remove(self, session_id: str, backup: Optional[dict], reason: str, version: Any = None) -> Location:
         layout = self.layout
         with self.lock(session_id):
             live = self.live.get_locked(session_id)
@@ -398,7 +409,10 @@ class FileStore:
             if current != (tuple(version) if version is not None else None):
                 raise SessionChanged(session_id)
             path = layout.backup_path(session_id, reason, self.clock.now())
-            layout.write_document(path, backup)
+            if backup is not None:
+                layout.write_document(path, backup)
+            else:  # nothing left to keep: the damaged archive is in quarantine/
+                path = layout.quarantine_dir
             files.remove_durable(layout.snapshot_path(session_id), layout.journal_path(session_id))
             layout.remove_archives(layout.find_archives(session_id))
             self.live.forget(session_id)
