@@ -239,6 +239,15 @@ class SessionStore(Protocol):
         """A filtered, sorted page of entries and the number that matched (search: id or title substring)."""
         ...
 
+    def cleanup_candidates(
+        self, *, activated_before: float, idle_before: float, archived_before: float
+    ) -> Iterator[tuple[str, IndexEntry]]:
+        """The entries a cleanup pass must act on, as one index query: unpinned active sessions activated before
+        `activated_before` or last active before `idle_before`, and unpinned archived sessions archived before
+        `archived_before`. The cutoffs are the caller's policy; the store only answers (PostgreSQL with indexed SQL
+        instead of a walk over every session)."""
+        ...
+
     def aggregates(self) -> Aggregates: ...
 
     def least_recently_active(self, count: int) -> list[str]:
