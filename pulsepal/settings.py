@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         "PostgreSQL instead of SESSION_STORAGE_PATH (run `python -m pulsepal.cli db upgrade` first)."
     )
     session_database_pool_size: int = Field(
-        10, ge=2, le=200, description="PostgreSQL connections each app process may open (one is held by a cleanup pass)."
+        10, ge=2, le=200, description="PostgreSQL connections per app process (a cleanup pass holds one)."
     )
     session_database_timeout_seconds: float = Field(
         10, gt=0, description="Give up waiting for a PostgreSQL connection or statement after this long."
