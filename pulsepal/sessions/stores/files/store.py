@@ -377,7 +377,7 @@ class FileStore:
         return path
 
     def backups(self) -> list[Backup]:
-        found = [Backup(p.name, p.stat().st_mtime, *split_backup_name(p.name)) for p in self.layout.backups()]
+        found = [Backup(p.name, _stamped_at(p), *split_backup_name(p.name)) for p in self.layout.backups()]
         return sorted(found, key=lambda b: (b.created_at, b.name))
 
     def _backup(self, name: str) -> Path:
@@ -445,3 +445,15 @@ class FileStore:
 
     def rebuild_from_logs(self, log_dir: Optional[str], progress: Progress = None) -> dict:
         return maintenance.rebuild_from_logs(self, log_dir, progress)
+
+
+def _stamped_at(path: Path) -> float:
+    """When a backup was taken: the stamp its name begins with (written from the store's clock, like every other
+    time the engine keeps), else the file's modification time."""
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.strptime(path.name.split("_", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(
+            tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        return path.stat().st_mtime
