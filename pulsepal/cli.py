@@ -716,6 +716,9 @@ def users_list(as_json: bool) -> None:
         click.echo(out.table(["USER", "ADMIN"], [[r.name, "yes" if r.admin else ""] for r in records]))
 
 
+cli.add_command(__import__("pulsepal.cli_db", fromlist=["db"]).db)  # `db ...`: the PostgreSQL store (cli_db.py)
+
+
 def main(args: Optional[list[str]] = None) -> int:
     return run(cli, args, prog_name="python -m pulsepal.cli")
 

@@ -9,6 +9,7 @@ returned is on disk (or on a synchronous standby) before a turn is acknowledged.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -20,6 +21,11 @@ try:  # the package is in requirements.txt; keep the import error readable for s
 except ImportError as exc:  # pragma: no cover - only without the pinned requirements
     raise ImportError(f"SESSION_DATABASE_URL is set but the PostgreSQL driver is missing ({exc}): "
                       "pip install -r requirements.txt") from None
+
+
+# The pool retries failed connections and logs each failure; with no logging configured (the CLI) Python would print
+# those records raw beside our one-line error. Where the app configures logging they still reach its handlers.
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 
 
 class DatabaseUnavailable(SessionError, OSError):
