@@ -27,7 +27,7 @@ KINDS = ("files", "postgres")
 class DbFailure(click.ClickException):
     def __init__(self, message: str, code: int = 2) -> None:
         super().__init__(message)
-        self.exit_code = code
+        self.exit_code = code  # type: ignore[misc]  # click reads it per instance
 
 
 def _settings(url: Optional[str], storage: Optional[str]) -> Settings:

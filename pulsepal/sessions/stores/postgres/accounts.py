@@ -7,7 +7,7 @@ unknown names), imported rather than copied, so a hash moves between a users fil
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import orjson
 
@@ -57,7 +57,7 @@ class DatabaseUsers:
             found = conn.execute("SELECT name, admin FROM users ORDER BY name").fetchall()
         return [UserRecord(name, bool(admin)) for name, admin in found]
 
-    def hashes(self) -> list[tuple[str, str, bool]]:
+    def hashes(self) -> List[tuple[str, str, bool]]:  # (`list` is a method here)
         """(name, hash, admin) of every user, for moving them to a users file."""
         with connection(self.pool) as conn:
             return [(n, h, bool(a)) for n, h, a in conn.execute("SELECT name, hash, admin FROM users ORDER BY name")]

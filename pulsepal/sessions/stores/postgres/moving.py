@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from ....clock import Clock
 from ...documents import validate_document
-from ...store import ArchiveItem, SessionStore
+from ...store import ArchiveItem, IndexEntry, SessionStore
 
 Progress = Optional[Callable[[int, int], None]]
 
@@ -103,7 +103,7 @@ def copy_store(source: SessionStore, target: SessionStore, pinned: PinnedClock, 
     return report
 
 
-def _copy_one(source: SessionStore, target: SessionStore, pinned: PinnedClock, session_id: str, entry: dict,
+def _copy_one(source: SessionStore, target: SessionStore, pinned: PinnedClock, session_id: str, entry: IndexEntry,
               max_history: int, report: CopyReport) -> None:
     state, events = _events_of(source, session_id)
     if state is None:

@@ -8,19 +8,19 @@ secrets would sign each other's users out whenever the load balancer moves them.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Mapping, Optional
 
 from ....settings import Settings
 
 
-def startup_problems(settings: Settings, environ: Optional[dict] = None) -> list[str]:
+def startup_problems(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> list[str]:
     """[] when a replica may start; else one message per problem. Nothing is asked of a file-store deployment."""
     url = settings.session_database_url
     if not url:
         return []
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     problems = []
-    if not (environ.get("CHAINLIT_AUTH_SECRET") or "").strip():
+    if not (env.get("CHAINLIT_AUTH_SECRET") or "").strip():
         problems.append("SESSION_DATABASE_URL is set but CHAINLIT_AUTH_SECRET is not: every replica must sign sign-ins "
                         "with the same secret (generate one with `chainlit create-secret` and give it to all of them)")
     from . import schema
