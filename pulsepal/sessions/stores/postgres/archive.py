@@ -21,22 +21,36 @@ from ...store import Archived, ArchiveItem, Backup, Location, Outcome, SessionCh
 from . import rows
 from .live import LiveSessions
 from .pool import connection
-from .schema import PARTITION_LOCK
+from .schema import PARTITION_LOCK, SHARDS
 
 BACKUP_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,200}")
 
-MOVE = """
+MOVE = f"""
 WITH input AS (
   SELECT * FROM unnest(%(ids)s::text[], %(versions)s::bigint[], %(datas)s::bytea[], %(titles)s::text[],
                        %(owners)s::text[], %(counts)s::int[])
          AS i(id, version, data, title, owner, message_count)),
+before AS (
+  SELECT s.id, s.size, s.created_at, s.message_count FROM sessions s JOIN input i ON s.id = i.id
+   WHERE s.version = i.version AND s.state = 'active'),  -- the snapshot: what `moved` changes, if it does
 moved AS (
   UPDATE sessions s SET state = 'archived', archived_at = %(now)s, archive_day = %(day)s, size = length(i.data),
          title = i.title, owner = i.owner, message_count = i.message_count, state_doc = NULL,
          version = nextval('pulsepal_versions')
     FROM input i WHERE s.id = i.id AND s.version = i.version AND s.state = 'active'
-  RETURNING s.id),
+  RETURNING s.id, s.size, s.message_count),
+totals AS (  -- the UPDATE has no counting trigger (it would tax every commit): the batch's change, set-based
+  UPDATE counters c SET active_count = c.active_count - d.n, archived_count = c.archived_count + d.n,
+         active_size = c.active_size - d.old_size, archived_size = c.archived_size + d.new_size,
+         created_sum_active = c.created_sum_active - d.created, messages_total = c.messages_total + d.counted
+    FROM (SELECT count(*) AS n, coalesce(sum(b.size), 0) AS old_size, coalesce(sum(m.size), 0) AS new_size,
+                 coalesce(sum(b.created_at::numeric), 0) AS created,
+                 coalesce(sum(m.message_count - b.message_count), 0) AS counted
+            FROM moved m JOIN before b ON b.id = m.id) d
+   WHERE c.shard = pg_backend_pid() %% {SHARDS} AND d.n > 0),
 logs AS (DELETE FROM events e USING moved m WHERE e.session_id = m.id),
+words_gone AS (DELETE FROM message_words w USING moved m WHERE w.session_id = m.id),
+queue_gone AS (DELETE FROM search_queue q USING moved m WHERE q.session_id = m.id),
 older AS (DELETE FROM archives a USING moved m WHERE a.session_id = m.id AND a.day <> %(day)s),
 older_text AS (DELETE FROM archive_text t USING moved m WHERE t.session_id = m.id AND t.day <> %(day)s),
 kept AS (
@@ -115,6 +129,10 @@ class Archives:
             params["owners"].append(session.owner)
             params["counts"].append(session.conversation_count)
             sizes[item.session_id] = len(data)
+            if session.title:  # the title stays searchable, encrypted or not (it is in the sessions row anyway)
+                params["text_ids"].append(item.session_id)
+                params["text_message_ids"].append(None)
+                params["text_contents"].append(rows.clean_text(session.title))
             if self.index_text:
                 for event in item.document.get("events", ()):
                     if event.get("type") == "message" and event.get("content"):
@@ -202,6 +220,8 @@ class Archives:
 
     def _delete_everything(self, conn: Any, session_id: str) -> None:
         conn.execute("DELETE FROM events WHERE session_id = %s", (session_id,))
+        conn.execute("DELETE FROM message_words WHERE session_id = %s", (session_id,))
+        conn.execute("DELETE FROM search_queue WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM archives WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM archive_text WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
@@ -230,6 +250,8 @@ class Archives:
                         "INSERT INTO events (session_id, seq, kind, body, search_text) SELECT %(id)s, e.n, e.kind, "
                         "e.body, e.search_text FROM unnest(%(kinds)s::text[], %(bodies)s::bytea[], "
                         "%(texts)s::text[]) WITH ORDINALITY AS e(kind, body, search_text, n)", values)
+                    conn.execute("INSERT INTO search_queue (session_id, first_seq, last_seq, title) "
+                                 "VALUES (%(id)s, 1, %(k)s, true)", values)
             finally:
                 self.live.forget(session_id)
         return ctx.model_copy(deep=True)

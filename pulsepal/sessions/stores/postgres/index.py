@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, Optional
 
+import orjson
+
 from ...store import ANY, Aggregates, IndexEntry, SearchHit, State, sort_key
 from .pool import connection
 from .rows import ROW_COLUMNS, entry_from_row
@@ -27,34 +29,52 @@ PREFIX_QUERY = ("(SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(
 
 SEARCH = f"""
 WITH q AS (SELECT {PREFIX_QUERY} AS query),
-scope AS (SELECT id, title FROM sessions WHERE {{owner}}),
 hits AS (
-  SELECT e.session_id AS id, ts_rank(pulsepal_words(e.search_text), q.query) AS score, e.search_text AS text,
-         convert_from(e.body, 'UTF8')::json ->> 'id' AS message_id
-    FROM events e, q WHERE e.search_text IS NOT NULL AND pulsepal_words(e.search_text) @@ q.query
+  SELECT w.session_id AS id, ts_rank(w.words, q.query) * CASE WHEN w.seq = 0 THEN 1.5 ELSE 1 END AS score,
+         CASE WHEN w.seq = 0 THEN s.title ELSE e.search_text END AS text, e.body AS body, NULL AS message_id
+    FROM q JOIN message_words w ON w.words @@ q.query
+    JOIN sessions s ON s.id = w.session_id AND s.state = 'active' AND {{owner}}
+    LEFT JOIN events e ON w.seq > 0 AND e.session_id = w.session_id AND e.seq = w.seq
+   WHERE w.seq = 0 OR e.seq IS NOT NULL
   UNION ALL
-  SELECT t.session_id, ts_rank(pulsepal_words(t.content), q.query), t.content, t.message_id
-    FROM archive_text t, q WHERE pulsepal_words(t.content) @@ q.query
-  UNION ALL
-  SELECT s.id, ts_rank(pulsepal_words(s.title), q.query) * 1.5, s.title, NULL
-    FROM sessions s, q WHERE pulsepal_words(s.title) @@ q.query
+  SELECT t.session_id, ts_rank(pulsepal_words(t.content), q.query) * CASE WHEN t.message_id IS NULL THEN 1.5 ELSE 1 END,
+         t.content, NULL, t.message_id
+    FROM q JOIN archive_text t ON pulsepal_words(t.content) @@ q.query
+    JOIN sessions s ON s.id = t.session_id AND s.state = 'archived' AND {{owner}}
 ),
-best AS (
-  SELECT DISTINCT ON (h.id) h.id, h.score, h.text, h.message_id
-    FROM hits h JOIN scope USING (id) ORDER BY h.id, h.score DESC, h.message_id NULLS LAST)
-SELECT b.id, b.score, b.text,
-       b.message_id, count(*) OVER ()
-  FROM best b, q ORDER BY b.score DESC, b.id LIMIT %(limit)s OFFSET %(offset)s
+best AS (SELECT DISTINCT ON (id) id, score, text, body, message_id FROM hits ORDER BY id, score DESC, text)
+SELECT id, score, text, body, message_id, count(*) OVER () FROM best
+ ORDER BY score DESC, id LIMIT %(limit)s OFFSET %(offset)s
 """
 
+# Take in what commits queued for the search index (a batch at a time, skipping rows another replica is taking in).
+CATCH_UP = """
+WITH todo AS (
+  DELETE FROM search_queue WHERE ctid IN (SELECT ctid FROM search_queue LIMIT %(batch)s FOR UPDATE SKIP LOCKED)
+  RETURNING session_id, first_seq, last_seq, title),
+messages AS (
+  INSERT INTO message_words (session_id, seq, words)
+  SELECT e.session_id, e.seq, pulsepal_words(e.search_text)
+    FROM todo t JOIN events e ON e.session_id = t.session_id AND e.seq BETWEEN t.first_seq AND t.last_seq
+   WHERE e.search_text IS NOT NULL
+  ON CONFLICT (session_id, seq) DO NOTHING),
+titles AS (
+  INSERT INTO message_words (session_id, seq, words)
+  SELECT s.id, 0, pulsepal_words(s.title) FROM sessions s
+   WHERE s.id IN (SELECT session_id FROM todo WHERE title) AND s.state = 'active'
+  ON CONFLICT (session_id, seq) DO UPDATE SET words = excluded.words)
+SELECT count(*) FROM todo
+"""
+CATCH_UP_BATCH = 5000
 
-def _owner_clause(owner: Any, params: dict) -> str:
+
+def _owner_clause(owner: Any, params: dict, column: str = "owner") -> str:
     if owner is ANY:
         return "true"
     if owner is None:
-        return "owner IS NULL"
+        return f"{column} IS NULL"
     params["owner"] = owner
-    return "owner = %(owner)s"
+    return f"{column} = %(owner)s"
 
 
 class Index:
@@ -153,13 +173,25 @@ class Index:
         if not isinstance(text, str) or not text.strip():
             return 0, []
         params: dict[str, Any] = {"text": text.replace("\x00", " "), "limit": limit, "offset": offset}
-        query = SEARCH.format(owner=_owner_clause(owner, params))
+        query = SEARCH.format(owner=_owner_clause(owner, params, "s.owner"))
+        self.catch_up()  # a search sees every message committed before it
         with connection(self.pool) as conn:
             found = conn.execute(query, params).fetchall()
-        total = int(found[0][4]) if found else 0
+        total = int(found[0][5]) if found else 0
         words = [w.lower() for w in WORD.findall(text)]
-        return total, [SearchHit(sid, float(score), snippet(body or "", words), message_id)
-                       for sid, score, body, message_id, _ in found]
+        return total, [SearchHit(sid, float(score), snippet(text or "", words),
+                                 message_id if body is None else orjson.loads(bytes(body)).get("id"))
+                       for sid, score, text, body, message_id, _ in found]
+
+    def catch_up(self) -> int:
+        """Index what commits queued; returns how many commits were taken in."""
+        done = 0
+        with connection(self.pool) as conn:
+            while True:
+                taken = conn.execute(CATCH_UP, {"batch": CATCH_UP_BATCH}).fetchone()[0]
+                done += taken
+                if taken < CATCH_UP_BATCH:
+                    return done
 
 
 WORD = re.compile(r"[^\W_]+")

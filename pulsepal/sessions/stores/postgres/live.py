@@ -65,7 +65,13 @@ ev AS (
 act AS (
   INSERT INTO activity (hour, shard, n) SELECT %(hour)s, pg_backend_pid() %% {SHARDS}, %(added)s FROM upd
    WHERE %(added)s > 0
-  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n)
+  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n),
+queued AS (
+  INSERT INTO search_queue (session_id, first_seq, last_seq, title)
+  SELECT upd.id, upd.last_seq - %(k)s + 1, upd.last_seq, %(title_changed)s FROM upd WHERE %(searchable)s),
+totals AS (
+  UPDATE counters SET active_size = active_size + %(grow)s, messages_total = messages_total + %(counted)s
+   WHERE shard = pg_backend_pid() %% {SHARDS} AND EXISTS (SELECT 1 FROM upd))
 SELECT version, size, set_config('synchronous_commit', %(commit_mode)s, true) FROM upd
 """
 
@@ -85,7 +91,10 @@ ev AS (
 act AS (
   INSERT INTO activity (hour, shard, n) SELECT %(hour)s, pg_backend_pid() %% {SHARDS}, %(added)s FROM ins
    WHERE %(added)s > 0
-  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n)
+  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n),
+queued AS (
+  INSERT INTO search_queue (session_id, first_seq, last_seq, title)
+  SELECT ins.id, 1, %(k)s, %(title_changed)s FROM ins WHERE %(searchable)s)
 SELECT version, size, set_config('synchronous_commit', %(commit_mode)s, true) FROM ins
 """
 
@@ -213,12 +222,15 @@ class LiveSessions:
             apply_event(ctx, event, self.max_history)
         return ctx
 
-    def _params(self, ctx: ConversationContext, events: list[dict], sync: bool, added: int) -> dict[str, Any]:
+    def _params(self, ctx: ConversationContext, events: list[dict], sync: bool, added: int,
+                before: Optional[ConversationContext] = None) -> dict[str, Any]:
         kinds, bodies, texts = rows.event_rows(events)
         doc = rows.state_doc(ctx)
+        title_changed = ctx.title != (before.title if before is not None else None)
         return {**rows.row_values(ctx), "state_doc": doc, "kinds": kinds, "bodies": bodies, "texts": texts,
                 "k": len(events), "added": added, "hour": int(ctx.last_activity.timestamp() // 3600),
-                "commit_mode": "on" if sync else "off", "events_size": sum(map(len, bodies))}
+                "commit_mode": "on" if sync else "off", "events_size": sum(map(len, bodies)),
+                "title_changed": title_changed, "searchable": title_changed or any(t is not None for t in texts)}
 
     def _create(self, session_id: str, events: list[dict], sync: bool, added: int) -> Optional[Cached]:
         ctx = replay(events, self.max_history)  # checks every event before anything is written
@@ -235,9 +247,10 @@ class LiveSessions:
     def _append(self, session_id: str, known: Cached, events: list[dict], sync: bool, added: int,
                 not_found: Callable[[str], str]) -> Cached:
         ctx = self._fold(known, events)
-        params = self._params(ctx, events, sync, added)
+        params = self._params(ctx, events, sync, added, known.ctx)
         doc_size = len(params["state_doc"])
-        params.update(id=session_id, version=known.version, grow=params["events_size"] + doc_size - known.doc_size)
+        params.update(id=session_id, version=known.version, grow=params["events_size"] + doc_size - known.doc_size,
+                      counted=ctx.conversation_count - known.ctx.conversation_count)
         try:
             with connection(self.pool) as conn:
                 row = conn.execute(APPEND, params).fetchone()
@@ -247,10 +260,11 @@ class LiveSessions:
                         if locked is None:
                             raise SessionNotFound(not_found(session_id))
                         ctx = self._fold(locked, events)
-                        params = self._params(ctx, events, sync, added)
+                        params = self._params(ctx, events, sync, added, locked.ctx)
                         doc_size = len(params["state_doc"])
                         params.update(id=session_id, version=locked.version,
-                                      grow=params["events_size"] + doc_size - locked.doc_size)
+                                      grow=params["events_size"] + doc_size - locked.doc_size,
+                                      counted=ctx.conversation_count - locked.ctx.conversation_count)
                         row = conn.execute(APPEND, params).fetchone()
         except BaseException:
             self.forget(session_id)

@@ -166,6 +166,7 @@ class PostgresStore:
         return maintenance.cleanup_lock(self, blocking)
 
     def after_pass(self) -> None:
+        self.index.catch_up()
         maintenance.prune_activity(self, ACTIVITY_KEEP_HOURS)
         self.audit.rotate_if_large()
 
