@@ -57,11 +57,11 @@ class Archiver:
                 break
             now = core.now()
             items = []
+            views = self.store.read_logs(pending)  # one read for the batch (one query on PostgreSQL)
             for session_id in pending:
-                try:
-                    view = self.store.read_log(session_id)
-                except (SessionError, OSError) as exc:
-                    results[session_id] = exc
+                view = views.get(session_id)
+                if isinstance(view, Exception):
+                    results[session_id] = view
                     continue
                 if view is None:
                     results[session_id] = SessionNotFound(core.not_active_message(session_id))

@@ -210,6 +210,11 @@ class SessionStore(Protocol):
         """The active session with its complete log, or None."""
         ...
 
+    def read_logs(self, session_ids: list[str]) -> dict[str, Optional[LogView]]:
+        """read_log for a batch (an archive batch of the cleanup pass): one query on PostgreSQL, not one per id.
+        Per id the LogView, None (not active), or the error reading it raised."""
+        ...
+
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
         """Make `events` (a complete, validated log) the active session: import, restore, rebuild. Removes any
         archived copy. Refuses (SessionExists) to overwrite an active session unless `replace`."""

@@ -20,7 +20,7 @@ from ....clock import Clock, stamp
 from ....settings import Settings
 from ... import files
 from ...codec import BlobCodec
-from ...errors import ArchiveError, InvalidInput, SessionExists, SessionNotFound
+from ...errors import ArchiveError, InvalidInput, SessionError, SessionExists, SessionNotFound
 from ...model import ConversationContext, apply_event, replay
 from ...store import (
     ANY,
@@ -196,6 +196,15 @@ class FileStore:
                 return None
             events = journal.read_log(self.layout.journal_path(session_id)).events
             return LogView(live.ctx.model_copy(deep=True), events, (live.inode, live.offset))
+
+    def read_logs(self, session_ids: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for session_id in session_ids:
+            try:
+                found[session_id] = self.read_log(session_id)
+            except (SessionError, OSError) as exc:
+                found[session_id] = exc
+        return found
 
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
         layout = self.layout
