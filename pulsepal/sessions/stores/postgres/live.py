@@ -28,8 +28,8 @@ from typing import Any, Callable, Optional
 import orjson
 
 from ....clock import Clock
-from ...errors import SessionExists, SessionNotFound
-from ...model import ConversationContext, apply_event, replay
+from ...errors import SessionError, SessionExists, SessionNotFound
+from ...model import ConversationContext, EventError, apply_event, replay
 from ...store import LogView
 from . import rows
 from .pool import connection
@@ -96,6 +96,11 @@ queued AS (
   INSERT INTO search_queue (session_id, first_seq, last_seq, title)
   SELECT ins.id, 1, %(k)s, %(title_changed)s FROM ins WHERE %(searchable)s)
 SELECT version, size, set_config('synchronous_commit', %(commit_mode)s, true) FROM ins
+"""
+
+FULL_LOGS = """
+SELECT s.id, s.version, e.body FROM sessions s LEFT JOIN events e ON e.session_id = s.id
+ WHERE s.id = ANY(%s) AND s.state = 'active' ORDER BY s.id, e.seq
 """
 
 FULL_LOG = """
@@ -192,6 +197,26 @@ class LiveSessions:
             return None
         events = [orjson.loads(body) for _, body in found if body is not None]
         return LogView(replay(events, self.max_history), events, found[0][0])
+
+    def read_logs(self, session_ids: list[str]) -> dict[str, Any]:
+        """Many complete logs in one statement (an archive batch): per id a LogView, None, or the error."""
+        found: dict[str, Any] = {sid: None for sid in session_ids}
+        try:
+            with connection(self.pool) as conn:
+                fetched = conn.execute(FULL_LOGS, (list(session_ids),)).fetchall()
+        except (SessionError, OSError) as exc:
+            return {sid: exc for sid in session_ids}
+        logs: dict[str, tuple[int, list[dict]]] = {}
+        for session_id, version, body in fetched:
+            entry = logs.setdefault(session_id, (version, []))
+            if body is not None:
+                entry[1].append(orjson.loads(body))
+        for session_id, (version, events) in logs.items():
+            try:
+                found[session_id] = LogView(replay(events, self.max_history), events, version)
+            except EventError as exc:
+                found[session_id] = SessionError(f"session {session_id!r} cannot be read: {exc}")
+        return found
 
     # --- writing -----------------------------------------------------------------------------------------------
     def commit(self, session_id: str, events: list[dict], *, create: bool, exclusive: bool, sync: bool,

@@ -100,6 +100,9 @@ class PostgresStore:
     def read_log(self, session_id: str) -> Optional[LogView]:
         return self.live.read_log(session_id)
 
+    def read_logs(self, session_ids: list[str]) -> dict[str, Any]:
+        return self.live.read_logs(session_ids)
+
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
         return self.archives.install(session_id, events, replace=replace)
 
