@@ -1,14 +1,19 @@
 """The audit log in PostgreSQL: who did what to which session, when (what to record is the manager's policy).
 
-Like the file store's audit.log it records access and carries no data, so a record is committed with
-`synchronous_commit = off` (in the same statement): it costs the app no disk flush, and a crash of the database server
-itself could lose the last fraction of a second of records, never a session. The cleanup pass rotates old records
-into gzip blocks in `audit_rotated` (the file store's audit-<time>.log.gz), keeping the newest KEEP_ROTATED.
+Like the file store's audit.log it records access and carries no data, so it never costs a caller a round trip:
+`record()` queues the entry and a background thread writes what has queued in one statement (within a few
+milliseconds; committed with `synchronous_commit = off`). `tail()` and `close()` write the queue first, and so does
+the interpreter's exit; a process killed with SIGKILL loses the entries of its last few milliseconds, never a
+session (the file store's log, written without fsync, is as strong against a machine crash). The cleanup pass
+rotates old records into gzip blocks in `audit_rotated` (the file store's audit-<time>.log.gz), keeping the newest
+KEEP_ROTATED.
 """
 
 from __future__ import annotations
 
+import atexit
 import gzip
+import threading
 from typing import Any, Optional
 
 import orjson
@@ -16,8 +21,10 @@ import orjson
 from ....clock import Clock, stamp
 from .pool import connection
 
-RECORD = ("INSERT INTO audit (ts, actor, action, session_id, detail) SELECT %s, %s, %s, %s, %s "
-          "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed")
+RECORD = ("INSERT INTO audit (ts, actor, action, session_id, detail) SELECT e.* FROM "
+          "(SELECT set_config('synchronous_commit', 'off', true)) AS relaxed, "
+          "unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::bytea[]) AS e")
+FLUSH_DELAY = 0.005  # gather what arrives together into one statement
 
 
 class AuditTable:
@@ -27,13 +34,60 @@ class AuditTable:
     def __init__(self, pool: Any, clock: Clock) -> None:
         self.pool = pool
         self.clock = clock
+        self._queue: list[tuple] = []
+        self._guard = threading.Lock()
+        self._writing = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._thread: Optional[threading.Thread] = None
+        atexit.register(self.close)
 
     def record(self, actor: str, action: str, session_id: Optional[str] = None, **detail: Any) -> None:
         data = orjson.dumps(detail, default=str) if detail else None
-        with connection(self.pool) as conn:
-            conn.execute(RECORD, (self.clock.now().isoformat(), actor, action, session_id, data))
+        with self._guard:
+            self._queue.append((self.clock.now().isoformat(), actor, action, session_id, data))
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._run, name="pulsepal-audit", daemon=True)
+                self._thread.start()
+        self._wake.set()
+        if self._closed:
+            self.flush()
+
+    def _run(self) -> None:
+        while not self._closed:
+            self._wake.wait()
+            self._wake.clear()
+            threading.Event().wait(FLUSH_DELAY)
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - kept queued; written by the next flush
+                threading.Event().wait(1.0)
+
+    def flush(self) -> None:
+        """Write everything queued so far (in order) in one statement."""
+        with self._writing:
+            with self._guard:
+                batch, self._queue = self._queue, []
+            if not batch:
+                return
+            try:
+                with connection(self.pool) as conn:
+                    conn.execute(RECORD, [list(column) for column in zip(*batch, strict=True)])
+            except BaseException:
+                with self._guard:
+                    self._queue[:0] = batch
+                raise
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - the database is gone: nothing more can be written
+            pass
 
     def tail(self, limit: int = 100) -> list[dict]:
+        self.flush()
         with connection(self.pool) as conn:
             found = conn.execute("SELECT ts, actor, action, session_id, detail FROM audit ORDER BY id DESC LIMIT %s",
                                  (limit,)).fetchall()
@@ -42,6 +96,7 @@ class AuditTable:
     def rotate_if_large(self, limit: Optional[int] = None) -> Optional[str]:
         """Move every record into one compressed block once the table is larger than `limit` bytes."""
         limit = self.ROTATE_BYTES if limit is None else limit
+        self.flush()
         with connection(self.pool) as conn, conn.transaction():
             size = conn.execute("SELECT pg_total_relation_size('audit')").fetchone()[0]
             if size < limit:

@@ -204,5 +204,8 @@ class PostgresStore:
         return maintenance.probe(self)
 
     def close(self) -> None:
+        audit = getattr(self, "audit", None)
+        if audit is not None:
+            audit.close()  # what is queued is written before the connections go
         if self._own_pool and getattr(self, "pool", None) is not None:
             self.pool.close()
