@@ -110,7 +110,8 @@ CREATE TABLE events (
   search_text  text,
   PRIMARY KEY (session_id, seq)
 );
-CREATE INDEX events_by_kind ON events (session_id, kind, seq);
+-- The tail a load reads: messages and feedback by walking the primary key backwards; code examples (rare) by this.
+CREATE INDEX events_code ON events (session_id, seq) WHERE kind = 'code_example';
 
 -- Search words of active sessions (seq 0: the title), filled from search_queue off the hot path: tokenising a
 -- message costs more than committing it, and the search index may lag by a moment (it catches up before a search).
