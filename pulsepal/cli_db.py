@@ -111,7 +111,10 @@ def status_command(url: Optional[str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report))
     else:
-        click.echo(out.table(["", ""], [[k.replace("_", " "), str(v)] for k, v in report.items() if v is not None]))
+        shown = {k.replace("_", " "): v for k, v in report.items() if v is not None}
+        width = max(map(len, shown))
+        for key, value in shown.items():
+            click.echo(f"{key + ':':<{width + 2}}{value}")
     if problem:
         raise click.exceptions.Exit(1)
 

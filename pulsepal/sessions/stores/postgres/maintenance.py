@@ -102,13 +102,7 @@ def probe(store: "PostgresStore") -> dict[str, dict]:
     except Exception as exc:  # noqa: BLE001 - a probe reports, it never raises
         checks["storage_writable"] = {"ok": False, "detail": f"the database is not writable ({_one_line(exc)})"}
     try:
-        with connection(store.pool) as conn:
-            counted, indexed = conn.execute(
-                "SELECT (SELECT count(*) FROM sessions WHERE state = 'active'), "
-                "(SELECT sum(active_count) FROM counters)").fetchone()
-        checks["index_consistent"] = {"ok": True} if counted == indexed else {
-            "ok": False, "detail": f"the counters say {indexed} active sessions, the table holds {counted}; "
-                                   "run a reindex"}
+        checks["index_consistent"] = _counters_consistent(store)
     except Exception as exc:  # noqa: BLE001
         checks["index_consistent"] = {"ok": False, "detail": f"the index could not be read ({_one_line(exc)})"}
     try:
@@ -118,6 +112,27 @@ def probe(store: "PostgresStore") -> dict[str, dict]:
     except Exception as exc:  # noqa: BLE001
         checks["locks_usable"] = {"ok": False, "detail": f"advisory locks cannot be taken ({_one_line(exc)})"}
     return checks
+
+
+COUNT_EVERY_SECONDS = 60.0
+
+
+def _counters_consistent(store: "PostgresStore") -> dict:
+    """The counters against a real count (one statement, one snapshot: they agree unless something is broken).
+    Counting a million rows costs tens of milliseconds, so a process counts at most once a minute and probes in
+    between reuse the answer; a failed check is always redone."""
+    import time
+
+    cached = store._consistency
+    if cached is not None and cached[1]["ok"] and time.monotonic() - cached[0] < COUNT_EVERY_SECONDS:
+        return cached[1]
+    with connection(store.pool) as conn:
+        counted, indexed = conn.execute("SELECT (SELECT count(*) FROM sessions WHERE state = 'active'), "
+                                        "(SELECT sum(active_count) FROM counters)").fetchone()
+    result = {"ok": True} if counted == indexed else {
+        "ok": False, "detail": f"the counters say {indexed} active sessions, the table holds {counted}; run a reindex"}
+    store._consistency = (time.monotonic(), result)
+    return result
 
 
 def _one_line(exc: BaseException) -> str:

@@ -67,6 +67,7 @@ class PostgresStore:
             raise
         max_history = settings.max_conversation_history
         self.claim_intervals = True  # see maintenance.py: a non-waiting pass runs once per cleanup interval
+        self._consistency: Optional[tuple[float, dict]] = None  # the last counters check (maintenance.probe)
         self.live = LiveSessions(self.pool, clock, max_history)
         self.archives = Archives(self.pool, clock, codec, self.live, max_history)
         self.index = Index(self.pool)
