@@ -458,11 +458,14 @@ class FileStore:
 
 def _stamped_at(path: Path) -> float:
     """When a backup was taken: the stamp its name begins with (written from the store's clock, like every other
-    time the engine keeps), else the file's modification time."""
+    time the engine keeps), or the file's modification time when that is older (a backup copied in with its times,
+    or aged by hand)."""
     from datetime import datetime, timezone
 
+    modified = path.stat().st_mtime
     try:
-        return datetime.strptime(path.name.split("_", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(
+        stamped = datetime.strptime(path.name.split("_", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(
             tzinfo=timezone.utc).timestamp()
     except ValueError:
-        return path.stat().st_mtime
+        return modified
+    return min(stamped, modified)
