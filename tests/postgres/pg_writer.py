@@ -36,8 +36,8 @@ def crash_mode(url: str, seed: int) -> None:
                     sessions.append(start.session_id)
                     sid = start.session_id
             else:
-                sm.add_message(sid, rng.choice(["user", "assistant"]), f"message {message_id} " + "x" * rng.randint(0, 400),
-                               message_id=message_id)
+                text = f"message {message_id} " + "x" * rng.randint(0, 400)
+                sm.add_message(sid, rng.choice(["user", "assistant"]), text, message_id=message_id)
         except SessionNotFound:
             sessions.remove(sid)
             if not sessions:
@@ -59,7 +59,8 @@ async def concurrent_mode(url: str, tag: str, session_ids: list[str], writers: i
         rng = random.Random(f"{tag}-{number}")
         for i in range(per_writer):
             sid = rng.choice(session_ids)
-            await asyncio.to_thread(sm.add_message, sid, "user", f"{tag} {number} {i}", message_id=f"{tag}-{number}-{i}")
+            await asyncio.to_thread(sm.add_message, sid, "user", f"{tag} {number} {i}",
+                                    message_id=f"{tag}-{number}-{i}")
 
     await asyncio.gather(*(worker(n) for n in range(writers)))
     print("DONE", flush=True)

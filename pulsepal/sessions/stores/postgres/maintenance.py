@@ -6,8 +6,9 @@ SIGKILLed replica's lock goes with its connection), never left behind, and a poo
 
 A pass that does not wait (the scheduler's) also claims the current interval of SESSION_CLEANUP_INTERVAL_MINUTES
 (`cleanup_interval` in `state_docs`, in the same transaction): every replica keeps its APScheduler job, the replicas
-fire at different moments of each interval, and only the first of them in an interval runs; the others stand
-aside as if the lock were held. A pass that fails rolls its claim back, so another replica may still run one.
+fire at different moments of each interval, and only the first of them in an interval runs; the other replicas
+stand aside as if the lock were held. The replica that claimed the interval may run again in it (its admin page's
+"run now"). A pass that fails rolls its claim back, so another replica may still run one.
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ def _claim_interval(store: "PostgresStore", conn: Any) -> None:
     slot = math.floor(store.clock.timestamp() / seconds)
     row = conn.execute("SELECT doc FROM state_docs WHERE name = %s FOR UPDATE", (INTERVAL_DOC,)).fetchone()
     claimed = orjson.loads(bytes(row[0])) if row else {}
-    if claimed.get("slot") == slot and claimed.get("seconds") == seconds:
-        raise LockBusy("a cleanup pass already ran in this interval")
-    doc = orjson.dumps({"slot": slot, "seconds": seconds, "at": store.clock.now().isoformat()})
+    if claimed.get("slot") == slot and claimed.get("seconds") == seconds and claimed.get("by") != store.identity:
+        raise LockBusy("another replica already ran a cleanup pass in this interval")
+    doc = orjson.dumps({"slot": slot, "seconds": seconds, "at": store.clock.now().isoformat(),
+                        "by": store.identity})
     conn.execute("INSERT INTO state_docs (name, doc) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET doc = "
                  "excluded.doc", (INTERVAL_DOC, doc))
 

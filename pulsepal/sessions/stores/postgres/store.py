@@ -16,6 +16,9 @@ the data it derives from.
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -67,6 +70,7 @@ class PostgresStore:
             raise
         max_history = settings.max_conversation_history
         self.claim_intervals = True  # see maintenance.py: a non-waiting pass runs once per cleanup interval
+        self.identity = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # who claimed an interval
         self._consistency: Optional[tuple[float, dict]] = None  # the last counters check (maintenance.probe)
         self.live = LiveSessions(self.pool, clock, max_history)
         self.archives = Archives(self.pool, clock, codec, self.live, max_history)
