@@ -7,6 +7,8 @@ process for the web app, so every request sees the same in-memory index).
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
 
 from .sessions import (
     ArchiveError,
@@ -26,6 +28,51 @@ from .settings import Settings, get_settings
 @lru_cache(maxsize=1)
 def get_session_manager() -> SessionManager:
     return SessionManager(get_settings())
+
+
+def accounts_for(settings: Settings, users_path: Optional[Path] = None) -> Any:
+    """The accounts of password mode: the users file, or, with SESSION_DATABASE_URL, the database's users table
+    (so every replica agrees on who may sign in). Both offer add / remove / list / get / verify."""
+    if settings.session_database_url:
+        from .sessions.stores.postgres.accounts import DatabaseUsers
+
+        return DatabaseUsers(_database_pool(settings))
+    from .web.users import FileUsers
+
+    return FileUsers(users_path or settings.users_path)
+
+
+def preferences_for(settings: Settings) -> Any:
+    """Each user's chat preferences: a file beside the store, or the database's preferences table."""
+    if settings.session_database_url:
+        from .sessions.stores.postgres.accounts import DatabasePreferences
+
+        return DatabasePreferences(_database_pool(settings))
+    from .web.preferences import Preferences
+
+    return Preferences(settings.session_storage_path / "preferences.json")
+
+
+def _database_pool(settings: Settings) -> Any:
+    """The app's store's pool when it is this database (one pool per process), else a small one of our own."""
+    manager = get_session_manager()
+    pool = getattr(manager.store, "pool", None)
+    if pool is not None and manager.settings.session_database_url == settings.session_database_url:
+        return pool
+    from .sessions.stores.postgres.pool import open_pool
+
+    return open_pool(str(settings.session_database_url), size=2, timeout=settings.session_database_timeout_seconds,
+                     name="pulsepal-accounts")
+
+
+def get_accounts() -> Any:
+    """Built per call (cheap objects: the users file is cached by its stat signature, the database pool is the
+    store's), so settings changed by a test or a reload are always followed."""
+    return accounts_for(get_settings())
+
+
+def get_preferences() -> Any:
+    return preferences_for(get_settings())
 
 
 __all__ = [

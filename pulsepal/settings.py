@@ -56,6 +56,18 @@ class Settings(BaseSettings):
         None, description="Fernet key; when set, archives and backups are encrypted with it."
     )
 
+    # --- PostgreSQL session store (several replicas over one database; unset = the file store) -------------------
+    session_database_url: Optional[str] = Field(
+        None, description="postgresql://user:password@host:5432/db: keep sessions, archives, users and records in "
+        "PostgreSQL instead of SESSION_STORAGE_PATH (run `python -m pulsepal.cli db upgrade` first)."
+    )
+    session_database_pool_size: int = Field(
+        10, ge=2, le=200, description="PostgreSQL connections per app process (a cleanup pass holds one)."
+    )
+    session_database_timeout_seconds: float = Field(
+        10, gt=0, description="Give up waiting for a PostgreSQL connection or statement after this long."
+    )
+
     # --- Answers (the optional LLM backend; offline when LLM_BASE_URL is empty) -------------------------------------
     llm_base_url: Optional[str] = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.")
     llm_api_key: Optional[str] = Field(None, description="API key for the endpoint (any placeholder for Ollama/vLLM).")
@@ -166,6 +178,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             raise ValueError("must not be empty")
         return value
+
+    @field_validator("session_database_url")
+    @classmethod
+    def _database_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL, e.g. postgresql://pulsepal:secret@db:5432/pulsepal")
+        return value.strip()
 
     @field_validator("session_encryption_key")
     @classmethod

@@ -14,6 +14,7 @@ import click
 
 from . import maintenance
 from .base import EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_OK, EXIT_STORAGE, Group, run
+from .db import db
 from .maintenance import cleanup_command, rebuild_script, restore_script
 from .sessions import sessions
 from .users import users
@@ -31,6 +32,7 @@ def cli() -> None:
 
 cli.add_command(sessions)
 cli.add_command(users)
+cli.add_command(db)
 
 
 def main(args: Optional[list[str]] = None) -> int:

@@ -22,12 +22,15 @@ def users() -> None:
     """Accounts for AUTH_MODE=password (salted scrypt hashes in the users file, 0600)."""
 
 
-def _users_file() -> Path:
+def _accounts():  # noqa: ANN202 - FileUsers or DatabaseUsers (dependencies.accounts_for)
+    """The accounts this installation signs people in with: the users file (USERS_FILE, or users.json in the store
+    given by --storage), or the database's users table when SESSION_DATABASE_URL is set."""
+    from ..dependencies import accounts_for
+
     settings = load_settings()
-    if settings.users_file is not None:
-        return settings.users_file
     storage = state().storage
-    return Path(storage) / "users.json" if storage else settings.users_path
+    path = settings.users_file or (Path(storage) / "users.json" if storage else settings.users_path)
+    return accounts_for(settings, path)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -50,11 +53,11 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--replace", is_flag=True, help="Change an existing user's password and admin flag.")
 def users_add(name: str, admin: bool, password_stdin: bool, replace: bool) -> None:
     """Add a user who can sign in to the chat."""
-    from ..web.users import UserError, add_user, validate_user_name
+    from ..passwords import UserError, validate_user_name
 
     try:
         validate_user_name(name)
-        record = add_user(_users_file(), name, _read_password(password_stdin), admin, replace=replace)
+        record = _accounts().add(name, _read_password(password_stdin), admin, replace=replace)
     except UserError as exc:
         raise Failure(str(exc)) from None
     out.say(f"{'updated' if replace else 'added'} user {record.name}{' (admin)' if record.admin else ''}")
@@ -64,10 +67,10 @@ def users_add(name: str, admin: bool, password_stdin: bool, replace: bool) -> No
 @click.argument("name")
 def users_remove(name: str) -> None:
     """Remove a user (their conversations stay in the store)."""
-    from ..web.users import UserError, remove_user
+    from ..passwords import UserError
 
     try:
-        remove_user(_users_file(), name)
+        _accounts().remove(name)
     except UserError as exc:
         raise Failure(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no user") else EXIT_BAD_INPUT) from None
     out.say(f"removed user {name}")
@@ -75,10 +78,8 @@ def users_remove(name: str) -> None:
 
 @users.command("list", json_output=True)
 def users_list() -> None:
-    """The users in the users file."""
-    from ..web.users import list_users
-
-    records = list_users(_users_file())
+    """The users who may sign in (the users file, or the database with SESSION_DATABASE_URL)."""
+    records = _accounts().list()
     if state().json:
         click.echo(json.dumps([{"name": r.name, "admin": r.admin} for r in records]))
     else:

@@ -57,11 +57,11 @@ class Archiver:
                 break
             now = core.now()
             items = []
+            views = self.store.read_logs(pending)  # one read for the batch (one query on PostgreSQL)
             for session_id in pending:
-                try:
-                    view = self.store.read_log(session_id)
-                except (SessionError, OSError) as exc:
-                    results[session_id] = exc
+                view = views.get(session_id)
+                if isinstance(view, Exception):
+                    results[session_id] = view
                     continue
                 if view is None:
                     results[session_id] = SessionNotFound(core.not_active_message(session_id))
@@ -136,17 +136,20 @@ class Archiver:
         """Keep a complete (redacted) copy among the backups, then remove every copy of the session."""
         for _ in range(ROUNDS):
             view = self.store.read_log(session_id)
+            document: Optional[dict]
             if view is not None:
                 document = build_document(view.ctx, view.events, self.core.now(), redacted=True)
                 version = view.version
             else:
                 try:
                     found = self.store.read_archive(session_id)
-                except ArchiveDamaged:
-                    found = (None, None)  # set aside in quarantine: nothing left to back up, only its entry
-                if found is None:
-                    raise SessionNotFound(f"no session {session_id!r}")
-                document, version = found[0], None  # archives were redacted when they were written
+                except ArchiveDamaged:  # set aside in quarantine: nothing left to back up, only its entry
+                    found, document = None, None
+                else:
+                    if found is None:
+                        raise SessionNotFound(f"no session {session_id!r}")
+                    document = found[0]  # archives were redacted when they were written
+                version = None
             try:
                 return self.store.remove(session_id, document, reason, version)
             except SessionChanged:

@@ -79,7 +79,12 @@ class Cleanup:
         now = self.core.clock.timestamp()
         activated_before, idle_before = policy.expiry_cutoffs(now, settings)
         actions: list[dict] = []
-        for session_id, entry in list(self.store.entries()):
+        if archive_all or purge:
+            candidates = self.store.entries()
+        else:  # the store answers with an index query (set-based SQL on PostgreSQL)
+            candidates = self.store.cleanup_candidates(activated_before=activated_before, idle_before=idle_before,
+                                                       archived_before=now - days * policy.DAY)
+        for session_id, entry in list(candidates):
             state = entry.get("state")
             if entry.get("pinned") and not purge:
                 continue  # pinned: never archived for inactivity or duration, never pruned by retention

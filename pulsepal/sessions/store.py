@@ -25,6 +25,9 @@ State = Literal["active", "archived"]
 ANY: Any = object()  # "any owner" in entry queries (owner=None means sessions that have no owner)
 Progress = Optional[Callable[[int, int], None]]
 SORT_KEYS = ("last_activity", "created_at", "age", "size", "messages")
+# The small state documents the policy keeps in a store (read_state/update_state): cleanup record, alert start
+# times, the clock guard's reference, share records, the feedback summary.
+STATE_NAMES = frozenset({"cleanup", "alerts", "clock", "shares", "feedback"})
 
 
 class IndexEntry(TypedDict, total=False):
@@ -211,6 +214,11 @@ class SessionStore(Protocol):
         """The active session with its complete log, or None."""
         ...
 
+    def read_logs(self, session_ids: list[str]) -> dict[str, Optional[LogView]]:
+        """read_log for a batch (an archive batch of the cleanup pass): one query on PostgreSQL, not one per id.
+        Per id the LogView, None (not active), or the error reading it raised."""
+        ...
+
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
         """Make `events` (a complete, validated log) the active session: import, restore, rebuild. Removes any
         archived copy. Refuses (SessionExists) to overwrite an active session unless `replace`."""
@@ -238,6 +246,15 @@ class SessionStore(Protocol):
         limit: Optional[int],
     ) -> tuple[int, list[tuple[str, IndexEntry]]]:
         """A filtered, sorted page of entries and the number that matched (search: id or title substring)."""
+        ...
+
+    def cleanup_candidates(
+        self, *, activated_before: float, idle_before: float, archived_before: float
+    ) -> Iterator[tuple[str, IndexEntry]]:
+        """The entries a cleanup pass must act on, as one index query: unpinned active sessions activated before
+        `activated_before` or last active before `idle_before`, and unpinned archived sessions archived before
+        `archived_before`. The cutoffs are the caller's policy; the store only answers (PostgreSQL with indexed SQL
+        instead of a walk over every session)."""
         ...
 
     def aggregates(self) -> Aggregates: ...

@@ -33,6 +33,7 @@ from typing import Any, Mapping, Optional
 
 from starlette.requests import HTTPConnection
 
+from ..dependencies import accounts_for
 from ..sessions import files
 from ..settings import Settings, get_settings
 from . import hosts, localtoken, users
@@ -114,7 +115,7 @@ def is_admin(identifier: str, settings: Optional[Settings] = None) -> bool:
     if identifier in settings.admin_user_set:
         return True
     if settings.auth_mode == "password":
-        record = users.get_user(settings.users_path, identifier)
+        record = accounts_for(settings).get(identifier)
         return bool(record and record.admin)
     return False
 
@@ -127,7 +128,7 @@ def is_current_user(identifier: Optional[str], settings: Optional[Settings] = No
     if settings.auth_mode == "local":
         return identifier == settings.local_user_name
     if settings.auth_mode == "password":
-        return users.get_user(settings.users_path, identifier) is not None
+        return accounts_for(settings).get(identifier) is not None
     try:
         users.validate_user_name(identifier)
     except users.UserError:
@@ -196,7 +197,7 @@ def identify(conn: HTTPConnection, settings: Optional[Settings] = None) -> Optio
     identifier = _signed_identifier(_jwt_of(conn))
     if identifier is None:
         return None
-    record = users.get_user(settings.users_path, identifier)
+    record = accounts_for(settings).get(identifier)
     if record is None:
         return None
     return AppUser(record.name, record.admin or record.name in settings.admin_user_set)
@@ -238,7 +239,7 @@ async def password_login(username: str, password: str):
     import asyncio
 
     settings = get_settings()
-    record = await asyncio.to_thread(users.verify_user, settings.users_path, username, password)
+    record = await asyncio.to_thread(accounts_for(settings).verify, username, password)
     if record is None:
         return None
     return _chainlit_user(record.name, "credentials", record.admin or record.name in settings.admin_user_set)

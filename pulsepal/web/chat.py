@@ -18,14 +18,13 @@ from typing import Optional
 
 import chainlit as cl
 
-from ..dependencies import get_session_manager
+from ..dependencies import get_preferences, get_session_manager
 from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
 from . import auth, chat_ui
 from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
-from .preferences import Preferences
 
 log = logging.getLogger("pulsepal.chat")
 
@@ -40,7 +39,6 @@ COMMANDS = [{"id": "download", "description": "Download this conversation (JSON 
              "button": False}]
 
 _open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
-_preferences: Optional[Preferences] = None
 
 
 def manager():
@@ -51,12 +49,8 @@ def persistence_enabled() -> bool:
     return not get_settings().pulsepal_bench_no_persist
 
 
-def preferences() -> Preferences:
-    global _preferences
-    path = get_settings().session_storage_path / "preferences.json"
-    if _preferences is None or _preferences.path != path:
-        _preferences = Preferences(path)
-    return _preferences
+def preferences():  # noqa: ANN201 - Preferences (files) or DatabasePreferences (PostgreSQL): get/set
+    return get_preferences()
 
 
 def download_links(session_id: str) -> str:

@@ -173,6 +173,12 @@ def configure_or_exit(host: str) -> None:
 
     try:
         auth.check_bind(host)
+        if get_settings().session_database_url:  # before a secret could be generated for this replica alone
+            from ..sessions.stores.postgres.startup import startup_problems
+
+            problems = startup_problems(get_settings())
+            if problems:
+                raise auth.StartupRefused("\n".join(problems))
         auth.ensure_auth_secret()
         settings = get_settings()
         if settings.auth_mode == "local":

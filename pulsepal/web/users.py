@@ -1,9 +1,9 @@
 """The users file for password mode: accounts, their salted password hashes and admin flags.
 
-Passwords are stored only as salted scrypt hashes (memory-hard, so a stolen file is expensive to brute-force) in a
-0600 JSON file that is replaced atomically, so a crash mid-write never leaves it half written and a concurrent
-reader sees the old or the new version. Verification compares digests in constant time and spends the same work on
-unknown names, so response times do not reveal which user names exist.
+Passwords are kept as salted scrypt hashes (passwords.py) in a 0600 JSON file that is replaced atomically, so a
+crash mid-write never leaves it half written and a concurrent reader sees the old or the new version. With
+SESSION_DATABASE_URL the accounts live in PostgreSQL instead (stores/postgres/accounts.py, the same operations);
+`dependencies.get_accounts()` picks.
 
 Every authenticated request asks "is this user still in the file?" (a removed user must lose access at once), so
 reads go through a cache keyed by the file's stat signature: one `stat` per request, a parse only after the file
@@ -12,90 +12,31 @@ changed (by this process, the CLI, or an operator's editor). Writes always re-re
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
-import re
-import secrets
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import orjson
 
 from ..clock import SYSTEM_CLOCK
+from ..passwords import (  # noqa: F401 - UserError, UserRecord, ... are this module's public names too
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    UserError,
+    UserRecord,
+    check_password,
+    dummy_hash,
+    hash_password,
+    validate_user_name,
+)
 from ..sessions import files
 
 FORMAT = "pulsepal-users"
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
-# scrypt cost: about 16 MiB and a few tens of milliseconds per check on a laptop core.
-SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LENGTH = 2**14, 8, 1, 32
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-
-
-class UserError(ValueError):
-    """A bad user name or password, or a missing/duplicate user; the message is fit to print."""
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    name: str
-    admin: bool
 
 
 def _record(name: str, entry: dict) -> UserRecord:
     return UserRecord(name, bool(entry.get("admin")))
-
-
-def validate_user_name(name: object) -> str:
-    """User names become session owners and appear in URLs and logs, so they are kept to a safe alphabet."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise UserError("user names are 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
-    return name
-
-
-def hash_password(password: str) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"passwords must have at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError(f"passwords may have at most {MAX_PASSWORD_LENGTH} characters")
-    salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return "scrypt${}${}${}${}${}".format(SCRYPT_N, SCRYPT_R, SCRYPT_P, _b64(salt), _b64(digest))
-
-
-def check_password(password: str, encoded: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = encoded.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.urlsafe_b64decode(digest)
-        actual = _scrypt(password, base64.urlsafe_b64decode(salt), int(n), int(r), int(p))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_LENGTH, maxmem=2**26)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode("ascii")
-
-
-# A hash of a random password, checked against when the user does not exist so that both paths cost the same.
-_DUMMY_HASH: Optional[str] = None
-
-
-def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
-    return _DUMMY_HASH
 
 
 # ------------------------------------------------------------------------------------------------ the file
@@ -200,7 +141,29 @@ def verify_user(path, name: str, password: str) -> Optional[UserRecord]:
     except UserError:
         entry = None
     encoded = entry.get("hash") if isinstance(entry, dict) else None
-    ok = check_password(password, encoded if isinstance(encoded, str) else _dummy_hash())
+    ok = check_password(password, encoded if isinstance(encoded, str) else dummy_hash())
     if ok and isinstance(entry, dict) and encoded:
         return _record(name, entry)
     return None
+
+
+class FileUsers:
+    """The users file as an accounts store, with the same operations as stores.postgres.accounts.DatabaseUsers."""
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+
+    def add(self, name: str, password: str, admin: bool = False, *, replace: bool = False) -> UserRecord:
+        return add_user(self.path, name, password, admin, replace=replace)
+
+    def remove(self, name: str) -> None:
+        remove_user(self.path, name)
+
+    def list(self) -> list[UserRecord]:
+        return list_users(self.path)
+
+    def get(self, name: str) -> Optional[UserRecord]:
+        return get_user(self.path, name)
+
+    def verify(self, name: str, password: str) -> Optional[UserRecord]:
+        return verify_user(self.path, name, password)

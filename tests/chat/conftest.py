@@ -35,7 +35,6 @@ def _reset_caches() -> None:
 
     get_settings.cache_clear()
     get_session_manager.cache_clear()
-    chat._preferences = None
     chat._open_sessions.clear()
 
 

@@ -20,11 +20,21 @@ from ....clock import Clock, stamp
 from ....settings import Settings
 from ... import files
 from ...codec import BlobCodec
-from ...errors import ArchiveDamaged, ArchiveError, InvalidInput, SessionExists, SessionNotFound
+from ...errors import (
+    ArchiveDamaged,
+    ArchiveError,
+    InvalidInput,
+    SessionError,
+    SessionExists,
+    SessionNotFound,
+    StorageError,
+    storage_error,
+)
 from ...model import ConversationContext, apply_event, replay
 from ...redaction import redact_text
 from ...store import (
     ANY,
+    STATE_NAMES,
     Aggregates,
     Archived,
     ArchiveItem,
@@ -40,10 +50,10 @@ from ...store import (
     entry_of,
     sort_key,
 )
+from ..failures import log as storage_log
+from ..failures import translate_failures
 from . import journal, maintenance
 from .audit import AuditLog
-from .failures import log as storage_log
-from .failures import translate_os_errors
 from .index import SessionIndex
 from .layout import BACKUPS, Layout, split_backup_name
 from .listing import SortedViews
@@ -52,10 +62,13 @@ from .search import SearchIndex
 
 _DAMAGED = ("the archive of conversation {} is damaged and was set aside for an operator to look at; it cannot be "
             "opened")
-STATE_NAMES = frozenset({"cleanup", "alerts", "clock", "shares", "feedback"})
 
 
-@translate_os_errors
+def _os_failure(exc: BaseException) -> Optional[StorageError]:
+    return storage_error(exc) if isinstance(exc, OSError) else None
+
+
+@translate_failures(_os_failure)
 class FileStore:
     kind = "files"
 
@@ -226,6 +239,15 @@ class FileStore:
             events = journal.read_log(self.layout.journal_path(session_id)).events
             return LogView(live.ctx.model_copy(deep=True), events, (live.inode, live.offset))
 
+    def read_logs(self, session_ids: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for session_id in session_ids:
+            try:
+                found[session_id] = self.read_log(session_id)
+            except (SessionError, OSError) as exc:
+                found[session_id] = exc
+        return found
+
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
         layout = self.layout
         with self.lock(session_id):
@@ -285,6 +307,18 @@ class FileStore:
         else:
             page = sorted(rows, key=key, reverse=descending)[offset:]
         return total, page[:limit] if limit is not None else page
+
+    def cleanup_candidates(self, *, activated_before: float, idle_before: float,
+                           archived_before: float) -> Iterator[tuple[str, IndexEntry]]:
+        """Two comparisons per index entry, in memory: 100,000 sessions screen in milliseconds."""
+        for session_id, entry in self.entries():
+            if entry.get("pinned"):
+                continue
+            if entry.get("state") == "active":
+                if entry["activated_at"] < activated_before or entry["last_activity"] < idle_before:
+                    yield session_id, entry
+            elif entry.get("state") == "archived" and float(entry.get("archived_at") or 0) < archived_before:
+                yield session_id, entry
 
     def aggregates(self) -> Aggregates:
         index = self.index
@@ -528,3 +562,4 @@ class FileStore:
 
     def rebuild_from_logs(self, log_dir: Optional[str], progress: Progress = None) -> dict:
         return maintenance.rebuild_from_logs(self, log_dir, progress)
+

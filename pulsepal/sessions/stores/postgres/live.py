@@ -1,0 +1,306 @@
+"""Live sessions on PostgreSQL: load, the one-statement commit, the complete log, install.
+
+The hot path. A process remembers the sessions it used last (context, `version`, size); a commit folds the new
+events into a copy of that context in Python (`model.apply_event`) and sends ONE statement:
+
+    UPDATE sessions SET <folded columns>, last_seq = last_seq + k, version = nextval(...)
+     WHERE id = $1 AND version = $v AND state = 'active'
+    + INSERT INTO events SELECT ... FROM <the updated row>     (seq = last_seq - k + 1 ... last_seq)
+    + the activity counter; the trigger on sessions moves the sharded totals
+
+Autocommit makes that one round trip and one commit, durable before it returns. Zero rows updated means someone
+else (another thread, process or replica) wrote meanwhile: the commit then takes the row lock (`SELECT ... FOR
+UPDATE`), folds onto the state it finds and writes under the lock, so it always completes and the log stays in
+order without gaps: seq comes from the row itself, and (session_id, seq) is the primary key.
+
+`version` comes from a database sequence, so it never repeats, even across a delete and re-import of the same id:
+a stale cached context can never pass the version check.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import orjson
+
+from ....clock import Clock
+from ...errors import SessionError, SessionExists, SessionNotFound
+from ...model import ConversationContext, EventError, apply_event, replay
+from ...store import LogView
+from . import rows
+from .pool import connection
+from .schema import SHARDS
+
+CACHE_SIZE = 2048
+LOCK_STRIPES = 64
+
+TAIL = """
+WITH s AS (SELECT version, size, state_doc, state FROM sessions WHERE id = %(id)s {lock}),
+m AS (SELECT seq, body FROM events WHERE session_id = %(id)s AND kind = 'message' ORDER BY seq DESC LIMIT %(history)s),
+c AS (SELECT seq, body FROM events WHERE session_id = %(id)s AND kind = 'code_example'
+        ORDER BY seq DESC LIMIT %(code)s),
+f AS (SELECT seq, body FROM events WHERE session_id = %(id)s AND kind = 'feedback'
+        AND seq > (SELECT coalesce(min(seq), 0) FROM m))
+SELECT s.version, s.size, s.state_doc, s.state, t.seq, t.body
+FROM s LEFT JOIN (SELECT * FROM m UNION ALL SELECT * FROM c UNION ALL SELECT * FROM f) t ON s.state = 'active'
+"""
+
+APPEND = f"""
+WITH upd AS (
+  UPDATE sessions SET owner = %(owner)s, activated_at = %(activated_at)s, last_activity = %(last_activity)s,
+         message_count = %(message_count)s, title = %(title)s, language = %(language)s, size = size + %(grow)s,
+         pinned = %(pinned)s, state_doc = %(state_doc)s, last_seq = last_seq + %(k)s,
+         version = nextval('pulsepal_versions')
+   WHERE id = %(id)s AND version = %(version)s AND state = 'active'
+  RETURNING id, last_seq, version, size),
+ev AS (
+  INSERT INTO events (session_id, seq, kind, body, search_text)
+  SELECT upd.id, upd.last_seq - %(k)s + e.n, e.kind, e.body, e.search_text
+    FROM upd, unnest(%(kinds)s::text[], %(bodies)s::bytea[], %(texts)s::text[]) WITH ORDINALITY
+         AS e(kind, body, search_text, n)),
+act AS (
+  INSERT INTO activity (hour, shard, n) SELECT %(hour)s, pg_backend_pid() %% {SHARDS}, %(added)s FROM upd
+   WHERE %(added)s > 0
+  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n),
+queued AS (
+  INSERT INTO search_queue (session_id, first_seq, last_seq, title)
+  SELECT upd.id, upd.last_seq - %(k)s + 1, upd.last_seq, %(title_changed)s FROM upd WHERE %(searchable)s),
+totals AS (
+  UPDATE counters SET active_size = active_size + %(grow)s, messages_total = messages_total + %(counted)s
+   WHERE shard = pg_backend_pid() %% {SHARDS} AND EXISTS (SELECT 1 FROM upd))
+SELECT version, size, set_config('synchronous_commit', %(commit_mode)s, true) FROM upd
+"""
+
+CREATE = f"""
+WITH ins AS (
+  INSERT INTO sessions (id, state, owner, created_at, activated_at, last_activity, message_count, title, language,
+                        size, pinned, last_seq, version, state_doc)
+  VALUES (%(id)s, 'active', %(owner)s, %(created_at)s, %(activated_at)s, %(last_activity)s, %(message_count)s,
+          %(title)s, %(language)s, %(size)s, %(pinned)s, %(k)s, nextval('pulsepal_versions'), %(state_doc)s)
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, version, size),
+ev AS (
+  INSERT INTO events (session_id, seq, kind, body, search_text)
+  SELECT ins.id, e.n, e.kind, e.body, e.search_text
+    FROM ins, unnest(%(kinds)s::text[], %(bodies)s::bytea[], %(texts)s::text[]) WITH ORDINALITY
+         AS e(kind, body, search_text, n)),
+act AS (
+  INSERT INTO activity (hour, shard, n) SELECT %(hour)s, pg_backend_pid() %% {SHARDS}, %(added)s FROM ins
+   WHERE %(added)s > 0
+  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n),
+queued AS (
+  INSERT INTO search_queue (session_id, first_seq, last_seq, title)
+  SELECT ins.id, 1, %(k)s, %(title_changed)s FROM ins WHERE %(searchable)s)
+SELECT version, size, set_config('synchronous_commit', %(commit_mode)s, true) FROM ins
+"""
+
+FULL_LOGS = """
+SELECT s.id, s.version, e.body FROM sessions s LEFT JOIN events e ON e.session_id = s.id
+ WHERE s.id = ANY(%s) AND s.state = 'active' ORDER BY s.id, e.seq
+"""
+
+FULL_LOG = """
+SELECT s.version, e.body FROM sessions s LEFT JOIN events e ON e.session_id = s.id
+ WHERE s.id = %s AND s.state = 'active' ORDER BY e.seq
+"""
+
+
+@dataclass
+class Cached:
+    ctx: ConversationContext
+    version: int
+    size: int
+    doc_size: int  # bytes of its state_doc, part of `size`
+
+
+class LiveSessions:
+    def __init__(self, pool: Any, clock: Clock, max_history: int) -> None:
+        self.pool = pool
+        self.clock = clock
+        self.max_history = max_history
+        self._cache: OrderedDict[str, Cached] = OrderedDict()
+        self._guard = threading.Lock()
+        self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    # --- the cache ---------------------------------------------------------------------------------------------
+    def lock(self, session_id: str) -> threading.Lock:
+        """Threads of one process take turns per session (other processes are ordered by the version check)."""
+        return self._stripes[zlib.crc32(session_id.encode()) % LOCK_STRIPES]
+
+    def cached(self, session_id: str) -> Optional[Cached]:
+        with self._guard:
+            return self._cache.get(session_id)
+
+    def remember(self, session_id: str, entry: Cached) -> None:
+        with self._guard:
+            self._cache[session_id] = entry
+            self._cache.move_to_end(session_id)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def forget(self, session_id: str) -> None:
+        with self._guard:
+            self._cache.pop(session_id, None)
+
+    def forget_all(self) -> None:
+        with self._guard:
+            self._cache.clear()
+
+    # --- reading -----------------------------------------------------------------------------------------------
+    def read(self, conn: Any, session_id: str, *, for_update: bool = False) -> tuple[Optional[str], Optional[Cached]]:
+        """(state or None, the active session as stored now or None)."""
+        limits = rows.tail_limits(self.max_history)
+        found = conn.execute(TAIL.format(lock="FOR UPDATE" if for_update else ""),
+                             {"id": session_id, **limits}).fetchall()
+        if not found:
+            return None, None
+        version, size, doc, state = found[0][:4]
+        if state != "active":
+            return state, None
+        tail = [(seq, bytes(body)) for *_, seq, body in found if seq is not None]
+        ctx = rows.context_from_tail(bytes(doc), tail, self.max_history)
+        return state, Cached(ctx, version, size, len(doc))
+
+    def current(self, session_id: str) -> Optional[Cached]:
+        """The active session as stored now (the cached copy when no one changed it since)."""
+        known = self.cached(session_id)
+        with connection(self.pool) as conn:
+            if known is not None:
+                row = conn.execute("SELECT version FROM sessions WHERE id = %s AND state = 'active'",
+                                   (session_id,)).fetchone()
+                if row is None:
+                    self.forget(session_id)
+                    return None
+                if row[0] == known.version:
+                    return known
+            _, fresh = self.read(conn, session_id)
+        if fresh is None:
+            self.forget(session_id)
+            return None
+        self.remember(session_id, fresh)
+        return fresh
+
+    def load(self, session_id: str) -> Optional[ConversationContext]:
+        with self.lock(session_id):
+            found = self.current(session_id)
+            return found.ctx.model_copy(deep=True) if found is not None else None
+
+    def read_log(self, session_id: str) -> Optional[LogView]:
+        """One statement, so the row and its log are read at one instant."""
+        with connection(self.pool) as conn:
+            found = conn.execute(FULL_LOG, (session_id,)).fetchall()
+        if not found:
+            return None
+        events = [orjson.loads(body) for _, body in found if body is not None]
+        return LogView(replay(events, self.max_history), events, found[0][0])
+
+    def read_logs(self, session_ids: list[str]) -> dict[str, Any]:
+        """Many complete logs in one statement (an archive batch): per id a LogView, None, or the error."""
+        found: dict[str, Any] = {sid: None for sid in session_ids}
+        try:
+            with connection(self.pool) as conn:
+                fetched = conn.execute(FULL_LOGS, (list(session_ids),)).fetchall()
+        except (SessionError, OSError) as exc:
+            return {sid: exc for sid in session_ids}
+        logs: dict[str, tuple[int, list[dict]]] = {}
+        for session_id, version, body in fetched:
+            entry = logs.setdefault(session_id, (version, []))
+            if body is not None:
+                entry[1].append(orjson.loads(body))
+        for session_id, (version, events) in logs.items():
+            try:
+                found[session_id] = LogView(replay(events, self.max_history), events, version)
+            except EventError as exc:
+                found[session_id] = SessionError(f"session {session_id!r} cannot be read: {exc}")
+        return found
+
+    # --- writing -----------------------------------------------------------------------------------------------
+    def commit(self, session_id: str, events: list[dict], *, create: bool, exclusive: bool, sync: bool,
+               added: int, view: Optional[Callable[[ConversationContext], Any]],
+               not_found: Callable[[str], str]) -> Any:
+        with self.lock(session_id):
+            if create:
+                done = self._create(session_id, events, sync, added)  # INSERT ... ON CONFLICT DO NOTHING
+                if done is not None:
+                    return view(done.ctx) if view else done.ctx.snapshot()
+                known = self.current(session_id)  # it exists: active (append the rest) or archived
+                if known is None:
+                    raise SessionExists(f"session {session_id!r} exists in the archive; restore it instead")
+                if exclusive:
+                    raise SessionExists(f"session {session_id!r} already exists")
+                events = events[1:]  # someone else created it first: append the rest
+            else:
+                known = self.cached(session_id) or self.current(session_id)
+                if known is None:
+                    raise SessionNotFound(not_found(session_id))
+            done = self._append(session_id, known, events, sync, added, not_found)
+            return view(done.ctx) if view else done.ctx.snapshot()
+
+    def _fold(self, known: Cached, events: list[dict]) -> ConversationContext:
+        ctx = known.ctx.model_copy(deep=True) if any(e.get("type") == "feedback" for e in events) else \
+            known.ctx.snapshot()
+        for event in events:  # refuses a bad event before anything is sent
+            apply_event(ctx, event, self.max_history)
+        return ctx
+
+    def _params(self, ctx: ConversationContext, events: list[dict], sync: bool, added: int,
+                before: Optional[ConversationContext] = None) -> dict[str, Any]:
+        kinds, bodies, texts = rows.event_rows(events)
+        doc = rows.state_doc(ctx)
+        title_changed = ctx.title != (before.title if before is not None else None)
+        return {**rows.row_values(ctx), "state_doc": doc, "kinds": kinds, "bodies": bodies, "texts": texts,
+                "k": len(events), "added": added, "hour": int(ctx.last_activity.timestamp() // 3600),
+                "commit_mode": "on" if sync else "off", "events_size": sum(map(len, bodies)),
+                "title_changed": title_changed, "searchable": title_changed or any(t is not None for t in texts)}
+
+    def _create(self, session_id: str, events: list[dict], sync: bool, added: int) -> Optional[Cached]:
+        ctx = replay(events, self.max_history)  # checks every event before anything is written
+        params = self._params(ctx, events, sync, added)
+        params.update(id=session_id, size=params["events_size"] + len(params["state_doc"]))
+        with connection(self.pool) as conn:
+            row = conn.execute(CREATE, params).fetchone()
+        if row is None:
+            return None
+        done = Cached(ctx, row[0], row[1], len(params["state_doc"]))
+        self.remember(session_id, done)
+        return done
+
+    def _append(self, session_id: str, known: Cached, events: list[dict], sync: bool, added: int,
+                not_found: Callable[[str], str]) -> Cached:
+        ctx = self._fold(known, events)
+        params = self._params(ctx, events, sync, added, known.ctx)
+        doc_size = len(params["state_doc"])
+        params.update(id=session_id, version=known.version, grow=params["events_size"] + doc_size - known.doc_size,
+                      counted=ctx.conversation_count - known.ctx.conversation_count)
+        try:
+            with connection(self.pool) as conn:
+                row = conn.execute(APPEND, params).fetchone()
+                if row is None:  # someone else wrote: fold onto what is stored, under the row lock
+                    with conn.transaction():
+                        state, locked = self.read(conn, session_id, for_update=True)
+                        if locked is None:
+                            raise SessionNotFound(not_found(session_id))
+                        ctx = self._fold(locked, events)
+                        params = self._params(ctx, events, sync, added, locked.ctx)
+                        doc_size = len(params["state_doc"])
+                        params.update(id=session_id, version=locked.version,
+                                      grow=params["events_size"] + doc_size - locked.doc_size,
+                                      counted=ctx.conversation_count - locked.ctx.conversation_count)
+                        row = conn.execute(APPEND, params).fetchone()
+        except BaseException:
+            self.forget(session_id)
+            raise
+        done = Cached(ctx, row[0], row[1], doc_size)
+        self.remember(session_id, done)
+        return done
+
+    def sync(self) -> None:
+        """Make everything committed with synchronous_commit off durable: a transaction that gets an id writes a
+        commit record, and a synchronous commit waits until the WAL is flushed up to it, which covers every record
+        written before it."""
+        with connection(self.pool) as conn:
+            conn.execute("SELECT pg_current_xact_id()")
