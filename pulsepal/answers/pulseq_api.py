@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from .matlab_facts import MFunc, link_python, load_facts
+
 # --- MATLAB naming: the rule and its measured exceptions (pulseq v1.5.0 vs pypulseq 1.5.0) ------------------------
 #
 # Keys are Python names (``seq.`` marks Sequence methods); values are the MATLAB spelling with its namespace.
@@ -37,8 +39,9 @@ MATLAB_EXCEPTIONS: dict[str, str] = {
     "seq.waveforms_and_times": "seq.waveforms_and_times",
 }
 
-# Names with no counterpart in the other toolbox. Python-only names are recorded so we can say so instead of
-# inventing a MATLAB spelling; MATLAB-only names so the checker never flags them.
+# Python-only names: recorded so we say so instead of deriving a MATLAB spelling by the rule. The MATLAB side is
+# the facts file (matlab_facts.py): a derived name that is not in it does not exist, and every function in it that
+# has no pypulseq counterpart becomes a MATLAB-only entry.
 PYTHON_ONLY: frozenset[str] = frozenset(
     {
         "calc_SAR",
@@ -53,27 +56,12 @@ PYTHON_ONLY: frozenset[str] = frozenset(
         "seq.waveforms",
     }
 )
-MATLAB_ONLY: dict[str, str] = {
-    "mr.calcRfPower": "Computes RF power and energy figures of an RF event (no pypulseq equivalent; `pp.calc_SAR` is closest).",
-    "mr.simRf": "Bloch-simulates an RF pulse (no pypulseq equivalent).",
-    "mr.rotate3D": "Rotates gradient events with a 3-D rotation matrix (pypulseq has only `pp.rotate` about axes).",
-    "mr.transform": "Applies a rotation/translation to a block's events (no pypulseq equivalent).",
-    "seq.calcMomentsBtensor": "Computes gradient moments and the diffusion b-tensor (no pypulseq equivalent).",
-    "seq.sound": "Plays the gradient waveforms as audio (no pypulseq equivalent).",
-    "seq.writeBinary": "Writes the sequence in the binary format (no pypulseq equivalent).",
-    "seq.readBinary": "Reads a binary sequence file (no pypulseq equivalent).",
-    "seq.registerControlEvent": "Registers a control event in the event library (no public pypulseq method).",
-}
 
 # MATLAB option names that are not the keyword with underscores removed (case-insensitively).
 MATLAB_OPTION_RENAMES: dict[str, str] = {
     "type": "pulse_type",  # mr.makeAdiabaticPulse('type', ...)
     "convert2arbitrary": "convert_to_arbitrary",
     "gradoversampling": "oversampling",
-}
-# Positional order differs from Python's for a few calls (MATLAB order listed).
-MATLAB_POSITIONAL: dict[str, tuple[str, ...]] = {
-    "make_label": ("type", "label", "value"),
 }
 # Python call forms that MATLAB spells as a different function.
 MATLAB_KEYWORD_VARIANTS: dict[str, str] = {"seq.write_v141": "seq.write(..., v141_compat=True)"}
@@ -107,6 +95,14 @@ class ApiEntry:
     returns: list[tuple[str, str, str]] = field(default_factory=list)  # (name, type, description)
     doc: str = ""
     needs: str = ""  # optional dependency the function needs, e.g. "sigpy"
+    matlab: Optional[MFunc] = None  # the MATLAB signature, from the facts file
+
+    @property
+    def summary_text(self) -> str:
+        """Our own one-line description (glossary), else the MATLAB facts' summary, else pypulseq's docstring."""
+        from .glossary import SUMMARIES
+
+        return SUMMARIES.get(self.key) or (self.matlab.summary if self.matlab else "") or self.summary
 
     @property
     def key(self) -> str:
@@ -395,26 +391,35 @@ def build_api() -> PulseqApi:
             continue
         entries.append(_entry_from_object(name, obj, "method", "pypulseq.Sequence"))
 
-    # Submodule helpers that the MATLAB toolbox does not have (internal helpers of make_trapezoid, check_timing).
+    # The MATLAB side is what the facts file records: a rule-derived name it lacks does not exist.
+    facts = load_facts()
+    claimed: set[str] = set()
     for e in entries:
-        if e.kind == "submodule" and e.matlab_name and e.python_name not in _SUBMODULE_WITH_MATLAB:
+        if e.matlab_name is None:
+            continue
+        func = facts.get(e.matlab_name)
+        if func is None or e.matlab_name in claimed:
             e.matlab_name = None
-
-    for matlab, summary in MATLAB_ONLY.items():
-        entries.append(ApiEntry(python_name=None, matlab_name=matlab, kind="matlab_only", summary=summary))
-
+            continue
+        claimed.add(e.matlab_name)
+        e.matlab = func
+        link_python(func, [p.name for p in e.params])
+    for call, func in sorted(facts.items()):
+        if call not in claimed and call not in _MATLAB_VARIANTS:
+            entries.append(ApiEntry(python_name=None, matlab_name=call, kind="matlab_only", summary=func.summary,
+                                    matlab=func))
     by_key = {e.key: e for e in entries}
     by_matlab = {e.matlab_name: e for e in entries if e.matlab_name}
     # calculate_kspacePP exists in both; the MATLAB name belongs to the plain Python calculate_kspace.
-    if "seq.calculate_kspace" in by_key:
+    if "seq.calculate_kspace" in by_key and "seq.calculateKspacePP" in facts:
         by_matlab["seq.calculateKspacePP"] = by_key["seq.calculate_kspace"]
+        by_key["seq.calculate_kspace"].matlab_name = "seq.calculateKspacePP"
+        by_key["seq.calculate_kspace"].matlab = facts["seq.calculateKspacePP"]
     return PulseqApi(entries, by_key, by_matlab, getattr(pp, "__version__", "unknown"))
 
 
-# Submodule-only functions that do exist in the MATLAB toolbox under the rule/exception name.
-_SUBMODULE_WITH_MATLAB = frozenset(
-    {"add_ramps", "block_to_events", "check_timing", "compress_shape", "decompress_shape", "convert", "get_supported_rf_uses"}
-)
+# MATLAB calls that are another spelling of a Python call's keyword (`seq.write(..., v141_compat=True)`).
+_MATLAB_VARIANTS = frozenset({"seq.write_v141"})
 
 
 @lru_cache(maxsize=1)
