@@ -9,12 +9,18 @@ same machine in the same run:
 * latency: `OfflineResponder.answer` over every question of the eval set, against one plain BM25 query of the API
   index for the same question. The BM25 query is the irreducible core of retrieval; the ratio shows the cost of
   intent detection, alias lookup and Markdown rendering around it.
+* quality: the answer scorer (eval/answers/score.py, method in eval/answers/README.md) on the dev and held-out
+  splits of the evaluation set: correct / unsure / wrong %, invented calls, honest-unsure rate. Quality targets
+  (issue 10): held-out >= 85 % correct, 0 invented calls, <= 5 % wrong. `--dev-only` leaves held-out out, for
+  whoever tunes the responder (they must not look at held-out).
 
-Targets: start-up <= 2 s, p50 answer latency <= 20 ms. Run: `.venv/bin/python bench/bench_answers.py`.
+Targets: start-up <= 2 s, p50 answer latency <= 20 ms. Run: `.venv/bin/python bench/bench_answers.py [--dev-only]`.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -25,8 +31,8 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 EVAL = ROOT / "tests" / "answers" / "eval_questions.json"
+SCORER = ROOT / "eval" / "answers" / "score.py"
 RUNS = 3
 ROUNDS = 5
 
@@ -44,7 +50,34 @@ def percentile(values: list[float], p: float) -> float:
     return s[k]
 
 
+def load_scorer():
+    """eval/answers/score.py is a script beside its helper module, not a package: load it by path."""
+    spec = importlib.util.spec_from_file_location("answer_score", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["answer_score"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def quality(responder, splits: list[str]) -> None:
+    scorer = load_scorer()
+    dialects = scorer.Dialects.load()
+    print("answer quality (eval/answers, scored by eval/answers/score.py):")
+    for split in splits:
+        items = scorer.load_items(SCORER.parent / f"{split}.jsonl")
+        s = scorer.summary(scorer.run(items, responder, dialects))
+        print(f"  {split:8} {s['items']:3} items: correct {s['correct_pct']:5.1f}%  unsure {s['unsure_pct']:5.1f}%  "
+              f"wrong {s['wrong_pct']:5.1f}%  invented calls {s['invented_calls']}  "
+              f"honest unsure {s['honest_unsure']}/{s['unsure_with_expected_function']}")
+    if "heldout" in splits:
+        print("  targets on held-out: correct >= 85%, invented calls 0, wrong <= 5%")
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description="Start-up, latency and answer quality of the offline responder.")
+    ap.add_argument("--dev-only", action="store_true", help="score the dev split only (for whoever tunes)")
+    args = ap.parse_args()
     ref_code = "import time; t = time.perf_counter(); import pypulseq; print(time.perf_counter() - t)"
     our_code = ("import time; t = time.perf_counter(); from pulsepal.answers import get_offline_responder; "
                 "get_offline_responder(); print(time.perf_counter() - t)")
@@ -77,11 +110,14 @@ def main() -> None:
     r50, r99 = percentile(refs, 50), percentile(refs, 99)
     print(f"start-up (fresh process, import + index build): {our_start * 1000:.0f} ms "
           f"(median of {RUNS}; target <= 2000 ms) {'OK' if our_start <= 2 else 'OVER TARGET'}")
-    print(f"  reference `import pypulseq` alone:          {ref_start * 1000:.0f} ms -> ratio {our_start / ref_start:.2f}x")
+    print(f"  reference `import pypulseq` alone:          {ref_start * 1000:.0f} ms "
+          f"-> ratio {our_start / ref_start:.2f}x")
     print(f"answer latency over {len(reqs)} eval questions x {ROUNDS} rounds:")
-    print(f"  p50 {p50 * 1000:.2f} ms (target <= 20 ms) {'OK' if p50 <= 0.02 else 'OVER TARGET'}; p99 {p99 * 1000:.2f} ms")
+    print(f"  p50 {p50 * 1000:.2f} ms (target <= 20 ms) {'OK' if p50 <= 0.02 else 'OVER TARGET'}; "
+          f"p99 {p99 * 1000:.2f} ms")
     print(f"  reference plain BM25 API query: p50 {r50 * 1000:.3f} ms, p99 {r99 * 1000:.3f} ms "
           f"-> ratio p50 {p50 / r50:.1f}x, p99 {p99 / r99:.1f}x")
+    quality(responder, ["dev"] if args.dev_only else ["dev", "heldout"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""The dev / held-out split of the evaluation set: seeded, stratified by kind, reproducible.
+
+Why: a held-out part only means something if it was fixed before anyone tuned on the set and cannot quietly drift.
+The split was made once from the full item file (not kept in the repository, so that the held-out questions are only
+in heldout.jsonl); `--check` recomputes it from the union of dev.jsonl and heldout.jsonl and fails if any item sits
+in the wrong file, so adding or moving items by hand is caught.
+
+    python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
+    python eval/answers/split.py --check                 # exit 1 if the committed split is not the seeded one
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 1510
+HELDOUT_SHARE = 0.35  # of every kind; with 191 items this holds out 67
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def assign(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev, heldout): within each kind, ids are sorted, shuffled with a seed named after the kind, and the first
+    HELDOUT_SHARE of them (rounded, at least one) are held out."""
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        by_kind[item["kind"]].append(item)
+    dev, held = [], []
+    for kind in sorted(by_kind):
+        group = sorted(by_kind[kind], key=lambda i: i["id"])
+        random.Random(f"{SEED}:{kind}").shuffle(group)
+        n = max(1, round(len(group) * HELDOUT_SHARE))
+        held += group[:n]
+        dev += group[n:]
+    return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
+
+
+def write(path: Path, items: list[dict]) -> None:
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Make or check the seeded dev/held-out split.")
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--from", dest="source", type=Path, help="the full item file to split")
+    group.add_argument("--check", action="store_true", help="verify dev.jsonl/heldout.jsonl are the seeded split")
+    a = ap.parse_args(argv)
+    dev_path, held_path = HERE / "dev.jsonl", HERE / "heldout.jsonl"
+    if a.source:
+        if not a.source.is_file():
+            print(f"error: no file {a.source}", file=sys.stderr)
+            return 2
+        items = read(a.source)
+        ids = [i["id"] for i in items]
+        if len(ids) != len(set(ids)):
+            print("error: duplicate ids in the source file", file=sys.stderr)
+            return 2
+        dev, held = assign(items)
+        write(dev_path, dev)
+        write(held_path, held)
+        print(f"{len(items)} items -> dev {len(dev)}, heldout {len(held)}")
+        return 0
+    dev_now, held_now = read(dev_path), read(held_path)
+    dev, held = assign(dev_now + held_now)
+    wrong = sorted({i["id"] for i in dev} ^ {i["id"] for i in dev_now})
+    if wrong:
+        print(f"split differs from the seeded one for {len(wrong)} item(s): {', '.join(wrong)}", file=sys.stderr)
+        return 1
+    print(f"split OK: dev {len(dev)}, heldout {len(held)} (seed {SEED}, {HELDOUT_SHARE:.0%} of each kind held out)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

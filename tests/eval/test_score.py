@@ -1,0 +1,230 @@
+"""The answer scorer itself, on hand-made answers: it must be able to say wrong.
+
+Why: a scorer that calls everything correct would make every later quality claim worthless. Each case below is an
+answer whose verdict we know; the real pypulseq and the shipped MATLAB facts file decide what is a real name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCORE = ROOT / "eval" / "answers" / "score.py"
+
+
+def _load():
+    sys.path.insert(0, str(SCORE.parent))
+    spec = importlib.util.spec_from_file_location("eval_score", SCORE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_score"] = module  # dataclasses look their module up there
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+score = _load()
+
+
+@pytest.fixture(scope="module")
+def dialects():
+    return score.Dialects.load()
+
+
+def item(kind="described", language="python", functions=None, **extra):
+    return {"id": "t-item", "kind": kind, "question": "q", "language": language,
+            "expect": {"functions": functions or []} | extra.pop("expect", {}),
+            "provenance": {"source": "hand-made", "where": "test"}, **extra}
+
+
+ML_BLOCK = item(language="matlab", functions=[["mr.makeBlockPulse"]])
+PY_BLOCK = item(functions=[["pp.make_block_pulse"]])
+
+
+def test_right_matlab_answer_is_correct(dialects):
+    text = ("Use `mr.makeBlockPulse` for a hard pulse:\n\n```matlab\nsys = mr.opts('rfDeadTime', 100e-6);\n"
+            "rf = mr.makeBlockPulse(pi/2, sys, 'Duration', 0.5e-3);\nseq = mr.Sequence(sys);\nseq.addBlock(rf);\n```\n")
+    r = score.score_answer(ML_BLOCK, text, True, dialects)
+    assert r.verdict == "correct", r
+    assert r.invented == [] and r.flags == []
+
+
+def test_right_python_answer_is_correct(dialects):
+    text = ("```python\nimport pypulseq as pp\nsystem = pp.Opts()\nrf = pp.make_block_pulse(flip_angle=1.57, "
+            "duration=5e-4, system=system)\nseq = pp.Sequence(system)\nseq.add_block(rf)\nok, report = "
+            "seq.check_timing()\n```\n")
+    r = score.score_answer(PY_BLOCK, text, True, dialects)
+    assert r.verdict == "correct", r
+
+
+def test_invented_call_is_wrong(dialects):
+    text = "```matlab\nrf = mr.makeRectPulse(pi/2, sys, 'Duration', 1e-3);\nseq.addBlock(rf);\n```\n"
+    r = score.score_answer(ML_BLOCK, text, True, dialects)
+    assert r.verdict == "wrong"
+    assert "mr.makeRectPulse" in r.invented and "expected_missing" in r.flags
+
+
+def test_matlab_names_are_case_sensitive(dialects):
+    text = "```matlab\nrf = mr.makeBlockPulse(pi/2, sys, 'Duration', 1e-3);\nseq.addblock(rf);\n```\n"
+    r = score.score_answer(ML_BLOCK, text, True, dialects)
+    assert r.verdict == "wrong" and r.invented == ["seq.addblock"]
+
+
+def test_wrong_dialect_is_wrong(dialects):
+    text = "```matlab\nrf = mr.makeBlockPulse(pi/2, sys, 'Duration', 1e-3);\n```\n"
+    r = score.score_answer(PY_BLOCK, text, True, dialects)
+    assert r.verdict == "wrong" and "wrong_language" in r.flags
+
+
+def test_matlab_spelling_inside_python_code_is_invented(dialects):
+    text = ("```python\nimport pypulseq as pp\nrf = pp.make_block_pulse(flip_angle=1.57, duration=5e-4)\n"
+            "seq.addBlock(rf)\nd = mr.make_delay(1e-3)\n```\n")
+    r = score.score_answer(PY_BLOCK, text, True, dialects)
+    assert r.verdict == "wrong"
+    assert set(r.invented) == {"seq.addBlock", "mr.make_delay"}
+
+
+def test_calling_a_submodule_is_invented(dialects):
+    text = "```python\nimport pypulseq as pp\nrf = pp.make_block_pulse(flip_angle=1.0, duration=1e-3)\n" \
+           "pp.check_timing(seq)\n```\n"
+    r = score.score_answer(PY_BLOCK, text, True, dialects)
+    assert r.invented == ["pp.check_timing"]  # a module in pypulseq 1.5.0; seq.check_timing() is the method
+
+
+def test_pypulseq_imported_as_mr_is_python(dialects):
+    text = "```python\nimport pypulseq as mr\nrf = mr.make_block_pulse(flip_angle=1.0, duration=1e-3)\n```\n"
+    r = score.score_answer(PY_BLOCK, text, True, dialects)
+    assert r.verdict == "correct", r
+
+
+def test_unsure_with_right_first_candidate_is_honest(dialects):
+    it = item(functions=[["pp.make_trigger"]])
+    text = ("I'm not sure which function you mean.\n\nClosest matches:\n\n- `pp.make_trigger` - waits for a "
+            "physiological trigger\n- `pp.make_digital_output_pulse` - output trigger\n")
+    r = score.score_answer(it, text, False, dialects)
+    assert r.verdict == "unsure" and r.honest_unsure is True and r.first_candidate == "pp.make_trigger"
+
+
+def test_unsure_with_wrong_first_candidate_is_not_honest(dialects):
+    it = item(functions=[["pp.make_trigger"]])
+    text = "Not sure. Closest matches:\n- `pp.make_digital_output_pulse`\n- `pp.make_trigger`\n"
+    r = score.score_answer(it, text, False, dialects)
+    assert r.verdict == "unsure" and r.honest_unsure is False
+
+
+def test_finding_named_as_wrong_is_not_an_invented_call(dialects):
+    it = item(kind="check", language="matlab",
+              expect={"findings": [{"wrong": "mr.write", "right": "seq.write"},
+                                   {"wrong": "seq.addblock", "right": "seq.addBlock"}]})
+    full = ("- `mr.write` does not exist: use `seq.write('out.seq')`.\n"
+            "- `seq.addblock` is the wrong case: MATLAB names are case-sensitive, write `seq.addBlock`.\n")
+    r = score.score_answer(it, full, True, dialects)
+    assert r.verdict == "correct", r
+    partial = "- `mr.write` does not exist: use `seq.write('out.seq')`.\n"
+    r = score.score_answer(it, partial, True, dialects)
+    assert r.verdict == "wrong" and r.findings_missed == ["seq.addblock -> seq.addBlock"]
+
+
+def test_must_not_name_offered_is_wrong(dialects):
+    it = item(kind="api", language="matlab", functions=[["seq.calculateKspacePP"]],
+              expect={"must_not": ["seq.calculateKspace"]})
+    offered = "Call `seq.calculateKspace()` or `seq.calculateKspacePP()` to get the trajectory."
+    r = score.score_answer(it, offered, True, dialects)
+    assert "wrong_name_offered" in r.flags and r.verdict == "wrong"
+    warned = "`seq.calculateKspace` does not exist in v1.5; use `seq.calculateKspacePP()`."
+    assert score.score_answer(it, warned, True, dialects).verdict == "correct"
+
+
+def test_text_expectations_and_prose_language(dialects):
+    it = item(kind="knowledge", language="matlab", expect={"text": [["minimum"], ["te", "echo time"]]})
+    good = "With these limits the minimum TE is 4.3 ms; use `mr.calcDuration` to check each block."
+    assert score.score_answer(it, good, True, dialects).verdict == "correct"
+    py_prose = "The minimum TE is 4.3 ms; check it with `pp.calc_duration`."
+    r = score.score_answer(it, py_prose, True, dialects)
+    assert r.verdict == "wrong" and "wrong_language" in r.flags
+    assert score.score_answer(it, "It depends.", True, dialects).missing == ["minimum", "te | echo time"]
+
+
+def test_validate_item_rejects_bad_items(dialects):
+    assert score.validate_item(ML_BLOCK, dialects) == []
+    bad = item(language="matlab", functions=[["mr.makeRectPulse"]])
+    assert any("not real" in p for p in score.validate_item(bad, dialects))
+    assert score.validate_item({"id": "X", "kind": "nope"}, dialects)
+
+
+def test_summary_counts(dialects):
+    r1 = score.score_answer(ML_BLOCK, "`mr.makeBlockPulse(pi/2, sys, 'Duration', 1e-3)`", True, dialects)
+    r2 = score.score_answer(ML_BLOCK, "Not sure: `mr.makeBlockPulse`?", False, dialects)
+    r3 = score.score_answer(ML_BLOCK, "Use `mr.makeHardPulse`.", True, dialects)
+    s = score.summary([r1, r2, r3])
+    assert (s["correct"], s["unsure"], s["wrong"], s["invented_calls"], s["honest_unsure"]) == (1, 1, 1, 1, 1)
+    assert s["per_kind"]["described"]["items"] == 3
+
+
+def _run_cli(*args, env_extra=None):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore", **(env_extra or {})}
+    return subprocess.run([sys.executable, str(SCORE), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_scores_a_file_with_the_offline_responder(tmp_path):
+    items = [item(language="matlab", functions=[["mr.makeTrapezoid"]], id="cli-one", kind="api")
+             | {"question": "What are the parameters of mr.makeTrapezoid?"}]
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    out = _run_cli("--items", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["summary"]["items"] == 1 and data["results"][0]["id"] == "cli-one"
+    assert data["results"][0]["verdict"] in ("correct", "unsure", "wrong")
+
+
+def test_cli_rejects_a_malformed_items_file(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok-id", "kind": "api"}\nnot json\n')
+    out = _run_cli("--items", str(path))
+    assert out.returncode == 2 and "not JSON" in out.stderr
+    path.write_text(json.dumps({"id": "ok-id", "kind": "api", "question": "q", "language": "python"}) + "\n")
+    out = _run_cli("--items", str(path))
+    assert out.returncode == 2 and "provenance" in out.stderr
+
+
+def test_which_side_of_a_correction_a_name_is_on(dialects):
+    offered = "Use `mr.makeRectPulse(pi/2, sys)` for a hard pulse."
+    assert score.score_answer(ML_BLOCK, offered, True, dialects).invented == ["mr.makeRectPulse"]
+    reported = ("- `mr.makeRectPulse` is not a Pulseq function. Use `mr.makeBlockPulse`.\n"
+                "- `seq.addblock` is the Python spelling. Use `seq.addBlock`.\n"
+                "- write `mr.makeBlockPulse(...)`, not `mr.makeHardPulse(...)`.\n")
+    r = score.score_answer(ML_BLOCK, reported, True, dialects)
+    assert r.invented == [] and r.verdict == "correct", r
+
+
+def test_phrases_match_whole_words_and_hyphen_or_space(dialects):
+    it = item(kind="template", language="matlab", expect={"text": [["tse", "turbo spin echo"]]})
+    assert score.score_answer(it, "The sequence itself is a spin echo.", True, dialects).verdict == "wrong"
+    assert score.score_answer(it, "Here is a turbo-spin-echo (TSE) template.", True, dialects).verdict == "correct"
+
+
+def test_first_candidate_is_a_function_not_a_parameter(dialects):
+    text = "Not sure. Set `slice_thickness` and `flip_angle`, or see `make_trigger` and `pp.make_adc`."
+    r = score.score_answer(item(functions=[["pp.make_trigger"]]), text, False, dialects)
+    assert r.first_candidate == "make_trigger" and r.honest_unsure is True
+
+
+def test_a_reported_wrong_spelling_does_not_set_the_language(dialects):
+    it = item(kind="check", expect={"findings": [{"wrong": "seq.checkTiming", "right": "seq.check_timing"}]})
+    text = "- line 4: `seq.checkTiming` is the MATLAB spelling. Use `seq.check_timing`.\n"
+    assert score.score_answer(it, text, True, dialects).verdict == "correct"
+
+
+def test_a_comment_may_name_the_other_dialect(dialects):
+    text = ("```python\nimport pypulseq as pp\nrf = pp.make_block_pulse(flip_angle=1.0, duration=1e-3)  "
+            "# MATLAB: mr.makeBlockPulse\n```\n")
+    assert score.score_answer(PY_BLOCK, text, True, dialects).verdict == "correct"
+    code = "```python\nimport pypulseq as pp\nlabel = '#1'; rf = mr.makeBlockPulse(1.0)\n```\n"  # '#' in a string
+    assert score.score_answer(PY_BLOCK, code, True, dialects).invented == ["mr.makeBlockPulse"]
