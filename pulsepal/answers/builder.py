@@ -26,10 +26,11 @@ MATLAB_NAMES = {"fov": "fov", "n_x": "Nx", "n_y": "Ny", "n_z": "Nz", "slice_thic
                 "slab_thickness": "slabThickness", "te": "TE", "tr": "TR", "ti": "TI", "flip_deg": "flipDeg",
                 "readout_time": "readoutTime", "max_grad": "maxGrad", "max_slew": "maxSlew",
                 "rf_dead_time": "rfDeadTime", "rf_ringdown_time": "rfRingdownTime", "adc_dead_time": "adcDeadTime",
-                "n_echoes": "nEchoes", "n_slices": "nSlices", "dwell": "dwell"}
-_INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies"}
+                "n_echoes": "nEchoes", "n_slices": "nSlices", "dwell": "dwell", "b_value": "bValue",
+                "n_samples": "nSamples", "pulse_duration": "pulseDuration", "n_repetitions": "nRepetitions"}
+_INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies", "b_value", "n_samples", "n_repetitions"}
 _SCALED = {"te", "tr", "ti", "readout_time", "fov", "slice_thickness", "slab_thickness"}  # written as "<x>e-3"
-_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell"}  # written as "<x>e-6"
+_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration"}  # written as "<x>e-6"
 _LABELS = {"te": "TE", "tr": "TR", "ti": "TI", "readout_time": "the readout time"}
 
 

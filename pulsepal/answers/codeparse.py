@@ -176,18 +176,26 @@ def matlab_rows(tokens: list[Tok]) -> list[list[Tok]]:
 
 def logical_lines(code: str, dialect: str) -> list[str]:
     """Physical lines joined where a statement continues (MATLAB `...`, Python open brackets or a backslash)."""
-    out: list[str] = []
+    return [text for _, text in numbered_lines(code, dialect)]
+
+
+def numbered_lines(code: str, dialect: str) -> list[tuple[int, str]]:
+    """Logical lines with the (1-based) physical line each starts on."""
+    out: list[tuple[int, str]] = []
+    first = 0
     pending = ""
     depth = 0
-    for raw in code.splitlines():
+    for number, raw in enumerate(code.splitlines(), 1):
         line = raw.rstrip()
+        if not pending:
+            first = number
         if dialect == "matlab":
             toks = tokenize(line, "matlab")
             if any(t.kind == "op" and t.text == "..." for t in toks):
                 cut = next(i for i, t in enumerate(toks) if t.kind == "op" and t.text == "...")
                 pending += join(toks[:cut]).rstrip() + " "
                 continue
-            out.append(pending + (line.lstrip() if pending else line))
+            out.append((first, pending + (line.lstrip() if pending else line)))
             pending = ""
             continue
         toks = tokenize(line, "python")
@@ -198,11 +206,11 @@ def logical_lines(code: str, dialect: str) -> list[str]:
                 depth = max(0, depth - 1)
         body = join([t for t in toks if t.kind != "comment"]).rstrip()
         if depth > 0 or body.endswith("\\"):
-            pending += (body[:-1] if body.endswith("\\") else body).rstrip() + " " if pending else (
-                body[:-1] if body.endswith("\\") else body) + " "
+            piece = body[:-1] if body.endswith("\\") else body
+            pending += (piece.strip() if pending else piece.rstrip()) + " "
             continue
-        out.append(pending + (line.lstrip() if pending else line))
+        out.append((first, pending + (line.lstrip() if pending else line)))
         pending = ""
     if pending.strip():
-        out.append(pending.rstrip())
+        out.append((first, pending.rstrip()))
     return out

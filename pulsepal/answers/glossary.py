@@ -190,6 +190,8 @@ SUMMARIES: dict[str, str] = {
     "seq.get_gradients": "Python only: the gradient waveforms as piecewise polynomials.",
     "seq.remove_duplicates": "Python only: removes duplicate events from the libraries.",
     "seq.waveforms": "Python only: the decompressed gradient waveforms.",
+    "seq.write_v141": "Writes the .seq file in the older v1.4.1 format, for scanners whose interpreter predates "
+                      "v1.5 (pypulseq: `seq.write(name, v141_compat=True)`); `seq.write` writes the current format.",
 }
 
 

@@ -38,7 +38,8 @@ _PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|opt
 _BACK = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|the function|the same|this one|that one|"
                    r"the previous|above)\b|^\s*(and|what about|how about|also|then)\b", re.I)
 _TEMPLATE_WORD = re.compile(r"\b(template|example|skeleton|script|starter|write|writing|build|building|create|"
-                            r"give|make|code|implement|program|generate|show me|need|want|full|complete|"
+                            r"give|make|code|implement|program|generate|show me|need|want|full|complete|have|"
+                            r"provide|available|please|adapt|"
                             r"how (do|can|would) i (write|build|make|create|program|implement|set up))\b", re.I)
 _SEQUENCE_WORD = re.compile(r"\bsequences?\b|\bprotocol\b|\bpulse sequence\b|\bacquisition\b|\bscan\b", re.I)
 
@@ -90,8 +91,8 @@ def split_code(query: str) -> tuple[str, str]:
             if _looks_like_code(rest):
                 return "\n".join(lines[:body[0]]), rest
     m = re.match(r"^([^=(`]*?):\s*(.+)$", query.strip(), re.S)
-    if m and _looks_like_code(m.group(2)) and "\n" not in m.group(2).strip():
-        return m.group(1), m.group(2)
+    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip():
+        return m.group(1), m.group(2).strip().strip("`")
     # a whole statement inline: "what is [rf, gz] = mr.makeSincPulse(pi/2, sys) in python?"
     stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+\s*"
                      r"\((?:[^()]|\([^()]*\))*\)\s*;?)", query)

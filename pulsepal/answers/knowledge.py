@@ -80,8 +80,16 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
                           r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$",
                           re.I), None),
-    ("slice_thickness", re.compile(r"\bslice[- ]?thickness\b\s*(?:=|:|of|is)?\s*" + _NUM + _L_UNIT, re.I),
-     lambda v, u: _length(v, u, "mm")),
+    ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
+                                   + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
+    ("n_x", re.compile(r"\b(\d+)\s*(?:adc )?(?:samples|points|readout points)\b", re.I), lambda v, u: float(v)),
+    ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
+                                  r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
+     lambda v, u: float(v)),
+    ("tbw", re.compile(r"\b(?:time[- ]bandwidth(?:[- ]product)?|tbw|tbp)\b\s*(?:=|:|of|is)?\s*" + _NUM, re.I),
+     lambda v, u: float(v)),
     ("n_slices", re.compile(r"\b(\d+)\s*slices\b|\b(?:number of slices|slices|n_?slices)\s*(?:=|:)?\s*(\d+)", re.I),
      None),
     ("n_echoes", re.compile(r"\b(?:etl|echo[- ]train(?:[- ]length)?|turbo[- ]factor|n_?echoes|echoes)\b\s*"
@@ -183,3 +191,13 @@ def describe(k: Knowledge) -> str:
     if k.kind is not None:
         parts.insert(0, k.kind.label)
     return ", ".join(parts)
+
+
+def merged(settings: Optional[Knowledge], question: Knowledge) -> Optional[Knowledge]:
+    """The settings panel's values with the question's own on top (None when neither has any)."""
+    if not settings and not question:
+        return None
+    out = Knowledge(values={**(settings.values if settings else {}), **question.values},
+                    kind=(settings.kind if settings else None),
+                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "")
+    return out

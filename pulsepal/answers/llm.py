@@ -116,7 +116,7 @@ class LLMResponder:
             for p in pieces:
                 yield p
             holder.answer = Answer(text="".join(parts) + "".join(pieces), code_examples=offline.code_examples,
-                                   confident=offline.confident, topic=offline.topic)
+                                   confident=offline.confident, topic=offline.topic, subject=offline.subject)
             return
 
         full = "".join(parts)
@@ -126,7 +126,7 @@ class LLMResponder:
             yield note
             full += note
         holder.answer = Answer(text=full, code_examples=extract_code_examples(full, req.preferred_language),
-                               confident=not findings, topic=offline.topic or self._topic(req))
+                               confident=not findings, topic=offline.topic or self._topic(req), subject=offline.subject)
 
     def _topic(self, req: AnswerRequest) -> Optional[str]:
         hits = self.offline.index.names_in(req.query)

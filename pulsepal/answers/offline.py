@@ -17,20 +17,21 @@ from ..language import detect_language, normalise_language
 from . import render_docs
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
-from .knowledge import parse
+from . import calculators
+from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
-from .ranking import Candidate, Ranker, note_functions, related
+from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, NameHit, get_index
-from .sequences import requested
+from .sequences import TEMPLATES, requested
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can i (use|get|reach))\b", re.I)
-_TEMPLATE_ASK = re.compile(r"\b(template|example|skeleton|script|starter|write|build|create|give|make|code|"
-                           r"implement|program|generate|show|need|want|full|complete|set up|sequence)\b", re.I)
+_QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
+                       r"could)\b|\?\s*$", re.I)
 
 
 class OfflineResponder:
@@ -43,6 +44,7 @@ class OfflineResponder:
         self.checker = checker or get_checker()
         self.ranker = Ranker(self.index)
         self.translator = Translator(self.index)
+        self.last_ranking: Optional[Ranking] = None  # set when the ranker's confidence decided (for calibration)
 
     # --- interface -------------------------------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class OfflineResponder:
     # --- the core ---------------------------------------------------------------------------------------------
 
     def answer(self, req: AnswerRequest) -> Answer:
+        self.last_ranking = None
         intent = detect(req.query or "", self._language(req), self.index)
         lang = intent.lang
         if intent.action == "check":
@@ -74,26 +77,45 @@ class OfflineResponder:
         if intent.action == "translate_code":
             return self._translate(intent)
         knowledge = parse(req.sequence_knowledge) if req.sequence_knowledge else None
+        asked = parse(intent.prose)  # values written in the question itself win over the settings panel's
+        values = merged(knowledge, asked)
+        ranking = self.ranker.rank(intent.prose)
+        ans = self._main(req, intent, values, ranking)
+        extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
+                                                       asked.values))
+        if extra:
+            ans.text = extra + ans.text
+            ans.confident = True
+        return ans
+
+    def _main(self, req: AnswerRequest, intent: Intent, values: Optional[Knowledge], ranking: Ranking) -> Answer:
+        lang = intent.lang
         kind = requested(intent.prose)
-        words = len(intent.prose.split())
-        if kind is not None and ((intent.wants_template or (words <= 6 and _TEMPLATE_ASK.search(intent.prose)))
-                                 or (not intent.names and _TEMPLATE_ASK.search(intent.prose) and not _HOW.search(
-                                     intent.prose))):
+        top = ranking.top
+        strong = top is not None and top.vocab >= 1.2
+        strong_function = strong and top is not None and top.entry is not None
+        question = bool(_QUESTION.search(intent.prose))
+        sequence_word = bool(re.search(r"\bsequences?\b|\bprotocol\b", intent.prose, re.I))
+        if kind is not None and (re.search(r"\btemplate\b", intent.prose, re.I) or (
+                intent.wants_template and not (question and strong)) or (
+                not question and (sequence_word or not strong) and not intent.names)):
             if kind.template is None:
-                return render_docs.no_template(kind, lang)
-            return render_docs.template(kind.template, lang, knowledge)
-        if knowledge and not intent.names and _KNOWLEDGE_QUESTION.search(intent.prose):
-            kind = knowledge.kind
-            if kind is not None and kind.template is not None:
-                return render_docs.template(kind.template, lang, knowledge)
+                return render_docs.no_template(kind, lang, intent.prose)
+            return render_docs.template(kind.template, lang, values)
+        if values and values.kind is not None and values.kind.template and not intent.names and (
+                _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
+            return render_docs.template(values.kind.template, lang, values)
         if not intent.names and intent.refers_back:
             previous = self.previous_subject(req.history)
             if previous is not None:
-                return self._subject(previous, lang, intent.aspect)
+                return self._subject(previous, lang, intent.aspect, values)
         if intent.names:
             return self._named(intent)
-        ranking = self.ranker.rank(intent.prose)
-        top = ranking.top
+        second = ranking.runner_up
+        if top is not None and top.entry is not None and second is not None and second.entry is not None and \
+                min(top.vocab, second.vocab) >= 1.0 and re.search(r"\b(and|then)\b", intent.prose):
+            return self._both(top.entry, second.entry, lang)  # "load a .seq file and look at one of its blocks"
+        self.last_ranking = ranking
         if top is not None and ranking.confident:
             if top.entry is not None and _HOW.search(intent.prose):
                 # "how do I write a .seq file": the note built around seq.write answers more than its signature
@@ -114,9 +136,20 @@ class OfflineResponder:
         except ValueError:
             return detect_language(req.query) or "python"
 
+    def _both(self, a: ApiEntry, b: ApiEntry, lang: str) -> Answer:
+        """Two functions a question needs together, each in full."""
+        first, second = render(a, lang, "overview"), render(b, lang, "overview")
+        text = first.text.split("\n---\n")[0] + "\n" + second.text
+        return Answer(text=text, code_examples=first.code_examples + second.code_examples, confident=True,
+                      topic=a.key, subject="api:" + a.key)
+
     def _named(self, intent: Intent) -> Answer:
-        hit = next((h for h in intent.names if not h.invented), intent.names[0])
+        real = [h for h in intent.names if not h.invented]
+        hit = real[0] if real else intent.names[0]
         e, lang = hit.entry, intent.lang
+        if len(real) > 1 and re.search(r"\b(differen\w*|vs\.?|versus|compare\w*|or|between|both)\b", intent.prose,
+                                       re.I):
+            return self._both(real[0].entry, real[1].entry, lang)
         if intent.action == "translate_name":
             return self._translate_name(hit, lang)
         if intent.aspect == "overview" and _HOW.search(intent.prose) and len(intent.prose.split()) > 5:
@@ -139,10 +172,10 @@ class OfflineResponder:
             return render_docs.template(top.id.split(":", 1)[1], lang)
         return render_docs.howto(self.index, top.doc, lang)
 
-    def _subject(self, subject: str, lang: str, aspect: str) -> Answer:
+    def _subject(self, subject: str, lang: str, aspect: str, values: Optional[Knowledge] = None) -> Answer:
         kind, _, ref = subject.partition(":")
         if kind == "template":
-            return render_docs.template(ref, lang)
+            return render_docs.template(ref, lang, values)
         if kind == "howto":
             doc = next((d for d in self.index.howto_docs if d.id == subject), None)
             if doc is not None:
@@ -165,13 +198,27 @@ class OfflineResponder:
                 hits = [h for h in self.index.names_in(msg.get("content", "")) if not h.invented]
                 if hits:
                     return "api:" + hits[0].entry.key
-        for msg in reversed(history or []):  # an old-style history without metadata: the answer's own subject
-            if msg.get("role") == "assistant":
-                m = re.search(r"^###\s+`([^`]+)`", msg.get("content", ""), re.M)
-                hit = self.index.lookup(m.group(1)) if m else None
-                if hit is not None:
-                    return "api:" + hit.entry.key
+        for msg in reversed(history or []):  # a history without subjects: read the previous answer's heading
+            if msg.get("role") != "assistant":
+                continue
+            heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
+            if heading is None:
+                continue
+            subject = self._subject_of_heading(heading.group(1))
+            if subject:
+                return subject
         return None
+
+    def _subject_of_heading(self, heading: str) -> Optional[str]:
+        m = re.match(r"Template: (.+?) \((MATLAB|Octave|Python)", heading)
+        if m:
+            return next((f"template:{stem}" for stem, meta in TEMPLATES.items() if meta["title"] == m.group(1)), None)
+        doc = next((d for d in self.index.howto_docs if d.kind == "howto" and d.title == heading.strip()), None)
+        if doc is not None:
+            return doc.id
+        name = re.match(r"`([^`]+)`", heading)
+        hit = self.index.lookup(name.group(1)) if name else None
+        return "api:" + hit.entry.key if hit is not None else None
 
     def _translate_name(self, hit: NameHit, target: str) -> Answer:
         e: ApiEntry = hit.entry

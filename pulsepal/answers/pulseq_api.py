@@ -418,8 +418,9 @@ def build_api() -> PulseqApi:
     return PulseqApi(entries, by_key, by_matlab, getattr(pp, "__version__", "unknown"))
 
 
-# MATLAB calls that are another spelling of a Python call's keyword (`seq.write(..., v141_compat=True)`).
-_MATLAB_VARIANTS = frozenset({"seq.write_v141"})
+# MATLAB calls that are another spelling of a Python call's keyword (`seq.write(..., v141_compat=True)`): they are
+# MATLAB-only entries that say so.
+_MATLAB_VARIANTS = frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -100,6 +100,8 @@ def _api_text(e: ApiEntry) -> str:
 class Ranker:
     """Built once per index: two BM25 indexes (functions; notes and templates), each normalised separately."""
 
+    override: Optional[tuple[float, float]] = None  # (floor, margin) while calibrating
+
     def __init__(self, index: Index):
         self.index = index
         self.api_docs = [e for e in index.api.entries if e.python_name != "calculate_kspacePP"]
@@ -121,7 +123,7 @@ class Ranker:
         return {i: s / ceiling for i, s in scores.items()}
 
     def rank(self, text: str, k: int = 8, exclude: tuple[str, ...] = ()) -> Ranking:
-        floor, margin = calibration()
+        floor, margin = self.override or calibration()
         tokens = [t for t in tokenize(text) if t not in _NOISE]
         query = " ".join(tokens)
         scores: dict[str, Candidate] = {}

@@ -228,6 +228,8 @@ def render(e: ApiEntry, lang: str, aspect: str, written: Optional[str] = None) -
         lines += [f"Needs the optional `{e.needs}` package (`pip install pypulseq[{e.needs}]`).", ""]
     if e.python_import and not is_matlab(lang):
         lines += [f"Import it from its submodule: `{e.python_import}`.", ""]
+    if e.key == "Opts":
+        lines += [opts_defaults(), ""]
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
     lines += [f"```{fence}", signature, "```", ""]
     params = parameter_lines(e, lang)
@@ -251,6 +253,19 @@ def render(e: ApiEntry, lang: str, aspect: str, written: Optional[str] = None) -
         examples.append({"code": code, "language": lang, "sequence_type": None, "description": f"Example: {name}"})
     lines.append(footnote(e, lang))
     return Answer(text="\n".join(lines), code_examples=examples, confident=True, topic=e.key, subject="api:" + e.key)
+
+
+def opts_defaults() -> str:
+    """The limits used when none are given, read from pypulseq (the MATLAB toolbox's defaults are the same)."""
+    import pypulseq as pp
+
+    o = pp.Opts()
+    g = o.gamma
+    return (f"Defaults when a value is not given (both toolboxes): maximum gradient {o.max_grad / g * 1e3:.0f} mT/m, "
+            f"maximum slew rate {o.max_slew / g:.0f} T/m/s, gradient raster {o.grad_raster_time * 1e6:g} µs, RF raster "
+            f"{o.rf_raster_time * 1e6:g} µs, ADC raster {o.adc_raster_time * 1e9:g} ns, block duration raster "
+            f"{o.block_duration_raster * 1e6:g} µs, dead and ringdown times {o.rf_dead_time:g} s, gamma {g:.6g} Hz/T "
+            f"(42.576 MHz/T), B0 {o.B0:g} T. Limits are stored in Hz/m and Hz/m/s whatever unit you give.")
 
 
 def footnote(e: ApiEntry, lang: str) -> str:

@@ -93,10 +93,13 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
                                   "description": name}])
 
 
-def no_template(kind: Kind, lang: str) -> Answer:
+def no_template(kind: Kind, lang: str, prose: str = "") -> Answer:
     closest = [s for s in kind.closest if s in TEMPLATES]
     all_titles = [f"- {TEMPLATES[s]['title']}" for s in TEMPLATES]
-    text = [f"I don't have a checked template for a **{kind.label}** sequence, and I won't make one up or pass "
+    m = kind.pattern.search(prose)
+    asked = m.group(0) if m else ""
+    label = kind.label if not asked or asked.lower() in kind.label.lower() else f"{asked} ({kind.label})"
+    text = [f"I don't have a checked template for a **{label}** sequence, and I won't make one up or pass "
             "another sequence off as one.", ""]
     if closest:
         text += [f"The closest starting point is the **{title(closest[0])}** template"
@@ -111,7 +114,7 @@ def no_template(kind: Kind, lang: str) -> Answer:
     else:
         body = body.replace("`make_arbitrary_grad`", "`pp.make_arbitrary_grad`").replace("`rotate`", "`pp.rotate`") \
             .replace("`make_trigger`", "`pp.make_trigger`")
-    return Answer(text=body, confident=False, topic=None, subject=f"template:{closest[0]}" if closest else None)
+    return Answer(text=body, confident=True, topic=None, subject=f"template:{closest[0]}" if closest else None)
 
 
 def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[ApiEntry]) -> Answer:

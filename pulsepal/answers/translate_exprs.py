@@ -20,7 +20,8 @@ _M_FUNCS = {"ceil": "np.ceil", "floor": "np.floor", "round": "np.round", "abs": 
             "mod": "np.mod", "rem": "np.fmod", "sum": "np.sum", "cumsum": "np.cumsum", "diff": "np.diff",
             "linspace": "np.linspace", "deg2rad": "np.deg2rad", "rad2deg": "np.rad2deg", "length": "len",
             "numel": "len", "disp": "print", "fliplr": "np.flip", "flipud": "np.flip", "max": "max", "min": "min",
-            "zeros": "np.zeros", "ones": "np.ones", "num2str": "str", "isempty": "not len", "sign": "np.sign"}
+            "zeros": "np.zeros", "ones": "np.ones", "num2str": "str", "isempty": "not len", "sign": "np.sign",
+            "strcmp": "==", "strcmpi": "lower==", "fix": "np.fix", "any": "np.any", "all": "np.all"}
 _M_OPS = {"^": "**", ".^": "**", ".*": "*", "./": "/", "~=": "!=", "&&": " and ", "||": " or ", "~": "not ",
           "'": ".T", ".'": ".T"}
 _P_NAMES = {"True": "true", "False": "false", "None": "[]", "system": "sys", "and": "&&", "or": "||", "not": "~"}
@@ -137,7 +138,14 @@ class MatlabToPython(_Base):
                 conv = [self.convert(a) for a in args]
                 if t.text in ("zeros", "ones") and len(conv) == 2 and "1" in conv:
                     conv = [c for c in conv if c != "1"] or ["1"]
-                out.append(f"{fn}({', '.join(conv)})" if fn != "not len" else f"(len({conv[0]}) == 0)")
+                if fn == "not len":
+                    out.append(f"(len({conv[0]}) == 0)")
+                elif fn == "==" and len(conv) == 2:
+                    out.append(f"({conv[0]} == {conv[1]})")
+                elif fn == "lower==" and len(conv) == 2:
+                    out.append(f"({conv[0]}.lower() == {conv[1]}.lower())")
+                else:
+                    out.append(f"{fn}({', '.join(conv)})")
                 i = close + 1
                 continue
             elif t.kind == "name":

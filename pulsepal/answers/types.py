@@ -41,6 +41,19 @@ class Answer:
         return meta
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One problem the code check found."""
+
+    name: str  # as written, e.g. "mr.write"
+    line: int  # 1-based
+    # "invented", "wrong_namespace", "wrong_language", "wrong_case", "not_exported", "unknown", "matlab_only",
+    # "python_only", "wrong_argument", "missing_argument", "argument_order", "missing_unit", "adc_on_ramp"
+    problem: str
+    message: str  # one readable sentence
+    suggestion: Optional[str]  # the right spelling in the code's language, when there is one
+
+
 class AnswerStream:
     """Async-iterable Markdown pieces; `answer` is set once the last piece has been produced."""
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 class Term:
     pattern: re.Pattern
     votes: tuple[tuple[str, float], ...]
+    # candidates this meaning rules out when it matches ("output trigger" is not the trigger one waits for)
+    damps: tuple[str, ...] = ()
 
 
-def _t(pattern: str, *votes: tuple[str, float]) -> Term:
-    return Term(re.compile(pattern), tuple(votes))
+def _t(pattern: str, *votes: tuple[str, float], damps: tuple[str, ...] = ()) -> Term:
+    return Term(re.compile(pattern), tuple(votes), damps)
 
 
 def A(key: str, w: float = 1.0) -> tuple[str, float]:  # noqa: N802 - reads like a table
@@ -47,8 +49,8 @@ TERMS: list[Term] = [
     _t(r"\bslr\b|shinnar", ("api:mr.makeSLRpulse", 1.2)),
     _t(r"\b(rf|pulse)('?s)? (center|centre|peak)|\b(center|centre|peak|middle) of (the |an |my )?(rf|pulse)"
        r"|\bisodelay|time of the (rf )?peak", A("calc_rf_center", 1.6)),
-    _t(r"\bbandwidth of (the |an |my )?(rf|pulse)|\b(rf|pulse) bandwidth|spectrum of (the |an |my )?(rf|pulse)",
-       A("calc_rf_bandwidth", 1.6)),
+    _t(r"\bbandwidth of (the |an |my |a )?([\w-]+ )?(rf|pulse)|\b(rf|pulse) bandwidth|spectrum of (the |an |my )?"
+       r"([\w-]+ )?(rf|pulse)", A("calc_rf_bandwidth", 1.6)),
     _t(r"\brf power|\bsar\b|specific absorption|energy of (the |an )?(rf|pulse)", ("api:mr.calcRfPower", 1.0),
        A("calc_SAR", 0.6)),
     _t(r"\bbloch|simulate (the |an |my )?(rf|pulse)|slice profile", ("api:mr.simRf", 1.4)),
@@ -64,18 +66,21 @@ TERMS: list[Term] = [
     _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times and amplitudes|amplitudes at (given )?times",
        A("make_extended_trapezoid", 1.4)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
-       r"|shortest (gradient|lobe|waveform).{0,30}area", A("make_extended_trapezoid_area", 1.8)),
+       r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero", 
+       A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
-       r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition",
-       A("add_gradients", 1.8)),
-    _t(r"\b(scale|scaling|multiply|multiplying|negate|invert|reverse the sign of|flip the sign of) (a |the |my |an "
-       r"existing )?(gradient|grad|trapezoid)", A("scale_grad", 1.8)),
-    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?(gradient|trapezoid|grad)\b.{0,40}\b(at|time point|point|"
-       r"instant)\b", A("split_gradient_at", 2.0)),
-    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?(gradient|trapezoid|grad)\b.{0,40}\b(ramp|rise|flat|parts|"
-       r"pieces|segments)", A("split_gradient", 2.0)),
+       r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
+       r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
+       r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
+    _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the sign of )?(a |the |my |an |an existing |existing |"
+       r"every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b|\b(gradient|trapezoid)\w* by a (factor|"
+       r"scalar|constant)", A("scale_grad", 1.8)),
+    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
+       r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
+    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}\b(ramps?|rise|"
+       r"flat top|three parts|slew up)", A("split_gradient", 2.0)),
     _t(r"\bsplit\w* (a |the |my )?(gradient|trapezoid)", A("split_gradient_at", 0.8), A("split_gradient", 0.7)),
     _t(r"\b(rotat\w*|oblique|angulat\w*)\b", A("rotate", 1.2), ("api:mr.rotate3D", 0.3),
        ("api:mr.makeRotation", 0.3)),
@@ -87,9 +92,18 @@ TERMS: list[Term] = [
     _t(r"\btrajectory (in)?to (a )?gradient|gradient from (a |the )?(k-?space )?trajectory|\btraj2grad",
        A("traj_to_grad", 1.8)),
     _t(r"\binterpolat\w* .{0,30}(raster|points|amplitudes)|points? to (a )?waveform", A("points_to_waveform", 1.4)),
-    _t(r"\bramps? (to|from) (zero|0)|add ramps", A("add_ramps", 1.2)),
+    _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
     _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space", A("calc_ramp", 1.6)),
     _t(r"\bspoil\w*|\bcrush\w*|dephas\w*|residual (transverse )?magneti", H("spoiler", 1.3)),
+    _t(r"\bfat[- ]?(sat\w*|suppress\w*)|chemical[- ]shift (sat|selective)|spectral(ly)? (selective|saturation)"
+       r"|\bfatsat|water[- ]?(only|selective)", H("fat_saturation", 2.0), A("make_gauss_pulse", 0.4)),
+    _t(r"\bgyromagnetic|\bgamma\b|\blarmor|\b(internal|default|which|what) units?\b|\bunits? (does|do|of|for)\b|"
+       r"\bhz/m\b.{0,20}\b(mean|why|unit)|\bdefaults?\b.{0,40}\b(opts|limits?|gradient|slew|raster)",
+       H("units_defaults", 1.6)),
+    _t(r"\braster\b", H("raster_rounding", 0.8)),
+    _t(r"\bmultiple of\b|\bnot (on|aligned)|\brounding\b|\bround (up|to|it)\b|fails? the timing", H("raster_rounding", 1.4)),
+    _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded|steps?)\b",
+       H("raster_rounding", 1.8), H("units_defaults", 1.0)),
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 1.0)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
@@ -114,15 +128,20 @@ TERMS: list[Term] = [
        r"|external signal", A("make_trigger", 1.3)),
     _t(r"\boutput trigger|trigger (out|output)|\bdigital output|\bttl\b|\bosc0|\bosc1|\bext1|send (a |an )?"
        r"(trigger|pulse|signal)|trigger (an |the )?(external|stimulus|device|camera|equipment)|sync(hroni[sz]\w*)? "
-       r"(pulse|signal) (to|for)", A("make_digital_output_pulse", 2.4)),
+       r"(pulse|signal) (to|for)", A("make_digital_output_pulse", 2.4), damps=("api:make_trigger",)),
     _t(r"\blabels?\b|\bcounters?\b|\bmdh\b|\bloop counter|\b(lin|par|slc|seg|rep|avg|eco|phs) (label|counter)"
        r"|reconstruction (flag|label|counter)|\bflags? for (the )?recon", A("make_label", 1.3)),
+    _t(r"\bline (number|index|counter)|\bso (that )?the recon\w*|sort the (data|lines|k-?space)|(tell|let) the recon",
+       A("make_label", 2.0)),
+    _t(r"\b(tag|mark|flag|label|annotat)\w* (each |every |the |all |which )?([\w-]+ )?(readouts?|lines?|adcs?|echo(es)?|"
+       r"scans?|shots?)\b|\bso (that )?the recon\w*|recon\w* (can |could )?(sort|flip|know)|sort the data",
+       A("make_label", 1.6)),
     _t(r"\bevaluat\w* (the )?labels|label values", A("seq.evaluate_labels", 1.4)),
     _t(r"\bduration of (a|an|the|my|this) (block|event|gradient|pulse|rf|adc|lobe|trapezoid|events)|how long "
        r"(is|does|will|lasts?) (a|an|the|my|this) (block|event|gradient|pulse|lobe|trapezoid)|\bblock duration",
        A("calc_duration", 1.6)),
-    _t(r"\b(total|whole|overall) (sequence |scan )?(duration|time|length)|\bscan time|how long (is|does) (the|my) "
-       r"(whole )?(sequence|scan)", A("seq.duration", 1.8)),
+    _t(r"\b(total|whole|overall) (sequence |scan )(duration|time|length)|\bscan time|how long (is|does|will) (the|my) "
+       r"(whole )?(sequence|scan)|(total )?duration of (the|my) (whole )?(sequence|scan)", A("seq.duration", 1.8)),
     _t(r"\b(te|tr|echo time|repetition time)\b", H("te_tr_timing", 0.7)),
     _t(r"\braster|\bdead ?times?|\bring-?down|\bslew|\bmax(imum)? gradient|gradient (limit|strength)|\bsystem "
        r"(limits|settings|object|struct|specs)|\bscanner (limits|hardware|specs)|\bhardware limits",
@@ -132,25 +151,47 @@ TERMS: list[Term] = [
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
        A("seq.write", 1.0), H("write_seq_file", 0.8)),
-    _t(r"\b(read|load|open|import|parse)\w* (a |an |the |my |existing )?(\.seq|seq|sequence) ?(file)?",
+    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that)\s+){0,2}(\.seq|seq|sequence)\b",
        A("seq.read", 1.3)),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"
        r"gradients|rf)", A("seq.plot", 1.2)),
+    _t(r"\bplot\w*\b.{0,30}\b(trs?|repetitions|blocks|time range|part of|first|segment|window|zoom)\b",
+       A("seq.plot", 1.6)),
     _t(r"\b(check|verify|validate|test)\w* (the |my |a )?(timing|sequence timing|sequence|block timing)|timing "
        r"(error|check|problem|report)", A("seq.check_timing", 1.4)),
     _t(r"\bk-?space( trajectory)?|\bktraj|\btrajectory\b", A("seq.calculate_kspace", 1.0), H("kspace_plot", 0.6)),
     _t(r"\b(plot|draw|visuali[sz]e|show|display)\w* (the |my |a )?(k-?space|trajectory)", H("kspace_plot", 1.6)),
     _t(r"\b(test|sanity) report|report (on|about|of) (the |my )?sequence|sequence (report|statistics)",
        A("seq.test_report", 1.6)),
+    _t(r"\breports?\b", A("seq.test_report", 1.1)),
     _t(r"\bdefinitions?\b|\bheader\b|\bfov (in|into) the (file|header)|\bmetadata", A("seq.set_definition", 1.2)),
-    _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block",
-       A("seq.get_block", 1.4)),
+    _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
+       r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
     _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time", A("seq.find_block_by_time", 1.6)),
     _t(r"\bwaveforms? (of|from) the (whole |entire )?sequence|all (the )?waveforms|export (the )?waveforms",
        A("seq.waveforms_and_times", 1.4)),
-    _t(r"\binstall\w* (the |a |my )?sequence|copy (the )?sequence to the scanner", A("seq.install", 1.6)),
+    _t(r"\binstall\w* (the |a |my )?sequence|\b(install|copy|upload|transfer|send|put)\w* (the |a |my )?(sequence|seq|"
+       r"\.seq|file)\b.{0,30}\b(scanner|siemens|console|host)", A("seq.install", 1.8)),
     _t(r"\bsound|\bplay (the )?gradients|listen", ("api:seq.sound", 1.4)),
     _t(r"\bsequence object|new sequence|create (a |an |the )?(empty )?sequence\b", A("Sequence", 1.0)),
+    # --- broader phrasings of what people want done ---------------------------------------------------------
+    _t(r"\b(wait|pause|hold|halt|stop)\w*\b.{0,30}\b(until|for|till)\b.{0,40}\b(ecg|ekg|r-?wave|trigger|signal|"
+       r"heart ?beat|cardiac|physio\w*|pulse ?ox\w*|breath\w*|respirat\w*)|\bsynchroni[sz]\w* (with|to) (the )?"
+       r"(heart|ecg|cardiac|breathing|respiration|physio)", A("make_trigger", 2.0)),
+    _t(r"\b(wait|pause|idle|nothing)\w*\b.{0,15}\b\d+(\.\d+)? ?(ms|s|us|µs)\b|\bempty (block|time|gap)|\bgap of\b",
+       A("make_delay", 1.4)),
+    _t(r"\b(record|acquire|collect|take|sample|digiti[sz]e|read)\w*\b.{0,25}\b\d+\s*(samples|points|data points)"
+       r"|\b\d+\s*(samples|points)\b.{0,40}\b(readout|window|flat top|adc)", A("make_adc", 1.8)),
+    _t(r"\bhow long (does|will|do) .{0,30}\b(take|last)|\blength of (the |a |my |this )?(block|event|gradient|pulse)",
+       A("calc_duration", 1.4)),
+    _t(r"\b(load|import|read|use)\w* (a |my |an |the )?(own |custom |external )?(rf |pulse )(shape|waveform|envelope)"
+       r"|\b(pulse|rf) (shape|waveform|envelope) (from|in) (a |my )?(file|array|vector|samples)",
+       A("make_arbitrary_rf", 1.8)),
+    _t(r"\b(from|turn|convert)\w* (a |my |the )?(k-?space )?trajector\w*.{0,20}\b(gradient|waveform)",
+       A("traj_to_grad", 1.8)),
+    _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
+    _t(r"\b(compute|calculat|get|check|what)\w*\b.{0,30}\bb-?values?\b.{0,30}\b(my |the )?(sequence|gradients)",
+       ("api:seq.calcMomentsBtensor", 1.8)),
 ]
 
 _WS = re.compile(r"\s+")
@@ -166,8 +207,13 @@ def votes(text: str) -> dict[str, float]:
     """Each candidate's vocabulary score: the strongest matching term per candidate, plus a little for others."""
     low = normalise(text)
     best: dict[str, list[float]] = {}
+    damped: set[str] = set()
     for term in TERMS:
         if term.pattern.search(low):
             for cid, w in term.votes:
                 best.setdefault(cid, []).append(w)
-    return {cid: max(ws) + 0.25 * (sum(ws) - max(ws)) for cid, ws in best.items()}
+            damped.update(term.damps)
+    out = {cid: max(ws) + 0.25 * (sum(ws) - max(ws)) for cid, ws in best.items()}
+    for cid in damped & set(out):
+        out[cid] *= 0.5
+    return out

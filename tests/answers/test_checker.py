@@ -97,8 +97,16 @@ def test_format_findings_reads_well():
 def test_real_names_never_flagged_in_any_order(api, data):
     entries = [e for e in api.entries if e.kind in ("function", "class", "method")]
     picks = data.draw(st.lists(st.sampled_from(entries), min_size=1, max_size=8))
+    def call(e):  # a real keyword of the function: argument names are checked against the signature too
+        kw = next((p.name for p in e.params if p.kind == "keyword"), None)
+        return f"pp.{e.python_name}({kw}=1)" if kw else f"pp.{e.python_name}(1)"
+
     py = ["import pypulseq as pp"] + [
-        (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = pp.{e.python_name}(a=1)") for e in picks]
+        (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = {call(e)}") for e in picks]
     assert check_code("\n".join(py), "python") == []
-    ml = [f"y = {e.matlab_name}(a, 'Opt', 1);" for e in picks if e.matlab_name]
+    def mcall(e):  # a real option of the function, when it has one
+        opts = e.matlab.options if e.matlab else ()
+        return f"y = {e.matlab_name}(a, '{opts[0].name}', 1);" if opts else f"y = {e.matlab_name}(a);"
+
+    ml = [mcall(e) for e in picks if e.matlab_name]
     assert check_code("\n".join(ml) or "x = 1;", "matlab") == []

@@ -66,8 +66,10 @@ def test_templates(responder, query, stem, seq_type):
 
 
 def test_unknown_sequence_type_is_refused_honestly(responder):
+    # Saying "no template, start from this one" is a confident, correct answer (issue 10): it is no longer "unsure".
     a = ask(responder, "write me a UTE sequence")
-    assert not a.confident and "won't make one up" in a.text
+    assert "won't make one up" in a.text and "UTE" in a.text and "2D spoiled gradient echo" in a.text
+    assert not a.code_examples  # no other sequence passed off as the one asked for
 
 
 def test_translate_name_and_code(responder):

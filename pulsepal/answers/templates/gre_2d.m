@@ -1,11 +1,13 @@
 % 2D spoiled gradient echo (GRE / FLASH): slice-selective sinc excitation, Cartesian phase encoding,
-% readout with prephaser, spoilers and RF spoiling; TE and TR are set by delays.
+% readout with prephaser, spoilers and RF spoiling; TE and TR are set by delays. Slices are acquired one after the
+% other (each moved by the RF frequency offset), and LIN/SLC labels tell the reconstruction where each line goes.
 
 % --- parameters ---
 fov = 256e-3;            % field of view (m)
 Nx = 64;                 % readout samples
 Ny = 64;                 % phase-encoding lines
 sliceThickness = 5e-3;   % (m)
+nSlices = 1;             % slices, spaced by their thickness
 flipDeg = 15;            % flip angle (degrees)
 TE = 5e-3;               % echo time (s)
 TR = 12e-3;              % repetition time (s)
@@ -58,21 +60,25 @@ end
 delayTE = round((TE - minTE)/rt)*rt;
 delayTR = round((TR - minTR)/rt)*rt;
 
+slicePositions = ((0:nSlices-1) - (nSlices - 1)/2)*sliceThickness;
 rfPhase = 0; rfInc = 0;
-for i = 1:Ny
-    rf.phaseOffset = rfPhase/180*pi;   % quadratic RF spoiling, 117 degree increment
-    adc.phaseOffset = rfPhase/180*pi;
-    rfInc = mod(rfInc + 117, 360);
-    rfPhase = mod(rfPhase + rfInc, 360);
-    seq.addBlock(rf, gz);
-    gyPre = mr.makeTrapezoid('y', sys, 'Area', phaseAreas(i), 'Duration', preTime);
-    seq.addBlock(gxPre, gyPre, gzReph);
-    if delayTE > 0
-        seq.addBlock(mr.makeDelay(delayTE));
+for s = 1:nSlices
+    rf.freqOffset = gz.amplitude*slicePositions(s);   % moves the excited slice
+    for i = 1:Ny
+        rf.phaseOffset = rfPhase/180*pi;   % quadratic RF spoiling, 117 degree increment
+        adc.phaseOffset = rfPhase/180*pi;
+        rfInc = mod(rfInc + 117, 360);
+        rfPhase = mod(rfPhase + rfInc, 360);
+        seq.addBlock(rf, gz);
+        gyPre = mr.makeTrapezoid('y', sys, 'Area', phaseAreas(i), 'Duration', preTime);
+        seq.addBlock(gxPre, gyPre, gzReph);
+        if delayTE > 0
+            seq.addBlock(mr.makeDelay(delayTE));
+        end
+        seq.addBlock(gx, adc, mr.makeLabel('SET', 'LIN', i - 1), mr.makeLabel('SET', 'SLC', s - 1));
+        gyRewind = mr.makeTrapezoid('y', sys, 'Area', -phaseAreas(i), 'Duration', preTime);
+        seq.addBlock(gxSpoil, gyRewind, gzSpoil, mr.makeDelay(spoilTime + delayTR));
     end
-    seq.addBlock(gx, adc);
-    gyRewind = mr.makeTrapezoid('y', sys, 'Area', -phaseAreas(i), 'Duration', preTime);
-    seq.addBlock(gxSpoil, gyRewind, gzSpoil, mr.makeDelay(spoilTime + delayTR));
 end
 
 [ok, errorReport] = seq.checkTiming;
@@ -81,6 +87,6 @@ if ok
 else
     fprintf('check_timing: FAILED\n'); fprintf([errorReport{:}]);
 end
-seq.setDefinition('FOV', [fov fov sliceThickness]);
+seq.setDefinition('FOV', [fov fov sliceThickness*nSlices]);
 seq.setDefinition('Name', 'gre_2d');
 seq.write('gre_2d.seq');

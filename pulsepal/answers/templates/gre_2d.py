@@ -1,5 +1,6 @@
 # 2D spoiled gradient echo (GRE / FLASH): slice-selective sinc excitation, Cartesian phase encoding,
-# readout with prephaser, spoilers and RF spoiling; TE and TR are set by delays.
+# readout with prephaser, spoilers and RF spoiling; TE and TR are set by delays. Slices are acquired one after the
+# other (each moved by the RF frequency offset), and LIN/SLC labels tell the reconstruction where each line goes.
 import numpy as np
 import pypulseq as pp
 
@@ -8,6 +9,7 @@ fov = 256e-3  # field of view (m)
 n_x = 64  # readout samples
 n_y = 64  # phase-encoding lines
 slice_thickness = 5e-3  # (m)
+n_slices = 1  # slices, spaced by their thickness
 flip_deg = 15  # flip angle (degrees)
 te = 5e-3  # echo time (s)
 tr = 12e-3  # repetition time (s)
@@ -63,26 +65,30 @@ if tr < min_tr:
 delay_te = np.round((te - min_te) / raster) * raster
 delay_tr = np.round((tr - min_tr) / raster) * raster
 
+slice_positions = (np.arange(n_slices) - (n_slices - 1) / 2) * slice_thickness
 rf_phase, rf_inc = 0.0, 0.0
-for i in range(n_y):
-    rf.phase_offset = np.deg2rad(rf_phase)  # quadratic RF spoiling, 117 degree increment
-    adc.phase_offset = np.deg2rad(rf_phase)
-    rf_inc = (rf_inc + 117) % 360
-    rf_phase = (rf_phase + rf_inc) % 360
-    seq.add_block(rf, gz)
-    gy_pre = pp.make_trapezoid(channel="y", area=phase_areas[i], duration=pre_time, system=system)
-    seq.add_block(gx_pre, gy_pre, gz_reph)
-    if delay_te > 0:
-        seq.add_block(pp.make_delay(delay_te))
-    seq.add_block(gx, adc)
-    gy_rewind = pp.make_trapezoid(channel="y", area=-phase_areas[i], duration=pre_time, system=system)
-    seq.add_block(gx_spoil, gy_rewind, gz_spoil, pp.make_delay(spoil_time + delay_tr))
+for s in range(n_slices):
+    rf.freq_offset = gz.amplitude * slice_positions[s]  # moves the excited slice
+    for i in range(n_y):
+        rf.phase_offset = np.deg2rad(rf_phase)  # quadratic RF spoiling, 117 degree increment
+        adc.phase_offset = np.deg2rad(rf_phase)
+        rf_inc = (rf_inc + 117) % 360
+        rf_phase = (rf_phase + rf_inc) % 360
+        seq.add_block(rf, gz)
+        gy_pre = pp.make_trapezoid(channel="y", area=phase_areas[i], duration=pre_time, system=system)
+        seq.add_block(gx_pre, gy_pre, gz_reph)
+        if delay_te > 0:
+            seq.add_block(pp.make_delay(delay_te))
+        seq.add_block(gx, adc, pp.make_label(type="SET", label="LIN", value=i),
+                      pp.make_label(type="SET", label="SLC", value=s))
+        gy_rewind = pp.make_trapezoid(channel="y", area=-phase_areas[i], duration=pre_time, system=system)
+        seq.add_block(gx_spoil, gy_rewind, gz_spoil, pp.make_delay(spoil_time + delay_tr))
 
 ok, errors = seq.check_timing()
 print("check_timing:", "passed" if ok else "FAILED")
 if not ok:
     print(errors)
-seq.set_definition("FOV", [fov, fov, slice_thickness])
+seq.set_definition("FOV", [fov, fov, slice_thickness * n_slices])
 seq.set_definition("Name", "gre_2d")
 if __name__ == "__main__":
     seq.write("gre_2d.seq")
