@@ -146,9 +146,9 @@ class ArgChecker:
                                "wrong argument order: MATLAB takes (channel, gradStart, gradEnd, area, sys), "
                                "unlike pypulseq's (area, channel, ...).", f"{f.call}({fixed})"))
         # Where the name/value options start: the first string that names an option, after the positional slots.
-        start = next((i for i, lit in enumerate(literal) if lit is not None and f.option(lit) is not None), None)
-        if start is None:
-            start = next((i for i, lit in enumerate(literal) if lit is not None and i >= len(f.args)), None)
+        named = [i for i, lit in enumerate(literal) if lit is not None and f.option(lit) is not None]
+        beyond = [i for i, lit in enumerate(literal) if lit is not None and i >= len(f.args)]
+        start = min(named + beyond) if named or beyond else None
         if start is None or f.varargin:
             return out
         i = start

@@ -99,6 +99,9 @@ def split_code(query: str) -> tuple[str, str]:
     if stmt:
         code = stmt.group(1) or stmt.group(2)
         return query.replace(stmt.group(0), " "), code.strip()
+    call = re.search(r"(?<![\w.])(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?", query)
+    if call and re.search(r"['\"\d]", call.group(0)):  # a call with real arguments, not just a name with ()
+        return query.replace(call.group(0), " "), call.group(0).strip()
     return query, ""
 
 

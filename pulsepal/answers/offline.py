@@ -30,6 +30,7 @@ from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, s
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can i (use|get|reach))\b", re.I)
+_MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 _QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
                        r"could)\b|\?\s*$", re.I)
 
@@ -79,7 +80,7 @@ class OfflineResponder:
         knowledge = parse(req.sequence_knowledge) if req.sequence_knowledge else None
         asked = parse(intent.prose)  # values written in the question itself win over the settings panel's
         values = merged(knowledge, asked)
-        ranking = self.ranker.rank(intent.prose)
+        ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
         extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
                                                        asked.values))
@@ -98,7 +99,8 @@ class OfflineResponder:
         sequence_word = bool(re.search(r"\bsequences?\b|\bprotocol\b", intent.prose, re.I))
         if kind is not None and (re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong)) or (
-                not question and (sequence_word or not strong) and not intent.names)):
+                not question and not intent.names and (sequence_word or not strong or (
+                    top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose))))):
             if kind.template is None:
                 return render_docs.no_template(kind, lang, intent.prose)
             return render_docs.template(kind.template, lang, values)

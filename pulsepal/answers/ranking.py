@@ -122,7 +122,9 @@ class Ranker:
             return {}
         return {i: s / ceiling for i, s in scores.items()}
 
-    def rank(self, text: str, k: int = 8, exclude: tuple[str, ...] = ()) -> Ranking:
+    def rank(self, text: str, k: int = 8, exclude: tuple[str, ...] = (), lang: Optional[str] = None) -> Ranking:
+        """`lang` damps functions the requested toolbox lacks: they can still be the answer ("only in MATLAB"),
+        but should not outvote one the user can call."""
         floor, margin = self.override or calibration()
         tokens = [t for t in tokenize(text) if t not in _NOISE]
         query = " ".join(tokens)
@@ -147,6 +149,11 @@ class Ranker:
             if self.note_bm25 is not None:
                 for i, s in self._normalised(self.note_bm25, tokens, self.note_bm25.scores(query)).items():
                     add(self.notes[i].id, bm=s)
+        if lang is not None:
+            matlab = lang in ("matlab", "octave")
+            for c in scores.values():
+                if c.entry is not None and (c.entry.matlab_name if matlab else c.entry.python_name) is None:
+                    c.score *= 0.75
         ranked = sorted(scores.values(), key=lambda c: (-c.score, c.id))
         return Ranking(ranked[:k], floor, margin)
 

@@ -42,7 +42,11 @@ TERMS: list[Term] = [
     _t(r"\bblock pulse\b|\bhard pulse|\brect pulse", A("make_block_pulse", 0.6)),
     _t(r"\bgauss(ian)?\b", A("make_gauss_pulse", 1.6)),
     _t(r"\bsinc\b", A("make_sinc_pulse", 1.2), H("slice_selection", 0.3)),
-    _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b", A("make_adiabatic_pulse", 1.6)),
+    _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
+       r"(insensitive|robust)", A("make_adiabatic_pulse", 1.6)),
+    _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
+    _t(r"\bramps? (faster|slower|quicker|shorter|longer)|\brise[- ]?time|\bramp time", A("make_trapezoid", 1.2),
+       H("system_limits", 0.8)),
     _t(r"\b(arbitrary|custom|own|user[- ]defined|shaped?) (rf|pulse|waveform for (the )?rf|rf shape)|"
        r"\b(rf|pulse) (from|with) (a|my|an) (own |custom |arbitrary )?(waveform|shape|samples)",
        A("make_arbitrary_rf", 1.4)),
@@ -56,15 +60,15 @@ TERMS: list[Term] = [
     _t(r"\bbloch|simulate (the |an |my )?(rf|pulse)|slice profile", ("api:mr.simRf", 1.4)),
     _t(r"\brf shim|\bptx\b|parallel transmi", ("api:mr.makeRfShim", 1.4)),
     _t(r"\bslice[- ]?(select(ive|ion)?|thickness)\b", H("slice_selection", 0.9), A("make_sinc_pulse", 0.3)),
-    _t(r"\b(move|shift|offset) (the )?slice|slice (offset|position)|multi[- ]?slice|frequency offset",
-       H("slice_selection", 0.8)),
+    _t(r"\b(move|shift|offset) (the )?slice|slice (offset|position|loop)|multi[- ]?slice|frequency offset|"
+       r"(multiple|several|more|many|\d+) slices|interleav\w* slices", H("slice_selection", 1.2)),
     _t(r"\brephas(er|ing)|refocusing (lobe|gradient)", H("slice_selection", 0.5)),
     # --- gradients -------------------------------------------------------------------------------------------
     _t(r"\btrapezoid(al)?\b|\btrap\b", A("make_trapezoid", 1.0)),
     _t(r"\b(readout|read-out|frequency[- ]encod\w*) gradient|\bprephas|\bgradient (lobe|with (a|an) (given )?area)"
        r"|\bflat[- ]?(top|time|area)", A("make_trapezoid", 0.7)),
-    _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times and amplitudes|amplitudes at (given )?times",
-       A("make_extended_trapezoid", 1.4)),
+    _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times? (points )?and amplitudes|amplitudes at "
+       r"(given )?(times|time points)|list of (time points|times)", A("make_extended_trapezoid", 1.6)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
        r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero", 
        A("make_extended_trapezoid_area", 1.8)),
@@ -74,8 +78,8 @@ TERMS: list[Term] = [
        r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
        r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
-    _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the sign of )?(a |the |my |an |an existing |existing |"
-       r"every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b|\b(gradient|trapezoid)\w* by a (factor|"
+    _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the (sign|polarity|direction) of )?(a |the |my |an |an existing "
+       r"|existing |every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b|\b(gradient|trapezoid)\w* by a (factor|"
        r"scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
@@ -102,7 +106,7 @@ TERMS: list[Term] = [
        H("units_defaults", 1.6)),
     _t(r"\braster\b", H("raster_rounding", 0.8)),
     _t(r"\bmultiple of\b|\bnot (on|aligned)|\brounding\b|\bround (up|to|it)\b|fails? the timing", H("raster_rounding", 1.4)),
-    _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded|steps?)\b",
+    _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded)\b",
        H("raster_rounding", 1.8), H("units_defaults", 1.0)),
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 1.0)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
@@ -114,8 +118,10 @@ TERMS: list[Term] = [
     _t(r"\b(hexagon|hexagonal)", ("api:mr.makeHexagonGradientArea", 1.2)),
     _t(r"\b(gradient )?moments?\b|\bb-?(value|tensor|matrix)\b", ("api:seq.calcMomentsBtensor", 0.9)),
     # --- ADC, timing, triggers -------------------------------------------------------------------------------
-    _t(r"\badcs?\b|\banalog[- ]to[- ]digital|\breadout (event|samples)|\bsampl(e|es|ing)\b|\bacquire (the )?"
-       r"(data|samples|signal|echo)", A("make_adc", 1.0)),
+    _t(r"\badcs?\b|\banalog[- ]to[- ]digital|\breadout (event|samples)|\bacquire (the )?(data|samples|signal|echo)",
+       A("make_adc", 0.9)),
+    _t(r"\bsampl(e|es|ing)\b", A("make_adc", 0.6)),
+    _t(r"\b(max(imum)?|how many|limit (of|on)|more than)\b.{0,20}\bsamples\b", A("calc_adc_segments", 1.6)),
     _t(r"\bdwell|receiver bandwidth|readout bandwidth|\bbandwidth per pixel|hz/pixel|\bbw\b", A("make_adc", 1.0),
        H("system_limits", 0.2)),
     _t(r"\b(split|segment)\w* (the |an |my )?(long )?adc|adc segment|\b(8192|more than \d+ samples)|adc samples? "
@@ -131,6 +137,8 @@ TERMS: list[Term] = [
        r"(pulse|signal) (to|for)", A("make_digital_output_pulse", 2.4), damps=("api:make_trigger",)),
     _t(r"\blabels?\b|\bcounters?\b|\bmdh\b|\bloop counter|\b(lin|par|slc|seg|rep|avg|eco|phs) (label|counter)"
        r"|reconstruction (flag|label|counter)|\bflags? for (the )?recon", A("make_label", 1.3)),
+    _t(r"\blabel\w* (the |each |every )?(slice|line|partition|echo|repetition|average|set|phase|segment|contrast)s?"
+       r"\b", A("make_label", 2.0)),
     _t(r"\bline (number|index|counter)|\bso (that )?the recon\w*|sort the (data|lines|k-?space)|(tell|let) the recon",
        A("make_label", 2.0)),
     _t(r"\b(tag|mark|flag|label|annotat)\w* (each |every |the |all |which )?([\w-]+ )?(readouts?|lines?|adcs?|echo(es)?|"
@@ -165,6 +173,8 @@ TERMS: list[Term] = [
        A("seq.test_report", 1.6)),
     _t(r"\breports?\b", A("seq.test_report", 1.1)),
     _t(r"\bdefinitions?\b|\bheader\b|\bfov (in|into) the (file|header)|\bmetadata", A("seq.set_definition", 1.2)),
+    _t(r"\b(read|get|retriev|query|look up|access)\w* (the |a |its )?(stored )?(definitions?|header|fov)\b",
+       A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
     _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time", A("seq.find_block_by_time", 1.6)),
