@@ -174,7 +174,7 @@ class ArgChecker:
                                    f"'{option_spelling(right)}'" if right else None))
             i += 2
         if f.call == "mr.opts":
-            pairs = {literal[k].lower(): texts[k + 1] for k in range(0, len(texts) - 1) if literal[k]}
+            pairs = {str(literal[k]).lower(): texts[k + 1] for k in range(0, len(texts) - 1) if literal[k]}
             out += _units(pairs, line, "gradunit", "slewunit", "maxgrad", "maxslew", python=False)
         return out
 

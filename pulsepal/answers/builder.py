@@ -87,7 +87,7 @@ def fill(source: str, values: dict[str, float], matlab: bool) -> str:
         var = MATLAB_NAMES.get(name, name) if matlab else name
         text = _format(name, value)
         body = re.sub(rf"^(\s*{re.escape(var)}\s*=\s*)([^;#%\n]+?)(\s*;?\s*(?:[#%].*)?)$",
-                      lambda mm: mm.group(1) + text + mm.group(3), body, count=1, flags=re.M)
+                      lambda mm, text=text: mm.group(1) + text + mm.group(3), body, count=1, flags=re.M)
     return source[:m.start(2)] + body + source[m.end(2):]
 
 

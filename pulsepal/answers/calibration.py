@@ -3,14 +3,15 @@
 A rule fitted on questions the vocabulary was tuned on learns nothing: every top candidate is right there. So the
 rule is fitted on the development questions as a ranker that had never seen them ranks them:
 
-    python -m pulsepal.answers.calibration questions eval/answers/dev.jsonl > q.json   # which questions reach the ranker
+    python -m pulsepal.answers.calibration questions eval/answers/dev.jsonl > q.json  # questions the ranker decides
     PYTHONPATH=<checkout of an untuned commit> python -m pulsepal.answers.calibration rank q.json > r.json
-    python -m pulsepal.answers.calibration fit eval/answers/dev.jsonl r.json            # writes data/ranker.json
+    python -m pulsepal.answers.calibration fit eval/answers/dev.jsonl r.json  # writes data/ranker.json
 
 `rank` runs with whatever `pulsepal` is importable (the untuned ranker) and only needs `Ranker.rank`; `fit` renders
 each question's top candidate with today's code and has the evaluation scorer judge it, then picks the (floor,
 margin) maximising correct − PENALTY × wrong over the answers the rule lets through (a wrong answer costs more than
-an honest "not sure": the target is at most 5 % wrong); see `choose` for how the point is picked. It is a development tool: the app only reads the file it writes. It refuses held-out files.
+an honest "not sure": the target is at most 5 % wrong); see `choose` for how the point is picked. It is a
+development tool: the app only reads the file it writes. It refuses held-out files.
 """
 
 from __future__ import annotations

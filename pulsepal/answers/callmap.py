@@ -72,8 +72,8 @@ def matlab_to_python(e: ApiEntry, f: MFunc, args: list[Arg], outs: list[str]) ->
     if key == "rotate":
         axis, angle, *events = args
         rest = [a.text for a in events if a.literal != "system" and a.text != "system"]
-        system = ", system=system" if any(a.text == "system" for a in events) else ""
-        return Converted(f"{call}({', '.join(rest)}, angle={angle.text}, axis={axis.text}{system})", outs, notes)
+        sys_kw = ", system=system" if any(a.text == "system" for a in events) else ""
+        return Converted(f"{call}({', '.join(rest)}, angle={angle.text}, axis={axis.text}{sys_kw})", outs, notes)
     if key in VARARG_CALLS or (f.varargin and not f.args):
         return Converted(f"{call}({', '.join(a.text for a in args)})", outs, notes)
     positional: list[Arg] = []
@@ -91,7 +91,7 @@ def matlab_to_python(e: ApiEntry, f: MFunc, args: list[Arg], outs: list[str]) ->
         i += 1
     kwargs: list[tuple[str, str]] = []
     system = False
-    for slot, a in zip(f.args, positional):
+    for slot, a in zip(f.args, positional, strict=False):
         py = f.python_of.get(slot.name)
         if slot.name.lower() in ("system", "sys"):
             system = True
@@ -161,11 +161,11 @@ def python_to_matlab(e: ApiEntry, f: MFunc, positional: list[str], keywords: lis
     """`positional`/`keywords` are the Python arguments already translated to MATLAB expressions."""
     notes: list[str] = []
     key = e.key
+    parts: list[str] = []
     if key == "align":
-        parts = []
-        for spec, value in keywords:
+        for spec, events in keywords:
             parts.append(f"'{spec}'")
-            parts += _unlist(value)
+            parts += _unlist(events)
         return Converted(f"{f.call}({', '.join(parts)})", outs, notes)
     if key == "rotate":
         kw = dict(keywords)
@@ -175,10 +175,9 @@ def python_to_matlab(e: ApiEntry, f: MFunc, positional: list[str], keywords: lis
         return Converted(f"{f.call}({', '.join(positional)})", outs, notes)
     given: dict[str, str] = {}
     names = [p.name for p in e.params if p.kind in ("positional", "keyword")]
-    for name, value in zip(names, positional):
-        given[name] = value
+    for name, text in zip(names, positional, strict=False):
+        given[name] = text
     given.update(keywords)
-    parts: list[str] = []
     open_slots = True
     used: set[str] = set()
     for slot in f.args:

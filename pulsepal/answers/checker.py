@@ -76,8 +76,11 @@ class Checker:
     # --- public -----------------------------------------------------------------------------------------------
 
     def check(self, code: str, language: Optional[str] = None) -> list[Finding]:
-        lang = _code_language(code, language) if language in (None, "") else ("matlab" if language == "octave" else language)
-        stripped = [_strip_line(l, lang) for l in code.splitlines()]
+        if language in (None, ""):
+            lang = _code_language(code, language)
+        else:
+            lang = "matlab" if language == "octave" else str(language)
+        stripped = [_strip_line(ln, lang) for ln in code.splitlines()]
         text = "\n".join(stripped)
         local = set(re.findall(r"^\s*def\s+(\w+)", text, re.M))
         local |= set(re.findall(r"^\s*function\s+(?:\[?[\w,\s]*\]?\s*=\s*)?(\w+)", text, re.M))
@@ -156,7 +159,8 @@ class Checker:
                                f"`{name}` is a Sequence method, not a pypulseq function.", e.python_call)
             if e.python_name is None:
                 return Finding(written, line, "matlab_only",
-                               f"`{e.matlab_name}` exists only in the MATLAB toolbox; pypulseq has no equivalent.", None)
+                               f"`{e.matlab_name}` exists only in the MATLAB toolbox; pypulseq has no equivalent.",
+                               None)
             return Finding(written, line, "wrong_language",
                            f"`{written}` is the MATLAB spelling; pypulseq uses snake_case.", self._spell(e, "python"))
         return self._invented_or_unknown(written, "python", line)
@@ -177,7 +181,8 @@ class Checker:
                 return case
             if e.matlab_name is None:
                 return Finding(written, line, "python_only",
-                               f"`{e.python_name}` exists only in pypulseq; the MATLAB toolbox has no `{written}`.", None)
+                               f"`{e.python_name}` exists only in pypulseq; the MATLAB toolbox has no `{written}`.",
+                               None)
             if e.matlab_name.startswith("seq."):
                 return Finding(written, line, "wrong_namespace",
                                f"`{name}` is a method of the Sequence object, not an `mr.` function.", e.matlab_name)

@@ -197,12 +197,13 @@ def _entry_text(e: ApiEntry, lang: str) -> str:
     if is_matlab(lang) and e.matlab is not None:
         lines.append("signature: " + matlab_signature(e))
         if e.matlab.options:
-            lines.append("options: " + ", ".join(f"'{option_spelling(o.name)}' (default {o.default})" for o in e.matlab.options))
+            lines.append("options: " + ", ".join(f"'{option_spelling(o.name)}' (default {o.default})"
+                                                 for o in e.matlab.options))
     elif not is_matlab(lang) and e.python_name is not None:
         lines.append("signature: " + python_signature(e))
     if e.returns and not is_matlab(lang):
         lines.append("returns: " + ", ".join(r[0] for r in e.returns))
-    return "\n".join(l for l in lines if l)
+    return "\n".join(ln for ln in lines if ln)
 
 
 def _describe(exc: Exception) -> str:

@@ -14,10 +14,9 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import render_docs
+from . import calculators, render_docs
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
-from . import calculators
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
@@ -27,7 +26,8 @@ from .sequences import TEMPLATES, requested
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
-_HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b", re.I)
+_HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
+                  re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can i (use|get|reach))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
@@ -72,7 +72,6 @@ class OfflineResponder:
     def answer(self, req: AnswerRequest) -> Answer:
         self.last_ranking = None
         intent = detect(req.query or "", self._language(req), self.index)
-        lang = intent.lang
         if intent.action == "check":
             return self._check(intent)
         if intent.action == "translate_code":

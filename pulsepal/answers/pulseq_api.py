@@ -1,16 +1,18 @@
-"""The Pulseq vocabulary PulsePal may use, read from the installed pypulseq rather than typed in by hand.
+"""The Pulseq vocabulary PulsePal may use: pypulseq read at start-up, the MATLAB toolbox from its recorded facts.
 
 The assistant's worst failure is naming a function that does not exist, so every name it prints comes from here:
-the Python side is introspected at start-up (top-level exports, functions that live only in submodules, and the
-public `Sequence` methods), and the MATLAB side is derived from it by the toolbox's naming rule plus a small table of
-measured exceptions. Modules that cannot be imported (``make_sigpy_pulse`` needs the optional SigPy) are read with
-``ast`` instead, so their names are still known even though calling them would fail here.
+the Python side is introspected (top-level exports, functions that live only in submodules, and the public
+`Sequence` methods); the MATLAB side is the facts file (`data/matlab_api.json`, see matlab_facts.py), linked to
+Python by the toolbox's naming rule plus a table of measured exceptions. A rule-derived MATLAB name the facts do not
+list does not exist, and MATLAB functions without a pypulseq counterpart become MATLAB-only entries. Modules that
+cannot be imported (``make_sigpy_pulse`` needs the optional SigPy) are read with ``ast`` instead.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import re
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from .matlab_facts import MFunc, link_python, load_facts
+from .numpydoc import parse_numpydoc
 
 # --- MATLAB naming: the rule and its measured exceptions (pulseq v1.5.0 vs pypulseq 1.5.0) ------------------------
 #
@@ -151,7 +154,7 @@ class PulseqApi:
 
     @property
     def top_level(self) -> set[str]:
-        return {e.python_name for e in self.entries if e.kind in ("function", "class")}
+        return {e.python_name for e in self.entries if e.python_name and e.kind in ("function", "class")}
 
     @property
     def matlab_mr(self) -> set[str]:
@@ -207,51 +210,6 @@ def python_option(matlab_option_name: str, entry: Optional[ApiEntry] = None) -> 
                 return p.name
         return None
     return re.sub(r"(?<!^)(?=[A-Z])", "_", matlab_option_name).lower()
-
-
-# --- numpydoc parsing ----------------------------------------------------------------------------------------------
-
-_SECTION = re.compile(r"^\s*([A-Z][A-Za-z ]+)\s*\n\s*-{3,}\s*$", re.M)
-
-
-def parse_numpydoc(doc: str) -> tuple[str, dict[str, tuple[str, str]], list[tuple[str, str, str]], str]:
-    """Return (summary, {param: (type, description)}, [(ret_name, ret_type, description)], cleaned text)."""
-    doc = inspect.cleandoc(doc or "")
-    if not doc:
-        return "", {}, [], ""
-    sections: dict[str, str] = {}
-    matches = list(_SECTION.finditer(doc))
-    intro = doc[: matches[0].start()] if matches else doc
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(doc)
-        sections[m.group(1).strip().lower()] = doc[m.end() : end]
-    summary = ""
-    for para in re.split(r"\n\s*\n", intro.strip()):
-        summary = " ".join(line.strip() for line in para.splitlines()).strip()
-        if summary:
-            break
-    params = {name: (typ, desc) for name, typ, desc in _parse_items(sections.get("parameters", ""))}
-    returns = _parse_items(sections.get("returns", ""))
-    return summary, params, returns, doc
-
-
-def _parse_items(text: str) -> list[tuple[str, str, str]]:
-    items: list[tuple[str, str, str]] = []
-    for raw in text.splitlines():
-        if not raw.strip():
-            continue
-        indent = len(raw) - len(raw.lstrip())
-        if indent == 0:
-            head = raw.strip()
-            if ":" in head:
-                name, typ = head.split(":", 1)
-            else:
-                name, typ = head, ""
-            items.append((name.strip(), typ.strip(), ""))
-        elif items:
-            name, typ, desc = items[-1]
-            items[-1] = (name, typ, (desc + " " + raw.strip()).strip())
-    return items
 
 
 # --- introspection -------------------------------------------------------------------------------------------------
@@ -324,7 +282,7 @@ def _entries_from_source(path: Path, module: str, needs: str) -> list[ApiEntry]:
         args = node.args
         defaults = [None] * (len(args.args) - len(args.defaults)) + list(args.defaults)
         params = []
-        for a, d in zip(args.args, defaults):
+        for a, d in zip(args.args, defaults, strict=True):
             typ, desc = docparams.get(a.arg, ("", ""))
             ann = ast.unparse(a.annotation) if a.annotation is not None else typ
             params.append(Param(a.arg, None if d is None else ast.unparse(d), ann, desc))
@@ -374,7 +332,7 @@ def build_api() -> PulseqApi:
                 continue
             needs = "sigpy" if "sigpy" in str(exc).lower() else str(exc).split()[0]
             for e in _entries_from_source(Path(spec.origin), modname, needs):
-                if e.python_name not in seen:
+                if e.python_name and e.python_name not in seen:
                     entries.append(e)
                     seen.add(e.python_name)
             continue
@@ -420,7 +378,7 @@ def build_api() -> PulseqApi:
 
 # MATLAB calls that are another spelling of a Python call's keyword (`seq.write(..., v141_compat=True)`): they are
 # MATLAB-only entries that say so.
-_MATLAB_VARIANTS = frozenset()
+_MATLAB_VARIANTS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -235,6 +235,8 @@ class Index:
             return 0.0
         bm = self.howto_bm25 if doc.kind != "api" else self.api_bm25
         docs = self.howto_docs if doc.kind != "api" else self.api_docs
+        if bm is None:
+            return 0.0
         tf = bm.tfs[docs.index(doc)]
         return sum(1 for w in words if w in tf) / len(words)
 

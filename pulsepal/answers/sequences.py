@@ -64,8 +64,8 @@ KINDS: list[Kind] = [
     _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"
        r"|\bcpmg\b|multi-?echo spin", "tse_2d"),
     _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar", "epi_2d"),
-    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b|\binversion\b(?! (pulse|rf))|\bti\b",
-       "ir_se_2d"),
+    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b"
+       r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),

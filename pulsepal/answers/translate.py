@@ -307,7 +307,7 @@ class _PyToMatlab:
                 self.exprs.known.add(p)
             values = split_top(strip(stmt[eq + 1:]))
             if len(parts) > 1 and len(values) == len(parts):  # a, b = 1, 2
-                return "; ".join(f"{p} = {self.exprs.convert(v)}" for p, v in zip(parts, values))
+                return "; ".join(f"{p} = {self.exprs.convert(v)}" for p, v in zip(parts, values, strict=True))
             self.exprs.pending_outputs = parts if len(parts) > 1 else []
             value = self.exprs.convert(strip(stmt[eq + 1:]))
             outs = self.exprs.pending_outputs

@@ -160,7 +160,8 @@ class MatlabToPython(_Base):
                 out.append(re.sub(r"[ij]$", "j", t.text))
             elif t.kind == "string":
                 body = t.text[1:-1].replace("''", "'") if t.text.startswith("'") else t.text[1:-1]
-                out.append("'" + body + "'" if "'" not in body and "\\" not in body else '"' + body.replace('"', '\\"') + '"')
+                plain = "'" not in body and "\\" not in body
+                out.append("'" + body + "'" if plain else '"' + body.replace('"', '\\"') + '"')
             elif t.kind == "op" and t.text in ("[", "{"):
                 close = matching(toks, i)
                 inner = toks[i + 1:close]

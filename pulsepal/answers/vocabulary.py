@@ -70,7 +70,7 @@ TERMS: list[Term] = [
     _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times? (points )?and amplitudes|amplitudes at "
        r"(given )?(times|time points)|list of (time points|times)", A("make_extended_trapezoid", 1.6)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
-       r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero", 
+       r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero",
        A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
@@ -79,8 +79,8 @@ TERMS: list[Term] = [
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
        r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
     _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the (sign|polarity|direction) of )?(a |the |my |an |an existing "
-       r"|existing |every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b|\b(gradient|trapezoid)\w* by a (factor|"
-       r"scalar|constant)", A("scale_grad", 1.8)),
+       r"|existing |every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b"
+       r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}\b(ramps?|rise|"
@@ -105,7 +105,8 @@ TERMS: list[Term] = [
        r"\bhz/m\b.{0,20}\b(mean|why|unit)|\bdefaults?\b.{0,40}\b(opts|limits?|gradient|slew|raster)",
        H("units_defaults", 1.6)),
     _t(r"\braster\b", H("raster_rounding", 0.8)),
-    _t(r"\bmultiple of\b|\bnot (on|aligned)|\brounding\b|\bround (up|to|it)\b|fails? the timing", H("raster_rounding", 1.4)),
+    _t(r"\bmultiple of\b|\bnot (on|aligned)|\brounding\b|\bround (up|to|it)\b|fails? the timing",
+       H("raster_rounding", 1.4)),
     _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded)\b",
        H("raster_rounding", 1.8), H("units_defaults", 1.0)),
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 1.0)),
@@ -141,8 +142,8 @@ TERMS: list[Term] = [
        r"\b", A("make_label", 2.0)),
     _t(r"\bline (number|index|counter)|\bso (that )?the recon\w*|sort the (data|lines|k-?space)|(tell|let) the recon",
        A("make_label", 2.0)),
-    _t(r"\b(tag|mark|flag|label|annotat)\w* (each |every |the |all |which )?([\w-]+ )?(readouts?|lines?|adcs?|echo(es)?|"
-       r"scans?|shots?)\b|\bso (that )?the recon\w*|recon\w* (can |could )?(sort|flip|know)|sort the data",
+    _t(r"\b(tag|mark|flag|label|annotat)\w* (each |every |the |all |which )?([\w-]+ )?(readouts?|lines?|adcs?|"
+       r"echo(es)?|scans?|shots?)\b|\bso (that )?the recon\w*|recon\w* (can |could )?(sort|flip|know)|sort the data",
        A("make_label", 1.6)),
     _t(r"\bevaluat\w* (the )?labels|label values", A("seq.evaluate_labels", 1.4)),
     _t(r"\bduration of (a|an|the|my|this) (block|event|gradient|pulse|rf|adc|lobe|trapezoid|events)|how long "

@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulsepal.answers.checker import check_code, format_findings
 
@@ -23,7 +24,8 @@ def test_finds_invented_and_misplaced_matlab_names():
     assert _names(found) == {
         ("mr.createTrap", "mr.makeTrapezoid"), ("mr.write", "seq.write"),
         ("seq.makeArbitraryGrad", "mr.makeArbitraryGrad"), ("calcKspace", "seq.calculateKspacePP"),
-        ("makeRectPulse", "mr.makeBlockPulse"), ("mr.make_trapezoid", "mr.makeTrapezoid"), ("pp.make_adc", "mr.makeAdc"),
+        ("makeRectPulse", "mr.makeBlockPulse"), ("mr.make_trapezoid", "mr.makeTrapezoid"),
+        ("pp.make_adc", "mr.makeAdc"),
     }
     assert {f.line for f in found} == {2, 3, 4, 5, 6, 7, 8}
     assert next(f for f in found if f.name == "mr.createTrap").problem == "invented"

@@ -42,7 +42,8 @@ def test_what_was_not_understood_is_reported(responder):
 def test_templates_are_filled_and_built_with_the_users_values(responder):
     a = responder.answer(AnswerRequest("Give me a gradient echo sequence", [], "python", PANEL))
     code = a.code_examples[0]["code"]
-    assert parameters(code)["te"] == "5e-3" and parameters(code)["n_x"] == "128" and parameters(code)["max_grad"] == "32"
+    values = parameters(code)
+    assert values["te"] == "5e-3" and values["n_x"] == "128" and values["max_grad"] == "32"
     assert "Built with pypulseq on your values" in a.text and "`check_timing` **passed**" in a.text
     assert "TE ≥ " in a.text  # the computed minimum for these gradients
 

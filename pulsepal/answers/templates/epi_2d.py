@@ -38,8 +38,8 @@ rf, gz, gz_reph = pp.make_sinc_pulse(
     apodization=0.5, system=system, return_gz=True, use="excitation",
 )
 gx = pp.make_trapezoid(channel="x", flat_area=n_x * delta_k, flat_time=flat_time, system=system)
-adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=gx.rise_time + np.round((flat_time - readout_time) / 2 / system.rf_raster_time)
-                  * system.rf_raster_time, system=system)
+adc_delay = gx.rise_time + np.round((flat_time - readout_time) / 2 / system.rf_raster_time) * system.rf_raster_time
+adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=adc_delay, system=system)
 # Each blip gets its own short block between readout lobes: simple and always legal, at the cost of a slightly
 # longer echo spacing than blips overlapping the ramps.
 blip_duration = np.ceil(2 * np.sqrt(delta_k / system.max_slew) / raster) * raster

@@ -27,7 +27,7 @@ if tr < min_tr:
     raise ValueError(f"TR must be at least {min_tr * 1e3:.2f} ms for this pulse and readout")
 delay_tr = np.round((tr - pp.calc_duration(rf) - pp.calc_duration(adc)) / raster) * raster
 
-for r in range(n_repetitions):
+for _ in range(n_repetitions):
     seq.add_block(rf)
     seq.add_block(adc)
     seq.add_block(pp.make_delay(delay_tr))

@@ -48,8 +48,8 @@ dwell = np.round(readout_time / n_x / system.adc_raster_time) * system.adc_raste
 flat_time = np.ceil(n_x * dwell / raster) * raster
 gx = pp.make_trapezoid(channel="x", flat_area=n_x * delta_k * flat_time / (n_x * dwell), flat_time=flat_time,
                        system=system)
-adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=gx.rise_time + np.round((flat_time - n_x * dwell) / 2 / system.rf_raster_time)
-                  * system.rf_raster_time, system=system)
+adc_delay = gx.rise_time + np.round((flat_time - n_x * dwell) / 2 / system.rf_raster_time) * system.rf_raster_time
+adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=adc_delay, system=system)
 phase_areas = (np.arange(n_y) - n_y / 2) * delta_k
 pe_time = pp.calc_duration(pp.make_trapezoid(channel="y", area=np.max(np.abs(phase_areas)), system=system)) \
     + 2 * raster
