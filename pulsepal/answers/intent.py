@@ -35,8 +35,9 @@ _RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives bac
                       r"what (?:are|is) (?:the |its )?outputs?|how many outputs|which outputs|output of)\b", re.I)
 _PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|options?|inputs?|keywords?|kwargs|"
                      r"name[- ]value|accepts?|takes?)\b", re.I)
-_BACK = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|the function|the same|this one|that one|"
-                   r"the previous|above)\b|^\s*(and|what about|how about|also|then)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|the function|the same|this one|that one|"
+                      r"the previous|above)\b", re.I)
+_CONTINUES = re.compile(r"^\s*(and|what about|how about|also|then|now)\b", re.I)
 _TEMPLATE_WORD = re.compile(r"\b(template|example|skeleton|script|starter|write|writing|build|building|create|"
                             r"give|make|code|implement|program|generate|show me|need|want|full|complete|have|"
                             r"provide|available|please|adapt|"
@@ -55,7 +56,8 @@ class Intent:
     action: str  # "check" | "translate_code" | "translate_name" | "template" | "ask"
     aspect: str  # "returns" | "params" | "overview"
     names: list[NameHit] = field(default_factory=list)
-    refers_back: bool = False
+    refers_back: bool = False  # "its parameters?", "and in MATLAB?", short questions without a name
+    pronoun: bool = False  # "it", "that one": certainly the previous subject, whatever else the words suggest
     wants_template: bool = False
 
 
@@ -131,7 +133,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
         aspect = "returns"
     elif _PARAMS.search(prose):
         aspect = "params"
-    refers_back = not names and (bool(_BACK.search(prose)) or len(prose.split()) <= 6)
+    pronoun = not names and bool(_PRONOUN.search(prose))
+    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6)
     wants_template = bool(_TEMPLATE_WORD.search(prose) and _SEQUENCE_WORD.search(prose)) or bool(
         re.search(r"\btemplate\b", prose, re.I))
 
@@ -157,7 +160,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
             lang = "python" if _dialect_of(written) == "matlab" else (
                 "octave" if preferred == "octave" else "matlab")
     return Intent(query=query, prose=prose, code=code, code_lang=code_lang, lang=lang, explicit_lang=explicit,
-                  action=action, aspect=aspect, names=names, refers_back=refers_back, wants_template=wants_template)
+                  action=action, aspect=aspect, names=names, refers_back=refers_back, pronoun=pronoun,
+                  wants_template=wants_template)
 
 
 def _lang_family(lang: str) -> str:

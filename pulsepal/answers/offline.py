@@ -106,7 +106,8 @@ class OfflineResponder:
         if values and values.kind is not None and values.kind.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             return render_docs.template(values.kind.template, lang, values)
-        if not intent.names and intent.refers_back:
+        # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
+        if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             previous = self.previous_subject(req.history)
             if previous is not None:
                 return self._subject(previous, lang, intent.aspect, values)

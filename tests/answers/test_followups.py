@@ -38,3 +38,10 @@ def test_follow_up_keeps_the_templates_and_uses_new_values(responder):
 def test_metadata_carries_the_subject(responder):
     a = responder.answer(AnswerRequest("how do I spoil after the readout?", [], "python", None))
     assert a.metadata == {"topic": a.topic, "confident": True, "subject": "howto:spoiler"}
+
+
+def test_and_a_new_thing_is_a_new_subject_but_its_is_the_old_one(responder):
+    history: list = []
+    turn(responder, "How do I make a sinc pulse?", history)
+    assert responder.answer(AnswerRequest("and a trapezoid?", history, "python")).topic == "make_trapezoid"
+    assert responder.answer(AnswerRequest("and its outputs?", history, "python")).topic == "make_sinc_pulse"
