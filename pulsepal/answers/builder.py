@@ -189,3 +189,22 @@ def summary(filled: Filled, matlab: bool) -> list[str]:
     if mins:
         lines.append("- With these gradients: " + ", ".join(mins) + ".")
     return lines
+
+
+_LIMITS = {"max_grad": ("max_grad", "MaxGrad"), "max_slew": ("max_slew", "MaxSlew"),
+           "rf_dead_time": ("rf_dead_time", "rfDeadTime"), "rf_ringdown_time": ("rf_ringdown_time", "rfRingdownTime"),
+           "adc_dead_time": ("adc_dead_time", "adcDeadTime"), "b0": ("B0", "B0")}
+
+
+def fill_limits(text: str, values: dict[str, float]) -> tuple[str, bool]:
+    """The scanner limits the user gave, put into every `pp.Opts(...)` / `mr.opts(...)` call of an example."""
+    changed = False
+    for key, (py, ml) in _LIMITS.items():
+        if key not in values:
+            continue
+        value = _format(key, values[key]).replace("\\", "")
+        new = re.sub(rf"(\b{py}\s*=\s*)[-+\d.eE]+", rf"\g<1>{value}", text)
+        new = re.sub(rf"('{ml}'\s*,\s*)[-+\d.eE]+", rf"\g<1>{value}", new, flags=re.I)
+        changed = changed or new != text
+        text = new
+    return text, changed

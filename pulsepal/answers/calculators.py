@@ -48,11 +48,18 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
     n = values.get("n_x")
     dwell = values.get("dwell")
     bw_px = values.get("bandwidth")
+    readout_time = values.get("readout_time")
     if dwell and n:
         t = dwell * n
         return [f"{int(n)} samples × {dwell * 1e6:g} µs dwell = **{t * 1e3:.4g} ms** readout; bandwidth per pixel "
                 f"1/{t * 1e3:.4g} ms = **{1 / t:.0f} Hz/pixel** ({1 / t / 1e3:.3g} kHz), total bandwidth 1/dwell = "
                 f"{1 / dwell / 1e3:.4g} kHz."]
+    if readout_time and not dwell:
+        text = (f"A {readout_time * 1e3:.4g} ms readout gives **{1 / readout_time:.0f} Hz/pixel** "
+                f"(bandwidth per pixel = 1/readout time)")
+        if n:
+            text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
+        return [text + "."]
     if bw_px and n:
         t = 1 / bw_px
         return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.4g} µs for "

@@ -112,6 +112,11 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                              re.I), None),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
+    ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),
+    ("readout_time", re.compile(_NUM + r"\s*(s|ms|us|µs)\s+(?:long\s+)?(?:readout|acquisition window|adc window)\b",
+                                re.I), lambda v, u: _time(v, u, "ms")),
+    ("te", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:te|echo time)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("tr", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:tr|repetition time)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
 ]

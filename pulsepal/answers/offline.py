@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import calculators, render_docs
+from . import builder, calculators, render_docs
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -29,7 +29,8 @@ from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, s
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
                   re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
-                                 r"feasible|possible|achievable|will (it|this) work|can i (use|get|reach))\b", re.I)
+                                 r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
+                                 r"reach|do|achieve|handle|run|manage))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 _QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
                        r"could)\b|\?\s*$", re.I)
@@ -81,6 +82,13 @@ class OfflineResponder:
         values = merged(knowledge, asked)
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
+        if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
+                                                                                     ans.text):
+            ans.text, changed = builder.fill_limits(ans.text, values.values)
+            if changed:
+                ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text
+                for ex in ans.code_examples:
+                    ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
         extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
                                                        asked.values))
         if extra:
@@ -103,9 +111,10 @@ class OfflineResponder:
             if kind.template is None:
                 return render_docs.no_template(kind, lang, intent.prose)
             return render_docs.template(kind.template, lang, values)
-        if values and values.kind is not None and values.kind.template and not intent.names and (
+        wanted = kind or (values.kind if values else None)
+        if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
-            return render_docs.template(values.kind.template, lang, values)
+            return render_docs.template(wanted.template, lang, values)
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             previous = self.previous_subject(req.history)

@@ -78,3 +78,25 @@ def test_calculators_work_out_the_numbers():
     assert "above your scanner's 80 T/m/s limit" in compute("set up opts with a slew rate of 200 T/m/s",
                                                            {"max_slew": 80}, {"max_slew": 200})[0]
     assert "13.59 ms" in compute("my delay of 13.5855 ms fails the timing check", {}, {})[0]
+
+
+def test_examples_use_the_users_scanner_limits(responder):
+    a = responder.answer(AnswerRequest("Set up the system limits for my scanner", [], "python",
+                                       "max gradient 25 mT/m, max slew rate 100 T/m/s"))
+    assert "pp.Opts(max_grad=25, grad_unit=\"mT/m\", max_slew=100" in a.text
+    m = responder.answer(AnswerRequest("Set up the system limits for my scanner", [], "matlab",
+                                       "max gradient 25 mT/m, max slew rate 100 T/m/s"))
+    assert "'MaxGrad', 25" in m.text and "'MaxSlew', 100" in m.text
+
+
+def test_a_feasibility_question_builds_the_named_sequence(responder):
+    a = responder.answer(AnswerRequest("Can my scanner do TE 1 ms with this GRE?", [], "python",
+                                       "max gradient 25 mT/m, slew 100 T/m/s, FOV 300 mm, matrix 192"))
+    assert a.subject == "template:gre_2d" and "TE 1.00 ms cannot work" in a.text and "minimum" in a.text
+
+
+def test_values_written_in_the_question_count():
+    assert parse("How long is the readout with 256 samples at 10 us dwell?").values == {"n_x": 256.0,
+                                                                                     "dwell": 10e-6}
+    assert compute("What bandwidth per pixel do I have with a 4 ms readout?", {},
+                   parse("a 4 ms readout").values)[0].startswith("A 4 ms readout gives **250 Hz/pixel**")
