@@ -82,6 +82,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                           re.I), None),
     ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
                                    + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
+    ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
+     lambda v, u: float(v)),
     ("n_x", re.compile(r"\b(\d+)\s*(?:adc )?(?:samples|points|readout points)\b", re.I), lambda v, u: float(v)),
     ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
                                   r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),

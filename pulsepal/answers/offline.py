@@ -104,8 +104,10 @@ class OfflineResponder:
         strong_function = strong and top is not None and top.entry is not None
         question = bool(_QUESTION.search(intent.prose))
         sequence_word = bool(re.search(r"\bsequences?\b|\bprotocol\b", intent.prose, re.I))
+        how_to_write = bool(re.search(r"\bhow (do|can|would|should) (i|we|one) (write|build|make|create|program|"
+                                      r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         if kind is not None and (re.search(r"\btemplate\b", intent.prose, re.I) or (
-                intent.wants_template and not (question and strong)) or (
+                intent.wants_template and not (question and strong)) or (how_to_write and not strong) or (
                 not question and not intent.names and (sequence_word or not strong or (
                     top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose))))):
             if kind.template is None:

@@ -69,7 +69,7 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
         filled = builder.prepare(stem, knowledge, build=build)
         code = filled.matlab if is_matlab(lang) else filled.python
         read = describe(knowledge)
-        notes.append(f"Filled in from your sequence knowledge: {read}." if filled.used else
+        notes.append(f"Filled in with your values: {read}." if filled.used else
                      "Your sequence knowledge has no values this template takes.")
         notes += builder.summary(filled, is_matlab(lang))
         if filled.ignored:
