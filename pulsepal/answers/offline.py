@@ -199,27 +199,24 @@ class OfflineResponder:
         return render(entry, lang, aspect)
 
     def previous_subject(self, history: list[dict]) -> Optional[str]:
-        """What "it" refers to: the subject the previous answer recorded, else a name the user wrote."""
+        """What "it" refers to: the subject the previous answer recorded; else what its heading says it was about
+        (a how-to or template answer records only its first function as topic); else its topic; else a name the
+        user wrote."""
         for msg in reversed(history or []):
             meta = msg.get("metadata") or {}
             if msg.get("role") == "assistant":
                 if meta.get("subject"):
                     return str(meta["subject"])
+                heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
+                subject = self._subject_of_heading(heading.group(1)) if heading else None
+                if subject:
+                    return subject
                 if meta.get("topic"):
                     return "api:" + str(meta["topic"])
             if msg.get("role") == "user":
                 hits = [h for h in self.index.names_in(msg.get("content", "")) if not h.invented]
                 if hits:
                     return "api:" + hits[0].entry.key
-        for msg in reversed(history or []):  # a history without subjects: read the previous answer's heading
-            if msg.get("role") != "assistant":
-                continue
-            heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
-            if heading is None:
-                continue
-            subject = self._subject_of_heading(heading.group(1))
-            if subject:
-                return subject
         return None
 
     def _subject_of_heading(self, heading: str) -> Optional[str]:
