@@ -122,11 +122,33 @@ def fat_frequency(values: dict[str, float], prose: str) -> list[str]:
     return [f"At {b0:g} T fat sits at -3.45 ppm, about **{hz:.0f} Hz** from water (`freq_ppm=-3.45`)."]
 
 
+def geometry(values: dict[str, float], prose: str) -> list[str]:
+    """Resolution, k-space step and extent, the readout gradient, and the scan time of a Cartesian 2D scan."""
+    out = []
+    fov, n = values.get("fov"), values.get("n_x")
+    if fov and n and re.search(r"\bresolution|pixel size|voxel size|\bdelta ?k\b|k-?space (step|extent)", prose, re.I):
+        out.append(f"FOV {fov * 1e3:g} mm / {int(n)} = **{fov / n * 1e3:.3g} mm** resolution; Δk = 1/FOV = "
+                   f"{1 / fov:.4g} 1/m, k-space extent {n / fov:.4g} 1/m.")
+    readout_time = values.get("readout_time") or (values["dwell"] * n if values.get("dwell") and n else None)
+    if fov and n and readout_time and re.search(r"\b(readout|frequency[- ]encod\w*) gradient|gradient "
+                                                r"(amplitude|strength)", prose, re.I):
+        g = n / fov / readout_time  # Hz/m
+        out.append(f"The readout flat top needs {g:.4g} Hz/m = **{g / (GAMMA * 1e-3):.3g} mT/m** "
+                   f"({int(n)} samples over {readout_time * 1e3:g} ms at FOV {fov * 1e3:g} mm).")
+    tr, ny = values.get("tr"), values.get("n_y")
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does) (the|my) (scan|sequence)|"
+                               r"total (duration|time)", prose, re.I):
+        t = tr * ny * values.get("n_slices", 1)
+        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
+                   if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")
+    return out
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float]) -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
     lines = conversions(prose) + readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
-    lines += raster(prose) + fat_frequency(values, prose)
+    lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     return lines
 
 

@@ -57,6 +57,25 @@ KINDS: list[Kind] = [
     _k("asl", "arterial spin labelling (ASL)", r"\basl\b|spin label", None, ("epi_2d",),
        "prepend a labelling module before the readout"),
     _k("dixon", "Dixon (multi-echo fat/water)", r"\bdixon\b", None, ("gre_2d",), "acquire two or three echoes"),
+    _k("mrf", "MR fingerprinting", r"\bmrf\b|fingerprint", None, ("bssfp_2d", "gre_2d"),
+       "vary flip angle and TR from one repetition to the next and read a short spiral or radial readout each time"),
+    _k("tof", "time-of-flight angiography", r"\btof\b|time[- ]of[- ]flight|angiograph", None, ("flash_3d", "gre_2d"),
+       "use a short TR, a thin slab and a venous saturation band"),
+    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b",
+       None, ("gre_2d",), "add bipolar flow-encoding gradients and acquire with both polarities"),
+    _k("cest", "CEST / saturation transfer", r"\bcest\b|saturation transfer|\bmtr?\b (pulse|prep)", None,
+       ("gre_2d",), "prepend a train of off-resonant saturation pulses (`make_gauss_pulse` with a frequency offset)"),
+    _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\bmolli\b|t1[- ]map"
+       r"|saturation[- ]recovery|\bvfa\b|variable flip", None, ("ir_se_2d", "gre_2d"),
+       "repeat the readout at several inversion times (or flip angles)"),
+    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b", None,
+       ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
+    _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
+       "read the FID and the echo either side of an unbalanced gradient"),
+    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi", None, ("epi_2d",),
+       "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
+    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|chemical shift imaging|spectroscopic imaging",
+       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue-?fisp\b|\btrufi\b|\bfiesta\b|balanced"
@@ -69,7 +88,8 @@ KINDS: list[Kind] = [
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
-    _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d",
+    _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled",
        "gre_2d"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {

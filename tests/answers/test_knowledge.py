@@ -100,3 +100,10 @@ def test_values_written_in_the_question_count():
                                                                                      "dwell": 10e-6}
     assert compute("What bandwidth per pixel do I have with a 4 ms readout?", {},
                    parse("a 4 ms readout").values)[0].startswith("A 4 ms readout gives **250 Hz/pixel**")
+
+
+def test_geometry_numbers():
+    v = parse("FOV 256 mm, matrix 256 x 192, TR 500 ms, 3.2 ms readout").values
+    assert "**1 mm** resolution" in compute("what resolution do I get?", v, {})[0]
+    assert any("**7.34 mT/m**" in ln for ln in compute("which readout gradient amplitude do I need?", v, {}))
+    assert "**96 s** of acquisition" in compute("how long will my scan take?", v, {})[0]

@@ -85,3 +85,14 @@ def test_a_sequence_without_template_says_so_and_offers_the_closest(responder):
 def test_checker_would_catch_a_broken_template():
     code = (TEMPLATES / "gre_2d.m").read_text().replace("mr.makeTrapezoid", "mr.createTrap", 1)
     assert [f.name for f in check_code(code, "matlab")] == ["mr.createTrap"]
+
+
+@pytest.mark.parametrize("query,label", [
+    ("MR fingerprinting sequence please", "MR fingerprinting"), ("a TOF angiography sequence", "time-of-flight"),
+    ("phase-contrast flow sequence", "phase-contrast"), ("give me an SMS EPI", "multiband"),
+])
+def test_more_sequences_without_templates(responder, query, label):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query, [], "python", None))
+    assert "don't have a checked template" in a.text and label in a.text and a.confident
