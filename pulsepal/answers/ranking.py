@@ -29,6 +29,7 @@ CALIBRATION_FILE = Path(__file__).parent / "data" / "ranker.json"
 DEFAULT_FLOOR = 0.9
 DEFAULT_MARGIN = 0.3
 BM25_WEIGHT = 1.0
+UNIQUE_PARAM_VOTE = 1.5  # as much as a specific phrase: the parameter is that function's
 # Words that say nothing about which function is meant but appear in every question.
 _NOISE = frozenset("pulseq pypulseq matlab python octave mr pp seq sequence function code make create using need want "
                    "way there any some example set value values call".split())
@@ -108,6 +109,14 @@ class Ranker:
         self.api_bm25 = BM25([_api_text(e) for e in self.api_docs])
         self.notes = list(index.howto_docs)
         self.note_bm25 = BM25([d.text for d in self.notes]) if self.notes else None
+        # a parameter name only one function takes ("FlatArea", "time_point") points at that function
+        owners: dict[str, set[str]] = {}
+        for e in self.api_docs:
+            names = [p.name for p in e.params] + ([o.name for o in e.matlab.options] if e.matlab else [])
+            for n in names:
+                if len(n) > 4 and re.search(r"[A-Z_]", n):
+                    owners.setdefault(n.replace("_", "").lower(), set()).add("api:" + e.key)
+        self.unique_params = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1 and k not in index.aliases}
         self.by_id: dict[str, tuple[Optional[ApiEntry], Optional[Doc]]] = {}
         for e in self.api_docs:
             self.by_id["api:" + e.key] = (e, None)
@@ -143,6 +152,10 @@ class Ranker:
 
         for cid, w in votes(text).items():
             add(cid, vocab=w)
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:_[A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)", text):
+            owner = self.unique_params.get(word.replace("_", "").lower())
+            if owner is not None:
+                add(owner, vocab=UNIQUE_PARAM_VOTE)
         if tokens:
             for i, s in self._normalised(self.api_bm25, tokens, self.api_bm25.scores(query)).items():
                 add("api:" + self.api_docs[i].key, bm=s)

@@ -86,7 +86,7 @@ TERMS: list[Term] = [
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}\b(ramps?|rise|"
        r"flat top|three parts|slew up)", A("split_gradient", 2.0)),
     _t(r"\bsplit\w* (a |the |my )?(gradient|trapezoid)", A("split_gradient_at", 0.8), A("split_gradient", 0.7)),
-    _t(r"\b(rotat\w*|oblique|angulat\w*)\b", A("rotate", 1.2), ("api:mr.rotate3D", 0.3),
+    _t(r"\b(rotat\w*|oblique|angulat\w*|orientation)\b", A("rotate", 1.6), ("api:mr.rotate3D", 0.3),
        ("api:mr.makeRotation", 0.3)),
     _t(r"rotation matrix|3d rotation|rotate3d", ("api:mr.rotate3D", 1.2), ("api:mr.makeRotation", 1.0)),
     _t(r"\balign\w*|\bleft[- ]align|\bright[- ]align|\bcent(er|re) (the )?events", A("align", 1.8)),
@@ -160,7 +160,7 @@ TERMS: list[Term] = [
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
        A("seq.write", 1.0), H("write_seq_file", 0.8)),
-    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that)\s+){0,2}(\.seq|seq|sequence)\b",
+    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}(\.seq|seq|sequence)\b",
        A("seq.read", 1.3)),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"
        r"gradients|rf)", A("seq.plot", 1.2)),
@@ -174,7 +174,8 @@ TERMS: list[Term] = [
        A("seq.test_report", 1.6)),
     _t(r"\breports?\b", A("seq.test_report", 1.1)),
     _t(r"\bdefinitions?\b|\bheader\b|\bfov (in|into) the (file|header)|\bmetadata", A("seq.set_definition", 1.2)),
-    _t(r"\b(read|get|retriev|query|look up|access)\w* (the |a |its )?(stored )?(definitions?|header|fov)\b",
+    _t(r"\b(read|reads|reading|get|gets|retrieve|retrieving|query|look up|access)\b (the |a |its )?(stored )?"
+       r"(definitions?|header|fov)\b",
        A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
@@ -203,6 +204,27 @@ TERMS: list[Term] = [
     _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
     _t(r"\b(compute|calculat|get|check|what)\w*\b.{0,30}\bb-?values?\b.{0,30}\b(my |the )?(sequence|gradients)",
        ("api:seq.calcMomentsBtensor", 1.8)),
+    _t(r"\bexceed\w*\b.{0,30}\blimit|\b(amplitude|slew|gradient)\b.{0,20}\b(too (high|large|big)|exceed\w*)|requested"
+       r" area is too large|violat\w* (the )?(gradient|slew|hardware) limit", H("system_limits", 1.6),
+       A("make_trapezoid", 0.5)),
+    _t(r"\bdead ?time\b.{0,30}\b(violat|error|fail|problem)|\b(violat|error|fail)\w*\b.{0,40}\bdead ?time",
+       H("system_limits", 1.8)),
+    _t(r"\b(finish|end|start|begin|stop)\w*\b.{0,40}\b(exactly when|at the same time|together|simultaneously|same "
+       r"(time|moment))", A("align", 2.0)),
+    _t(r"\bk-?space (positions?|coordinates|locations|points) of|\b(positions?|coordinates) in k-?space|"
+       r"trajectory for (my |the )?recon", A("seq.calculate_kspace", 2.0)),
+    _t(r"\bexport\w* (the |all |my )?(gradient )?waveforms|waveforms? (to|into|as) (a )?(text|csv|file|array|numpy)",
+       A("seq.waveforms_and_times", 1.8)),
+    _t(r"\b(timing|waveforms?) of (my |the )?(first|last|few|\d+)|\bsee the timing\b", A("seq.plot", 1.5)),
+    _t(r"\b(excitation|refocusing) pulse\b|time[- ]bandwidth", A("make_sinc_pulse", 0.9)),
+    _t(r"\bnumber of blocks|how many blocks|block count", A("seq.duration", 1.8)),
+    _t(r"\b(make|build|create|define|play|turn|use)\w*\b.{0,30}\bgradient\b.{0,40}\b(array|numpy|vector|list of "
+       r"(values|amplitudes|samples))|\b(array|numpy|vector)\b.{0,30}\b(in|into) (a )?gradient",
+       A("make_arbitrary_grad", 1.8)),
+    _t(r"\buse\b.{0,25}\b(option|argument|values?|parameter|keyword)|\brf use\b|supported (rf )?uses?",
+       A("get_supported_rf_uses", 1.6)),
+    _t(r"\b(which|what|list|supported|available) (of the )?labels\b", A("make_label", 2.0),
+       A("get_supported_labels", 0.8)),
 ]
 
 _WS = re.compile(r"\s+")
