@@ -128,7 +128,7 @@ async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder,
         manager,
         turn,
         turn.text,
-        metadata={"topic": answer.topic, "confident": answer.confident} if answer else {},
+        metadata=answer.metadata if answer else {},  # topic, confident and the subject a follow-up refers to
         code_examples=answer.code_examples if answer else (),
     )
 

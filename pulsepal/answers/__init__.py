@@ -1,4 +1,5 @@
-"""Answering Pulseq questions: an offline responder built from the installed pypulseq, and an optional LLM one.
+"""Answering Pulseq questions: an offline responder built from the installed pypulseq and the MATLAB toolbox's
+recorded facts, and an optional LLM one.
 
 `get_responder(settings)` picks the backend: the LLM responder when `settings.llm_base_url` is set, otherwise the
 offline one. Both offer `await respond(req) -> Answer`, `stream(req)` (async iterator of Markdown pieces) and
@@ -9,7 +10,8 @@ Building the offline index introspects pypulseq once per process, so it is cache
 from __future__ import annotations
 
 from .checker import Finding, check_code
-from .offline import Answer, AnswerRequest, AnswerStream, OfflineResponder, get_offline_responder
+from .offline import OfflineResponder, get_offline_responder
+from .types import Answer, AnswerRequest, AnswerStream
 
 __all__ = [
     "Answer",

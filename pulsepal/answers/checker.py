@@ -9,21 +9,15 @@ place are reported as unknown, with the closest real names, rather than silently
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional
 
 from ..language import detect_language
+from .argcheck import ArgChecker
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, Index, get_index, name_key
+from .types import Finding
 
-
-@dataclass(frozen=True)
-class Finding:
-    name: str  # as written, e.g. "mr.write"
-    line: int  # 1-based
-    problem: str  # "invented", "wrong_namespace", "wrong_language", "not_exported", "unknown", "matlab_only", "python_only"
-    message: str  # one readable sentence
-    suggestion: Optional[str]  # the right spelling in the code's language, when there is one
+__all__ = ["Checker", "Finding", "check_code", "format_findings", "get_checker"]
 
 
 def _strip_line(line: str, lang: str) -> str:
@@ -77,12 +71,16 @@ class Checker:
         self.py_seq_attrs = {n for n in dir(_pp.Sequence) if not n.startswith("_")}
         self.m_mr = self.api.matlab_mr
         self.m_seq = self.api.matlab_seq
+        self.args = ArgChecker(self.api)
 
     # --- public -----------------------------------------------------------------------------------------------
 
     def check(self, code: str, language: Optional[str] = None) -> list[Finding]:
-        lang = _code_language(code, language) if language in (None, "") else ("matlab" if language == "octave" else language)
-        stripped = [_strip_line(l, lang) for l in code.splitlines()]
+        if language in (None, ""):
+            lang = _code_language(code, language)
+        else:
+            lang = "matlab" if language == "octave" else str(language)
+        stripped = [_strip_line(ln, lang) for ln in code.splitlines()]
         text = "\n".join(stripped)
         local = set(re.findall(r"^\s*def\s+(\w+)", text, re.M))
         local |= set(re.findall(r"^\s*function\s+(?:\[?[\w,\s]*\]?\s*=\s*)?(\w+)", text, re.M))
@@ -104,7 +102,11 @@ class Checker:
                 f = self._bare(name, lang, lineno)
                 if f:
                     findings.append(f)
-        return findings
+        seen = {(f.line, f.name) for f in findings}
+        for f in self.args.check(code, lang, code.splitlines()):
+            if (f.line, f.name) not in seen:
+                findings.append(f)
+        return sorted(findings, key=lambda f: f.line)
 
     # --- rules ---------------------------------------------------------------------------------------------------
 
@@ -157,18 +159,30 @@ class Checker:
                                f"`{name}` is a Sequence method, not a pypulseq function.", e.python_call)
             if e.python_name is None:
                 return Finding(written, line, "matlab_only",
-                               f"`{e.matlab_name}` exists only in the MATLAB toolbox; pypulseq has no equivalent.", None)
+                               f"`{e.matlab_name}` exists only in the MATLAB toolbox; pypulseq has no equivalent.",
+                               None)
             return Finding(written, line, "wrong_language",
                            f"`{written}` is the MATLAB spelling; pypulseq uses snake_case.", self._spell(e, "python"))
         return self._invented_or_unknown(written, "python", line)
+
+    @staticmethod
+    def _wrong_case(written: str, right: Optional[str], line: int) -> Optional[Finding]:
+        if right and right != written and right.lower() == written.lower():
+            return Finding(written, line, "wrong_case",
+                           f"MATLAB names are case-sensitive: `{written}` does not exist.", right)
+        return None
 
     def _wrong_mr(self, written, name, line) -> Optional[Finding]:
         hit = self.index.lookup(written)
         if hit and not hit.invented:
             e = hit.entry
+            case = self._wrong_case(written, e.matlab_name, line)
+            if case:
+                return case
             if e.matlab_name is None:
                 return Finding(written, line, "python_only",
-                               f"`{e.python_name}` exists only in pypulseq; the MATLAB toolbox has no `{written}`.", None)
+                               f"`{e.python_name}` exists only in pypulseq; the MATLAB toolbox has no `{written}`.",
+                               None)
             if e.matlab_name.startswith("seq."):
                 return Finding(written, line, "wrong_namespace",
                                f"`{name}` is a method of the Sequence object, not an `mr.` function.", e.matlab_name)
@@ -181,6 +195,10 @@ class Checker:
         if hit and not hit.invented:
             e = hit.entry
             right = self._spell(e, lang)
+            if lang == "matlab" and right:
+                case = self._wrong_case(written, right, line)
+                if case:
+                    return case
             if e.kind != "method" and not (e.matlab_name or "").startswith("seq."):
                 if right is None:
                     return Finding(written, line, "python_only" if lang == "matlab" else "matlab_only",

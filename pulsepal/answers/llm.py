@@ -17,10 +17,13 @@ import logging
 import re
 from typing import AsyncIterator, Optional
 
+from .callmap import option_spelling
 from .checker import Finding, get_checker
-from .offline import Answer, AnswerRequest, AnswerStream, OfflineResponder, _is_matlab, get_offline_responder, \
-    split_pieces
-from .pulseq_api import ApiEntry, matlab_option
+from .offline import OfflineResponder, get_offline_responder
+from .pulseq_api import ApiEntry
+from .render_api import matlab_signature, python_signature
+from .render_docs import howto
+from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +116,7 @@ class LLMResponder:
             for p in pieces:
                 yield p
             holder.answer = Answer(text="".join(parts) + "".join(pieces), code_examples=offline.code_examples,
-                                   confident=offline.confident, topic=offline.topic)
+                                   confident=offline.confident, topic=offline.topic, subject=offline.subject)
             return
 
         full = "".join(parts)
@@ -123,7 +126,7 @@ class LLMResponder:
             yield note
             full += note
         holder.answer = Answer(text=full, code_examples=extract_code_examples(full, req.preferred_language),
-                               confident=not findings, topic=offline.topic or self._topic(req))
+                               confident=not findings, topic=offline.topic or self._topic(req), subject=offline.subject)
 
     def _topic(self, req: AnswerRequest) -> Optional[str]:
         hits = self.offline.index.names_in(req.query)
@@ -165,7 +168,8 @@ class LLMResponder:
         index = self.offline.index
         entries: list[ApiEntry] = [h.entry for h in index.names_in(req.query)]
         if not entries:
-            topic = self.offline._topic_from_history(req.history)
+            subject = self.offline.previous_subject(req.history)
+            topic = index.api.get(subject.split(":", 1)[1]) if subject and subject.startswith("api:") else None
             if topic is not None:
                 entries.append(topic)
         entries += [d.entry for d, _ in index.search_api(req.query, 3) if d.entry is not None]
@@ -178,7 +182,7 @@ class LLMResponder:
             blocks.append(_entry_text(e, req.preferred_language))
         for doc, _score in index.search_howto(req.query, 2):
             if doc.kind == "howto":
-                blocks.append(self.offline._howto(doc, req.preferred_language).text)
+                blocks.append(howto(index, doc, req.preferred_language).text)
             else:
                 blocks.append(f"Template available: {doc.title} — {doc.meta.get('description', '')}")
         text = "\n\n".join(blocks)
@@ -189,16 +193,17 @@ def _entry_text(e: ApiEntry, lang: str) -> str:
     head = f"{e.matlab_name or '(no MATLAB equivalent)'} | Python: {e.python_call or '(no Python equivalent)'}"
     if e.python_import:
         head += f" ({e.python_import})"
-    lines = [head, e.summary]
-    if e.params:
-        if _is_matlab(lang):
-            lines.append("options: " + ", ".join(
-                f"'{matlab_option(p.name)}'" if not p.required else p.name for p in e.params if p.name != "return_gz"))
-        else:
-            lines.append("params: " + ", ".join(p.name + ("" if p.default is None else f"={p.default}") for p in e.params))
-    if e.returns:
+    lines = [head, e.summary_text]
+    if is_matlab(lang) and e.matlab is not None:
+        lines.append("signature: " + matlab_signature(e))
+        if e.matlab.options:
+            lines.append("options: " + ", ".join(f"'{option_spelling(o.name)}' (default {o.default})"
+                                                 for o in e.matlab.options))
+    elif not is_matlab(lang) and e.python_name is not None:
+        lines.append("signature: " + python_signature(e))
+    if e.returns and not is_matlab(lang):
         lines.append("returns: " + ", ".join(r[0] for r in e.returns))
-    return "\n".join(l for l in lines if l)
+    return "\n".join(ln for ln in lines if ln)
 
 
 def _describe(exc: Exception) -> str:

@@ -1,16 +1,18 @@
-"""The Pulseq vocabulary PulsePal may use, read from the installed pypulseq rather than typed in by hand.
+"""The Pulseq vocabulary PulsePal may use: pypulseq read at start-up, the MATLAB toolbox from its recorded facts.
 
 The assistant's worst failure is naming a function that does not exist, so every name it prints comes from here:
-the Python side is introspected at start-up (top-level exports, functions that live only in submodules, and the
-public `Sequence` methods), and the MATLAB side is derived from it by the toolbox's naming rule plus a small table of
-measured exceptions. Modules that cannot be imported (``make_sigpy_pulse`` needs the optional SigPy) are read with
-``ast`` instead, so their names are still known even though calling them would fail here.
+the Python side is introspected (top-level exports, functions that live only in submodules, and the public
+`Sequence` methods); the MATLAB side is the facts file (`data/matlab_api.json`, see matlab_facts.py), linked to
+Python by the toolbox's naming rule plus a table of measured exceptions. A rule-derived MATLAB name the facts do not
+list does not exist, and MATLAB functions without a pypulseq counterpart become MATLAB-only entries. Modules that
+cannot be imported (``make_sigpy_pulse`` needs the optional SigPy) are read with ``ast`` instead.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import re
@@ -18,6 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
+
+from .matlab_facts import MFunc, link_python, load_facts
+from .numpydoc import parse_numpydoc
 
 # --- MATLAB naming: the rule and its measured exceptions (pulseq v1.5.0 vs pypulseq 1.5.0) ------------------------
 #
@@ -37,8 +42,9 @@ MATLAB_EXCEPTIONS: dict[str, str] = {
     "seq.waveforms_and_times": "seq.waveforms_and_times",
 }
 
-# Names with no counterpart in the other toolbox. Python-only names are recorded so we can say so instead of
-# inventing a MATLAB spelling; MATLAB-only names so the checker never flags them.
+# Python-only names: recorded so we say so instead of deriving a MATLAB spelling by the rule. The MATLAB side is
+# the facts file (matlab_facts.py): a derived name that is not in it does not exist, and every function in it that
+# has no pypulseq counterpart becomes a MATLAB-only entry.
 PYTHON_ONLY: frozenset[str] = frozenset(
     {
         "calc_SAR",
@@ -53,27 +59,12 @@ PYTHON_ONLY: frozenset[str] = frozenset(
         "seq.waveforms",
     }
 )
-MATLAB_ONLY: dict[str, str] = {
-    "mr.calcRfPower": "Computes RF power and energy figures of an RF event (no pypulseq equivalent; `pp.calc_SAR` is closest).",
-    "mr.simRf": "Bloch-simulates an RF pulse (no pypulseq equivalent).",
-    "mr.rotate3D": "Rotates gradient events with a 3-D rotation matrix (pypulseq has only `pp.rotate` about axes).",
-    "mr.transform": "Applies a rotation/translation to a block's events (no pypulseq equivalent).",
-    "seq.calcMomentsBtensor": "Computes gradient moments and the diffusion b-tensor (no pypulseq equivalent).",
-    "seq.sound": "Plays the gradient waveforms as audio (no pypulseq equivalent).",
-    "seq.writeBinary": "Writes the sequence in the binary format (no pypulseq equivalent).",
-    "seq.readBinary": "Reads a binary sequence file (no pypulseq equivalent).",
-    "seq.registerControlEvent": "Registers a control event in the event library (no public pypulseq method).",
-}
 
 # MATLAB option names that are not the keyword with underscores removed (case-insensitively).
 MATLAB_OPTION_RENAMES: dict[str, str] = {
     "type": "pulse_type",  # mr.makeAdiabaticPulse('type', ...)
     "convert2arbitrary": "convert_to_arbitrary",
     "gradoversampling": "oversampling",
-}
-# Positional order differs from Python's for a few calls (MATLAB order listed).
-MATLAB_POSITIONAL: dict[str, tuple[str, ...]] = {
-    "make_label": ("type", "label", "value"),
 }
 # Python call forms that MATLAB spells as a different function.
 MATLAB_KEYWORD_VARIANTS: dict[str, str] = {"seq.write_v141": "seq.write(..., v141_compat=True)"}
@@ -107,6 +98,14 @@ class ApiEntry:
     returns: list[tuple[str, str, str]] = field(default_factory=list)  # (name, type, description)
     doc: str = ""
     needs: str = ""  # optional dependency the function needs, e.g. "sigpy"
+    matlab: Optional[MFunc] = None  # the MATLAB signature, from the facts file
+
+    @property
+    def summary_text(self) -> str:
+        """Our own one-line description (glossary), else the MATLAB facts' summary, else pypulseq's docstring."""
+        from .glossary import SUMMARIES
+
+        return SUMMARIES.get(self.key) or (self.matlab.summary if self.matlab else "") or self.summary
 
     @property
     def key(self) -> str:
@@ -155,7 +154,7 @@ class PulseqApi:
 
     @property
     def top_level(self) -> set[str]:
-        return {e.python_name for e in self.entries if e.kind in ("function", "class")}
+        return {e.python_name for e in self.entries if e.python_name and e.kind in ("function", "class")}
 
     @property
     def matlab_mr(self) -> set[str]:
@@ -211,51 +210,6 @@ def python_option(matlab_option_name: str, entry: Optional[ApiEntry] = None) -> 
                 return p.name
         return None
     return re.sub(r"(?<!^)(?=[A-Z])", "_", matlab_option_name).lower()
-
-
-# --- numpydoc parsing ----------------------------------------------------------------------------------------------
-
-_SECTION = re.compile(r"^\s*([A-Z][A-Za-z ]+)\s*\n\s*-{3,}\s*$", re.M)
-
-
-def parse_numpydoc(doc: str) -> tuple[str, dict[str, tuple[str, str]], list[tuple[str, str, str]], str]:
-    """Return (summary, {param: (type, description)}, [(ret_name, ret_type, description)], cleaned text)."""
-    doc = inspect.cleandoc(doc or "")
-    if not doc:
-        return "", {}, [], ""
-    sections: dict[str, str] = {}
-    matches = list(_SECTION.finditer(doc))
-    intro = doc[: matches[0].start()] if matches else doc
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(doc)
-        sections[m.group(1).strip().lower()] = doc[m.end() : end]
-    summary = ""
-    for para in re.split(r"\n\s*\n", intro.strip()):
-        summary = " ".join(line.strip() for line in para.splitlines()).strip()
-        if summary:
-            break
-    params = {name: (typ, desc) for name, typ, desc in _parse_items(sections.get("parameters", ""))}
-    returns = _parse_items(sections.get("returns", ""))
-    return summary, params, returns, doc
-
-
-def _parse_items(text: str) -> list[tuple[str, str, str]]:
-    items: list[tuple[str, str, str]] = []
-    for raw in text.splitlines():
-        if not raw.strip():
-            continue
-        indent = len(raw) - len(raw.lstrip())
-        if indent == 0:
-            head = raw.strip()
-            if ":" in head:
-                name, typ = head.split(":", 1)
-            else:
-                name, typ = head, ""
-            items.append((name.strip(), typ.strip(), ""))
-        elif items:
-            name, typ, desc = items[-1]
-            items[-1] = (name, typ, (desc + " " + raw.strip()).strip())
-    return items
 
 
 # --- introspection -------------------------------------------------------------------------------------------------
@@ -328,7 +282,7 @@ def _entries_from_source(path: Path, module: str, needs: str) -> list[ApiEntry]:
         args = node.args
         defaults = [None] * (len(args.args) - len(args.defaults)) + list(args.defaults)
         params = []
-        for a, d in zip(args.args, defaults):
+        for a, d in zip(args.args, defaults, strict=True):
             typ, desc = docparams.get(a.arg, ("", ""))
             ann = ast.unparse(a.annotation) if a.annotation is not None else typ
             params.append(Param(a.arg, None if d is None else ast.unparse(d), ann, desc))
@@ -378,7 +332,7 @@ def build_api() -> PulseqApi:
                 continue
             needs = "sigpy" if "sigpy" in str(exc).lower() else str(exc).split()[0]
             for e in _entries_from_source(Path(spec.origin), modname, needs):
-                if e.python_name not in seen:
+                if e.python_name and e.python_name not in seen:
                     entries.append(e)
                     seen.add(e.python_name)
             continue
@@ -395,26 +349,36 @@ def build_api() -> PulseqApi:
             continue
         entries.append(_entry_from_object(name, obj, "method", "pypulseq.Sequence"))
 
-    # Submodule helpers that the MATLAB toolbox does not have (internal helpers of make_trapezoid, check_timing).
+    # The MATLAB side is what the facts file records: a rule-derived name it lacks does not exist.
+    facts = load_facts()
+    claimed: set[str] = set()
     for e in entries:
-        if e.kind == "submodule" and e.matlab_name and e.python_name not in _SUBMODULE_WITH_MATLAB:
+        if e.matlab_name is None:
+            continue
+        func = facts.get(e.matlab_name)
+        if func is None or e.matlab_name in claimed:
             e.matlab_name = None
-
-    for matlab, summary in MATLAB_ONLY.items():
-        entries.append(ApiEntry(python_name=None, matlab_name=matlab, kind="matlab_only", summary=summary))
-
+            continue
+        claimed.add(e.matlab_name)
+        e.matlab = func
+        link_python(func, [p.name for p in e.params])
+    for call, func in sorted(facts.items()):
+        if call not in claimed and call not in _MATLAB_VARIANTS:
+            entries.append(ApiEntry(python_name=None, matlab_name=call, kind="matlab_only", summary=func.summary,
+                                    matlab=func))
     by_key = {e.key: e for e in entries}
     by_matlab = {e.matlab_name: e for e in entries if e.matlab_name}
     # calculate_kspacePP exists in both; the MATLAB name belongs to the plain Python calculate_kspace.
-    if "seq.calculate_kspace" in by_key:
+    if "seq.calculate_kspace" in by_key and "seq.calculateKspacePP" in facts:
         by_matlab["seq.calculateKspacePP"] = by_key["seq.calculate_kspace"]
+        by_key["seq.calculate_kspace"].matlab_name = "seq.calculateKspacePP"
+        by_key["seq.calculate_kspace"].matlab = facts["seq.calculateKspacePP"]
     return PulseqApi(entries, by_key, by_matlab, getattr(pp, "__version__", "unknown"))
 
 
-# Submodule-only functions that do exist in the MATLAB toolbox under the rule/exception name.
-_SUBMODULE_WITH_MATLAB = frozenset(
-    {"add_ramps", "block_to_events", "check_timing", "compress_shape", "decompress_shape", "convert", "get_supported_rf_uses"}
-)
+# MATLAB calls that are another spelling of a Python call's keyword (`seq.write(..., v141_compat=True)`): they are
+# MATLAB-only entries that say so.
+_MATLAB_VARIANTS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -235,6 +235,8 @@ class Index:
             return 0.0
         bm = self.howto_bm25 if doc.kind != "api" else self.api_bm25
         docs = self.howto_docs if doc.kind != "api" else self.api_docs
+        if bm is None:
+            return 0.0
         tf = bm.tfs[docs.index(doc)]
         return sum(1 for w in words if w in tf) / len(words)
 
@@ -277,11 +279,19 @@ def load_docs() -> list[Doc]:
         body = re.sub(r"```.*?```", " ", text, flags=re.S)
         docs.append(Doc(id="howto:" + path.stem, title=title, text=(title + " ") * 2 + body, kind="howto",
                         meta={**meta, "path": str(path)}))
+    from .sequences import TEMPLATES
+
     for py in sorted(TEMPLATE_DIR.glob("*.py")):
         m_path = py.with_suffix(".m")
-        meta = _header(py.read_text(encoding="utf-8").splitlines(), "")
-        title = meta.get("title", py.stem)
-        text = " ".join([title, title, meta.get("keywords", ""), meta.get("keywords", ""), meta.get("description", "")])
+        meta = dict(TEMPLATES.get(py.stem, {"title": py.stem}))
+        lead = []
+        for line in py.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            lead.append(line.lstrip("# ").strip())
+        meta["description"] = " ".join(lead)
+        title = meta["title"]
+        text = " ".join([title, title, meta.get("keywords", ""), meta.get("keywords", ""), meta["description"]])
         docs.append(Doc(id="template:" + py.stem, title=title, text=text, kind="template",
                         meta={**meta, "py": str(py), "m": str(m_path) if m_path.exists() else ""}))
     return docs

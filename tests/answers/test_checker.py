@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulsepal.answers.checker import check_code, format_findings
 
@@ -23,7 +24,8 @@ def test_finds_invented_and_misplaced_matlab_names():
     assert _names(found) == {
         ("mr.createTrap", "mr.makeTrapezoid"), ("mr.write", "seq.write"),
         ("seq.makeArbitraryGrad", "mr.makeArbitraryGrad"), ("calcKspace", "seq.calculateKspacePP"),
-        ("makeRectPulse", "mr.makeBlockPulse"), ("mr.make_trapezoid", "mr.makeTrapezoid"), ("pp.make_adc", "mr.makeAdc"),
+        ("makeRectPulse", "mr.makeBlockPulse"), ("mr.make_trapezoid", "mr.makeTrapezoid"),
+        ("pp.make_adc", "mr.makeAdc"),
     }
     assert {f.line for f in found} == {2, 3, 4, 5, 6, 7, 8}
     assert next(f for f in found if f.name == "mr.createTrap").problem == "invented"
@@ -97,8 +99,46 @@ def test_format_findings_reads_well():
 def test_real_names_never_flagged_in_any_order(api, data):
     entries = [e for e in api.entries if e.kind in ("function", "class", "method")]
     picks = data.draw(st.lists(st.sampled_from(entries), min_size=1, max_size=8))
+    def call(e):  # a real keyword of the function: argument names are checked against the signature too
+        kw = next((p.name for p in e.params if p.kind == "keyword"), None)
+        return f"pp.{e.python_name}({kw}=1)" if kw else f"pp.{e.python_name}(1)"
+
     py = ["import pypulseq as pp"] + [
-        (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = pp.{e.python_name}(a=1)") for e in picks]
+        (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = {call(e)}") for e in picks]
     assert check_code("\n".join(py), "python") == []
-    ml = [f"y = {e.matlab_name}(a, 'Opt', 1);" for e in picks if e.matlab_name]
+    def mcall(e):  # a real option of the function, when it has one
+        opts = e.matlab.options if e.matlab else ()
+        return f"y = {e.matlab_name}(a, '{opts[0].name}', 1);" if opts else f"y = {e.matlab_name}(a);"
+
+    ml = [mcall(e) for e in picks if e.matlab_name]
     assert check_code("\n".join(ml) or "x = 1;", "matlab") == []
+
+
+def test_every_finding_is_reported_with_the_right_spelling():
+    """Issue 10, class 8: the check stopped at the first finding; MATLAB names are case-sensitive."""
+    code = ("seq = mr.Sequence(sys);\ngx = mr.makeTrapezoid('x', 'FlatArea', 1000, 'FlatTime', 3e-3, sys);\n"
+            "g = mr.makeTrapezoid('y', sys, 'FlatTim', 1e-3, 'Area', 10);\nseq.addblock(gx);\nmr.write('a.seq');\n")
+    found = {(f.name, f.problem, f.suggestion) for f in check_code(code, "matlab")}
+    assert ("seq.addblock", "wrong_case", "seq.addBlock") in found
+    assert ("mr.write", "wrong_namespace", "seq.write") in found
+    assert ("'FlatTim'", "wrong_argument", "'FlatTime'") in found
+    assert ("sys", "argument_order", "mr.makeTrapezoid('x', sys, 'FlatArea', 1000, 'FlatTime', 3e-3)") in found
+
+
+def test_python_keywords_are_checked_against_the_signature():
+    code = ("import pypulseq as pp\nrf, gz, gzr = pp.make_sinc_pulse(flip_angle=1, slice_thickness=3e-3)\n"
+            "gx = pp.make_trapezoid(channel='x', flatArea=1000, flat_time=3e-3)\n"
+            "adc = pp.make_adc(num_samples=64, duration=3e-3)\nseq.add_block(gx, adc)\n"
+            "system = pp.Opts(max_grad=32, max_slew=130)\n")
+    found = {(f.name, f.problem, f.suggestion) for f in check_code(code, "python")}
+    assert ("flatArea=", "wrong_argument", "flat_area") in found
+    assert ("pp.make_sinc_pulse", "missing_argument", "return_gz=True") in found
+    assert ("adc", "adc_on_ramp", "delay=gx.rise_time") in found
+    assert ("max_grad", "missing_unit", "grad_unit='mT/m'") in found
+    assert ("max_slew", "missing_unit", "slew_unit='T/m/s'") in found
+
+
+def test_argument_order_of_extended_trapezoid_area():
+    found = check_code("g = mr.makeExtendedTrapezoidArea(A, 'z', 0, gEnd, sys);", "matlab")
+    assert [(f.problem, f.suggestion) for f in found] == [
+        ("argument_order", "mr.makeExtendedTrapezoidArea('z', 0, gEnd, A, sys)")]

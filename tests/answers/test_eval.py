@@ -22,7 +22,8 @@ def grade(answer, case) -> list[str]:
         problems.append(f"topic {answer.topic!r} != {case['topic']!r}")
     if "confident" in case and answer.confident != case["confident"]:
         problems.append(f"confident {answer.confident}")
-    if "sequence_type" in case and not any(c.get("sequence_type") == case["sequence_type"] for c in answer.code_examples):
+    types = {c.get("sequence_type") for c in answer.code_examples}
+    if "sequence_type" in case and case["sequence_type"] not in types:
         problems.append("no template of the expected sequence type")
     return problems
 

@@ -8,7 +8,6 @@ from pulsepal.answers import AnswerRequest
 from pulsepal.answers.llm import LLMResponder
 
 
-
 def run_stream(responder, req):
     async def go():
         s = responder.stream_answer(req)

@@ -66,14 +66,17 @@ def test_templates(responder, query, stem, seq_type):
 
 
 def test_unknown_sequence_type_is_refused_honestly(responder):
+    # Saying "no template, start from this one" is a confident, correct answer (issue 10): it is no longer "unsure".
     a = ask(responder, "write me a UTE sequence")
-    assert not a.confident and "won't make one up" in a.text
+    assert "won't make one up" in a.text and "UTE" in a.text and "2D spoiled gradient echo" in a.text
+    assert not a.code_examples  # no other sequence passed off as the one asked for
 
 
 def test_translate_name_and_code(responder):
     a = ask(responder, "what is mr.calcAdcSeg in python?")
     assert "pp.calc_adc_segments" in a.text and a.topic == "calc_adc_segments"
-    code = "translate to python:\n```matlab\n[rf, gz, gzr] = mr.makeSincPulse(pi/2, sys, 'Duration', 3e-3, 'SliceThickness', 5e-3);\nseq.addBlock(rf, gz);\n```"
+    code = ("translate to python:\n```matlab\n[rf, gz, gzr] = mr.makeSincPulse(pi/2, sys, 'Duration', 3e-3, "
+            "'SliceThickness', 5e-3);\nseq.addBlock(rf, gz);\n```")
     b = ask(responder, code, "matlab")
     assert ("pp.make_sinc_pulse(flip_angle=np.pi/2, duration=3e-3, slice_thickness=5e-3, return_gz=True, "
             "system=system)") in b.text
@@ -83,9 +86,11 @@ def test_translate_name_and_code(responder):
 
 
 def test_check_my_code(responder):
-    a = ask(responder, "check my code:\n```matlab\ng = mr.createTrap('x', sys, 'Area', 1);\nmr.write('a.seq');\n```", "matlab")
+    a = ask(responder, "check my code:\n```matlab\ng = mr.createTrap('x', sys, 'Area', 1);\nmr.write('a.seq');\n```",
+            "matlab")
     assert "`mr.makeTrapezoid`" in a.text and "`seq.write`" in a.text
-    ok = ask(responder, "is this correct?\n```python\nimport pypulseq as pp\nseq = pp.Sequence()\nseq.write('a.seq')\n```")
+    ok = ask(responder,
+             "is this correct?\n```python\nimport pypulseq as pp\nseq = pp.Sequence()\nseq.write('a.seq')\n```")
     assert "exists" in ok.text and "line" not in ok.text
 
 

@@ -6,7 +6,8 @@ from pulsepal.answers.pulseq_api import matlab_name_for, matlab_option, parse_nu
 
 
 def test_every_top_level_function_and_class_is_known(api):
-    real = {n for n in dir(pp) if not n.startswith("_") and (inspect.isfunction(getattr(pp, n)) or inspect.isclass(getattr(pp, n)))}
+    real = {n for n in dir(pp)
+            if not n.startswith("_") and (inspect.isfunction(getattr(pp, n)) or inspect.isclass(getattr(pp, n)))}
     assert real <= api.top_level
     assert {"Opts", "Sequence", "SigpyPulseOpts", "make_trapezoid", "calc_duration"} <= api.top_level
 

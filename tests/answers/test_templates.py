@@ -19,8 +19,17 @@ HOWTOS = sorted((TEMPLATES / "howto").glob("*.md"))
 
 def test_template_set_is_complete():
     stems = {p.stem for p in PY_TEMPLATES}
-    assert {"gre_2d", "se_2d", "epi_2d", "flash_3d", "ir_se_2d"} <= stems
+    assert {"gre_2d", "se_2d", "epi_2d", "flash_3d", "ir_se_2d", "tse_2d", "bssfp_2d", "dwi_se_epi", "fid"} <= stems
     assert stems == {p.stem for p in M_TEMPLATES}
+
+
+@pytest.mark.parametrize("path", PY_TEMPLATES + M_TEMPLATES, ids=lambda p: p.name)
+def test_template_code_carries_no_internal_metadata(path):
+    """Issue 14, item 10: what the user sees starts with a comment, not title:/sequence_type:/keywords: lines."""
+    code = path.read_text()
+    assert not re.search(r"^\W*(title|sequence_type|keywords|description)\s*:", code, re.M | re.I)
+    assert code.startswith(("# ", "% "))
+    assert "--- parameters ---" in code and "--- end of parameters ---" in code
 
 
 @pytest.mark.parametrize("path", PY_TEMPLATES, ids=lambda p: p.name)
@@ -50,6 +59,40 @@ def test_howto_code_blocks_use_only_real_names(path):
         assert check_code(code, lang) == [], (path.name, lang)
 
 
+@pytest.mark.parametrize("query,stem,not_stem", [
+    ("give me a turbo spin echo sequence", "tse_2d", "se_2d"),
+    ("I need an FSE with an echo train of 16", "tse_2d", "se_2d"),
+    ("write a bSSFP sequence", "bssfp_2d", "gre_2d"),
+    ("diffusion-weighted EPI sequence please", "dwi_se_epi", "epi_2d"),
+])
+def test_requested_sequence_gets_its_own_template(responder, query, stem, not_stem):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query, [], "python", None))
+    assert a.subject == f"template:{stem}" and a.code_examples
+    assert f"seq.write(\"{stem}.seq\")" in a.code_examples[0]["code"]
+
+
+def test_a_sequence_without_template_says_so_and_offers_the_closest(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest("Do you have a HASTE sequence?", [], "matlab", None))
+    assert "don't have a checked template" in a.text and "HASTE" in a.text
+    assert "closest starting point is the **2D turbo spin echo (TSE/FSE)** template" in a.text
+    assert not a.code_examples
+
+
 def test_checker_would_catch_a_broken_template():
     code = (TEMPLATES / "gre_2d.m").read_text().replace("mr.makeTrapezoid", "mr.createTrap", 1)
     assert [f.name for f in check_code(code, "matlab")] == ["mr.createTrap"]
+
+
+@pytest.mark.parametrize("query,label", [
+    ("MR fingerprinting sequence please", "MR fingerprinting"), ("a TOF angiography sequence", "time-of-flight"),
+    ("phase-contrast flow sequence", "phase-contrast"), ("give me an SMS EPI", "multiband"),
+])
+def test_more_sequences_without_templates(responder, query, label):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query, [], "python", None))
+    assert "don't have a checked template" in a.text and label in a.text and a.confident

@@ -1,34 +1,75 @@
-% title: 2D single-shot gradient-echo EPI
-% sequence_type: epi
-% Sinc excitation, alternating readout lobes with a phase blip block between them, several slices.
+% 2D single-shot gradient-echo EPI: sinc excitation, then one shot of alternating readout lobes with
+% phase-encoding blips between them; the ADC samples the flat top of each lobe. Several slices per TR.
 
-sys = mr.opts('MaxGrad', 32, 'GradUnit', 'mT/m', 'MaxSlew', 130, 'SlewUnit', 'T/m/s', ...
-              'rfRingdownTime', 30e-6, 'rfDeadTime', 100e-6, 'adcDeadTime', 20e-6);
+% --- parameters ---
+fov = 220e-3;            % field of view (m)
+Nx = 64;                 % readout samples
+Ny = 64;                 % phase-encoding lines
+sliceThickness = 3e-3;   % (m)
+nSlices = 3;             % slices per TR
+TE = 0;                  % echo time (s): excitation to the centre line; 0 = the shortest
+TR = 0;                  % repetition time (s) for all slices; 0 = the shortest
+dwell = 4e-6;            % ADC dwell time (s)
+maxGrad = 32;            % gradient limit (mT/m)
+maxSlew = 130;           % slew-rate limit (T/m/s)
+rfDeadTime = 100e-6;     % (s)
+rfRingdownTime = 30e-6;  % (s)
+adcDeadTime = 20e-6;     % (s)
+% --- end of parameters ---
+
+sys = mr.opts('MaxGrad', maxGrad, 'GradUnit', 'mT/m', 'MaxSlew', maxSlew, 'SlewUnit', 'T/m/s', ...
+    'rfRingdownTime', rfRingdownTime, 'rfDeadTime', rfDeadTime, 'adcDeadTime', adcDeadTime);
 seq = mr.Sequence(sys);
-
-fov = 220e-3; Nx = 64; Ny = 64;
-sliceThickness = 3e-3; nSlices = 3;
-dwell = 4e-6;
+rt = sys.gradRasterTime;
+deltak = 1/fov;
+dwell = round(dwell/sys.adcRasterTime)*sys.adcRasterTime;   % on the ADC raster
+readoutTime = Nx*dwell;
+flatTime = ceil(readoutTime/rt)*rt;
+minFlatTime = ceil(Nx*deltak/sys.maxGrad/rt)*rt;
+if flatTime < minFlatTime
+    error('dwell must be at least %.2f us for this FOV and matrix', minFlatTime/Nx*1e6);
+end
 
 [rf, gz, gzReph] = mr.makeSincPulse(pi/2, sys, 'Duration', 3e-3, 'SliceThickness', sliceThickness, ...
     'timeBwProduct', 4, 'apodization', 0.5, 'use', 'excitation');
-deltak = 1/fov;
-readoutTime = Nx*dwell;
-flatTime = ceil(readoutTime/sys.gradRasterTime)*sys.gradRasterTime;
 gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak, 'FlatTime', flatTime);
-adc = mr.makeAdc(Nx, sys, 'Dwell', dwell, 'Delay', gx.riseTime + (flatTime - readoutTime)/2);
-
-blipDuration = ceil(2*sqrt(deltak/sys.maxSlew)/10e-6)*10e-6;
+adc = mr.makeAdc(Nx, sys, 'Dwell', dwell, 'Delay', gx.riseTime + round((flatTime - readoutTime)/2/sys.rfRasterTime)*sys.rfRasterTime);
+% Each blip gets its own short block between readout lobes: simple and always legal, at the cost of a slightly
+% longer echo spacing than blips overlapping the ramps.
+blipDuration = ceil(2*sqrt(deltak/sys.maxSlew)/rt)*rt;
 gyBlip = mr.makeTrapezoid('y', sys, 'Area', -deltak, 'Duration', blipDuration);
-
 gxPre = mr.makeTrapezoid('x', sys, 'Area', -gx.area/2);
 gyPre = mr.makeTrapezoid('y', sys, 'Area', Ny/2*deltak);
 [gxPre, gyPre, gzReph] = mr.align('right', gxPre, 'left', gyPre, gzReph);
+
+excCenterToEnd = mr.calcDuration(rf, gz) - (rf.delay + mr.calcRfCenter(rf));
+preBlock = mr.calcDuration(gxPre, gyPre, gzReph);
+echoSpacing = mr.calcDuration(gx) + blipDuration;
+minTE = excCenterToEnd + preBlock + floor(Ny/2)*echoSpacing + mr.calcDuration(gx)/2;
+if TE == 0
+    TE = ceil(minTE/rt)*rt;
+end
+if TE < minTE
+    error('TE must be at least %.2f ms for this matrix and dwell time', minTE*1e3);
+end
+delayTE = round((TE - minTE)/rt)*rt;
+sliceTime = mr.calcDuration(rf, gz) + preBlock + delayTE + Ny*mr.calcDuration(gx) + (Ny - 1)*blipDuration;
+minTR = nSlices*sliceTime;
+if TR == 0
+    TR = ceil(minTR/rt)*rt;
+end
+if TR < minTR
+    error('TR must be at least %.2f ms for %d slices', minTR*1e3, nSlices);
+end
+delayTR = round((TR - minTR)/nSlices/rt)*rt;
 
 for s = 1:nSlices
     rf.freqOffset = gz.amplitude*sliceThickness*(s - 1 - (nSlices - 1)/2);
     seq.addBlock(rf, gz);
     seq.addBlock(gxPre, gyPre, gzReph);
+    if delayTE > 0
+        seq.addBlock(mr.makeDelay(delayTE));
+    end
     for line = 1:Ny
         seq.addBlock(gx, adc);
         if line < Ny
@@ -37,11 +78,17 @@ for s = 1:nSlices
         gx.amplitude = -gx.amplitude;   % alternate the readout direction
     end
     gx.amplitude = abs(gx.amplitude);
-    seq.addBlock(mr.makeDelay(10e-3));
+    if delayTR > 0
+        seq.addBlock(mr.makeDelay(delayTR));
+    end
 end
 
 [ok, errorReport] = seq.checkTiming;
-if ~ok, fprintf([errorReport{:}]); end
+if ok
+    fprintf('check_timing: passed\n');
+else
+    fprintf('check_timing: FAILED\n'); fprintf([errorReport{:}]);
+end
 seq.setDefinition('FOV', [fov fov sliceThickness]);
 seq.setDefinition('Name', 'epi_2d');
 seq.write('epi_2d.seq');

@@ -1,58 +1,92 @@
-% title: 2D spoiled gradient echo (GRE)
-% sequence_type: gradient echo
-% Slice-selective sinc excitation, Cartesian phase encoding, spoilers and RF spoiling; fixed TE and TR.
+% 2D spoiled gradient echo (GRE / FLASH): slice-selective sinc excitation, Cartesian phase encoding,
+% readout with prephaser, spoilers and RF spoiling; TE and TR are set by delays. Slices are acquired one after the
+% other (each moved by the RF frequency offset), and LIN/SLC labels tell the reconstruction where each line goes.
 
-sys = mr.opts('MaxGrad', 28, 'GradUnit', 'mT/m', 'MaxSlew', 150, 'SlewUnit', 'T/m/s', ...
-              'rfRingdownTime', 20e-6, 'rfDeadTime', 100e-6, 'adcDeadTime', 10e-6);
+% --- parameters ---
+fov = 256e-3;            % field of view (m)
+Nx = 64;                 % readout samples
+Ny = 64;                 % phase-encoding lines
+sliceThickness = 5e-3;   % (m)
+nSlices = 1;             % slices, spaced by their thickness
+flipDeg = 15;            % flip angle (degrees)
+TE = 5e-3;               % echo time (s)
+TR = 12e-3;              % repetition time (s)
+readoutTime = 3.2e-3;    % ADC window (s)
+maxGrad = 28;            % gradient limit (mT/m)
+maxSlew = 150;           % slew-rate limit (T/m/s)
+rfDeadTime = 100e-6;     % (s)
+rfRingdownTime = 20e-6;  % (s)
+adcDeadTime = 10e-6;     % (s)
+% --- end of parameters ---
+
+sys = mr.opts('MaxGrad', maxGrad, 'GradUnit', 'mT/m', 'MaxSlew', maxSlew, 'SlewUnit', 'T/m/s', ...
+    'rfRingdownTime', rfRingdownTime, 'rfDeadTime', rfDeadTime, 'adcDeadTime', adcDeadTime);
 seq = mr.Sequence(sys);
-
-fov = 256e-3; Nx = 64; Ny = 64;
-sliceThickness = 5e-3;
-flipDeg = 15;
-TE = 5e-3; TR = 12e-3;
-rfSpoilInc = 117;      % degrees
-
-[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 2e-3, ...
-    'SliceThickness', sliceThickness, 'apodization', 0.5, 'timeBwProduct', 4, 'use', 'excitation');
+rt = sys.gradRasterTime;
 deltak = 1/fov;
-gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak, 'FlatTime', 3.2e-3);
-adc = mr.makeAdc(Nx, sys, 'Duration', gx.flatTime, 'Delay', gx.riseTime);
-gxPre = mr.makeTrapezoid('x', sys, 'Area', -gx.area/2, 'Duration', 1e-3);
-phaseAreas = ((0:Ny-1) - Ny/2) * deltak;
+% The readout's flat top must cover the k-space width within the gradient limit.
+minReadoutTime = ceil(Nx*deltak/sys.maxGrad/rt)*rt;
+if readoutTime < minReadoutTime
+    error('readoutTime must be at least %.2f ms for this FOV and matrix', minReadoutTime*1e3);
+end
 
+[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 2e-3, 'SliceThickness', sliceThickness, ...
+    'apodization', 0.5, 'timeBwProduct', 4, 'use', 'excitation');
+% The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
+dwell = round(readoutTime/Nx/sys.adcRasterTime)*sys.adcRasterTime;
+flatTime = ceil(Nx*dwell/rt)*rt;
+gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak*flatTime/(Nx*dwell), 'FlatTime', flatTime);
+adc = mr.makeAdc(Nx, sys, 'Dwell', dwell, 'Delay', gx.riseTime + round((flatTime - Nx*dwell)/2/sys.rfRasterTime)*sys.rfRasterTime);
+phaseAreas = ((0:Ny-1) - Ny/2)*deltak;
+gxPre = mr.makeTrapezoid('x', sys, 'Area', -gx.area/2);
+gyMax = mr.makeTrapezoid('y', sys, 'Area', max(abs(phaseAreas)));
+preTime = max([mr.calcDuration(gxPre), mr.calcDuration(gyMax), mr.calcDuration(gzReph)]) + 2*rt;
+gxPre = mr.makeTrapezoid('x', sys, 'Area', -gx.area/2, 'Duration', preTime);
+% Spoilers: a readout-direction crusher and a slice crusher after each echo.
 gxSpoil = mr.makeTrapezoid('x', sys, 'Area', 2*Nx*deltak);
 gzSpoil = mr.makeTrapezoid('z', sys, 'Area', 4/sliceThickness);
 
+% TE runs from the RF centre to the echo (the middle of the readout); TR is one repetition.
 rfCenterToEnd = mr.calcDuration(rf, gz) - (rf.delay + mr.calcRfCenter(rf));
-delayTE = ceil((TE - rfCenterToEnd - mr.calcDuration(gxPre) - mr.calcDuration(gx)/2) ...
-               / sys.gradRasterTime) * sys.gradRasterTime;
-delayTR = ceil((TR - mr.calcDuration(gz) - mr.calcDuration(gxPre) - mr.calcDuration(gx) - delayTE) ...
-               / sys.gradRasterTime) * sys.gradRasterTime;
-assert(delayTE >= 0, 'TE too short');
-assert(delayTR >= mr.calcDuration(gxSpoil, gzSpoil), 'TR too short');
+minTE = rfCenterToEnd + preTime + mr.calcDuration(gx)/2;
+spoilTime = max(mr.calcDuration(gxSpoil, gzSpoil), preTime);
+if TE < minTE
+    error('TE must be at least %.2f ms with these gradients', minTE*1e3);
+end
+minTR = mr.calcDuration(rf, gz) + preTime + mr.calcDuration(gx) + spoilTime + (TE - minTE);
+if TR < minTR
+    error('TR must be at least %.2f ms with these gradients and this TE', minTR*1e3);
+end
+delayTE = round((TE - minTE)/rt)*rt;
+delayTR = round((TR - minTR)/rt)*rt;
 
+slicePositions = ((0:nSlices-1) - (nSlices - 1)/2)*sliceThickness;
 rfPhase = 0; rfInc = 0;
-for i = 1:Ny
-    rf.phaseOffset = rfPhase*pi/180;
-    adc.phaseOffset = rfPhase*pi/180;
-    rfInc = mod(rfInc + rfSpoilInc, 360);
-    rfPhase = mod(rfPhase + rfInc, 360);
-
-    seq.addBlock(rf, gz);
-    gyPre = mr.makeTrapezoid('y', sys, 'Area', phaseAreas(i), 'Duration', mr.calcDuration(gxPre));
-    seq.addBlock(gxPre, gyPre, gzReph);
-    seq.addBlock(mr.makeDelay(delayTE));
-    seq.addBlock(gx, adc);
-    gyRewind = mr.makeTrapezoid('y', sys, 'Area', -phaseAreas(i), 'Duration', mr.calcDuration(gxPre));
-    seq.addBlock(mr.makeDelay(delayTR), gxSpoil, gyRewind, gzSpoil);
+for s = 1:nSlices
+    rf.freqOffset = gz.amplitude*slicePositions(s);   % moves the excited slice
+    for i = 1:Ny
+        rf.phaseOffset = rfPhase/180*pi;   % quadratic RF spoiling, 117 degree increment
+        adc.phaseOffset = rfPhase/180*pi;
+        rfInc = mod(rfInc + 117, 360);
+        rfPhase = mod(rfPhase + rfInc, 360);
+        seq.addBlock(rf, gz);
+        gyPre = mr.makeTrapezoid('y', sys, 'Area', phaseAreas(i), 'Duration', preTime);
+        seq.addBlock(gxPre, gyPre, gzReph);
+        if delayTE > 0
+            seq.addBlock(mr.makeDelay(delayTE));
+        end
+        seq.addBlock(gx, adc, mr.makeLabel('SET', 'LIN', i - 1), mr.makeLabel('SET', 'SLC', s - 1));
+        gyRewind = mr.makeTrapezoid('y', sys, 'Area', -phaseAreas(i), 'Duration', preTime);
+        seq.addBlock(gxSpoil, gyRewind, gzSpoil, mr.makeDelay(spoilTime + delayTR));
+    end
 end
 
 [ok, errorReport] = seq.checkTiming;
 if ok
-    fprintf('Timing check passed\n');
+    fprintf('check_timing: passed\n');
 else
-    fprintf('Timing check failed:\n'); fprintf([errorReport{:}]);
+    fprintf('check_timing: FAILED\n'); fprintf([errorReport{:}]);
 end
-seq.setDefinition('FOV', [fov fov sliceThickness]);
+seq.setDefinition('FOV', [fov fov sliceThickness*nSlices]);
 seq.setDefinition('Name', 'gre_2d');
 seq.write('gre_2d.seq');

@@ -1,61 +1,100 @@
-% title: Inversion recovery spin echo (IR-SE)
-% sequence_type: inversion recovery
-% Adiabatic inversion, spoiler, TI delay, then a slice-selective spin echo line per TR.
+% Inversion recovery spin echo (IR-SE): a non-selective adiabatic inversion, a spoiler, the inversion-time delay,
+% then a slice-selective spin echo that reads one k-space line per TR.
 
-sys = mr.opts('MaxGrad', 28, 'GradUnit', 'mT/m', 'MaxSlew', 120, 'SlewUnit', 'T/m/s', ...
-              'rfRingdownTime', 20e-6, 'rfDeadTime', 100e-6, 'adcDeadTime', 10e-6);
+% --- parameters ---
+fov = 220e-3;            % field of view (m)
+Nx = 64;                 % readout samples
+Ny = 32;                 % phase-encoding lines
+sliceThickness = 5e-3;   % (m)
+TI = 400e-3;             % inversion time: inversion centre to excitation centre (s)
+TE = 20e-3;              % echo time (s)
+TR = 2000e-3;            % repetition time (s)
+readoutTime = 4e-3;      % ADC window (s)
+maxGrad = 28;            % gradient limit (mT/m)
+maxSlew = 120;           % slew-rate limit (T/m/s)
+rfDeadTime = 100e-6;     % (s)
+rfRingdownTime = 20e-6;  % (s)
+adcDeadTime = 10e-6;     % (s)
+% --- end of parameters ---
+
+sys = mr.opts('MaxGrad', maxGrad, 'GradUnit', 'mT/m', 'MaxSlew', maxSlew, 'SlewUnit', 'T/m/s', ...
+    'rfRingdownTime', rfRingdownTime, 'rfDeadTime', rfDeadTime, 'adcDeadTime', adcDeadTime);
 seq = mr.Sequence(sys);
+rt = sys.gradRasterTime;
+deltak = 1/fov;
+minReadoutTime = ceil(Nx*deltak/sys.maxGrad/rt)*rt;
+if readoutTime < minReadoutTime
+    error('readoutTime must be at least %.2f ms for this FOV and matrix', minReadoutTime*1e3);
+end
 
-fov = 220e-3; Nx = 64; Ny = 32;
-sliceThickness = 5e-3;
-TI = 400e-3; TE = 20e-3; TR = 2000e-3;
-
+% Hyperbolic-secant adiabatic inversion: robust to B1 inhomogeneity.
 rfInv = mr.makeAdiabaticPulse('hypsec', sys, 'Duration', 10.24e-3, 'use', 'inversion');
-gzInvSpoil = mr.makeTrapezoid('z', sys, 'Area', 6/sliceThickness, 'Duration', 3e-3);
+gzInvSpoil = mr.makeTrapezoid('z', sys, 'Area', 6/sliceThickness);
 [rf90, gz90, gz90Reph] = mr.makeSincPulse(pi/2, sys, 'Duration', 3e-3, 'SliceThickness', sliceThickness, ...
     'timeBwProduct', 4, 'use', 'excitation');
 [rf180, gz180] = mr.makeSincPulse(pi, sys, 'Duration', 3e-3, 'SliceThickness', sliceThickness, ...
     'timeBwProduct', 4, 'PhaseOffset', pi/2, 'use', 'refocusing');
-crusher = mr.makeTrapezoid('z', sys, 'Area', 3/sliceThickness, 'Duration', 1.6e-3);
-deltak = 1/fov;
-gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak, 'FlatTime', 4e-3);
-adc = mr.makeAdc(Nx, sys, 'Duration', gx.flatTime, 'Delay', gx.riseTime);
-gxPre = mr.makeTrapezoid('x', sys, 'Area', gx.area/2, 'Duration', 2e-3);
+crusher = mr.makeTrapezoid('z', sys, 'Area', 3/sliceThickness);
+% The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
+dwell = round(readoutTime/Nx/sys.adcRasterTime)*sys.adcRasterTime;
+flatTime = ceil(Nx*dwell/rt)*rt;
+gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak*flatTime/(Nx*dwell), 'FlatTime', flatTime);
+adc = mr.makeAdc(Nx, sys, 'Dwell', dwell, 'Delay', gx.riseTime + round((flatTime - Nx*dwell)/2/sys.rfRasterTime)*sys.rfRasterTime);
 areasY = ((0:Ny-1) - Ny/2)*deltak;
+preTime = max([mr.calcDuration(mr.makeTrapezoid('x', sys, 'Area', gx.area/2)), ...
+    mr.calcDuration(mr.makeTrapezoid('y', sys, 'Area', max(abs(areasY)))), mr.calcDuration(gz90Reph)]) + 2*rt;
+gxPre = mr.makeTrapezoid('x', sys, 'Area', gx.area/2, 'Duration', preTime);
 
-rt = sys.gradRasterTime;
 invCenter = rfInv.delay + mr.calcRfCenter(rfInv);
 excCenter = rf90.delay + mr.calcRfCenter(rf90);
-delayTI = ceil((TI - (mr.calcDuration(rfInv) - invCenter) - mr.calcDuration(gzInvSpoil) - excCenter)/rt)*rt;
+invPart = (mr.calcDuration(rfInv) - invCenter) + mr.calcDuration(gzInvSpoil) + excCenter;
+if TI < invPart
+    error('TI must be at least %.2f ms (inversion pulse and spoiler)', ceil(invPart/rt)*rt*1e3);
+end
+delayTI = round((TI - invPart)/rt)*rt;
 c90ToEnd = mr.calcDuration(rf90, gz90) - excCenter;
 c180 = rf180.delay + mr.calcRfCenter(rf180);
-delay1 = ceil((TE/2 - c90ToEnd - mr.calcDuration(gxPre) - mr.calcDuration(crusher) - c180)/rt)*rt;
-delay2 = ceil((TE/2 - (mr.calcDuration(rf180, gz180) - c180) - mr.calcDuration(crusher) ...
-              - mr.calcDuration(gx)/2)/rt)*rt;
+firstHalf = c90ToEnd + preTime + mr.calcDuration(crusher) + c180;
+secondHalf = (mr.calcDuration(rf180, gz180) - c180) + mr.calcDuration(crusher) + mr.calcDuration(gx)/2;
+minTE = 2*ceil(max(firstHalf, secondHalf)/rt)*rt;
+if TE < minTE
+    error('TE must be at least %.2f ms with these pulses and gradients', minTE*1e3);
+end
+delay1 = round((TE/2 - firstHalf)/rt)*rt;
+delay2 = round((TE/2 - secondHalf)/rt)*rt;
 used = mr.calcDuration(rfInv) + mr.calcDuration(gzInvSpoil) + delayTI + mr.calcDuration(rf90, gz90) ...
-       + mr.calcDuration(gxPre) + delay1 + 2*mr.calcDuration(crusher) + mr.calcDuration(rf180, gz180) ...
-       + delay2 + mr.calcDuration(gx);
-delayTR = ceil((TR - used)/rt)*rt;
-assert(min([delayTI delay1 delay2 delayTR]) > 0, 'TI, TE or TR too short');
+    + preTime + delay1 + 2*mr.calcDuration(crusher) + mr.calcDuration(rf180, gz180) + delay2 + mr.calcDuration(gx);
+if TR < used + rt
+    error('TR must be at least %.2f ms with this TI and TE', (used + rt)*1e3);
+end
+delayTR = round((TR - used)/rt)*rt;
 
 for iy = 1:Ny
     seq.addBlock(rfInv);
     seq.addBlock(gzInvSpoil);
     seq.addBlock(mr.makeDelay(delayTI));
     seq.addBlock(rf90, gz90);
-    gyPre = mr.makeTrapezoid('y', sys, 'Area', areasY(iy), 'Duration', 2e-3);
+    gyPre = mr.makeTrapezoid('y', sys, 'Area', areasY(iy), 'Duration', preTime);
     seq.addBlock(gxPre, gyPre, gz90Reph);
-    seq.addBlock(mr.makeDelay(delay1));
+    if delay1 > 0
+        seq.addBlock(mr.makeDelay(delay1));
+    end
     seq.addBlock(crusher);
     seq.addBlock(rf180, gz180);
     seq.addBlock(crusher);
-    seq.addBlock(mr.makeDelay(delay2));
+    if delay2 > 0
+        seq.addBlock(mr.makeDelay(delay2));
+    end
     seq.addBlock(gx, adc);
     seq.addBlock(mr.makeDelay(delayTR));
 end
 
 [ok, errorReport] = seq.checkTiming;
-if ~ok, fprintf([errorReport{:}]); end
+if ok
+    fprintf('check_timing: passed\n');
+else
+    fprintf('check_timing: FAILED\n'); fprintf([errorReport{:}]);
+end
 seq.setDefinition('FOV', [fov fov sliceThickness]);
 seq.setDefinition('Name', 'ir_se_2d');
 seq.write('ir_se_2d.seq');

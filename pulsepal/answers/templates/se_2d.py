@@ -1,22 +1,33 @@
-"""
-title: 2D spin echo (SE)
-sequence_type: spin echo
-keywords: se spin echo 2d refocusing 180 crusher t2 weighted cartesian slice selective
-description: 90-degree sinc excitation, 180-degree refocusing pulse framed by crushers, Cartesian readout; TE is set by placing the refocusing pulse at TE/2.
-"""
-
+# 2D spin echo (SE): 90-degree sinc excitation, 180-degree refocusing pulse framed by crushers at TE/2,
+# Cartesian readout, one k-space line per TR.
 import numpy as np
 import pypulseq as pp
 
+# --- parameters ---
+fov = 220e-3  # field of view (m)
+n_x = 64  # readout samples
+n_y = 64  # phase-encoding lines
+slice_thickness = 5e-3  # (m)
+te = 30e-3  # echo time (s)
+tr = 500e-3  # repetition time (s)
+readout_time = 4e-3  # ADC window (s)
+max_grad = 28  # gradient limit (mT/m)
+max_slew = 120  # slew-rate limit (T/m/s)
+rf_dead_time = 100e-6  # (s)
+rf_ringdown_time = 20e-6  # (s)
+adc_dead_time = 10e-6  # (s)
+# --- end of parameters ---
+
 system = pp.Opts(
-    max_grad=28, grad_unit="mT/m", max_slew=120, slew_unit="T/m/s",
-    rf_ringdown_time=20e-6, rf_dead_time=100e-6, adc_dead_time=10e-6,
+    max_grad=max_grad, grad_unit="mT/m", max_slew=max_slew, slew_unit="T/m/s",
+    rf_ringdown_time=rf_ringdown_time, rf_dead_time=rf_dead_time, adc_dead_time=adc_dead_time,
 )
 seq = pp.Sequence(system=system)
-
-fov, n_x, n_y = 220e-3, 64, 64
-slice_thickness = 5e-3
-te, tr = 30e-3, 500e-3
+raster = system.grad_raster_time
+delta_k = 1 / fov
+min_readout_time = np.ceil(n_x * delta_k / system.max_grad / raster) * raster
+if readout_time < min_readout_time:
+    raise ValueError(f"readout_time must be at least {min_readout_time * 1e3:.2f} ms for this FOV and matrix")
 
 rf90, gz90, gz90_reph = pp.make_sinc_pulse(
     flip_angle=np.pi / 2, duration=3e-3, slice_thickness=slice_thickness, time_bw_product=4,
@@ -27,34 +38,41 @@ rf180, gz180, _ = pp.make_sinc_pulse(
     apodization=0.5, phase_offset=np.pi / 2, system=system, return_gz=True, use="refocusing",
 )
 # Crushers either side of the refocusing pulse remove the FID of an imperfect 180.
-crusher = pp.make_trapezoid(channel="z", area=3 / slice_thickness, duration=1.6e-3, system=system)
-
-delta_k = 1 / fov
-gx = pp.make_trapezoid(channel="x", flat_area=n_x * delta_k, flat_time=4e-3, system=system)
-adc = pp.make_adc(num_samples=n_x, duration=gx.flat_time, delay=gx.rise_time, system=system)
-# The 180 inverts the prephaser, so it has the same sign as the readout.
-gx_pre = pp.make_trapezoid(channel="x", area=gx.area / 2, duration=2e-3, system=system)
+crusher = pp.make_trapezoid(channel="z", area=3 / slice_thickness, system=system)
+# The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
+dwell = np.round(readout_time / n_x / system.adc_raster_time) * system.adc_raster_time
+flat_time = np.ceil(n_x * dwell / raster) * raster
+gx = pp.make_trapezoid(channel="x", flat_area=n_x * delta_k * flat_time / (n_x * dwell), flat_time=flat_time,
+                       system=system)
+adc_delay = gx.rise_time + np.round((flat_time - n_x * dwell) / 2 / system.rf_raster_time) * system.rf_raster_time
+adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=adc_delay, system=system)
 phase_areas = (np.arange(n_y) - n_y / 2) * delta_k
+# The 180 inverts the prephaser's phase, so it has the same sign as the readout.
+pre_time = max(pp.calc_duration(pp.make_trapezoid(channel="x", area=gx.area / 2, system=system)),
+               pp.calc_duration(pp.make_trapezoid(channel="y", area=np.max(np.abs(phase_areas)), system=system)),
+               pp.calc_duration(gz90_reph)) + 2 * raster
+gx_pre = pp.make_trapezoid(channel="x", area=gx.area / 2, duration=pre_time, system=system)
 
-raster = system.grad_raster_time
-rf90_center_to_end = pp.calc_duration(rf90, gz90) - (rf90.delay + pp.calc_rf_center(rf90)[0])
-rf180_center = rf180.delay + pp.calc_rf_center(rf180)[0]
-block_180 = pp.calc_duration(rf180, gz180)
-# First half: end of 90 block -> prephase block -> delay -> crusher -> 180 centre.
-delay1 = te / 2 - rf90_center_to_end - pp.calc_duration(gx_pre) - pp.calc_duration(crusher) - rf180_center
-# Second half: 180 centre -> crusher -> delay -> readout centre.
-delay2 = te / 2 - (block_180 - rf180_center) - pp.calc_duration(crusher) - pp.calc_duration(gx) / 2
-delay1 = np.ceil(delay1 / raster) * raster
-delay2 = np.ceil(delay2 / raster) * raster
-assert delay1 >= 0 and delay2 >= 0, "TE too short"
-used = (pp.calc_duration(rf90, gz90) + pp.calc_duration(gx_pre) + delay1 + 2 * pp.calc_duration(crusher)
-        + block_180 + delay2 + pp.calc_duration(gx))
-delay_tr = np.ceil((tr - used) / raster) * raster
-assert delay_tr > 0, "TR too short"
+exc_center_to_end = pp.calc_duration(rf90, gz90) - (rf90.delay + pp.calc_rf_center(rf90)[0])
+ref_center = rf180.delay + pp.calc_rf_center(rf180)[0]
+ref_block = pp.calc_duration(rf180, gz180)
+first_half = exc_center_to_end + pre_time + pp.calc_duration(crusher) + ref_center
+second_half = (ref_block - ref_center) + pp.calc_duration(crusher) + pp.calc_duration(gx) / 2
+min_te = 2 * np.ceil(max(first_half, second_half) / raster) * raster
+if te < min_te:
+    raise ValueError(f"TE must be at least {min_te * 1e3:.2f} ms with these pulses and gradients")
+delay1 = np.round((te / 2 - first_half) / raster) * raster
+delay2 = np.round((te / 2 - second_half) / raster) * raster
+used = (pp.calc_duration(rf90, gz90) + pre_time + delay1 + 2 * pp.calc_duration(crusher) + ref_block + delay2
+        + pp.calc_duration(gx))
+min_tr = used + raster
+if tr < min_tr:
+    raise ValueError(f"TR must be at least {min_tr * 1e3:.2f} ms with this TE")
+delay_tr = np.round((tr - used) / raster) * raster
 
 for i in range(n_y):
     seq.add_block(rf90, gz90)
-    gy_pre = pp.make_trapezoid(channel="y", area=phase_areas[i], duration=2e-3, system=system)
+    gy_pre = pp.make_trapezoid(channel="y", area=phase_areas[i], duration=pre_time, system=system)
     seq.add_block(gx_pre, gy_pre, gz90_reph)
     if delay1 > 0:
         seq.add_block(pp.make_delay(delay1))

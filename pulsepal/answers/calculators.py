@@ -1,0 +1,158 @@
+"""Numbers worked out from the user's values, so an answer says "1.28 ms, 781 Hz/pixel" rather than a formula.
+
+Each calculator looks at the question and the values known for this turn (the sequence knowledge, overridden by
+values written in the question itself) and returns sentences only when it has everything it needs: unit
+conversions, readout duration and bandwidth, whether a slice is thin enough for the gradients, a limit asked for
+above the scanner's, a duration rounded onto the raster, the fat frequency at the user's field strength.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Optional
+
+GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
+_GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
+_SLEW = {"hz/m/s": 1.0, "t/m/s": GAMMA, "mt/m/ms": GAMMA, "g/cm/ms": GAMMA * 10, "mt/m/s": GAMMA * 1e-3}
+_UNIT = r"(hz/m/s|t/m/s|mt/m/ms|g/cm/ms|mt/m/s|khz/m|hz/m|mt/m|t/m|g/cm)"
+_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+
+
+def _fmt(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e5 or abs(x) < 1e-3:
+        mant, exp = f"{x:.4g}".split("e") if "e" in f"{x:.4g}" else (f"{x:.4g}", "0")
+        return f"{float(mant):g}e{int(exp)}"
+    return f"{x:.4g}"
+
+
+def conversions(prose: str) -> list[str]:
+    """ "150 T/m/s in Hz/m/s", "40 mT/m to Hz/m", "convert 2 G/cm into mT/m". """
+    out = []
+    low = prose.lower()
+    for m in re.finditer(_NUM + r"\s*" + _UNIT + r"\b.{0,25}?\b(?:in|to|into|as)\s+" + _UNIT, low):
+        value, src, dst = float(m.group(1)), m.group(2), m.group(3)
+        table = _SLEW if src in _SLEW and dst in _SLEW else _GRAD if src in _GRAD and dst in _GRAD else None
+        if table is None:
+            continue
+        result = value * table[src] / table[dst]
+        out.append(f"{m.group(1)} {src} = **{_fmt(result)} {dst}** (γ = 42.576 MHz/T).")
+    return out
+
+
+def readout(values: dict[str, float], prose: str) -> list[str]:
+    if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw)\b", prose, re.I):
+        return []
+    n = values.get("n_x")
+    dwell = values.get("dwell")
+    bw_px = values.get("bandwidth")
+    readout_time = values.get("readout_time")
+    if dwell and n:
+        t = dwell * n
+        return [f"{int(n)} samples × {dwell * 1e6:g} µs dwell = **{t * 1e3:.4g} ms** readout; bandwidth per pixel "
+                f"1/{t * 1e3:.4g} ms = **{1 / t:.0f} Hz/pixel** ({1 / t / 1e3:.3g} kHz), total bandwidth 1/dwell = "
+                f"{1 / dwell / 1e3:.4g} kHz."]
+    if readout_time and not dwell:
+        text = (f"A {readout_time * 1e3:.4g} ms readout gives **{1 / readout_time:.0f} Hz/pixel** "
+                f"(bandwidth per pixel = 1/readout time)")
+        if n:
+            text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
+        return [text + "."]
+    if bw_px and n:
+        t = 1 / bw_px
+        return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.4g} µs for "
+                f"{int(n)} samples (round it to the 100 ns ADC raster)."]
+    return []
+
+
+def slice_limit(values: dict[str, float], prose: str) -> list[str]:
+    if not re.search(r"\bslice|\bslab|\bthickness", prose, re.I):
+        return []
+    thk, gmax = values.get("slice_thickness"), values.get("max_grad")
+    if not thk or not gmax:
+        return []
+    dur = values.get("pulse_duration", 3e-3)
+    tbw = values.get("tbw", 4.0)
+    need = tbw / dur / thk / (GAMMA * 1e-3)  # mT/m
+    thinnest = tbw / dur / (gmax * GAMMA * 1e-3)
+    line = (f"A {dur * 1e3:g} ms pulse with time-bandwidth product {tbw:g} has a bandwidth of {tbw / dur:.0f} Hz; a "
+            f"{thk * 1e3:g} mm slice needs a slice gradient of **{need:.1f} mT/m**")
+    if need > gmax:
+        return [line + f", which is **above your {gmax:g} mT/m limit: it cannot work**. The thinnest slice with "
+                f"these settings is {thinnest * 1e3:.2f} mm; make the pulse longer or lower its time-bandwidth "
+                "product for thinner slices."]
+    return [line + f", within your {gmax:g} mT/m limit (the thinnest possible is {thinnest * 1e3:.2f} mm)."]
+
+
+def limits(asked: dict[str, float], scanner: dict[str, float]) -> list[str]:
+    out = []
+    for key, label, unit in (("max_slew", "slew rate", "T/m/s"), ("max_grad", "gradient amplitude", "mT/m")):
+        a, s = asked.get(key), scanner.get(key)
+        if a and s and a > s:
+            out.append(f"The {label} you ask for, {a:g} {unit}, is **above your scanner's {s:g} {unit} limit**: "
+                       f"use at most {s:g} {unit} in the system limits (higher values make events the hardware "
+                       "cannot play).")
+    return out
+
+
+def raster(prose: str) -> list[str]:
+    if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple", prose, re.I):
+        return []
+    out = []
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(ms|us|µs)\b", prose):
+        value = float(m.group(1)) * (1e-3 if m.group(2) == "ms" else 1e-6)
+        steps = value / 10e-6
+        if abs(steps - round(steps)) < 1e-6:
+            continue
+        up = math.ceil(steps) * 10e-6
+        out.append(f"{m.group(1)} {m.group(2)} is not a multiple of the 10 µs block raster: round it up to "
+                   f"**{up * 1e3:.5g} ms** (`ceil(d/raster)*raster`).")
+    return out
+
+
+def fat_frequency(values: dict[str, float], prose: str) -> list[str]:
+    if not re.search(r"\bfat", prose, re.I):
+        return []
+    b0 = values.get("b0")
+    if not b0:
+        return []
+    hz = -3.45e-6 * GAMMA * b0
+    return [f"At {b0:g} T fat sits at -3.45 ppm, about **{hz:.0f} Hz** from water (`freq_ppm=-3.45`)."]
+
+
+def geometry(values: dict[str, float], prose: str) -> list[str]:
+    """Resolution, k-space step and extent, the readout gradient, and the scan time of a Cartesian 2D scan."""
+    out = []
+    fov, n = values.get("fov"), values.get("n_x")
+    if fov and n and re.search(r"\bresolution|pixel size|voxel size|\bdelta ?k\b|k-?space (step|extent)", prose, re.I):
+        out.append(f"FOV {fov * 1e3:g} mm / {int(n)} = **{fov / n * 1e3:.3g} mm** resolution; Δk = 1/FOV = "
+                   f"{1 / fov:.4g} 1/m, k-space extent {n / fov:.4g} 1/m.")
+    readout_time = values.get("readout_time") or (values["dwell"] * n if values.get("dwell") and n else None)
+    if fov and n and readout_time and re.search(r"\b(readout|frequency[- ]encod\w*) gradient|gradient "
+                                                r"(amplitude|strength)", prose, re.I):
+        g = n / fov / readout_time  # Hz/m
+        out.append(f"The readout flat top needs {g:.4g} Hz/m = **{g / (GAMMA * 1e-3):.3g} mT/m** "
+                   f"({int(n)} samples over {readout_time * 1e3:g} ms at FOV {fov * 1e3:g} mm).")
+    tr, ny = values.get("tr"), values.get("n_y")
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does) (the|my) (scan|sequence)|"
+                               r"total (duration|time)", prose, re.I):
+        t = tr * ny * values.get("n_slices", 1)
+        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
+                   if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")
+    return out
+
+
+def compute(prose: str, scanner: dict[str, float], asked: dict[str, float]) -> list[str]:
+    """All that applies; `asked` are values written in the question, which take precedence."""
+    values = {**scanner, **asked}
+    lines = conversions(prose) + readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
+    lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
+    return lines
+
+
+def header(lines: list[str]) -> Optional[str]:
+    if not lines:
+        return None
+    return "**With your numbers:**\n\n" + "\n".join(f"- {ln}" for ln in lines) + "\n\n"

@@ -1,0 +1,181 @@
+"""What a question asks for: check code, translate it, a sequence template, or something about a function or
+topic (its parameters, its outputs, how to use it), and in which language to answer.
+
+Naming a language is not asking for a translation. "How do I make a trapezoid in pypulseq?" asks for a Python
+answer; only a translation verb ("translate", "port", "rewrite", "convert this code"), an equivalence word
+("equivalent", "counterpart") or code written in the other language than the one asked for makes a translation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..language import detect_language, normalise_language
+from .search import Index, NameHit
+
+CODE_FENCE = re.compile(r"```[ \t]*([a-zA-Z]*)[ \t]*\n(.*?)```", re.S)
+_CHECK = re.compile(
+    r"\b(check|checks|wrong|error|errors|fix|bug|bugs|broken|review|valid|validate|doesn'?t work|does not work|"
+    r"fails?|failing|mistakes?|problems?|issues?|debug|correct\??$|is (this|it|that) (right|correct|ok))\b", re.I)
+_TRANSLATE_VERB = re.compile(
+    r"\b(translate|translating|translation|port|porting|rewrite|re-write)\b"
+    r"|\bconvert\w*\s+(this|the|my|that|these|those|following|code|script|snippet|lines?|it|call|statement)\b"
+    r"(?!.{0,25}\b(units?|mt/m|hz/m|t/m/s|gradient amplitude|slew)\b)"
+    r"|\bconvert\w*\b.{0,60}\b(to|into)\s+(python|pypulseq|matlab|octave)\b", re.I)
+_EQUIV = re.compile(r"\b(equivalent|counterpart|analog(ue)?|corresponding)\b"
+                    r"|\b(python|pypulseq|matlab|octave) (version|name|spelling|way|syntax)\b", re.I)
+_LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b", re.I)
+_LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|pypulseq|matlab|octave)\b"
+                          r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
+_LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
+                          r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b", re.I)
+_RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives back|outputs? (?:arguments?|values?)|"
+                      r"what (?:are|is) (?:the |its )?outputs?|how many outputs|which outputs|output of)\b", re.I)
+_PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|options?|inputs?|keywords?|kwargs|"
+                     r"name[- ]value|accepts?|takes?)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|the function|the same|this one|that one|"
+                      r"the previous|above)\b", re.I)
+_CONTINUES = re.compile(r"^\s*(and|what about|how about|also|then|now)\b", re.I)
+_TEMPLATE_WORD = re.compile(r"\b(template|example|skeleton|script|starter|write|writing|build|building|create|"
+                            r"give|make|code|implement|program|generate|show me|need|want|full|complete|have|"
+                            r"provide|available|please|adapt|"
+                            r"how (do|can|would) i (write|build|make|create|program|implement|set up))\b", re.I)
+_SEQUENCE_WORD = re.compile(r"\bsequences?\b|\bprotocol\b|\bpulse sequence\b|\bacquisition\b|\bscan\b", re.I)
+
+
+@dataclass
+class Intent:
+    query: str
+    prose: str  # the question without its code
+    code: str  # code the user pasted (fenced or not), "" when none
+    code_lang: Optional[str]  # "python" | "matlab" when code is present
+    lang: str  # the language to answer in
+    explicit_lang: Optional[str]  # a language the question names for this answer
+    action: str  # "check" | "translate_code" | "translate_name" | "template" | "ask"
+    aspect: str  # "returns" | "params" | "overview"
+    names: list[NameHit] = field(default_factory=list)
+    refers_back: bool = False  # "its parameters?", "and in MATLAB?", short questions without a name
+    pronoun: bool = False  # "it", "that one": certainly the previous subject, whatever else the words suggest
+    wants_template: bool = False
+
+
+def code_language(code: str) -> str:
+    """Which dialect pasted code is written in (MATLAB when unsure: it has the more distinctive syntax)."""
+    if re.search(r"\bpp\.\w+|^\s*(import|from)\s|\bseq\.[a-z]+_[a-z_]+\(|\w+=\w|\bnp\.|\bTrue\b|\bFalse\b|:\s*$",
+                 code, re.M):
+        if not re.search(r"\bmr\.\w+\(|^\s*%|;\s*$|\bend\s*$", code, re.M):
+            return "python"
+    if re.search(r"\bmr\.\w+|^\s*%|;\s*$|\bseq\.[a-z]+[A-Z]\w*|\bend\s*$", code, re.M):
+        return "matlab"
+    lang = detect_language(code)
+    return "python" if lang == "python" else "matlab"
+
+
+def _looks_like_code(text: str) -> bool:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    callish = sum(1 for ln in lines if re.search(
+        r"[\w\]]\s*=\s*[\w.\[]+\(|^\s*\w+\.\w+\(.*\)\s*;?\s*$|^\s*(import|from)\s|^\s*\[[\w\s,~]+\]\s*=", ln))
+    return callish >= 1 and (len(lines) >= 2 or callish == len(lines)) and callish * 2 >= len(lines)
+
+
+def split_code(query: str) -> tuple[str, str]:
+    """(prose, code): fenced blocks first, then pasted lines that look like code, then one inline call."""
+    blocks = [b for _, b in CODE_FENCE.findall(query)]
+    if blocks:
+        return CODE_FENCE.sub(" ", query), "\n".join(blocks)
+    lines = query.splitlines()
+    if len(lines) > 1:
+        body = [i for i, ln in enumerate(lines) if re.search(r"[=(;]|^\s*(%|#|end\b|for\b|import\b)", ln)]
+        if body:
+            rest = "\n".join(lines[body[0]:])
+            if _looks_like_code(rest):
+                return "\n".join(lines[:body[0]]), rest
+    m = re.match(r"^([^=(`]*?):\s*(.+)$", query.strip(), re.S)
+    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip():
+        return m.group(1), m.group(2).strip().strip("`")
+    # a whole statement inline: "what is [rf, gz] = mr.makeSincPulse(pi/2, sys) in python?"
+    stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+\s*"
+                     r"\((?:[^()]|\([^()]*\))*\)\s*;?)", query)
+    if stmt:
+        code = stmt.group(1) or stmt.group(2)
+        return query.replace(stmt.group(0), " "), code.strip()
+    call = re.search(r"(?<![\w.])(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?", query)
+    if call and re.search(r"['\"\d]", call.group(0)):  # a call with real arguments, not just a name with ()
+        return query.replace(call.group(0), " "), call.group(0).strip()
+    return query, ""
+
+
+def _lang_of(word: str) -> str:
+    return normalise_language(word)
+
+
+def detect(query: str, preferred: str, index: Index) -> Intent:
+    prose, code = split_code(query or "")
+    code_lang = code_language(code) if code else None
+    targets = [m.group(1) or m.group(2) for m in _LANG_TARGET.finditer(prose)]
+    sources = [m.group(1) or m.group(2) for m in _LANG_SOURCE.finditer(prose)]
+    words = [m.group(1) for m in _LANG_WORD.finditer(prose)]
+    explicit: Optional[str] = None
+    wanted = [w for w in targets if w not in sources] or ([w for w in words if w not in sources] if len(set(
+        _lang_of(w) for w in words)) == 1 else [])
+    if wanted:
+        explicit = _lang_of(wanted[-1])
+    lang = explicit or preferred
+    if lang == "matlab" and preferred == "octave" and explicit != "matlab":
+        lang = "octave"
+    names = [h for h in index.names_in(prose)]
+    translate_words = bool(_TRANSLATE_VERB.search(prose) or _EQUIV.search(prose))
+    aspect = "overview"
+    if _RETURNS.search(prose) and not re.search(r"\bparam", prose, re.I) and not re.search(
+            r"\b(output|digital) (trigger|pulse|signal)|\boutput\w* (a |an )?(trigger|ttl)", prose, re.I):
+        aspect = "returns"
+    elif _PARAMS.search(prose):
+        aspect = "params"
+    pronoun = not names and bool(_PRONOUN.search(prose))
+    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6)
+    wants_template = bool(_TEMPLATE_WORD.search(prose) and _SEQUENCE_WORD.search(prose)) or bool(
+        re.search(r"\btemplate\b", prose, re.I))
+
+    action = "ask"
+    if code:
+        code_target = explicit if explicit else None
+        if translate_words and not _CHECK.search(prose):
+            action = "translate_code"
+        elif code_target and _lang_family(code_target) != _lang_family(code_lang or "") and not _CHECK.search(prose):
+            action = "translate_code"
+        elif _CHECK.search(prose) or len(code.splitlines()) > 1 or not prose.strip(" ?.:\n"):
+            action = "check"
+        else:
+            names = names or index.names_in(code)
+        if action == "translate_code" and not explicit:
+            lang = "python" if code_lang == "matlab" else ("octave" if preferred == "octave" else "matlab")
+        elif action == "translate_code" and explicit and _lang_family(explicit) == _lang_family(code_lang or ""):
+            lang = "python" if code_lang == "matlab" else "matlab"
+    elif names and translate_words:
+        action = "translate_name"
+        if not explicit:
+            written = names[0].written
+            lang = "python" if _dialect_of(written) == "matlab" else (
+                "octave" if preferred == "octave" else "matlab")
+    return Intent(query=query, prose=prose, code=code, code_lang=code_lang, lang=lang, explicit_lang=explicit,
+                  action=action, aspect=aspect, names=names, refers_back=refers_back, pronoun=pronoun,
+                  wants_template=wants_template)
+
+
+def _lang_family(lang: str) -> str:
+    return "matlab" if lang in ("matlab", "octave") else lang
+
+
+def _dialect_of(written: str) -> Optional[str]:
+    """The toolbox a written name belongs to: `mr.` and camelCase are MATLAB, `pp.` and snake_case Python."""
+    w = written.strip("`'\" ()")
+    if w.startswith("mr.") or re.search(r"^(seq\.)?[a-z]+[A-Z]", w):
+        return "matlab"
+    if w.startswith(("pp.", "pypulseq.")) or "_" in w:
+        return "python"
+    return None
+
+
+dialect_of = _dialect_of

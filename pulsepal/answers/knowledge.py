@@ -1,0 +1,210 @@
+"""The user's sequence knowledge (the settings panel's free text), read tolerantly into numbers with units.
+
+People write "TR 12 ms", "TR=0.012 s", "repetition time: 12ms", "FOV 25.6 cm", "matrix 256 x 256", "max slew rate
+130 T/m/s". Each value is converted to the unit the templates use (metres, seconds, mT/m, T/m/s, degrees), and
+every part of the text that holds a number we could not place is reported back, so the user knows what was used
+and what was not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .sequences import Kind, requested
+
+_NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+_TIME = {"s": 1.0, "sec": 1.0, "ms": 1e-3, "msec": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6}
+_LENGTH = {"m": 1.0, "cm": 1e-2, "mm": 1e-3}
+
+
+@dataclass
+class Knowledge:
+    values: dict[str, float] = field(default_factory=dict)
+    kind: Optional[Kind] = None
+    unparsed: list[str] = field(default_factory=list)
+    focus: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or self.kind is not None
+
+
+def _time(value: str, unit: Optional[str], default: str) -> float:
+    return float(value) * _TIME.get((unit or default).lower(), _TIME[default])
+
+
+def _length(value: str, unit: Optional[str], default: str) -> float:
+    return float(value) * _LENGTH.get((unit or default).lower(), _LENGTH[default])
+
+
+def _grad(value: str, unit: Optional[str]) -> float:
+    """To mT/m (templates pass grad_unit='mT/m')."""
+    v = float(value)
+    u = (unit or "mT/m").lower().replace(" ", "")
+    if u in ("g/cm",):
+        return v * 10
+    if u in ("hz/m",):
+        return v / 42.576e6 * 1e3
+    if u in ("t/m",):
+        return v * 1e3
+    return v
+
+
+def _slew(value: str, unit: Optional[str]) -> float:
+    """To T/m/s (mT/m/ms is the same number)."""
+    v = float(value)
+    u = (unit or "T/m/s").lower().replace(" ", "")
+    if u in ("hz/m/s",):
+        return v / 42.576e6
+    if u in ("g/cm/ms",):
+        return v * 10
+    return v
+
+
+_T_UNIT = r"\s*(s|sec|ms|msec|us|µs|μs|usec)?\b"
+_L_UNIT = r"\s*(mm|cm|m)?\b"
+# (name, pattern, converter); the first group is the number, the second (if any) the unit.
+_FIELDS: list[tuple[str, re.Pattern, object]] = [
+    ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("flip_deg", re.compile(r"\b(?:flip(?:[- ]angle)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
+                            + r"\s*(deg|degrees|°|rad)?", re.I),
+     lambda v, u: float(v) * (57.29577951308232 if (u or "").lower() == "rad" else 1.0)),
+    ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
+                       + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
+    ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
+                          r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$",
+                          re.I), None),
+    ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
+                                   + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
+    ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
+     lambda v, u: float(v)),
+    ("n_x", re.compile(r"\b(\d+)\s*(?:adc )?(?:samples|points|readout points)\b", re.I), lambda v, u: float(v)),
+    ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
+                                  r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
+     lambda v, u: float(v)),
+    ("tbw", re.compile(r"\b(?:time[- ]bandwidth(?:[- ]product)?|tbw|tbp)\b\s*(?:=|:|of|is)?\s*" + _NUM, re.I),
+     lambda v, u: float(v)),
+    ("n_slices", re.compile(r"\b(\d+)\s*slices\b|\b(?:number of slices|slices|n_?slices)\s*(?:=|:)?\s*(\d+)", re.I),
+     None),
+    ("n_echoes", re.compile(r"\b(?:etl|echo[- ]train(?:[- ]length)?|turbo[- ]factor|n_?echoes|echoes)\b\s*"
+                            r"(?:=|:|of|is)?\s*(\d+)|\b(\d+)\s*echoes\b", re.I), None),
+    ("max_grad", re.compile(r"\b(?:max(?:imum)?\.?\s*grad(?:ient)?(?:[- ](?:amplitude|strength))?|gmax|grad(?:ient)? "
+                            r"(?:limit|strength|amplitude))\b\s*(?:=|:|of|is)?\s*" + _NUM
+                            + r"\s*(mT/m|G/cm|Hz/m|T/m)?", re.I), lambda v, u: _grad(v, u)),
+    ("max_slew", re.compile(r"\b(?:max(?:imum)?\.?\s*slew(?:[- ]?rate)?|slew(?:[- ]?rate)?(?: limit)?|smax)\b\s*"
+                            r"(?:=|:|of|is)?\s*" + _NUM + r"\s*(T/m/s|mT/m/ms|Hz/m/s|G/cm/ms)?", re.I),
+     lambda v, u: _slew(v, u)),
+    ("rf_dead_time", re.compile(r"\brf[- ]dead[- ]?time\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "us")),
+    ("rf_ringdown_time", re.compile(r"\b(?:rf[- ])?ring[- ]?down(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT,
+                                    re.I), lambda v, u: _time(v, u, "us")),
+    ("adc_dead_time", re.compile(r"\badc[- ]dead[- ]?time\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "us")),
+    ("b0", re.compile(r"\b(?:b0|field strength)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*t\b|\b" + _NUM + r"\s*t\b"
+                      r"(?=\s*(?:scanner|system|magnet|,|$))", re.I), None),
+    ("bandwidth", re.compile(r"\b(?:bandwidth|bw)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(hz/px|hz/pixel|hz|khz)?",
+                             re.I), None),
+    ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+     lambda v, u: _time(v, u, "us")),
+    ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),
+    ("readout_time", re.compile(_NUM + r"\s*(s|ms|us|µs)\s+(?:long\s+)?(?:readout|acquisition window|adc window)\b",
+                                re.I), lambda v, u: _time(v, u, "ms")),
+    ("te", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:te|echo time)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("tr", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:tr|repetition time)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
+                                + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+]
+
+
+def parse(text: Optional[str]) -> Knowledge:
+    """Everything we can read from the text; placeholder lines like "(what you are working on ...)" are skipped."""
+    k = Knowledge()
+    if not text:
+        return k
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        head, _, rest = line.partition(":")
+        if re.match(r"\s*(current )?focus\b", head, re.I):
+            if not re.match(r"\s*\(", rest):
+                k.focus = rest.strip()
+            continue
+        if re.match(r"\s*sequence( type)?\b", head, re.I) and rest:
+            k.kind = requested(rest) or k.kind
+            continue
+        for clause in re.split(r"[,;]|\band\b", line):
+            if not _read_clause(clause, k) and re.search(r"\d", clause):
+                k.unparsed.append(clause.strip())
+    if k.kind is None:
+        k.kind = requested(text)
+    return k
+
+
+def _read_clause(clause: str, k: Knowledge) -> bool:
+    found = False
+    for name, pattern, conv in _FIELDS:
+        m = pattern.search(clause)
+        if not m:
+            continue
+        found = True
+        groups = [g for g in m.groups()]
+        if name == "fov":
+            unit = groups[2]
+            k.values["fov"] = _length(groups[0], unit, "mm")
+        elif name == "matrix":
+            g = groups[:3] if groups[0] else groups[3:]
+            k.values["n_x"] = float(g[0])
+            k.values["n_y"] = float(g[1] or g[0])
+            if g[2]:
+                k.values["n_z"] = float(g[2])
+        elif name in ("n_slices", "n_echoes"):
+            k.values[name] = float(next(g for g in groups if g))
+        elif name == "b0":
+            k.values["b0"] = float(next(g for g in groups if g))
+        elif name == "bandwidth":
+            unit = (groups[1] or "hz/px").lower()
+            value = float(groups[0]) * (1e3 if unit == "khz" else 1.0)
+            k.values["bandwidth" if unit in ("hz/px", "hz/pixel") else "bandwidth_total"] = value
+        elif callable(conv):
+            k.values[name] = float(f"{conv(groups[0], groups[1] if len(groups) > 1 else None):.12g}")
+    return found
+
+
+def describe(k: Knowledge) -> str:
+    """One line of what was read, in the units people use."""
+    v = k.values
+    parts = []
+    fmt = {"te": ("TE", 1e3, "ms"), "tr": ("TR", 1e3, "ms"), "ti": ("TI", 1e3, "ms"),
+           "flip_deg": ("flip", 1, "°"), "fov": ("FOV", 1e3, "mm"), "slice_thickness": ("slice", 1e3, "mm"),
+           "max_grad": ("max gradient", 1, "mT/m"), "max_slew": ("max slew", 1, "T/m/s"),
+           "rf_dead_time": ("RF dead time", 1e6, "µs"), "adc_dead_time": ("ADC dead time", 1e6, "µs"),
+           "rf_ringdown_time": ("RF ringdown", 1e6, "µs"), "b0": ("B0", 1, "T"),
+           "n_echoes": ("echo train", 1, ""), "n_slices": ("slices", 1, ""), "bandwidth": ("bandwidth", 1, "Hz/px"),
+           "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms")}
+    if "n_x" in v:
+        parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}")
+    for key, (label, scale, unit) in fmt.items():
+        if key in v:
+            parts.append(f"{label} {v[key] * scale:g}{(' ' + unit) if unit and unit != '°' else unit}")
+    if k.kind is not None:
+        parts.insert(0, k.kind.label)
+    return ", ".join(parts)
+
+
+def merged(settings: Optional[Knowledge], question: Knowledge) -> Optional[Knowledge]:
+    """The settings panel's values with the question's own on top (None when neither has any)."""
+    if not settings and not question:
+        return None
+    out = Knowledge(values={**(settings.values if settings else {}), **question.values},
+                    kind=(settings.kind if settings else None),
+                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "")
+    return out

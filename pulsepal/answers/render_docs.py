@@ -1,0 +1,151 @@
+"""Answers built from our own documents: how-to notes, sequence templates (filled with the user's values and built
+when we have them), the honest "no template for that", and "not sure" with the candidates in rank order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from . import builder
+from .knowledge import Knowledge, describe
+from .pulseq_api import ApiEntry
+from .ranking import Ranking, note_functions
+from .render_api import name_of
+from .search import Doc, Index
+from .sequences import TEMPLATES, Kind, title
+from .types import Answer, is_matlab, lang_label, unwrap_paragraphs
+
+
+def howto(index: Index, doc: Doc, lang: str) -> Answer:
+    text = Path(doc.meta["path"]).read_text(encoding="utf-8")
+    body = text.split("\n", 1)[1]
+    body = re.sub(r"^(keywords|functions):.*\n", "", body, flags=re.M)
+    want = "matlab" if is_matlab(lang) else "python"
+    blocks = re.findall(r"```(\w+)\n(.*?)```", body, re.S)
+    prose = unwrap_paragraphs(re.sub(r"```\w+\n.*?```\n?", "", body, flags=re.S).strip())
+    if is_matlab(lang):
+        prose = _prose_names_for_matlab(index, prose)
+    code = next((c for lang_, c in blocks if lang_ == want), "")
+    lines = [f"### {doc.title}", "", prose, "", f"```{want}", code.rstrip(), "```", ""]
+    funcs = [e for e in (_entry(index, f) for f in note_functions(doc)) if e is not None]
+    if funcs:
+        here = ", ".join(f"`{name_of(f, lang)}`" for f in funcs if name_of(f, lang))
+        other = ", ".join(f"`{name_of(f, 'python' if is_matlab(lang) else 'matlab')}`" for f in funcs)
+        lines += ["Functions used: " + here + ".", "", "---",
+                  f"*{'Python' if is_matlab(lang) else 'MATLAB'} names: {other}*", ""]
+    return Answer(text="\n".join(lines), confident=True, topic=funcs[0].key if funcs else None, subject=doc.id,
+                  code_examples=[{"code": code.rstrip(), "language": lang, "sequence_type": None,
+                                  "description": doc.title}])
+
+
+def _entry(index: Index, name: str) -> Optional[ApiEntry]:
+    return index.api.get(name) or index.api.get("seq." + name)
+
+
+def _prose_names_for_matlab(index: Index, prose: str) -> str:
+    def swap(m: re.Match) -> str:
+        hit = index.lookup(m.group(1))
+        if hit and hit.entry.matlab_name:
+            return f"`{hit.entry.matlab_name}`"
+        return m.group(0)
+
+    prose = re.sub(r"`([A-Za-z_][\w.]*)`", swap, prose)
+    return prose.replace("`return_gz=True`", "extra output arguments")
+
+
+def strip_header(code: str) -> str:
+    """Templates carry no metadata in the code; this also drops a stray leading docstring should one appear."""
+    return re.sub(r'^"""(?:(?!""").)*?\b(title|sequence_type|keywords)\s*:.*?"""\s*\n', "", code, flags=re.S)
+
+
+def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build: bool = True) -> Answer:
+    meta = TEMPLATES.get(stem, {})
+    name = meta.get("title", stem)
+    fence = "matlab" if is_matlab(lang) else "python"
+    notes: list[str] = []
+    if knowledge:
+        filled = builder.prepare(stem, knowledge, build=build)
+        code = filled.matlab if is_matlab(lang) else filled.python
+        read = describe(knowledge)
+        notes.append(f"Filled in with your values: {read}." if filled.used else
+                     "Your sequence knowledge has no values this template takes.")
+        notes += builder.summary(filled, is_matlab(lang))
+        if filled.ignored:
+            notes.append("Not used by this template: " + ", ".join(sorted(filled.ignored)) + ".")
+        if knowledge.unparsed:
+            notes.append("I could not read: " + "; ".join(f"\"{u}\"" for u in knowledge.unparsed[:6]) + ".")
+    else:
+        code = (builder.TEMPLATE_DIR / f"{stem}.{'m' if is_matlab(lang) else 'py'}").read_text(encoding="utf-8")
+    code = strip_header(code).rstrip()
+    lines = [f"### Template: {name} ({lang_label(lang)})", ""]
+    if notes:
+        lines += [*notes, ""]
+    lines += [f"```{fence}", code, "```", "",
+              "Change the values in the parameters block at the top; the template computes the delays, refuses TE/TR "
+              "values that cannot work (naming the minimum) and checks the timing before writing the file. "
+              "The Python version builds with pypulseq and passes `check_timing`.", "", "---",
+              f"*A {'Python' if is_matlab(lang) else 'MATLAB'} version of this template is available: ask for it "
+              f"in {'Python' if is_matlab(lang) else 'MATLAB'}.*", ""]
+    return Answer(text="\n".join(lines), confident=True, topic=None, subject="template:" + stem,
+                  code_examples=[{"code": code, "language": lang, "sequence_type": meta.get("sequence_type"),
+                                  "description": name}])
+
+
+def no_template(kind: Kind, lang: str, prose: str = "") -> Answer:
+    closest = [s for s in kind.closest if s in TEMPLATES]
+    all_titles = [f"- {TEMPLATES[s]['title']}" for s in TEMPLATES]
+    m = kind.pattern.search(prose)
+    asked = m.group(0) if m else ""
+    label = kind.label if not asked or asked.lower() in kind.label.lower() else f"{asked} ({kind.label})"
+    text = [f"I don't have a checked template for a **{label}** sequence, and I won't make one up or pass "
+            "another sequence off as one.", ""]
+    if closest:
+        text += [f"The closest starting point is the **{title(closest[0])}** template"
+                 + (f" (or the {title(closest[1])})" if len(closest) > 1 else "")
+                 + (f": {kind.how}." if kind.how else "."), "",
+                 f"Ask for \"the {title(closest[0])} template\" to get it, built and timing-checked.", ""]
+    text += ["Templates I can give you (each builds and passes the timing check):", "", *all_titles, ""]
+    body = "\n".join(text)
+    if is_matlab(lang):
+        body = body.replace("`make_arbitrary_grad`", "`mr.makeArbitraryGrad`").replace("`rotate`", "`mr.rotate`") \
+            .replace("`make_trigger`", "`mr.makeTrigger`")
+    else:
+        body = body.replace("`make_arbitrary_grad`", "`pp.make_arbitrary_grad`").replace("`rotate`", "`pp.rotate`") \
+            .replace("`make_trigger`", "`pp.make_trigger`")
+    return Answer(text=body, confident=True, topic=None, subject=f"template:{closest[0]}" if closest else None)
+
+
+def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[ApiEntry]) -> Answer:
+    """Say we are not sure, then the candidates in rank order (real names only), so the right one is usually first."""
+    seen: set[str] = set()
+    items: list[str] = []
+    for e in close:
+        n = name_of(e, lang)
+        if n and e.key not in seen:
+            seen.add(e.key)
+            items.append(f"- `{n}`: {e.summary_text}")
+    for c in ranking.candidates[:6]:
+        if c.entry is not None:
+            n = name_of(c.entry, lang)
+            if n and c.entry.key not in seen and not _missing_here(c.entry, lang):
+                seen.add(c.entry.key)
+                items.append(f"- `{n}`: {c.entry.summary_text}")
+        elif c.doc is not None and c.id not in seen:
+            seen.add(c.id)
+            kind = "template" if c.kind == "template" else "how-to"
+            items.append(f"- {kind}: {c.doc.title}")
+    text = ["I'm not confident I understood which Pulseq function or topic you mean, so I won't guess.", ""]
+    if items:
+        text += ["Closest matches, best first:", "", *items[:6], ""]
+    example = "mr.makeTrapezoid" if is_matlab(lang) else "pp.make_trapezoid"
+    text.append(f"Try naming the function (e.g. `{example}`) or asking for a template (gradient echo, spin echo, "
+                "turbo spin echo, EPI, 3D FLASH, inversion recovery, bSSFP).")
+    top = ranking.top
+    return Answer(text="\n".join(text) + "\n", confident=False, topic=None,
+                  subject=top.id if top is not None and top.entry is None else None)
+
+
+def _missing_here(e: ApiEntry, lang: str) -> bool:
+    return (e.matlab_name is None) if is_matlab(lang) else (e.python_name is None)

@@ -1,0 +1,126 @@
+"""Which sequence a request names, whether we have a checked template for it, and the closest one when we do not.
+
+A request for a sequence we have no template for must never be answered with another sequence as if it were the
+one asked for (a TSE request used to get the single-echo spin echo): `requested` returns the kind with
+`template=None` and the templates closest to it, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    pattern: re.Pattern
+    template: Optional[str] = None  # stem of templates/<stem>.py and .m
+    closest: tuple[str, ...] = ()  # templates to start from when there is none
+    how: str = ""  # what to change in the closest template
+
+
+def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
+       how: str = "") -> Kind:
+    return Kind(key, label, re.compile(pattern, re.I), template, closest, how)
+
+
+# Most specific first: "diffusion-weighted spin-echo EPI" is a diffusion request, "3D FLASH" a 3D one.
+KINDS: list[Kind] = [
+    _k("mprage", "MPRAGE", r"\bmp-?rage\b|\bmp2rage\b", None, ("flash_3d", "ir_se_2d"),
+       "put an inversion pulse and TI delay before each 3D FLASH partition loop"),
+    _k("haste", "HASTE (single-shot half-Fourier TSE)", r"\bhaste\b|single[- ]shot (fse|tse|turbo)", None,
+       ("tse_2d",), "use one shot with an echo train covering (a little more than) half of k-space"),
+    _k("propeller", "PROPELLER / BLADE", r"\bpropeller\b|\bblade\b", None, ("tse_2d",),
+       "rotate the echo-train blades with `rotate`"),
+    _k("grase", "GRASE", r"\bgrase\b", None, ("tse_2d", "epi_2d"), "replace each TSE readout with a short EPI train"),
+    _k("ute", "UTE (ultrashort echo time)", r"\bute\b|ultra-?short", None, ("gre_2d",),
+       "use a half pulse, start sampling on the ramp and go radial"),
+    _k("zte", "ZTE / PETRA", r"\bzte\b|zero[- ]te|\bpetra\b", None, ("flash_3d",),
+       "switch the readout gradient on before a short hard pulse and go 3D radial"),
+    _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
+       "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
+    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction", None, ("gre_2d",),
+       "drop phase encoding and rotate the readout each TR (`rotate`)"),
+    _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
+       r"tanner", "dwi_se_epi"),
+    _k("se_epi", "spin-echo EPI", r"\bspin[- ]echo[- ]epi\b|\bse[- ]epi\b", "dwi_se_epi"),
+    _k("press", "PRESS / spectroscopy", r"\bpress\b|\bsemi-?laser\b|\bspectroscop|\bmrs\b|\bsvs\b|\bsteam\b", None,
+       ("se_2d",), "use three slice-selective pulses on x, y, z and one long ADC without gradients"),
+    _k("grappa", "parallel imaging (GRAPPA/SENSE undersampling)", r"\bgrappa\b|\bsense\b|parallel imaging|"
+       r"undersampl|acceleration factor|\bacs lines\b", None, ("gre_2d",),
+       "acquire every R-th phase-encoding line plus a fully sampled block of ACS lines at the centre"),
+    _k("fid", "FID / pulse-acquire", r"\bfid\b|free induction|pulse[- ]acquire", "fid"),
+    _k("cine", "cardiac CINE", r"\bcine\b", None, ("gre_2d", "bssfp_2d"), "trigger each segment with `make_trigger`"),
+    _k("asl", "arterial spin labelling (ASL)", r"\basl\b|spin label", None, ("epi_2d",),
+       "prepend a labelling module before the readout"),
+    _k("dixon", "Dixon (multi-echo fat/water)", r"\bdixon\b", None, ("gre_2d",), "acquire two or three echoes"),
+    _k("mrf", "MR fingerprinting", r"\bmrf\b|fingerprint", None, ("bssfp_2d", "gre_2d"),
+       "vary flip angle and TR from one repetition to the next and read a short spiral or radial readout each time"),
+    _k("tof", "time-of-flight angiography", r"\btof\b|time[- ]of[- ]flight|angiograph", None, ("flash_3d", "gre_2d"),
+       "use a short TR, a thin slab and a venous saturation band"),
+    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b",
+       None, ("gre_2d",), "add bipolar flow-encoding gradients and acquire with both polarities"),
+    _k("cest", "CEST / saturation transfer", r"\bcest\b|saturation transfer|\bmtr?\b (pulse|prep)", None,
+       ("gre_2d",), "prepend a train of off-resonant saturation pulses (`make_gauss_pulse` with a frequency offset)"),
+    _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\bmolli\b|t1[- ]map"
+       r"|saturation[- ]recovery|\bvfa\b|variable flip", None, ("ir_se_2d", "gre_2d"),
+       "repeat the readout at several inversion times (or flip angles)"),
+    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b", None,
+       ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
+    _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
+       "read the FID and the echo either side of an unbalanced gradient"),
+    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi", None, ("epi_2d",),
+       "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
+    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|chemical shift imaging|spectroscopic imaging",
+       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
+    _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
+       ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
+    _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue-?fisp\b|\btrufi\b|\bfiesta\b|balanced"
+       r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
+    _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"
+       r"|\bcpmg\b|multi-?echo spin", "tse_2d"),
+    _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar", "epi_2d"),
+    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b"
+       r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
+    _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
+       "flash_3d"),
+    _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
+    _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled",
+       "gre_2d"),
+]
+TEMPLATES: dict[str, dict[str, str]] = {
+    "gre_2d": {"title": "2D spoiled gradient echo (GRE)", "sequence_type": "gradient echo",
+               "keywords": "gre gradient echo spoiled flash 2d cartesian t1 weighted rf spoiling"},
+    "se_2d": {"title": "2D spin echo (SE)", "sequence_type": "spin echo",
+              "keywords": "se spin echo 2d refocusing 180 crusher t2 weighted cartesian"},
+    "tse_2d": {"title": "2D turbo spin echo (TSE/FSE)", "sequence_type": "turbo spin echo",
+               "keywords": "tse fse turbo fast spin echo rare echo train cpmg refocusing t2 weighted"},
+    "epi_2d": {"title": "2D single-shot gradient-echo EPI", "sequence_type": "epi",
+               "keywords": "epi echo planar imaging single shot blipped bipolar readout fmri multi slice"},
+    "flash_3d": {"title": "3D FLASH (spoiled gradient echo)", "sequence_type": "flash 3d",
+                 "keywords": "flash 3d three dimensional volume slab partition encoding kz rf spoiling"},
+    "ir_se_2d": {"title": "Inversion recovery spin echo (IR-SE)", "sequence_type": "inversion recovery",
+                 "keywords": "inversion recovery ir ti inversion time t1 flair stir adiabatic spin echo"},
+    "fid": {"title": "FID (pulse-acquire)", "sequence_type": "fid",
+            "keywords": "fid free induction decay pulse acquire hard pulse adc spectroscopy calibration"},
+    "dwi_se_epi": {"title": "Diffusion-weighted spin-echo EPI (DWI)", "sequence_type": "diffusion",
+                   "keywords": "diffusion dwi dti b value stejskal tanner spin echo epi single shot"},
+    "bssfp_2d": {"title": "2D balanced SSFP (bSSFP/TrueFISP)", "sequence_type": "bssfp",
+                 "keywords": "bssfp balanced ssfp truefisp trufi fiesta steady state alternating phase"},
+}
+
+
+def requested(prose: str) -> Optional[Kind]:
+    """The sequence a request names (most specific pattern first), or None."""
+    for kind in KINDS:
+        if kind.pattern.search(prose):
+            return kind
+    return None
+
+
+def title(stem: str) -> str:
+    return TEMPLATES.get(stem, {}).get("title", stem)

@@ -1,0 +1,47 @@
+"""Follow-ups resolve "it/its/that" to the subject of the previous turn, which the session keeps in metadata."""
+
+from pulsepal.answers import AnswerRequest
+
+
+def turn(responder, q, history, lang="python"):
+    a = responder.answer(AnswerRequest(q, history, lang, None))
+    history += [{"role": "user", "content": q, "metadata": {}},
+                {"role": "assistant", "content": a.text, "metadata": a.metadata}]
+    return a
+
+
+def test_its_parameters_after_a_delay_question_are_the_delays(responder):
+    """Issue 10, class 7: the first name in the previous answer (calc_duration) was taken instead of its subject."""
+    history: list = []
+    first = turn(responder, "How do I wait 10 ms between two blocks?", history)
+    assert first.topic == "make_delay" and "calc_duration" in first.text or first.topic == "make_delay"
+    a = turn(responder, "what are its parameters?", history)
+    assert a.topic == "make_delay" and "`d`" in a.text
+
+
+def test_subject_survives_without_metadata(responder):
+    history: list = []
+    turn(responder, "Give me a turbo spin echo template", history)
+    for msg in history:
+        msg["metadata"] = {}  # a client that does not keep metadata: the previous answer's heading is enough
+    a = turn(responder, "and in MATLAB?", history, "matlab")
+    assert a.subject == "template:tse_2d" and "nEchoes" in a.code_examples[0]["code"]
+
+
+def test_follow_up_keeps_the_templates_and_uses_new_values(responder):
+    history: list = []
+    turn(responder, "Give me a gradient echo template", history)
+    a = turn(responder, "now make it 3 slices", history)
+    assert a.subject == "template:gre_2d" and "n_slices = 3" in a.code_examples[0]["code"]
+
+
+def test_metadata_carries_the_subject(responder):
+    a = responder.answer(AnswerRequest("how do I spoil after the readout?", [], "python", None))
+    assert a.metadata == {"topic": a.topic, "confident": True, "subject": "howto:spoiler"}
+
+
+def test_and_a_new_thing_is_a_new_subject_but_its_is_the_old_one(responder):
+    history: list = []
+    turn(responder, "How do I make a sinc pulse?", history)
+    assert responder.answer(AnswerRequest("and a trapezoid?", history, "python")).topic == "make_trapezoid"
+    assert responder.answer(AnswerRequest("and its outputs?", history, "python")).topic == "make_sinc_pulse"

@@ -1,0 +1,109 @@
+"""The settings panel's sequence knowledge: read tolerantly, used to fill templates, built with pypulseq, and
+impossible values answered with the computed minimum."""
+
+import pytest
+
+from pulsepal.answers import AnswerRequest
+from pulsepal.answers.builder import parameters, prepare
+from pulsepal.answers.calculators import compute
+from pulsepal.answers.knowledge import parse
+
+PANEL = """Sequence type: 2D gradient echo (FLASH), Cartesian
+Scanner limits: B0 3 T, max gradient 32 mT/m, max slew rate 130 T/m/s, RF dead time 100 us, ADC dead time 10 us
+Timing: TR 12 ms, TE 5 ms, flip angle 15 deg
+Geometry: FOV 256 mm, matrix 128 x 128, slice thickness 3 mm
+Current focus: (what you are working on now, e.g. "the spoiler gradient after the readout")"""
+
+
+def test_the_settings_template_is_read_in_si_units():
+    k = parse(PANEL)
+    assert k.kind is not None and k.kind.template == "gre_2d"
+    assert k.values == {"b0": 3.0, "max_grad": 32.0, "max_slew": 130.0, "rf_dead_time": 100e-6,
+                        "adc_dead_time": 10e-6, "tr": 0.012, "te": 0.005, "flip_deg": 15.0, "fov": 0.256,
+                        "n_x": 128.0, "n_y": 128.0, "slice_thickness": 0.003}
+    assert k.unparsed == [] and k.focus == ""
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("TR=0.5 s", "tr", 0.5), ("repetition time: 800ms", "tr", 0.8), ("FOV 22 cm", "fov", 0.22),
+    ("max grad 4 G/cm", "max_grad", 40.0), ("slew 150 mT/m/ms", "max_slew", 150.0), ("256x192", "n_y", 192.0),
+    ("ETL 12", "n_echoes", 12.0), ("TE 1.5 ms", "te", 1.5e-3), ("dwell 5 us", "dwell", 5e-6),
+])
+def test_tolerant_forms(text, key, value):
+    assert parse(text).values[key] == pytest.approx(value)
+
+
+def test_what_was_not_understood_is_reported(responder):
+    a = responder.answer(AnswerRequest("gradient echo please, with my values", [], "python",
+                                       "TR 20 ms, TE 5 ms, 7 frobnications"))
+    assert "I could not read" in a.text and "7 frobnications" in a.text
+
+
+def test_templates_are_filled_and_built_with_the_users_values(responder):
+    a = responder.answer(AnswerRequest("Give me a gradient echo sequence", [], "python", PANEL))
+    code = a.code_examples[0]["code"]
+    values = parameters(code)
+    assert values["te"] == "5e-3" and values["n_x"] == "128" and values["max_grad"] == "32"
+    assert "Built with pypulseq on your values" in a.text and "`check_timing` **passed**" in a.text
+    assert "TE ≥ " in a.text  # the computed minimum for these gradients
+
+
+def test_matlab_twin_is_filled_too(responder):
+    a = responder.answer(AnswerRequest("Give me a gradient echo sequence", [], "matlab", PANEL))
+    code = a.code_examples[0]["code"]
+    assert "TE = 5e-3;" in code and "Nx = 128;" in code and "maxGrad = 32;" in code
+    assert "the Python twin of this MATLAB code" in a.text
+
+
+def test_impossible_te_gets_the_computed_minimum():
+    filled = prepare("se_2d", parse("TE 5 ms, TR 500 ms, matrix 128, FOV 220 mm"))
+    asked, used = filled.adjusted["te"]
+    assert asked == pytest.approx(5e-3) and used > asked
+    assert filled.build is not None and filled.build.ok and filled.build.timing_ok
+    assert filled.build.minimums["min_te"] <= used < filled.build.minimums["min_te"] + 2e-4
+
+
+def test_impossible_te_is_said_in_the_answer(responder):
+    a = responder.answer(AnswerRequest("spin echo please", [], "python", "TE 3 ms, TR 500 ms"))
+    assert "cannot work" in a.text and "minimum" in a.text
+
+
+def test_calculators_work_out_the_numbers():
+    lines = compute("What readout duration and bandwidth per pixel do I get?", {"dwell": 5e-6, "n_x": 256}, {})
+    assert "1.28 ms" in lines[0] and "781 Hz/pixel" in lines[0]
+    thin = compute("can I get this slice thickness?", {"max_grad": 40, "pulse_duration": 2e-3, "tbw": 4,
+                                                        "slice_thickness": 1e-3}, {})
+    assert "47.0 mT/m" in thin[0] and "cannot work" in thin[0]
+    assert "6.386e9 hz/m/s" in compute("how much is 150 T/m/s in Hz/m/s", {}, {})[0]
+    assert "above your scanner's 80 T/m/s limit" in compute("set up opts with a slew rate of 200 T/m/s",
+                                                           {"max_slew": 80}, {"max_slew": 200})[0]
+    assert "13.59 ms" in compute("my delay of 13.5855 ms fails the timing check", {}, {})[0]
+
+
+def test_examples_use_the_users_scanner_limits(responder):
+    a = responder.answer(AnswerRequest("Set up the system limits for my scanner", [], "python",
+                                       "max gradient 25 mT/m, max slew rate 100 T/m/s"))
+    assert "pp.Opts(max_grad=25, grad_unit=\"mT/m\", max_slew=100" in a.text
+    m = responder.answer(AnswerRequest("Set up the system limits for my scanner", [], "matlab",
+                                       "max gradient 25 mT/m, max slew rate 100 T/m/s"))
+    assert "'MaxGrad', 25" in m.text and "'MaxSlew', 100" in m.text
+
+
+def test_a_feasibility_question_builds_the_named_sequence(responder):
+    a = responder.answer(AnswerRequest("Can my scanner do TE 1 ms with this GRE?", [], "python",
+                                       "max gradient 25 mT/m, slew 100 T/m/s, FOV 300 mm, matrix 192"))
+    assert a.subject == "template:gre_2d" and "TE 1.00 ms cannot work" in a.text and "minimum" in a.text
+
+
+def test_values_written_in_the_question_count():
+    assert parse("How long is the readout with 256 samples at 10 us dwell?").values == {"n_x": 256.0,
+                                                                                     "dwell": 10e-6}
+    assert compute("What bandwidth per pixel do I have with a 4 ms readout?", {},
+                   parse("a 4 ms readout").values)[0].startswith("A 4 ms readout gives **250 Hz/pixel**")
+
+
+def test_geometry_numbers():
+    v = parse("FOV 256 mm, matrix 256 x 192, TR 500 ms, 3.2 ms readout").values
+    assert "**1 mm** resolution" in compute("what resolution do I get?", v, {})[0]
+    assert any("**7.34 mT/m**" in ln for ln in compute("which readout gradient amplitude do I need?", v, {}))
+    assert "**96 s** of acquisition" in compute("how long will my scan take?", v, {})[0]
