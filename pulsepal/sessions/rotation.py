@@ -119,6 +119,7 @@ class Cleanup:
         wait: bool = True,
         progress: Progress = None,
         confirm_held: bool = False,
+        scheduled: bool = False,
     ) -> CleanupReport:
         """Plan and (unless dry_run) carry out one pass; the outcome of real passes is recorded for the admin page.
 
@@ -128,7 +129,7 @@ class Cleanup:
         started = core.now()
         t0 = time.perf_counter()
         try:
-            with self.store.cleanup_lock(blocking=wait):
+            with self.store.cleanup_lock(blocking=wait, scheduled=scheduled):
                 if not dry_run:  # a dry run changes nothing at all, not even the index
                     self.reconcile()
                 plan = self.plan(days=days, archive_all=archive_all, purge=purge)

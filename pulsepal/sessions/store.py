@@ -312,9 +312,10 @@ class SessionStore(Protocol):
     def remove_backups(self, names: Iterable[str]) -> None: ...
 
     # --- maintenance ----------------------------------------------------------------------------------------------
-    def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
+    def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:
         """Held by a cleanup pass; across processes (files) or replicas (postgres). Raises errors.LockBusy when
-        not blocking and another pass holds it."""
+        not blocking and another pass holds it, or (scheduled=True, a replica's timer) when another replica has
+        already run this cleanup interval's scheduled pass."""
         ...
 
     def after_pass(self) -> dict[str, list[str]]:

@@ -57,16 +57,17 @@ class CleanupScheduler:
     async def _job(self) -> None:
         self._running = asyncio.current_task()
         try:
-            await self.run_once()
+            await self.run_once(scheduled=True)
         finally:
             self._running = None
 
-    async def run_pass(self):
-        """One real pass now, as the job runs it; returns the engine's CleanupReport (skipped=True when another
-        process holds the cleanup lock) and raises when the pass fails (the engine has recorded the failure)."""
+    async def run_pass(self, scheduled: bool = False):
+        """One real pass now; returns the engine's CleanupReport (skipped=True when another process holds the cleanup
+        lock, or, for the timer's pass, when another replica already ran this interval's) and raises when the pass
+        fails (the engine has recorded the failure)."""
         manager = self._manager_factory()
         try:
-            report = await asyncio.to_thread(manager.cleanup, wait=False)
+            report = await asyncio.to_thread(manager.cleanup, wait=False, scheduled=scheduled)
         except Exception as exc:
             self.last_error = f"{type(exc).__name__}: {exc}"
             raise
@@ -82,10 +83,10 @@ class CleanupScheduler:
                 log.info("session cleanup: %s, %d error(s)", data["counts"], len(report.errors))
         return report
 
-    async def run_once(self) -> dict:
+    async def run_once(self, scheduled: bool = False) -> dict:
         """The job body: never raises, so one failed pass neither kills the scheduler nor floods the log."""
         try:
-            return (await self.run_pass()).to_dict()
+            return (await self.run_pass(scheduled=scheduled)).to_dict()
         except Exception:  # noqa: BLE001 - recorded in cleanup.json by the engine and in last_error here
             log.exception("session cleanup failed")
             return {"ok": False, "error": self.last_error}

@@ -481,7 +481,8 @@ class FileStore:
         files.remove_durable(*(self._backup(name) for name in names))
 
     # --- maintenance ----------------------------------------------------------------------------------------------
-    def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
+    def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:
+        """One machine: the flock alone serialises every process's passes (a scheduled one needs nothing more)."""
         return files.locked(self.layout.named_lock("cleanup"), blocking=blocking)
 
     def after_pass(self) -> dict[str, list[str]]:

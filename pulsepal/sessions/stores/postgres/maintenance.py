@@ -35,16 +35,18 @@ INTERVAL_DOC = "cleanup_interval"
 
 # --- the cleanup lock ------------------------------------------------------------------------------------------
 @contextmanager
-def cleanup_lock(store: "PostgresStore", blocking: bool) -> Iterator[None]:
+def cleanup_lock(store: "PostgresStore", blocking: bool, scheduled: bool = False) -> Iterator[None]:
+    """The advisory lock for the whole pass; a scheduled pass (a replica's timer) also claims the cleanup interval,
+    so that every replica's timer firing in one interval leads to one pass, not one per replica. A pass someone asked
+    for (the admin page's "run now", the CLI) only needs the lock."""
     with connection(store.pool) as conn:
         with conn.transaction():
             if blocking:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (CLEANUP_LOCK,))
-            else:
-                if not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (CLEANUP_LOCK,)).fetchone()[0]:
-                    raise LockBusy("another cleanup pass holds the lock")
-                if store.claim_intervals:
-                    _claim_interval(store, conn)
+            elif not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (CLEANUP_LOCK,)).fetchone()[0]:
+                raise LockBusy("another cleanup pass holds the lock")
+            if scheduled:
+                _claim_interval(store, conn)
             yield
 
 

@@ -84,7 +84,6 @@ class PostgresStore:
             self.close()
             raise
         max_history = settings.max_conversation_history
-        self.claim_intervals = True  # see maintenance.py: a non-waiting pass runs once per cleanup interval
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # who claimed an interval
         self._consistency: Optional[tuple[float, dict]] = None  # the last counters check (maintenance.probe)
         self.live = LiveSessions(self.pool, clock, max_history)
@@ -188,8 +187,8 @@ class PostgresStore:
         self.archives.remove_backups(names)
 
     # --- maintenance ----------------------------------------------------------------------------------------------
-    def cleanup_lock(self, blocking: bool = True) -> AbstractContextManager[None]:
-        return maintenance.cleanup_lock(self, blocking)
+    def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:
+        return maintenance.cleanup_lock(self, blocking, scheduled)
 
     def after_pass(self) -> dict[str, list[str]]:
         self.index.catch_up()
