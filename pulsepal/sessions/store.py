@@ -294,9 +294,9 @@ class SessionStore(Protocol):
 
     def remove(self, session_id: str, backup: Optional[dict], reason: str, version: Any = None) -> Location:
         """Keep `backup` (a complete document) among the backups, then remove every copy of the session (active
-        and archived) and its entry (backup=None: nothing is left to keep, e.g. a damaged archive set aside). `version` is what the caller read: the active session's version, or None when
-        it found no active session; if that is no longer true, refuse with SessionChanged. Returns where the backup
-        is kept (files: its path)."""
+        and archived) and its entry (backup=None: nothing is left to keep, e.g. a damaged archive set aside).
+        `version` is what the caller read: the active session's version, or None when it found no active session;
+        if that is no longer true, refuse with SessionChanged. Returns where the backup is kept (files: its path)."""
         ...
 
     def write_backup(self, document: dict, reason: str) -> Location:

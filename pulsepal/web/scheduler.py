@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 log = logging.getLogger("pulsepal.scheduler")
 JOB_ID = "pulsepal-session-cleanup"
@@ -23,7 +23,7 @@ class CleanupScheduler:
     def __init__(self, manager_factory: Callable, interval_minutes: float) -> None:
         self._manager_factory = manager_factory
         self.interval_minutes = float(interval_minutes)
-        self._scheduler = None
+        self._scheduler: Any = None  # apscheduler's AsyncIOScheduler once started (the package has no types)
         self._running: Optional[asyncio.Task] = None
         self.last_report: Optional[dict] = None
         self.last_error: Optional[str] = None
@@ -41,8 +41,8 @@ class CleanupScheduler:
         if self.started:
             return
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every run at INFO
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        self._scheduler.add_job(
+        scheduler = self._scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler.add_job(
             self._job,
             IntervalTrigger(seconds=self.interval_minutes * 60, timezone="UTC"),
             id=JOB_ID,
@@ -51,7 +51,7 @@ class CleanupScheduler:
             misfire_grace_time=max(1, int(self.interval_minutes * 60)),
             replace_existing=True,
         )
-        self._scheduler.start()
+        scheduler.start()
         log.info("session cleanup every %g minute(s)", self.interval_minutes)
 
     async def _job(self) -> None:

@@ -14,11 +14,12 @@ the order and the total may lag by those few seconds, and a row that disappeared
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from ...store import IndexEntry, sort_key
 from .index import SessionIndex
@@ -96,3 +97,28 @@ class SortedViews:
             if entry is not None and (state is None or entry.get("state") == state):
                 rows.append((session_id, entry))
         return len(matches), rows
+
+
+Page = tuple[int, list[tuple[str, IndexEntry]]]
+
+
+def linear_page(entries: Iterable[tuple[str, IndexEntry]], *, created_before: Optional[float], search: Optional[str],
+                sort: str, descending: bool, offset: int, limit: Optional[int]) -> Page:
+    """Filter and rank every entry given (an owner's sessions, or an age filter); heap-select a page when it is
+    small against the whole."""
+    key = sort_key(sort)
+    needle = search.lower() if search else None
+    rows = []
+    for session_id, entry in entries:
+        if created_before is not None and float(entry.get("created_at") or 0) > created_before:
+            continue
+        if needle and needle not in session_id.lower() and needle not in (entry.get("title") or "").lower():
+            continue
+        rows.append((session_id, entry))
+    total = len(rows)
+    if limit is not None and offset + limit < total:
+        picker = heapq.nlargest if descending else heapq.nsmallest
+        page = picker(offset + limit, rows, key=key)[offset:]
+    else:
+        page = sorted(rows, key=key, reverse=descending)[offset:]
+    return total, page[:limit] if limit is not None else page

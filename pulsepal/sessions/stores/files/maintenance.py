@@ -11,14 +11,16 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+import orjson
 
 from ....clock import file_age
 from ... import files
 from ...errors import ArchiveError, InvalidInput
 from ...ids import is_valid_session_id
 from ...model import ConversationContext, EventError, replay
-from ...store import IndexEntry, Progress, entry_of
+from ...store import STATE_NAMES, IndexEntry, Progress, entry_of
 from . import journal
 from .index import IndexCorrupt
 from .layout import CorruptFile
@@ -313,3 +315,28 @@ def sweep(store: "FileStore") -> dict[str, list[str]]:
                 store.layout.remove_archives([path])
                 removed_archives.append(session_id)
     return {"temp_files": removed_temps, "stale_archives": removed_archives}
+
+
+# --- state documents (cleanup.json, alerts.json, clock.json, shares.json, feedback.json) ------------------------
+def _state_path(store: "FileStore", name: str) -> Path:
+    if name not in STATE_NAMES:
+        raise InvalidInput(f"unknown state document {name!r}")
+    return store.root / f"{name}.json"
+
+
+def read_state(store: "FileStore", name: str) -> dict:
+    try:
+        state = orjson.loads(files.read_bytes(_state_path(store, name)))
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def update_state(store: "FileStore", name: str, change: Callable[[dict], dict]) -> dict:
+    """Read-modify-write under the document's own lock, so processes changing it take turns."""
+    with files.locked(store.layout.named_lock(f"{name}-state")):
+        before = read_state(store, name)
+        after = change(dict(before))
+        if after != before:
+            files.atomic_write_bytes(_state_path(store, name), orjson.dumps(after, option=orjson.OPT_INDENT_2))
+        return after

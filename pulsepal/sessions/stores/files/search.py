@@ -257,6 +257,13 @@ class SearchIndex:
             conn.close()
             self._local.conn = None
 
+    def search_with_titles(self, text: str, *, owner=ANY, limit: int = 20,
+                           offset: int = 0) -> tuple[int, list[SearchHit]]:
+        """Message text through the FTS index, then titles through the store's entries."""
+        _, hits = self.search(text, owner=owner, limit=10_000)
+        merged = hits + _titled(self.store, text, owner, {hit.session_id for hit in hits})
+        return len(merged), merged[offset: offset + limit]
+
     def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
         self._start()
         query = fts_query(text)
@@ -276,6 +283,17 @@ class SearchIndex:
             if session_id not in best:
                 best[session_id] = SearchHit(session_id, -float(rank), " ".join(snippet.split()), message_id)
         return _checked(self.store, best, owner, offset, limit)
+
+
+def _titled(store: "FileStore", text: str, owner, exclude: set[str]) -> list[SearchHit]:
+    """Conversations whose (redacted) title holds every word: renamed titles are in no message."""
+    words = [w for w in text.lower().split() if w]
+    hits = []
+    for session_id, entry in store.entries(None, owner) if words else ():
+        title = redact_text(entry.get("title") or "")
+        if session_id not in exclude and all(w in title.lower() for w in words):
+            hits.append(SearchHit(session_id, 0.0, title))
+    return hits
 
 
 def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,

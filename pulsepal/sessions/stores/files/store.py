@@ -11,19 +11,13 @@ from __future__ import annotations
 import heapq
 import os
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-import orjson
-
-from ....clock import Clock, stamp
+from ....clock import Clock
 from ....settings import Settings
 from ... import files
 from ...codec import BlobCodec
 from ...errors import (
-    ArchiveDamaged,
-    ArchiveError,
-    InvalidInput,
     SessionError,
     SessionExists,
     SessionNotFound,
@@ -31,12 +25,9 @@ from ...errors import (
     storage_error,
 )
 from ...model import ConversationContext, apply_event, replay
-from ...redaction import redact_text
 from ...store import (
     ANY,
-    STATE_NAMES,
     Aggregates,
-    Archived,
     ArchiveItem,
     Backup,
     IndexEntry,
@@ -45,23 +36,20 @@ from ...store import (
     Outcome,
     Progress,
     SearchHit,
-    SessionChanged,
     State,
     entry_of,
     sort_key,
 )
 from ..failures import log as storage_log
 from ..failures import translate_failures
+from . import archive as archive_files
 from . import journal, maintenance
 from .audit import AuditLog
 from .index import SessionIndex
-from .layout import BACKUPS, Layout, split_backup_name
-from .listing import SortedViews
+from .layout import Layout
+from .listing import SortedViews, linear_page
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
 from .search import SearchIndex
-
-_DAMAGED = ("the archive of conversation {} is damaged and was set aside for an operator to look at; it cannot be "
-            "opened")
 
 
 def _os_failure(exc: BaseException) -> Optional[StorageError]:
@@ -291,22 +279,8 @@ class FileStore:
 
     def list_linear(self, *, state, owner, created_before, search, sort, descending, offset, limit):
         """The plain way: filter and rank every entry in scope (an owner's sessions, or an age filter)."""
-        key = sort_key(sort)
-        needle = search.lower() if search else None
-        rows = []
-        for session_id, entry in self.entries(state, owner):
-            if created_before is not None and float(entry.get("created_at") or 0) > created_before:
-                continue
-            if needle and needle not in session_id.lower() and needle not in (entry.get("title") or "").lower():
-                continue
-            rows.append((session_id, entry))
-        total = len(rows)
-        if limit is not None and offset + limit < total:
-            picker = heapq.nlargest if descending else heapq.nsmallest
-            page = picker(offset + limit, rows, key=key)[offset:]
-        else:
-            page = sorted(rows, key=key, reverse=descending)[offset:]
-        return total, page[:limit] if limit is not None else page
+        return linear_page(self.entries(state, owner), created_before=created_before, search=search, sort=sort,
+                           descending=descending, offset=offset, limit=limit)
 
     def cleanup_candidates(self, *, activated_before: float, idle_before: float,
                            archived_before: float) -> Iterator[tuple[str, IndexEntry]]:
@@ -333,152 +307,32 @@ class FileStore:
 
     # --- archive, backups, removal --------------------------------------------------------------------------------
     def archive(self, items: list[ArchiveItem], day: str) -> dict[str, Outcome]:
-        """Stage every archive (written, read back), one durability barrier for the batch, then per session under
-        its lock: remove the active files only if the log is exactly as it was read; otherwise discard the staged
-        archive (SessionChanged)."""
-        results: dict[str, Outcome] = {}
-        staged: list[tuple[ArchiveItem, Path, int]] = []
-        for item in items:
-            path = self.layout.archive_path(item.session_id, day)
-            try:
-                staged.append((item, path, self.layout.write_document(path, item.document, durable=False)))
-            except (ArchiveError, OSError) as exc:
-                results[item.session_id] = exc
-        files.sync_paths([path for _, path, _ in staged])
-        now = self.clock.now()
-        touched: list[Path] = []
-        existing = self.layout.find_archives_many([item.session_id for item, _, _ in staged])
-        for item, path, size in staged:
-            session_id = item.session_id
-            jpath, spath = self.layout.journal_path(session_id), self.layout.snapshot_path(session_id)
-            with self.lock(session_id):
-                try:
-                    st = os.stat(jpath)
-                    unchanged = (st.st_ino, st.st_size) == tuple(item.version)
-                except FileNotFoundError:
-                    unchanged = False
-                if not unchanged:
-                    self.layout.remove_archives([path], durable=False)
-                    results[session_id] = SessionChanged(session_id)
-                    continue
-                older = [p for p in existing[session_id] if p != path]
-                touched += files.remove_durable(spath, jpath, *older, durable=False)
-                self.layout.prune_empty_days(older)
-                self.live.forget(session_id)
-                ctx = ConversationContext.model_validate(item.document["session"])
-                self.index.put(session_id, entry_of(ctx, size=size, state="archived", archived_at=now.timestamp(),
-                                                    archive_path=str(path.relative_to(self.root))))
-            results[session_id] = Archived(session_id, path, size)
-        files.sync_dirs(touched)
-        self.views.invalidate()
-        return results
+        return archive_files.archive(self, items, day)
 
     def read_archive(self, session_id: str, day: Optional[str] = None) -> Optional[tuple[dict, Location]]:
-        """A damaged archive is set aside (quarantine/, with the reason) instead of failing every later attempt; its
-        entry stays, marked damaged, so whoever opens the conversation is told why (a wrong encryption key is not
-        damage and is only reported)."""
-        paths = self.layout.find_archives(session_id, day)
-        if not paths:
-            entry = self.index.get(session_id)
-            if entry is not None and entry.get("damaged") and day is None:
-                raise ArchiveDamaged(_DAMAGED.format(session_id))
-            return None
-        try:
-            return self.layout.read_document(paths[0]), paths[0]
-        except ArchiveError as exc:
-            if "SESSION_ENCRYPTION_KEY" in str(exc):
-                raise
-            with self.lock(session_id):
-                if paths[0].exists():
-                    self.layout.quarantine(paths[0], str(exc), self.clock.now())
-                    self.layout.prune_empty_days(paths[:1])
-                entry = self.index.get(session_id)
-                if entry is not None and not self.layout.find_archives(session_id):
-                    self.index.put(session_id, IndexEntry(**{**entry, "damaged": True}))
-            self.views.invalidate()
-            self.audit.record(self.live.actor, "quarantine", session_id, reason=str(exc))
-            raise ArchiveDamaged(_DAMAGED.format(session_id)) from None
+        return archive_files.read_archive(self, session_id, day)
 
     def locate(self, session_id: str) -> Optional[State]:
-        layout = self.layout
-        if layout.journal_path(session_id).exists() or layout.snapshot_path(session_id).exists():
-            return "active"
-        if layout.find_archives(session_id):
-            return "archived"
-        entry = self.index.get(session_id)  # a damaged archive set aside: still there, but it cannot be opened
-        return "archived" if entry is not None and entry.get("damaged") else None
+        return archive_files.locate(self, session_id)
 
     def remove_archives(self, session_ids: Iterable[str], *,
                         to_backups: bool = False) -> dict[str, Optional[Exception]]:
-        results: dict[str, Optional[Exception]] = {}
-        for session_id in session_ids:
-            try:
-                with self.lock(session_id):
-                    paths = self.layout.find_archives(session_id)
-                    if not paths:
-                        if self.index.get(session_id) is not None and self.locate(session_id) is None:
-                            self.index.delete(session_id)  # a damaged (quarantined) archive's entry goes with it
-                        raise SessionNotFound(f"archive of {session_id!r} is already gone")
-                    if to_backups:  # the archive file itself becomes the backup: a rename, no rewrite
-                        when = stamp(self.clock.now())
-                        for path in paths:
-                            os.replace(path, self.layout.backups_dir / f"{when}_purge_{path.name}")
-                        files.sync_dirs([self.layout.backups_dir, *(p.parent for p in paths)])
-                        self.layout.prune_empty_days(paths)
-                    else:
-                        self.layout.remove_archives(paths)
-                    self.index.delete(session_id)
-                results[session_id] = None
-            except (SessionNotFound, OSError) as exc:
-                results[session_id] = exc
-        self.views.invalidate()
-        self.search_index.forget([sid for sid, exc in results.items() if exc is None])
-        return results
+        return archive_files.remove_archives(self, session_ids, to_backups=to_backups)
 
     def remove(self, session_id: str, backup: Optional[dict], reason: str, version: Any = None) -> Location:
-        layout = self.layout
-        with self.lock(session_id):
-            live = self.live.get_locked(session_id)
-            current = None if live is None else (live.inode, live.offset)
-            if current != (tuple(version) if version is not None else None):
-                raise SessionChanged(session_id)
-            path = layout.backup_path(session_id, reason, self.clock.now())
-            if backup is not None:
-                layout.write_document(path, backup)
-            else:  # nothing left to keep: the damaged archive is in quarantine/
-                path = layout.quarantine_dir
-            files.remove_durable(layout.snapshot_path(session_id), layout.journal_path(session_id))
-            layout.remove_archives(layout.find_archives(session_id))
-            self.live.forget(session_id)
-            self.index.delete(session_id)
-        self.views.invalidate()
-        self.search_index.forget([session_id])
-        return path
+        return archive_files.remove(self, session_id, backup, reason, version)
 
     def write_backup(self, document: dict, reason: str) -> Location:
-        path = self.layout.backup_path(document["session_id"], reason, self.clock.now())
-        self.layout.write_document(path, document)
-        return path
+        return archive_files.write_backup(self, document, reason)
 
     def backups(self) -> list[Backup]:
-        found = []
-        for path in self.layout.backups():  # a backup is as old as the earlier of its name's time and its file's
-            named, reason, session_id = split_backup_name(path.name)
-            modified = path.stat().st_mtime
-            found.append(Backup(path.name, min(named, modified) if named is not None else modified, reason,
-                                session_id))
-        return sorted(found, key=lambda b: (b.created_at, b.name))
-
-    def _backup(self, name: str) -> Path:
-        if not name or "/" in name or name.startswith(".") or name == BACKUPS:
-            raise InvalidInput(f"not a backup name: {name!r}")
-        return self.layout.backups_dir / name
+        return archive_files.backups(self)
 
     def read_backup(self, name: str) -> dict:
-        return self.layout.read_document(self._backup(name))
+        return archive_files.read_backup(self, name)
 
     def remove_backups(self, names: Iterable[str]) -> None:
-        files.remove_durable(*(self._backup(name) for name in names))
+        return archive_files.remove_backups(self, names)
 
     # --- maintenance ----------------------------------------------------------------------------------------------
     def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:
@@ -491,25 +345,11 @@ class FileStore:
         self.audit.rotate_if_large()
         return swept
 
-    def _state_path(self, name: str) -> Path:
-        if name not in STATE_NAMES:
-            raise InvalidInput(f"unknown state document {name!r}")
-        return self.root / f"{name}.json"
-
     def read_state(self, name: str) -> dict:
-        try:
-            state = orjson.loads(files.read_bytes(self._state_path(name)))
-        except (FileNotFoundError, orjson.JSONDecodeError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        return maintenance.read_state(self, name)
 
     def update_state(self, name: str, change: Callable[[dict], dict]) -> dict:
-        with files.locked(self.layout.named_lock(f"{name}-state")):
-            before = self.read_state(name)
-            after = change(dict(before))
-            if after != before:
-                files.atomic_write_bytes(self._state_path(name), orjson.dumps(after, option=orjson.OPT_INDENT_2))
-            return after
+        return maintenance.update_state(self, name, change)
 
     def quarantined(self) -> list[dict]:
         return self.layout.quarantined()
@@ -546,17 +386,7 @@ class FileStore:
         return maintenance.probe(self)
 
     def search(self, text: str, *, owner: Any = ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
-        """Message text through the FTS index, plus titles (renamed ones included) through the index entries."""
-        total, hits = self.search_index.search(text, owner=owner, limit=10_000)
-        found = {hit.session_id for hit in hits}
-        words = [w for w in text.lower().split() if w]
-        titled = []
-        for sid, entry in self.entries(None, owner) if words else ():
-            title = redact_text(entry.get("title") or "")
-            if sid not in found and all(w in title.lower() for w in words):
-                titled.append(SearchHit(sid, 0.0, title))
-        merged = hits + titled
-        return len(merged), merged[offset: offset + limit]
+        return self.search_index.search_with_titles(text, owner=owner, limit=limit, offset=offset)
 
     def close(self) -> None:
         self.search_index.close()
