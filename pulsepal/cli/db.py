@@ -5,8 +5,9 @@
     db copy --from files --to postgres   copy every session, archive, backup, user and preference; verify
     db copy --from postgres --to files   ... and back
 
-A click group of its own (registered in cli/__init__.py) that reports through click's own exceptions, which the CLI's `run()` turns into its exit codes (2 bad input or settings,
-1 a copy that did not verify, 3 the database failed).
+A click group of its own (registered in cli/__init__.py) that reports through click's own exceptions, which the
+CLI's `run()` turns into its exit codes (2 bad input or settings, 1 a copy that did not verify, 3 the database
+failed).
 """
 
 from __future__ import annotations

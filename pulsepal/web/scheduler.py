@@ -129,7 +129,8 @@ class CleanupScheduler:
 _instance: Optional[CleanupScheduler] = None
 
 
-def start_scheduler(manager_factory: Optional[Callable] = None, interval_minutes: Optional[float] = None) -> CleanupScheduler:
+def start_scheduler(manager_factory: Optional[Callable] = None,
+                    interval_minutes: Optional[float] = None) -> CleanupScheduler:
     global _instance
     if manager_factory is None or interval_minutes is None:
         from ..dependencies import get_session_manager

@@ -90,7 +90,8 @@ class Recorder:
         return [data for event, data in self.events if event == name]
 
     def assistant_texts(self) -> list[str]:
-        return [d["output"] for d in self.of("new_message") if isinstance(d, dict) and d.get("type") == "assistant_message"]
+        return [d["output"] for d in self.of("new_message")
+                if isinstance(d, dict) and d.get("type") == "assistant_message"]
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ async def test_message_records_both_messages_and_streams(app_module, ws_chat, ap
     names = recorder.names()
     assert "stream_start" in names  # streamed (pieces arriving together are sent together; see Coalescer)
     streamed = recorder.of("stream_start")[-1]["output"] + "".join(d["token"] for d in recorder.of("stream_token"))
-    final = max(i for i, (e, d) in enumerate(recorder.events) if e == "new_message" and d.get("type") == "assistant_message")
+    final = max(i for i, (e, d) in enumerate(recorder.events)
+                if e == "new_message" and d.get("type") == "assistant_message")
     assert names.index("stream_start") < final  # streamed first, then the finished message
     reply = recorder.assistant_texts()[-1]
     assert "makeTrapezoid" in reply and streamed == reply
@@ -58,7 +59,8 @@ async def test_message_records_both_messages_and_streams(app_module, ws_chat, ap
     assert history[1].content == reply
 
 
-async def test_message_before_chat_start_finishes_still_uses_the_thread_id(app_module, ws_chat, app_manager, user_message):
+async def test_message_before_chat_start_finishes_still_uses_the_thread_id(app_module, ws_chat, app_manager,
+                                                                           user_message):
     session, recorder = ws_chat()  # on_chat_start never ran (the user typed very fast)
     await app_module.on_message(user_message("hello there, what is a TR?"))
     ctx = app_manager.get_session(session.thread_id)
@@ -78,7 +80,8 @@ async def test_settings_update_persists_and_becomes_default_for_next_chat(app_mo
                                                                           user_message):
     first, recorder = ws_chat()
     await app_module.on_chat_start()
-    values = {"language": "python", "sequence_knowledge": "Sequence type: EPI\nTR 50 ms", "use_sequence_knowledge": True}
+    values = {"language": "python", "sequence_knowledge": "Sequence type: EPI\nTR 50 ms",
+              "use_sequence_knowledge": True}
     first.chat_settings.update(values)
     await app_module.on_settings_update(values)  # before the first message: kept for the session it will create
     assert app_manager.get_session(first.thread_id) is None
@@ -119,7 +122,8 @@ async def test_resume_restores_archived_session_and_its_settings(app_module, ws_
 
     session, _ = ws_chat()
     await app_module.on_chat_start()
-    await app_module.on_settings_update({"language": "octave", "sequence_knowledge": "FLASH 3T", "use_sequence_knowledge": True})
+    await app_module.on_settings_update({"language": "octave", "sequence_knowledge": "FLASH 3T",
+                                         "use_sequence_knowledge": True})
     await app_module.on_message(user_message("What is mr.makeSincPulse?"))
     thread_id = session.thread_id
     app_manager.archive_session(thread_id)

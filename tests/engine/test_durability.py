@@ -169,7 +169,8 @@ def test_atomic_write_leaves_no_temp_files_and_replaces_whole(tmp_path):
     assert os.stat(target).st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/b", "x\x00y", "", " ", "é", "a" * 10_000, ".hidden", None, 42])
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/b", "x\x00y", "", " ", "é", "a" * 10_000, ".hidden", None,
+                                 42])
 def test_invalid_ids_touch_nothing(manager, tmp_path, bad):
     before = sorted(str(p) for p in tmp_path.rglob("*"))
     for call in (

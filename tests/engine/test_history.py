@@ -99,7 +99,8 @@ def _bulk(sm, owner: str, count: int, messages: int) -> list[str]:
     for n in range(count):
         sid = new_session_id()
         log = [events.created(sid, now, owner=owner)]
-        log += [events.message("user", f"topic{n}end question {i} about gradient spoiling", now) for i in range(messages)]
+        log += [events.message("user", f"topic{n}end question {i} about gradient spoiling", now)
+                for i in range(messages)]
         sm.store.install(sid, log)
         ids.append(sid)
     return ids

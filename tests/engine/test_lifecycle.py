@@ -18,7 +18,8 @@ from pulsepal.sessions import (
 
 
 def test_spec_public_import_paths_work():
-    from pulsepal.dependencies import ConversationContext, SessionManager as Exported
+    from pulsepal.dependencies import ConversationContext
+    from pulsepal.dependencies import SessionManager as Exported
     from pulsepal.settings import Settings
 
     assert Exported is SessionManager
@@ -379,7 +380,8 @@ def test_files_are_private(manager, tmp_path):
     sid = manager.create_session()
     manager.add_message(sid, "user", "hi")
     manager.archive_session(manager.create_session())
-    for path in [tmp_path / "sessions", *(tmp_path / "sessions").rglob("*"), *(tmp_path / "conversationLogs").rglob("*")]:
+    stored = [*(tmp_path / "sessions").rglob("*"), *(tmp_path / "conversationLogs").rglob("*")]
+    for path in [tmp_path / "sessions", *stored]:
         mode = os.stat(path).st_mode & 0o777
         assert mode == (0o700 if path.is_dir() else 0o600), path
 

@@ -20,7 +20,7 @@ def busy(make_manager, clock):
         clock.set(start - timedelta(hours=n % 7, minutes=n))
         sid = manager.create_session(f"user{n % 3}")
         manager.update_session(sid, title=f"{['EPI', 'spin echo', 'FLASH'][n % 3]} question {n}")
-        for i in range(n % 4):  # equal message counts and sizes: plenty of ties
+        for _ in range(n % 4):  # equal message counts and sizes: plenty of ties
             manager.add_message(sid, "user", "same length text")
     clock.set(start)
     for sid in [r["session_id"] for r in manager.list_sessions(limit=8, sort="size")[1]]:
@@ -34,7 +34,8 @@ def _linear(manager, **args):
 
 def test_pages_equal_a_full_sort(busy):
     views = SortedViews(busy.store.index)
-    combos = itertools.product([None, "active", "archived"], list(SORT_KEYS), [True, False], [None, "epi", "QUESTION 1"],
+    combos = itertools.product([None, "active", "archived"], list(SORT_KEYS), [True, False],
+                               [None, "epi", "QUESTION 1"],
                                [(0, 5), (5, 5), (30, 50), (0, 100)])
     for state, sort, descending, search, (offset, limit) in combos:
         args = dict(state=state, sort=sort, descending=descending, search=search, offset=offset, limit=limit)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pulsepal.clock import FakeClock
 from pulsepal.sessions import InvalidSessionId, SessionManager
@@ -43,7 +44,8 @@ def test_any_id_is_either_safe_or_refused(candidate):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages=st.lists(st.tuples(st.sampled_from(["user", "assistant", "system"]), TEXT), max_size=12),
-       knowledge=st.one_of(st.none(), TEXT), metadata=st.dictionaries(st.text(max_size=10), st.integers(-(2**63), 2**63 - 1), max_size=3))
+       knowledge=st.one_of(st.none(), TEXT),
+       metadata=st.dictionaries(st.text(max_size=10), st.integers(-(2**63), 2**63 - 1), max_size=3))
 def test_any_text_survives_reload_and_export_import_roundtrip(messages, knowledge, metadata):
     with tempfile.TemporaryDirectory() as root_a, tempfile.TemporaryDirectory() as root_b:
         a = _manager(root_a)

@@ -110,7 +110,8 @@ def test_nonsense_settings_name_the_variable(overrides, variable):
 
 def test_env_and_dotenv_are_read(tmp_path):
     (tmp_path / ".env").write_text("MAX_CONVERSATION_HISTORY=7\nSESSION_COMPRESSION=false\n")
-    script = "from pulsepal.settings import Settings; s = Settings(); print(s.max_conversation_history, s.session_compression, s.max_active_sessions)"
+    script = ("from pulsepal.settings import Settings; s = Settings(); "
+              "print(s.max_conversation_history, s.session_compression, s.max_active_sessions)")
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
         env={"PYTHONPATH": str(ROOT), "MAX_ACTIVE_SESSIONS": "50", "PATH": "/usr/bin:/bin"}, check=True,

@@ -55,7 +55,8 @@ async def concurrent_mode(storage: str, tag: str, session_ids: list[str], corout
         rng = random.Random(f"{tag}-{number}")
         for i in range(per_coroutine):
             sid = rng.choice(session_ids)
-            await asyncio.to_thread(sm.add_message, sid, "user", f"{tag} {number} {i}", message_id=f"{tag}-{number}-{i}")
+            await asyncio.to_thread(sm.add_message, sid, "user", f"{tag} {number} {i}",
+                                    message_id=f"{tag}-{number}-{i}")
 
     await asyncio.gather(*(worker(n) for n in range(coroutines)))
     print("DONE", flush=True)
@@ -66,4 +67,5 @@ if __name__ == "__main__":
     if mode == "crash":
         crash_mode(sys.argv[2], int(sys.argv[3]))
     else:
-        asyncio.run(concurrent_mode(sys.argv[2], sys.argv[3], sys.argv[4].split(","), int(sys.argv[5]), int(sys.argv[6])))
+        asyncio.run(concurrent_mode(sys.argv[2], sys.argv[3], sys.argv[4].split(","), int(sys.argv[5]),
+                                    int(sys.argv[6])))
