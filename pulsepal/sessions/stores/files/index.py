@@ -233,12 +233,3 @@ class SessionIndex:
         for session_id, entry in pairs:
             if state is None or entry.get("state") == state:
                 yield session_id, entry
-
-    def messages_since(self, since_ts: float) -> int:
-        first_hour = int(since_ts // 3600)
-        return sum(n for hour, n in self.activity.items() if hour >= first_hour)
-
-    def hourly_activity(self, start_ts: float, end_ts: float) -> list[tuple[int, int]]:
-        """(hour start epoch seconds, messages) for every hour in [start, end], zeros included."""
-        first, last = int(start_ts // 3600), int(end_ts // 3600)
-        return [(hour * 3600, self.activity.get(hour, 0)) for hour in range(first, last + 1)]

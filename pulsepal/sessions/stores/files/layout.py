@@ -146,16 +146,6 @@ class Layout:
         """Ids named by active files, not yet validated (for cheap set arithmetic against the index)."""
         return _raw_ids(self.active_dir, ".json")
 
-    def logged_ids(self, log_dir: Optional[Path] = None) -> Iterator[tuple[str, Path]]:
-        folder = Path(log_dir) if log_dir else self.log_dir
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("session_") and name.endswith(".jsonl"):
-                    session_id = name[len("session_") : -len(".jsonl")]
-                    if is_valid_session_id(session_id):
-                        yield session_id, Path(entry.path)
-
     def active_size(self, session_id: str) -> int:
         total = 0
         for path in (self.snapshot_path(session_id), self.journal_path(session_id)):

@@ -21,6 +21,7 @@ from ...errors import ArchiveError, InvalidInput
 from ...ids import is_valid_session_id
 from ...model import ConversationContext, EventError, replay
 from ...store import STATE_NAMES, IndexEntry, Progress, entry_of
+from ..rebuild import rebuild_folder
 from . import journal
 from .index import IndexCorrupt
 from .layout import CorruptFile
@@ -177,19 +178,7 @@ def rebuild_from_logs(store: "FileStore", log_dir: Optional[str] = None, progres
 
     Idempotent: a session that is already active and loads, or that is archived, is skipped and reported."""
     folder = Path(log_dir) if log_dir else store.layout.log_dir
-    if not folder.is_dir():
-        raise InvalidInput(f"log folder {folder} does not exist")
-    logs = sorted(store.layout.logged_ids(folder))
-    rebuilt, skipped = [], []
-    for number, (session_id, path) in enumerate(logs, start=1):
-        outcome = _rebuild_one(store, session_id, path)
-        if outcome is None:
-            rebuilt.append({"session_id": session_id})
-        else:
-            skipped.append({"session_id": session_id, "reason": outcome})
-        if progress:
-            progress(number, len(logs))
-    return {"log_dir": str(folder), "rebuilt": rebuilt, "skipped": skipped}
+    return rebuild_folder(folder, lambda session_id, path: _rebuild_one(store, session_id, path), progress)
 
 
 def _rebuild_one(store: "FileStore", session_id: str, path: Path) -> Optional[str]:

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 import orjson
 
 from ...errors import InvalidInput, LockBusy
-from ...ids import is_valid_session_id
 from ...model import EventError, replay
 from ...store import STATE_NAMES, Progress
+from ..rebuild import rebuild_folder
 from .pool import connection
 from .schema import CLEANUP_LOCK, HEALTH_LOCK, SHARDS
 
@@ -236,20 +236,7 @@ def rebuild_from_logs(store: "PostgresStore", log_dir: Optional[str], progress: 
     """Install sessions from conversation logs (session_<id>.jsonl, one JSON event per line) in a folder.
     Idempotent: a session already stored (active or archived) is skipped and reported."""
     folder = Path(log_dir) if log_dir else store.settings.log_path
-    if not folder.is_dir():
-        raise InvalidInput(f"log folder {folder} does not exist")
-    logs = sorted((p.name[len("session_"):-len(".jsonl")], p) for p in folder.glob("session_*.jsonl"))
-    logs = [(sid, path) for sid, path in logs if is_valid_session_id(sid)]
-    rebuilt, skipped = [], []
-    for number, (session_id, path) in enumerate(logs, start=1):
-        reason = _rebuild_one(store, session_id, path)
-        if reason is None:
-            rebuilt.append({"session_id": session_id})
-        else:
-            skipped.append({"session_id": session_id, "reason": reason})
-        if progress:
-            progress(number, len(logs))
-    return {"log_dir": str(folder), "rebuilt": rebuilt, "skipped": skipped}
+    return rebuild_folder(folder, lambda session_id, path: _rebuild_one(store, session_id, path), progress)
 
 
 def _rebuild_one(store: "PostgresStore", session_id: str, path: Path) -> Optional[str]:
