@@ -125,9 +125,9 @@ def test_a_newcomers_first_session(tmp_path, artifacts):
             row.locator('[data-action="view"]').click()
             body = page.locator("#dialog-body")
             expect(body.locator(".msg.assistant .md h5").first).to_contain_text("makeTrapezoid")
-            expect(body.locator(".msg.assistant .md table").first).to_be_visible()
+            expect(body.locator(".msg.assistant .md li").first).to_be_visible()  # the parameter list
             expect(body.locator(".msg.assistant .md pre code").first).to_be_visible()
-            assert "###" not in body.inner_text() and "|---|" not in body.inner_text()
+            assert "###" not in body.inner_text() and "```" not in body.inner_text()
             page.screenshot(path=str(artifacts / "07-transcript.png"))
             browser.close()
     finally:
