@@ -34,6 +34,7 @@ KINDS = ("api", "params", "described", "in_language", "translate", "template", "
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+ARTICLE = r"(?:a|an|the)(?!\w)"
 
 
 @dataclass
@@ -132,6 +133,8 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     lang = answer_language(item)
     res = Result(item["id"], item["kind"], "wrong", topic=topic)
     found, fences = mentions(text)
+    for m in found:
+        dialects.settle_spelling(m)
 
     for m in found:
         if not m.negated and not dialects.is_real(m) and m.full not in res.invented:
@@ -145,7 +148,7 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
             res.missing.append(" | ".join(group))
     for f in expect.get("findings", []):
         rights = f["right"] if isinstance(f["right"], list) else [f["right"]]
-        if not any(r in text for r in rights):
+        if not any(spelling_pattern(r).search(text) for r in rights):
             res.findings_missed.append(f"{f.get('wrong', '?')} -> {' | '.join(rights)}")
 
     for bad in expect.get("must_not", []):
@@ -178,11 +181,25 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     return res
 
 
+def spelling_pattern(right: str) -> re.Pattern[str]:
+    """A finding's right spelling, exactly as written (case-sensitive) but standing alone: no word character glued
+    to either end, so 'seq.check_timing' is not found inside 'pypulseq.check_timing', nor 'seq.write' inside
+    'seq.write_v141'."""
+    left = r"(?<!\w)" if right[:1].isalnum() or right[:1] == "_" else ""
+    end = r"(?!\w)" if right[-1:].isalnum() or right[-1:] == "_" else ""
+    return re.compile(left + re.escape(right) + end)
+
+
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Case-insensitive phrase match that respects word edges ('tse' must not match 'itself', 'gre' not 'degree')."""
+    """Case-insensitive phrase match that respects word edges ('tse' must not match 'itself', 'gre' not 'degree');
+    a space and a hyphen are the same ('spin echo' = 'spin-echo'), and so are the articles a/an/the ('after the
+    pulse' = 'after a pulse'): neither decides whether an answer covers a topic."""
     left = r"(?<!\w)" if phrase[:1].isalnum() else ""
     right = r"(?!\w)" if phrase[-1:].isalnum() else ""
-    body = r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", phrase))  # 'spin echo' = 'spin-echo'
+    parts = re.split(r"[\s-]+", phrase)
+    # only a lower-case a/an/the before another word is an article ('channel, Gs, Ge, A' ends in an argument name)
+    body = r"[\s-]+".join(ARTICLE if p in ("a", "an", "the") and i < len(parts) - 1 else re.escape(p)
+                          for i, p in enumerate(parts))
     return re.compile(left + body + right, re.I)
 
 
