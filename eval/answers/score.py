@@ -5,6 +5,7 @@ written from real sources (see README.md here for the method). Run:
 
     python eval/answers/score.py --split dev            # the set the responder may be tuned on
     python eval/answers/score.py --split heldout --json # the lead's check; never tune on it
+    python eval/answers/score.py --split heldout2       # the second sealed set; never tune on it either
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -33,6 +34,7 @@ from dialects import Dialects, first_candidate, mentions, name_pattern, negated_
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
+SPLITS = ("dev", "heldout", "heldout2")  # heldout2: the second sealed set, written after tuning on dev had begun
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"
 
@@ -316,7 +318,7 @@ def load_responder(spec: str | None):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score a PulsePal responder on the evaluation set.")
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--split", choices=("dev", "heldout"))
+    src.add_argument("--split", choices=SPLITS)
     src.add_argument("--items", type=Path, help="a JSONL file of items")
     ap.add_argument("--json", action="store_true", help="print the summary and per-item results as JSON")
     ap.add_argument("--verbose", action="store_true", help="list every item that is not correct")
