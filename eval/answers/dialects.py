@@ -148,6 +148,18 @@ class Dialects:
             obj = getattr(obj, part)
         return callable(obj) or not called
 
+    def settle_spelling(self, m: Mention) -> None:
+        """A `seq.` name outside code gets its dialect from its spelling; where the facts contradict the spelling
+        (the MATLAB methods `seq.write_v141` and `seq.waveforms_and_times` are snake_case), the facts decide: a name
+        real only in the other dialect is that dialect's name."""
+        if m.in_code or m.prefix != "seq" or m.dialect == "either":
+            return
+        real = {"matlab": self.real_matlab(m.prefix, m.name, m.rest),
+                "python": self.real_python(m.prefix, m.name, m.rest, m.called)}
+        other = "python" if m.dialect == "matlab" else "matlab"
+        if not real[m.dialect] and real[other]:
+            m.dialect = other
+
     def is_real(self, m: Mention) -> bool:
         """Real in the dialect the mention is in: a code fence's language, or for prose its spelling."""
         ml = m.prefix in ("mr", "seq") and self.real_matlab(m.prefix, m.name, m.rest)
@@ -258,7 +270,13 @@ def name_pattern(expected: str) -> re.Pattern[str]:
         return re.compile(rf"(?<![\w.])mr\.{n}\b")
     if prefix == "seq":
         return re.compile(rf"(?<![\w.])\w+\.{n}\b|(?<![\w.]){n}\s*\(|`{n}`")
-    return re.compile(rf"(?<![\w.])(?:pp|pypulseq|\w+)\.{n}\b|(?<![\w.]){n}\s*\(|`{n}`|import[^\n]*\b{n}\b")
+    module, dot, func = name.rpartition(".")
+    if dot:  # a submodule's function (`pp.convert.convert`) is usually imported from the submodule and called bare
+        sub = rf"|from\s+(?:pypulseq|pp)\.{re.escape(module)}\s+import\b[^\n]*\b{re.escape(func)}\b"
+    else:
+        sub = ""
+    return re.compile(rf"(?<![\w.])(?:pp|pypulseq|\w+)\.{n}\b|(?<![\w.]){n}\s*\(|`{n}`|import[^\n]*\b{n}\b"
+                      + sub)
 
 
 def first_candidate(text: str, dialects: Dialects | None = None) -> str | None:

@@ -5,6 +5,7 @@ written from real sources (see README.md here for the method). Run:
 
     python eval/answers/score.py --split dev            # the set the responder may be tuned on
     python eval/answers/score.py --split heldout --json # the lead's check; never tune on it
+    python eval/answers/score.py --split heldout2       # the second sealed set; never tune on it either
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -33,7 +34,9 @@ from dialects import Dialects, first_candidate, mentions, name_pattern, negated_
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
+SPLITS = ("dev", "heldout", "heldout2")  # heldout2: the second sealed set, written after tuning on dev had begun
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+ARTICLE = r"(?:a|an|the)(?!\w)"
 
 
 @dataclass
@@ -132,6 +135,8 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     lang = answer_language(item)
     res = Result(item["id"], item["kind"], "wrong", topic=topic)
     found, fences = mentions(text)
+    for m in found:
+        dialects.settle_spelling(m)
 
     for m in found:
         if not m.negated and not dialects.is_real(m) and m.full not in res.invented:
@@ -145,7 +150,7 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
             res.missing.append(" | ".join(group))
     for f in expect.get("findings", []):
         rights = f["right"] if isinstance(f["right"], list) else [f["right"]]
-        if not any(r in text for r in rights):
+        if not any(spelling_pattern(r).search(text) for r in rights):
             res.findings_missed.append(f"{f.get('wrong', '?')} -> {' | '.join(rights)}")
 
     for bad in expect.get("must_not", []):
@@ -178,11 +183,25 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
     return res
 
 
+def spelling_pattern(right: str) -> re.Pattern[str]:
+    """A finding's right spelling, exactly as written (case-sensitive) but standing alone: no word character glued
+    to either end, so 'seq.check_timing' is not found inside 'pypulseq.check_timing', nor 'seq.write' inside
+    'seq.write_v141'."""
+    left = r"(?<!\w)" if right[:1].isalnum() or right[:1] == "_" else ""
+    end = r"(?!\w)" if right[-1:].isalnum() or right[-1:] == "_" else ""
+    return re.compile(left + re.escape(right) + end)
+
+
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Case-insensitive phrase match that respects word edges ('tse' must not match 'itself', 'gre' not 'degree')."""
+    """Case-insensitive phrase match that respects word edges ('tse' must not match 'itself', 'gre' not 'degree');
+    a space and a hyphen are the same ('spin echo' = 'spin-echo'), and so are the articles a/an/the ('after the
+    pulse' = 'after a pulse'): neither decides whether an answer covers a topic."""
     left = r"(?<!\w)" if phrase[:1].isalnum() else ""
     right = r"(?!\w)" if phrase[-1:].isalnum() else ""
-    body = r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", phrase))  # 'spin echo' = 'spin-echo'
+    parts = re.split(r"[\s-]+", phrase)
+    # only a lower-case a/an/the before another word is an article ('channel, Gs, Ge, A' ends in an argument name)
+    body = r"[\s-]+".join(ARTICLE if p in ("a", "an", "the") and i < len(parts) - 1 else re.escape(p)
+                          for i, p in enumerate(parts))
     return re.compile(left + body + right, re.I)
 
 
@@ -299,7 +318,7 @@ def load_responder(spec: str | None):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score a PulsePal responder on the evaluation set.")
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--split", choices=("dev", "heldout"))
+    src.add_argument("--split", choices=SPLITS)
     src.add_argument("--items", type=Path, help="a JSONL file of items")
     ap.add_argument("--json", action="store_true", help="print the summary and per-item results as JSON")
     ap.add_argument("--verbose", action="store_true", help="list every item that is not correct")

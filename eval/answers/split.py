@@ -5,15 +5,21 @@ The split was made once from the full item file (not kept in the repository, so 
 in heldout.jsonl); `--check` recomputes it from the union of dev.jsonl and heldout.jsonl and fails if any item sits
 in the wrong file, so adding or moving items by hand is caught.
 
+heldout2.jsonl is a second sealed set, written later from sources dev and heldout did not use; it is not part of the
+seeded split. `--check` also fails if one of its ids is used in another set, or if one of its questions is (nearly)
+the same as a question of dev, heldout or our own tests (tests/answers/eval_questions.json).
+
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
-    python eval/answers/split.py --check                 # exit 1 if the committed split is not the seeded one
+    python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import random
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 1510
 HELDOUT_SHARE = 0.35  # of every kind; with 191 items this holds out 67
+OWN_TESTS = HERE.parents[1] / "tests" / "answers" / "eval_questions.json"
+SAME_QUESTION = 0.75  # difflib ratio of normalised questions at or above which two questions count as one
 
 
 def read(path: Path) -> list[dict]:
@@ -41,6 +49,25 @@ def assign(items: list[dict]) -> tuple[list[dict], list[dict]]:
         held += group[:n]
         dev += group[n:]
     return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
+
+
+def normalised(question: str) -> str:
+    return re.sub(r"[^a-z0-9_.]+", " ", question.lower()).strip()
+
+
+def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> list[str]:
+    """Why `sealed` is not disjoint from the other sets: an id used twice, or a question (nearly) the same as another
+    set's item or one of our own test questions."""
+    problems = []
+    taken = {i["id"] for i in others}
+    problems += [f"id {i['id']} is also in dev/heldout" for i in sealed if i["id"] in taken]
+    theirs = [(i["id"], normalised(i["question"])) for i in others] + [("tests", normalised(q)) for q in questions]
+    for item in sealed:
+        mine = normalised(item["question"])
+        for where, q in theirs:
+            if difflib.SequenceMatcher(None, mine, q).ratio() >= SAME_QUESTION:
+                problems.append(f"question of {item['id']} is nearly the same as one in {where}")
+    return problems
 
 
 def write(path: Path, items: list[dict]) -> None:
@@ -75,6 +102,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"split differs from the seeded one for {len(wrong)} item(s): {', '.join(wrong)}", file=sys.stderr)
         return 1
     print(f"split OK: dev {len(dev)}, heldout {len(held)} (seed {SEED}, {HELDOUT_SHARE:.0%} of each kind held out)")
+    held2_path = HERE / "heldout2.jsonl"
+    if held2_path.is_file():
+        own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
+        held2 = read(held2_path)
+        problems = overlaps(held2, dev_now + held_now, own)
+        if problems:
+            print(f"heldout2 overlaps other sets: {'; '.join(problems)}", file=sys.stderr)
+            return 1
+        print(f"heldout2 OK: {len(held2)} items, no id or question shared with dev, heldout or tests/answers")
     return 0
 
 

@@ -42,7 +42,15 @@ def _read(name: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def splits() -> dict[str, list[dict]]:
-    return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl")}
+    return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl"), "heldout2": _read("heldout2.jsonl")}
+
+
+def _split_module():
+    spec = importlib.util.spec_from_file_location("eval_split_ds", EVAL / "split.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
 
 
 def _norm(q: str) -> str:
@@ -50,21 +58,21 @@ def _norm(q: str) -> str:
 
 
 def test_sizes_and_ids(splits):
-    dev, held = splits["dev"], splits["heldout"]
-    assert len(dev) + len(held) >= 170 and len(held) >= 60
-    ids = [i["id"] for i in dev + held]
+    dev, held, held2 = splits["dev"], splits["heldout"], splits["heldout2"]
+    assert len(dev) + len(held) >= 170 and len(held) >= 60 and len(held2) >= 70
+    ids = [i["id"] for i in dev + held + held2]
     assert len(ids) == len(set(ids))
 
 
 def test_every_item_is_valid_and_its_names_are_real():
     dialects = score.Dialects.load()
-    for name in ("dev.jsonl", "heldout.jsonl"):
+    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl"):
         for item in _read(name):
             assert score.validate_item(item, dialects) == [], item["id"]
 
 
 def test_every_item_cites_a_source(splits):
-    for item in splits["dev"] + splits["heldout"]:
+    for item in splits["dev"] + splits["heldout"] + splits["heldout2"]:
         prov = item["provenance"]
         assert SOURCE.match(prov["source"]), (item["id"], prov["source"])
         assert prov["where"].strip(), item["id"]
@@ -78,16 +86,41 @@ def test_every_kind_is_covered_in_both_splits(splits):
     assert min(total.values()) >= 10, total
 
 
+def test_heldout2_weighs_the_failure_classes(splits):
+    # issue 10's failure classes: described-without-name, units/limits, code checks, sequence knowledge, follow-ups
+    # and sequences without templates get more items than the kinds the responder already answered well
+    kinds = Counter(i["kind"] for i in splits["heldout2"])
+    heavy = ("described", "units", "check", "knowledge", "followup", "no_template")
+    light = ("api", "params", "in_language", "translate", "template")
+    assert min(kinds[k] for k in heavy) > max(kinds[k] for k in light), kinds
+
+
+def test_heldout2_uses_sources_dev_and_heldout_did_not(splits):
+    used = {(i["provenance"]["source"], i["provenance"]["where"]) for i in splits["dev"] + splits["heldout"]}
+    assert not [i["id"] for i in splits["heldout2"] if (i["provenance"]["source"], i["provenance"]["where"]) in used]
+
+
 def test_split_is_the_seeded_one():
     out = subprocess.run([sys.executable, str(EVAL / "split.py"), "--check"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stderr
 
 
+def test_heldout2_shares_nothing_with_the_other_sets(splits):
+    split = _split_module()
+    ours = [c["query"] for c in json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text())]
+    assert split.overlaps(splits["heldout2"], splits["dev"] + splits["heldout"], ours) == []
+    # the check can fail: a reused id, a question reworded only in case and punctuation, one of our test questions
+    copy = dict(splits["dev"][0])
+    reworded = {**splits["heldout2"][0], "question": copy["question"].upper() + "?!"}
+    problems = split.overlaps([copy, reworded, {"id": "h2-x", "question": ours[0]}], splits["dev"], ours)
+    assert len(problems) >= 4 and any("tests" in p for p in problems), problems
+
+
 def test_no_question_shared_with_our_own_tests(splits):
     ours = json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text(encoding="utf-8"))
     own = [_norm(c["query"]) for c in ours]
-    for item in splits["dev"] + splits["heldout"]:
+    for item in splits["dev"] + splits["heldout"] + splits["heldout2"]:
         q = _norm(item["question"])
         for o in own:
             assert difflib.SequenceMatcher(None, q, o).ratio() < 0.75, (item["id"], o)

@@ -228,3 +228,68 @@ def test_a_comment_may_name_the_other_dialect(dialects):
     assert score.score_answer(PY_BLOCK, text, True, dialects).verdict == "correct"
     code = "```python\nimport pypulseq as pp\nlabel = '#1'; rf = mr.makeBlockPulse(1.0)\n```\n"  # '#' in a string
     assert score.score_answer(PY_BLOCK, code, True, dialects).invented == ["mr.makeBlockPulse"]
+
+
+# --- scorer fixes found by auditing held-out misses (each failed before its fix) ----------------------------------
+
+
+def test_a_real_matlab_method_spelled_in_snake_case_is_matlab(dialects):
+    # seq.write_v141 and seq.waveforms_and_times are MATLAB Sequence methods: snake_case spelling alone must not make
+    # them Python names (and so invented, and the answer's language wrong)
+    it = item(kind="api", language="matlab", functions=[["seq.write"], ["seq.write_v141"]])
+    prose = "Call `seq.write('out.seq')` for the current format, or `seq.write_v141('out.seq')` for v1.4.1."
+    r = score.score_answer(it, prose, True, dialects)
+    assert r.invented == [] and r.verdict == "correct", r
+    # the spelling still decides where the facts do not: a snake_case name real in neither dialect is invented
+    r = score.score_answer(it, prose + " Or `seq.write_v999('out.seq')`.", True, dialects)
+    assert r.invented == ["seq.write_v999"]
+    # a camelCase name real only in MATLAB stays MATLAB in a Python answer's prose (the language check sees it)
+    py = item(kind="api", functions=[["seq.write"]])
+    r = score.score_answer(py, "Use `seq.addBlock(rf)` and then `seq.write('out.seq')`.", True, dialects)
+    assert r.invented == [] and "wrong_language" in r.flags
+
+
+def test_a_submodule_function_imported_from_its_submodule_is_present(dialects):
+    # pp.convert.convert is a function in a submodule; `from pypulseq.convert import convert` then `convert(...)`
+    # names it exactly as pypulseq users write it
+    it = item(functions=[["pp.convert.convert"]])
+    text = ("Import it from its submodule: `from pypulseq.convert import convert`.\n\n```python\n"
+            "from pypulseq.convert import convert\nout = convert(from_value=40, from_unit='mT/m', to_unit='Hz/m')\n"
+            "```\n")
+    assert score.score_answer(it, text, True, dialects).verdict == "correct"
+    # another submodule's function of the same name is not it
+    other = "```python\nfrom pypulseq.utils import convert\nout = convert(40)\n```\n"
+    assert score.score_answer(it, other, True, dialects).missing == ["pp.convert.convert"]
+
+
+def test_articles_in_an_expected_phrase_are_interchangeable(dialects):
+    # "after the pulse" is the same phrase as "after a pulse": a/an/the do not decide whether a topic is covered
+    it = item(kind="units", expect={"text": [["after the pulse"]]})
+    assert score.score_answer(it, "The time the amplifier needs after a pulse.", True, dialects).verdict == "correct"
+    assert score.score_answer(it, "It is needed after an pulse.", True, dialects).verdict == "correct"
+    # ... but an article is not optional, and the words around it still have to be there
+    assert score.score_answer(it, "It is needed after pulse.", True, dialects).verdict == "wrong"
+    assert score.score_answer(it, "It is needed after the gradient pulse.", True, dialects).verdict == "wrong"
+    assert score.score_answer(it, "Set it after theta pulse.", True, dialects).verdict == "wrong"
+    # a capital A (an argument name) or a last word is not an article
+    sig = item(kind="params", language="matlab", expect={"text": [["Gs, Ge, A"]]})
+    assert score.score_answer(sig, "mr.makeExtendedTrapezoidArea(channel, Gs, Ge, A, sys)", True,
+                              dialects).verdict == "correct"
+    assert score.score_answer(sig, "It takes Gs, Ge, the area and sys.", True, dialects).verdict == "wrong"
+
+
+def test_a_findings_right_spelling_must_stand_alone(dialects):
+    # 'seq.check_timing' inside 'pypulseq.check_timing', or 'seq.write' inside 'seq.write_v141', is another name
+    it = item(kind="check", expect={"findings": [{"wrong": "pp.check_timing(seq)", "right": "seq.check_timing"}]})
+    module = "- line 4: use `from pypulseq.check_timing import check_timing` then `check_timing(seq)`.\n"
+    assert score.score_answer(it, module, True, dialects).findings_missed == [
+        "pp.check_timing(seq) -> seq.check_timing"]
+    method = "- line 4: `pp.check_timing` is a module. Use `seq.check_timing()`.\n"
+    assert score.score_answer(it, method, True, dialects).verdict == "correct"
+    ml = item(kind="check", language="matlab", expect={"findings": [{"wrong": "seq.Write", "right": "seq.write"}]})
+    assert score.score_answer(ml, "- `seq.Write` does not exist: use `seq.write_v141`.", True,
+                              dialects).findings_missed
+    # a right spelling that is not a name (an argument order) is still found inside a longer call
+    adc = item(kind="check", language="matlab",
+               expect={"findings": [{"wrong": "sys last", "right": "makeAdc(256, sys"}]})
+    assert score.score_answer(adc, "Use `mr.makeAdc(256, sys, 'Dwell', 1e-5)`.", True, dialects).verdict == "correct"
