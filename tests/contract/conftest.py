@@ -1,13 +1,17 @@
 """The engine contract runs against every store: each test here gets `backend` = files, then postgres.
 
+tests/contract/ is where the engine's behaviour is specified, once, for every store; tests/engine/ holds only the file
+store's own mechanics (paths, file formats and modes, fsync, checkpoints, locks) and tests/postgres/ PostgreSQL's own.
+
 For PostgreSQL every test gets a fresh database copied from a migrated template on the suite's one server
 (tests/postgres/pg_harness.py), so tests never see each other's sessions. The fixtures keep the names of the root
-conftest (make_settings, make_manager, manager), so a test reads the same whichever store it runs on; `other_settings`
-builds a second, separate store of the same kind (for export -> import between installations).
+conftest (make_settings, make_manager, manager), so a test reads the same whichever store it runs on; each call of
+`other_settings` builds another, separate store of the same kind (for export -> import between installations).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -62,9 +66,11 @@ def make_settings(tmp_path, backend):
 
 @pytest.fixture
 def other_settings(tmp_path, backend):
-    """Settings of a second installation of the same kind (its own folder or its own database)."""
+    """Settings of another installation of the same kind: each call a new one (its own folder or its own database)."""
+    made = itertools.count(1)
+
     def build(**overrides) -> Settings:
-        overrides.setdefault("session_storage_path", tmp_path / "other" / "sessions")
+        overrides.setdefault("session_storage_path", tmp_path / f"other-{next(made)}" / "sessions")
         url = backend.another_database()
         if url:
             overrides.setdefault("session_database_url", url)

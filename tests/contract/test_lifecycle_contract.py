@@ -1,6 +1,7 @@
 """The lifecycle rules on every store: creation, persistence, expiry, archive/restore, retention, capacity, delete,
-import/export, listing. Ported from tests/engine/ with every file path replaced by the public API or a protocol call
-(`manager.store`), so the same rule is checked on files and on PostgreSQL."""
+import/export, listing. Everything is checked through the public API or a protocol call (`manager.store`), so the
+same rule holds on files and on PostgreSQL; where the file store keeps these sessions on disk (active/, archive/<day>/,
+backups/, file modes) is tests/engine/test_lifecycle.py."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ import pytest
 
 from pulsepal.sessions import ImportFormatError, InvalidSessionId, SessionExists, SessionNotFound
 
+STATE_DOCUMENTS = ("cleanup", "alerts", "clock", "shares", "feedback")
+
 
 def _stored(manager) -> dict:
-    """Everything a store holds, as the protocol shows it (for "changes nothing" checks)."""
-    entries = sorted((sid, sorted(e.items())) for sid, e in manager.store.entries())
-    logs = {sid: manager.store.read_log(sid).events for sid, e in manager.store.entries("active")}
-    archives = {sid: manager.store.read_archive(sid)[0]["events"] for sid, _ in manager.store.entries("archived")}
-    return {"entries": entries, "logs": logs, "archives": archives,
-            "backups": [b.name for b in manager.store.backups()]}
+    """Everything a store holds, as the protocol shows it (for "changes nothing" checks): entries, logs, archives,
+    backups, totals, state documents and the audit trail."""
+    store = manager.store
+    entries = sorted((sid, sorted(e.items())) for sid, e in store.entries())
+    logs = {sid: store.read_log(sid).events for sid, e in store.entries("active")}
+    archives = {sid: store.read_archive(sid)[0] for sid, _ in store.entries("archived")}
+    return {"entries": entries, "logs": logs, "archives": archives, "aggregates": store.aggregates(),
+            "backups": {b.name: store.read_backup(b.name) for b in store.backups()},
+            "states": {name: store.read_state(name) for name in STATE_DOCUMENTS},
+            "audit": manager.audit.tail(1000)}
 
 
 def test_messages_persist_and_reload_in_a_new_manager(manager, make_manager):
@@ -73,8 +80,9 @@ def test_language_detected_from_user_text_unless_chosen(manager, make_manager):
     assert manager.list_sessions()[1][0]["language"] == "python"  # the index follows the detection
     manager.update_session(sid, preferred_language="Octave")
     manager.add_message(sid, "user", "gx = pp.make_trapezoid(channel='x', system=system)")
-    ctx = make_manager().get_session(sid)
-    assert ctx.preferred_language == "octave" and ctx.language_explicit
+    for reader in (manager, make_manager()):
+        ctx = reader.get_session(sid)
+        assert ctx.preferred_language == "octave" and ctx.language_explicit
 
 
 def test_sequence_knowledge_switch(manager, make_manager):
@@ -82,7 +90,8 @@ def test_sequence_knowledge_switch(manager, make_manager):
     manager.update_session(sid, sequence_knowledge="3T, GRE, TR 10 ms")
     assert manager.get_session(sid).active_sequence_knowledge is None
     manager.update_session(sid, use_sequence_knowledge=True)
-    assert make_manager().get_session(sid).active_sequence_knowledge == "3T, GRE, TR 10 ms"
+    for reader in (manager, make_manager()):
+        assert reader.get_session(sid).active_sequence_knowledge == "3T, GRE, TR 10 ms"
 
 
 def test_bad_updates_are_refused_and_not_logged(manager):
@@ -234,8 +243,10 @@ def test_dry_run_changes_nothing(manager, clock):
     for _ in range(3):
         manager.create_session()
     manager.archive_session(manager.create_session())
+    manager.delete_session(manager.create_session())  # a backup, kept longer than the archive
     clock.advance(days=9)
     before = _stored(manager)
+    assert before["backups"] and before["archives"] and before["audit"]
     report = manager.cleanup(dry_run=True)
     assert report.counts() == {"archive": 3, "remove_archive": 1}
     assert _stored(manager) == before

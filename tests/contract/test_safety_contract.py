@@ -1,9 +1,9 @@
-"""Redaction, encryption, the audit log, pins, backups, search, listing order and arbitrary text, on every store."""
+"""Redaction, encryption, the audit log, pins, backups, search, listing order and arbitrary text, on every store
+(what the file store's archive and audit files hold on disk is tests/engine/test_safety_and_settings.py)."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from pulsepal.sessions import ArchiveError
 from pulsepal.sessions.store import ANY, SORT_KEYS, sort_key
+
+from .ties import fill_with_ties
 
 
 def test_archive_is_redacted_but_live_session_keeps_text(manager):
@@ -142,16 +144,7 @@ def test_search_finds_words_in_active_and_archived_history_of_one_user(manager):
 @pytest.fixture
 def busy(make_manager, clock):
     sm = make_manager(max_active_sessions=100)
-    start = clock.now()
-    for n in range(24):
-        clock.set(start - timedelta(hours=n % 7, minutes=n))
-        sid = sm.create_session(f"user{n % 3}")
-        sm.update_session(sid, title=f"{['EPI', 'spin echo', 'FLASH'][n % 3]} question {n}")
-        for _ in range(n % 4):  # equal message counts and sizes: plenty of ties
-            sm.add_message(sid, "user", "same length text")
-    clock.set(start)
-    for row in sm.list_sessions(limit=5, sort="messages")[1]:
-        sm.archive_session(row["session_id"])
+    fill_with_ties(sm, clock, sessions=24, archive=5, by="messages")
     return sm
 
 
@@ -193,26 +186,36 @@ def test_cleanup_candidates_are_the_expired_and_old(busy, clock):
     assert set(due) == expected and expected
 
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=2000)
 
 
-@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@pytest.fixture
+def two_installations(make_manager, other_settings):
+    """One store to write in and another to import into, shared by a property's examples (hypothesis runs them all
+    in one call of the test, so a fixture is made once for all of them)."""
+    return make_manager(), make_manager(settings=other_settings())
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                             HealthCheck.function_scoped_fixture])
-@given(messages=st.lists(st.tuples(st.sampled_from(["user", "assistant", "system"]), TEXT), max_size=6),
+@given(messages=st.lists(st.tuples(st.sampled_from(["user", "assistant", "system"]), TEXT), max_size=12),
        knowledge=st.one_of(st.none(), TEXT),
        metadata=st.dictionaries(st.text(max_size=10), st.integers(-(2**63), 2**63 - 1), max_size=3))
-def test_any_text_survives_reload_and_export_import_roundtrip(make_manager, other_settings, messages, knowledge,
+def test_any_text_survives_reload_and_export_import_roundtrip(two_installations, make_manager, messages, knowledge,
                                                               metadata):
-    a = make_manager()
+    a, b = two_installations
     sid = a.create_session(owner="someone", metadata=metadata)
     for role, text in messages:
         a.add_message(sid, role, text)
     if knowledge is not None:
         a.update_session(sid, sequence_knowledge=knowledge, use_sequence_knowledge=True)
-    reloaded = make_manager().get_session(sid)
+    reader = make_manager()  # a new process's view, given back at once (40 examples would hold 40 pools)
+    try:
+        reloaded = reader.get_session(sid)
+    finally:
+        reader.close()
     assert [(m.role, m.content) for m in reloaded.conversation_history] == messages
     document = a.export_session(sid)
-    b = make_manager(settings=other_settings())
     b.import_session(document)
     again = b.export_session(sid)
     assert again["events"] == document["events"] and again["session"] == document["session"]

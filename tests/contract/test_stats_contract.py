@@ -1,4 +1,5 @@
-"""Stats, alerts, the cleanup record and the cleanup lock on every store (ported from tests/engine/test_stats.py)."""
+"""Stats, alerts, the cleanup record and the cleanup lock on every store (the file store's own side, index sizes
+against the files, the flock and the alert file, is tests/engine/test_stats.py)."""
 
 from __future__ import annotations
 
@@ -84,8 +85,8 @@ def test_high_active_alert_with_since(make_manager, clock):
     assert [a["code"] for a in first] == ["high_active_sessions"]
     assert first[0]["level"] == "critical" and "10 active" in first[0]["message"]
     clock.advance(minutes=30)
-    assert make_manager(max_active_sessions=10).get_alerts()[0]["since"] == first[0]["since"] == \
-        "2026-01-15T12:00:00+00:00"
+    for reader in (sm, make_manager(max_active_sessions=10)):
+        assert reader.get_alerts()[0]["since"] == first[0]["since"] == "2026-01-15T12:00:00+00:00"
 
 
 def test_storage_and_failed_cleanup_alerts(make_manager, monkeypatch):

@@ -1,5 +1,6 @@
 """begin_turn / finish_turn on every store: a turn is written whole at its end, nothing is stored for a turn that never
-finishes, pairs never interleave, and the chat's resume rules keep a thread's id (ported from tests/engine/)."""
+finishes, pairs never interleave, and the chat's resume rules keep a thread's id. How a turn reaches the file store's
+log file (one append) and its checkpoints is tests/engine/test_turns_engine.py."""
 
 from __future__ import annotations
 

@@ -1,16 +1,15 @@
-"""Real processes: SIGKILL at random moments loses nothing acknowledged; two processes never lose or
-duplicate a message."""
+"""Real processes on the file store: a writer SIGKILLed at random moments (messages, whole turns, checkpoints,
+archive/restore) loses nothing it acknowledged and leaves every checkpoint on disk whole JSON; two processes with many
+coroutines on shared sessions store every message exactly once, with no torn or interleaved log line. The writer is
+the one PostgreSQL's crash tests run too (writer_process.py)."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-import select
-import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings
 
 from ..conftest import ROOT
+from .writer_process import run_until_killed
 
 WRITER = Path(__file__).with_name("writer_process.py")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -38,46 +38,13 @@ def _all_message_ids(sm: SessionManager) -> Counter:
     return ids
 
 
-def _run_until_killed(storage: Path, seed: int, kill_after: float) -> list[str]:
-    """Start a writer, SIGKILL it after `kill_after` seconds of writing; return the message ids it acknowledged."""
-    proc = subprocess.Popen([sys.executable, str(WRITER), "crash", str(storage), str(seed)],
-                            stdout=subprocess.PIPE, env=ENV)
-    acked, buffer = [], b""
-    deadline = None
-    fd = proc.stdout.fileno()
-    poller = select.poll()  # not select(): a long test session may hold descriptors numbered above 1024
-    poller.register(fd, select.POLLIN)
-    while True:
-        timeout = 5.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        ready = poller.poll(timeout * 1000)
-        if ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            if deadline is None and b"ACK" in buffer:
-                deadline = time.monotonic() + kill_after  # start the clock once it is really writing
-        if deadline is not None and time.monotonic() >= deadline:
-            proc.send_signal(signal.SIGKILL)
-            break
-        if deadline is None and not ready:
-            proc.kill()
-            raise AssertionError("writer never acknowledged a message")
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    buffer += proc.stdout.read()
-    for line in buffer.split(b"\n"):
-        if line.startswith(b"ACK ") and line.count(b" ") == 2:  # a line cut by the kill was never fully reported
-            acked.append(line.split()[2].decode())
-    return acked
-
-
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
     storage = tmp_path / "sessions"
     rng = random.Random(20261123)
     acknowledged: list[str] = []
     for round_number in range(12):
-        acknowledged += _run_until_killed(storage, round_number, rng.uniform(0.05, 0.6))
+        acknowledged += run_until_killed(str(storage), round_number, rng.uniform(0.05, 0.6), env=ENV,
+                                         first_ack_within=5.0)
         sm = _manager(storage)
         for path in (storage / "active").iterdir():  # every checkpoint on disk is whole JSON
             if path.suffix == ".json":

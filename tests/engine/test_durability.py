@@ -1,4 +1,4 @@
-"""Corruption never crashes anything and never loses what can be recovered."""
+"""The file store under damage: corruption never crashes anything and never loses what can be recovered."""
 
 from __future__ import annotations
 

@@ -4,27 +4,19 @@ never serve a row that no longer exists."""
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
 
 import pytest
 
 from pulsepal.sessions.store import ANY, SORT_KEYS
 from pulsepal.sessions.stores.files.listing import SortedViews
 
+from ..contract.ties import fill_with_ties
+
 
 @pytest.fixture
 def busy(make_manager, clock):
     manager = make_manager(max_active_sessions=100)
-    start = clock.now()
-    for n in range(36):
-        clock.set(start - timedelta(hours=n % 7, minutes=n))
-        sid = manager.create_session(f"user{n % 3}")
-        manager.update_session(sid, title=f"{['EPI', 'spin echo', 'FLASH'][n % 3]} question {n}")
-        for _ in range(n % 4):  # equal message counts and sizes: plenty of ties
-            manager.add_message(sid, "user", "same length text")
-    clock.set(start)
-    for sid in [r["session_id"] for r in manager.list_sessions(limit=8, sort="size")[1]]:
-        manager.archive_session(sid)
+    fill_with_ties(manager, clock, sessions=36, archive=8, by="size")
     return manager
 
 

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import os
 import random
-import select
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings
 
 from ..conftest import ROOT
+from ..engine.writer_process import run_until_killed
 
 WRITER = Path(__file__).with_name("pg_writer.py")
 ENV = {**{k: v for k, v in os.environ.items() if not k.startswith("SESSION_")}, "PYTHONPATH": str(ROOT)}
@@ -47,41 +45,11 @@ def _gapless(url: str) -> None:
     assert bad == [], f"logs with gaps: {bad[:3]}"
 
 
-def _run_until_killed(url: str, seed: int, kill_after: float) -> list[str]:
-    proc = subprocess.Popen([sys.executable, str(WRITER), "crash", url, str(seed)], stdout=subprocess.PIPE, env=ENV)
-    assert proc.stdout is not None
-    buffer, deadline = b"", None
-    fd = proc.stdout.fileno()
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    while True:
-        timeout = 10.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        ready = poller.poll(timeout * 1000)
-        if ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            if deadline is None and b"ACK" in buffer:
-                deadline = time.monotonic() + kill_after
-        if deadline is not None and time.monotonic() >= deadline:
-            proc.send_signal(signal.SIGKILL)
-            break
-        if deadline is None and not ready:
-            proc.kill()
-            raise AssertionError("writer never acknowledged a message")
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    buffer += proc.stdout.read()
-    return [line.split()[2].decode() for line in buffer.split(b"\n")
-            if line.startswith(b"ACK ") and line.count(b" ") == 2]
-
-
 def test_sigkill_at_random_moments_loses_nothing_acknowledged(pg_url):
     rng = random.Random(20261123)
     acknowledged: list[str] = []
     for round_number in range(12):
-        acknowledged += _run_until_killed(pg_url, round_number, rng.uniform(0.05, 0.6))
+        acknowledged += run_until_killed(pg_url, round_number, rng.uniform(0.05, 0.6), env=ENV)
         sm = _manager(pg_url)
         try:
             present = _message_ids(sm)
