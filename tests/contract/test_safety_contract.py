@@ -119,8 +119,6 @@ def test_purge_moves_everything_into_backups(manager):
 
 
 def test_search_finds_words_in_active_and_archived_history_of_one_user(manager):
-    if not hasattr(manager.store, "search"):
-        pytest.skip(f"the {manager.store.kind} store has no search yet")
     mine = manager.create_session(owner="ann")
     manager.add_message(mine, "user", "How do I build a spin echo with mr.makeTrapezoid?")
     manager.add_message(mine, "assistant", "Use a refocusing pulse between the two gradients.")

@@ -3,18 +3,15 @@ export-all and erase-all (history.py; the file store's search index is stores/fi
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import zipfile
 
 import pytest
 
-from pulsepal.sessions import SessionExists, SessionNotFound
 from pulsepal.sessions.errors import InvalidInput
 
 HERE = os.path.dirname(__file__)
@@ -139,87 +136,3 @@ def test_killed_while_indexing_the_index_lags_but_never_lies(make_manager, tmp_p
     reopened = make_manager()
     assert reopened.search_sessions("spoiling", owner="ann")["total"] == 300  # it catches up
     assert _search(reopened, "topic7end", owner="ann") == [ids[7]]
-
-
-def test_pinned_conversations_are_kept(make_manager, clock):
-    sm = make_manager(max_active_sessions=3)
-    pinned = _conversation(sm, "ann", "keep this one")
-    sm.pin_session(pinned, owner="ann")
-    others = [_conversation(sm, "ann", f"chat {i}") for i in range(3)]  # over capacity: others make room
-    assert sm.get_session(pinned) is not None and sm.describe(pinned)["pinned"]
-    clock.advance(hours=30)
-    sm.cleanup()
-    assert sm.describe(pinned)["state"] == "active"  # never archived for inactivity
-    assert all(sm.describe(sid)["state"] == "archived" for sid in others if sm.describe(sid))
-    archived = others[-1]
-    with pytest.raises(PermissionError):
-        sm.pin_session(archived, owner="mallory")
-    sm.pin_session(archived, owner="ann")  # pinning an archived conversation brings it back
-    assert sm.describe(archived)["state"] == "active"
-    clock.advance(days=40)
-    sm.cleanup(confirm_held=True)
-    assert sm.describe(pinned)["state"] == "active" and sm.describe(archived)["state"] == "active"
-    sm.pin_session(pinned, False, owner="ann")
-    sm.cleanup()
-    assert sm.describe(pinned)["state"] == "archived"
-
-
-def test_shares_expire_and_are_revoked(manager, clock, tmp_path):
-    sid = _conversation(manager, "ann", "share me", "here is the answer")
-    with pytest.raises(SessionNotFound):
-        manager.share_session(sid, owner="bob")  # only the owner shares
-    manager.share_session(sid, owner="ann", expires_at=clock.timestamp() + 3600)
-    document = manager.shared_view(sid, "visitor")
-    assert [e["content"] for e in document["events"] if e["type"] == "message"] == ["share me", "here is the answer"]
-    clock.advance(hours=2)
-    assert manager.share_of(sid) is None and manager.shared_view(sid, "visitor") is None  # expired
-    manager.share_session(sid, owner="ann")
-    assert manager.list_shares(owner="ann")[0]["session_id"] == sid
-    assert not manager.unshare_session(sid, owner="bob") and manager.unshare_session(sid)  # an admin may revoke
-    assert manager.shared_view(sid, "visitor") is None
-    actions = [line for line in (tmp_path / "sessions" / "audit.log").read_text().splitlines()]
-    assert sum('"share"' in a for a in actions) == 2 and any('"share_view"' in a for a in actions)
-    assert any('"unshare"' in a for a in actions)
-
-
-def test_feedback_is_kept_on_the_answer_and_summarised(manager, clock):
-    sid = manager.create_session("ann")
-    manager.add_message(sid, "user", "How do I make a Gaussian pulse?")
-    answer = manager.add_message(sid, "assistant", "Use mr.makeBlockPulse.")
-    manager.rate_message(sid, answer.id, 0, owner="ann", comment="that is a block pulse")
-    stored = manager.get_session(sid).conversation_history[-1].metadata["feedback"]
-    assert stored["value"] == 0 and stored["comment"] == "that is a block pulse"
-    summary = manager.feedback_summary()
-    assert summary["rated"] == 1 and summary["helpful_rate"] == 0.0
-    assert summary["recent_not_helpful"][0]["question"] == "How do I make a Gaussian pulse?"
-    manager.rate_message(sid, answer.id, 1, owner="ann")  # changed their mind: counted once, as helpful
-    summary = manager.feedback_summary()
-    assert summary["rated"] == 1 and summary["helpful"] == 1 and summary["recent_not_helpful"] == []
-    assert any(e["type"] == "feedback" for e in manager.export_session(sid)["events"])
-    with pytest.raises(InvalidInput):
-        manager.rate_message(sid, manager.get_session(sid).conversation_history[0].id, 1)  # a question
-    with pytest.raises(PermissionError):
-        manager.rate_message(sid, answer.id, 1, owner="mallory")
-
-
-def test_export_all_reimports_identically_and_erase_keeps_only_the_operators_backup(make_manager, clock, tmp_path):
-    sm = make_manager()
-    mine = [_conversation(sm, "ann", f"question {i}", f"answer {i}") for i in range(3)]
-    sm.archive_session(mine[0])
-    theirs = _conversation(sm, "bob", "not ann's")
-    data = sm.export_user("ann")
-    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert sorted(n for n in names if n.endswith(".json")) == sorted(f"conversations/{s}.json" for s in mine)
-    assert len([n for n in names if n.endswith(".md")]) == 3 and "README.txt" in names
-    before = {sid: sm.export_session(sid)["events"] for sid in mine}
-    result = sm.erase_user("ann")
-    assert sorted(result["removed"]) == sorted(mine)
-    assert sm.list_sessions(state=None, owner="ann") == (0, []) and sm.get_session(theirs) is not None
-    assert {b.reason for b in sm.store.backups()} == {"erase"} and len(sm.store.backups()) == 3
-    assert sorted(sm.import_zip(data)) == sorted(mine)
-    with pytest.raises(SessionExists):  # a second time they exist: refused unless forced
-        sm.import_zip(data)
-    assert {sid: sm.export_session(sid)["events"] for sid in mine} == before
-    clock.advance(days=sm.settings.session_archive_days + 1)
-    sm.cleanup(confirm_held=True)
-    assert sm.store.backups() == []  # the erase backups are gone after SESSION_ARCHIVE_DAYS

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pulsepal.search")
 SCHEMA_VERSION = "1"
 MAX_WORDS = 12
+FRESH_WAIT_SECONDS = 2.0
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = """
@@ -265,7 +266,9 @@ class SearchIndex:
         return len(merged), merged[offset: offset + limit]
 
     def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
-        self._start()
+        """Waits (briefly) for what this process queued, so a search right after a message finds it; changes made by
+        other processes are found once the catch-up has read them."""
+        self.wait_idle(FRESH_WAIT_SECONDS)
         query = fts_query(text)
         if query is None:
             return 0, []

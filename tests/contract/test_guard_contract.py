@@ -1,4 +1,5 @@
-"""Retention never acts on a time it has reason to distrust, nor on most of the archive at once (guard.py)."""
+"""Retention never acts on a time it has reason to distrust, nor on most of the archive at once (guard.py), on
+every store."""
 
 from __future__ import annotations
 
