@@ -23,21 +23,23 @@ from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
-from . import auth, chat_ui
-from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
+from . import auth, chat_ui, history_commands
+from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
 from .preferences import Preferences
 
 log = logging.getLogger("pulsepal.chat")
 
 DOWNLOAD_ROUTE = "/pulsepal/conversations/{session_id}.{ext}"
 STARTERS = [
-    ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.", "activity"),
+    ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.",
+     "activity"),
     ("Gradient echo in Python", "Show me a 2D gradient echo sequence in pypulseq.", "code"),
     ("Trapezoid timing", "How do I set the flat time of a trapezoid gradient for a 3.2 ms readout?", "timer"),
     ("Check my timing", "How do I check the timing of my sequence and calculate TE and TR?", "search-check"),
 ]
 COMMANDS = [{"id": "download", "description": "Download this conversation (JSON or Markdown)", "icon": "download",
-             "button": False}]
+             "button": False}] + history_commands.COMMANDS
+SIGNED_OUT = "You are not signed in (or your account was removed). Please sign in again."
 
 _open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
 _preferences: Optional[Preferences] = None
@@ -132,34 +134,6 @@ async def _bind(ctx) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- settings
-def settings_widgets(values: dict) -> cl.ChatSettings:
-    from chainlit.input_widget import Select, Switch, TextInput
-
-    return cl.ChatSettings(
-        [
-            Select(
-                id="language",
-                label="Answer in",
-                items={label: code for code, label in LANGUAGE_LABELS.items()},
-                initial_value=values.get("language") or "matlab",
-                description="Code and function names follow this language. Your choice is also used for new chats.",
-            ),
-            TextInput(
-                id="sequence_knowledge",
-                label="Sequence knowledge",
-                initial=values.get("sequence_knowledge") or SEQUENCE_KNOWLEDGE_TEMPLATE,
-                multiline=True,
-                description="What PulsePal should keep in mind about your sequence and scanner.",
-            ),
-            Switch(
-                id="use_sequence_knowledge",
-                label="Use sequence knowledge in answers",
-                initial=bool(values.get("use_sequence_knowledge")),
-            ),
-        ]
-    )
-
-
 async def send_settings(ctx=None) -> None:
     values = chat_settings_of(ctx.model_dump(mode="json")) if ctx is not None else {}
     await settings_widgets(values).send()
@@ -171,7 +145,7 @@ async def chat_start() -> None:
     leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
     owner = _current_user()
     if not _allowed(owner):
-        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     try:
         await cl.context.emitter.set_commands(COMMANDS)
@@ -212,7 +186,7 @@ def _not_saved(exc: SessionError) -> str:
 async def message(msg: cl.Message) -> None:
     owner = _current_user()
     if not _allowed(owner):
-        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     text = msg.content or ""
     if msg.command == "download" or text.strip().lower() == "/download":
@@ -222,6 +196,11 @@ async def message(msg: cl.Message) -> None:
         await _answer_without_store(text)
         return
     session_id = cl.user_session.get("session_id") or cl.context.session.thread_id
+    command = history_commands.parse(msg.command, text)
+    if command is not None:  # /share, /pin, /export-all, ...: instructions to the app, not turns
+        await history_commands.run(*command, owner=owner, session_id=session_id,
+                                   environ=getattr(cl.context.session, "environ", None))
+        return
     reply = cl.Message(content="")
     stream = Coalescer(reply)
     try:
@@ -278,6 +257,15 @@ async def download_action(action) -> None:
     await _send_download_links()
 
 
+async def delete_all_action(action) -> None:
+    """The "yes" of /delete-all (history_commands checks its one-time code)."""
+    owner = _current_user()
+    if not _allowed(owner):
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
+        return
+    await history_commands.confirm_delete_all(action, owner)
+
+
 async def settings_update(values: dict) -> None:
     owner = _current_user()
     session_id = cl.user_session.get("session_id")
@@ -311,6 +299,12 @@ async def settings_update(values: dict) -> None:
         cl.user_session.set("context", shown)
     # The dialog closes without a word otherwise. A system note, not an answer: it is not part of the conversation.
     await cl.Message(content=chat_ui.settings_confirmation(shown), type="system_message").send()
+    data_action = values.get(DATA_ACTION)
+    if data_action in ("export_all", "delete_all"):  # "Your data" is an action, not a setting: do it, then reset it
+        await (history_commands.export_all(owner) if data_action == "export_all"
+               else history_commands.ask_delete_all(owner))
+        await settings_widgets({"language": shown.preferred_language, "sequence_knowledge": shown.sequence_knowledge,
+                                "use_sequence_knowledge": shown.use_sequence_knowledge}).send()
 
 
 async def chat_end() -> None:
@@ -325,7 +319,8 @@ async def chat_end() -> None:
 
 
 async def starters(user=None, language=None) -> list:
-    return [cl.Starter(label=label, message=text, icon=f"/public/starters/{icon}.svg") for label, text, icon in STARTERS]
+    return [cl.Starter(label=label, message=text, icon=f"/public/starters/{icon}.svg")
+            for label, text, icon in STARTERS]
 
 
 # ------------------------------------------------------------------------------------------ app lifecycle
