@@ -152,7 +152,8 @@
   function addPinEntry(menu) {
     if (menu.querySelector("#pin-thread")) return;
     const rename = menu.querySelector("#rename-thread");
-    const trigger = document.getElementById(menu.getAttribute("aria-labelledby") || "");
+    // the "..." that opened this menu (Chainlit gives every one the same id; the open one says it is expanded)
+    const trigger = document.querySelector("li[id^='thread-'] [aria-haspopup='menu'][aria-expanded='true']");
     const li = trigger ? trigger.closest("li[id^='thread-']") : null;
     const match = li ? THREAD_ID.exec(li.id) : null;
     if (!rename || !match) return;

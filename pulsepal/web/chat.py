@@ -23,7 +23,7 @@ from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
-from . import auth, chat_ui, history_commands
+from . import auth, chat_ui, history_actions, history_commands
 from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
 from .preferences import Preferences
 
@@ -37,8 +37,8 @@ STARTERS = [
     ("Trapezoid timing", "How do I set the flat time of a trapezoid gradient for a 3.2 ms readout?", "timer"),
     ("Check my timing", "How do I check the timing of my sequence and calculate TE and TR?", "search-check"),
 ]
-COMMANDS = [{"id": "download", "description": "Download this conversation (JSON or Markdown)", "icon": "download",
-             "button": False}] + history_commands.COMMANDS
+COMMANDS = [history_commands.command("download", "Download this conversation (JSON or Markdown)", "download"),
+            *history_commands.COMMANDS]
 SIGNED_OUT = "You are not signed in (or your account was removed). Please sign in again."
 
 _open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
@@ -71,6 +71,12 @@ def download_links(session_id: str) -> str:
 def _current_user() -> Optional[str]:
     user = cl.user_session.get("user")
     return getattr(user, "identifier", None)
+
+
+def _signed_in() -> Optional[str]:
+    """The chat's user if they may still act (re-checked on every event), else None."""
+    owner = _current_user()
+    return owner if _allowed(owner) else None
 
 
 def _allowed(owner: Optional[str]) -> bool:
@@ -143,8 +149,8 @@ async def send_settings(ctx=None) -> None:
 async def chat_start() -> None:
     """A new chat stores nothing: its session is created with the first message (a chat opened and left empty
     leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
-    owner = _current_user()
-    if not _allowed(owner):
+    owner = _signed_in()
+    if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     try:
@@ -159,8 +165,8 @@ async def chat_start() -> None:
 
 
 async def chat_resume(thread: dict) -> None:
-    owner = _current_user()
-    if not _allowed(owner) or thread.get("userIdentifier") != owner:
+    owner = _signed_in()
+    if owner is None or thread.get("userIdentifier") != owner:
         await cl.ErrorMessage(content="This conversation cannot be resumed.").send()
         return
     try:
@@ -184,8 +190,8 @@ def _not_saved(exc: SessionError) -> str:
 
 
 async def message(msg: cl.Message) -> None:
-    owner = _current_user()
-    if not _allowed(owner):
+    owner = _signed_in()
+    if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     text = msg.content or ""
@@ -201,13 +207,15 @@ async def message(msg: cl.Message) -> None:
         await history_commands.run(*command, owner=owner, session_id=session_id,
                                    environ=getattr(cl.context.session, "environ", None))
         return
-    reply = cl.Message(content="")
+    run = cl.context.current_step  # Chainlit's step around this turn: its thumbs rate the answer (history_actions)
+    reply = cl.Message(content="", id=history_actions.answer_id_for(run.id) if run is not None else None)
     stream = Coalescer(reply)
     try:
         # one engine call resolves the thread's session (restored if archived, re-activated if expired, created
         # with the chat's settings if this is its first message); the turn is written once, when it is complete
         turn = await start_turn(text, session_id, owner=owner, manager=manager(), user_message_id=msg.id,
-                                resume=True, new_session=cl.user_session.get("new_session") or None)
+                                resume=True, new_session=cl.user_session.get("new_session") or None,
+                                answer_message_id=reply.id)  # a rating of the reply shown rates the stored answer
         async for piece in turn:
             await stream.add(piece)
         await stream.flush()
@@ -227,7 +235,8 @@ async def message(msg: cl.Message) -> None:
     await _bind(turn.context)
     if text.strip().lower() in ("/matlab", "/python", "/octave"):
         # a language command: keep the settings panel and the user's default for new chats in step with it
-        await asyncio.to_thread(preferences().set, owner, "language", turn.context.preferred_language)
+        language = turn.context.preferred_language if turn.context is not None else None
+        await asyncio.to_thread(preferences().set, owner, "language", language)
         await send_settings(turn.context)
 
 
@@ -259,17 +268,17 @@ async def download_action(action) -> None:
 
 async def delete_all_action(action) -> None:
     """The "yes" of /delete-all (history_commands checks its one-time code)."""
-    owner = _current_user()
-    if not _allowed(owner):
+    owner = _signed_in()
+    if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     await history_commands.confirm_delete_all(action, owner)
 
 
 async def settings_update(values: dict) -> None:
-    owner = _current_user()
+    owner = _signed_in()
     session_id = cl.user_session.get("session_id")
-    if not session_id or not owner or not _allowed(owner) or not persistence_enabled():
+    if not session_id or owner is None or not persistence_enabled():
         return
     fields: dict = {}
     if values.get("language"):

@@ -46,6 +46,7 @@ from typing import Callable, Dict, List, Optional
 
 from chainlit.data.base import BaseDataLayer
 from chainlit.data.utils import queue_until_user_message
+from chainlit.step import StepDict
 from chainlit.types import PageInfo, PaginatedResponse, Pagination, ThreadDict, ThreadFilter
 from chainlit.user import PersistedUser, User
 
@@ -239,33 +240,30 @@ class PulsePalDataLayer(BaseDataLayer):
             return None
 
     def _thread(self, thread_id: str, session: dict, *, state: str, feedback: bool = True) -> ThreadDict:
+        """Each answer sits in a "run" step under its question, as in a live chat: Chainlit shows the thumbs of an
+        answer on that run step, with the rating kept (history_actions says how a run's id leads to the answer)."""
         owner = session.get("owner")
-        steps = []
+        steps: list[StepDict] = []
+        question: Optional[str] = None
         for message in session.get("conversation_history") or []:
             when = _iso(message.get("timestamp"))
-            step = {
-                "id": message["id"],
-                "threadId": thread_id,
-                "parentId": None,
-                "name": "You" if message["role"] == "user" else "PulsePal",
-                "type": ROLE_TO_STEP.get(message["role"], "system_message"),
-                "input": "",
-                "output": message.get("content") or "",
-                "createdAt": when,
-                "start": when,
-                "end": when,
-                "streaming": False,
-                "isError": False,
-                "waitForAnswer": False,
-                "metadata": {},
-                "tags": None,
-            }
-            rating = (message.get("metadata") or {}).get("feedback") if feedback else None
-            if isinstance(rating, dict) and rating.get("value") in (0, 1):
-                step["feedback"] = {"id": history_actions.feedback_id(thread_id, message["id"]),
-                                    "forId": message["id"], "threadId": thread_id, "value": rating["value"],
-                                    "comment": rating.get("comment") or None}
-            steps.append(step)
+            parent = None
+            if message["role"] == "assistant" and feedback:
+                reply_to = (message.get("metadata") or {}).get("reply_to") or question
+                run = _step(thread_id, history_actions.run_id_for(message["id"]), "run", "on_message", "", when,
+                            reply_to)
+                rating = (message.get("metadata") or {}).get("feedback")
+                if isinstance(rating, dict) and rating.get("value") in (0, 1):
+                    run["feedback"] = {"id": history_actions.feedback_id(thread_id, message["id"]),
+                                       "forId": run["id"], "value": rating["value"],
+                                       "comment": rating.get("comment") or None}
+                steps.append(run)
+                parent = run["id"]
+            steps.append(_step(thread_id, message["id"], ROLE_TO_STEP.get(message["role"], "system_message"),
+                               "You" if message["role"] == "user" else "PulsePal", message.get("content") or "",
+                               when, parent))
+            if message["role"] == "user":
+                question = message["id"]
         return {
             "id": thread_id,
             "createdAt": _iso(session.get("created_at")),
@@ -342,7 +340,8 @@ class PulsePalDataLayer(BaseDataLayer):
         return await asyncio.to_thread(self._list_threads, pagination, filters)
 
     def _list_threads(self, pagination: Pagination, filters: ThreadFilter) -> PaginatedResponse[ThreadDict]:
-        empty = PaginatedResponse(pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None), data=[])
+        empty: PaginatedResponse[ThreadDict] = PaginatedResponse(
+            pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None), data=[])
         owner = filters.userId
         if not owner:
             return empty  # never list everyone's conversations
@@ -375,7 +374,7 @@ class PulsePalDataLayer(BaseDataLayer):
         )
 
     @staticmethod
-    def _listed(row: dict, owner: str, shared: bool) -> dict:
+    def _listed(row: dict, owner: str, shared: bool) -> ThreadDict:
         return {
             "id": row["session_id"],
             "createdAt": _iso(row.get("created_at") or row.get("last_activity")),
@@ -388,6 +387,13 @@ class PulsePalDataLayer(BaseDataLayer):
             "steps": [],
             "elements": [],
         }
+
+
+def _step(thread_id: str, step_id: str, kind: str, name: str, output: str, when: str,
+          parent_id: Optional[str]) -> StepDict:
+    return {"id": step_id, "threadId": thread_id, "parentId": parent_id, "name": name, "type": kind,  # type: ignore[typeddict-item]
+            "input": "", "output": output, "createdAt": when, "start": when, "end": when, "streaming": False,
+            "isError": False, "waitForAnswer": False, "metadata": {}, "tags": None}
 
 
 def _with_snippet(title: Optional[str], snippet: Optional[str]) -> str:

@@ -86,6 +86,31 @@ def parse_hours(text: str) -> Optional[float]:
 
 
 # --- feedback ------------------------------------------------------------------------------------------------------
+# Chainlit puts the thumbs of an answer on the "run" step around it, so a rating names that step, not the answer.
+# In a live chat the answer's id is the run step's id + ANSWER_SUFFIX (chat.py names the reply so); a resumed
+# thread shows each answer inside a run step whose id leads back to it the same way (run_id_for). Any other id is
+# taken as the answer's own.
+ANSWER_SUFFIX = "-answer"
+RUN_SUFFIX = "-run"
+
+
+def answer_id_for(run_id: str) -> str:
+    return f"{run_id}{ANSWER_SUFFIX}"
+
+
+def run_id_for(answer_id: str) -> str:
+    if answer_id.endswith(ANSWER_SUFFIX):
+        return answer_id[: -len(ANSWER_SUFFIX)]
+    return f"{answer_id}{RUN_SUFFIX}"
+
+
+def _answers_named_by(step_id: str) -> list[str]:
+    candidates = [step_id, answer_id_for(step_id)]
+    if step_id.endswith(RUN_SUFFIX):
+        candidates.append(step_id[: -len(RUN_SUFFIX)])
+    return candidates
+
+
 def feedback_id(session_id: str, message_id: str) -> str:
     """A rating is identified by what it rates: one rating per answer, found again from its id alone."""
     return f"{session_id}.{message_id}"
@@ -114,8 +139,15 @@ def rate(manager: Any, user: Optional[str], session_id: Optional[str], message_i
     if comment is not None and not isinstance(comment, str):
         raise InvalidInput("a rating's comment must be text")
     session_id = owned(manager, user, session_id)
-    manager.rate_message(session_id, message_id, value, owner=user, comment=(comment or None))
-    return feedback_id(session_id, message_id)
+    refused: Optional[InvalidInput] = None
+    for answer_id in _answers_named_by(message_id):
+        try:
+            manager.rate_message(session_id, answer_id, value, owner=user, comment=(comment or None))
+        except InvalidInput as exc:  # not this one: the next reading of the id
+            refused = refused or exc
+            continue
+        return feedback_id(session_id, answer_id)
+    raise refused or InvalidInput("only an answer of this conversation can be rated")
 
 
 def unrate(manager: Any, user: Optional[str], value: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 import chainlit as cl
+from chainlit.types import CommandDict
 
 from ..dependencies import get_session_manager
 from ..sessions import SessionError
@@ -29,18 +30,21 @@ EXPORT_ROUTE = "/pulsepal/export-all.zip"
 CONFIRM_ACTION = "delete_all_confirm"
 CANCEL_ACTION = "delete_all_cancel"
 NAMES = ("share", "unshare", "pin", "unpin", "export-all", "delete-all")
+
+
+def command(name: str, description: str, icon: str) -> CommandDict:
+    """An entry of the composer's commands menu (Chainlit's shape; icons are lucide names)."""
+    return {"id": name, "description": description, "icon": icon, "button": False, "persistent": False,
+            "selected": False}
+
+
 COMMANDS = [
-    {"id": "pin", "description": "Pin this conversation: shown first, never archived or pruned", "icon": "pin",
-     "button": False},
-    {"id": "unpin", "description": "Unpin this conversation", "icon": "pin-off", "button": False},
-    {"id": "share", "description": "Make a read-only link to this conversation (/share 24 lasts 24 hours)",
-     "icon": "share-2", "button": False},
-    {"id": "unshare", "description": "Stop sharing this conversation (the link stops working)", "icon": "link-2-off",
-     "button": False},
-    {"id": "export-all", "description": "Download all my conversations as one zip (JSON and Markdown)",
-     "icon": "archive", "button": False},
-    {"id": "delete-all", "description": "Delete all my conversations (asks first)", "icon": "trash-2",
-     "button": False},
+    command("pin", "Pin this conversation: shown first, never archived or pruned", "pin"),
+    command("unpin", "Unpin this conversation", "pin-off"),
+    command("share", "Make a read-only link to this conversation (/share 24 lasts 24 hours)", "share-2"),
+    command("unshare", "Stop sharing this conversation (the link stops working)", "link-2-off"),
+    command("export-all", "Download all my conversations as one zip (JSON and Markdown)", "archive"),
+    command("delete-all", "Delete all my conversations (asks first)", "trash-2"),
 ]
 _TYPED = re.compile(r"^\s*/(" + "|".join(re.escape(n) for n in NAMES) + r")(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
 

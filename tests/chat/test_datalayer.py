@@ -73,7 +73,7 @@ async def test_thread_maps_session(layer, app_manager):
     app_manager.update_session(sid, preferred_language="python", sequence_knowledge="EPI", use_sequence_knowledge=True)
     thread = await layer.get_thread(sid)
     assert thread["id"] == sid and thread["userIdentifier"] == "alice" and thread["name"] == "spin echo timing"
-    assert [s["type"] for s in thread["steps"]] == ["user_message", "assistant_message"]
+    assert [s["type"] for s in thread["steps"]] == ["user_message", "run", "assistant_message"]  # as live
     assert thread["steps"][0]["output"] == "spin echo timing"
     assert thread["metadata"]["chat_settings"] == {"language": "python", "sequence_knowledge": "EPI",
                                                    "use_sequence_knowledge": True}
@@ -87,7 +87,7 @@ async def test_archived_thread_is_read_not_restored_outside_owners_chat(layer, a
     sid = _chat(app_manager, "alice", "spin echo timing")
     app_manager.archive_session(sid)
     thread = await layer.get_thread(sid)  # no chat context: Chainlit's author check, or an HTTP read
-    assert thread["userIdentifier"] == "alice" and len(thread["steps"]) == 2
+    assert thread["userIdentifier"] == "alice" and len(thread["steps"]) == 3  # question, run, answer
     assert app_manager.get_session(sid) is None
 
     ws_chat(user="bob")  # bob's chat asks for alice's thread: still no restore
