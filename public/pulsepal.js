@@ -149,6 +149,15 @@
     box.replaceChildren(label, list);
   }
 
+  function closeMenu(menu) {
+    // Chainlit's menu closes on Escape or a press outside it; a synthetic Escape is enough when focus is inside
+    const escape = { key: "Escape", code: "Escape", keyCode: 27, bubbles: true, cancelable: true };
+    (menu.contains(document.activeElement) ? document.activeElement : menu).dispatchEvent(new KeyboardEvent("keydown", escape));
+    if (menu.isConnected && menu.getAttribute("data-state") === "open") {
+      document.body.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true, cancelable: true }));
+    }
+  }
+
   function addPinEntry(menu) {
     if (menu.querySelector("#pin-thread")) return;
     const rename = menu.querySelector("#rename-thread");
@@ -169,7 +178,7 @@
     item.append(text);
     item.addEventListener("click", async (ev) => {
       ev.preventDefault();
-      menu.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));  // close Chainlit's menu
+      closeMenu(menu);
       await setPin(sessionId, !isPinned);
     });
     rename.parentNode.insertBefore(item, rename);
