@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
 from ..sessions.errors import InvalidInput
+from ..sessions.ids import validate_new_session_id
 from ..settings import get_settings
 
 MAX_SHARE_HOURS = 24 * 365
@@ -21,8 +22,9 @@ _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 def owned(manager: Any, user: Optional[str], session_id: str) -> str:
-    """The validated id of a conversation `user` owns, or SessionNotFound / InvalidSessionId."""
-    session_id = validate_session_id(str(session_id or ""))
+    """The validated id of a conversation `user` owns, or SessionNotFound / InvalidSessionId. Ids from the page are
+    the UUIDs the engine creates (as for the downloads); anything else is the caller's mistake."""
+    session_id = validate_new_session_id(str(session_id or ""))
     if not user or manager.owner_of(session_id) != user:
         raise SessionNotFound(f"no conversation {session_id}")
     return session_id
