@@ -226,13 +226,13 @@ def _delete_user(owner: str, yes: bool) -> None:
         raise Failure(f"user {owner!r} has no conversations", EXIT_NOT_FOUND)
     days = manager.settings.session_archive_days
     confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (each is kept in archive/backups/ for "
-                      f"{days} days, then pruned)", yes=yes, action="delete a user's conversations")
+                      f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
     result = manager.erase_user(owner)
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return
     out.say(f"deleted {len(result['removed'])} conversation(s) of {owner}; their backups stay in archive/backups/ "
-            f"for {days} days (operator only), then the cleanup prunes them")
+            f"for {days:g} days (operator only), then the cleanup prunes them")
 
 
 # ---------------------------------------------------------------------------------------------- export/import

@@ -143,7 +143,7 @@ async def ask_delete_all(owner: str) -> None:
     days = get_settings().session_archive_days
     message = cl.Message(
         content=(f"Delete all {count} of your conversations? They disappear from your history at once, active and "
-                 f"archived; the server keeps a backup for its operator for {days} days, then that is gone too. "
+                 f"archived; the server keeps a backup for its operator for {days:g} days, then that is gone too. "
                  "Download them first with /export-all if you want a copy."),
         type="system_message",
         actions=[cl.Action(name=CONFIRM_ACTION, payload={"nonce": nonce}, label=f"Delete all {count}",

@@ -88,6 +88,7 @@ class Site:
 
 
 def run_cli(storage: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    storage.parent.mkdir(parents=True, exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(storage.parent), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "pulsepal.cli", "--storage", str(storage), *args], input=stdin,
                           capture_output=True, text=True, cwd=storage.parent, env=env, timeout=120)
