@@ -44,11 +44,13 @@ async def test_search_matches_title_and_message_text_of_own_sessions_only(layer,
     a1 = _chat(app_manager, "alice", "spin echo timing", "what about the crusher gradients?")
     _chat(app_manager, "alice", "gradient echo in python")
     _chat(app_manager, "bob", "crusher question from bob")
+    app_manager.store.search_index.wait_idle()  # the index follows writes in the background, a moment later
     assert (await _ids(layer, "alice", "SPIN ECHO"))[0] == [a1]
     assert (await _ids(layer, "alice", "crusher"))[0] == [a1]  # only in a later message, not the title
     assert (await _ids(layer, "alice", "answer to spin"))[0] == [a1]  # assistant text counts too
     assert (await _ids(layer, "alice", "no such words"))[0] == []
     app_manager.archive_session(a1)
+    app_manager.store.search_index.wait_idle()
     assert (await _ids(layer, "alice", "crusher"))[0] == [a1]  # archived conversations are searched too
     app_manager.restore_session(a1)
     app_manager.add_message(a1, "user", "now about the zebra stripes")

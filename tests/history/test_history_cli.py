@@ -160,3 +160,14 @@ async def test_a_chats_saved_state_never_shares_only_the_share_dialog_does(tmp_p
     await layer.update_thread(sid, metadata={"is_shared": False})  # a disconnect again: changes nothing
     assert sm.share_of(sid) is not None
     sm.close()
+
+
+def test_a_conversation_archived_before_the_indexer_came_round_is_still_found(store):
+    sm = _engine(store)
+    sid = sm.create_session("ann")
+    sm.add_message(sid, "user", "a question about quadrature coils")
+    sm.add_message(sid, "assistant", "a birdcage coil is one")  # not in the title: only the index finds it
+    sm.archive_session(sid)  # at once: the indexer waits a moment after a change, the archive does not
+    sm.store.search_index.wait_idle()
+    assert [h["session_id"] for h in sm.search_sessions("birdcage", owner="ann")["hits"]] == [sid]
+    sm.close()

@@ -1,8 +1,9 @@
 """The file store's full-text search: a derived SQLite FTS5 index of every stored message (active and archived).
 
 It is never the source of truth, only a faster way to find what the logs hold:
-- updated off the hot path: a commit only names the session to a background thread, which reads the log bytes
-  appended since the offset it recorded and indexes the new messages in one transaction;
+- updated off the hot path: a commit only names the session to a background thread, which (a moment later, so
+  that a burst of changes is read once) reads the log bytes appended since the offset it recorded and indexes
+  the new messages in one transaction;
 - crash-safe: a transaction either adds a session's new rows together with its new offset or nothing, so after a
   SIGKILL the index may lag (the next look catches up from the offset) but never holds half a batch or a row twice;
 - honest: it holds redacted text (as the archives do, so a search never surfaces a pasted secret), and every hit is
@@ -21,6 +22,7 @@ import queue
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
@@ -36,6 +38,7 @@ log = logging.getLogger("pulsepal.search")
 SCHEMA_VERSION = "1"
 MAX_WORDS = 12
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
+BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
@@ -138,6 +141,16 @@ class SearchIndex:
             self._pending.add(session_id)
         self._queue.put(session_id)
 
+    def index_now(self, session_id: str) -> None:
+        """Index what the session's log holds now, in the caller's thread: the store calls this (under the
+        session's lock) just before archiving moves the log away, so a conversation archived before the indexer
+        came round to it is searchable all the same."""
+        self._start()
+        try:
+            self._catch_up(session_id)
+        except Exception:  # noqa: BLE001 - the index is derived: a rebuild restores what this missed
+            log.exception("indexing %s before archiving failed", session_id)
+
     def forget(self, session_ids: Iterable[str]) -> None:
         """The sessions were removed from the store (deleted, pruned): drop their rows now."""
         ids = list(session_ids)
@@ -175,21 +188,30 @@ class SearchIndex:
             log.exception("search index catch-up failed")
         self._ready.set()
         while True:
-            session_id = self._queue.get()
-            if session_id is _STOP:
+            batch = [self._queue.get()]
+            if isinstance(batch[0], str) and batch[0] != _STOP:
+                time.sleep(BATCH_SECONDS)  # let the next moment's turns join: a busy session is read once
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            sessions = [item for item in batch if isinstance(item, str) and item != _STOP]
+            with self._pending_guard:
+                self._pending.difference_update(sessions)
+            for session_id in dict.fromkeys(sessions):
+                try:
+                    self._catch_up(session_id)
+                except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
+                    log.exception("indexing %s failed", session_id)
+            for item in batch:
+                if isinstance(item, threading.Event):  # wait_idle: everything queued before it is indexed
+                    item.set()
+            if _STOP in batch:
                 conn = getattr(self._local, "conn", None)
                 if conn is not None:
                     conn.close()
                 return
-            if isinstance(session_id, threading.Event):
-                session_id.set()
-                continue
-            with self._pending_guard:
-                self._pending.discard(session_id)
-            try:
-                self._catch_up(session_id)
-            except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
-                log.exception("indexing %s failed", session_id)
 
     def _catch_up_all(self) -> None:
         """Index whatever the logs hold beyond the recorded offsets (after a crash, or writes by other processes):
