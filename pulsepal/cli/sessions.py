@@ -10,7 +10,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -19,6 +19,7 @@ from ..sessions.documents import document_to_markdown
 from ..sessions.files import atomic_write_bytes
 from ..sessions.ids import validate_new_session_id
 from ..sessions.manager import entry_row
+from ..web.history_actions import forget_preferences
 from . import history
 from . import output as out
 from .base import EXIT_NOT_FOUND, Failure, Group, confirm_or_refuse, open_manager, state
@@ -145,7 +146,7 @@ def show_command(session_id, count, full) -> None:
     _print_details(details, full)
 
 
-def _session_details(session: dict, kind: str, entry: dict, count: int) -> dict:
+def _session_details(session: dict, kind: str, entry: Any, count: int) -> dict:
     row = entry_row(session["session_id"], entry)
     history = session.get("conversation_history", [])
     recent = history[-count:] if count else []
@@ -228,6 +229,7 @@ def _delete_user(owner: str, yes: bool) -> None:
     confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (each is kept in archive/backups/ for "
                       f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
     result = manager.erase_user(owner)
+    forget_preferences(manager.settings.session_storage_path, owner)  # what the chat kept for them (language)
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return
@@ -254,10 +256,10 @@ def export_command(session_id, owner, output, fmt, force) -> None:
         owner = history.user_name(owner)
         if output == "-" or fmt is not None:
             raise click.UsageError("--user writes one zip: give --output FILE.zip (and no --format)")
-        target = Path(output)
-        _check_output(target, force)
-        count = history.export_user(open_manager(), owner, target, force=force)
-        out.say(f"exported {count} conversation(s) of {owner} to {target}")
+        zip_path = Path(output)
+        _check_output(zip_path, force)
+        count = history.export_user(open_manager(), owner, zip_path, force=force)
+        out.say(f"exported {count} conversation(s) of {owner} to {zip_path}")
         return
     session_id = validate_new_session_id(session_id)
     fmt = fmt or ("markdown" if output.lower().endswith((".md", ".markdown")) else "json")

@@ -10,6 +10,7 @@ learns nothing about ids that are not theirs. The engine checks again underneath
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Optional
 
 from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
@@ -164,5 +165,13 @@ def export_all(manager: Any, user: str) -> bytes:
 
 
 def erase_all(manager: Any, user: str) -> dict:
+    """Every conversation of `user` (the engine keeps the operator's backups) and their chat preferences."""
     result = manager.erase_user(user)
+    forget_preferences(manager.settings.session_storage_path, user)
     return {"removed": len(result["removed"])}
+
+
+def forget_preferences(storage: Any, user: str) -> None:
+    from .preferences import Preferences
+
+    Preferences(Path(storage) / "preferences.json").forget(user)

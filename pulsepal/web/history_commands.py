@@ -67,7 +67,8 @@ def page_origin(environ: Optional[dict]) -> str:
     environ = environ or {}
     origin = str(environ.get("HTTP_ORIGIN") or "")
     parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+    if (parts.scheme not in ("http", "https") or parts.path not in ("", "/")
+            or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", parts.netloc)):
         host = str(environ.get("HTTP_HOST") or "")
         if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
             return ""

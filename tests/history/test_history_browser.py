@@ -113,6 +113,7 @@ def test_search_rate_export_and_delete_everything_in_the_browser(tmp_path, artif
 
             # 2. a thumbs-down with a comment, then the admin page shows it with its question
             _new_chat(page)
+            _ask(page, "/python")  # the chat also keeps this user's language choice (for delete-all below)
             _ask(page, "What are the parameters of mr.makeTrapezoid?")
             page.locator("button.negative-feedback-off").last.click()
             page.locator("[role=dialog] textarea").fill("I wanted the pypulseq spelling")
@@ -162,6 +163,7 @@ def test_search_rate_export_and_delete_everything_in_the_browser(tmp_path, artif
         assert left.search_sessions("zebrafish", owner=_local_user())["hits"] == []
     finally:
         left.close()
+    assert _local_user() not in (server.storage / "preferences.json").read_text()  # their language choice too
     for sid in ids:  # no active file, no log, no archive: nothing but the backups names these conversations
         found = [p for p in server.storage.parent.rglob(f"*{sid}*") if "backups" not in p.parts]
         assert found == [], found

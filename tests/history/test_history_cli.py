@@ -171,3 +171,24 @@ def test_a_conversation_archived_before_the_indexer_came_round_is_still_found(st
     sm.store.search_index.wait_idle()
     assert [h["session_id"] for h in sm.search_sessions("birdcage", owner="ann")["hits"]] == [sid]
     sm.close()
+
+
+def test_an_index_of_the_older_schema_is_rebuilt(store):
+    import sqlite3
+
+    sm = _engine(store)
+    sid = sm.create_session("ann")
+    sm.add_message(sid, "user", "hello")
+    sm.add_message(sid, "assistant", "the word is gadolinium")
+    sm.close()
+    db = sqlite3.connect(store / "search.sqlite")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'version'")  # as written before message_rows existed
+    db.execute("DELETE FROM messages")
+    db.commit()
+    db.close()
+    sm = _engine(store)
+    sm.store.search_index.wait_idle()
+    assert [h["session_id"] for h in sm.search_sessions("gadolinium", owner="ann")["hits"]] == [sid]
+    sm.delete_session(sid)  # and a removal finds the session's rows through message_rows
+    assert sm.search_sessions("gadolinium", owner="ann")["hits"] == []
+    sm.close()

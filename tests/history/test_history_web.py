@@ -10,6 +10,8 @@ import zipfile
 
 from history_harness import run_of, send, sent_actions
 
+from pulsepal.web.preferences import Preferences
+
 UUID_NOBODY_HAS = "00000000-0000-4000-8000-000000000000"
 
 
@@ -199,6 +201,9 @@ async def test_export_all_and_delete_all_act_on_the_signed_in_users_conversation
     theirs, client = await site.conversation("bob", "Bob's own question")
     site.engine().archive_session(mine[0])
     site.settle()
+    preferences = Preferences(site.storage / "preferences.json")  # what the chat keeps per user: the language
+    preferences.set("alice", "language", "python")
+    preferences.set("bob", "language", "octave")
     with site.http("alice") as alice:
         response = alice.get("/pulsepal/export-all.zip")
         assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
@@ -215,6 +220,7 @@ async def test_export_all_and_delete_all_act_on_the_signed_in_users_conversation
         response = alice.post("/pulsepal/delete-all", json={"confirm": True})
         assert response.status_code == 200 and response.json() == {"ok": True, "removed": 3}
     assert site.threads("alice") == [] and [t["id"] for t in site.threads("bob")] == [theirs]
+    assert preferences.get("alice", "language") is None and preferences.get("bob", "language") == "octave"
     backups = site.engine().store.backups()
     assert sorted(b.session_id for b in backups if b.reason == "erase") == sorted(mine)
     assert [a for a in site.audit() if a["action"] == "erase_user"][-1]["detail"]["owner"] == "alice"

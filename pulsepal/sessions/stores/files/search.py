@@ -23,6 +23,7 @@ import re
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
@@ -35,9 +36,10 @@ if TYPE_CHECKING:
     from .store import FileStore
 
 log = logging.getLogger("pulsepal.search")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: message_rows, so a session's rows are found without scanning the index
 MAX_WORDS = 12
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
+MAX_RANKED = 5000  # best-ranked messages read back: totals count the conversations among them
 BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = """
@@ -45,6 +47,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
     content, owner, session_id UNINDEXED, message_id UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 CREATE TABLE IF NOT EXISTS progress (session_id TEXT PRIMARY KEY, owner TEXT, inode INTEGER, offset INTEGER);
+CREATE TABLE IF NOT EXISTS message_rows (row INTEGER PRIMARY KEY, session_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS message_rows_by_session ON message_rows (session_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
@@ -158,7 +162,8 @@ class SearchIndex:
             self._start()
             conn = self._connect()
             with _transaction(conn):
-                conn.executemany("DELETE FROM messages WHERE session_id = ?", [(sid,) for sid in ids])
+                for sid in ids:
+                    _delete_rows(conn, sid)
                 conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
 
     def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
@@ -166,7 +171,7 @@ class SearchIndex:
         """Index a whole log (or an archive's events) afresh: a new session, a replaced log, a rebuild."""
         conn = self._connect()
         with _transaction(conn):
-            conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            _delete_rows(conn, session_id)
             self._insert(conn, session_id, owner, events)
             conn.execute("INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?)", (session_id, owner, inode, offset))
 
@@ -253,7 +258,15 @@ class SearchIndex:
         token = owner_token(owner)
         rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
                 for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
-        conn.executemany("INSERT INTO messages(content, owner, session_id, message_id) VALUES (?, ?, ?, ?)", rows)
+        if not rows:
+            return
+        # explicit row numbers, recorded per session: removing a session's rows then reads only its own (the
+        # session_id column of the full-text table is not indexed). Safe under BEGIN IMMEDIATE: one writer.
+        first = conn.execute("SELECT coalesce(max(row), 0) + 1 FROM message_rows").fetchone()[0]
+        numbered = [(first + i, *row) for i, row in enumerate(rows)]
+        conn.executemany("INSERT INTO messages(rowid, content, owner, session_id, message_id) VALUES (?, ?, ?, ?, ?)",
+                         numbered)
+        conn.executemany("INSERT INTO message_rows VALUES (?, ?)", [(row[0], session_id) for row in numbered])
 
     def _rebuild(self) -> None:
         layout = self.store.layout
@@ -279,25 +292,46 @@ class SearchIndex:
             conn.close()
             self._local.conn = None
 
-    def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
+    def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0,
+               snippets: bool = True) -> tuple[int, list[SearchHit]]:
+        """Ranked sessions and the page asked for. Snippets are made for the page only (with_snippets): they cost
+        far more than the ranking, and a common word matches thousands of messages."""
         self._start()
-        query = fts_query(text)
+        query = _scoped(text, owner)
         if query is None:
             return 0, []
-        if owner is not ANY:
-            query = f'owner : "{owner_token(owner)}" AND content : ({query})'
-        else:
-            query = f"content : ({query})"
-        conn = self._connect()
         best: dict[str, SearchHit] = {}
-        cursor = conn.execute(
-            "SELECT session_id, message_id, bm25(messages), "
-            "snippet(messages, 0, '', '', ' … ', 16) FROM messages WHERE messages MATCH ? "
-            "ORDER BY bm25(messages) LIMIT 5000", (query,))
-        for session_id, message_id, rank, snippet in cursor:
+        cursor = self._connect().execute(
+            "SELECT rowid, session_id, message_id, bm25(messages) FROM messages WHERE messages MATCH ? "
+            f"ORDER BY bm25(messages) LIMIT {MAX_RANKED}", (query,))
+        for row, session_id, message_id, rank in cursor:
             if session_id not in best:
-                best[session_id] = SearchHit(session_id, -float(rank), " ".join(snippet.split()), message_id)
-        return _checked(self.store, best, owner, offset, limit)
+                best[session_id] = SearchHit(session_id, -float(rank), "", message_id, row)
+        total, page = _checked(self.store, best, owner, offset, limit)
+        return total, self.with_snippets(text, owner, page) if snippets else page
+
+    def with_snippets(self, text: str, owner, hits: list[SearchHit]) -> list[SearchHit]:
+        """The hits with the words around the match in their best message (hits from elsewhere are kept as they
+        are)."""
+        rows = [hit.row for hit in hits if hit.row is not None]
+        query = _scoped(text, owner)
+        if not rows or query is None:
+            return hits
+        marks = ",".join("?" * len(rows))
+        found = dict(self._connect().execute(
+            f"SELECT rowid, snippet(messages, 0, '', '', ' … ', 16) FROM messages WHERE messages MATCH ? "
+            f"AND rowid IN ({marks})", (query, *rows)))
+        return [replace(hit, snippet=" ".join(found.get(hit.row, "").split())) if hit.row is not None else hit
+                for hit in hits]
+
+
+def _scoped(text: str, owner) -> Optional[str]:
+    query = fts_query(text)
+    if query is None:
+        return None
+    if owner is not ANY:
+        return f'owner : "{owner_token(owner)}" AND content : ({query})'
+    return f"content : ({query})"
 
 
 def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
@@ -310,6 +344,12 @@ def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
         if entry is not None and (owner is ANY or entry.get("owner") == owner):
             hits.append(hit)
     return len(hits), hits[offset: offset + limit]
+
+
+def _delete_rows(conn: sqlite3.Connection, session_id: str) -> None:
+    conn.execute("DELETE FROM messages WHERE rowid IN (SELECT row FROM message_rows WHERE session_id = ?)",
+                 (session_id,))
+    conn.execute("DELETE FROM message_rows WHERE session_id = ?", (session_id,))
 
 
 def _first_owner(events: list[dict]) -> Optional[str]:
