@@ -123,7 +123,7 @@ def bench_search(workdir: Path, messages: int) -> None:
         print(f"   {label:<34} {text!r:<22} {took:7.1f} ms, {result['total']:>6,} conversations  |  "
               f"reading the text instead: {scan_ms:8.0f} ms ({scan_found:,} found)  ->  {scan_ms / took:6.0f}x "
               f"faster  {verdict}")
-        if target:  # (the worst case counts the conversations among the 5,000 best-ranked messages)
+        if target:  # (the worst case counts the conversations among the 20,000 best-ranked messages)
             assert result["total"] == scan_found, (text, result["total"], scan_found)
     sm.close()
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import re
 import sqlite3
 import threading
 import time
@@ -30,18 +29,17 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from ...ids import is_valid_session_id
 from ...redaction import redact_text
 from ...store import ANY, SearchHit
-from . import journal
+from . import journal, search_query
 
 if TYPE_CHECKING:
     from .store import FileStore
 
 log = logging.getLogger("pulsepal.search")
-SCHEMA_VERSION = "2"  # 2: message_rows, so a session's rows are found without scanning the index
-MAX_WORDS = 12
+SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
-MAX_RANKED = 5000  # best-ranked messages read back: totals count the conversations among them
+MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
+READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
 BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
-_WORD = re.compile(r"\w+", re.UNICODE)
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
     content, owner, session_id UNINDEXED, message_id UNINDEXED,
@@ -56,13 +54,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 def owner_token(owner: Optional[str]) -> str:
     """One token per owner (hex of the name), so the tokenizer never splits a user name into several words."""
     return "o" + (owner or "").encode("utf-8").hex()
-
-
-def fts_query(text: str) -> Optional[str]:
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
-    if not words:
-        return None
-    return " AND ".join(f'"{word}"*' for word in words)
 
 
 class SearchIndex:
@@ -258,6 +249,8 @@ class SearchIndex:
         token = owner_token(owner)
         rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
                 for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
+        rows += [(redact_text(str(e["fields"]["title"])), token, session_id, None)  # a rename: titles are found
+                 for e in events if e.get("type") == "update" and (e.get("fields") or {}).get("title")]
         if not rows:
             return
         # explicit row numbers, recorded per session: removing a session's rows then reads only its own (the
@@ -292,41 +285,34 @@ class SearchIndex:
             conn.close()
             self._local.conn = None
 
-    def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0,
-               snippets: bool = True) -> tuple[int, list[SearchHit]]:
-        """Ranked sessions and the page asked for. Snippets are made for the page only (with_snippets): they cost
-        far more than the ranking, and a common word matches thousands of messages."""
+    def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
+        """Ranked sessions (messages and titles) and the page asked for, each with a snippet of its best match.
+        Right after the index was opened it may still be catching up with the logs: a search waits for that a
+        few seconds (READY_WAIT), then answers with what is indexed."""
         self._start()
-        query = _scoped(text, owner)
+        self._ready.wait(READY_WAIT)
+        conn = self._connect()
+        if not getattr(self._local, "vocabulary", False):
+            conn.execute(search_query.VOCABULARY)  # per connection (a temp table): the terms, for word_query
+            self._local.vocabulary = True
+        query = _scoped(search_query.fts_query(text, conn), owner)
         if query is None:
             return 0, []
         best: dict[str, SearchHit] = {}
-        cursor = self._connect().execute(
+        cursor = conn.execute(
             "SELECT rowid, session_id, message_id, bm25(messages) FROM messages WHERE messages MATCH ? "
             f"ORDER BY bm25(messages) LIMIT {MAX_RANKED}", (query,))
         for row, session_id, message_id, rank in cursor:
             if session_id not in best:
                 best[session_id] = SearchHit(session_id, -float(rank), "", message_id, row)
         total, page = _checked(self.store, best, owner, offset, limit)
-        return total, self.with_snippets(text, owner, page) if snippets else page
-
-    def with_snippets(self, text: str, owner, hits: list[SearchHit]) -> list[SearchHit]:
-        """The hits with the words around the match in their best message (hits from elsewhere are kept as they
-        are)."""
-        rows = [hit.row for hit in hits if hit.row is not None]
-        query = _scoped(text, owner)
-        if not rows or query is None:
-            return hits
-        marks = ",".join("?" * len(rows))
-        found = dict(self._connect().execute(
-            f"SELECT rowid, snippet(messages, 0, '', '', ' … ', 16) FROM messages WHERE messages MATCH ? "
-            f"AND rowid IN ({marks})", (query, *rows)))
-        return [replace(hit, snippet=" ".join(found.get(hit.row, "").split())) if hit.row is not None else hit
-                for hit in hits]
+        contents = {hit.row: conn.execute("SELECT content FROM messages WHERE rowid = ?", (hit.row,)).fetchone()
+                    for hit in page}  # the page only: a common word matches thousands of messages
+        return total, [replace(hit, snippet=search_query.snippet(row[0], text)) if row else hit
+                       for hit, row in zip(page, contents.values(), strict=True)]
 
 
-def _scoped(text: str, owner) -> Optional[str]:
-    query = fts_query(text)
+def _scoped(query: Optional[str], owner) -> Optional[str]:
     if query is None:
         return None
     if owner is not ANY:

@@ -22,7 +22,6 @@ from ... import files
 from ...codec import BlobCodec
 from ...errors import ArchiveDamaged, ArchiveError, InvalidInput, SessionExists, SessionNotFound
 from ...model import ConversationContext, apply_event, replay
-from ...redaction import redact_text
 from ...store import (
     ANY,
     Aggregates,
@@ -498,20 +497,8 @@ class FileStore:
         return maintenance.probe(self)
 
     def search(self, text: str, *, owner: Any = ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
-        """Message text through the FTS index, plus titles (renamed ones included) through the index entries."""
-        total, hits = self.search_index.search(text, owner=owner, limit=10_000, snippets=False)
-        found = {hit.session_id for hit in hits}
-        words = [w for w in text.lower().split() if w]
-        titled = []
-        for sid, entry in self.entries(None, owner) if words else ():
-            raw = (entry.get("title") or "").lower()
-            if sid in found or not all(w in raw for w in words):  # cheap test first: redaction only removes text
-                continue
-            title = redact_text(entry.get("title") or "")
-            if all(w in title.lower() for w in words):
-                titled.append(SearchHit(sid, 0.0, title))
-        merged = hits + titled
-        return len(merged), self.search_index.with_snippets(text, owner, merged[offset: offset + limit])
+        """Message text and titles (a title is the first message, or a rename, both indexed) through the index."""
+        return self.search_index.search(text, owner=owner, limit=limit, offset=offset)
 
     def close(self) -> None:
         self.search_index.close()
