@@ -22,10 +22,9 @@ One id (the thread id is the session id), one store (no second database). Mappin
                   while a share holds, audited as a view (`shared_view`), and "not found" otherwise.
 - elements, favourites: not kept (the UI hides them: no uploads, no favourites).
 
-Who is asking. Chainlit calls the data layer from its HTTP routes without saying who the caller is; server.py
-wraps Chainlit's current-user dependency so that it also records the signed-in user here (`remember_caller`, a
-context variable of that one request). Inside a chat the caller is the chat's user. A call with neither (the
-socket's connect-time author check) gets the thread's author and nothing else changes.
+Who is asking: Chainlit's HTTP routes do not say; server.py makes its current-user dependency record the user here
+(`remember_caller`, a context variable of that request). In a chat it is the chat's user. A call with neither (the
+socket's connect-time author check) gets the thread's author, and nothing changes.
 
 get_thread restores an archived session to active before a resume, but only for its owner inside their own chat
 connection; the author check Chainlit runs before (no chat context yet) reads the archive without touching it, so
@@ -52,7 +51,7 @@ from chainlit.user import PersistedUser, User
 
 from ..sessions import ArchiveError, InvalidSessionId, SessionExists, SessionNotFound, validate_session_id
 from . import history_actions
-from .chat_settings import chat_settings_of
+from .chat_settings import DATA_ACTION, chat_settings_of
 
 log = logging.getLogger("pulsepal.datalayer")
 
@@ -112,13 +111,8 @@ class PulsePalDataLayer(BaseDataLayer):
         return PersistedUser(id=identifier, identifier=identifier, createdAt=_iso(None), display_name=identifier)
 
     async def create_user(self, user: User) -> Optional[PersistedUser]:
-        return PersistedUser(
-            id=user.identifier,
-            identifier=user.identifier,
-            createdAt=_iso(None),
-            display_name=user.display_name or user.identifier,
-            metadata=user.metadata or {},
-        )
+        return PersistedUser(id=user.identifier, identifier=user.identifier, createdAt=_iso(None),
+                             display_name=user.display_name or user.identifier, metadata=user.metadata or {})
 
     # ------------------------------------------------------------------------------------------- feedback
     async def upsert_feedback(self, feedback) -> str:
@@ -272,7 +266,7 @@ class PulsePalDataLayer(BaseDataLayer):
             "userIdentifier": owner,
             "tags": [state],
             "metadata": {
-                "chat_settings": chat_settings_of(session),
+                "chat_settings": {**chat_settings_of(session), DATA_ACTION: "none"},  # the panel as on resume
                 "session_id": thread_id,
                 "state": state,
             },
@@ -364,14 +358,8 @@ class PulsePalDataLayer(BaseDataLayer):
             total, rows = len(listed), listed[offset: offset + size]
         data = [self._listed(row, owner, row["session_id"] in shared) for row in rows]
         end = offset + len(rows)
-        return PaginatedResponse(
-            pageInfo=PageInfo(
-                hasNextPage=end < total,
-                startCursor=str(offset) if rows else None,
-                endCursor=str(end) if rows else None,
-            ),
-            data=data,
-        )
+        return PaginatedResponse(pageInfo=PageInfo(hasNextPage=end < total, startCursor=str(offset) if rows else None,
+                                                   endCursor=str(end) if rows else None), data=data)
 
     @staticmethod
     def _listed(row: dict, owner: str, shared: bool) -> ThreadDict:

@@ -78,7 +78,7 @@ async def test_thread_maps_session(layer, app_manager):
     assert [s["type"] for s in thread["steps"]] == ["user_message", "run", "assistant_message"]  # as live
     assert thread["steps"][0]["output"] == "spin echo timing"
     assert thread["metadata"]["chat_settings"] == {"language": "python", "sequence_knowledge": "EPI",
-                                                   "use_sequence_knowledge": True}
+                                                   "use_sequence_knowledge": True, "your_data": "none"}
     assert await layer.get_thread_author(sid) == "alice"
     assert await layer.get_thread_author("00000000-0000-4000-8000-000000000000") == ""
     assert await layer.get_thread_author("../../etc/passwd") == ""
