@@ -10,7 +10,7 @@ from chainlit.config import config
 
 from pulsepal.dependencies import get_session_manager
 from pulsepal.settings import get_settings
-from pulsepal.web import auth, chat, server
+from pulsepal.web import auth, chat, history_commands, server
 from pulsepal.web.datalayer import PulsePalDataLayer
 
 server.configure_or_exit(config.run.host)
@@ -75,6 +75,21 @@ async def _chat_end():
 @cl.action_callback("download")
 async def _download(action: cl.Action):
     await chat.download_action(action)
+
+
+@cl.action_callback(history_commands.CONFIRM_ACTION)
+async def _delete_all(action: cl.Action):
+    await chat.delete_all_action(action)
+
+
+@cl.action_callback(history_commands.CANCEL_ACTION)
+async def _keep_all(action: cl.Action):
+    await history_commands.cancel_delete_all(action)
+
+
+@cl.on_shared_thread_view
+async def _shared_thread_view(thread, viewer):
+    return await history_commands.shared_thread_view(thread, viewer)
 
 
 @cl.set_starters

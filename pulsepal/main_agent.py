@@ -45,6 +45,7 @@ class PulsePalTurn:
     text: str = ""
     user_message_id: Optional[str] = None
     start: Optional[TurnStart] = field(repr=False, default=None)
+    answer_message_id: Optional[str] = None  # the chat's reply id, so a rating of the shown reply finds the answer
 
     def __aiter__(self) -> AsyncIterator[str]:
         return self._pieces
@@ -74,6 +75,7 @@ async def start_turn(
     user_message_id: Optional[str] = None,
     resume: bool = False,
     new_session: Optional[dict] = None,
+    answer_message_id: Optional[str] = None,
 ) -> PulsePalTurn:
     """Open a turn: resolve the session and prepare the question. Raises InvalidSessionId for a malformed id and
     QueryError for an unusable query, before anything is written; nothing is written until the answer is complete.
@@ -85,7 +87,8 @@ async def start_turn(
     manager = manager or get_session_manager()
     start = manager.begin_turn(session_id, query, owner=owner, message_id=user_message_id, resume=resume,
                                history=HISTORY_FOR_PROMPT, new_session=new_session)
-    turn = PulsePalTurn(start.session_id, start.created, user_message_id=start.message_id, start=start)
+    turn = PulsePalTurn(start.session_id, start.created, user_message_id=start.message_id, start=start,
+                        answer_message_id=answer_message_id)
     command = _LANGUAGE_COMMAND.match(query)
     if command:
         language = normalise_language(command.group(1))
@@ -136,7 +139,8 @@ async def _answer_pieces(turn: PulsePalTurn, manager: SessionManager, responder,
 async def _finish(manager: SessionManager, turn: PulsePalTurn, text: str, **fields) -> ConversationContext:
     """Record the turn (quick, on the loop), then wait for the disk in a thread: the turn's acknowledgement."""
     assert turn.start is not None
-    context = manager.finish_turn(turn.start, text, want_context=True, durable=False, **fields)
+    context = manager.finish_turn(turn.start, text, want_context=True, durable=False,
+                                  message_id=turn.answer_message_id, **fields)
     await asyncio.to_thread(manager.sync_session, turn.session_id)
     assert context is not None
     return context

@@ -160,7 +160,8 @@ TERMS: list[Term] = [
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
        A("seq.write", 1.0), H("write_seq_file", 0.8)),
-    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}(\.seq|seq|sequence)\b",
+    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}"
+       r"(\.seq|seq|sequence)\b",
        A("seq.read", 1.3)),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"
        r"gradients|rf)", A("seq.plot", 1.2)),

@@ -6,18 +6,21 @@ for scripts. The maintenance passes (restore, verify, reindex, rebuild, cleanup)
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
+from ..dependencies import preferences_for
 from ..sessions import SessionManager
 from ..sessions.documents import document_to_markdown
 from ..sessions.files import atomic_write_bytes
 from ..sessions.ids import validate_new_session_id
 from ..sessions.manager import entry_row
+from . import history
 from . import output as out
 from .base import EXIT_NOT_FOUND, Failure, Group, confirm_or_refuse, open_manager, state
 
@@ -41,8 +44,10 @@ def stored_state(manager: SessionManager, session_id: str) -> Optional[str]:
 @click.option("--all", "all_", is_flag=True, help="List active and archived sessions.")
 @click.option("--user", "owner", metavar="NAME", help="Only sessions of this user.")
 @click.option("--older-than", metavar="AGE", help="Only sessions created longer ago than AGE (90m, 12h, 3d).")
-@click.option("--search", metavar="TEXT", help="Only sessions whose id or title contains TEXT.")
-@click.option("--sort", type=click.Choice(SORT_KEYS), default="last_activity", show_default=True)
+@click.option("--search", metavar="TEXT", help="Conversations whose messages or title hold the words of TEXT, active "
+              "and archived unless --archived, best match first (the chat's and the admin page's search).")
+@click.option("--sort", type=click.Choice(SORT_KEYS), help="Order by this  [default: last_activity; with --search: "
+              "best match]")
 @click.option("--asc", is_flag=True, help="Oldest / smallest first.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
@@ -58,14 +63,22 @@ def list_command(archived, all_, owner, older_than, search, sort, asc, limit, of
             raise click.BadParameter(str(exc), param_hint="'--older-than'") from None
     kind = None if all_ else ("archived" if archived else "active")
     manager = open_manager()
-    total, rows = manager.list_sessions(state=kind, owner=owner, older_than_hours=hours, search=search,
-                                        sort=sort, descending=not asc, offset=offset, limit=limit)
+    if search is not None:
+        kind = "archived" if archived else None  # a search covers the whole history, like the sidebar's
+        created_before = None if hours is None else manager.clock.timestamp() - hours * 3600
+        found = history.search_rows(manager, search, owner=owner, state=kind, created_before=created_before)
+        if sort:
+            found.sort(key=lambda row: _sort_value(row, sort), reverse=not asc)
+        total, rows = len(found), found[offset: offset + limit if limit else None]
+    else:
+        total, rows = manager.list_sessions(state=kind, owner=owner, older_than_hours=hours, sort=sort or
+                                            "last_activity", descending=not asc, offset=offset, limit=limit)
     if state().json:
         out.dump_json({"total": total, "offset": offset, "sessions": rows})
         return
     label = {"active": "active ", "archived": "archived "}.get(kind or "", "")
     if not rows:
-        out.say(f"no {label}sessions found", err=True)
+        out.say(f"no {label}sessions found" + (f" matching {search!r}" if search is not None else ""), err=True)
         return
     text, hidden, width = _sessions_table(rows, show_state=kind is None, archived=kind == "archived")
     out.say(text)
@@ -73,6 +86,11 @@ def list_command(archived, all_, owner, older_than, search, sort, asc, limit, of
     if hidden:  # a hint for the person at the terminal, kept off stdout
         out.say(f"({_names(hidden)} hidden to fit {width} columns; a wider terminal or --json shows them)",
                 err=True)
+
+
+def _sort_value(row: dict, sort: str):
+    key = "message_count" if sort == "messages" else sort
+    return row.get(key) or (0 if key in ("size", "message_count") else "")
 
 
 def _names(items: list[str]) -> str:
@@ -87,8 +105,11 @@ def _sessions_table(rows: list[dict], *, show_state: bool, archived: bool) -> tu
     for row in rows:
         when = row["archived_at"] if archived else row["last_activity"]
         cells = [row["session_id"]] + ([row["state"]] if show_state else [])
+        title = row["title"] or ""
+        if row.get("snippet") and row["snippet"].lower() != title.lower():  # a search hit: what matched, as the
+            title = f"{title} — {row['snippet']}"  # sidebar shows it
         cells += [out.one_line(row["owner"] or "-", 16), str(row["message_count"]), out.ago(when),
-                  out.human_bytes(row["size"]), out.one_line(row["title"], None)]
+                  out.human_bytes(row["size"]), out.one_line(title, None)]
         body.append(cells)
     column = {name: i for i, name in enumerate(headers)}
     when_column = column["ARCHIVED" if archived else "ACTIVE"]
@@ -125,7 +146,7 @@ def show_command(session_id, count, full) -> None:
     _print_details(details, full)
 
 
-def _session_details(session: dict, kind: str, entry: dict, count: int) -> dict:
+def _session_details(session: dict, kind: str, entry: Any, count: int) -> dict:
     row = entry_row(session["session_id"], entry)
     history = session.get("conversation_history", [])
     recent = history[-count:] if count else []
@@ -178,10 +199,17 @@ def _print_details(d: dict, full: bool) -> None:
 
 # ---------------------------------------------------------------------------------------------------- delete
 @sessions.command("delete")
-@click.argument("session_id")
+@click.argument("session_id", required=False)
+@click.option("--user", "owner", metavar="NAME", help="Delete every conversation of this user instead.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def delete_command(session_id, yes) -> None:
-    """Delete a session (active and archived copies). A backup is kept in archive/backups/."""
+def delete_command(session_id, owner, yes) -> None:
+    """Delete a session (active and archived copies), or with --user NAME every conversation of that user.
+    A backup of each is kept in archive/backups/ (for the operator only) and pruned after SESSION_ARCHIVE_DAYS."""
+    if (session_id is None) == (owner is None):
+        raise click.UsageError("give a SESSION_ID or --user NAME (not both)")
+    if owner is not None:
+        _delete_user(history.user_name(owner), yes)
+        return
     session_id = validate_new_session_id(session_id)
     manager = open_manager(speak=True)
     kind = stored_state(manager, session_id)
@@ -192,17 +220,47 @@ def delete_command(session_id, yes) -> None:
     manager.delete_session(session_id)
 
 
+def _delete_user(owner: str, yes: bool) -> None:
+    manager = open_manager()
+    count = history.conversations_of(manager, owner)
+    if not count:
+        raise Failure(f"user {owner!r} has no conversations", EXIT_NOT_FOUND)
+    days = manager.settings.session_archive_days
+    confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (each is kept in archive/backups/ for "
+                      f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
+    result = manager.erase_user(owner)
+    preferences_for(manager.settings).forget(owner)  # what the chat kept for them (their language)
+    if state().json:
+        out.dump_json({"owner": owner, "removed": result["removed"]})
+        return
+    out.say(f"deleted {len(result['removed'])} conversation(s) of {owner}; their backups stay in archive/backups/ "
+            f"for {days:g} days (operator only), then the cleanup prunes them")
+
+
 # ---------------------------------------------------------------------------------------------- export/import
 @sessions.command("export")
-@click.argument("session_id")
+@click.argument("session_id", required=False)
+@click.option("--user", "owner", metavar="NAME", help="Export every conversation of this user as one zip instead.")
 @click.option("--output", "-o", default="-", show_default=True, metavar="FILE", help="Where to write; - for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]),
               help="Default: markdown for a .md file, else json.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def export_command(session_id, output, fmt, force) -> None:
-    """Export a whole session (every message) as a JSON document or a Markdown transcript.
+def export_command(session_id, owner, output, fmt, force) -> None:
+    """Export a whole session (every message) as a JSON document or a Markdown transcript; with --user NAME, every
+    conversation of that user as one zip (JSON, which `sessions import` takes back, and Markdown).
 
     A file gets the exact text; Markdown printed to the terminal shows control characters as escapes."""
+    if (session_id is None) == (owner is None):
+        raise click.UsageError("give a SESSION_ID or --user NAME (not both)")
+    if owner is not None:
+        owner = history.user_name(owner)
+        if output == "-" or fmt is not None:
+            raise click.UsageError("--user writes one zip: give --output FILE.zip (and no --format)")
+        zip_path = Path(output)
+        _check_output(zip_path, force)
+        count = history.export_user(open_manager(), owner, zip_path, force=force)
+        out.say(f"exported {count} conversation(s) of {owner} to {zip_path}")
+        return
     session_id = validate_new_session_id(session_id)
     fmt = fmt or ("markdown" if output.lower().endswith((".md", ".markdown")) else "json")
     target = None if output == "-" else Path(output)
@@ -240,7 +298,8 @@ def _check_output(target: Path, force: bool) -> None:
 @click.argument("source", metavar="FILE")
 @click.option("--force", is_flag=True, help="Replace an existing session with this id (it is backed up first).")
 def import_command(source, force) -> None:
-    """Import an exported session (.json or .json.gz; - reads stdin)."""
+    """Import an exported session (.json or .json.gz), or every conversation of an export-all zip (`sessions
+    export --user`, or the chat's "export all"); - reads stdin."""
     document: bytes | Path
     if source == "-":
         document = sys.stdin.buffer.read()
@@ -248,6 +307,13 @@ def import_command(source, force) -> None:
             raise Failure("nothing to import: stdin was empty")
     else:
         document = Path(source)
+        with open(document, "rb") if document.is_file() else io.BytesIO() as head:
+            if history.is_zip(head.read(4)):
+                document = history.read_source(document)
+    if isinstance(document, bytes) and history.is_zip(document):
+        ids = open_manager().import_zip(document, force=force)
+        out.say(f"imported {len(ids)} conversation(s)")
+        return
     open_manager(speak=True).import_session(document, force=force)
 
 

@@ -25,7 +25,7 @@ from ..clock import day, iso
 from . import events
 from .archiving import Archiver
 from .core import Core
-from .documents import document_to_markdown, load_document_source
+from .documents import document_to_markdown, load_document_source, validate_document
 from .errors import ImportFormatError, InvalidInput, SessionExists, SessionNotFound
 from .ids import validate_session_id
 from .lifecycle import Lifecycle
@@ -194,7 +194,13 @@ class History:
             info = archive.getinfo(name)
             if info.file_size > 256 * 1024 * 1024:
                 raise ImportFormatError(f"{name}: too large to be a session export")
-            documents.append(load_document_source(archive.read(name)))
+            try:
+                document = load_document_source(archive.read(name))
+                # every document is checked before any is installed: a zip imports whole or not at all
+                validate_document(document, self.core.settings.max_conversation_history, now=self.core.now())
+            except ImportFormatError as exc:
+                raise ImportFormatError(f"{name}: {exc}") from None
+            documents.append(document)
         existing = [d.get("session_id") for d in documents if self.store.locate(str(d.get("session_id"))) is not None]
         if existing and not force:
             raise SessionExists(f"{len(existing)} of these conversations already exist (e.g. {existing[0]}); use "

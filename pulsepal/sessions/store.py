@@ -150,6 +150,7 @@ class SearchHit:
     score: float
     snippet: str
     message_id: Optional[str] = None
+    row: Optional[int] = None  # the store's own handle on the matching message (the file store: its index row)
 
 
 class SessionChanged(Exception):

@@ -170,3 +170,36 @@ def gauge_bar(percent: float, *, width: int = 200, height: int = 8) -> str:
         f'<rect width="{width}" height="{height}" rx="{height / 2}" fill="{PALETTE["grid"]}"/>'
         f'<rect width="{width * p / 100:.1f}" height="{height}" rx="{height / 2}" fill="{colour}"/></svg>'
     )
+
+
+def rate_chart(days: Sequence[dict], *, label: str, width: int = 640, height: int = 200) -> str:
+    """Ratings per day as stacked bars, helpful below and not helpful on top, each day's helpful rate in its
+    tooltip: how the rate moves, and on how many ratings it rests."""
+    left, right, top, bottom = 44, width - 12, 14, height - 28
+    totals = [int(d.get("helpful", 0)) + int(d.get("not_helpful", 0)) for d in days]
+    maximum = nice_ceiling(max(totals, default=0))
+    body = _y_grid(left, right, top, bottom, maximum)
+    slot = (right - left) / max(len(days), 1)
+    bar_w = min(slot * 0.7, 40)
+    tick_every = max(1, len(days) // 8)
+    for i, (d, total) in enumerate(zip(days, totals, strict=True)):
+        good, bad = int(d.get("helpful", 0)), int(d.get("not_helpful", 0))
+        x = left + slot * i + (slot - bar_w) / 2
+        h_good = (bottom - top) * good / maximum
+        h_bad = (bottom - top) * bad / maximum
+        rate = f"{100 * good / total:.0f}% helpful" if total else "no ratings"
+        tip = f"{d.get('day')}: {good} helpful, {bad} not helpful ({rate})"
+        body.append(
+            f'<g class="day" data-label="{escape(str(d.get("day")))}" data-helpful="{good}" data-not-helpful="{bad}">'
+            f"<title>{escape(tip)}</title>"
+            f'<rect x="{x:.1f}" y="{bottom - h_good:.1f}" width="{bar_w:.1f}" height="{h_good:.1f}" '
+            f'fill="{PALETTE["bar2"]}"/>'
+            f'<rect x="{x:.1f}" y="{bottom - h_good - h_bad:.1f}" width="{bar_w:.1f}" height="{h_bad:.1f}" '
+            f'fill="{AREA_COLOURS["quarantine"]}"/></g>'
+        )
+        if i % tick_every == 0:
+            body.append(_text(x + bar_w / 2, bottom + 17, str(d.get("day", ""))[5:], size=10))
+    if not days:
+        body.append(_text((left + right) / 2, (top + bottom) / 2, "no ratings yet", size=12))
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{PALETTE["axis"]}"/>')
+    return _svg(width, height, label, body)

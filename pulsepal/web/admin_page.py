@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from ..humanize import human_bytes
 from .admin_charts import bar_chart, gauge_bar, hbar_chart, series_chart
+from .admin_history import pinned_card, render_panels
 
 MB = 1024 * 1024
 STORAGE_AREAS = ("active", "archive", "logs", "backups", "quarantine", "index")
@@ -87,6 +88,9 @@ def _cards(data: dict) -> str:
               "corrupted files set aside" if quarantined else "no corrupted files",
               tone="warn" if quarantined else ""),
     ]
+    if "history" in data:
+        value, title, sub = pinned_card(data["history"]["pinned"])
+        cards.insert(2, _card("pinned", title, value, sub))
     return '<section class="cards" aria-label="Summary">' + "".join(cards) + "</section>"
 
 
@@ -251,6 +255,7 @@ def render_page(data: dict, *, user: str, csrf_token: str) -> str:
 {_cards(data)}
 {_charts(data)}
 {_scheduler(data)}
+{render_panels(data["history"]) if "history" in data else ""}
 {SESSIONS_PANEL}
 </main></body></html>"""
 

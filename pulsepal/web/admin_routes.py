@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
 from ..sessions.ids import validate_new_session_id
-from . import admin_page, admin_probes
+from . import admin_history, admin_page, admin_probes
 from .admin_access import (
     CSRF_HEADER,
     PAGE_CSP,
@@ -110,6 +110,7 @@ async def page(request: Request, user: Any = Depends(resolve_user), config: Admi
             "activity": _cached(config, "activity", manager, manager.get_activity_metrics),
             "storage": _cached(config, "storage", manager, manager.get_storage_usage),
             "cleanup": cleanup_state(manager),
+            "history": admin_history.gather(manager, lambda name, compute: _cached(config, name, manager, compute)),
             "now": manager.clock.now(),
             "interval_minutes": manager.settings.session_cleanup_interval_minutes,
         }
@@ -324,6 +325,7 @@ ACTIONS: list[tuple[str, Callable[..., Any]]] = [
     ("/admin/api/sessions/{session_id}/delete", delete),
     ("/admin/api/cleanup/preview", cleanup_preview),
     ("/admin/api/cleanup/run", cleanup_run),
+    *admin_history.ACTIONS,
 ]
 Route = tuple[str, Callable[..., Any], list[str], bool]  # (path, endpoint, methods, in the OpenAPI schema)
 ROUTES: list[Route] = [
@@ -342,6 +344,7 @@ ROUTES: list[Route] = [
     ("/admin/api/sessions/{session_id}", session_detail, GET, True),
     ("/admin/api/sessions/{session_id}/transcript", transcript, GET, True),
     ("/admin/api/sessions/{session_id}/export", export, GET, True),
+    *[(path, endpoint, GET, True) for path, endpoint in admin_history.GET_ROUTES],
     ("/metrics", metrics, GET, False),
     ("/healthz", healthz, GET, False),
 ]

@@ -23,20 +23,22 @@ from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..settings import get_settings
-from . import auth, chat_ui
-from .datalayer import LANGUAGE_LABELS, SEQUENCE_KNOWLEDGE_TEMPLATE, chat_settings_of
+from . import auth, chat_ui, history_actions, history_commands
+from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
 
 log = logging.getLogger("pulsepal.chat")
 
 DOWNLOAD_ROUTE = "/pulsepal/conversations/{session_id}.{ext}"
 STARTERS = [
-    ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.", "activity"),
+    ("Spin echo in MATLAB", "Write a basic spin echo sequence with mr.makeSincPulse and a trapezoid readout.",
+     "activity"),
     ("Gradient echo in Python", "Show me a 2D gradient echo sequence in pypulseq.", "code"),
     ("Trapezoid timing", "How do I set the flat time of a trapezoid gradient for a 3.2 ms readout?", "timer"),
     ("Check my timing", "How do I check the timing of my sequence and calculate TE and TR?", "search-check"),
 ]
-COMMANDS = [{"id": "download", "description": "Download this conversation (JSON or Markdown)", "icon": "download",
-             "button": False}]
+COMMANDS = [history_commands.command("download", "Download this conversation (JSON or Markdown)", "download"),
+            *history_commands.COMMANDS]
+SIGNED_OUT = "You are not signed in (or your account was removed). Please sign in again."
 
 _open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
 
@@ -63,6 +65,12 @@ def download_links(session_id: str) -> str:
 def _current_user() -> Optional[str]:
     user = cl.user_session.get("user")
     return getattr(user, "identifier", None)
+
+
+def _signed_in() -> Optional[str]:
+    """The chat's user if they may still act (re-checked on every event), else None."""
+    owner = _current_user()
+    return owner if _allowed(owner) else None
 
 
 def _allowed(owner: Optional[str]) -> bool:
@@ -126,34 +134,6 @@ async def _bind(ctx) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- settings
-def settings_widgets(values: dict) -> cl.ChatSettings:
-    from chainlit.input_widget import Select, Switch, TextInput
-
-    return cl.ChatSettings(
-        [
-            Select(
-                id="language",
-                label="Answer in",
-                items={label: code for code, label in LANGUAGE_LABELS.items()},
-                initial_value=values.get("language") or "matlab",
-                description="Code and function names follow this language. Your choice is also used for new chats.",
-            ),
-            TextInput(
-                id="sequence_knowledge",
-                label="Sequence knowledge",
-                initial=values.get("sequence_knowledge") or SEQUENCE_KNOWLEDGE_TEMPLATE,
-                multiline=True,
-                description="What PulsePal should keep in mind about your sequence and scanner.",
-            ),
-            Switch(
-                id="use_sequence_knowledge",
-                label="Use sequence knowledge in answers",
-                initial=bool(values.get("use_sequence_knowledge")),
-            ),
-        ]
-    )
-
-
 async def send_settings(ctx=None) -> None:
     values = chat_settings_of(ctx.model_dump(mode="json")) if ctx is not None else {}
     await settings_widgets(values).send()
@@ -163,9 +143,9 @@ async def send_settings(ctx=None) -> None:
 async def chat_start() -> None:
     """A new chat stores nothing: its session is created with the first message (a chat opened and left empty
     leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
-    owner = _current_user()
-    if not _allowed(owner):
-        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+    owner = _signed_in()
+    if owner is None:
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     try:
         await cl.context.emitter.set_commands(COMMANDS)
@@ -179,8 +159,8 @@ async def chat_start() -> None:
 
 
 async def chat_resume(thread: dict) -> None:
-    owner = _current_user()
-    if not _allowed(owner) or thread.get("userIdentifier") != owner:
+    owner = _signed_in()
+    if owner is None or thread.get("userIdentifier") != owner:
         await cl.ErrorMessage(content="This conversation cannot be resumed.").send()
         return
     try:
@@ -204,9 +184,9 @@ def _not_saved(exc: SessionError) -> str:
 
 
 async def message(msg: cl.Message) -> None:
-    owner = _current_user()
-    if not _allowed(owner):
-        await cl.ErrorMessage(content="You are not signed in (or your account was removed). Please sign in again.").send()
+    owner = _signed_in()
+    if owner is None:
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     text = msg.content or ""
     if msg.command == "download" or text.strip().lower() == "/download":
@@ -216,13 +196,20 @@ async def message(msg: cl.Message) -> None:
         await _answer_without_store(text)
         return
     session_id = cl.user_session.get("session_id") or cl.context.session.thread_id
-    reply = cl.Message(content="")
+    command = history_commands.parse(msg.command, text)
+    if command is not None:  # /share, /pin, /export-all, ...: instructions to the app, not turns
+        await history_commands.run(*command, owner=owner, session_id=session_id,
+                                   environ=getattr(cl.context.session, "environ", None))
+        return
+    run = cl.context.current_step  # Chainlit's step around this turn: its thumbs rate the answer (history_actions)
+    reply = cl.Message(content="", id=history_actions.answer_id_for(run.id) if run is not None else None)
     stream = Coalescer(reply)
     try:
         # one engine call resolves the thread's session (restored if archived, re-activated if expired, created
         # with the chat's settings if this is its first message); the turn is written once, when it is complete
         turn = await start_turn(text, session_id, owner=owner, manager=manager(), user_message_id=msg.id,
-                                resume=True, new_session=cl.user_session.get("new_session") or None)
+                                resume=True, new_session=cl.user_session.get("new_session") or None,
+                                answer_message_id=reply.id)  # a rating of the reply shown rates the stored answer
         async for piece in turn:
             await stream.add(piece)
         await stream.flush()
@@ -242,7 +229,8 @@ async def message(msg: cl.Message) -> None:
     await _bind(turn.context)
     if text.strip().lower() in ("/matlab", "/python", "/octave"):
         # a language command: keep the settings panel and the user's default for new chats in step with it
-        await asyncio.to_thread(preferences().set, owner, "language", turn.context.preferred_language)
+        language = turn.context.preferred_language if turn.context is not None else None
+        await asyncio.to_thread(preferences().set, owner, "language", language)
         await send_settings(turn.context)
 
 
@@ -272,10 +260,19 @@ async def download_action(action) -> None:
     await _send_download_links()
 
 
+async def delete_all_action(action) -> None:
+    """The "yes" of /delete-all (history_commands checks its one-time code)."""
+    owner = _signed_in()
+    if owner is None:
+        await cl.ErrorMessage(content=SIGNED_OUT).send()
+        return
+    await history_commands.confirm_delete_all(action, owner)
+
+
 async def settings_update(values: dict) -> None:
-    owner = _current_user()
+    owner = _signed_in()
     session_id = cl.user_session.get("session_id")
-    if not session_id or not owner or not _allowed(owner) or not persistence_enabled():
+    if not session_id or owner is None or not persistence_enabled():
         return
     fields: dict = {}
     if values.get("language"):
@@ -305,6 +302,12 @@ async def settings_update(values: dict) -> None:
         cl.user_session.set("context", shown)
     # The dialog closes without a word otherwise. A system note, not an answer: it is not part of the conversation.
     await cl.Message(content=chat_ui.settings_confirmation(shown), type="system_message").send()
+    data_action = values.get(DATA_ACTION)
+    if data_action in ("export_all", "delete_all"):  # "Your data" is an action, not a setting: do it, then reset it
+        await (history_commands.export_all(owner) if data_action == "export_all"
+               else history_commands.ask_delete_all(owner))
+        await settings_widgets({"language": shown.preferred_language, "sequence_knowledge": shown.sequence_knowledge,
+                                "use_sequence_knowledge": shown.use_sequence_knowledge}).send()
 
 
 async def chat_end() -> None:
@@ -319,7 +322,8 @@ async def chat_end() -> None:
 
 
 async def starters(user=None, language=None) -> list:
-    return [cl.Starter(label=label, message=text, icon=f"/public/starters/{icon}.svg") for label, text, icon in STARTERS]
+    return [cl.Starter(label=label, message=text, icon=f"/public/starters/{icon}.svg")
+            for label, text, icon in STARTERS]
 
 
 # ------------------------------------------------------------------------------------------ app lifecycle

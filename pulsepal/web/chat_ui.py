@@ -60,11 +60,21 @@ def ui_strings(settings: Settings) -> dict:
                                               "a backup copy for a while (SESSION_BACKUP_DAYS)."},
                     "rename": {"title": "Rename conversation", "description": "A new name for this conversation",
                                "success": "Conversation renamed"},
+                    "share": {"title": _share_title(settings),
+                              "status": {"created": "Read-only link created and copied",
+                                         "unshared": "Sharing stopped: the link no longer works"}},
                 },
             },
         },
         "navigation": {"header": {"readme": "About PulsePal"}},
     }
+
+
+def _share_title(settings: Settings) -> str:
+    """The Share dialog says who the link works for (history_actions.share_reach_note says it in the chat)."""
+    if settings.auth_mode == "local":
+        return "Read-only link (local mode: it only works on this machine, for whoever is signed in here)"
+    return "Read-only link for people who can sign in to this PulsePal"
 
 
 def _laid_over(base: Any, ours: Any) -> Any:

@@ -11,52 +11,54 @@ One id (the thread id is the session id), one store (no second database). Mappin
                   fire-and-forget tasks that would record every message a second time, so they are accepted and
                   dropped. Resume shows the messages the session keeps (the last MAX_CONVERSATION_HISTORY); the
                   complete transcript is in the JSON/Markdown download.
-- users           not stored: a user is their identifier (PersistedUser.id == identifier), whose credentials
-                  live with the auth mode (users file, proxy, local).
+- users           not stored: a user is their identifier (PersistedUser.id == identifier).
 - rename          title; delete = the engine's delete (a backup is kept in archive/backups/).
-- feedback, elements, favourites: not kept (the UI hides them: no uploads, no favourites).
+- feedback        the thumbs up/down (and comment) of an answer, kept by the engine on the answer itself
+                  (`rate_message`): exported with the session and summarised on the admin page. A rating's id is
+                  "<session id>.<message id>", so taking it back needs nothing but that id.
+- sharing         the Share dialog's `is_shared` flag becomes the engine's share record (`share_session`,
+                  `unshare_session`); list_threads tells the dialog which are shared. A non-owner's read of a
+                  thread (the /share/<id> page, whose route calls get_thread) gets the complete transcript only
+                  while a share holds, audited as a view (`shared_view`), and "not found" otherwise.
+- elements, favourites: not kept (the UI hides them: no uploads, no favourites).
+
+Who is asking: Chainlit's HTTP routes do not say; server.py makes its current-user dependency record the user here
+(`remember_caller`, a context variable of that request). In a chat it is the chat's user. A call with neither (the
+socket's connect-time author check) gets the thread's author, and nothing changes.
 
 get_thread restores an archived session to active before a resume, but only for its owner inside their own chat
 connection; the author check Chainlit runs before (no chat context yet) reads the archive without touching it, so
 someone probing another user's thread id can never cause a restore.
 
-Search in the sidebar matches titles through the index (every conversation), and message text through a
-per-process cache of each conversation's text, loaded once per change of the conversation. Limits: message text
-is searched in the user's SEARCH_TEXT_SESSIONS most recent conversations and, in each, in the messages the session
-keeps (the last MAX_CONVERSATION_HISTORY); a cold cache costs one read per conversation on the first search.
+The sidebar lists pinned conversations first (the browser re-sorts by date, so public/pulsepal.js also shows them
+in a group of their own). Its search is the engine's whole-history search (`search_sessions`, active and archived,
+ranked), the one the CLI and the admin page use; each result's name carries the matching snippet.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from collections import OrderedDict
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Callable, Dict, List, Optional
 
 from chainlit.data.base import BaseDataLayer
 from chainlit.data.utils import queue_until_user_message
+from chainlit.step import StepDict
 from chainlit.types import PageInfo, PaginatedResponse, Pagination, ThreadDict, ThreadFilter
 from chainlit.user import PersistedUser, User
 
 from ..sessions import ArchiveError, InvalidSessionId, SessionExists, SessionNotFound, validate_session_id
+from . import history_actions
+from .chat_settings import DATA_ACTION, chat_settings_of
 
 log = logging.getLogger("pulsepal.datalayer")
 
-SEARCH_TEXT_SESSIONS = 200
-SEARCH_TEXT_CACHE = 4000
-SEARCH_TEXT_CHARS = 200_000
 TITLE_MAX = 200
+SNIPPET_MAX = 160
 PAGE_MAX = 100
 ROLE_TO_STEP = {"user": "user_message", "assistant": "assistant_message", "system": "system_message"}
-LANGUAGE_LABELS = {"matlab": "MATLAB", "python": "Python", "octave": "Octave"}
-SEQUENCE_KNOWLEDGE_TEMPLATE = """\
-Sequence type: 2D gradient echo (FLASH), Cartesian
-Scanner limits: B0 3 T, max gradient 32 mT/m, max slew rate 130 T/m/s, RF dead time 100 us, ADC dead time 10 us
-Timing: TR 12 ms, TE 5 ms, flip angle 15 deg
-Geometry: FOV 256 mm, matrix 256 x 256, slice thickness 3 mm
-Current focus: (what you are working on now, e.g. "the spoiler gradient after the readout")"""
 
 
 def _iso(value) -> str:
@@ -69,14 +71,17 @@ def _iso(value) -> str:
     return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def chat_settings_of(session: dict) -> dict:
-    """The settings-panel values a session holds (keys are the ChatSettings widget ids). The browser shows these
-    on resume, so an unset sequence-knowledge text shows the template, as in a new chat."""
-    return {
-        "language": session.get("preferred_language") or "matlab",
-        "sequence_knowledge": session.get("sequence_knowledge") or SEQUENCE_KNOWLEDGE_TEMPLATE,
-        "use_sequence_knowledge": bool(session.get("use_sequence_knowledge")),
-    }
+_caller: ContextVar[Optional[str]] = ContextVar("pulsepal_http_caller", default=None)
+
+
+def remember_caller(identifier: Optional[str]) -> None:
+    """Record the signed-in user of the HTTP request being served (server.py calls it from Chainlit's
+    current-user dependency; the value lives as long as that request's context)."""
+    _caller.set(identifier)
+
+
+def http_caller() -> Optional[str]:
+    return _caller.get()
 
 
 def _ws_user_identifier() -> Optional[str]:
@@ -96,8 +101,6 @@ def _ws_user_identifier() -> Optional[str]:
 class PulsePalDataLayer(BaseDataLayer):
     def __init__(self, manager_factory: Callable) -> None:
         self._manager_factory = manager_factory
-        self._text: "OrderedDict[str, tuple[tuple, str]]" = OrderedDict()
-        self._text_guard = threading.Lock()
 
     @property
     def manager(self):
@@ -108,21 +111,20 @@ class PulsePalDataLayer(BaseDataLayer):
         return PersistedUser(id=identifier, identifier=identifier, createdAt=_iso(None), display_name=identifier)
 
     async def create_user(self, user: User) -> Optional[PersistedUser]:
-        return PersistedUser(
-            id=user.identifier,
-            identifier=user.identifier,
-            createdAt=_iso(None),
-            display_name=user.display_name or user.identifier,
-            metadata=user.metadata or {},
-        )
+        return PersistedUser(id=user.identifier, identifier=user.identifier, createdAt=_iso(None),
+                             display_name=user.display_name or user.identifier, metadata=user.metadata or {})
+
+    # ------------------------------------------------------------------------------------------- feedback
+    async def upsert_feedback(self, feedback) -> str:
+        user = http_caller() or _ws_user_identifier()
+        return await asyncio.to_thread(history_actions.rate, self.manager, user, feedback.threadId, feedback.forId,
+                                       feedback.value, feedback.comment)
+
+    async def delete_feedback(self, feedback_id: str) -> bool:
+        user = http_caller() or _ws_user_identifier()
+        return await asyncio.to_thread(history_actions.unrate, self.manager, user, feedback_id)
 
     # ------------------------------------------------------------------------------- not kept (see docstring)
-    async def delete_feedback(self, feedback_id: str) -> bool:
-        return False
-
-    async def upsert_feedback(self, feedback) -> str:
-        return feedback.id or ""
-
     @queue_until_user_message()
     async def create_element(self, element):
         return None
@@ -168,14 +170,17 @@ class PulsePalDataLayer(BaseDataLayer):
         return (entry or {}).get("owner") or ""
 
     async def get_thread(self, thread_id: str) -> Optional[ThreadDict]:
-        return await asyncio.to_thread(self._get_thread, thread_id, _ws_user_identifier())
+        return await asyncio.to_thread(self._get_thread, thread_id, _ws_user_identifier(), http_caller())
 
-    def _get_thread(self, thread_id: str, ws_user: Optional[str]) -> Optional[ThreadDict]:
+    def _get_thread(self, thread_id: str, ws_user: Optional[str],
+                    http_user: Optional[str] = None) -> Optional[ThreadDict]:
         entry = self._entry(thread_id)
         if entry is None:
             return None
         manager = self.manager
         owner = entry.get("owner")
+        if http_user is not None and http_user != owner:  # someone else's: only through a share that holds
+            return self._shared_thread(thread_id, http_user)
         try:
             if entry.get("state") == "archived" and ws_user is not None and ws_user == owner:
                 try:
@@ -202,6 +207,20 @@ class PulsePalDataLayer(BaseDataLayer):
                         "content": f"This conversation cannot be opened: {reason}."}]}
         return self._thread(thread_id, session, state="unopenable")
 
+    def _shared_thread(self, thread_id: str, viewer: str) -> Optional[ThreadDict]:
+        """The complete, read-only transcript a share link shows (audited as a view), or None when not shared."""
+        try:
+            document = self.manager.shared_view(thread_id, viewer)
+        except (SessionNotFound, ArchiveError):
+            return None
+        if document is None:
+            return None
+        messages = [{"id": e.get("id"), "role": e.get("role"), "content": e.get("content"),
+                     "timestamp": e.get("timestamp")}
+                    for e in document.get("events") or () if e.get("type") == "message" and e.get("id")]
+        session = {**(document.get("session") or {}), "conversation_history": messages}
+        return self._thread(thread_id, session, state="shared", feedback=False)
+
     def _session_dict(self, session_id: str) -> Optional[dict]:
         """The session as plain data, from the active store or (read-only) from its archive."""
         manager = self.manager
@@ -213,30 +232,31 @@ class PulsePalDataLayer(BaseDataLayer):
         except SessionNotFound:
             return None
 
-    def _thread(self, thread_id: str, session: dict, *, state: str) -> ThreadDict:
+    def _thread(self, thread_id: str, session: dict, *, state: str, feedback: bool = True) -> ThreadDict:
+        """Each answer sits in a "run" step under its question, as in a live chat: Chainlit shows the thumbs of an
+        answer on that run step, with the rating kept (history_actions says how a run's id leads to the answer)."""
         owner = session.get("owner")
-        steps = []
+        steps: list[StepDict] = []
+        question: Optional[str] = None
         for message in session.get("conversation_history") or []:
             when = _iso(message.get("timestamp"))
-            steps.append(
-                {
-                    "id": message["id"],
-                    "threadId": thread_id,
-                    "parentId": None,
-                    "name": "You" if message["role"] == "user" else "PulsePal",
-                    "type": ROLE_TO_STEP.get(message["role"], "system_message"),
-                    "input": "",
-                    "output": message.get("content") or "",
-                    "createdAt": when,
-                    "start": when,
-                    "end": when,
-                    "streaming": False,
-                    "isError": False,
-                    "waitForAnswer": False,
-                    "metadata": {},
-                    "tags": None,
-                }
-            )
+            parent = None
+            if message["role"] == "assistant" and feedback:
+                reply_to = (message.get("metadata") or {}).get("reply_to") or question
+                run = _step(thread_id, history_actions.run_id_for(message["id"]), "run", "on_message", "", when,
+                            reply_to)
+                rating = (message.get("metadata") or {}).get("feedback")
+                if isinstance(rating, dict) and rating.get("value") in (0, 1):
+                    run["feedback"] = {"id": history_actions.feedback_id(thread_id, message["id"]),
+                                       "forId": run["id"], "value": rating["value"],
+                                       "comment": rating.get("comment") or None}
+                steps.append(run)
+                parent = run["id"]
+            steps.append(_step(thread_id, message["id"], ROLE_TO_STEP.get(message["role"], "system_message"),
+                               "You" if message["role"] == "user" else "PulsePal", message.get("content") or "",
+                               when, parent))
+            if message["role"] == "user":
+                question = message["id"]
         return {
             "id": thread_id,
             "createdAt": _iso(session.get("created_at")),
@@ -245,7 +265,7 @@ class PulsePalDataLayer(BaseDataLayer):
             "userIdentifier": owner,
             "tags": [state],
             "metadata": {
-                "chat_settings": chat_settings_of(session),
+                "chat_settings": {**chat_settings_of(session), DATA_ACTION: "none"},  # the panel as on resume
                 "session_id": thread_id,
                 "state": state,
             },
@@ -261,12 +281,19 @@ class PulsePalDataLayer(BaseDataLayer):
         metadata: Optional[Dict] = None,
         tags: Optional[List[str]] = None,
     ):
-        """Only a rename reaches the engine.
+        """A rename, or the Share dialog's switch, reaches the engine; nothing else does.
 
         Chainlit calls this (a) at a chat's first message with name=<that message> and user_id set: the engine
         already titles the session from its first message and set the owner at creation, so nothing to do;
         (b) on every disconnect with metadata=<the chat's user_session>: settings are written by the settings
-        hook as they change, so nothing to do; (c) from the sidebar's rename with only a name."""
+        hook as they change, so nothing to do; (c) from the sidebar's rename with only a name; (d) from the Share
+        dialog (PUT /project/thread/share, after Chainlit's author check) with metadata holding `is_shared`. Only
+        (d) runs in an HTTP request with a signed-in caller, which is how it is told apart from (b): a chat's
+        user_session could hold an old `is_shared` copied at resume, and must never share or unshare anything."""
+        caller = http_caller()
+        if metadata is not None and "is_shared" in metadata and caller is not None and name is None:
+            await asyncio.to_thread(self._set_shared, thread_id, bool(metadata.get("is_shared")), caller)
+            return
         if name is None or user_id is not None:
             return
         title = " ".join(str(name).split())[:TITLE_MAX]
@@ -286,14 +313,19 @@ class PulsePalDataLayer(BaseDataLayer):
                 pass
         manager.update_session(thread_id, title=title)
 
+    def _set_shared(self, thread_id: str, shared: bool, caller: str) -> None:
+        manager = self.manager
+        if not shared:
+            history_actions.unshare(manager, caller, thread_id)
+        elif manager.share_of(validate_session_id(thread_id)) is None:  # a live share keeps its expiry
+            history_actions.share(manager, caller, thread_id)
+
     async def delete_thread(self, thread_id: str):
         def delete() -> None:
             try:
                 self.manager.delete_session(validate_session_id(thread_id))
             except (SessionNotFound, InvalidSessionId):
                 pass
-            with self._text_guard:
-                self._text.pop(thread_id, None)
 
         await asyncio.to_thread(delete)
 
@@ -301,7 +333,8 @@ class PulsePalDataLayer(BaseDataLayer):
         return await asyncio.to_thread(self._list_threads, pagination, filters)
 
     def _list_threads(self, pagination: Pagination, filters: ThreadFilter) -> PaginatedResponse[ThreadDict]:
-        empty = PaginatedResponse(pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None), data=[])
+        empty: PaginatedResponse[ThreadDict] = PaginatedResponse(
+            pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None), data=[])
         owner = filters.userId
         if not owner:
             return empty  # never list everyone's conversations
@@ -310,60 +343,52 @@ class PulsePalDataLayer(BaseDataLayer):
         except ValueError:
             offset = 0
         size = max(1, min(int(pagination.first or 20), PAGE_MAX))
-        _, rows = self.manager.list_sessions(state=None, owner=owner, sort="last_activity", descending=True)
-        rows = [row for row in rows if row.get("message_count")]  # a chat opened but never used is not history
-        needle = (filters.search or "").strip().lower()
+        manager = self.manager
+        shared = history_actions.shared_ids(manager, owner)
+        needle = " ".join((filters.search or "").split())[:200]
         if needle:
-            rows = self._search(rows, needle)
-        page = rows[offset : offset + size]
-        data = [
-            {
-                "id": row["session_id"],
-                "createdAt": _iso(row.get("created_at")),
-                "name": row.get("title") or "New conversation",
-                "userId": owner,
-                "userIdentifier": owner,
-                "tags": [row.get("state") or "active"],
-                "metadata": {"state": row.get("state"), "last_activity": row.get("last_activity")},
-                "steps": [],
-                "elements": [],
-            }
-            for row in page
-        ]
-        end = offset + len(page)
-        return PaginatedResponse(
-            pageInfo=PageInfo(
-                hasNextPage=end < len(rows),
-                startCursor=str(offset) if page else None,
-                endCursor=str(end) if page else None,
-            ),
-            data=data,
-        )
+            found = manager.search_sessions(needle, owner=owner, limit=size, offset=offset)
+            total = found["total"]
+            rows = [dict(hit, name=_with_snippet(hit.get("title"), hit.get("snippet"))) for hit in found["hits"]]
+        else:
+            _, listed = manager.list_sessions(state=None, owner=owner, sort="last_activity", descending=True)
+            listed = [row for row in listed if row.get("message_count")]  # a chat opened, never used: not history
+            listed.sort(key=lambda row: not row.get("pinned"))  # stable: pinned first, each part newest first
+            total, rows = len(listed), listed[offset: offset + size]
+        data = [self._listed(row, owner, row["session_id"] in shared) for row in rows]
+        end = offset + len(rows)
+        return PaginatedResponse(pageInfo=PageInfo(hasNextPage=end < total, startCursor=str(offset) if rows else None,
+                                                   endCursor=str(end) if rows else None), data=data)
 
-    # ---------------------------------------------------------------------------------------------- search
-    def _search(self, rows: list[dict], needle: str) -> list[dict]:
-        found = []
-        for position, row in enumerate(rows):
-            if needle in (row.get("title") or "").lower() or needle in row["session_id"].lower():
-                found.append(row)
-            elif position < SEARCH_TEXT_SESSIONS and needle in self._text_of(row):
-                found.append(row)
-        return found
+    @staticmethod
+    def _listed(row: dict, owner: str, shared: bool) -> ThreadDict:
+        return {
+            "id": row["session_id"],
+            "createdAt": _iso(row.get("created_at") or row.get("last_activity")),
+            "name": row.get("name") or row.get("title") or "New conversation",
+            "userId": owner,
+            "userIdentifier": owner,
+            "tags": [row.get("state") or "active"],
+            "metadata": {"state": row.get("state"), "last_activity": row.get("last_activity"),
+                         "pinned": bool(row.get("pinned")), "is_shared": shared},
+            "steps": [],
+            "elements": [],
+        }
 
-    def _text_of(self, row: dict) -> str:
-        session_id = row["session_id"]
-        key = (row.get("state"), row.get("last_activity"), row.get("message_count"))
-        with self._text_guard:
-            cached = self._text.get(session_id)
-            if cached is not None and cached[0] == key:
-                self._text.move_to_end(session_id)
-                return cached[1]
-        session = self._session_dict(session_id) or {}
-        text = "\n".join(m.get("content") or "" for m in session.get("conversation_history") or [])
-        text = text[-SEARCH_TEXT_CHARS:].lower()
-        with self._text_guard:
-            self._text[session_id] = (key, text)
-            self._text.move_to_end(session_id)
-            while len(self._text) > SEARCH_TEXT_CACHE:
-                self._text.popitem(last=False)
-        return text
+
+def _step(thread_id: str, step_id: str, kind: str, name: str, output: str, when: str,
+          parent_id: Optional[str]) -> StepDict:
+    return {"id": step_id, "threadId": thread_id, "parentId": parent_id, "name": name, "type": kind,  # type: ignore[typeddict-item]
+            "input": "", "output": output, "createdAt": when, "start": when, "end": when, "streaming": False,
+            "isError": False, "waitForAnswer": False, "metadata": {}, "tags": None}
+
+
+def _with_snippet(title: Optional[str], snippet: Optional[str]) -> str:
+    """A search result's name: the title, then the words around the match (plain text; the page escapes it)."""
+    title = title or "New conversation"
+    snippet = " ".join((snippet or "").split())
+    if not snippet or snippet.lower() == title.lower():
+        return title
+    if len(snippet) > SNIPPET_MAX:
+        snippet = snippet[:SNIPPET_MAX - 1].rstrip() + "…"
+    return f"{title} — {snippet}"

@@ -59,3 +59,17 @@ class Preferences:
             entry[key] = value
             files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
             self._signature = ("reload",)
+
+    def forget(self, user: str) -> bool:
+        """Remove everything kept for `user` (their "delete all my data"); returns whether there was anything."""
+        if not self.path.exists():
+            return False
+        with self._guard, files.locked(self.path.with_name(self.path.name + ".lock")):
+            self._signature = ("reload",)
+            data = self._loaded()
+            if user not in data:
+                return False
+            del data[user]
+            files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+            self._signature = ("reload",)
+            return True

@@ -12,11 +12,15 @@ router. We do the second:
 - the cost is one list manipulation, checked by a test that GETs each of our routes through the real server.
 
 Our routes are inserted immediately before the catch-all, not at the very front, so they can never shadow one of
-Chainlit's own routes. Routes: POST /query (pulsepal.web.api), GET /pulsepal/conversations/<id>.json and .md
-(durable downloads from the store, owner-checked), and whatever the admin module adds (`include_admin_routes`).
+Chainlit's own routes, with one deliberate exception: PUT/DELETE /feedback go in front of Chainlit's, because its
+handler answers every refusal with a 500 (history_routes.py says more). Routes: POST /query (pulsepal.web.api),
+GET /pulsepal/conversations/<id>.json and .md (durable downloads from the store, owner-checked), the history
+routes (pins, export-all, delete-all, feedback: history_routes.py), and the admin module's (`include_admin_routes`).
 
-`install_security` puts the security middleware (security.py) in front of all of it, and `configure_or_exit`
-runs the start-up checks: unsafe binding or a proxy mode without trusted proxies stop the start with a message.
+`install_security` puts the security middleware (security.py) in front of all of it, and makes Chainlit's
+current-user dependency also tell the data layer who is calling (Chainlit does not pass the user on to the data
+layer: the Share dialog and the shared view need it). `configure_or_exit` runs the start-up checks: unsafe binding
+or a proxy mode without trusted proxies stop the start with a message.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Optional
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.requests import HTTPConnection
 
 from ..dependencies import get_session_manager
 from ..sessions import InvalidSessionId, SessionNotFound
@@ -35,6 +40,7 @@ from ..sessions.ids import validate_new_session_id
 from ..settings import get_settings
 from . import auth, chat_ui
 from .api import build_router
+from .history_routes import FEEDBACK_ROUTE, history_router
 
 log = logging.getLogger("pulsepal.server")
 CATCH_ALL = "/{full_path:path}"
@@ -126,6 +132,13 @@ def _move_before_catch_all(app: FastAPI, new_entries: list) -> None:
     routes[position:position] = new_entries
 
 
+def _move_to_front(app: FastAPI, entries: list) -> None:
+    routes = app.router.routes
+    for entry in entries:
+        routes.remove(entry)
+    routes[0:0] = entries
+
+
 def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     """Add PulsePal's routes to Chainlit's app (idempotent; app.py calls it once at import)."""
     if app is None:
@@ -137,10 +150,12 @@ def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     before = list(app.router.routes)
     app.include_router(build_router(owner_of=query_owner, manager_factory=get_session_manager))
     app.include_router(downloads_router())
+    app.include_router(history_router())
     include_admin_routes(app)
     chat_ui.install(app)  # the page's wording and what it loads, and GET /pulsepal/me
     added = [entry for entry in app.router.routes if not any(entry is old for old in before)]
     _move_before_catch_all(app, added)
+    _move_to_front(app, [entry for entry in added if getattr(entry, "path", None) == FEEDBACK_ROUTE])
     app.state.pulsepal_routes = True
     return app
 
@@ -154,7 +169,28 @@ def install_security(host: str, app: Optional[FastAPI] = None, root_path: str = 
 
         app = chainlit_app
     security.install(app, bind_host=host, root_path=root_path)
+    _tell_data_layer_the_caller(app)
     return app
+
+
+def _tell_data_layer_the_caller(app: FastAPI) -> None:
+    """Wrap the current-user dependency security.install gave Chainlit's routes, so that each of those requests
+    also records its signed-in user for the data layer (datalayer.remember_caller). Idempotent."""
+    import chainlit.auth as chainlit_auth
+
+    from .datalayer import remember_caller
+
+    current = app.dependency_overrides.get(chainlit_auth.get_current_user)
+    if current is None or getattr(current, "pulsepal_tracks_caller", False):
+        return
+
+    async def tracked(request: HTTPConnection):
+        user = await current(request)
+        remember_caller(getattr(user, "identifier", None))
+        return user
+
+    tracked.pulsepal_tracks_caller = True  # type: ignore[attr-defined]
+    app.dependency_overrides[chainlit_auth.get_current_user] = tracked
 
 
 def configure_or_exit(host: str) -> None:

@@ -44,15 +44,18 @@ async def test_search_matches_title_and_message_text_of_own_sessions_only(layer,
     a1 = _chat(app_manager, "alice", "spin echo timing", "what about the crusher gradients?")
     _chat(app_manager, "alice", "gradient echo in python")
     _chat(app_manager, "bob", "crusher question from bob")
+    app_manager.store.search_index.wait_idle()  # the index follows writes in the background, a moment later
     assert (await _ids(layer, "alice", "SPIN ECHO"))[0] == [a1]
     assert (await _ids(layer, "alice", "crusher"))[0] == [a1]  # only in a later message, not the title
     assert (await _ids(layer, "alice", "answer to spin"))[0] == [a1]  # assistant text counts too
     assert (await _ids(layer, "alice", "no such words"))[0] == []
     app_manager.archive_session(a1)
+    app_manager.store.search_index.wait_idle()
     assert (await _ids(layer, "alice", "crusher"))[0] == [a1]  # archived conversations are searched too
     app_manager.restore_session(a1)
     app_manager.add_message(a1, "user", "now about the zebra stripes")
-    assert (await _ids(layer, "alice", "zebra"))[0] == [a1]  # the cache notices new messages
+    app_manager.store.search_index.wait_idle()  # the index follows each write in the background, a moment later
+    assert (await _ids(layer, "alice", "zebra"))[0] == [a1]  # the index holds new messages
 
 
 async def test_pagination_walks_every_thread_once(layer, app_manager):
@@ -72,10 +75,10 @@ async def test_thread_maps_session(layer, app_manager):
     app_manager.update_session(sid, preferred_language="python", sequence_knowledge="EPI", use_sequence_knowledge=True)
     thread = await layer.get_thread(sid)
     assert thread["id"] == sid and thread["userIdentifier"] == "alice" and thread["name"] == "spin echo timing"
-    assert [s["type"] for s in thread["steps"]] == ["user_message", "assistant_message"]
+    assert [s["type"] for s in thread["steps"]] == ["user_message", "run", "assistant_message"]  # as live
     assert thread["steps"][0]["output"] == "spin echo timing"
     assert thread["metadata"]["chat_settings"] == {"language": "python", "sequence_knowledge": "EPI",
-                                                   "use_sequence_knowledge": True}
+                                                   "use_sequence_knowledge": True, "your_data": "none"}
     assert await layer.get_thread_author(sid) == "alice"
     assert await layer.get_thread_author("00000000-0000-4000-8000-000000000000") == ""
     assert await layer.get_thread_author("../../etc/passwd") == ""
@@ -86,7 +89,7 @@ async def test_archived_thread_is_read_not_restored_outside_owners_chat(layer, a
     sid = _chat(app_manager, "alice", "spin echo timing")
     app_manager.archive_session(sid)
     thread = await layer.get_thread(sid)  # no chat context: Chainlit's author check, or an HTTP read
-    assert thread["userIdentifier"] == "alice" and len(thread["steps"]) == 2
+    assert thread["userIdentifier"] == "alice" and len(thread["steps"]) == 3  # question, run, answer
     assert app_manager.get_session(sid) is None
 
     ws_chat(user="bob")  # bob's chat asks for alice's thread: still no restore

@@ -24,7 +24,8 @@ def _threads(base: str, token: str, search: str | None = None) -> list[dict]:
 
 
 def _settings_values(client: ChatClient) -> dict:
-    return {w["id"]: w["initial"] for w in client.find("chat_settings")[-1]}
+    """The settings the panel shows (not its "Your data" action, which always starts at "none")."""
+    return {w["id"]: w["initial"] for w in client.find("chat_settings")[-1] if w["id"] != "your_data"}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ async def test_chat_survives_sigkill_and_resumes_with_history_and_settings(local
     resumed = ChatClient(server.base, token)
     await resumed.connect(thread_id)
     await resumed.wait_for(lambda: resumed.find("resume_thread"))
-    steps = resumed.find("resume_thread")[0]["steps"]
+    steps = [s for s in resumed.find("resume_thread")[0]["steps"] if s["type"] != "run"]  # runs hold the thumbs
     assert [s["type"] for s in steps] == ["user_message", "assistant_message"] * 2
     assert steps[1]["output"] == first and steps[3]["output"] == second
     assert _settings_values(resumed) == {"language": "python", "sequence_knowledge": "Sequence type: EPI, 3 T",
@@ -220,7 +221,7 @@ async def test_scheduler_archives_expired_session_while_server_runs(tmp_path):
         resumed = ChatClient(server.base, token)  # resuming brings it back to active, history intact
         await resumed.connect(thread_id)
         await resumed.wait_for(lambda: resumed.find("resume_thread"))
-        steps = resumed.find("resume_thread")[0]["steps"]
+        steps = [s for s in resumed.find("resume_thread")[0]["steps"] if s["type"] != "run"]
         assert [s["output"] for s in steps] == ["What is mr.makeSincPulse?", answer]
         await resumed.ask("and mr.makeTrapezoid?")
         await resumed.close()

@@ -132,9 +132,9 @@ async def test_resume_restores_archived_session_and_its_settings(app_module, ws_
     resumed, recorder = ws_chat(thread_id=thread_id)
     thread = await get_data_layer().get_thread(thread_id)  # what Chainlit's resume does, inside the chat context
     assert thread is not None and thread["userIdentifier"] == "local"
-    assert [s["type"] for s in thread["steps"]] == ["user_message", "assistant_message"]
+    assert [s["type"] for s in thread["steps"]] == ["user_message", "run", "assistant_message"]  # as live
     assert thread["metadata"]["chat_settings"] == {"language": "octave", "sequence_knowledge": "FLASH 3T",
-                                                   "use_sequence_knowledge": True}
+                                                   "use_sequence_knowledge": True, "your_data": "none"}
     await app_module.on_chat_resume(thread)
     ctx = app_manager.get_session(thread_id)
     assert ctx is not None and ctx.conversation_count == 2

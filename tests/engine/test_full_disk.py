@@ -35,12 +35,10 @@ def small_disk(tmp_path):
 def fill(folder) -> int:
     """Write a filler file until the disk refuses; returns its size."""
     size = 0
-    with open(folder / "filler", "wb") as handle:
+    with open(folder / "filler", "wb", buffering=0) as handle:  # unbuffered: closing has nothing left to write
         try:
             while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-                size += 65536
+                size += handle.write(b"\0" * 65536) or 0
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
     return size

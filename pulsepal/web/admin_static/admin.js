@@ -186,6 +186,43 @@
     } catch (e) { box.append(el("p", {}, "Cleanup failed: " + e.message)); button.disabled = false; }
   }
 
+  // ------------------------------------------------------------------------- search everyone's history, shares
+  async function searchAll(ev) {
+    ev.preventDefault();
+    const text = $("s-text").value.trim();
+    const table = $("search-table");
+    if (!text) { table.hidden = true; return; }
+    const q = new URLSearchParams({ q: text, limit: 50 });
+    const owner = $("s-owner").value.trim();
+    if (owner) q.set("owner", owner);
+    let data;
+    try { data = await api("GET", "/admin/api/search?" + q); }
+    catch (e) { toast(e.message, true); return; }
+    const rows = data.hits.map((h) => el("tr", { "data-hit": h.session_id },
+      el("td", {}, el("div", { class: "title" }, h.title || "(untitled)"), el("code", { class: "muted" }, h.session_id)),
+      el("td", {}, h.owner || "—"),
+      el("td", {}, el("span", { class: "badge " + (h.state || "") }, h.state || "?"),
+        h.pinned ? el("span", { class: "badge pinned" }, "pinned") : ""),
+      el("td", { class: "snippet" }, h.snippet || ""),
+      el("td", {}, el("button", { class: "btn small ghost", type: "button", "data-action": "view",
+        onclick: () => showTranscript(h) }, "View"))));
+    if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "Nothing matches.")));
+    table.tBodies[0].replaceChildren(...rows);
+    table.hidden = false;
+    $("search-total").textContent = `${data.total.toLocaleString()} conversation(s) match`;
+  }
+
+  async function revokeShare(button) {
+    const id = button.getAttribute("data-session");
+    button.disabled = true;
+    try {
+      await api("POST", `/admin/api/shares/${encodeURIComponent(id)}/revoke`);
+      const row = button.closest("tr");
+      if (row) row.remove();
+      toast(`Share of ${id} revoked: the link no longer works`);
+    } catch (e) { toast(e.message, true); button.disabled = false; }
+  }
+
   // ------------------------------------------------------------------------------------------------ wiring
   function bind() {
     let timer;
@@ -201,6 +238,10 @@
     $("page-next").addEventListener("click", () => { view.offset += Number(view.limit); loadSessions(); });
     $("dialog-close").addEventListener("click", () => $("dialog").close());
     $("cleanup-preview-btn").addEventListener("click", previewCleanup);
+    if ($("search-form")) $("search-form").addEventListener("submit", searchAll);
+    for (const b of document.querySelectorAll('#shares-table [data-action="revoke"]')) {
+      b.addEventListener("click", () => revokeShare(b));
+    }
     loadSessions();
   }
 

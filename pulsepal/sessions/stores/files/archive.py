@@ -50,6 +50,7 @@ def archive(store: "FileStore", items: list[ArchiveItem], day: str) -> dict[str,
                 store.layout.remove_archives([path], durable=False)
                 results[session_id] = SessionChanged(session_id)
                 continue
+            store.search_index.index_now(session_id)  # the log goes next; the index must have read it
             older = [p for p in existing[session_id] if p != path]
             touched += files.remove_durable(spath, jpath, *older, durable=False)
             store.layout.prune_empty_days(older)

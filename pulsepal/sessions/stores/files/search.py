@@ -1,8 +1,9 @@
 """The file store's full-text search: a derived SQLite FTS5 index of every stored message (active and archived).
 
 It is never the source of truth, only a faster way to find what the logs hold:
-- updated off the hot path: a commit only names the session to a background thread, which reads the log bytes
-  appended since the offset it recorded and indexes the new messages in one transaction;
+- updated off the hot path: a commit only names the session to a background thread, which (a moment later, so
+  that a burst of changes is read once) reads the log bytes appended since the offset it recorded and indexes
+  the new messages in one transaction;
 - crash-safe: a transaction either adds a session's new rows together with its new offset or nothing, so after a
   SIGKILL the index may lag (the next look catches up from the offset) but never holds half a batch or a row twice;
 - honest: it holds redacted text (as the archives do, so a search never surfaces a pasted secret), and every hit is
@@ -18,31 +19,35 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import re
 import sqlite3
 import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ...ids import is_valid_session_id
 from ...redaction import redact_text
 from ...store import ANY, SearchHit
-from . import journal
+from . import journal, search_query
 
 if TYPE_CHECKING:
     from .store import FileStore
 
 log = logging.getLogger("pulsepal.search")
-SCHEMA_VERSION = "1"
-MAX_WORDS = 12
 FRESH_WAIT_SECONDS = 2.0
+SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
-_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
+READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
+BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
     content, owner, session_id UNINDEXED, message_id UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 CREATE TABLE IF NOT EXISTS progress (session_id TEXT PRIMARY KEY, owner TEXT, inode INTEGER, offset INTEGER);
+CREATE TABLE IF NOT EXISTS message_rows (row INTEGER PRIMARY KEY, session_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS message_rows_by_session ON message_rows (session_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
@@ -50,13 +55,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 def owner_token(owner: Optional[str]) -> str:
     """One token per owner (hex of the name), so the tokenizer never splits a user name into several words."""
     return "o" + (owner or "").encode("utf-8").hex()
-
-
-def fts_query(text: str) -> Optional[str]:
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
-    if not words:
-        return None
-    return " AND ".join(f'"{word}"*' for word in words)
 
 
 class SearchIndex:
@@ -139,6 +137,16 @@ class SearchIndex:
             self._pending.add(session_id)
         self._queue.put(session_id)
 
+    def index_now(self, session_id: str) -> None:
+        """Index what the session's log holds now, in the caller's thread: the store calls this (under the
+        session's lock) just before archiving moves the log away, so a conversation archived before the indexer
+        came round to it is searchable all the same."""
+        self._start()
+        try:
+            self._catch_up(session_id)
+        except Exception:  # noqa: BLE001 - the index is derived: a rebuild restores what this missed
+            log.exception("indexing %s before archiving failed", session_id)
+
     def forget(self, session_ids: Iterable[str]) -> None:
         """The sessions were removed from the store (deleted, pruned): drop their rows now."""
         ids = list(session_ids)
@@ -146,7 +154,8 @@ class SearchIndex:
             self._start()
             conn = self._connect()
             with _transaction(conn):
-                conn.executemany("DELETE FROM messages WHERE session_id = ?", [(sid,) for sid in ids])
+                for sid in ids:
+                    _delete_rows(conn, sid)
                 conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
 
     def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
@@ -154,7 +163,7 @@ class SearchIndex:
         """Index a whole log (or an archive's events) afresh: a new session, a replaced log, a rebuild."""
         conn = self._connect()
         with _transaction(conn):
-            conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            _delete_rows(conn, session_id)
             self._insert(conn, session_id, owner, events)
             conn.execute("INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?)", (session_id, owner, inode, offset))
 
@@ -176,21 +185,30 @@ class SearchIndex:
             log.exception("search index catch-up failed")
         self._ready.set()
         while True:
-            session_id = self._queue.get()
-            if session_id is _STOP:
+            batch = [self._queue.get()]
+            if isinstance(batch[0], str) and batch[0] != _STOP:
+                time.sleep(BATCH_SECONDS)  # let the next moment's turns join: a busy session is read once
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            sessions = [item for item in batch if isinstance(item, str) and item != _STOP]
+            with self._pending_guard:
+                self._pending.difference_update(sessions)
+            for session_id in dict.fromkeys(sessions):
+                try:
+                    self._catch_up(session_id)
+                except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
+                    log.exception("indexing %s failed", session_id)
+            for item in batch:
+                if isinstance(item, threading.Event):  # wait_idle: everything queued before it is indexed
+                    item.set()
+            if _STOP in batch:
                 conn = getattr(self._local, "conn", None)
                 if conn is not None:
                     conn.close()
                 return
-            if isinstance(session_id, threading.Event):
-                session_id.set()
-                continue
-            with self._pending_guard:
-                self._pending.discard(session_id)
-            try:
-                self._catch_up(session_id)
-            except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
-                log.exception("indexing %s failed", session_id)
 
     def _catch_up_all(self) -> None:
         """Index whatever the logs hold beyond the recorded offsets (after a crash, or writes by other processes):
@@ -232,7 +250,17 @@ class SearchIndex:
         token = owner_token(owner)
         rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
                 for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
-        conn.executemany("INSERT INTO messages(content, owner, session_id, message_id) VALUES (?, ?, ?, ?)", rows)
+        rows += [(redact_text(str(e["fields"]["title"])), token, session_id, None)  # a rename: titles are found
+                 for e in events if e.get("type") == "update" and (e.get("fields") or {}).get("title")]
+        if not rows:
+            return
+        # explicit row numbers, recorded per session: removing a session's rows then reads only its own (the
+        # session_id column of the full-text table is not indexed). Safe under BEGIN IMMEDIATE: one writer.
+        first = conn.execute("SELECT coalesce(max(row), 0) + 1 FROM message_rows").fetchone()[0]
+        numbered = [(first + i, *row) for i, row in enumerate(rows)]
+        conn.executemany("INSERT INTO messages(rowid, content, owner, session_id, message_id) VALUES (?, ?, ?, ?, ?)",
+                         numbered)
+        conn.executemany("INSERT INTO message_rows VALUES (?, ?)", [(row[0], session_id) for row in numbered])
 
     def _rebuild(self) -> None:
         layout = self.store.layout
@@ -258,45 +286,41 @@ class SearchIndex:
             conn.close()
             self._local.conn = None
 
-    def search_with_titles(self, text: str, *, owner=ANY, limit: int = 20,
-                           offset: int = 0) -> tuple[int, list[SearchHit]]:
-        """Message text through the FTS index, then titles through the store's entries."""
-        _, hits = self.search(text, owner=owner, limit=10_000)
-        merged = hits + _titled(self.store, text, owner, {hit.session_id for hit in hits})
-        return len(merged), merged[offset: offset + limit]
-
     def search(self, text: str, *, owner=ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
-        """Waits (briefly) for what this process queued, so a search right after a message finds it; changes made by
-        other processes are found once the catch-up has read them."""
-        self.wait_idle(FRESH_WAIT_SECONDS)
-        query = fts_query(text)
+        """Ranked sessions (messages and titles) and the page asked for, each with a snippet of its best match.
+        Right after the index was opened it may still be catching up with the logs: a search waits for that a
+        few seconds (READY_WAIT), then answers with what is indexed."""
+        self._start()
+        self._ready.wait(READY_WAIT)
+        if self._pending:  # this process's own changes are seen by its next search (a message, then a search)
+            self.wait_idle(FRESH_WAIT_SECONDS)
+        conn = self._connect()
+        if not getattr(self._local, "vocabulary", False):
+            conn.execute(search_query.VOCABULARY)  # per connection (a temp table): the terms, for word_query
+            self._local.vocabulary = True
+        query = _scoped(search_query.fts_query(text, conn), owner)
         if query is None:
             return 0, []
-        if owner is not ANY:
-            query = f'owner : "{owner_token(owner)}" AND content : ({query})'
-        else:
-            query = f"content : ({query})"
-        conn = self._connect()
         best: dict[str, SearchHit] = {}
         cursor = conn.execute(
-            "SELECT session_id, message_id, bm25(messages), "
-            "snippet(messages, 0, '', '', ' … ', 16) FROM messages WHERE messages MATCH ? "
-            "ORDER BY bm25(messages) LIMIT 5000", (query,))
-        for session_id, message_id, rank, snippet in cursor:
+            "SELECT rowid, session_id, message_id, bm25(messages) FROM messages WHERE messages MATCH ? "
+            f"ORDER BY bm25(messages) LIMIT {MAX_RANKED}", (query,))
+        for row, session_id, message_id, rank in cursor:
             if session_id not in best:
-                best[session_id] = SearchHit(session_id, -float(rank), " ".join(snippet.split()), message_id)
-        return _checked(self.store, best, owner, offset, limit)
+                best[session_id] = SearchHit(session_id, -float(rank), "", message_id, row)
+        total, page = _checked(self.store, best, owner, offset, limit)
+        contents = {hit.row: conn.execute("SELECT content FROM messages WHERE rowid = ?", (hit.row,)).fetchone()
+                    for hit in page}  # the page only: a common word matches thousands of messages
+        return total, [replace(hit, snippet=search_query.snippet(row[0], text)) if row else hit
+                       for hit, row in zip(page, contents.values(), strict=True)]
 
 
-def _titled(store: "FileStore", text: str, owner, exclude: set[str]) -> list[SearchHit]:
-    """Conversations whose (redacted) title holds every word: renamed titles are in no message."""
-    words = [w for w in text.lower().split() if w]
-    hits = []
-    for session_id, entry in store.entries(None, owner) if words else ():
-        title = redact_text(entry.get("title") or "")
-        if session_id not in exclude and all(w in title.lower() for w in words):
-            hits.append(SearchHit(session_id, 0.0, title))
-    return hits
+def _scoped(query: Optional[str], owner) -> Optional[str]:
+    if query is None:
+        return None
+    if owner is not ANY:
+        return f'owner : "{owner_token(owner)}" AND content : ({query})'
+    return f"content : ({query})"
 
 
 def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
@@ -309,6 +333,12 @@ def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
         if entry is not None and (owner is ANY or entry.get("owner") == owner):
             hits.append(hit)
     return len(hits), hits[offset: offset + limit]
+
+
+def _delete_rows(conn: sqlite3.Connection, session_id: str) -> None:
+    conn.execute("DELETE FROM messages WHERE rowid IN (SELECT row FROM message_rows WHERE session_id = ?)",
+                 (session_id,))
+    conn.execute("DELETE FROM message_rows WHERE session_id = ?", (session_id,))
 
 
 def _first_owner(events: list[dict]) -> Optional[str]:

@@ -386,7 +386,8 @@ class FileStore:
         return maintenance.probe(self)
 
     def search(self, text: str, *, owner: Any = ANY, limit: int = 20, offset: int = 0) -> tuple[int, list[SearchHit]]:
-        return self.search_index.search_with_titles(text, owner=owner, limit=limit, offset=offset)
+        """Message text and titles (a title is the first message, or a rename, both indexed) through the index."""
+        return self.search_index.search(text, owner=owner, limit=limit, offset=offset)
 
     def close(self) -> None:
         self.search_index.close()

@@ -104,6 +104,11 @@ class DatabasePreferences:
             conn.execute("INSERT INTO preferences (user_name, key, value) VALUES (%s, %s, %s) ON CONFLICT "
                          "(user_name, key) DO UPDATE SET value = excluded.value", (user, key, orjson.dumps(value)))
 
+    def forget(self, user: str) -> bool:
+        """Remove everything kept for `user` (their "delete all my data"); returns whether there was anything."""
+        with connection(self.pool) as conn:
+            return bool(conn.execute("DELETE FROM preferences WHERE user_name = %s RETURNING key", (user,)).fetchall())
+
     def all(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         with connection(self.pool) as conn:

@@ -1,0 +1,38 @@
+"""Fixtures for issue 12's history tests (the helpers are in history_harness.py): a password-mode server per
+module or per test, and the folder for screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from history_harness import REPO, start_site  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """One password-mode server for a module; tests keep apart by using their own conversations."""
+    site = start_site(tmp_path_factory.mktemp("history-site"))
+    yield site
+    site.settle()
+    site.server.kill()
+
+
+@pytest.fixture
+def fresh_site(tmp_path):
+    site = start_site(tmp_path / "site")
+    yield site
+    site.settle()
+    site.server.kill()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    folder = Path(os.environ.get("PULSEPAL_TEST_ARTIFACTS") or REPO / "test-artifacts") / "history"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
