@@ -61,16 +61,28 @@ class Intent:
     wants_template: bool = False
 
 
+# (pattern, weight): the toolbox namespaces and file-level syntax weigh most, call-level habits least (they are
+# exactly what people carry over from the other toolbox by mistake).
+_PY_MARKS = ((r"\bpp\.\w+", 4), (r"^\s*(import|from)\s", 3), (r"[(,]\s*[a-z_]\w*\s*=(?!=)", 1), (r"\bnp\.", 2),
+             (r"\b(True|False|None)\b", 1), (r"^\s*#", 2), (r":\s*$", 2), (r"\bseq\.[a-z]+_[a-z_]+\(", 2),
+             (r"^\s*def\s", 3))
+_ML_MARKS = ((r"\bmr\.[a-z]+[A-Z]\w*", 4), (r"^\s*%", 2), (r";\s*$", 1), (r"\bend\s*$", 2),
+             (r"\bseq\.[a-z]+[A-Z]\w*", 2), (r"'[A-Za-z]+'\s*,\s*[^,)]+", 1), (r"^\s*\[[\w\s,~]+\]\s*=", 2),
+             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1))
+
+
 def code_language(code: str) -> str:
-    """Which dialect pasted code is written in (MATLAB when unsure: it has the more distinctive syntax)."""
-    if re.search(r"\bpp\.\w+|^\s*(import|from)\s|\bseq\.[a-z]+_[a-z_]+\(|\w+=\w|\bnp\.|\bTrue\b|\bFalse\b|:\s*$",
-                 code, re.M):
-        if not re.search(r"\bmr\.\w+\(|^\s*%|;\s*$|\bend\s*$", code, re.M):
-            return "python"
-    if re.search(r"\bmr\.\w+|^\s*%|;\s*$|\bseq\.[a-z]+[A-Z]\w*|\bend\s*$", code, re.M):
-        return "matlab"
-    lang = detect_language(code)
-    return "python" if lang == "python" else "matlab"
+    """Which dialect pasted code is written in: the one with more weight of its marks (MATLAB on a tie: it has the
+    more distinctive syntax). Weighing marks, not testing for one, keeps a Python script with a stray `mr.` call or
+    MATLAB-style name/value pairs (and MATLAB with a Python keyword) in its real language."""
+    def weigh(marks: tuple[tuple[str, int], ...]) -> int:
+        return sum(w * len(re.findall(m, code, re.M)) for m, w in marks)
+
+    py, ml = weigh(_PY_MARKS), weigh(_ML_MARKS)
+    if py == 0 and ml == 0:
+        lang = detect_language(code)
+        return "python" if lang == "python" else "matlab"
+    return "python" if py > ml else "matlab"
 
 
 def _looks_like_code(text: str) -> bool:
@@ -113,7 +125,7 @@ def _lang_of(word: str) -> str:
 
 def detect(query: str, preferred: str, index: Index) -> Intent:
     prose, code = split_code(query or "")
-    code_lang = code_language(code) if code else None
+    code_lang = (_fence_language(query) or code_language(code)) if code else None
     targets = [m.group(1) or m.group(2) for m in _LANG_TARGET.finditer(prose)]
     sources = [m.group(1) or m.group(2) for m in _LANG_SOURCE.finditer(prose)]
     words = [m.group(1) for m in _LANG_WORD.finditer(prose)]
@@ -162,6 +174,15 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     return Intent(query=query, prose=prose, code=code, code_lang=code_lang, lang=lang, explicit_lang=explicit,
                   action=action, aspect=aspect, names=names, refers_back=refers_back, pronoun=pronoun,
                   wants_template=wants_template)
+
+
+def _fence_language(query: str) -> Optional[str]:
+    """The language the user tagged their code fence with: what they say it is beats what it looks like (a Python
+    snippet full of MATLAB spellings is still Python that needs fixing)."""
+    tags = {m.group(1).lower() for m in CODE_FENCE.finditer(query)}
+    langs = {"python" if t in ("python", "py", "python3") else "matlab" if t in ("matlab", "m", "octave") else ""
+             for t in tags} - {""}
+    return langs.pop() if len(langs) == 1 else None
 
 
 def _lang_family(lang: str) -> str:
