@@ -203,7 +203,8 @@ class DialectChecker:
 
     @staticmethod
     def _undefined_sequence(code: str, lang: str) -> list[Finding]:
-        script = re.search(r"^\s*(import|from)\s+pypulseq|^\s*\w+\s*=\s*(pp\.Opts|mr\.opts)\s*\(", code, re.M)
+        # only a Python file that imports pypulseq is surely whole; MATLAB snippets have no such mark
+        script = lang == "python" and re.search(r"^\s*(import|from)\s+pypulseq", code, re.M)
         uses = re.search(r"^(.*?)\bseq\.\w+\s*\(", code, re.M | re.S)
         if not script or not uses or re.search(r"\bseq\s*=", code):
             return []

@@ -115,6 +115,14 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("seq.check_timing", "print_errors"): "print the problems found",
     ("calc_duration", "args"): "the events of a block (any number)",
     ("seq.add_block", "args"): "the events to play together, or a block duration",
+    ("seq.set_definition", "value"): "the value: a number, a list (the FOV as [x y z] in metres) or text",
+    ("seq.set_definition", "val"): "the value: a number, a list (the FOV as [x y z] in metres) or text",
+    ("Opts", "maxgrad"): "the scanner's maximum gradient amplitude, in the unit given by the gradient unit "
+                         "(Hz/m when none is given)",
+    ("Opts", "maxslew"): "the scanner's maximum slew rate, in the unit given by the slew unit (Hz/m/s when none "
+                         "is given)",
+    ("Opts", "maxb1"): "MATLAB only: the maximum B1 amplitude (default 20 µT), in the unit given by 'b1Unit'",
+    ("Opts", "b1unit"): "unit of the B1 limit: 'Hz', 'T', 'mT' or 'uT'",
 }
 
 # Short summaries (our own words) of what each function is for; keys are canonical keys (`seq.` for methods,
@@ -143,7 +151,8 @@ SUMMARIES: dict[str, str] = {
     "calc_rf_center": "Returns the time of the RF pulse's centre (its peak) and the sample index of it.",
     "calc_rf_bandwidth": "Computes the bandwidth of an RF pulse from its spectrum.",
     "calc_ramp": "Finds ramps that join two k-space points in the shortest time within the limits.",
-    "calc_adc_segments": "Splits a long ADC into equal segments that meet the scanner's sample limits.",
+    "calc_adc_segments": "Splits a long ADC into equal segments that meet the scanner's sample limits (on Siemens "
+                         "an ADC of more than 8192 samples must be split; each segment on the gradient raster).",
     "add_gradients": "Adds gradients on one axis into one gradient (their sum).",
     "scale_grad": "Multiplies a gradient by a factor (amplitude and area scale together).",
     "split_gradient": "Splits a trapezoid into its ramp up, flat top and ramp down.",

@@ -88,6 +88,14 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
                                   r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
+    ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|rf|excitation|block|hard)(?: pulse)?(?:[- ](?:duration|length))?"
+                                  r"\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("n_x", re.compile(r"\b(?:nx|n_x|readout (?:points|samples)|frequency[- ]encod\w*(?: steps)?)\s*(?:=|:|of|is)?\s*"
+                       r"(\d+)\b", re.I), lambda v, u: float(v)),
+    ("n_y", re.compile(r"\b(?:ny|n_y|phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines))\s*(?:=|:|of|is)?\s*"
+                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines)\b",
+                       re.I), None),
     ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
      lambda v, u: float(v)),
     ("tbw", re.compile(r"\b(?:time[- ]bandwidth(?:[- ]product)?|tbw|tbp)\b\s*(?:=|:|of|is)?\s*" + _NUM, re.I),
@@ -119,6 +127,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                                 re.I), lambda v, u: _time(v, u, "ms")),
     ("te", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:te|echo time)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("tr", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:tr|repetition time)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
 ]
@@ -166,6 +176,8 @@ def _read_clause(clause: str, k: Knowledge) -> bool:
             k.values["n_y"] = float(g[1] or g[0])
             if g[2]:
                 k.values["n_z"] = float(g[2])
+        elif name == "n_y":
+            k.values["n_y"] = float(next(g for g in groups if g))
         elif name in ("n_slices", "n_echoes"):
             k.values[name] = float(next(g for g in groups if g))
         elif name == "b0":

@@ -114,7 +114,7 @@ def matlab_signature(e: ApiEntry) -> str:
     args = [a.name if a.required else f"{a.name}*" for a in f.args]
     if f.varargin and f.inputs:
         args.append("...")
-    tail = ", 'Name', value, ..." if f.options else ""
+    tail = ("'Name', value, ..." if not args else ", 'Name', value, ...") if f.options else ""
     return f"{lhs}{f.call}({', '.join(args)}{tail})"
 
 
@@ -265,7 +265,8 @@ def opts_defaults() -> str:
             f"maximum slew rate {o.max_slew / g:.0f} T/m/s, gradient raster {o.grad_raster_time * 1e6:g} µs, RF raster "
             f"{o.rf_raster_time * 1e6:g} µs, ADC raster {o.adc_raster_time * 1e9:g} ns, block duration raster "
             f"{o.block_duration_raster * 1e6:g} µs, dead and ringdown times {o.rf_dead_time:g} s, gamma {g:.6g} Hz/T "
-            f"(42.576 MHz/T), B0 {o.B0:g} T. Limits are stored in Hz/m and Hz/m/s whatever unit you give.")
+            f"(42.576 MHz/T), B0 {o.B0:g} T; MATLAB's `mr.opts` also has a maximum B1 of 20 µT ('maxB1', in "
+            "'b1Unit'). Limits are stored in Hz/m and Hz/m/s whatever unit you give.")
 
 
 def footnote(e: ApiEntry, lang: str) -> str:

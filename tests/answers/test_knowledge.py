@@ -74,7 +74,7 @@ def test_calculators_work_out_the_numbers():
     thin = compute("can I get this slice thickness?", {"max_grad": 40, "pulse_duration": 2e-3, "tbw": 4,
                                                         "slice_thickness": 1e-3}, {})
     assert "47.0 mT/m" in thin[0] and "cannot work" in thin[0]
-    assert "6.386e9 hz/m/s" in compute("how much is 150 T/m/s in Hz/m/s", {}, {})[0]
+    assert "6.386e9 Hz/m/s" in compute("how much is 150 T/m/s in Hz/m/s", {}, {})[0]
     assert "above your scanner's 80 T/m/s limit" in compute("set up opts with a slew rate of 200 T/m/s",
                                                            {"max_slew": 80}, {"max_slew": 200})[0]
     assert "13.59 ms" in compute("my delay of 13.5855 ms fails the timing check", {}, {})[0]
@@ -107,3 +107,36 @@ def test_geometry_numbers():
     assert "**1 mm** resolution" in compute("what resolution do I get?", v, {})[0]
     assert any("**7.34 mT/m**" in ln for ln in compute("which readout gradient amplitude do I need?", v, {}))
     assert "**96 s** of acquisition" in compute("how long will my scan take?", v, {})[0]
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("gauss pulse length 6 ms", "pulse_duration", 6e-3), ("rf duration 800 us", "pulse_duration", 800e-6),
+    ("Nx=96", "n_x", 96.0), ("Ny: 72", "n_y", 72.0), ("80 phase encoding steps", "n_y", 80.0),
+    ("readout 5.12 ms", "readout_time", 5.12e-3),
+])
+def test_more_tolerant_forms(text, key, value):
+    assert parse(text).values[key] == pytest.approx(value)
+
+
+def test_ramp_time_from_amplitude_and_slew():
+    (line,) = compute("how fast can I ramp to 30 mT/m?", {"max_slew": 150.0}, {})
+    assert "200 µs" in line  # 30 mT/m / 150 T/m/s = 0.2 ms
+    (line,) = compute("rise time for 24 mT/m at 80 T/m/s", {}, {})
+    assert "300 µs" in line
+
+
+def test_dwell_from_points_and_duration_is_checked_against_the_raster():
+    lines = compute("an RF shape of 640 points over 1.6 ms, ok?", {}, {})
+    assert any("2.5 µs" in ln and "not a multiple" in ln and "3 µs" in ln for ln in lines)
+    lines = compute("ADC with 300 samples in 0.9 ms", {}, {})
+    assert any("3 µs" in ln and "whole multiple of the ADC raster" in ln for ln in lines)
+
+
+def test_conversions_accept_arrows_and_pulseq_units():
+    assert "9.367e9 Hz/m/s" in compute("220 T/m/s -> Hz/m/s", {}, {})[0]
+    assert "851520 Hz/m" in compute("what is 20 mT/m in pulseq units?", {}, {})[0]
+
+
+def test_readout_flat_area_from_fov_and_matrix():
+    lines = compute("what flat area does the readout gradient need?", {"fov": 0.2, "n_x": 100.0}, {})
+    assert any("500 1/m" in ln for ln in lines)

@@ -1,0 +1,36 @@
+"""Questions about one unit, default or raster get that fact first, whatever function the answer is built on."""
+
+import pytest
+
+from pulsepal.answers import AnswerRequest
+from pulsepal.answers.unitfacts import default_lines, raster_lines, unit_lines
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("is freq_ppm a fraction or in ppm? and freq_offset, Hz or rad/s?", "Hz"),
+    ("what unit is the rotation angle of pp.rotate in?", "radians"),
+    ("slice_thickness: cm or m?", "metres"),
+    ("which unit does the 'Area' option use?", "1/m"),
+])
+def test_unit_of_a_named_parameter(question, unit):
+    assert any(unit in ln for ln in unit_lines(question))
+
+
+def test_no_unit_line_without_a_unit_question():
+    assert unit_lines("make a slice thickness of 3 mm") == []
+
+
+def test_defaults_come_from_pypulseq():
+    assert default_lines("what is the default block duration raster?") == ["Default block duration raster: **10 µs**."]
+    assert any("20 µT" in ln for ln in default_lines("does mr.opts assume a maximum B1 by default?"))
+
+
+def test_rasters_by_event():
+    assert "1 µs" in raster_lines("which raster must the delay of my ADC be on?")[0]
+    assert "100 ns" in raster_lines("adc dwell: multiple of what?")[0]
+    assert "10 µs" in raster_lines("what grid do block durations sit on")[0]
+
+
+def test_the_fact_heads_an_answer_built_on_a_named_function(responder):
+    a = responder.answer(AnswerRequest("I set adc.phase_offset in pp.make_adc: degrees or radians?", [], "python"))
+    assert a.confident and a.text.index("radians") < a.text.index("pp.make_adc(")
