@@ -190,8 +190,12 @@ def sampling(prose: str) -> list[str]:
     total = float(m.group(4)) * {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0}[m.group(5).lower()]
     dwell = total / n
     low = prose.lower()
-    raster, what = (1e-6, "RF raster (1 µs)") if re.search(r"\brf\b|\bpulse|\bshape", low) else (
-        10e-6, "gradient raster (10 µs)") if re.search(r"\bgradient|\bwaveform", low) else (100e-9, "ADC raster (100 ns)")
+    if re.search(r"\brf\b|\bpulse|\bshape", low):
+        raster, what = 1e-6, "RF raster (1 µs)"
+    elif re.search(r"\bgradient|\bwaveform", low):
+        raster, what = 10e-6, "gradient raster (10 µs)"
+    else:
+        raster, what = 100e-9, "ADC raster (100 ns)"
     steps = dwell / raster
     on = abs(steps - round(steps)) < 1e-6
     line = f"{n} samples over {total * 1e3:g} ms is a dwell of **{dwell * 1e6:.4g} µs**"
@@ -200,10 +204,11 @@ def sampling(prose: str) -> list[str]:
     return [line]
 
 
-def compute(prose: str, scanner: dict[str, float], asked: dict[str, float]) -> list[str]:
+def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
-    lines = unitfacts.lines(prose) + conversions(prose) + ramp_time(values, prose) + sampling(prose)
+    lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
+    lines += ramp_time(values, prose) + sampling(prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     return lines

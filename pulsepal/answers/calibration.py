@@ -103,7 +103,7 @@ def judge(items_path: str, ranked: list[dict[str, Any]]) -> list[tuple[float, fl
         if ans is not None:  # the numbers worked out from the user's values, as the real answer carries them
             knowledge = parse(req.sequence_knowledge) if req.sequence_knowledge else None
             extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
-                                                           parse(intent.prose).values))
+                                                           parse(intent.prose).values, intent.lang))
             ans.text = (extra or "") + ans.text
         right = ans is not None and score.score_answer(item, ans.text, True, dialects, ans.topic).verdict == "correct"
         samples.append((r["score"], r["lead"], right, r["id"]))

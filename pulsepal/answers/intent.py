@@ -113,6 +113,10 @@ def split_code(query: str) -> tuple[str, str]:
     if stmt:
         code = stmt.group(1) or stmt.group(2)
         return query.replace(stmt.group(0), " "), code.strip()
+    # a statement without parentheses: "`[ok, rep] = seq.checkTiming;`", "`t = seq.duration`"
+    bare = re.search(r"`((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+[^`]*|(?:mr|pp|seq)\.\w+\s*;)`", query)
+    if bare:
+        return query.replace(bare.group(0), " "), bare.group(1).strip()
     call = re.search(r"(?<![\w.])(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?", query)
     if call and re.search(r"['\"\d]", call.group(0)):  # a call with real arguments, not just a name with ()
         return query.replace(call.group(0), " "), call.group(0).strip()

@@ -54,7 +54,7 @@ KINDS: list[Kind] = [
        "acquire every R-th phase-encoding line plus a fully sampled block of ACS lines at the centre"),
     _k("fid", "FID / pulse-acquire", r"\bfid\b|free induction|pulse[- ]acquire", "fid"),
     _k("cine", "cardiac CINE", r"\bcine\b", None, ("gre_2d", "bssfp_2d"), "trigger each segment with `make_trigger`"),
-    _k("asl", "arterial spin labelling (ASL)", r"\basl\b|spin label", None, ("epi_2d",),
+    _k("asl", "arterial spin labelling (ASL)", r"\b(p|pc|c)?asl\b|spin label", None, ("epi_2d",),
        "prepend a labelling module before the readout"),
     _k("dixon", "Dixon (multi-echo fat/water)", r"\bdixon\b", None, ("gre_2d",), "acquire two or three echoes"),
     _k("mrf", "MR fingerprinting", r"\bmrf\b|fingerprint", None, ("bssfp_2d", "gre_2d"),
@@ -78,18 +78,18 @@ KINDS: list[Kind] = [
        None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
-    _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue-?fisp\b|\btrufi\b|\bfiesta\b|balanced"
+    _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
     _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"
        r"|\bcpmg\b|multi-?echo spin", "tse_2d"),
-    _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar", "epi_2d"),
-    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b"
+    _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar|\bbold\b|\bfmri\b", "epi_2d"),
+    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b|\bdir\b"
        r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
     _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
-       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled",
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b",
        "gre_2d"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {

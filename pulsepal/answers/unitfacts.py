@@ -156,9 +156,20 @@ def raster_lines(prose: str) -> list[str]:
     return []
 
 
-def lines(prose: str) -> list[str]:
-    """Every fact the question asks for, in the order units, defaults, rasters."""
-    return unit_lines(prose) + default_lines(prose) + raster_lines(prose)
+def limit_lines(prose: str, lang: str = "python") -> list[str]:
+    """Scanner limits that are facts of the interpreter rather than settings (the ADC sample limit on Siemens)."""
+    if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
+                 r"\bmore than \d+ samples", prose, re.I):
+        how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \
+            "`pp.calc_adc_segments`, with `adc_samples_limit`"
+        return ["On Siemens scanners one ADC may hold at most **8192 samples**; a longer readout is split into equal "
+                f"segments on the gradient raster ({how} and the samples divisor in the system object)."]
+    return []
+
+
+def lines(prose: str, lang: str = "python") -> list[str]:
+    """Every fact the question asks for, in the order units, defaults, rasters, limits."""
+    return unit_lines(prose) + default_lines(prose) + raster_lines(prose) + limit_lines(prose, lang)
 
 
 def first_unit(prose: str) -> Optional[str]:

@@ -10,28 +10,9 @@ is worth about as much as a perfect BM25 match, 1.0). Candidate ids: `api:<key>`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Term:
-    pattern: re.Pattern
-    votes: tuple[tuple[str, float], ...]
-    # candidates this meaning rules out when it matches ("output trigger" is not the trigger one waits for)
-    damps: tuple[str, ...] = ()
-
-
-def _t(pattern: str, *votes: tuple[str, float], damps: tuple[str, ...] = ()) -> Term:
-    return Term(re.compile(pattern), tuple(votes), damps)
-
-
-def A(key: str, w: float = 1.0) -> tuple[str, float]:  # noqa: N802 - reads like a table
-    return ("api:" + key, w)
-
-
-def H(stem: str, w: float = 1.0) -> tuple[str, float]:  # noqa: N802
-    return ("howto:" + stem, w)
-
+from .phrasings import MORE_TERMS
+from .terms import A, H, Term, _t
 
 _PULSE = r"(?:rf )?(?:pulse|excitation|rf)"
 
@@ -70,8 +51,8 @@ TERMS: list[Term] = [
     _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times? (points )?and amplitudes|amplitudes at "
        r"(given )?(times|time points)|list of (time points|times)", A("make_extended_trapezoid", 1.6)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
-       r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero",
-       A("make_extended_trapezoid_area", 1.8)),
+       r"|shortest (gradient|lobe|waveform).{0,80}area.{0,80}\b(start|end|non-?zero|begin)"
+       r"|(start|begin)\w* (at|with|from) (a )?non-?zero", A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
@@ -160,8 +141,8 @@ TERMS: list[Term] = [
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
        A("seq.write", 1.0), H("write_seq_file", 0.8)),
-    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}(\.seq|seq|sequence)\b",
-       A("seq.read", 1.3)),
+    _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}"
+       r"(\.seq|seq|sequence)\b", A("seq.read", 1.3), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"
        r"gradients|rf)", A("seq.plot", 1.2)),
     _t(r"\bplot\w*\b.{0,30}\b(trs?|repetitions|blocks|time range|part of|first|segment|window|zoom)\b",
@@ -227,6 +208,7 @@ TERMS: list[Term] = [
        A("get_supported_labels", 0.8)),
 ]
 
+ALL_TERMS: list[Term] = TERMS + MORE_TERMS
 _WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[()\[\]{},;:!?\"`*]")
 
@@ -241,7 +223,7 @@ def votes(text: str) -> dict[str, float]:
     low = normalise(text)
     best: dict[str, list[float]] = {}
     damped: set[str] = set()
-    for term in TERMS:
+    for term in ALL_TERMS:
         if term.pattern.search(low):
             for cid, w in term.votes:
                 best.setdefault(cid, []).append(w)
@@ -249,4 +231,12 @@ def votes(text: str) -> dict[str, float]:
     out = {cid: max(ws) + 0.25 * (sum(ws) - max(ws)) for cid, ws in best.items()}
     for cid in damped & set(out):
         out[cid] *= 0.5
+    # the sequence object, adding a block and writing the file are the setting of most questions, not their
+    # subject: when something specific is asked for too, they step back
+    if any(w >= 1.3 for cid, w in out.items() if cid not in CONTEXT):
+        for cid in CONTEXT & set(out):
+            out[cid] *= 0.6
     return out
+
+
+CONTEXT = frozenset({"api:Sequence", "api:seq.add_block", "api:seq.write", "howto:write_seq_file"})

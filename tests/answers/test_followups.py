@@ -45,3 +45,17 @@ def test_and_a_new_thing_is_a_new_subject_but_its_is_the_old_one(responder):
     turn(responder, "How do I make a sinc pulse?", history)
     assert responder.answer(AnswerRequest("and a trapezoid?", history, "python")).topic == "make_trapezoid"
     assert responder.answer(AnswerRequest("and its outputs?", history, "python")).topic == "make_sinc_pulse"
+
+
+def test_a_clear_description_after_a_pronoun_moves_the_subject(responder):
+    history: list = []
+    turn(responder, "How do I wait 10 ms between two blocks?", history)
+    a = turn(responder, "can it be adjusted on the scanner console later?", history)
+    assert a.topic == "make_soft_delay"
+
+
+def test_an_example_request_keeps_the_function_not_the_sequence_named(responder):
+    history: list = []
+    turn(responder, "what does pp.split_gradient_at do?", history)
+    a = turn(responder, "show me an example for an EPI blip", history)
+    assert a.topic == "split_gradient_at" and "Template" not in a.text

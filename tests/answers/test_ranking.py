@@ -74,3 +74,30 @@ def test_functions_missing_in_the_requested_toolbox_are_damped(ranker):
     score = {c.id: c.score for c in plain.candidates}
     damped = {c.id: c.score for c in py.candidates}
     assert damped["api:calc_SAR"] < score["api:calc_SAR"]
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("each projection of my radial scan is turned by theta about the z axis, how?", "api:rotate"),
+    ("how long will an rf pulse plus its slice gradient take together?", "api:calc_duration"),
+    ("the operator should adjust TI on the scanner console", "api:make_soft_delay"),
+    ("what events are inside block 42?", "api:seq.get_block"),
+    ("gradient defined by a few breakpoints", "api:make_extended_trapezoid"),
+    ("from my k-space positions I want the gradients that produce them", "api:traj_to_grad"),
+    ("break the trapezoid into its ramps and flat top", "api:split_gradient"),
+    ("put a pause between the excitation and the readout", "api:make_delay"),
+])
+def test_everyday_phrasings_find_the_function(ranker, question, expected):
+    ranking = ranker.rank(question)
+    assert ranking.top.id == expected, [(c.id, round(c.score, 2)) for c in ranking.candidates[:3]]
+
+
+def test_the_sequence_object_and_the_file_step_back_when_something_specific_is_asked(ranker):
+    r = ranker.rank("load the .seq file back into a sequence object")
+    assert r.top.id == "api:seq.read" and r.confident
+    assert votes("add a block to the sequence object")["api:Sequence"] == 1.0  # alone, they keep their weight
+
+
+def test_a_function_and_the_method_of_one_name_do_not_compete(ranker):
+    r = ranker.rank("peak rf power of my pulse")
+    assert {r.top.id, r.candidates[1].id} == {"api:mr.calcRfPower", "api:seq.calcRfPower"}
+    assert related(r.candidates[0], r.candidates[1]) and r.runner_up is not r.candidates[1]

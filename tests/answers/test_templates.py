@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pulsepal.answers import AnswerRequest
 from pulsepal.answers.checker import check_code
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "pulsepal" / "answers" / "templates"
@@ -96,3 +97,23 @@ def test_more_sequences_without_templates(responder, query, label):
 
     a = responder.answer(AnswerRequest(query, [], "python", None))
     assert "don't have a checked template" in a.text and label in a.text and a.confident
+
+
+@pytest.mark.parametrize("question,stem", [
+    ("true fisp in pypulseq?", "bssfp_2d"), ("FSE example?", "tse_2d"), ("fMRI EPI please", "epi_2d"),
+])
+def test_a_bare_sequence_name_is_a_template_request(responder, question, stem):
+    a = responder.answer(AnswerRequest(question, [], "python"))
+    assert a.subject == f"template:{stem}" and a.confident
+
+
+def test_no_template_names_the_functions_the_request_describes(responder):
+    a = responder.answer(AnswerRequest("ECG-triggered cine in pypulseq", [], "python"))
+    assert "don't have a checked template" in a.text and "`pp.make_trigger`" in a.text
+    b = responder.answer(AnswerRequest("pCASL sequence in MATLAB?", [], "matlab"))
+    assert "ASL" in b.text and "don't have" in b.text
+
+
+def test_a_function_question_naming_a_sequence_stays_a_function_question(responder):
+    a = responder.answer(AnswerRequest("which function makes the hard pulse of my FID?", [], "python"))
+    assert a.topic == "make_block_pulse"
