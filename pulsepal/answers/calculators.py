@@ -26,6 +26,8 @@ _NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 def _fmt(x: float) -> str:
     if x == 0:
         return "0"
+    if 1e3 <= abs(x) < 1e5:
+        return f"{x:.6g}"
     if abs(x) >= 1e5 or abs(x) < 1e-3:
         mant, exp = f"{x:.4g}".split("e") if "e" in f"{x:.4g}" else (f"{x:.4g}", "0")
         return f"{float(mant):g}e{int(exp)}"
@@ -37,6 +39,8 @@ def conversions(prose: str) -> list[str]:
     out = []
     low = prose.lower()
     low = re.sub(r"\s*(->|→|=>)\s*", " to ", low)
+    low = re.sub(r"how (many|much) " + _UNIT + r" (is|are|in|=|does|do|makes?) " + _NUM + r"\s*" + _UNIT,
+                 lambda m: f" {m.group(4)} {m.group(5)} to {m.group(2)} ", low)
     low = re.sub(r"\b(in|to|into) (pulseq'?s?|pypulseq'?s?|the toolbox'?s?|internal|toolbox) (internal )?units?\b",
                  lambda m: " to hz/m", low)
     for m in re.finditer(_NUM + r"\s*" + _UNIT + r"\b.{0,25}?\b(?:in|to|into|as)\s+" + _UNIT, low):
@@ -72,7 +76,7 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
         return [text + "."]
     if bw_px and n:
         t = 1 / bw_px
-        return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.4g} µs for "
+        return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.5g} µs for "
                 f"{int(n)} samples (round it to the 100 ns ADC raster)."]
     return []
 
@@ -108,17 +112,27 @@ def limits(asked: dict[str, float], scanner: dict[str, float]) -> list[str]:
 
 
 def raster(prose: str) -> list[str]:
-    if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple", prose, re.I):
+    """A time the question gives, checked against the raster of the event it belongs to (an ADC's delay and RF
+    samples on 1 µs, an ADC dwell on 100 ns, blocks and gradients on 10 µs)."""
+    if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple|allowed|valid|legal|"
+                     r"\bok\b|okay|possible|work", prose, re.I):
         return []
+    low = prose.lower()
+    if re.search(r"\badc\b.{0,20}\bdelay|\bdelay\b.{0,20}\badc\b|\brf\b", low):
+        raster_s, what = 1e-6, "1 µs RF raster"
+    elif re.search(r"\bdwell\b", low):
+        raster_s, what = 100e-9, "100 ns ADC raster"
+    else:
+        raster_s, what = 10e-6, "10 µs block raster"
     out = []
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(ms|us|µs)\b", prose):
         value = float(m.group(1)) * (1e-3 if m.group(2) == "ms" else 1e-6)
-        steps = value / 10e-6
+        steps = value / raster_s
         if abs(steps - round(steps)) < 1e-6:
             continue
-        up = math.ceil(steps) * 10e-6
-        out.append(f"{m.group(1)} {m.group(2)} is not a multiple of the 10 µs block raster: round it up to "
-                   f"**{up * 1e3:.5g} ms** (`ceil(d/raster)*raster`).")
+        up = math.ceil(steps) * raster_s
+        out.append(f"{m.group(1)} {m.group(2)} is not a multiple of the {what}: round it up to "
+                   f"**{up * 1e3:.5g} ms** ({up * 1e6:.6g} µs; `ceil(d/raster)*raster`).")
     return out
 
 

@@ -163,6 +163,13 @@ class DialectChecker:
                                "pypulseq's `align` takes keywords, not MATLAB's 'left'/'right' strings.",
                                f"pp.align({fixed})"))
             return out
+        if name == "rotate" and texts and _literal(texts[0]) in ("x", "y", "z") and len(texts) >= 3:
+            events = ", ".join(texts[2:])
+            out.append(Finding("pp.rotate('...')", line, "argument_order",
+                               "pypulseq's `rotate` takes the events first and the angle and axis as keywords, "
+                               "not MATLAB's (axis, angle, events...) order.",
+                               f"pp.rotate({events}, angle={texts[1]}, axis={texts[0]})"))
+            return out
         params = {p.name.replace("_", "").lower(): p.name for p in e.params}
         for k, t in enumerate(texts[:-1]):
             lit = _literal(t)

@@ -150,7 +150,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     elif _PARAMS.search(prose):
         aspect = "params"
     pronoun = not names and bool(_PRONOUN.search(prose))
-    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6)
+    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6 or (
+        aspect != "overview" and len(prose.split()) <= 10))  # "how many outputs can I ask for?"
     wants_template = bool(_TEMPLATE_WORD.search(prose) and _SEQUENCE_WORD.search(prose)) or bool(
         re.search(r"\btemplate\b", prose, re.I))
 

@@ -120,6 +120,11 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                       r"(?=\s*(?:scanner|system|magnet|,|$))", re.I), None),
     ("bandwidth", re.compile(r"\b(?:bandwidth|bw)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(hz/px|hz/pixel|hz|khz)?",
                              re.I), None),
+    ("bandwidth", re.compile(_NUM + r"\s*(hz/px|hz/pixel|hz per pixel)", re.I), None),
+    ("slice_thickness", re.compile(_NUM + r"\s*(mm|cm)\s+(?:thick\s+)?slices?\b", re.I),
+     lambda v, u: _length(v, u, "mm")),
+    ("pulse_duration", re.compile(_NUM + r"\s*(ms|us|µs)\s+(?:long\s+)?(?:sinc|gauss\w*|rf|excitation|block|hard)"
+                                  r"(?:\s+pulse)?\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
     ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),
@@ -183,7 +188,7 @@ def _read_clause(clause: str, k: Knowledge) -> bool:
         elif name == "b0":
             k.values["b0"] = float(next(g for g in groups if g))
         elif name == "bandwidth":
-            unit = (groups[1] or "hz/px").lower()
+            unit = (groups[1] or "hz/px").lower().replace("hz per pixel", "hz/px")
             value = float(groups[0]) * (1e3 if unit == "khz" else 1.0)
             k.values["bandwidth" if unit in ("hz/px", "hz/pixel") else "bandwidth_total"] = value
         elif callable(conv):

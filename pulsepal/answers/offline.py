@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, render_docs
+from . import builder, calculators, render_docs, unitfacts
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -151,9 +151,12 @@ class OfflineResponder:
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
             # what "it" has become
-            moved = top is not None and top.entry is not None and top.vocab >= 1.8 and previous != top.id
+            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
+        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and \
+                unitfacts.unit_lines(intent.prose):
+            return self._subject(previous, lang, intent.aspect, values)  # "what unit is the angle?" of the same call
         if intent.names:
             return self._named(intent)
         second = ranking.runner_up

@@ -109,4 +109,20 @@ MORE_TERMS: list[Term] = [
        r"(s| rate)? (limits?|strength|amplitude|performance)|\bscanner (performance|specification)",
        A("Opts", 1.2), H("system_limits", 0.8)),
     _t(r"\b(slice|partition|kz) (loop|encoding|position)s?\b|\bmulti[- ]?slab\b", H("slice_selection", 0.6)),
+    _t(r"\b(at the same time as|simultaneous(ly)? with|together with|in the same block as|during) (the |an |my )?"
+       r"(adc|readout|rf|pulse|gradient|excitation)", A("seq.add_block", 1.6)),
+    _t(r"\b(goes|go|going|ramps?|ramping|runs?) (down )?from\b.{0,40}\b(to|down to) (zero|0)\b.{0,60}\barea\b|"
+       r"\barea\b.{0,60}\b(from|starting at) (my |the |its |a )?\w* ?(amplitude|plateau|flat top)\b.{0,30}\bto (zero|0)"
+       r"|\b(glued|attached|joined|appended) to (the |my )?(readout|flat top|gradient)",
+       A("make_extended_trapezoid_area", 1.9)),
+    _t(r"\b(flip|invert|mirror|negate|reverse)\w* (all |every |each )?(of )?(the )?[xyz][- ]?"
+       r"(gradients?|axis|channel)\b|"
+       r"\b(all|every) (the )?(gradients?|events?) (on|along|of) (the )?[xyz]( axis| channel)?\b",
+       A("seq.flip_grad_axis", 1.8), A("seq.mod_grad_axis", 1.0)),
+    _t(r"\btimes? (of|when|at which) (each|the|every|all)? ?(adc )?samples?\b|\b(sample|adc) (time ?points|"
+       r"timestamps|times)\b|\bwhen (each|every) (adc )?sample|\b(what|which) times?\b.{0,30}\b(adc )?samples?\b|"
+       r"\bsamples? (are |were |get )?(taken|acquired|recorded|played)\b.{0,10}\b(when|at what time)",
+       A("seq.adc_times", 1.8), A("seq.calculate_kspace", 1.0)),
+    _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
+       A("make_adc", 1.6), damps=("api:mr.transform",)),
 ]

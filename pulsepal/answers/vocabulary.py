@@ -235,7 +235,8 @@ def votes(text: str) -> dict[str, float]:
     # subject: when something specific is asked for too, they step back
     if any(w >= 1.3 for cid, w in out.items() if cid not in CONTEXT):
         for cid in CONTEXT & set(out):
-            out[cid] *= 0.6
+            if max(best[cid]) < 1.3:  # a passing mention; a phrase that asks for it keeps its weight
+                out[cid] *= 0.6
     return out
 
 

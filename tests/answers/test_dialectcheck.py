@@ -88,3 +88,8 @@ def _req(q):
     from pulsepal.answers import AnswerRequest
 
     return AnswerRequest(q, [], "python")
+
+
+def test_rotate_in_matlab_order_gets_keywords():
+    found = _found("g = pp.rotate('y', theta, gx, gz)\n", "python")
+    assert ("argument_order", "pp.rotate(gx, gz, angle=theta, axis='y')") in found

@@ -59,3 +59,24 @@ def test_an_example_request_keeps_the_function_not_the_sequence_named(responder)
     turn(responder, "what does pp.split_gradient_at do?", history)
     a = turn(responder, "show me an example for an EPI blip", history)
     assert a.topic == "split_gradient_at" and "Template" not in a.text
+
+
+def test_a_unit_question_about_an_unnamed_argument_keeps_the_subject(responder):
+    history: list = []
+    turn(responder, "how do I make a trapezoid with pypulseq?", history)
+    a = turn(responder, "the rise time is in what unit?", history)
+    assert a.topic == "make_trapezoid" and "seconds" in a.text
+
+
+def test_a_clearly_described_note_after_a_template_moves_the_subject(responder):
+    history: list = []
+    turn(responder, "Give me a spin echo sequence in python", history)
+    a = turn(responder, "how do I put a fat sat before it?", history)
+    assert a.subject == "howto:fat_saturation"
+
+
+def test_outputs_of_the_previous_function_without_a_pronoun(responder):
+    history: list = []
+    turn(responder, "what is mr.makeGaussPulse?", history, "matlab")
+    a = turn(responder, "how many outputs can I request?", history, "matlab")
+    assert a.topic == "make_gauss_pulse" and "gzr" in a.text

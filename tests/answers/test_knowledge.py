@@ -140,3 +140,22 @@ def test_conversions_accept_arrows_and_pulseq_units():
 def test_readout_flat_area_from_fov_and_matrix():
     lines = compute("what flat area does the readout gradient need?", {"fov": 0.2, "n_x": 100.0}, {})
     assert any("500 1/m" in ln for ln in lines)
+
+
+def test_a_time_is_checked_against_the_raster_of_its_event():
+    (line,) = compute("is an ADC delay of 12.5 us allowed?", {}, {})
+    assert "1 µs RF raster" in line and "13 µs" in line
+    (line,) = compute("a block of 0.125 ms fails the timing check", {}, {})
+    assert "10 µs block raster" in line and "130 µs" in line
+
+
+def test_how_many_units_is_a_value():
+    assert "21288 Hz/m" in compute("how many Hz/m are 0.5 mT/m?", {}, {})[0]
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("a 3 mm slice", "slice_thickness", 3e-3), ("a 2.5 ms gauss pulse", "pulse_duration", 2.5e-3),
+    ("800 Hz/pixel bandwidth", "bandwidth", 800.0),
+])
+def test_values_written_before_their_name(text, key, value):
+    assert parse(text).values[key] == pytest.approx(value)

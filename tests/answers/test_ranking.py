@@ -101,3 +101,13 @@ def test_a_function_and_the_method_of_one_name_do_not_compete(ranker):
     r = ranker.rank("peak rf power of my pulse")
     assert {r.top.id, r.candidates[1].id} == {"api:mr.calcRfPower", "api:seq.calcRfPower"}
     assert related(r.candidates[0], r.candidates[1]) and r.runner_up is not r.candidates[1]
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("negate every x gradient of the finished sequence", "api:seq.flip_grad_axis"),
+    ("at what times are the ADC samples taken?", "api:seq.adc_times"),
+    ("play the crusher at the same time as the readout", "api:seq.add_block"),
+    ("a lobe that ramps from the flat top down to zero with a set area", "api:make_extended_trapezoid_area"),
+])
+def test_more_phrasings(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected
