@@ -57,7 +57,8 @@ def conversions(prose: str) -> list[str]:
 
 
 def readout(values: dict[str, float], prose: str) -> list[str]:
-    if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw)\b", prose, re.I):
+    if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw|sampling (time|rate))\b",
+                     prose, re.I):
         return []
     n = values.get("n_x")
     dwell = values.get("dwell")
@@ -74,6 +75,13 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
         if n:
             text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
         return [text + "."]
+    bw_total = values.get("bandwidth_total")
+    if bw_total and not dwell:
+        dw = 1 / bw_total
+        line = f"A receiver bandwidth of {bw_total / 1e3:g} kHz is a dwell of 1/bandwidth = **{dw * 1e6:.4g} µs**"
+        if n:
+            line += f"; {int(n)} samples then take {n * dw * 1e3:.4g} ms ({1 / (n * dw):.0f} Hz/pixel)"
+        return [line + "."]
     if bw_px and n:
         t = 1 / bw_px
         return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.5g} µs for "
@@ -218,11 +226,40 @@ def sampling(prose: str) -> list[str]:
     return [line]
 
 
+def shortest_lobe(values: dict[str, float], prose: str) -> list[str]:
+    """ "the fastest prephaser for my matrix": the area it needs, built by pypulseq within the user's limits."""
+    low = prose.lower()
+    if not re.search(r"\b(shortest|fastest|quickest|minimum|minimal|how long|how short)\b", low) or not re.search(
+            r"\b(prephas\w*|prewind\w*|rewind\w*|pre-?phas\w*|dephas\w*|blips?|phase[- ]encod\w* (step|gradient)|"
+            r"gradient|lobe|trapezoid)\b", low):
+        return []
+    fov, n = values.get("fov"), values.get("n_x")
+    m = re.search(_NUM + r"\s*(1/m|/m|m\^-1|cycles/m)", low)
+    if m:
+        area, what = float(m.group(1)), f"an area of {float(m.group(1)):g} 1/m"
+    elif fov and n and re.search(r"prephas|prewind|rewind|pre-?phas|dephas", low):
+        area = n / fov / 2
+        what = f"half the readout's flat area, {n:.0f}/(2 × {fov * 1e3:g} mm) = {area:.4g} 1/m"
+    elif fov and re.search(r"\bblip|phase[- ]encod\w* step", low):
+        area, what = 1 / fov, f"one k-space step, 1/FOV = {1 / fov:.4g} 1/m"
+    else:
+        return []
+    import pypulseq as pp
+
+    gmax, smax = values.get("max_grad", 40.0), values.get("max_slew", 170.0)
+    system = pp.Opts(max_grad=gmax, grad_unit="mT/m", max_slew=smax, slew_unit="T/m/s")
+    g = pp.make_trapezoid(channel="x", area=area, system=system)
+    return [f"The shortest trapezoid with {what}, built with pypulseq within {gmax:g} mT/m and {smax:g} T/m/s, takes "
+            f"**{pp.calc_duration(g) * 1e3:.3g} ms** (ramps {g.rise_time * 1e6:.0f} µs, flat top "
+            f"{g.flat_time * 1e6:.0f} µs, amplitude {g.amplitude / (GAMMA * 1e-3):.3g} mT/m): `make_trapezoid` with "
+            "only the area gives it."]
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
     lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
-    lines += ramp_time(values, prose) + sampling(prose)
+    lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     return lines

@@ -170,6 +170,14 @@ class DialectChecker:
                                "not MATLAB's (axis, angle, events...) order.",
                                f"pp.rotate({events}, angle={texts[1]}, axis={texts[0]})"))
             return out
+        if name == "make_label" and len(texts) >= 2 and "=" not in texts[0] and \
+                str(_literal(texts[0])).upper() in ("SET", "INC"):
+            rest = ", ".join(texts[2:]) or "value"
+            out.append(Finding("pp.make_label('...')", line, "argument_order",
+                               "pypulseq's `make_label` takes (label, type, value), not MATLAB's (type, label, value): "
+                               "here the label name and the type are swapped.",
+                               f"pp.make_label(label={texts[1]}, type={texts[0]}, value={rest})"))
+            return out
         params = {p.name.replace("_", "").lower(): p.name for p in e.params}
         for k, t in enumerate(texts[:-1]):
             lit = _literal(t)

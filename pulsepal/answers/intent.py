@@ -26,7 +26,7 @@ _TRANSLATE_VERB = re.compile(
     r"|\bconvert\w*\b.{0,60}\b(to|into)\s+(python|pypulseq|matlab|octave)\b", re.I)
 _EQUIV = re.compile(r"\b(equivalent|counterpart|analog(ue)?|corresponding)\b"
                     r"|\b(python|pypulseq|matlab|octave) (version|name|spelling|way|syntax)\b", re.I)
-_LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b", re.I)
+_LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b|^\s*(py)\b(?=\s*(please|pls|version|:))", re.I)
 _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|pypulseq|matlab|octave)\b"
                           r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
 _LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
@@ -132,7 +132,7 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     code_lang = (_fence_language(query) or code_language(code)) if code else None
     targets = [m.group(1) or m.group(2) for m in _LANG_TARGET.finditer(prose)]
     sources = [m.group(1) or m.group(2) for m in _LANG_SOURCE.finditer(prose)]
-    words = [m.group(1) for m in _LANG_WORD.finditer(prose)]
+    words = [m.group(1) or m.group(2) for m in _LANG_WORD.finditer(prose)]
     explicit: Optional[str] = None
     wanted = [w for w in targets if w not in sources] or ([w for w in words if w not in sources] if len(set(
         _lang_of(w) for w in words)) == 1 else [])
@@ -142,7 +142,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     if lang == "matlab" and preferred == "octave" and explicit != "matlab":
         lang = "octave"
     names = [h for h in index.names_in(prose)]
-    translate_words = bool(_TRANSLATE_VERB.search(prose) or _EQUIV.search(prose))
+    translate_words = bool(_TRANSLATE_VERB.search(prose) or _EQUIV.search(prose)) or (bool(code) and bool(
+        re.match(r"^\s*(py|python|pypulseq|matlab|octave)\s*(please|pls|version)?\s*:", prose, re.I)))
     aspect = "overview"
     if _RETURNS.search(prose) and not re.search(r"\bparam", prose, re.I) and not re.search(
             r"\b(output|digital) (trigger|pulse|signal)|\boutput\w* (a |an )?(trigger|ttl)", prose, re.I):

@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, render_docs, unitfacts
+from . import builder, calculators, render_docs, template_params, unitfacts
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -31,6 +31,8 @@ _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |r
 _ASKS_FUNCTION = re.compile(r"\b(which|what) (function|call|command|method|event|object|helper|option|parameter|"
                             r"argument|keyword)s?\b|\bwhat (creates|makes|gives|returns|do i call)\b|\bis there (a|an) "
                             r"(function|helper|call|method)\b|\bfunctions?\b", re.I)
+_CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|less|longer|shorter|different|"
+                     r"another|which|where|bigger|smaller|thinner|thicker|higher|lower)\b", re.I)
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
                                r"have|give|write|provide|need|want)\b", re.I)
@@ -126,15 +128,25 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
+        if previous and previous.startswith("template:") and not intent.names and (
+                kind is None or kind.template == previous.split(":", 1)[1]) and \
+                _CHANGE.search(intent.prose) and not parse(intent.prose).values:
+            about = template_params.answer(previous.split(":", 1)[1], intent.prose, lang)
+            if about is not None:  # "how do I change the echo train length?" after a TSE template
+                return about
         if previous and previous.startswith("api:") and not intent.names and _EXAMPLE.search(intent.prose) and not (
                 sequence_word or re.search(r"\b(template|script|sequence)\b", intent.prose, re.I)):
             return self._subject(previous, lang, "overview", values)  # "give me an example for an EPI blip"
-        if kind is not None and not intent.names and not asks_function and (
-                _few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
-                    top is None or top.vocab < 1.8)) or (
-                    question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function)):
-            strong = False  # the sequence is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ..."
-        if kind is not None and (re.search(r"\btemplate\b", intent.prose, re.I) or (
+        # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
+        sequence_request = kind is not None and not intent.names and not asks_function and (
+            _few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+                top is None or top.vocab < 1.8)) or (
+                question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
+                question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
+                                           intent.prose, re.I) and (top is None or top.vocab < 1.8)))
+        if sequence_request:
+            strong = False
+        if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong)) or (how_to_write and not strong) or (
                 not question and not intent.names and (sequence_word or not strong or (
                     top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose)))) or (
@@ -242,6 +254,10 @@ class OfflineResponder:
             if msg.get("role") == "assistant":
                 if meta.get("subject"):
                     return str(meta["subject"])
+                listed = re.search(r"Closest matches, best first:\s*\n\s*- `([^`]+)`", msg.get("content") or "")
+                hit = self.index.lookup(listed.group(1)) if listed else None
+                if hit is not None and not hit.invented:
+                    return "api:" + hit.entry.key  # a "not sure" answer: its first candidate is the best guess
                 heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
                 subject = self._subject_of_heading(heading.group(1)) if heading else None
                 if subject:

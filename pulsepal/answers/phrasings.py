@@ -123,6 +123,26 @@ MORE_TERMS: list[Term] = [
        r"timestamps|times)\b|\bwhen (each|every) (adc )?sample|\b(what|which) times?\b.{0,30}\b(adc )?samples?\b|"
        r"\bsamples? (are |were |get )?(taken|acquired|recorded|played)\b.{0,10}\b(when|at what time)",
        A("seq.adc_times", 1.8), A("seq.calculate_kspace", 1.0)),
+    _t(r"\b(excite|excites|exciting|excitation of|select|selects|selecting)\b (a |the |one |my )?"
+       r"(thin |thick |single )?(slice|slab)s?\b|\bslab[- ]?selective|\bslice[- ]?selective (excitation|pulse|rf)",
+       A("make_sinc_pulse", 1.6), H("slice_selection", 1.2)),
+    _t(r"\bcount\w*\b.{0,30}\b(lines?|slices?|partitions?|echoes|repetitions|averages|segments|shots)\b|"
+       r"\bwith (a |an )?(label|counter)s?\b", A("make_label", 1.8)),
+    _t(r"\b(join|glue|stitch|concatenat\w*|fuse|merge)\w*\b.{0,60}\b(blips?|gradients?|lobes?|halves|half|pieces)\b"
+       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)",
+       A("add_gradients", 1.8)),
+    _t(r"\bbandwidth\b.{0,30}\b(of|for) (the |my |a |an |this )?([\w-]+ )?(excitation|refocus\w*|inversion|"
+       r"saturation|pulse|rf)\b|\b(excitation|pulse|rf)('s)? (actual |real |effective )?(frequency )?bandwidth",
+       A("calc_rf_bandwidth", 1.8), damps=("api:make_sinc_pulse", "howto:slice_selection")),
+    _t(r"\bbandwidth\b(?!.{0,25}\b(pixel|receiver|readout|adc|dwell)).{0,40}\b(pulse|rf|excitation|refocus\w*)\b",
+       A("calc_rf_bandwidth", 1.6), damps=("api:make_sinc_pulse",)),
+    _t(r"\b(real|actual|true|effective|resulting|achieved)\b.{0,20}\b(te|tr|echo time|repetition time|timing)\b|"
+       r"\b(te|tr)\b.{0,40}\b(ends? up|really|actually) ", A("seq.test_report", 1.8)),
+    _t(r"\bline (them |it |everything |the events |events )?up\b|\b(centred|centered) (on|in|within|inside)\b.{0,30}"
+       r"\b(gradient|block|flat top|ramp)|\b(same|common) (centre|center|end|start)\b", A("align", 1.7)),
+    _t(r"\b(designed|computed|have|got|made)\b.{0,30}\b(in|a) k-?space\b.{0,60}\bgradients?\b|\bk-?space\b.{0,60}"
+       r"\b(need|want|get|derive|compute)\w*\b.{0,20}\bgradient", A("traj_to_grad", 1.8),
+       damps=("api:seq.calculate_kspace",)),
     _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
        A("make_adc", 1.6), damps=("api:mr.transform",)),
 ]

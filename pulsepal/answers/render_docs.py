@@ -147,8 +147,9 @@ def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[
     text.append(f"Try naming the function (e.g. `{example}`) or asking for a template (gradient echo, spin echo, "
                 "turbo spin echo, EPI, 3D FLASH, inversion recovery, bSSFP).")
     top = ranking.top
+    # the best guess is what a follow-up's "it" most likely means (the answer lists it first)
     return Answer(text="\n".join(text) + "\n", confident=False, topic=None,
-                  subject=top.id if top is not None and top.entry is None else None)
+                  subject=top.id if top is not None else None)
 
 
 _NOT_SURE = "I'm not confident I understood which Pulseq function or topic you mean, so I won't guess."

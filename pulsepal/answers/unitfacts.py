@@ -146,6 +146,8 @@ _RASTERS: list[tuple[str, str]] = [
 
 
 def raster_lines(prose: str) -> list[str]:
+    if re.search(r"\b(number of|how many) (adc )?samples\b", prose, re.I):
+        return []  # a count, not a time: see limit_lines
     if not re.search(r"\braster\b|\bmultiples? of\b|\btime grid\b|\bgrid\b|\bgranularity\b|\bsit on\b|"
                      r"\bon (a|the|which|what) (time )?(grid|raster)", prose, re.I):
         return []
@@ -158,6 +160,11 @@ def raster_lines(prose: str) -> list[str]:
 
 def limit_lines(prose: str, lang: str = "python") -> list[str]:
     """Scanner limits that are facts of the interpreter rather than settings (the ADC sample limit on Siemens)."""
+    if re.search(r"\b(number of|how many) (adc )?samples\b.{0,40}\b(multiple|divisible|divide)|\bsamples?\b.{0,20}"
+                 r"\b(divisor|divisible)", prose, re.I):
+        name = "'adcSamplesDivisor'" if lang == "matlab" else "`adc_samples_divisor`"
+        return [f"The number of ADC samples must be a multiple of the samples divisor ({name}, **4** by default); "
+                "each segment of a split ADC too."]
     if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
                  r"\bmore than \d+ samples", prose, re.I):
         how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \

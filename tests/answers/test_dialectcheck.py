@@ -93,3 +93,8 @@ def _req(q):
 def test_rotate_in_matlab_order_gets_keywords():
     found = _found("g = pp.rotate('y', theta, gx, gz)\n", "python")
     assert ("argument_order", "pp.rotate(gx, gz, angle=theta, axis='y')") in found
+
+
+def test_make_label_in_matlab_order_gets_keywords():
+    found = _found("l = pp.make_label('SET', 'SLC', 0)\n", "python")
+    assert ("argument_order", "pp.make_label(label='SLC', type='SET', value=0)") in found

@@ -80,3 +80,19 @@ def test_outputs_of_the_previous_function_without_a_pronoun(responder):
     turn(responder, "what is mr.makeGaussPulse?", history, "matlab")
     a = turn(responder, "how many outputs can I request?", history, "matlab")
     assert a.topic == "make_gauss_pulse" and "gzr" in a.text
+
+
+def test_a_template_parameter_question_points_at_the_parameter(responder):
+    history: list = []
+    turn(responder, "Give me a TSE sequence in python", history)
+    a = turn(responder, "how do I get a shorter echo train?", history)
+    assert a.subject == "template:tse_2d" and "`n_echoes`" in a.text and "n_echoes = 16" in a.text
+    b = turn(responder, "and where do I set the TR?", history)
+    assert "`tr`" in b.text
+
+
+def test_a_not_sure_answer_hands_its_best_guess_to_the_next_turn(responder):
+    history = [{"role": "user", "content": "x"}, {"role": "assistant", "content": (
+        "I'm not confident I understood which Pulseq function or topic you mean, so I won't guess.\n\nClosest "
+        "matches, best first:\n\n- `pp.make_label`: Makes a label event.\n")}]
+    assert responder.previous_subject(history) == "api:make_label"

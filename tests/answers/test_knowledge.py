@@ -159,3 +159,16 @@ def test_how_many_units_is_a_value():
 ])
 def test_values_written_before_their_name(text, key, value):
     assert parse(text).values[key] == pytest.approx(value)
+
+
+def test_the_shortest_lobe_is_built_with_pypulseq_within_the_limits():
+    (line,) = compute("fastest rewinder for my readout?", {"fov": 0.2, "n_x": 200.0, "max_grad": 25.0,
+                                                             "max_slew": 100.0}, {})
+    assert "500 1/m" in line and "ms**" in line and "25 mT/m" in line
+    (line,) = compute("shortest blip for one phase-encoding step", {"fov": 0.25}, {})
+    assert "4 1/m" in line
+
+
+def test_receiver_bandwidth_gives_the_dwell():
+    (line,) = compute("what dwell for a receiver bandwidth of 125 kHz", {}, parse("bandwidth 125 kHz").values)
+    assert "8 µs" in line

@@ -111,3 +111,16 @@ def test_a_function_and_the_method_of_one_name_do_not_compete(ranker):
 ])
 def test_more_phrasings(ranker, question, expected):
     assert ranker.rank(question).top.id == expected
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("selective excitation of a thick slab", "api:make_sinc_pulse"),
+    ("counting the partitions for the recon", "api:make_label"),
+    ("stitch the two halves into one single gradient", "api:add_gradients"),
+    ("what bandwidth does my refocusing pulse really have?", "api:calc_rf_bandwidth"),
+    ("does something report the actual TE of the finished sequence?", "api:seq.test_report"),
+    ("line up the rf and the gradient in the block", "api:align"),
+    ("I computed a trajectory in k-space and want the gradient for it", "api:traj_to_grad"),
+])
+def test_phrasings_of_a_third_round(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected

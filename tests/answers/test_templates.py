@@ -117,3 +117,8 @@ def test_no_template_names_the_functions_the_request_describes(responder):
 def test_a_function_question_naming_a_sequence_stays_a_function_question(responder):
     a = responder.answer(AnswerRequest("which function makes the hard pulse of my FID?", [], "python"))
     assert a.topic == "make_block_pulse"
+
+
+def test_a_sequence_name_with_only_a_question_mark_is_a_request(responder):
+    a = responder.answer(AnswerRequest("Look-Locker for T1 maps in pypulseq?", [], "python"))
+    assert "don't have a checked template" in a.text and "T1" in a.text

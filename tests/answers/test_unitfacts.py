@@ -34,3 +34,10 @@ def test_rasters_by_event():
 def test_the_fact_heads_an_answer_built_on_a_named_function(responder):
     a = responder.answer(AnswerRequest("I set adc.phase_offset in pp.make_adc: degrees or radians?", [], "python"))
     assert a.confident and a.text.index("radians") < a.text.index("pp.make_adc(")
+
+
+def test_sample_counts_get_the_divisor_not_a_raster():
+    from pulsepal.answers.unitfacts import lines
+
+    found = lines("must the number of samples of my adc be divisible by anything?", "matlab")
+    assert len(found) == 1 and "'adcSamplesDivisor'" in found[0] and "**4**" in found[0]
