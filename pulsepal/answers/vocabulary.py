@@ -22,7 +22,9 @@ TERMS: list[Term] = [
        A("make_block_pulse", 1.6)),
     _t(r"\bblock pulse\b|\bhard pulse|\brect pulse", A("make_block_pulse", 0.6)),
     _t(r"\bgauss(ian)?\b", A("make_gauss_pulse", 1.6)),
-    _t(r"\bsinc\b", A("make_sinc_pulse", 1.2), H("slice_selection", 0.3)),
+    # a topic named in passing ("my sinc", "an EPI blip", "k-space") is weaker evidence than an action described:
+    # alone it stays under the confidence floor unless the rest of the question backs it
+    _t(r"\bsinc\b", A("make_sinc_pulse", 0.9), H("slice_selection", 0.3)),
     _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
        r"(insensitive|robust)", A("make_adiabatic_pulse", 1.6)),
     _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
@@ -79,7 +81,9 @@ TERMS: list[Term] = [
     _t(r"\binterpolat\w* .{0,30}(raster|points|amplitudes)|points? to (a )?waveform", A("points_to_waveform", 1.4)),
     _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
     _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space", A("calc_ramp", 1.6)),
-    _t(r"\bspoil\w*|\bcrush\w*|dephas\w*|residual (transverse )?magneti", H("spoiler", 1.3)),
+    _t(r"\bspoil(s|ing|ed)?\b|\bcrush(es|ing|ed)?\b|\bdephas(e|es|ing)\b|residual (transverse )?magneti|"
+       r"\brf[- ]spoil", H("spoiler", 1.3)),
+    _t(r"\bspoilers?\b|\bcrushers?\b", H("spoiler", 0.9)),
     _t(r"\bfat[- ]?(sat\w*|suppress\w*)|chemical[- ]shift (sat|selective)|spectral(ly)? (selective|saturation)"
        r"|\bfatsat|water[- ]?(only|selective)", H("fat_saturation", 2.0), A("make_gauss_pulse", 0.4)),
     _t(r"\bgyromagnetic|\bgamma\b|\blarmor|\b(internal|default|which|what) units?\b|\bunits? (does|do|of|for)\b|"
@@ -90,7 +94,7 @@ TERMS: list[Term] = [
        H("raster_rounding", 1.4)),
     _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded)\b",
        H("raster_rounding", 1.8), H("units_defaults", 1.0)),
-    _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 1.0)),
+    _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 0.8)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
     _t(r"\bpns\b|peripheral nerve|nerve stimulation", A("seq.calculate_pns", 1.8)),
@@ -149,7 +153,7 @@ TERMS: list[Term] = [
        A("seq.plot", 1.6)),
     _t(r"\b(check|verify|validate|test)\w* (the |my |a )?(timing|sequence timing|sequence|block timing)|timing "
        r"(error|check|problem|report)", A("seq.check_timing", 1.4)),
-    _t(r"\bk-?space( trajectory)?|\bktraj|\btrajectory\b", A("seq.calculate_kspace", 1.0), H("kspace_plot", 0.6)),
+    _t(r"\bk-?space( trajectory)?|\bktraj|\btrajectory\b", A("seq.calculate_kspace", 0.8), H("kspace_plot", 0.6)),
     _t(r"\b(plot|draw|visuali[sz]e|show|display)\w* (the |my |a )?(k-?space|trajectory)", H("kspace_plot", 1.6)),
     _t(r"\b(test|sanity) report|report (on|about|of) (the |my )?sequence|sequence (report|statistics)",
        A("seq.test_report", 1.6)),
