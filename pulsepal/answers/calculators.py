@@ -123,7 +123,7 @@ def raster(prose: str) -> list[str]:
     """A time the question gives, checked against the raster of the event it belongs to (an ADC's delay and RF
     samples on 1 µs, an ADC dwell on 100 ns, blocks and gradients on 10 µs)."""
     if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple|allowed|valid|legal|"
-                     r"\bok\b|okay|possible|work", prose, re.I):
+                     r"\bok\b|okay|possible|work|\bcan\b.{0,40}\bbe\b", prose, re.I):
         return []
     low = prose.lower()
     if re.search(r"\badc\b.{0,20}\bdelay|\bdelay\b.{0,20}\badc\b|\brf\b", low):

@@ -71,6 +71,9 @@ class Checker:
         self.py_seq_attrs = {n for n in dir(_pp.Sequence) if not n.startswith("_")}
         self.m_mr = self.api.matlab_mr
         self.m_seq = self.api.matlab_seq
+        from .matlab_facts import sequence_properties
+
+        self.m_seq_props = set(sequence_properties())
         self.args = ArgChecker(self.api)
         self.dialect = DialectChecker(self.api)
 
@@ -141,6 +144,16 @@ class Checker:
             if name in self.m_seq:
                 return None
             return self._wrong_method(written, name, "matlab", line)
+        if base in seq_vars and not after.startswith("."):
+            # MATLAB calls a method without parentheses too (`seq.checkTiming`): a wrong case is still wrong
+            if name in self.m_seq or name in self.m_seq_props:
+                return None
+            right = next((m for m in self.m_seq | self.m_seq_props if m.lower() == name.lower()), None)
+            if right:
+                return self._wrong_case(written, f"seq.{right}", line)
+            hit = self.index.lookup(written)
+            if hit is not None and not hit.invented and hit.entry.kind == "method" and hit.entry.matlab_name:
+                return self._wrong_method(written, name, "matlab", line)
         return None
 
     def _py_module_attr(self, written, name, after, line) -> Optional[Finding]:

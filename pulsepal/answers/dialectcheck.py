@@ -178,6 +178,7 @@ class DialectChecker:
                                "here the label name and the type are swapped.",
                                f"pp.make_label(label={texts[1]}, type={texts[0]}, value={rest})"))
             return out
+        out += _positional_on_flag(e, texts, line)
         params = {p.name.replace("_", "").lower(): p.name for p in e.params}
         for k, t in enumerate(texts[:-1]):
             lit = _literal(t)
@@ -229,6 +230,23 @@ class DialectChecker:
         right = f"seq = pp.Sequence({sysname})" if lang == "python" else f"seq = mr.Sequence({sysname});"
         return [Finding("seq", line, "undefined",
                         "`seq` is used but this script never creates it; make the sequence object first.", right)]
+
+
+def _positional_on_flag(e, texts: list[str], line: int) -> list[Finding]:
+    """`pp.make_extended_trapezoid('z', times, amps)`: the third positional argument lands on the
+    `convert_to_arbitrary` flag. Positional arguments only work in signature order; keywords always do."""
+    positional = [t for t in texts if not re.match(r"^\w+\s*=[^=]", t)]
+    params = [p for p in e.params if p.kind not in ("var_positional", "var_keyword")]
+    for k, t in enumerate(positional):
+        if k >= len(params) or params[k].default not in ("True", "False") or t in ("True", "False"):
+            continue
+        wanted = [p.name for p in params[1:] if p.default not in ("True", "False") and p.name not in (
+            "system", "max_grad", "max_slew", "delay")][:2]
+        fix = f"{e.python_call}({positional[0]}, " + ", ".join(f"{w}=..." for w in wanted) + ")"
+        return [Finding(f"{e.python_call}(...)", line, "argument_order",
+                        f"positional argument {k + 1} (`{t}`) lands on the flag `{params[k].name}`; pass the "
+                        "arguments after the first by keyword.", fix)]
+    return []
 
 
 def _calls(toks: list[Tok]):

@@ -267,3 +267,35 @@ OUTPUTS: dict[str, str] = {
 
 def output_meaning(name: str) -> str:
     return OUTPUTS.get(name.replace("_", "").lower(), "")
+
+
+# Functions that go with each other: a question about one is often answered by the other ("how do I then set its
+# value?" after a soft delay). Keys are canonical keys; each companion says in a few words what it adds.
+SEE_ALSO: dict[str, tuple[tuple[str, str], ...]] = {
+    "make_soft_delay": (("seq.apply_soft_delay", "sets the soft delays' values in a built sequence"),),
+    "seq.apply_soft_delay": (("make_soft_delay", "makes the adjustable delay"),),
+    "make_label": (("get_supported_labels", "lists the label names"), ("seq.evaluate_labels", "follows the values")),
+    "make_trigger": (("make_digital_output_pulse", "sends a trigger out instead of waiting for one"),),
+    "make_digital_output_pulse": (("make_trigger", "waits for an input trigger instead"),),
+    "make_adc": (("calc_adc_segments", "splits a long readout into segments"),),
+    "calc_adc_segments": (("make_adc", "makes the ADC with the segment length found"),),
+    "split_gradient_at": (("add_gradients", "joins the pieces with their neighbours"),),
+    "add_gradients": (("split_gradient_at", "cuts a gradient into the pieces to join"),),
+    "make_sinc_pulse": (("calc_rf_center", "the pulse centre for TE arithmetic"),
+                        ("calc_rf_bandwidth", "its bandwidth")),
+    "make_trapezoid": (("make_extended_trapezoid", "any piecewise-linear shape"), ("scale_grad", "scaled copies")),
+    "make_extended_trapezoid": (("make_extended_trapezoid_area", "the shortest one with a given area"),),
+    "make_extended_trapezoid_area": (("make_extended_trapezoid", "from corner points"),),
+    "traj_to_grad": (("make_arbitrary_grad", "turns the waveform into a gradient event"),),
+    "make_arbitrary_grad": (("traj_to_grad", "the waveform from a k-space trajectory"),),
+    "seq.check_timing": (("seq.test_report", "TE, TR and k-space figures"),),
+    "seq.test_report": (("seq.check_timing", "the timing check itself"),),
+    "seq.write": (("seq.check_timing", "check before writing"), ("seq.read", "read a file back")),
+    "seq.read": (("seq.get_block", "look at one block"),),
+    "seq.calculate_kspace": (("seq.plot", "plots the waveforms"),),
+    "make_delay": (("make_soft_delay", "a delay the operator can change"), ("calc_duration", "durations to fill")),
+    "calc_duration": (("make_delay", "fills the time left"),),
+    "seq.duration": (("calc_duration", "the duration of one block"),),
+    "seq.get_block": (("seq.find_block_by_time", "which block plays at a time"),),
+}
+

@@ -56,7 +56,7 @@ MORE_TERMS: list[Term] = [
        r"(an existing |a |the |my )?(gradient|trapezoid|blip)|\bscaled (copy|version) of", A("scale_grad", 1.8)),
     _t(r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
        r"ramp[- ]up|flat[- ]top|three (parts|pieces)|pieces|parts)\b", A("split_gradient", 2.2)),
-    _t(r"\bturn\w*\b.{0,40}\b(by|around|about|through)\b.{0,25}\b(angle|phi|theta|degrees?|°|axis|[xyz])\b"
+    _t(r"\b(turn|tilt|angulat|twist)\w*\b.{0,40}\b(by|around|about|through)\b.{0,25}\b(angle|phi|theta|degrees?|°|axis|[xyz])\b"
        r"|\bspokes?\b|\bprojections?\b.{0,30}\b(angle|rotat\w*|each)|\bgolden[- ]angle|\b(turn|spin)\w* the (readout|"
        r"gradient|trajectory|k-?space)", A("rotate", 1.7)),
     _t(r"\b(oblique|angulated|tilted|double[- ]oblique) (slice|slices|fov|orientation|plane)",
@@ -105,9 +105,11 @@ MORE_TERMS: list[Term] = [
        M("mr.transform", 1.4)),
     _t(r"\bmd5\b|\bchecksum|\bsignature of (the )?(file|sequence)", M("mr.md5", 1.2)),
     _t(r"\bbinary (format|file|seq|\.seq)", M("seq.writeBinary", 1.2), M("seq.readBinary", 1.0)),
-    _t(r"\b(set|define|specify|enter)\w* (the |my )?(scanner'?s? |system'?s? )?(max(imum)? )?(gradient|slew)"
-       r"(s| rate)? (limits?|strength|amplitude|performance)|\bscanner (performance|specification)",
-       A("Opts", 1.2), H("system_limits", 0.8)),
+    _t(r"\b(set|define|specify|enter)\w*( up)? (the |my )?(scanner'?s? |system'?s? )?(max(imum)? )?(gradient|slew)"
+       r"(s| rate)? (limits?|strength|amplitude|performance)|\bscanner (performance|specification)|"
+       r"\b(set|setting|sets|define|defining|make|create|build)( up)? (the |my |a )?(system|scanner|hardware) "
+       r"(limits|settings|specs|specifications|parameters)\b", H("system_limits", 1.6), A("Opts", 1.4)),
+    _t(r"\bsystem (object|struct)\b", A("Opts", 1.5), H("system_limits", 0.8)),
     _t(r"\b(slice|partition|kz) (loop|encoding|position)s?\b|\bmulti[- ]?slab\b", H("slice_selection", 0.6)),
     _t(r"\b(at the same time as|simultaneous(ly)? with|together with|in the same block as|during) (the |an |my )?"
        r"(adc|readout|rf|pulse|gradient|excitation)", A("seq.add_block", 1.6)),

@@ -251,8 +251,23 @@ def render(e: ApiEntry, lang: str, aspect: str, written: Optional[str] = None) -
     if code:
         lines += ["Example:", "", f"```{fence}", code, "```", ""]
         examples.append({"code": code, "language": lang, "sequence_type": None, "description": f"Example: {name}"})
+    lines += see_also(e, lang)
     lines.append(footnote(e, lang))
     return Answer(text="\n".join(lines), code_examples=examples, confident=True, topic=e.key, subject="api:" + e.key)
+
+
+def see_also(e: ApiEntry, lang: str) -> list[str]:
+    from .glossary import SEE_ALSO
+    from .pulseq_api import get_api
+
+    api = get_api()
+    items = []
+    for key, why in SEE_ALSO.get(e.key, ()):
+        other = api.get(key)
+        name = name_of(other, lang) if other is not None else None
+        if name:
+            items.append(f"`{name}` ({why})")
+    return ["See also: " + "; ".join(items) + ".", ""] if items else []
 
 
 def opts_defaults() -> str:

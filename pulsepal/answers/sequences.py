@@ -38,7 +38,7 @@ KINDS: list[Kind] = [
     _k("grase", "GRASE", r"\bgrase\b", None, ("tse_2d", "epi_2d"), "replace each TSE readout with a short EPI train"),
     _k("ute", "UTE (ultrashort echo time)", r"\bute\b|ultra-?short", None, ("gre_2d",),
        "use a half pulse, start sampling on the ramp and go radial"),
-    _k("zte", "ZTE / PETRA", r"\bzte\b|zero[- ]te|\bpetra\b", None, ("flash_3d",),
+    _k("zte", "ZTE / PETRA", r"\bzte\b|zero[- ]te|zero[- ]echo[- ]time|\bpetra\b", None, ("flash_3d",),
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),

@@ -18,7 +18,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "flipangle": (r"flip[ _-]?angles?|\bflip\b|\bfa\b", "radians", "90° is `pi/2`; degrees × π/180"),
     "phaseoffset": (r"phase[ _-]?offsets?", "radians", "`rf_phase_deg * pi/180`"),
     "freqoffset": (r"freq(uency)?[ _-]?offsets?", "Hz", "a slice offset of z metres is `gz.amplitude * z` Hz"),
-    "freqppm": (r"freq[ _-]?ppm", "ppm of the Larmor frequency", "fat is about -3.45 ppm"),
+    "freqppm": (r"freq[ _-]?ppm", "ppm of the Larmor frequency", "the toolbox multiplies it by γ·B0 of the system "
+                "object, so set `B0` there; fat is about -3.45 ppm"),
     "phaseppm": (r"phase[ _-]?ppm", "ppm of the Larmor frequency", ""),
     "slicethickness": (r"slice[ _-]?thickness", "metres", "5 mm is `5e-3`"),
     "fov": (r"\bfov\b|field[ -]of[ -]view", "metres", "`[fov fov thickness]` with fov = 256e-3 for 256 mm"),
@@ -45,7 +46,8 @@ _UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|mete
 _ASKS_UNIT = re.compile(r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
                         r"\b(degrees?|deg|hz|mm|cm|ms|us|µs|seconds?|metres?|meters?|m)\s+or\s+"
                         r"(radians?|rad|rad/s|metres?|meters?|m|mm|seconds?|s|ms|us|µs|microseconds?)\b|"
-                        r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
+                        r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
+                        r"\bwith respect to\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
                         r"\b(in|as) (degrees?|radians?|hz|mm|cm|metres?|meters?|seconds?|ms|us|µs|microseconds?|"
                         r"milliseconds?)\b(?=.*\?)", re.I)
 

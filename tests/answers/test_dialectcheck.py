@@ -98,3 +98,13 @@ def test_rotate_in_matlab_order_gets_keywords():
 def test_make_label_in_matlab_order_gets_keywords():
     found = _found("l = pp.make_label('SET', 'SLC', 0)\n", "python")
     assert ("argument_order", "pp.make_label(label='SLC', type='SET', value=0)") in found
+
+
+def test_a_matlab_method_called_without_parentheses_is_checked_too():
+    found = _found("seq.checktiming\nt = seq.gradRasterTime;\nseq.plot;\n", "matlab")
+    assert found == {("wrong_case", "seq.checkTiming")}
+
+
+def test_a_positional_argument_landing_on_a_flag():
+    found = _found("g = pp.make_extended_trapezoid('x', [0, 1e-4], [0, 1e3])\n", "python")
+    assert any(p == "argument_order" and "times=" in s and "amplitudes=" in s for p, s in found)

@@ -133,3 +133,7 @@ def test_more_phrasings(ranker, question, expected):
 ])
 def test_phrasings_of_a_third_round(ranker, question, expected):
     assert ranker.rank(question).top.id == expected
+
+
+def test_tilting_is_rotating(ranker):
+    assert ranker.rank("tilt the slice 15 degrees about y").top.id == "api:rotate"

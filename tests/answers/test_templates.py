@@ -122,3 +122,8 @@ def test_a_function_question_naming_a_sequence_stays_a_function_question(respond
 def test_a_sequence_name_with_only_a_question_mark_is_a_request(responder):
     a = responder.answer(AnswerRequest("Look-Locker for T1 maps in pypulseq?", [], "python"))
     assert "don't have a checked template" in a.text and "T1" in a.text
+
+
+def test_zero_echo_time_is_named_and_has_no_template(responder):
+    a = responder.answer(AnswerRequest("zero echo time imaging in MATLAB?", [], "matlab"))
+    assert "ZTE" in a.text and "don't have" in a.text

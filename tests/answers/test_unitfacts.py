@@ -41,3 +41,15 @@ def test_sample_counts_get_the_divisor_not_a_raster():
 
     found = lines("must the number of samples of my adc be divisible by anything?", "matlab")
     assert len(found) == 1 and "'adcSamplesDivisor'" in found[0] and "**4**" in found[0]
+
+
+def test_relative_to_is_a_unit_question_and_ppm_names_b0():
+    found = unit_lines("phase_ppm: relative to what?")
+    assert found and "Larmor" in found[0]
+
+
+def test_can_it_be_this_long_checks_the_raster():
+    from pulsepal.answers.calculators import compute
+
+    (line,) = [ln for ln in compute("can my rf pulse be 2.0005 ms?", {}, {}) if "raster" in ln]
+    assert "1 µs RF raster" in line and "2.001 ms" in line
