@@ -170,7 +170,9 @@ SUMMARIES: dict[str, str] = {
     "Opts": "Holds the system limits: maximum gradient and slew rate, raster times, dead times.",
     "Sequence": "The sequence object: blocks are added to it, it is checked, plotted and written to a .seq file.",
     "get_supported_labels": "Lists the label names the toolbox supports.",
-    "get_supported_rf_uses": "Lists the RF 'use' values the toolbox supports.",
+    "get_supported_rf_uses": "Lists the RF 'use' values the toolbox supports: 'excitation', 'refocusing', "
+                             "'inversion', 'saturation', 'preparation', 'other', 'undefined' (pass one as the pulse's "
+                             "`use` so the interpreter knows what the pulse is for).",
     "calc_SAR": "Python only; estimates SAR (deprecated in pypulseq 1.5).",
     "seq.add_block": "Adds a block to the sequence: events that play at the same time.",
     "seq.write": "Writes the sequence to a .seq file.",

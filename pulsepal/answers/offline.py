@@ -41,6 +41,13 @@ _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypuls
                      r"script|version)\b", re.I)
 
 
+def _names_sequence(kind, prose: str) -> bool:
+    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
+    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
+    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
+                          prose, re.I))
+
+
 def _few_words(prose: str) -> bool:
     """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
     return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
@@ -147,8 +154,11 @@ class OfflineResponder:
         if sequence_request:
             strong = False
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
-                intent.wants_template and not (question and strong)) or (how_to_write and not strong) or (
-                not question and not intent.names and (sequence_word or not strong or (
+                intent.wants_template and not (question and strong) and not (
+                    strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(
+                        kind, intent.prose))) or (how_to_write and not strong) or (
+                not question and not intent.names and ((sequence_word and (
+                    top is None or top.vocab < 1.8 or _names_sequence(kind, intent.prose))) or not strong or (
                     top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose)))) or (
                 not intent.names and not strong and not asks_function and _few_words(intent.prose))):
             if kind.template is None:

@@ -145,6 +145,19 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(designed|computed|have|got|made)\b.{0,30}\b(in|a) k-?space\b.{0,60}\bgradients?\b|\bk-?space\b.{0,60}"
        r"\b(need|want|get|derive|compute)\w*\b.{0,20}\bgradient", A("traj_to_grad", 1.8),
        damps=("api:seq.calculate_kspace",)),
+    _t(r"\b(build|builds|make|makes|create|creates|generate|generates)\b (that |the |a |this |my |such a )?(readout )?"
+       r"gradient\b|\bflat[- ]?(top|time|area)\b", A("make_trapezoid", 1.2)),
+    _t(r"\b(shift|move|cent(er|re)|delay|place|position)\w*\b.{0,30}\badcs?\b|\badcs?\b.{0,40}\b(middle|cent(er|re)|"
+       r"start|shift)\w*\b.{0,30}\bflat[- ]?top", A("make_adc", 1.6)),
+    _t(r"\b(interpreter|scanner|toolbox|sequence|seq file)\b.{0,30}\bknows?\b.{0,40}\b(refocusing|excitation|inversion|"
+       r"saturation|preparation)\b|\b(mark|declare|tag|label|tell)\w*\b.{0,30}\b(pulse|rf)\b.{0,30}\b(as|is) (a |an )?"
+       r"(refocusing|excitation|inversion|saturation)", A("get_supported_rf_uses", 1.8)),
+    _t(r"\b(start|begin|play)\w*\b.{0,30}\b(after|later than|into)\b.{0,20}\b(beginning|start) of (its |the )?block|"
+       r"\b(offset|delay)\w* (an |the |a )?(event|gradient|pulse|adc) (within|inside|in) (its |the )?block",
+       A("make_trapezoid", 1.0), H("te_tr_timing", 0.4)),
+    _t(r"\b(compute|calculat\w*|get|obtain|derive|extract)\b (the |my )?k-?space( trajectory)?|\bk-?space trajectory\b"
+       r".{0,30}\b(incl\w*|with|and) (the )?adc", A("seq.calculate_kspace", 1.6)),
+    _t(r"\bfrom\b.{0,30}\b(down )?to (zero|0)\b.{0,40}\barea\b", A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
        A("make_adc", 1.6), damps=("api:mr.transform",)),
 ]

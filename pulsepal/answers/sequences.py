@@ -47,6 +47,9 @@ KINDS: list[Kind] = [
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"tanner", "dwi_se_epi"),
     _k("se_epi", "spin-echo EPI", r"\bspin[- ]echo[- ]epi\b|\bse[- ]epi\b", "dwi_se_epi"),
+    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|\bepsi\b|chemical shift imaging|"
+       r"spectroscopic imaging",
+       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("press", "PRESS / spectroscopy", r"\bpress\b|\bsemi-?laser\b|\bspectroscop|\bmrs\b|\bsvs\b|\bsteam\b", None,
        ("se_2d",), "use three slice-selective pulses on x, y, z and one long ADC without gradients"),
     _k("grappa", "parallel imaging (GRAPPA/SENSE undersampling)", r"\bgrappa\b|\bsense\b|parallel imaging|"
@@ -74,8 +77,6 @@ KINDS: list[Kind] = [
        "read the FID and the echo either side of an unbalanced gradient"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
-    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|chemical shift imaging|spectroscopic imaging",
-       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"

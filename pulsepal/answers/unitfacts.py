@@ -57,13 +57,15 @@ def unit_lines(prose: str) -> list[str]:
     if not _ASKS_UNIT.search(prose):
         return []
     low = prose.lower()
+    specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime")
+                for m in re.finditer(UNITS[k][0], low)]
     out = []
     for key, (pattern, unit, hint) in UNITS.items():
-        if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj") and any(
-                re.search(UNITS[k][0], low) for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle",
-                                                      "flattime", "risetime", "fov")):
-            continue  # a generic word inside a more specific name ("flip angle", "flat area")
-        if re.search(pattern, low):
+        found = [m.span() for m in re.finditer(pattern, low)]
+        if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov") and all(
+                any(a <= s and e <= b for a, b in specific) for s, e in found):
+            continue  # a generic word inside a more specific name ("flip angle", "flat time")
+        if found:
             name = _display(key, prose)
             out.append(f"{name} is in **{unit}**" + (f" ({hint})." if hint else "."))
     return out[:3]

@@ -73,7 +73,8 @@ TERMS: list[Term] = [
        ("api:mr.makeRotation", 0.3)),
     _t(r"rotation matrix|3d rotation|rotate3d", ("api:mr.rotate3D", 1.2), ("api:mr.makeRotation", 1.0)),
     _t(r"\balign\w*|\bleft[- ]align|\bright[- ]align|\bcent(er|re) (the )?events", A("align", 1.8)),
-    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b|\bconvert\w* (the |a )?"
+    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b\s*(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|"
+       r"rad/ms/mm|g/cm|khz/m|pulseq|pypulseq|internal|si)\b|\bconvert\w* (the |a )?"
        r"(unit|gradient amplitude|amplitude|slew)|\bunit conversion|\bconvert\w* .{0,20}(mt/m|hz/m|t/m/s)",
        A("convert", 2.0)),
     _t(r"\btrajectory (in)?to (a )?gradient|gradient from (a |the )?(k-?space )?trajectory|\btraj2grad",
@@ -187,7 +188,8 @@ TERMS: list[Term] = [
     _t(r"\b(from|turn|convert)\w* (a |my |the )?(k-?space )?trajector\w*.{0,20}\b(gradient|waveform)",
        A("traj_to_grad", 1.8)),
     _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
-    _t(r"\b(compute|calculat|get|check|what)\w*\b.{0,30}\bb-?values?\b.{0,30}\b(my |the )?(sequence|gradients)",
+    _t(r"\b(compute|calculat|get|check|what|verif|confirm|validat|evaluat|measur|determin)\w*\b.{0,30}\bb-?values?\b"
+       r".{0,30}\b(my |the )?(sequence|gradients)",
        ("api:seq.calcMomentsBtensor", 1.8)),
     _t(r"\bexceed\w*\b.{0,30}\blimit|\b(amplitude|slew|gradient)\b.{0,20}\b(too (high|large|big)|exceed\w*)|requested"
        r" area is too large|violat\w* (the )?(gradient|slew|hardware) limit", H("system_limits", 1.6),

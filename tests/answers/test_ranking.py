@@ -137,3 +137,13 @@ def test_phrasings_of_a_third_round(ranker, question, expected):
 
 def test_tilting_is_rotating(ranker):
     assert ranker.rank("tilt the slice 15 degrees about y").top.id == "api:rotate"
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("how do I put the ADC in the middle of the flat top?", "api:make_adc"),
+    ("what do I pass so the scanner knows this pulse is for inversion?", "api:get_supported_rf_uses"),
+    ("calculate the k-space trajectory with the ADC samples", "api:seq.calculate_kspace"),
+    ("a gradient from 20 mT/m down to 0 with a given area", "api:make_extended_trapezoid_area"),
+])
+def test_phrasings_of_a_fourth_round(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected

@@ -127,3 +127,17 @@ def test_a_sequence_name_with_only_a_question_mark_is_a_request(responder):
 def test_zero_echo_time_is_named_and_has_no_template(responder):
     a = responder.answer(AnswerRequest("zero echo time imaging in MATLAB?", [], "matlab"))
     assert "ZTE" in a.text and "don't have" in a.text
+
+
+def test_a_function_described_in_a_sentence_naming_a_sequence_type_is_the_function(responder):
+    a = responder.answer(AnswerRequest("I need to check the b-value of my diffusion gradients from the sequence itself",
+                                       [], "matlab"))
+    assert a.topic == "seq.calcMomentsBtensor"
+    b = responder.answer(AnswerRequest("An EPI sequence with labels so the scanner can sort the lines, MATLAB.", [],
+                                       "matlab"))
+    assert b.subject == "template:epi_2d"
+
+
+def test_epsi_is_spectroscopic_imaging(responder):
+    a = responder.answer(AnswerRequest("EPSI sequence for pypulseq?", [], "python"))
+    assert "CSI" in a.text and "don't have" in a.text

@@ -53,3 +53,8 @@ def test_can_it_be_this_long_checks_the_raster():
 
     (line,) = [ln for ln in compute("can my rf pulse be 2.0005 ms?", {}, {}) if "raster" in ln]
     assert "1 µs RF raster" in line and "2.001 ms" in line
+
+
+def test_a_generic_word_is_skipped_only_inside_a_specific_name():
+    assert any("1/m" in ln for ln in unit_lines("the flat area is N/FOV - what unit is that?"))
+    assert not any("1/m" in ln for ln in unit_lines("what unit is the flat time in?"))
