@@ -172,8 +172,8 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
                      f"**{g / (GAMMA * 1e-3):.3g} mT/m**")
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
-    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does) (the|my) (scan|sequence)|"
-                               r"total (duration|time)", prose, re.I):
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?(scan|"
+                               r"sequence|acquisition|measurement|protocol)|total (duration|time)", prose, re.I):
         t = tr * ny * values.get("n_slices", 1)
         out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
                    if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")

@@ -179,6 +179,7 @@ class DialectChecker:
                                f"pp.make_label(label={texts[1]}, type={texts[0]}, value={rest})"))
             return out
         out += _positional_on_flag(e, texts, line)
+        out += _channel(e.key, texts, line, python=True)
         params = {p.name.replace("_", "").lower(): p.name for p in e.params}
         for k, t in enumerate(texts[:-1]):
             lit = _literal(t)
@@ -213,6 +214,14 @@ class DialectChecker:
                                    f"MATLAB has no keyword arguments: `{kw}={value}` is a Python habit; pass the "
                                    f"option as a name/value pair.", f"'{spelled}', {value}"))
         out += _units_matlab(name, f, args, line)
+        out += _channel(e.key, texts_of(args), line, python=False)
+        lits = [_literal(t) for t in texts_of(args)]
+        if name == "makeLabel" and len(lits) >= 2 and str(lits[1]).upper() in ("SET", "INC") and \
+                str(lits[0]).upper() not in ("SET", "INC"):
+            rest = ", ".join(texts_of(args)[2:])
+            out.append(Finding("mr.makeLabel('...')", line, "argument_order",
+                               "MATLAB's `mr.makeLabel` takes (type, label, value): the type 'SET' or 'INC' comes "
+                               "first.", f"mr.makeLabel('{lits[1]}', '{lits[0]}'{', ' + rest if rest else ''})"))
         return out
 
     # --- a whole script that never creates its sequence --------------------------------------------------------
@@ -247,6 +256,32 @@ def _positional_on_flag(e, texts: list[str], line: int) -> list[Finding]:
                         f"positional argument {k + 1} (`{t}`) lands on the flag `{params[k].name}`; pass the "
                         "arguments after the first by keyword.", fix)]
     return []
+
+
+def texts_of(args: list[list[Tok]]) -> list[str]:
+    return [join(a).strip() for a in args]
+
+
+# The channels each kind of event accepts (pypulseq raises on any other; the MATLAB toolbox documents the same).
+_CHANNELS = {
+    "make_trigger": ("physio1", "physio2"),
+    "make_digital_output_pulse": ("osc0", "osc1", "ext1"),
+    "make_trapezoid": ("x", "y", "z"), "make_extended_trapezoid": ("x", "y", "z"),
+    "make_arbitrary_grad": ("x", "y", "z"),
+}
+
+
+def _channel(key: str, texts: list[str], line: int, python: bool) -> list[Finding]:
+    allowed = _CHANNELS.get(key)
+    if not allowed or not texts:
+        return []
+    kw = next((t.split("=", 1)[1].strip() for t in texts if re.match(r"^channel\s*=", t)), None)
+    value = _literal(kw if kw is not None else texts[0])
+    if value is None or value in allowed:
+        return []
+    choices = " or ".join(f"'{a}'" for a in allowed)
+    return [Finding(f"'{value}'", line, "wrong_argument", f"'{value}' is not a channel this event accepts; it takes "
+                    f"{choices}.", f"'{allowed[0]}'")]
 
 
 def _calls(toks: list[Tok]):

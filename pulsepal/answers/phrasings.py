@@ -158,6 +158,10 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(compute|calculat\w*|get|obtain|derive|extract)\b (the |my )?k-?space( trajectory)?|\bk-?space trajectory\b"
        r".{0,30}\b(incl\w*|with|and) (the )?adc", A("seq.calculate_kspace", 1.6)),
     _t(r"\bfrom\b.{0,30}\b(down )?to (zero|0)\b.{0,40}\barea\b", A("make_extended_trapezoid_area", 1.8)),
+    _t(r"\b(shape|waveform|gradient)\b.{0,30}\b(defined?|given|specified|set) by\b.{0,15}\b(points|corners|times|"
+       r"time points)|\bpoints in time\b", A("make_extended_trapezoid", 1.7)),
+    _t(r"\b\d+(\.\d+)? ?(ms|s|us|µs) of (nothing|silence|dead time|waiting|idle|pause|delay)|\b(nothing|silence) "
+       r"(for|of) \d", A("make_delay", 1.8)),
     _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
        A("make_adc", 1.6), damps=("api:mr.transform",)),
 ]

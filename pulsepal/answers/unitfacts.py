@@ -40,6 +40,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "bandwidth": (r"\bbandwidth\b", "Hz", ""),
     "angle": (r"rotation angle|\bangle\b", "radians", ""),
     "ktraj": (r"k-?space|trajector", "1/m (the time integral of Hz/m gradients)", ""),
+    "timing": (r"\b(te|tr|ti|echo time|repetition time|inversion time|times|timings?|everything)\b", "seconds",
+               "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
 }
 _UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|meters?|seconds?|ms|us|µs|"
                r"microseconds?|milliseconds?|1/m|hz/m|mt/m|t/m/s)\b")
@@ -62,7 +64,7 @@ def unit_lines(prose: str) -> list[str]:
     out = []
     for key, (pattern, unit, hint) in UNITS.items():
         found = [m.span() for m in re.finditer(pattern, low)]
-        if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov") and all(
+        if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov", "timing") and all(
                 any(a <= s and e <= b for a, b in specific) for s, e in found):
             continue  # a generic word inside a more specific name ("flip angle", "flat time")
         if found:
@@ -81,7 +83,8 @@ def _display(key: str, prose: str) -> str:
             "b0": "B0", "maxgrad": "The gradient limit", "maxslew": "The slew-rate limit",
             "ktraj": "The k-space trajectory", "amplitude": "A gradient amplitude", "area": "A gradient area",
             "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
-            "bandwidth": "A bandwidth", "angle": "A rotation angle"}.get(key, f"`{key}`")
+            "bandwidth": "A bandwidth", "angle": "A rotation angle",
+            "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")
 
 
 # --- defaults ---------------------------------------------------------------------------------------------------

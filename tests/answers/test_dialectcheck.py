@@ -108,3 +108,15 @@ def test_a_matlab_method_called_without_parentheses_is_checked_too():
 def test_a_positional_argument_landing_on_a_flag():
     found = _found("g = pp.make_extended_trapezoid('x', [0, 1e-4], [0, 1e3])\n", "python")
     assert any(p == "argument_order" and "times=" in s and "amplitudes=" in s for p, s in found)
+
+
+def test_channels_each_event_accepts():
+    assert ("wrong_argument", "'physio1'") in _found("t = pp.make_trigger(channel='ekg')\n", "python")
+    assert ("wrong_argument", "'osc0'") in _found("o = mr.makeDigitalOutputPulse('osc3', 'duration', 1e-4);\n",
+                                                  "matlab")
+    assert _found("t = pp.make_trigger('physio2')\ng = pp.make_trapezoid('y', area=10)\n", "python") == set()
+
+
+def test_make_label_in_python_order_in_matlab():
+    assert ("argument_order", "mr.makeLabel('SET', 'REP', 0)") in _found("l = mr.makeLabel('REP', 'SET', 0);\n",
+                                                                         "matlab")

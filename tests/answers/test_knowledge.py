@@ -172,3 +172,7 @@ def test_the_shortest_lobe_is_built_with_pypulseq_within_the_limits():
 def test_receiver_bandwidth_gives_the_dwell():
     (line,) = compute("what dwell for a receiver bandwidth of 125 kHz", {}, parse("bandwidth 125 kHz").values)
     assert "8 µs" in line
+
+
+def test_scan_time_phrasings():
+    assert any("25.6 s" in ln for ln in compute("how long is the acquisition?", {"tr": 0.1, "n_y": 256.0}, {}))

@@ -147,3 +147,16 @@ def test_tilting_is_rotating(ranker):
 ])
 def test_phrasings_of_a_fourth_round(ranker, question, expected):
     assert ranker.rank(question).top.id == expected
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("a gradient shape given by points in time", "api:make_extended_trapezoid"),
+    ("I need 2 s of silence between the volumes", "api:make_delay"),
+])
+def test_phrasings_of_a_fifth_round(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected
+
+
+def test_exciting_several_slices_at_once_is_sms(responder):
+    a = responder.answer(AnswerRequest("an RF pulse that excites three slices simultaneously", [], "python"))
+    assert "multiband" in a.text and "don't have" in a.text

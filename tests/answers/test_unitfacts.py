@@ -58,3 +58,7 @@ def test_can_it_be_this_long_checks_the_raster():
 def test_a_generic_word_is_skipped_only_inside_a_specific_name():
     assert any("1/m" in ln for ln in unit_lines("the flat area is N/FOV - what unit is that?"))
     assert not any("1/m" in ln for ln in unit_lines("what unit is the flat time in?"))
+
+
+def test_times_are_seconds():
+    assert any("seconds" in ln for ln in unit_lines("TR = 2 here: is TR in seconds or ms?"))
