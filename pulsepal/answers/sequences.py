@@ -75,8 +75,8 @@ KINDS: list[Kind] = [
        ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
     _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
-    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|two|three) slices (at once|simultaneously|at the "
-       r"same time)|slices simultaneously", None, ("epi_2d",),
+    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
+       r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
