@@ -43,7 +43,11 @@ def _closest(name: str, options: list[str]) -> Optional[str]:
     if key in low:
         return low[key]
     close = difflib.get_close_matches(key, list(low), n=1, cutoff=0.6)
-    return low[close[0]] if close else None
+    if close:
+        return low[close[0]]
+    # an abbreviation ('dur' for duration, 'amp' for amplitude) when it can only mean one of them
+    prefixed = [o for k, o in low.items() if len(key) >= 3 and k.startswith(key)]
+    return prefixed[0] if len(prefixed) == 1 else None
 
 
 class ArgChecker:
@@ -124,11 +128,11 @@ class ArgChecker:
                     continue
                 msg = f"`{e.python_call}` has no `{kw}` keyword"
                 msg += f"; pypulseq spells it `{right}`." if right else f"; it takes {', '.join(params)}."
-                out.append(Finding(f"{kw}=", line, "wrong_argument", msg, right))
-        if e.param("return_gz") is not None and len(outs) == 3 and given.get("return_gz", "False") != "True":
+                out.append(Finding(f"{kw}=", line, "wrong_argument", msg, f"{right}={given[kw]}" if right else None))
+        if e.param("return_gz") is not None and len(outs) in (2, 3) and given.get("return_gz", "False") != "True":
             out.append(Finding(e.python_call or e.key, line, "missing_argument",
-                               f"three outputs from `{e.python_call}` need `return_gz=True`; without it only the RF "
-                               "event comes back.", "return_gz=True"))
+                               f"{len(outs)} outputs from `{e.python_call}` need `return_gz=True` (it then returns "
+                               "rf, gz, gzr); without it only the RF event comes back.", "return_gz=True"))
         if e.key == "Opts":
             out += _units(given, line, "grad_unit", "slew_unit", "max_grad", "max_slew", python=True)
         return out

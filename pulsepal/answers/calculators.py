@@ -12,9 +12,13 @@ import math
 import re
 from typing import Optional
 
+from . import unitfacts
+
 GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
 _GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
 _SLEW = {"hz/m/s": 1.0, "t/m/s": GAMMA, "mt/m/ms": GAMMA, "g/cm/ms": GAMMA * 10, "mt/m/s": GAMMA * 1e-3}
+_SPELL = {"hz/m/s": "Hz/m/s", "t/m/s": "T/m/s", "mt/m/ms": "mT/m/ms", "g/cm/ms": "G/cm/ms", "mt/m/s": "mT/m/s",
+          "khz/m": "kHz/m", "hz/m": "Hz/m", "mt/m": "mT/m", "t/m": "T/m", "g/cm": "G/cm"}
 _UNIT = r"(hz/m/s|t/m/s|mt/m/ms|g/cm/ms|mt/m/s|khz/m|hz/m|mt/m|t/m|g/cm)"
 _NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 
@@ -22,6 +26,8 @@ _NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 def _fmt(x: float) -> str:
     if x == 0:
         return "0"
+    if 1e3 <= abs(x) < 1e5:
+        return f"{x:.6g}"
     if abs(x) >= 1e5 or abs(x) < 1e-3:
         mant, exp = f"{x:.4g}".split("e") if "e" in f"{x:.4g}" else (f"{x:.4g}", "0")
         return f"{float(mant):g}e{int(exp)}"
@@ -32,18 +38,27 @@ def conversions(prose: str) -> list[str]:
     """ "150 T/m/s in Hz/m/s", "40 mT/m to Hz/m", "convert 2 G/cm into mT/m". """
     out = []
     low = prose.lower()
+    low = re.sub(r"\s*(->|→|=>)\s*", " to ", low)
+    low = re.sub(r"how (many|much) " + _UNIT + r" (is|are|in|=|does|do|makes?) " + _NUM + r"\s*" + _UNIT,
+                 lambda m: f" {m.group(4)} {m.group(5)} to {m.group(2)} ", low)
+    low = re.sub(r"\b(in|to|into) (pulseq'?s?|pypulseq'?s?|the toolbox'?s?|internal|toolbox) (internal )?units?\b",
+                 lambda m: " to hz/m", low)
     for m in re.finditer(_NUM + r"\s*" + _UNIT + r"\b.{0,25}?\b(?:in|to|into|as)\s+" + _UNIT, low):
         value, src, dst = float(m.group(1)), m.group(2), m.group(3)
+        if src in _SLEW and dst == "hz/m":
+            dst = "hz/m/s"  # "in Pulseq units" of a slew rate
         table = _SLEW if src in _SLEW and dst in _SLEW else _GRAD if src in _GRAD and dst in _GRAD else None
         if table is None:
             continue
         result = value * table[src] / table[dst]
-        out.append(f"{m.group(1)} {src} = **{_fmt(result)} {dst}** (γ = 42.576 MHz/T).")
+        plain = f" = {result:.0f} {_SPELL[dst]}" if result >= 1e5 and abs(result - round(result)) < 1e-6 else ""
+        out.append(f"{m.group(1)} {_SPELL[src]} = **{_fmt(result)} {_SPELL[dst]}**{plain} (γ = 42.576 MHz/T).")
     return out
 
 
 def readout(values: dict[str, float], prose: str) -> list[str]:
-    if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw)\b", prose, re.I):
+    if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw|sampling (time|rate))\b",
+                     prose, re.I):
         return []
     n = values.get("n_x")
     dwell = values.get("dwell")
@@ -60,9 +75,16 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
         if n:
             text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
         return [text + "."]
+    bw_total = values.get("bandwidth_total")
+    if bw_total and not dwell:
+        dw = 1 / bw_total
+        line = f"A receiver bandwidth of {bw_total / 1e3:g} kHz is a dwell of 1/bandwidth = **{dw * 1e6:.4g} µs**"
+        if n:
+            line += f"; {int(n)} samples then take {n * dw * 1e3:.4g} ms ({1 / (n * dw):.0f} Hz/pixel)"
+        return [line + "."]
     if bw_px and n:
         t = 1 / bw_px
-        return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.4g} µs for "
+        return [f"{bw_px:g} Hz/pixel means a **{t * 1e3:.4g} ms** readout: dwell = {t / n * 1e6:.5g} µs for "
                 f"{int(n)} samples (round it to the 100 ns ADC raster)."]
     return []
 
@@ -98,17 +120,27 @@ def limits(asked: dict[str, float], scanner: dict[str, float]) -> list[str]:
 
 
 def raster(prose: str) -> list[str]:
-    if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple", prose, re.I):
+    """A time the question gives, checked against the raster of the event it belongs to (an ADC's delay and RF
+    samples on 1 µs, an ADC dwell on 100 ns, blocks and gradients on 10 µs)."""
+    if not re.search(r"\braster|timing check|check_?timing|checktiming|fails?|error|multiple|allowed|valid|legal|"
+                     r"\bok\b|okay|possible|work|\bcan\b.{0,40}\bbe\b", prose, re.I):
         return []
+    low = prose.lower()
+    if re.search(r"\badc\b.{0,20}\bdelay|\bdelay\b.{0,20}\badc\b|\brf\b", low):
+        raster_s, what = 1e-6, "1 µs RF raster"
+    elif re.search(r"\bdwell\b", low):
+        raster_s, what = 100e-9, "100 ns ADC raster"
+    else:
+        raster_s, what = 10e-6, "10 µs block raster"
     out = []
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(ms|us|µs)\b", prose):
         value = float(m.group(1)) * (1e-3 if m.group(2) == "ms" else 1e-6)
-        steps = value / 10e-6
+        steps = value / raster_s
         if abs(steps - round(steps)) < 1e-6:
             continue
-        up = math.ceil(steps) * 10e-6
-        out.append(f"{m.group(1)} {m.group(2)} is not a multiple of the 10 µs block raster: round it up to "
-                   f"**{up * 1e3:.5g} ms** (`ceil(d/raster)*raster`).")
+        up = math.ceil(steps) * raster_s
+        out.append(f"{m.group(1)} {m.group(2)} is not a multiple of the {what}: round it up to "
+                   f"**{up * 1e3:.5g} ms** ({up * 1e6:.6g} µs; `ceil(d/raster)*raster`).")
     return out
 
 
@@ -130,24 +162,105 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         out.append(f"FOV {fov * 1e3:g} mm / {int(n)} = **{fov / n * 1e3:.3g} mm** resolution; Δk = 1/FOV = "
                    f"{1 / fov:.4g} 1/m, k-space extent {n / fov:.4g} 1/m.")
     readout_time = values.get("readout_time") or (values["dwell"] * n if values.get("dwell") and n else None)
-    if fov and n and readout_time and re.search(r"\b(readout|frequency[- ]encod\w*) gradient|gradient "
-                                                r"(amplitude|strength)", prose, re.I):
-        g = n / fov / readout_time  # Hz/m
-        out.append(f"The readout flat top needs {g:.4g} Hz/m = **{g / (GAMMA * 1e-3):.3g} mT/m** "
-                   f"({int(n)} samples over {readout_time * 1e3:g} ms at FOV {fov * 1e3:g} mm).")
+    wants_readout = re.search(r"\b(readout|frequency[- ]encod\w*) gradient|gradient (amplitude|strength)|"
+                              r"\bflat[ _-]?area", prose, re.I)
+    if fov and n and wants_readout:
+        line = f"The readout's flat area is N/FOV = {int(n)}/{fov * 1e3:g} mm = **{n / fov:.4g} 1/m**"
+        if readout_time:
+            g = n / fov / readout_time  # Hz/m
+            line += (f"; over a {readout_time * 1e3:g} ms flat top that needs an amplitude of {g:.4g} Hz/m = "
+                     f"**{g / (GAMMA * 1e-3):.3g} mT/m**")
+        out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
-    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does) (the|my) (scan|sequence)|"
-                               r"total (duration|time)", prose, re.I):
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?(scan|"
+                               r"sequence|acquisition|measurement|protocol)|total (duration|time)", prose, re.I):
         t = tr * ny * values.get("n_slices", 1)
         out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
                    if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")
     return out
 
 
-def compute(prose: str, scanner: dict[str, float], asked: dict[str, float]) -> list[str]:
+def _amount(prose: str, units: dict[str, float]) -> Optional[float]:
+    """The first value in the question written with one of `units` (converted to the table's base)."""
+    keys = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+    m = re.search(_NUM + r"\s*(" + keys + r")(?![\w/])", prose.lower())
+    return float(m.group(1)) * units[m.group(2)] if m else None
+
+
+def ramp_time(values: dict[str, float], prose: str) -> list[str]:
+    """ "how long to ramp to 40 mT/m at 200 T/m/s": amplitude / slew, rounded up to the gradient raster."""
+    if not re.search(r"\bramp|\brise[ _-]?time|\bslew (up|to)\b|how (fast|quickly) can", prose, re.I):
+        return []
+    slew = _amount(prose, _SLEW) or (values["max_slew"] * GAMMA if values.get("max_slew") else None)
+    grad = _amount(re.sub(_NUM + r"\s*(hz/m/s|t/m/s|mt/m/ms|g/cm/ms|mt/m/s)", " ", prose.lower()), _GRAD)
+    grad = grad or (values["max_grad"] * GAMMA * 1e-3 if values.get("max_grad") else None)
+    if not slew or not grad:
+        return []
+    t = grad / slew
+    rounded = math.ceil(t / 10e-6 - 1e-9) * 10e-6
+    return [f"{grad / (GAMMA * 1e-3):.4g} mT/m at {slew / GAMMA:.4g} T/m/s takes **{t * 1e6:.4g} µs** "
+            f"({t * 1e3:.4g} ms) to ramp; on the 10 µs gradient raster that is {rounded * 1e6:.0f} µs."]
+
+
+def sampling(prose: str) -> list[str]:
+    """ "1000 points over 2 ms": the dwell, and whether it lies on the raster of that kind of event."""
+    m = re.search(r"\b(\d+)\s*(points|samples|sample points)\b.{0,30}?\b(over|in|during|across|within|of)\s+" + _NUM
+                  + r"\s*(ms|us|µs|s)\b", prose, re.I)
+    if not m:
+        return []
+    n = int(m.group(1))
+    total = float(m.group(4)) * {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0}[m.group(5).lower()]
+    dwell = total / n
+    low = prose.lower()
+    if re.search(r"\brf\b|\bpulse|\bshape", low):
+        raster, what = 1e-6, "RF raster (1 µs)"
+    elif re.search(r"\bgradient|\bwaveform", low):
+        raster, what = 10e-6, "gradient raster (10 µs)"
+    else:
+        raster, what = 100e-9, "ADC raster (100 ns)"
+    steps = dwell / raster
+    on = abs(steps - round(steps)) < 1e-6
+    line = f"{n} samples over {total * 1e3:g} ms is a dwell of **{dwell * 1e6:.4g} µs**"
+    line += f", a whole multiple of the {what}." if on else f", not a multiple of the {what}: use " \
+        f"{math.ceil(steps) * raster * 1e6:.4g} µs (or change the number of samples)."
+    return [line]
+
+
+def shortest_lobe(values: dict[str, float], prose: str) -> list[str]:
+    """ "the fastest prephaser for my matrix": the area it needs, built by pypulseq within the user's limits."""
+    low = prose.lower()
+    if not re.search(r"\b(shortest|fastest|quickest|minimum|minimal|how long|how short)\b", low) or not re.search(
+            r"\b(prephas\w*|prewind\w*|rewind\w*|pre-?phas\w*|dephas\w*|blips?|phase[- ]encod\w* (step|gradient)|"
+            r"gradient|lobe|trapezoid)\b", low):
+        return []
+    fov, n = values.get("fov"), values.get("n_x")
+    m = re.search(_NUM + r"\s*(1/m|/m|m\^-1|cycles/m)", low)
+    if m:
+        area, what = float(m.group(1)), f"an area of {float(m.group(1)):g} 1/m"
+    elif fov and n and re.search(r"prephas|prewind|rewind|pre-?phas|dephas", low):
+        area = n / fov / 2
+        what = f"half the readout's flat area, {n:.0f}/(2 × {fov * 1e3:g} mm) = {area:.4g} 1/m"
+    elif fov and re.search(r"\bblip|phase[- ]encod\w* step", low):
+        area, what = 1 / fov, f"one k-space step, 1/FOV = {1 / fov:.4g} 1/m"
+    else:
+        return []
+    import pypulseq as pp
+
+    gmax, smax = values.get("max_grad", 40.0), values.get("max_slew", 170.0)
+    system = pp.Opts(max_grad=gmax, grad_unit="mT/m", max_slew=smax, slew_unit="T/m/s")
+    g = pp.make_trapezoid(channel="x", area=area, system=system)
+    return [f"The shortest trapezoid with {what}, built with pypulseq within {gmax:g} mT/m and {smax:g} T/m/s, takes "
+            f"**{pp.calc_duration(g) * 1e3:.3g} ms** (ramps {g.rise_time * 1e6:.0f} µs, flat top "
+            f"{g.flat_time * 1e6:.0f} µs, amplitude {g.amplitude / (GAMMA * 1e-3):.3g} mT/m): `make_trapezoid` with "
+            "only the area gives it."]
+
+
+def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
-    lines = conversions(prose) + readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
+    lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
+    lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
+    lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     return lines
 

@@ -7,6 +7,10 @@ rule is fitted on the development questions as a ranker that had never seen them
     PYTHONPATH=<checkout of an untuned commit> python -m pulsepal.answers.calibration rank q.json > r.json
     python -m pulsepal.answers.calibration fit eval/answers/dev.jsonl r.json  # writes data/ranker.json
 
+With several sets written at different times (dev.jsonl, then dev2.jsonl in batches), each batch is ranked by the
+last commit before it was written, `fit` is run once on all of them together (items concatenated, ranked lists
+merged); `data/ranker.json` records which commit ranked which batch.
+
 `rank` runs with whatever `pulsepal` is importable (the untuned ranker) and only needs `Ranker.rank`; `fit` renders
 each question's top candidate with today's code and has the evaluation scorer judge it, then picks the (floor,
 margin) maximising correct − PENALTY × wrong over the answers the rule lets through (a wrong answer costs more than
@@ -25,6 +29,7 @@ from typing import Any
 PENALTY = 3.0
 FLOOR = 1.0
 MARGINS = [round(0.05 * i, 2) for i in range(0, 31)]
+FLOORS = [round(FLOOR + 0.1 * i, 2) for i in range(0, 7)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -103,7 +108,7 @@ def judge(items_path: str, ranked: list[dict[str, Any]]) -> list[tuple[float, fl
         if ans is not None:  # the numbers worked out from the user's values, as the real answer carries them
             knowledge = parse(req.sequence_knowledge) if req.sequence_knowledge else None
             extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
-                                                           parse(intent.prose).values))
+                                                           parse(intent.prose).values, intent.lang))
             ans.text = (extra or "") + ans.text
         right = ans is not None and score.score_answer(item, ans.text, True, dialects, ans.topic).verdict == "correct"
         samples.append((r["score"], r["lead"], right, r["id"]))
@@ -111,18 +116,26 @@ def judge(items_path: str, ranked: list[dict[str, Any]]) -> list[tuple[float, fl
 
 
 def choose(samples: list[tuple[float, float, bool, str]]) -> tuple[float, float, float]:
-    """(floor, margin, objective). The floor is fixed beforehand at FLOOR: normalised BM25 alone stays below 1, so
-    a candidate must have at least one vocabulary match's worth of evidence; only the margin is fitted, as the
-    point whose neighbourhood (two grid steps either way) has the best mean objective: forty-odd questions make a
-    noisy curve, and the middle of a good region generalises better than a lucky single point."""
-    values = []
-    for m in MARGINS:
-        ok = sum(1 for s, lead, right, _ in samples if s >= FLOOR and lead >= m and right)
-        bad = sum(1 for s, lead, right, _ in samples if s >= FLOOR and lead >= m and not right)
-        values.append(ok - PENALTY * bad)
-    smooth = [sum(values[max(0, i - 2):i + 3]) / len(values[max(0, i - 2):i + 3]) for i in range(len(values))]
-    best = max(range(len(values)), key=lambda i: (smooth[i], -i))
-    return FLOOR, MARGINS[best], values[best]
+    """(floor, margin, objective), both fitted on a grid. The floor starts at FLOOR (normalised BM25 alone stays
+    below 1, so a candidate needs at least one vocabulary match's worth of evidence) and may rise: a single topic
+    word ("blip", "sinc", "TE") gives a candidate about that much and a clear lead over nothing, and on unseen
+    questions such answers were wrong more often than right. The point chosen is the one whose neighbourhood (one
+    floor step and two margin steps either way) has the best mean objective: a hundred-odd questions still make a
+    noisy surface, and the middle of a good region generalises better than a lucky single point."""
+    def objective(floor: float, margin: float) -> float:
+        ok = sum(1 for s, lead, right, _ in samples if s >= floor and lead >= margin and right)
+        bad = sum(1 for s, lead, right, _ in samples if s >= floor and lead >= margin and not right)
+        return ok - PENALTY * bad
+
+    grid = [[objective(f, m) for m in MARGINS] for f in FLOORS]
+    def smooth(i: int, j: int) -> float:
+        cells = [grid[a][b] for a in range(max(0, i - 1), min(len(FLOORS), i + 2))
+                 for b in range(max(0, j - 2), min(len(MARGINS), j + 3))]
+        return sum(cells) / len(cells)
+
+    best = max(((i, j) for i in range(len(FLOORS)) for j in range(len(MARGINS))),
+               key=lambda ij: (smooth(*ij), -ij[0], -ij[1]))
+    return FLOORS[best[0]], MARGINS[best[1]], grid[best[0]][best[1]]
 
 
 def fit(items_path: str, ranked_path: str) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from typing import Optional
 
 from ..language import detect_language
 from .argcheck import ArgChecker
+from .dialectcheck import DialectChecker
+from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, Index, get_index, name_key
 from .types import Finding
@@ -47,10 +49,8 @@ def _strip_line(line: str, lang: str) -> str:
 
 
 def _code_language(code: str, preferred: Optional[str]) -> str:
-    if re.search(r"^\s*(import|from)\s+pypulseq|\bpp\.\w+\(|\bdef\s+\w+\(|:\s*$", code, re.M):
-        return "python"
-    if re.search(r"\bmr\.\w+|^\s*%|;\s*$|\bend\s*$", code, re.M):
-        return "matlab"
+    if re.search(r"\bmr\.\w+|\bpp\.\w+|^\s*(import|from)\s|^\s*%|;\s*$", code, re.M):
+        return code_language(code)
     lang = detect_language(code) or preferred or "python"
     return "matlab" if lang == "octave" else lang
 
@@ -71,7 +71,11 @@ class Checker:
         self.py_seq_attrs = {n for n in dir(_pp.Sequence) if not n.startswith("_")}
         self.m_mr = self.api.matlab_mr
         self.m_seq = self.api.matlab_seq
+        from .matlab_facts import sequence_properties
+
+        self.m_seq_props = set(sequence_properties())
         self.args = ArgChecker(self.api)
+        self.dialect = DialectChecker(self.api)
 
     # --- public -----------------------------------------------------------------------------------------------
 
@@ -103,8 +107,9 @@ class Checker:
                 if f:
                     findings.append(f)
         seen = {(f.line, f.name) for f in findings}
-        for f in self.args.check(code, lang, code.splitlines()):
+        for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang):
             if (f.line, f.name) not in seen:
+                seen.add((f.line, f.name))
                 findings.append(f)
         return sorted(findings, key=lambda f: f.line)
 
@@ -139,6 +144,16 @@ class Checker:
             if name in self.m_seq:
                 return None
             return self._wrong_method(written, name, "matlab", line)
+        if base in seq_vars and not after.startswith("."):
+            # MATLAB calls a method without parentheses too (`seq.checkTiming`): a wrong case is still wrong
+            if name in self.m_seq or name in self.m_seq_props:
+                return None
+            right = next((m for m in self.m_seq | self.m_seq_props if m.lower() == name.lower()), None)
+            if right:
+                return self._wrong_case(written, f"seq.{right}", line)
+            hit = self.index.lookup(written)
+            if hit is not None and not hit.invented and hit.entry.kind == "method" and hit.entry.matlab_name:
+                return self._wrong_method(written, name, "matlab", line)
         return None
 
     def _py_module_attr(self, written, name, after, line) -> Optional[Finding]:

@@ -115,6 +115,14 @@ PARAM_OVERRIDES: dict[tuple[str, str], str] = {
     ("seq.check_timing", "print_errors"): "print the problems found",
     ("calc_duration", "args"): "the events of a block (any number)",
     ("seq.add_block", "args"): "the events to play together, or a block duration",
+    ("seq.set_definition", "value"): "the value: a number, a list (the FOV as [x y z] in metres) or text",
+    ("seq.set_definition", "val"): "the value: a number, a list (the FOV as [x y z] in metres) or text",
+    ("Opts", "maxgrad"): "the scanner's maximum gradient amplitude, in the unit given by the gradient unit "
+                         "(Hz/m when none is given)",
+    ("Opts", "maxslew"): "the scanner's maximum slew rate, in the unit given by the slew unit (Hz/m/s when none "
+                         "is given)",
+    ("Opts", "maxb1"): "MATLAB only: the maximum B1 amplitude (default 20 µT), in the unit given by 'b1Unit'",
+    ("Opts", "b1unit"): "unit of the B1 limit: 'Hz', 'T', 'mT' or 'uT'",
 }
 
 # Short summaries (our own words) of what each function is for; keys are canonical keys (`seq.` for methods,
@@ -143,7 +151,8 @@ SUMMARIES: dict[str, str] = {
     "calc_rf_center": "Returns the time of the RF pulse's centre (its peak) and the sample index of it.",
     "calc_rf_bandwidth": "Computes the bandwidth of an RF pulse from its spectrum.",
     "calc_ramp": "Finds ramps that join two k-space points in the shortest time within the limits.",
-    "calc_adc_segments": "Splits a long ADC into equal segments that meet the scanner's sample limits.",
+    "calc_adc_segments": "Splits a long ADC into equal segments that meet the scanner's sample limits (on Siemens "
+                         "an ADC of more than 8192 samples must be split; each segment on the gradient raster).",
     "add_gradients": "Adds gradients on one axis into one gradient (their sum).",
     "scale_grad": "Multiplies a gradient by a factor (amplitude and area scale together).",
     "split_gradient": "Splits a trapezoid into its ramp up, flat top and ramp down.",
@@ -161,7 +170,9 @@ SUMMARIES: dict[str, str] = {
     "Opts": "Holds the system limits: maximum gradient and slew rate, raster times, dead times.",
     "Sequence": "The sequence object: blocks are added to it, it is checked, plotted and written to a .seq file.",
     "get_supported_labels": "Lists the label names the toolbox supports.",
-    "get_supported_rf_uses": "Lists the RF 'use' values the toolbox supports.",
+    "get_supported_rf_uses": "Lists the RF 'use' values the toolbox supports: 'excitation', 'refocusing', "
+                             "'inversion', 'saturation', 'preparation', 'other', 'undefined' (pass one as the pulse's "
+                             "`use` so the interpreter knows what the pulse is for).",
     "calc_SAR": "Python only; estimates SAR (deprecated in pypulseq 1.5).",
     "seq.add_block": "Adds a block to the sequence: events that play at the same time.",
     "seq.write": "Writes the sequence to a .seq file.",
@@ -258,3 +269,35 @@ OUTPUTS: dict[str, str] = {
 
 def output_meaning(name: str) -> str:
     return OUTPUTS.get(name.replace("_", "").lower(), "")
+
+
+# Functions that go with each other: a question about one is often answered by the other ("how do I then set its
+# value?" after a soft delay). Keys are canonical keys; each companion says in a few words what it adds.
+SEE_ALSO: dict[str, tuple[tuple[str, str], ...]] = {
+    "make_soft_delay": (("seq.apply_soft_delay", "sets the soft delays' values in a built sequence"),),
+    "seq.apply_soft_delay": (("make_soft_delay", "makes the adjustable delay"),),
+    "make_label": (("get_supported_labels", "lists the label names"), ("seq.evaluate_labels", "follows the values")),
+    "make_trigger": (("make_digital_output_pulse", "sends a trigger out instead of waiting for one"),),
+    "make_digital_output_pulse": (("make_trigger", "waits for an input trigger instead"),),
+    "make_adc": (("calc_adc_segments", "splits a long readout into segments"),),
+    "calc_adc_segments": (("make_adc", "makes the ADC with the segment length found"),),
+    "split_gradient_at": (("add_gradients", "joins the pieces with their neighbours"),),
+    "add_gradients": (("split_gradient_at", "cuts a gradient into the pieces to join"),),
+    "make_sinc_pulse": (("calc_rf_center", "the pulse centre for TE arithmetic"),
+                        ("calc_rf_bandwidth", "its bandwidth")),
+    "make_trapezoid": (("make_extended_trapezoid", "any piecewise-linear shape"), ("scale_grad", "scaled copies")),
+    "make_extended_trapezoid": (("make_extended_trapezoid_area", "the shortest one with a given area"),),
+    "make_extended_trapezoid_area": (("make_extended_trapezoid", "from corner points"),),
+    "traj_to_grad": (("make_arbitrary_grad", "turns the waveform into a gradient event"),),
+    "make_arbitrary_grad": (("traj_to_grad", "the waveform from a k-space trajectory"),),
+    "seq.check_timing": (("seq.test_report", "TE, TR and k-space figures"),),
+    "seq.test_report": (("seq.check_timing", "the timing check itself"),),
+    "seq.write": (("seq.check_timing", "check before writing"), ("seq.read", "read a file back")),
+    "seq.read": (("seq.get_block", "look at one block"),),
+    "seq.calculate_kspace": (("seq.plot", "plots the waveforms"),),
+    "make_delay": (("make_soft_delay", "a delay the operator can change"), ("calc_duration", "durations to fill")),
+    "calc_duration": (("make_delay", "fills the time left"),),
+    "seq.duration": (("calc_duration", "the duration of one block"),),
+    "seq.get_block": (("seq.find_block_by_time", "which block plays at a time"),),
+}
+

@@ -26,7 +26,7 @@ _TRANSLATE_VERB = re.compile(
     r"|\bconvert\w*\b.{0,60}\b(to|into)\s+(python|pypulseq|matlab|octave)\b", re.I)
 _EQUIV = re.compile(r"\b(equivalent|counterpart|analog(ue)?|corresponding)\b"
                     r"|\b(python|pypulseq|matlab|octave) (version|name|spelling|way|syntax)\b", re.I)
-_LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b", re.I)
+_LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b|^\s*(py)\b(?=\s*(please|pls|version|:))", re.I)
 _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|pypulseq|matlab|octave)\b"
                           r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
 _LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
@@ -61,16 +61,28 @@ class Intent:
     wants_template: bool = False
 
 
+# (pattern, weight): the toolbox namespaces and file-level syntax weigh most, call-level habits least (they are
+# exactly what people carry over from the other toolbox by mistake).
+_PY_MARKS = ((r"\bpp\.\w+", 4), (r"^\s*(import|from)\s", 3), (r"[(,]\s*[a-z_]\w*\s*=(?!=)", 1), (r"\bnp\.", 2),
+             (r"\b(True|False|None)\b", 1), (r"^\s*#", 2), (r":\s*$", 2), (r"\bseq\.[a-z]+_[a-z_]+\(", 2),
+             (r"^\s*def\s", 3))
+_ML_MARKS = ((r"\bmr\.[a-z]+[A-Z]\w*", 4), (r"^\s*%", 2), (r";\s*$", 1), (r"\bend\s*$", 2),
+             (r"\bseq\.[a-z]+[A-Z]\w*", 2), (r"'[A-Za-z]+'\s*,\s*[^,)]+", 1), (r"^\s*\[[\w\s,~]+\]\s*=", 2),
+             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1))
+
+
 def code_language(code: str) -> str:
-    """Which dialect pasted code is written in (MATLAB when unsure: it has the more distinctive syntax)."""
-    if re.search(r"\bpp\.\w+|^\s*(import|from)\s|\bseq\.[a-z]+_[a-z_]+\(|\w+=\w|\bnp\.|\bTrue\b|\bFalse\b|:\s*$",
-                 code, re.M):
-        if not re.search(r"\bmr\.\w+\(|^\s*%|;\s*$|\bend\s*$", code, re.M):
-            return "python"
-    if re.search(r"\bmr\.\w+|^\s*%|;\s*$|\bseq\.[a-z]+[A-Z]\w*|\bend\s*$", code, re.M):
-        return "matlab"
-    lang = detect_language(code)
-    return "python" if lang == "python" else "matlab"
+    """Which dialect pasted code is written in: the one with more weight of its marks (MATLAB on a tie: it has the
+    more distinctive syntax). Weighing marks, not testing for one, keeps a Python script with a stray `mr.` call or
+    MATLAB-style name/value pairs (and MATLAB with a Python keyword) in its real language."""
+    def weigh(marks: tuple[tuple[str, int], ...]) -> int:
+        return sum(w * len(re.findall(m, code, re.M)) for m, w in marks)
+
+    py, ml = weigh(_PY_MARKS), weigh(_ML_MARKS)
+    if py == 0 and ml == 0:
+        lang = detect_language(code)
+        return "python" if lang == "python" else "matlab"
+    return "python" if py > ml else "matlab"
 
 
 def _looks_like_code(text: str) -> bool:
@@ -101,6 +113,10 @@ def split_code(query: str) -> tuple[str, str]:
     if stmt:
         code = stmt.group(1) or stmt.group(2)
         return query.replace(stmt.group(0), " "), code.strip()
+    # a statement without parentheses: "`[ok, rep] = seq.checkTiming;`", "`t = seq.duration`"
+    bare = re.search(r"`((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+[^`]*|(?:mr|pp|seq)\.\w+\s*;)`", query)
+    if bare:
+        return query.replace(bare.group(0), " "), bare.group(1).strip()
     call = re.search(r"(?<![\w.])(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?", query)
     if call and re.search(r"['\"\d]", call.group(0)):  # a call with real arguments, not just a name with ()
         return query.replace(call.group(0), " "), call.group(0).strip()
@@ -113,10 +129,10 @@ def _lang_of(word: str) -> str:
 
 def detect(query: str, preferred: str, index: Index) -> Intent:
     prose, code = split_code(query or "")
-    code_lang = code_language(code) if code else None
+    code_lang = (_fence_language(query) or code_language(code)) if code else None
     targets = [m.group(1) or m.group(2) for m in _LANG_TARGET.finditer(prose)]
     sources = [m.group(1) or m.group(2) for m in _LANG_SOURCE.finditer(prose)]
-    words = [m.group(1) for m in _LANG_WORD.finditer(prose)]
+    words = [m.group(1) or m.group(2) for m in _LANG_WORD.finditer(prose)]
     explicit: Optional[str] = None
     wanted = [w for w in targets if w not in sources] or ([w for w in words if w not in sources] if len(set(
         _lang_of(w) for w in words)) == 1 else [])
@@ -126,7 +142,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     if lang == "matlab" and preferred == "octave" and explicit != "matlab":
         lang = "octave"
     names = [h for h in index.names_in(prose)]
-    translate_words = bool(_TRANSLATE_VERB.search(prose) or _EQUIV.search(prose))
+    translate_words = bool(_TRANSLATE_VERB.search(prose) or _EQUIV.search(prose)) or (bool(code) and bool(
+        re.match(r"^\s*(py|python|pypulseq|matlab|octave)\s*(please|pls|version)?\s*:", prose, re.I)))
     aspect = "overview"
     if _RETURNS.search(prose) and not re.search(r"\bparam", prose, re.I) and not re.search(
             r"\b(output|digital) (trigger|pulse|signal)|\boutput\w* (a |an )?(trigger|ttl)", prose, re.I):
@@ -134,7 +151,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     elif _PARAMS.search(prose):
         aspect = "params"
     pronoun = not names and bool(_PRONOUN.search(prose))
-    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6)
+    refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6 or (
+        aspect != "overview" and len(prose.split()) <= 10))  # "how many outputs can I ask for?"
     wants_template = bool(_TEMPLATE_WORD.search(prose) and _SEQUENCE_WORD.search(prose)) or bool(
         re.search(r"\btemplate\b", prose, re.I))
 
@@ -162,6 +180,15 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     return Intent(query=query, prose=prose, code=code, code_lang=code_lang, lang=lang, explicit_lang=explicit,
                   action=action, aspect=aspect, names=names, refers_back=refers_back, pronoun=pronoun,
                   wants_template=wants_template)
+
+
+def _fence_language(query: str) -> Optional[str]:
+    """The language the user tagged their code fence with: what they say it is beats what it looks like (a Python
+    snippet full of MATLAB spellings is still Python that needs fixing)."""
+    tags = {m.group(1).lower() for m in CODE_FENCE.finditer(query)}
+    langs = {"python" if t in ("python", "py", "python3") else "matlab" if t in ("matlab", "m", "octave") else ""
+             for t in tags} - {""}
+    return langs.pop() if len(langs) == 1 else None
 
 
 def _lang_family(lang: str) -> str:

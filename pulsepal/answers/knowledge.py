@@ -88,6 +88,14 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
                                   r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
+    ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|rf|excitation|block|hard)(?: pulse)?(?:[- ](?:duration|length))?"
+                                  r"\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("n_x", re.compile(r"\b(?:nx|n_x|readout (?:points|samples)|frequency[- ]encod\w*(?: steps)?)\s*(?:=|:|of|is)?\s*"
+                       r"(\d+)\b", re.I), lambda v, u: float(v)),
+    ("n_y", re.compile(r"\b(?:ny|n_y|phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines))\s*(?:=|:|of|is)?\s*"
+                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines)\b",
+                       re.I), None),
     ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
      lambda v, u: float(v)),
     ("tbw", re.compile(r"\b(?:time[- ]bandwidth(?:[- ]product)?|tbw|tbp)\b\s*(?:=|:|of|is)?\s*" + _NUM, re.I),
@@ -112,6 +120,11 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                       r"(?=\s*(?:scanner|system|magnet|,|$))", re.I), None),
     ("bandwidth", re.compile(r"\b(?:bandwidth|bw)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(hz/px|hz/pixel|hz|khz)?",
                              re.I), None),
+    ("bandwidth", re.compile(_NUM + r"\s*(hz/px|hz/pixel|hz per pixel)", re.I), None),
+    ("slice_thickness", re.compile(_NUM + r"\s*(mm|cm)\s+(?:thick\s+)?slices?\b", re.I),
+     lambda v, u: _length(v, u, "mm")),
+    ("pulse_duration", re.compile(_NUM + r"\s*(ms|us|µs)\s+(?:long\s+)?(?:sinc|gauss\w*|rf|excitation|block|hard)"
+                                  r"(?:\s+pulse)?\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
     ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),
@@ -119,6 +132,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                                 re.I), lambda v, u: _time(v, u, "ms")),
     ("te", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:te|echo time)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("tr", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:tr|repetition time)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
 ]
@@ -166,12 +181,14 @@ def _read_clause(clause: str, k: Knowledge) -> bool:
             k.values["n_y"] = float(g[1] or g[0])
             if g[2]:
                 k.values["n_z"] = float(g[2])
+        elif name == "n_y":
+            k.values["n_y"] = float(next(g for g in groups if g))
         elif name in ("n_slices", "n_echoes"):
             k.values[name] = float(next(g for g in groups if g))
         elif name == "b0":
             k.values["b0"] = float(next(g for g in groups if g))
         elif name == "bandwidth":
-            unit = (groups[1] or "hz/px").lower()
+            unit = (groups[1] or "hz/px").lower().replace("hz per pixel", "hz/px")
             value = float(groups[0]) * (1e3 if unit == "khz" else 1.0)
             k.values["bandwidth" if unit in ("hz/px", "hz/pixel") else "bandwidth_total"] = value
         elif callable(conv):

@@ -141,3 +141,11 @@ def link_python(func: MFunc, python_params: list[str]) -> None:
     """Record which pypulseq parameter each MATLAB argument is (called once per function when the API is built)."""
     if not func.python_of:
         _link(func, python_params)
+
+
+@lru_cache(maxsize=1)
+def sequence_properties() -> tuple[str, ...]:
+    """The Sequence object's properties (`seq.gradRasterTime`), which MATLAB code reads without parentheses."""
+    data = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
+    return tuple(data.get("sequence_properties", []))
+

@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, render_docs
+from . import builder, calculators, render_docs, template_params, unitfacts
 from .checker import Checker, format_findings, get_checker
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -28,6 +28,31 @@ from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, s
 
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
                   re.I)
+_ASKS_FUNCTION = re.compile(r"\b(which|what) (function|call|command|method|event|object|helper|option|parameter|"
+                            r"argument|keyword)s?\b|\bwhat (creates|makes|gives|returns|do i call)\b|\bis there (a|an) "
+                            r"(function|helper|call|method)\b|\bfunctions?\b", re.I)
+_CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|less|longer|shorter|different|"
+                     r"another|which|where|bigger|smaller|thinner|thicker|higher|lower)\b", re.I)
+_EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
+_TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
+                               r"have|give|write|provide|need|want)\b", re.I)
+_FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
+                     r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
+                     r"script|version)\b", re.I)
+
+
+def _names_sequence(kind, prose: str) -> bool:
+    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
+    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
+    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
+                          prose, re.I))
+
+
+def _few_words(prose: str) -> bool:
+    """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
+    return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
+
+
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
@@ -90,9 +115,11 @@ class OfflineResponder:
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
         extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
-                                                       asked.values))
+                                                       asked.values, intent.lang))
         if extra:
-            ans.text = extra + ans.text
+            # the numbers answer the question; a "not sure" about which function it is about becomes a list of
+            # related ones under them
+            ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
         return ans
 
@@ -106,12 +133,37 @@ class OfflineResponder:
         sequence_word = bool(re.search(r"\bsequences?\b|\bprotocol\b", intent.prose, re.I))
         how_to_write = bool(re.search(r"\bhow (do|can|would|should) (i|we|one) (write|build|make|create|program|"
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
-        if kind is not None and (re.search(r"\btemplate\b", intent.prose, re.I) or (
-                intent.wants_template and not (question and strong)) or (how_to_write and not strong) or (
-                not question and not intent.names and (sequence_word or not strong or (
-                    top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose))))):
+        previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
+        asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
+        if previous and previous.startswith("template:") and not intent.names and (
+                kind is None or kind.template == previous.split(":", 1)[1]) and \
+                _CHANGE.search(intent.prose) and not parse(intent.prose).values:
+            about = template_params.answer(previous.split(":", 1)[1], intent.prose, lang)
+            if about is not None:  # "how do I change the echo train length?" after a TSE template
+                return about
+        if previous and previous.startswith("api:") and not intent.names and _EXAMPLE.search(intent.prose) and not (
+                sequence_word or re.search(r"\b(template|script|sequence)\b", intent.prose, re.I)):
+            return self._subject(previous, lang, "overview", values)  # "give me an example for an EPI blip"
+        # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
+        sequence_request = kind is not None and not intent.names and not asks_function and (
+            _few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+                top is None or top.vocab < 1.8)) or (
+                question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
+                question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
+                                           intent.prose, re.I) and (top is None or top.vocab < 1.8)))
+        if sequence_request:
+            strong = False
+        if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
+                intent.wants_template and not (question and strong) and not (
+                    strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(
+                        kind, intent.prose))) or (how_to_write and not strong) or (
+                not question and not intent.names and ((sequence_word and (
+                    top is None or top.vocab < 1.8 or _names_sequence(kind, intent.prose))) or not strong or (
+                    top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose)))) or (
+                not intent.names and not strong and not asks_function and _few_words(intent.prose))):
             if kind.template is None:
-                return render_docs.no_template(kind, lang, intent.prose)
+                hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
+                return render_docs.no_template(kind, lang, intent.prose, hints)
             return render_docs.template(kind.template, lang, values)
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
@@ -119,9 +171,14 @@ class OfflineResponder:
             return render_docs.template(wanted.template, lang, values)
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
-            previous = self.previous_subject(req.history)
-            if previous is not None:
+            # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
+            # what "it" has become
+            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
+            if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
+        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and \
+                unitfacts.unit_lines(intent.prose):
+            return self._subject(previous, lang, intent.aspect, values)  # "what unit is the angle?" of the same call
         if intent.names:
             return self._named(intent)
         second = ranking.runner_up
@@ -207,6 +264,10 @@ class OfflineResponder:
             if msg.get("role") == "assistant":
                 if meta.get("subject"):
                     return str(meta["subject"])
+                listed = re.search(r"Closest matches, best first:\s*\n\s*- `([^`]+)`", msg.get("content") or "")
+                hit = self.index.lookup(listed.group(1)) if listed else None
+                if hit is not None and not hit.invented:
+                    return "api:" + hit.entry.key  # a "not sure" answer: its first candidate is the best guess
                 heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
                 subject = self._subject_of_heading(heading.group(1)) if heading else None
                 if subject:

@@ -172,12 +172,21 @@ class Ranker:
 
 
 def related(a: Candidate, b: Candidate) -> bool:
-    """A note and one of the functions it teaches: answering either is answering the question."""
+    """A note and one of the functions it teaches, or the function and method of one name (`mr.calcRfPower` for a
+    pulse, `seq.calcRfPower` for the sequence; `check_timing` and `seq.check_timing`): answering either is answering
+    the question."""
+    if a.entry is not None and b.entry is not None and _stem(a.entry) == _stem(b.entry):
+        return True
     for note, api in ((a, b), (b, a)):
         if note.doc is not None and note.kind == "howto" and api.entry is not None:
             if api.entry.key in note_functions(note.doc) or api.entry.python_name in note_functions(note.doc):
                 return True
     return False
+
+
+def _stem(e: ApiEntry) -> str:
+    name = (e.python_name or (e.matlab_name or "").split(".", 1)[-1]).replace("_", "").lower()
+    return re.sub(r"pp$", "", name)
 
 
 def note_functions(doc: Doc) -> list[str]:

@@ -114,7 +114,7 @@ def matlab_signature(e: ApiEntry) -> str:
     args = [a.name if a.required else f"{a.name}*" for a in f.args]
     if f.varargin and f.inputs:
         args.append("...")
-    tail = ", 'Name', value, ..." if f.options else ""
+    tail = ("'Name', value, ..." if not args else ", 'Name', value, ...") if f.options else ""
     return f"{lhs}{f.call}({', '.join(args)}{tail})"
 
 
@@ -251,8 +251,23 @@ def render(e: ApiEntry, lang: str, aspect: str, written: Optional[str] = None) -
     if code:
         lines += ["Example:", "", f"```{fence}", code, "```", ""]
         examples.append({"code": code, "language": lang, "sequence_type": None, "description": f"Example: {name}"})
+    lines += see_also(e, lang)
     lines.append(footnote(e, lang))
     return Answer(text="\n".join(lines), code_examples=examples, confident=True, topic=e.key, subject="api:" + e.key)
+
+
+def see_also(e: ApiEntry, lang: str) -> list[str]:
+    from .glossary import SEE_ALSO
+    from .pulseq_api import get_api
+
+    api = get_api()
+    items = []
+    for key, why in SEE_ALSO.get(e.key, ()):
+        other = api.get(key)
+        name = name_of(other, lang) if other is not None else None
+        if name:
+            items.append(f"`{name}` ({why})")
+    return ["See also: " + "; ".join(items) + ".", ""] if items else []
 
 
 def opts_defaults() -> str:
@@ -265,7 +280,8 @@ def opts_defaults() -> str:
             f"maximum slew rate {o.max_slew / g:.0f} T/m/s, gradient raster {o.grad_raster_time * 1e6:g} µs, RF raster "
             f"{o.rf_raster_time * 1e6:g} µs, ADC raster {o.adc_raster_time * 1e9:g} ns, block duration raster "
             f"{o.block_duration_raster * 1e6:g} µs, dead and ringdown times {o.rf_dead_time:g} s, gamma {g:.6g} Hz/T "
-            f"(42.576 MHz/T), B0 {o.B0:g} T. Limits are stored in Hz/m and Hz/m/s whatever unit you give.")
+            f"(42.576 MHz/T), B0 {o.B0:g} T; MATLAB's `mr.opts` also has a maximum B1 of 20 µT ('maxB1', in "
+            "'b1Unit'). Limits are stored in Hz/m and Hz/m/s whatever unit you give.")
 
 
 def footnote(e: ApiEntry, lang: str) -> str:

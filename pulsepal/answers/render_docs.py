@@ -93,7 +93,7 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
                                   "description": name}])
 
 
-def no_template(kind: Kind, lang: str, prose: str = "") -> Answer:
+def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None) -> Answer:
     closest = [s for s in kind.closest if s in TEMPLATES]
     all_titles = [f"- {TEMPLATES[s]['title']}" for s in TEMPLATES]
     m = kind.pattern.search(prose)
@@ -106,6 +106,10 @@ def no_template(kind: Kind, lang: str, prose: str = "") -> Answer:
                  + (f" (or the {title(closest[1])})" if len(closest) > 1 else "")
                  + (f": {kind.how}." if kind.how else "."), "",
                  f"Ask for \"the {title(closest[0])} template\" to get it, built and timing-checked.", ""]
+    named = [f"`{name_of(e, lang)}` ({e.summary_text[:1].lower() + e.summary_text[1:].rstrip('.')})"
+             for e in (hints or []) if name_of(e, lang)]
+    if named:
+        text += ["For the part you describe you will need " + "; ".join(named[:2]) + ".", ""]
     text += ["Templates I can give you (each builds and passes the timing check):", "", *all_titles, ""]
     body = "\n".join(text)
     if is_matlab(lang):
@@ -136,15 +140,25 @@ def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[
             seen.add(c.id)
             kind = "template" if c.kind == "template" else "how-to"
             items.append(f"- {kind}: {c.doc.title}")
-    text = ["I'm not confident I understood which Pulseq function or topic you mean, so I won't guess.", ""]
+    text = [_NOT_SURE, ""]
     if items:
         text += ["Closest matches, best first:", "", *items[:6], ""]
     example = "mr.makeTrapezoid" if is_matlab(lang) else "pp.make_trapezoid"
     text.append(f"Try naming the function (e.g. `{example}`) or asking for a template (gradient echo, spin echo, "
                 "turbo spin echo, EPI, 3D FLASH, inversion recovery, bSSFP).")
     top = ranking.top
+    # the best guess is what a follow-up's "it" most likely means (the answer lists it first)
     return Answer(text="\n".join(text) + "\n", confident=False, topic=None,
-                  subject=top.id if top is not None and top.entry is None else None)
+                  subject=top.id if top is not None else None)
+
+
+_NOT_SURE = "I'm not confident I understood which Pulseq function or topic you mean, so I won't guess."
+
+
+def as_related(text: str) -> str:
+    """A "not sure" answer recast as related material, for when computed numbers above it answer the question."""
+    text = text.replace(_NOT_SURE + "\n\n", "").replace("Closest matches, best first:", "Related, best first:")
+    return re.sub(r"\nTry naming the function.*\n?$", "\n", text)
 
 
 def _missing_here(e: ApiEntry, lang: str) -> bool:

@@ -38,7 +38,7 @@ KINDS: list[Kind] = [
     _k("grase", "GRASE", r"\bgrase\b", None, ("tse_2d", "epi_2d"), "replace each TSE readout with a short EPI train"),
     _k("ute", "UTE (ultrashort echo time)", r"\bute\b|ultra-?short", None, ("gre_2d",),
        "use a half pulse, start sampling on the ramp and go radial"),
-    _k("zte", "ZTE / PETRA", r"\bzte\b|zero[- ]te|\bpetra\b", None, ("flash_3d",),
+    _k("zte", "ZTE / PETRA", r"\bzte\b|zero[- ]te|zero[- ]echo[- ]time|\bpetra\b", None, ("flash_3d",),
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
@@ -47,6 +47,9 @@ KINDS: list[Kind] = [
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"tanner", "dwi_se_epi"),
     _k("se_epi", "spin-echo EPI", r"\bspin[- ]echo[- ]epi\b|\bse[- ]epi\b", "dwi_se_epi"),
+    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|\bepsi\b|chemical shift imaging|"
+       r"spectroscopic imaging",
+       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("press", "PRESS / spectroscopy", r"\bpress\b|\bsemi-?laser\b|\bspectroscop|\bmrs\b|\bsvs\b|\bsteam\b", None,
        ("se_2d",), "use three slice-selective pulses on x, y, z and one long ADC without gradients"),
     _k("grappa", "parallel imaging (GRAPPA/SENSE undersampling)", r"\bgrappa\b|\bsense\b|parallel imaging|"
@@ -54,7 +57,7 @@ KINDS: list[Kind] = [
        "acquire every R-th phase-encoding line plus a fully sampled block of ACS lines at the centre"),
     _k("fid", "FID / pulse-acquire", r"\bfid\b|free induction|pulse[- ]acquire", "fid"),
     _k("cine", "cardiac CINE", r"\bcine\b", None, ("gre_2d", "bssfp_2d"), "trigger each segment with `make_trigger`"),
-    _k("asl", "arterial spin labelling (ASL)", r"\basl\b|spin label", None, ("epi_2d",),
+    _k("asl", "arterial spin labelling (ASL)", r"\b(p|pc|c)?asl\b|spin label", None, ("epi_2d",),
        "prepend a labelling module before the readout"),
     _k("dixon", "Dixon (multi-echo fat/water)", r"\bdixon\b", None, ("gre_2d",), "acquire two or three echoes"),
     _k("mrf", "MR fingerprinting", r"\bmrf\b|fingerprint", None, ("bssfp_2d", "gre_2d"),
@@ -72,24 +75,23 @@ KINDS: list[Kind] = [
        ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
     _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
-    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi", None, ("epi_2d",),
+    _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
+       r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
-    _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|chemical shift imaging|spectroscopic imaging",
-       None, ("fid", "se_2d"), "add phase encoding in two directions before a long ADC without readout gradient"),
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
-    _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue-?fisp\b|\btrufi\b|\bfiesta\b|balanced"
+    _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
     _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"
        r"|\bcpmg\b|multi-?echo spin", "tse_2d"),
-    _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar", "epi_2d"),
-    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b"
+    _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar|\bbold\b|\bfmri\b", "epi_2d"),
+    _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b|\bdir\b"
        r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
     _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
-       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled",
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b",
        "gre_2d"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {

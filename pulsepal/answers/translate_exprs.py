@@ -15,6 +15,9 @@ from .codeparse import Tok, join, matching, matlab_elements, matlab_rows, split_
 
 _M_NAMES = {"pi": "np.pi", "true": "True", "false": "False", "sys": "system", "Inf": "np.inf", "inf": "np.inf",
             "NaN": "np.nan", "nan": "np.nan", "eps": "np.finfo(float).eps"}
+# MATLAB built-ins a one-index call could also be (never read as indexing)
+_NOT_ARRAYS = frozenset({"disp", "error", "warning", "fprintf", "sprintf", "num2str", "length", "numel", "size",
+                         "isempty", "figure", "plot", "mod", "rem", "rand", "randn", "eye", "tic", "toc", "assert"})
 _M_FUNCS = {"ceil": "np.ceil", "floor": "np.floor", "round": "np.round", "abs": "np.abs", "sqrt": "np.sqrt",
             "exp": "np.exp", "log": "np.log", "sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "atan2": "np.arctan2",
             "mod": "np.mod", "rem": "np.fmod", "sum": "np.sum", "cumsum": "np.cumsum", "diff": "np.diff",
@@ -67,6 +70,16 @@ class _Base:
         self.pending_outputs: list[str] = []
         self.whole_call = False
         self.ints: set[str] = set()  # variables known to hold integers (MATLAB does not care; Python indexing does)
+
+    @staticmethod
+    def _looks_indexed(name: str, toks: list[Tok], open_at: int) -> bool:
+        if name in _M_FUNCS or name in _NOT_ARRAYS or not re.match(r"[a-z]\w*$", name) or open_at < 1:
+            return False
+        if open_at >= 2 and toks[open_at - 2].text == ".":
+            return False
+        close = matching(toks, open_at)
+        inner = join(toks[open_at + 1:close]).strip()
+        return bool(re.fullmatch(r"(i|j|k|n|ii|jj|idx|ind|index|iz|iy|ix|c|s|e|\d+|end)(\s*[-+]\s*\d+)?", inner))
 
     def as_int(self, expr: str) -> str:
         """An index or range bound: Python needs an int where MATLAB took any whole number."""
@@ -124,6 +137,13 @@ class MatlabToPython(_Base):
                     self.seq_vars.update(self.pending_outputs)
                 out.append(converted)
                 i = j
+                continue
+            elif t.kind == "name" and nxt is not None and nxt.text == "(" and t.text not in self.known and \
+                    self._looks_indexed(t.text, toks, i + 1):
+                # `phaseAreas(i)` with phaseAreas defined elsewhere: in a Pulseq script a name called with one loop
+                # index is an array being indexed
+                self.known.add(t.text)
+                self.notes.append(f"`{t.text}(...)` read as indexing an array defined elsewhere (0-based in Python).")
                 continue
             elif t.kind == "name" and nxt is not None and (nxt.text == "(" and t.text in self.known or nxt.text == "{"):
                 close = matching(toks, i + 1)

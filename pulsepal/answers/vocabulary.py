@@ -10,28 +10,9 @@ is worth about as much as a perfect BM25 match, 1.0). Candidate ids: `api:<key>`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Term:
-    pattern: re.Pattern
-    votes: tuple[tuple[str, float], ...]
-    # candidates this meaning rules out when it matches ("output trigger" is not the trigger one waits for)
-    damps: tuple[str, ...] = ()
-
-
-def _t(pattern: str, *votes: tuple[str, float], damps: tuple[str, ...] = ()) -> Term:
-    return Term(re.compile(pattern), tuple(votes), damps)
-
-
-def A(key: str, w: float = 1.0) -> tuple[str, float]:  # noqa: N802 - reads like a table
-    return ("api:" + key, w)
-
-
-def H(stem: str, w: float = 1.0) -> tuple[str, float]:  # noqa: N802
-    return ("howto:" + stem, w)
-
+from .phrasings import MORE_TERMS
+from .terms import A, H, Term, _t
 
 _PULSE = r"(?:rf )?(?:pulse|excitation|rf)"
 
@@ -41,7 +22,9 @@ TERMS: list[Term] = [
        A("make_block_pulse", 1.6)),
     _t(r"\bblock pulse\b|\bhard pulse|\brect pulse", A("make_block_pulse", 0.6)),
     _t(r"\bgauss(ian)?\b", A("make_gauss_pulse", 1.6)),
-    _t(r"\bsinc\b", A("make_sinc_pulse", 1.2), H("slice_selection", 0.3)),
+    # a topic named in passing ("my sinc", "an EPI blip", "k-space") is weaker evidence than an action described:
+    # alone it stays under the confidence floor unless the rest of the question backs it
+    _t(r"\bsinc\b", A("make_sinc_pulse", 0.9), H("slice_selection", 0.3)),
     _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
        r"(insensitive|robust)", A("make_adiabatic_pulse", 1.6)),
     _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
@@ -70,8 +53,8 @@ TERMS: list[Term] = [
     _t(r"\bextended trapezoid|piecewise[- ]linear|\bcorner points|times? (points )?and amplitudes|amplitudes at "
        r"(given )?(times|time points)|list of (time points|times)", A("make_extended_trapezoid", 1.6)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
-       r"|shortest (gradient|lobe|waveform).{0,80}area|(start|begin)\w* (at|with|from) (a )?non-?zero",
-       A("make_extended_trapezoid_area", 1.8)),
+       r"|shortest (gradient|lobe|waveform).{0,80}area.{0,80}\b(start|end|non-?zero|begin)"
+       r"|(start|begin)\w* (at|with|from) (a )?non-?zero", A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
@@ -90,7 +73,8 @@ TERMS: list[Term] = [
        ("api:mr.makeRotation", 0.3)),
     _t(r"rotation matrix|3d rotation|rotate3d", ("api:mr.rotate3D", 1.2), ("api:mr.makeRotation", 1.0)),
     _t(r"\balign\w*|\bleft[- ]align|\bright[- ]align|\bcent(er|re) (the )?events", A("align", 1.8)),
-    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b|\bconvert\w* (the |a )?"
+    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b\s*(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|"
+       r"rad/ms/mm|g/cm|khz/m|pulseq|pypulseq|internal|si)\b|\bconvert\w* (the |a )?"
        r"(unit|gradient amplitude|amplitude|slew)|\bunit conversion|\bconvert\w* .{0,20}(mt/m|hz/m|t/m/s)",
        A("convert", 2.0)),
     _t(r"\btrajectory (in)?to (a )?gradient|gradient from (a |the )?(k-?space )?trajectory|\btraj2grad",
@@ -98,7 +82,9 @@ TERMS: list[Term] = [
     _t(r"\binterpolat\w* .{0,30}(raster|points|amplitudes)|points? to (a )?waveform", A("points_to_waveform", 1.4)),
     _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
     _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space", A("calc_ramp", 1.6)),
-    _t(r"\bspoil\w*|\bcrush\w*|dephas\w*|residual (transverse )?magneti", H("spoiler", 1.3)),
+    _t(r"\bspoil(s|ing|ed)?\b|\bcrush(es|ing|ed)?\b|\bdephas(e|es|ing)\b|residual (transverse )?magneti|"
+       r"\brf[- ]spoil", H("spoiler", 1.3)),
+    _t(r"\bspoilers?\b|\bcrushers?\b", H("spoiler", 0.9)),
     _t(r"\bfat[- ]?(sat\w*|suppress\w*)|chemical[- ]shift (sat|selective)|spectral(ly)? (selective|saturation)"
        r"|\bfatsat|water[- ]?(only|selective)", H("fat_saturation", 2.0), A("make_gauss_pulse", 0.4)),
     _t(r"\bgyromagnetic|\bgamma\b|\blarmor|\b(internal|default|which|what) units?\b|\bunits? (does|do|of|for)\b|"
@@ -109,7 +95,7 @@ TERMS: list[Term] = [
        H("raster_rounding", 1.4)),
     _t(r"\b(dwell|adc|delay|duration|block)\w*\b.{0,40}\b(multiple|raster|granularity|rounded)\b",
        H("raster_rounding", 1.8), H("units_defaults", 1.0)),
-    _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 1.0)),
+    _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 0.8)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
     _t(r"\bpns\b|peripheral nerve|nerve stimulation", A("seq.calculate_pns", 1.8)),
@@ -161,15 +147,14 @@ TERMS: list[Term] = [
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
        A("seq.write", 1.0), H("write_seq_file", 0.8)),
     _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}"
-       r"(\.seq|seq|sequence)\b",
-       A("seq.read", 1.3)),
+       r"(\.seq|seq|sequence)\b", A("seq.read", 1.3), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"
        r"gradients|rf)", A("seq.plot", 1.2)),
     _t(r"\bplot\w*\b.{0,30}\b(trs?|repetitions|blocks|time range|part of|first|segment|window|zoom)\b",
        A("seq.plot", 1.6)),
     _t(r"\b(check|verify|validate|test)\w* (the |my |a )?(timing|sequence timing|sequence|block timing)|timing "
        r"(error|check|problem|report)", A("seq.check_timing", 1.4)),
-    _t(r"\bk-?space( trajectory)?|\bktraj|\btrajectory\b", A("seq.calculate_kspace", 1.0), H("kspace_plot", 0.6)),
+    _t(r"\bk-?space( trajectory)?|\bktraj|\btrajectory\b", A("seq.calculate_kspace", 0.8), H("kspace_plot", 0.6)),
     _t(r"\b(plot|draw|visuali[sz]e|show|display)\w* (the |my |a )?(k-?space|trajectory)", H("kspace_plot", 1.6)),
     _t(r"\b(test|sanity) report|report (on|about|of) (the |my )?sequence|sequence (report|statistics)",
        A("seq.test_report", 1.6)),
@@ -203,7 +188,8 @@ TERMS: list[Term] = [
     _t(r"\b(from|turn|convert)\w* (a |my |the )?(k-?space )?trajector\w*.{0,20}\b(gradient|waveform)",
        A("traj_to_grad", 1.8)),
     _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
-    _t(r"\b(compute|calculat|get|check|what)\w*\b.{0,30}\bb-?values?\b.{0,30}\b(my |the )?(sequence|gradients)",
+    _t(r"\b(compute|calculat|get|check|what|verif|confirm|validat|evaluat|measur|determin)\w*\b.{0,30}\bb-?values?\b"
+       r".{0,30}\b(my |the )?(sequence|gradients)",
        ("api:seq.calcMomentsBtensor", 1.8)),
     _t(r"\bexceed\w*\b.{0,30}\blimit|\b(amplitude|slew|gradient)\b.{0,20}\b(too (high|large|big)|exceed\w*)|requested"
        r" area is too large|violat\w* (the )?(gradient|slew|hardware) limit", H("system_limits", 1.6),
@@ -228,6 +214,7 @@ TERMS: list[Term] = [
        A("get_supported_labels", 0.8)),
 ]
 
+ALL_TERMS: list[Term] = TERMS + MORE_TERMS
 _WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[()\[\]{},;:!?\"`*]")
 
@@ -242,7 +229,7 @@ def votes(text: str) -> dict[str, float]:
     low = normalise(text)
     best: dict[str, list[float]] = {}
     damped: set[str] = set()
-    for term in TERMS:
+    for term in ALL_TERMS:
         if term.pattern.search(low):
             for cid, w in term.votes:
                 best.setdefault(cid, []).append(w)
@@ -250,4 +237,13 @@ def votes(text: str) -> dict[str, float]:
     out = {cid: max(ws) + 0.25 * (sum(ws) - max(ws)) for cid, ws in best.items()}
     for cid in damped & set(out):
         out[cid] *= 0.5
+    # the sequence object, adding a block and writing the file are the setting of most questions, not their
+    # subject: when something specific is asked for too, they step back
+    if any(w >= 1.3 for cid, w in out.items() if cid not in CONTEXT):
+        for cid in CONTEXT & set(out):
+            if max(best[cid]) < 1.3:  # a passing mention; a phrase that asks for it keeps its weight
+                out[cid] *= 0.6
     return out
+
+
+CONTEXT = frozenset({"api:Sequence", "api:seq.add_block", "api:seq.write", "howto:write_seq_file"})

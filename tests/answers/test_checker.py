@@ -101,14 +101,14 @@ def test_real_names_never_flagged_in_any_order(api, data):
     picks = data.draw(st.lists(st.sampled_from(entries), min_size=1, max_size=8))
     def call(e):  # a real keyword of the function: argument names are checked against the signature too
         kw = next((p.name for p in e.params if p.kind == "keyword"), None)
-        return f"pp.{e.python_name}({kw}=1)" if kw else f"pp.{e.python_name}(1)"
+        return f"pp.{e.python_name}({kw}=1e-3)" if kw else f"pp.{e.python_name}(1e-3)"
 
-    py = ["import pypulseq as pp"] + [
+    py = ["import pypulseq as pp", "seq = pp.Sequence()"] + [
         (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = {call(e)}") for e in picks]
     assert check_code("\n".join(py), "python") == []
     def mcall(e):  # a real option of the function, when it has one
         opts = e.matlab.options if e.matlab else ()
-        return f"y = {e.matlab_name}(a, '{opts[0].name}', 1);" if opts else f"y = {e.matlab_name}(a);"
+        return f"y = {e.matlab_name}(a, '{opts[0].name}', 1e-3);" if opts else f"y = {e.matlab_name}(a);"
 
     ml = [mcall(e) for e in picks if e.matlab_name]
     assert check_code("\n".join(ml) or "x = 1;", "matlab") == []
@@ -131,7 +131,7 @@ def test_python_keywords_are_checked_against_the_signature():
             "adc = pp.make_adc(num_samples=64, duration=3e-3)\nseq.add_block(gx, adc)\n"
             "system = pp.Opts(max_grad=32, max_slew=130)\n")
     found = {(f.name, f.problem, f.suggestion) for f in check_code(code, "python")}
-    assert ("flatArea=", "wrong_argument", "flat_area") in found
+    assert ("flatArea=", "wrong_argument", "flat_area=1000") in found
     assert ("pp.make_sinc_pulse", "missing_argument", "return_gz=True") in found
     assert ("adc", "adc_on_ramp", "delay=gx.rise_time") in found
     assert ("max_grad", "missing_unit", "grad_unit='mT/m'") in found

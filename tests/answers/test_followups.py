@@ -45,3 +45,54 @@ def test_and_a_new_thing_is_a_new_subject_but_its_is_the_old_one(responder):
     turn(responder, "How do I make a sinc pulse?", history)
     assert responder.answer(AnswerRequest("and a trapezoid?", history, "python")).topic == "make_trapezoid"
     assert responder.answer(AnswerRequest("and its outputs?", history, "python")).topic == "make_sinc_pulse"
+
+
+def test_a_clear_description_after_a_pronoun_moves_the_subject(responder):
+    history: list = []
+    turn(responder, "How do I wait 10 ms between two blocks?", history)
+    a = turn(responder, "can it be adjusted on the scanner console later?", history)
+    assert a.topic == "make_soft_delay"
+
+
+def test_an_example_request_keeps_the_function_not_the_sequence_named(responder):
+    history: list = []
+    turn(responder, "what does pp.split_gradient_at do?", history)
+    a = turn(responder, "show me an example for an EPI blip", history)
+    assert a.topic == "split_gradient_at" and "Template" not in a.text
+
+
+def test_a_unit_question_about_an_unnamed_argument_keeps_the_subject(responder):
+    history: list = []
+    turn(responder, "how do I make a trapezoid with pypulseq?", history)
+    a = turn(responder, "the rise time is in what unit?", history)
+    assert a.topic == "make_trapezoid" and "seconds" in a.text
+
+
+def test_a_clearly_described_note_after_a_template_moves_the_subject(responder):
+    history: list = []
+    turn(responder, "Give me a spin echo sequence in python", history)
+    a = turn(responder, "how do I put a fat sat before it?", history)
+    assert a.subject == "howto:fat_saturation"
+
+
+def test_outputs_of_the_previous_function_without_a_pronoun(responder):
+    history: list = []
+    turn(responder, "what is mr.makeGaussPulse?", history, "matlab")
+    a = turn(responder, "how many outputs can I request?", history, "matlab")
+    assert a.topic == "make_gauss_pulse" and "gzr" in a.text
+
+
+def test_a_template_parameter_question_points_at_the_parameter(responder):
+    history: list = []
+    turn(responder, "Give me a TSE sequence in python", history)
+    a = turn(responder, "how do I get a shorter echo train?", history)
+    assert a.subject == "template:tse_2d" and "`n_echoes`" in a.text and "n_echoes = 16" in a.text
+    b = turn(responder, "and where do I set the TR?", history)
+    assert "`tr`" in b.text
+
+
+def test_a_not_sure_answer_hands_its_best_guess_to_the_next_turn(responder):
+    history = [{"role": "user", "content": "x"}, {"role": "assistant", "content": (
+        "I'm not confident I understood which Pulseq function or topic you mean, so I won't guess.\n\nClosest "
+        "matches, best first:\n\n- `pp.make_label`: Makes a label event.\n")}]
+    assert responder.previous_subject(history) == "api:make_label"

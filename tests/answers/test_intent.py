@@ -64,3 +64,10 @@ def test_split_code_takes_fences_pasted_lines_and_inline_statements():
     prose, code = split_code("MATLAB please: `g1, g2 = pp.split_gradient_at(grad=g, time_point=1e-3)`")
     assert code == "g1, g2 = pp.split_gradient_at(grad=g, time_point=1e-3)" and "`" not in code
     assert split_code("How do I make a trapezoid?") == ("How do I make a trapezoid?", "")
+
+
+def test_py_please_is_a_translation_to_python(index):
+    from pulsepal.answers.intent import detect
+
+    it = detect("py please: `g = mr.makeTrapezoid('x', sys, 'Area', 10);`", "matlab", index)
+    assert it.action == "translate_code" and it.lang == "python"

@@ -74,7 +74,7 @@ def test_calculators_work_out_the_numbers():
     thin = compute("can I get this slice thickness?", {"max_grad": 40, "pulse_duration": 2e-3, "tbw": 4,
                                                         "slice_thickness": 1e-3}, {})
     assert "47.0 mT/m" in thin[0] and "cannot work" in thin[0]
-    assert "6.386e9 hz/m/s" in compute("how much is 150 T/m/s in Hz/m/s", {}, {})[0]
+    assert "6.386e9 Hz/m/s" in compute("how much is 150 T/m/s in Hz/m/s", {}, {})[0]
     assert "above your scanner's 80 T/m/s limit" in compute("set up opts with a slew rate of 200 T/m/s",
                                                            {"max_slew": 80}, {"max_slew": 200})[0]
     assert "13.59 ms" in compute("my delay of 13.5855 ms fails the timing check", {}, {})[0]
@@ -107,3 +107,72 @@ def test_geometry_numbers():
     assert "**1 mm** resolution" in compute("what resolution do I get?", v, {})[0]
     assert any("**7.34 mT/m**" in ln for ln in compute("which readout gradient amplitude do I need?", v, {}))
     assert "**96 s** of acquisition" in compute("how long will my scan take?", v, {})[0]
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("gauss pulse length 6 ms", "pulse_duration", 6e-3), ("rf duration 800 us", "pulse_duration", 800e-6),
+    ("Nx=96", "n_x", 96.0), ("Ny: 72", "n_y", 72.0), ("80 phase encoding steps", "n_y", 80.0),
+    ("readout 5.12 ms", "readout_time", 5.12e-3),
+])
+def test_more_tolerant_forms(text, key, value):
+    assert parse(text).values[key] == pytest.approx(value)
+
+
+def test_ramp_time_from_amplitude_and_slew():
+    (line,) = compute("how fast can I ramp to 30 mT/m?", {"max_slew": 150.0}, {})
+    assert "200 µs" in line  # 30 mT/m / 150 T/m/s = 0.2 ms
+    (line,) = compute("rise time for 24 mT/m at 80 T/m/s", {}, {})
+    assert "300 µs" in line
+
+
+def test_dwell_from_points_and_duration_is_checked_against_the_raster():
+    lines = compute("an RF shape of 640 points over 1.6 ms, ok?", {}, {})
+    assert any("2.5 µs" in ln and "not a multiple" in ln and "3 µs" in ln for ln in lines)
+    lines = compute("ADC with 300 samples in 0.9 ms", {}, {})
+    assert any("3 µs" in ln and "whole multiple of the ADC raster" in ln for ln in lines)
+
+
+def test_conversions_accept_arrows_and_pulseq_units():
+    assert "9.367e9 Hz/m/s" in compute("220 T/m/s -> Hz/m/s", {}, {})[0]
+    assert "851520 Hz/m" in compute("what is 20 mT/m in pulseq units?", {}, {})[0]
+
+
+def test_readout_flat_area_from_fov_and_matrix():
+    lines = compute("what flat area does the readout gradient need?", {"fov": 0.2, "n_x": 100.0}, {})
+    assert any("500 1/m" in ln for ln in lines)
+
+
+def test_a_time_is_checked_against_the_raster_of_its_event():
+    (line,) = compute("is an ADC delay of 12.5 us allowed?", {}, {})
+    assert "1 µs RF raster" in line and "13 µs" in line
+    (line,) = compute("a block of 0.125 ms fails the timing check", {}, {})
+    assert "10 µs block raster" in line and "130 µs" in line
+
+
+def test_how_many_units_is_a_value():
+    assert "21288 Hz/m" in compute("how many Hz/m are 0.5 mT/m?", {}, {})[0]
+
+
+@pytest.mark.parametrize("text,key,value", [
+    ("a 3 mm slice", "slice_thickness", 3e-3), ("a 2.5 ms gauss pulse", "pulse_duration", 2.5e-3),
+    ("800 Hz/pixel bandwidth", "bandwidth", 800.0),
+])
+def test_values_written_before_their_name(text, key, value):
+    assert parse(text).values[key] == pytest.approx(value)
+
+
+def test_the_shortest_lobe_is_built_with_pypulseq_within_the_limits():
+    (line,) = compute("fastest rewinder for my readout?", {"fov": 0.2, "n_x": 200.0, "max_grad": 25.0,
+                                                             "max_slew": 100.0}, {})
+    assert "500 1/m" in line and "ms**" in line and "25 mT/m" in line
+    (line,) = compute("shortest blip for one phase-encoding step", {"fov": 0.25}, {})
+    assert "4 1/m" in line
+
+
+def test_receiver_bandwidth_gives_the_dwell():
+    (line,) = compute("what dwell for a receiver bandwidth of 125 kHz", {}, parse("bandwidth 125 kHz").values)
+    assert "8 µs" in line
+
+
+def test_scan_time_phrasings():
+    assert any("25.6 s" in ln for ln in compute("how long is the acquisition?", {"tr": 0.1, "n_y": 256.0}, {}))

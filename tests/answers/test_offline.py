@@ -150,3 +150,12 @@ def test_howto_prose_has_one_line_per_paragraph():
     prose = re.sub(r"```.*?```", "", answer.text, flags=re.S)
     paragraph = next(p for p in prose.split("\n\n") if "slice gradient" in p)
     assert "\n" not in paragraph.strip()
+
+
+def test_an_answer_names_the_companion_functions(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest("what is pp.make_soft_delay?", [], "python"))
+    assert "See also" in a.text and "`seq.apply_soft_delay`" in a.text
+    m = responder.answer(AnswerRequest("what is mr.makeTrigger?", [], "matlab"))
+    assert "`mr.makeDigitalOutputPulse`" in m.text

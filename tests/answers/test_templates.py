@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pulsepal.answers import AnswerRequest
 from pulsepal.answers.checker import check_code
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "pulsepal" / "answers" / "templates"
@@ -96,3 +97,47 @@ def test_more_sequences_without_templates(responder, query, label):
 
     a = responder.answer(AnswerRequest(query, [], "python", None))
     assert "don't have a checked template" in a.text and label in a.text and a.confident
+
+
+@pytest.mark.parametrize("question,stem", [
+    ("true fisp in pypulseq?", "bssfp_2d"), ("FSE example?", "tse_2d"), ("fMRI EPI please", "epi_2d"),
+])
+def test_a_bare_sequence_name_is_a_template_request(responder, question, stem):
+    a = responder.answer(AnswerRequest(question, [], "python"))
+    assert a.subject == f"template:{stem}" and a.confident
+
+
+def test_no_template_names_the_functions_the_request_describes(responder):
+    a = responder.answer(AnswerRequest("ECG-triggered cine in pypulseq", [], "python"))
+    assert "don't have a checked template" in a.text and "`pp.make_trigger`" in a.text
+    b = responder.answer(AnswerRequest("pCASL sequence in MATLAB?", [], "matlab"))
+    assert "ASL" in b.text and "don't have" in b.text
+
+
+def test_a_function_question_naming_a_sequence_stays_a_function_question(responder):
+    a = responder.answer(AnswerRequest("which function makes the hard pulse of my FID?", [], "python"))
+    assert a.topic == "make_block_pulse"
+
+
+def test_a_sequence_name_with_only_a_question_mark_is_a_request(responder):
+    a = responder.answer(AnswerRequest("Look-Locker for T1 maps in pypulseq?", [], "python"))
+    assert "don't have a checked template" in a.text and "T1" in a.text
+
+
+def test_zero_echo_time_is_named_and_has_no_template(responder):
+    a = responder.answer(AnswerRequest("zero echo time imaging in MATLAB?", [], "matlab"))
+    assert "ZTE" in a.text and "don't have" in a.text
+
+
+def test_a_function_described_in_a_sentence_naming_a_sequence_type_is_the_function(responder):
+    a = responder.answer(AnswerRequest("I need to check the b-value of my diffusion gradients from the sequence itself",
+                                       [], "matlab"))
+    assert a.topic == "seq.calcMomentsBtensor"
+    b = responder.answer(AnswerRequest("An EPI sequence with labels so the scanner can sort the lines, MATLAB.", [],
+                                       "matlab"))
+    assert b.subject == "template:epi_2d"
+
+
+def test_epsi_is_spectroscopic_imaging(responder):
+    a = responder.answer(AnswerRequest("EPSI sequence for pypulseq?", [], "python"))
+    assert "CSI" in a.text and "don't have" in a.text

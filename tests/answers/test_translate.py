@@ -106,3 +106,12 @@ def test_the_responder_translates_whole_statements(responder):
         "MATLAB please: `g1, g2 = pp.split_gradient_at(grad=g, time_point=g.rise_time + g.flat_time)`", [], "python"))
     assert "[g1, g2] = mr.splitGradientAt(g, g.riseTime + g.flatTime);" in a.text
     assert "mr.split_gradient_at" not in a.text
+
+
+def test_a_one_index_call_of_an_unknown_name_is_indexing(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest("to python: `g = mr.makeTrapezoid('x', sys, 'Area', areas(k));`", [], "matlab"))
+    assert "areas[int(k - 1)]" in a.text and "indexing" in a.text
+    b = responder.answer(AnswerRequest("to python: `d = mr.makeDelay(round(t));`", [], "matlab"))
+    assert "round(" in b.text and "round[" not in b.text

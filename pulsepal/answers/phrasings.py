@@ -1,0 +1,167 @@
+"""More ways people describe what they want, beyond the core vocabulary (vocabulary.py): everyday verbs ("turn the
+spoke by phi", "how long will these events take", "load the file back"), the words of other vendors' and
+textbooks' descriptions ("receiver window", "gradient lobe", "breakpoints"), and common misspellings.
+
+Each phrasing names the action or object a function exists for, so it holds for questions not seen yet; weights
+follow the core table (about 1.0 for a phrase that could mean two things, 1.6 to 2.0 for one that can only mean
+this function).
+"""
+
+from __future__ import annotations
+
+from .terms import A, H, M, Term, _t
+
+_PULSE = r"(?:rf )?(?:pulse|excitation|rf|90|180)"
+
+MORE_TERMS: list[Term] = [
+    # --- RF pulses ------------------------------------------------------------------------------------------------
+    _t(rf"\b(hard|rectangle|rectangualr|rectangluar|square[- ]?shaped|box[- ]?shaped|broadband|global) {_PULSE}"
+       r"|\bconstant (rf|b1)\b|\bnon[- ]?selective (90|180|inversion|refocus\w*|rf|pulse|excitation)",
+       A("make_block_pulse", 1.6)),
+    _t(r"\bg(a)?u(a)?ss?ian|\bguass", A("make_gauss_pulse", 1.6)),
+    _t(r"\bsinc[- ]?shaped|\bwindowed sinc|\bhamming|\bhanning|\bapodi[sz]", A("make_sinc_pulse", 1.2)),
+    _t(r"\b(my|own|custom|external|imported|designed|numpy|precomputed|pre-computed) (complex )?(rf )?"
+       r"(waveform|shape|array|envelope|samples)\b.{0,60}\b(pulse|rf|excitation)|\b(turn|make|convert|use)\w*\b"
+       r".{0,40}\b(array|waveform|samples|envelope)\b.{0,40}\b(into|as) (a |an |the )?(rf|pulse)",
+       A("make_arbitrary_rf", 1.8)),
+    _t(r"\bshinnar|\ble ?roux\b|\bslr[- ]?(designed|pulse|excitation|refocus\w*)?\b", M("mr.makeSLRpulse", 1.9)),
+    _t(r"\bwhen (is|does) (the |my )?(rf|pulse)('s)? (cent(er|re)|peak)|\b(cent(er|re)|peak|isodelay) of "
+       r"(the |my |an )?(rf|pulse|excitation)|\brf cent(er|re)\b", A("calc_rf_center", 1.6)),
+    _t(r"\bhow wide .{0,30}\b(pulse|rf|excitation)\b.{0,20}(frequency|spectrum|hz)|\bfrequency (response|profile|"
+       r"content) of (the |my |an )?(pulse|rf)|\bfwhm\b|\bfull width", A("calc_rf_bandwidth", 1.6)),
+    _t(r"\b(peak|rms|mean|average|total) (rf )?(power|b1|energy)\b|\bb1 ?rms\b|\bpower of (the |an |a |my )?(rf|pulse)"
+       r"|\b(rf|pulse)('s)? (energy|power)\b", M("mr.calcRfPower", 1.6), M("seq.calcRfPower", 1.0)),
+    _t(r"\b(sar|rf power|b1 ?rms|rf energy) of (the |my )?(whole |entire )?(sequence|protocol|scan)",
+       M("seq.calcRfPower", 1.9)),
+    _t(r"\bsimulat\w*\b.{0,30}\b(pulse|rf|excitation|slice profile|magneti[sz]ation)|\bbloch (simulation|equation)",
+       M("mr.simRf", 1.6)),
+    # --- gradients --------------------------------------------------------------------------------------------
+    _t(r"\btrape[sz]\w*|\btrapezi\w*|\btrapeziod\w*", A("make_trapezoid", 1.0)),
+    _t(r"\bgradient (lobe|pulse|blip)\b|\b(slice[- ]select(ion|ive)?|phase[- ]encod\w*|readout|read[- ]out|spoiler|"
+       r"crusher|prephas\w*|rephas\w*|rewind\w*|dephas\w*) (gradient|lobe|trapezoid)",
+       A("make_trapezoid", 0.8)),
+    _t(r"\b(from|with|given|know|using) (its |the |an |a |my )?(amplitude|strength) and (its |the |a )?"
+       r"(flat[- ]?(top|time)|duration)|\bgradient (with|of) (a )?(given|certain|specific|fixed|known) (area|amplitude|"
+       r"duration|moment|flat)", A("make_trapezoid", 1.6)),
+    _t(r"\b(shortest|fastest|quickest|minimum[- ]duration|time[- ]optimal) (gradient|lobe|trapezoid|blip)\b",
+       A("make_trapezoid", 1.3)),
+    _t(r"\b(several|multiple|a few|list of|some) (points|corners|breakpoints|vertices|knots)\b|\bbreakpoints\b|"
+       r"\bcorners?\b.{0,30}\bgradient|\bgradient\b.{0,40}\b(corners?|breakpoints|vertices)\b|\bpiece-?wise\b",
+       A("make_extended_trapezoid", 1.6)),
+    _t(r"\bsample[- ]by[- ]sample|point[- ]by[- ]point|\b(computed|calculated|designed|precomputed|numerical|"
+       r"numeric) (gradient )?waveform|\bwaveform (i|that i) (computed|calculated|designed|have)",
+       A("make_arbitrary_grad", 1.6)),
+    _t(r"\b(reuse|re-use|same) .{0,30}gradient .{0,40}(different|other|new|varying) (amplitude|strength|area|sign|"
+       r"polarity)|\b(change|adjust|set|modify|vary)\w* (the )?(amplitude|strength|area|sign) of "
+       r"(an existing |a |the |my )?(gradient|trapezoid|blip)|\bscaled (copy|version) of", A("scale_grad", 1.8)),
+    _t(r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
+       r"ramp[- ]up|flat[- ]top|three (parts|pieces)|pieces|parts)\b", A("split_gradient", 2.2)),
+    _t(r"\b(turn|tilt|angulat|twist)\w*\b.{0,40}\b(by|around|about|through)\b.{0,25}\b(angle|phi|theta|degrees?|°|axis|[xyz])\b"
+       r"|\bspokes?\b|\bprojections?\b.{0,30}\b(angle|rotat\w*|each)|\bgolden[- ]angle|\b(turn|spin)\w* the (readout|"
+       r"gradient|trajectory|k-?space)", A("rotate", 1.7)),
+    _t(r"\b(oblique|angulated|tilted|double[- ]oblique) (slice|slices|fov|orientation|plane)",
+       A("rotate", 1.2), M("mr.rotate3D", 1.0)),
+    _t(r"\btrajector\w*\b.{0,60}\b(in)?to (the |a |my )?(gradient|waveform)|\bk-?space (points|positions|coordinates|"
+       r"samples|locations|values)\b.{0,60}\bgradient|\bgradients?\b.{0,40}\b(produce|give|achieve|follow|trace)s? "
+       r"(this |my |the |a )?(k-?space )?trajectory", A("traj_to_grad", 2.0)),
+    _t(r"\bresampl\w*\b.{0,30}\b(onto|on|to) (the )?(gradient )?raster|\bonto the (gradient )?raster",
+       A("points_to_waveform", 1.4)),
+    # --- ADC and timing ---------------------------------------------------------------------------------------
+    _t(r"\b(sampling|acquisition|receiver|data|readout) (event|window|gate)\b|\bturn on the receiver|\bdigiti[sz]\w* "
+       r"(the )?(signal|echo|data)|\brecord (the )?(signal|echo|data|fid)\b", A("make_adc", 1.6)),
+    _t(r"\b(wait|pause|idle|gap|dead time|padding|fill|space)\w*\b.{0,20}\b(between|before|after)\b.{0,25}"
+       r"\b(blocks?|events?|pulses?|readouts?|excitations?)\b|\b(add|insert|put)\w* (a |an )?(short |small |fixed )?"
+       r"(delay|pause|wait)\b|\b(empty|blank|idle) (block|time|period|interval)", A("make_delay", 1.6)),
+    _t(r"\b(chang|adjust|modif|tweak|edit|vary|set)\w*\b.{0,40}\b(on|at|from|in) the (scanner|console|ui|user "
+       r"interface|protocol|host|exam card|scanner ui)\b|\b(operator|technician|radiographer|technologist)\b.{0,40}"
+       r"\b(chang|adjust|set|modif)\w*|\bwithout (re-?)?(writing|generating|exporting|compiling|recompiling) the "
+       r"(\.seq|seq|file|sequence)|\b(ui|scanner|console)[- ]adjustable", A("make_soft_delay", 2.0)),
+    _t(r"\b(how long|duration|length)\b.{0,40}\b(take|last|be|is)\b.{0,30}\b(together|combined|in (one|a|the same) "
+       r"block)|\bhow long\b.{0,50}\b(events?|block|gradient|pulse|lobe|trapezoid)s?\b.{0,20}\b(take|last)"
+       r"|\b(total|combined|overall) (length|duration) of (the |these |my |a set of |several )?(events|objects|block)"
+       r"|\bduration of (several|multiple|these|a set of|all the|all) (events|objects)|\blongest event",
+       A("calc_duration", 1.8)),
+    _t(r"\b(total|overall|whole|entire) (scan|acquisition|sequence|protocol) (time|duration|length)|\bhow long\b.{0,20}"
+       r"\b(scan|sequence|acquisition|protocol)\b.{0,15}\b(take|last|be|run)|\bacquisition time\b",
+       A("seq.duration", 1.8)),
+    # --- the sequence object ------------------------------------------------------------------------------------
+    _t(r"\b(what|which) (events|objects)\b.{0,30}\b(in|inside|of) (a |the )?block|\bblock (number|no\.?|index|#) ?"
+       r"\d+|\b(what'?s inside|what is inside|look inside|contents? of) (a |the |one )?block|\bblock \d+ of",
+       A("seq.get_block", 1.9)),
+    _t(r"\b(load|read|open|import|parse)\w*\b.{0,40}\b(\.seq|seq file|sequence file|file)\b.{0,40}\b(back|into|in)\b",
+       A("seq.read", 1.8), damps=("api:seq.write", "howto:write_seq_file")),
+    _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
+       r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out)\w* (the )?(actual |raw |sampled )?"
+       r"(gradient |rf )?waveforms\b", A("seq.waveforms_and_times", 1.8), A("seq.get_gradients", 0.8)),
+    _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4)),
+    _t(r"\bregister\w* (the |an |my )?(gradient|rf|adc|label)? ?events?|\breuse (the )?same event",
+       A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
+    _t(r"\bpaper plot|\bpublication[- ]?(quality|style|ready)? ?(figure|plot)|\bfigure for (a |my )?paper",
+       A("seq.paper_plot", 1.6)),
+    _t(r"\bremove duplicat\w*|\bduplicate events", A("seq.remove_duplicates", 1.4)),
+    _t(r"\b(set|give|apply)\w* (the )?(value of |values of )?(a |the |my )?soft[- ]?delays?", A("seq.apply_soft_delay",
+                                                                                             1.2)),
+    _t(r"\b(shift|translate|move|offset)\w* (the )?(whole |entire )?(sequence|fov|field of view)\b",
+       M("mr.transform", 1.4)),
+    _t(r"\bmd5\b|\bchecksum|\bsignature of (the )?(file|sequence)", M("mr.md5", 1.2)),
+    _t(r"\bbinary (format|file|seq|\.seq)", M("seq.writeBinary", 1.2), M("seq.readBinary", 1.0)),
+    _t(r"\b(set|define|specify|enter)\w*( up)? (the |my )?(scanner'?s? |system'?s? )?(max(imum)? )?(gradient|slew)"
+       r"(s| rate)? (limits?|strength|amplitude|performance)|\bscanner (performance|specification)|"
+       r"\b(set|setting|sets|define|defining|make|create|build)( up)? (the |my |a )?(system|scanner|hardware) "
+       r"(limits|settings|specs|specifications|parameters)\b", H("system_limits", 1.6), A("Opts", 1.4)),
+    _t(r"\bsystem (object|struct)\b", A("Opts", 1.5), H("system_limits", 0.8)),
+    _t(r"\b(slice|partition|kz) (loop|encoding|position)s?\b|\bmulti[- ]?slab\b", H("slice_selection", 0.6)),
+    _t(r"\b(at the same time as|simultaneous(ly)? with|together with|in the same block as|during) (the |an |my )?"
+       r"(adc|readout|rf|pulse|gradient|excitation)", A("seq.add_block", 1.6)),
+    _t(r"\b(goes|go|going|ramps?|ramping|runs?) (down )?from\b.{0,40}\b(to|down to) (zero|0)\b.{0,60}\barea\b|"
+       r"\barea\b.{0,60}\b(from|starting at) (my |the |its |a )?\w* ?(amplitude|plateau|flat top)\b.{0,30}\bto (zero|0)"
+       r"|\b(glued|attached|joined|appended) to (the |my )?(readout|flat top|gradient)",
+       A("make_extended_trapezoid_area", 1.9)),
+    _t(r"\b(flip|invert|mirror|negate|reverse)\w* (all |every |each )?(of )?(the )?[xyz][- ]?"
+       r"(gradients?|axis|channel)\b|"
+       r"\b(all|every) (the )?(gradients?|events?) (on|along|of) (the )?[xyz]( axis| channel)?\b",
+       A("seq.flip_grad_axis", 1.8), A("seq.mod_grad_axis", 1.0)),
+    _t(r"\btimes? (of|when|at which) (each|the|every|all)? ?(adc )?samples?\b|\b(sample|adc) (time ?points|"
+       r"timestamps|times)\b|\bwhen (each|every) (adc )?sample|\b(what|which) times?\b.{0,30}\b(adc )?samples?\b|"
+       r"\bsamples? (are |were |get )?(taken|acquired|recorded|played)\b.{0,10}\b(when|at what time)",
+       A("seq.adc_times", 1.8), A("seq.calculate_kspace", 1.0)),
+    _t(r"\b(excite|excites|exciting|excitation of|select|selects|selecting)\b (a |the |one |my )?"
+       r"(thin |thick |single )?(slice|slab)s?\b|\bslab[- ]?selective|\bslice[- ]?selective (excitation|pulse|rf)",
+       A("make_sinc_pulse", 1.6), H("slice_selection", 1.2)),
+    _t(r"\bcount\w*\b.{0,30}\b(lines?|slices?|partitions?|echoes|repetitions|averages|segments|shots)\b|"
+       r"\bwith (a |an )?(label|counter)s?\b", A("make_label", 1.8)),
+    _t(r"\b(join|glue|stitch|concatenat\w*|fuse|merge)\w*\b.{0,60}\b(blips?|gradients?|lobes?|halves|half|pieces)\b"
+       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)",
+       A("add_gradients", 1.8)),
+    _t(r"\bbandwidth\b.{0,30}\b(of|for) (the |my |a |an |this )?([\w-]+ )?(excitation|refocus\w*|inversion|"
+       r"saturation|pulse|rf)\b|\b(excitation|pulse|rf)('s)? (actual |real |effective )?(frequency )?bandwidth",
+       A("calc_rf_bandwidth", 1.8), damps=("api:make_sinc_pulse", "howto:slice_selection")),
+    _t(r"\bbandwidth\b(?!.{0,25}\b(pixel|receiver|readout|adc|dwell)).{0,40}\b(pulse|rf|excitation|refocus\w*)\b",
+       A("calc_rf_bandwidth", 1.6), damps=("api:make_sinc_pulse",)),
+    _t(r"\b(real|actual|true|effective|resulting|achieved)\b.{0,20}\b(te|tr|echo time|repetition time|timing)\b|"
+       r"\b(te|tr)\b.{0,40}\b(ends? up|really|actually) ", A("seq.test_report", 1.8)),
+    _t(r"\bline (them |it |everything |the events |events )?up\b|\b(centred|centered) (on|in|within|inside)\b.{0,30}"
+       r"\b(gradient|block|flat top|ramp)|\b(same|common) (centre|center|end|start)\b", A("align", 1.7)),
+    _t(r"\b(designed|computed|have|got|made)\b.{0,30}\b(in|a) k-?space\b.{0,60}\bgradients?\b|\bk-?space\b.{0,60}"
+       r"\b(need|want|get|derive|compute)\w*\b.{0,20}\bgradient", A("traj_to_grad", 1.8),
+       damps=("api:seq.calculate_kspace",)),
+    _t(r"\b(build|builds|make|makes|create|creates|generate|generates)\b (that |the |a |this |my |such a )?(readout )?"
+       r"gradient\b|\bflat[- ]?(top|time|area)\b", A("make_trapezoid", 1.2)),
+    _t(r"\b(shift|move|cent(er|re)|delay|place|position)\w*\b.{0,30}\badcs?\b|\badcs?\b.{0,40}\b(middle|cent(er|re)|"
+       r"start|shift)\w*\b.{0,30}\bflat[- ]?top", A("make_adc", 1.6)),
+    _t(r"\b(interpreter|scanner|toolbox|sequence|seq file)\b.{0,30}\bknows?\b.{0,40}\b(refocusing|excitation|inversion|"
+       r"saturation|preparation)\b|\b(mark|declare|tag|label|tell)\w*\b.{0,30}\b(pulse|rf)\b.{0,30}\b(as|is) (a |an )?"
+       r"(refocusing|excitation|inversion|saturation)", A("get_supported_rf_uses", 1.8)),
+    _t(r"\b(start|begin|play)\w*\b.{0,30}\b(after|later than|into)\b.{0,20}\b(beginning|start) of (its |the )?block|"
+       r"\b(offset|delay)\w* (an |the |a )?(event|gradient|pulse|adc) (within|inside|in) (its |the )?block",
+       A("make_trapezoid", 1.0), H("te_tr_timing", 0.4)),
+    _t(r"\b(compute|calculat\w*|get|obtain|derive|extract)\b (the |my )?k-?space( trajectory)?|\bk-?space trajectory\b"
+       r".{0,30}\b(incl\w*|with|and) (the )?adc", A("seq.calculate_kspace", 1.6)),
+    _t(r"\bfrom\b.{0,30}\b(down )?to (zero|0)\b.{0,40}\barea\b", A("make_extended_trapezoid_area", 1.8)),
+    _t(r"\b(shape|waveform|gradient)\b.{0,30}\b(defined?|given|specified|set) by\b.{0,15}\b(points|corners|times|"
+       r"time points)|\bpoints in time\b", A("make_extended_trapezoid", 1.7)),
+    _t(r"\b\d+(\.\d+)? ?(ms|s|us|µs) of (nothing|silence|dead time|waiting|idle|pause|delay)|\b(nothing|silence) "
+       r"(for|of) \d", A("make_delay", 1.8)),
+    _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
+       A("make_adc", 1.6), damps=("api:mr.transform",)),
+]

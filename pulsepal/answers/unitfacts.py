@@ -1,0 +1,191 @@
+"""Units, defaults and rasters asked about directly: "is phase_offset in degrees or radians?", "FOV in mm or m?",
+"what is the default max B1?", "what grid must block durations sit on?".
+
+These questions are about one fact, and the function an answer would otherwise be built around (the spoiler note
+for an RF-spoiling phase, `seq.write` for a block that fails to write) does not state it. Each fact here is a line
+put at the top of the answer. Units are the toolboxes' conventions (SI, angles in radians, gradients in Hz/m); the
+defaults are read from the installed pypulseq's `Opts` (MATLAB's `mr.opts` has the same ones, plus a B1 limit).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+# parameter (lower case, no underscores) -> (how people write it in prose, unit, a conversion hint)
+UNITS: dict[str, tuple[str, str, str]] = {
+    "flipangle": (r"flip[ _-]?angles?|\bflip\b|\bfa\b", "radians", "90° is `pi/2`; degrees × π/180"),
+    "phaseoffset": (r"phase[ _-]?offsets?", "radians", "`rf_phase_deg * pi/180`"),
+    "freqoffset": (r"freq(uency)?[ _-]?offsets?", "Hz", "a slice offset of z metres is `gz.amplitude * z` Hz"),
+    "freqppm": (r"freq[ _-]?ppm", "ppm of the Larmor frequency", "the toolbox multiplies it by γ·B0 of the system "
+                "object, so set `B0` there; fat is about -3.45 ppm"),
+    "phaseppm": (r"phase[ _-]?ppm", "ppm of the Larmor frequency", ""),
+    "slicethickness": (r"slice[ _-]?thickness", "metres", "5 mm is `5e-3`"),
+    "fov": (r"\bfov\b|field[ -]of[ -]view", "metres", "`[fov fov thickness]` with fov = 256e-3 for 256 mm"),
+    "duration": (r"\bdurations?\b", "seconds", "3 ms is `3e-3`"),
+    "delay": (r"\bdelays?\b", "seconds", "0.5 ms is `0.5e-3`"),
+    "dwell": (r"\bdwell(?:[ _-]?time)?\b", "seconds", "10 µs is `10e-6`"),
+    "flattime": (r"flat[ _-]?time", "seconds", ""),
+    "risetime": (r"rise[ _-]?time|ramp[ _-]?time", "seconds", ""),
+    "area": (r"\b(flat[ _-]?)?areas?\b|\bmoment\b", "1/m (cycles per metre: the k-space extent it covers)",
+             "a readout of N samples over a FOV needs a flat area of N/FOV"),
+    "amplitude": (r"\bamplitudes?\b", "Hz/m (multiply mT/m by 42.576e3)", ""),
+    "maxgrad": (r"max[ _-]?grad\w*", "Hz/m inside the toolbox (the system object converts the unit you give)",
+                "give the unit: `'MaxGrad', 30, 'GradUnit', 'mT/m'` / `max_grad=30, grad_unit='mT/m'`"),
+    "maxslew": (r"max[ _-]?slew\w*|slew[ _-]?rate", "Hz/m/s inside the toolbox (the system object converts the unit "
+                "you give)", "give the unit: `'SlewUnit', 'T/m/s'` / `slew_unit='T/m/s'`"),
+    "gamma": (r"\bgamma\b|gyromagnetic", "Hz/T (42.576e6 for protons, not rad/s/T)", ""),
+    "b0": (r"\bb0\b|field strength", "tesla", ""),
+    "bandwidth": (r"\bbandwidth\b", "Hz", ""),
+    "angle": (r"rotation angle|\bangle\b", "radians", ""),
+    "ktraj": (r"k-?space|trajector", "1/m (the time integral of Hz/m gradients)", ""),
+    "timing": (r"\b(te|tr|ti|echo time|repetition time|inversion time|times|timings?|everything)\b", "seconds",
+               "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
+}
+_UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|meters?|seconds?|ms|us|µs|"
+               r"microseconds?|milliseconds?|1/m|hz/m|mt/m|t/m/s)\b")
+_ASKS_UNIT = re.compile(r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
+                        r"\b(degrees?|deg|hz|mm|cm|ms|us|µs|seconds?|metres?|meters?|m)\s+or\s+"
+                        r"(radians?|rad|rad/s|metres?|meters?|m|mm|seconds?|s|ms|us|µs|microseconds?)\b|"
+                        r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
+                        r"\bwith respect to\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
+                        r"\b(in|as) (degrees?|radians?|hz|mm|cm|metres?|meters?|seconds?|ms|us|µs|microseconds?|"
+                        r"milliseconds?)\b(?=.*\?)", re.I)
+
+
+def unit_lines(prose: str) -> list[str]:
+    """The unit of each parameter the question asks the unit of."""
+    if not _ASKS_UNIT.search(prose):
+        return []
+    low = prose.lower()
+    specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime")
+                for m in re.finditer(UNITS[k][0], low)]
+    out = []
+    for key, (pattern, unit, hint) in UNITS.items():
+        found = [m.span() for m in re.finditer(pattern, low)]
+        if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov", "timing") and all(
+                any(a <= s and e <= b for a, b in specific) for s, e in found):
+            continue  # a generic word inside a more specific name ("flip angle", "flat time")
+        if found:
+            name = _display(key, prose)
+            out.append(f"{name} is in **{unit}**" + (f" ({hint})." if hint else "."))
+    return out[:3]
+
+
+def _display(key: str, prose: str) -> str:
+    m = re.search(r"['\"`]?([A-Za-z_]*" + "".join(f"{c}_?" for c in key[:-1]) + key[-1] + r"[A-Za-z_]*)['\"`]?",
+                  prose, re.I)
+    if m and ("_" in m.group(1) or re.search(r"[a-z][A-Z]", m.group(1))):
+        return f"`{m.group(1)}`"
+    return {"flipangle": "The flip angle", "phaseoffset": "The phase offset", "freqoffset": "The frequency offset",
+            "slicethickness": "The slice thickness", "fov": "The FOV (a definition: `[x y z]`)",
+            "b0": "B0", "maxgrad": "The gradient limit", "maxslew": "The slew-rate limit",
+            "ktraj": "The k-space trajectory", "amplitude": "A gradient amplitude", "area": "A gradient area",
+            "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
+            "bandwidth": "A bandwidth", "angle": "A rotation angle",
+            "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")
+
+
+# --- defaults ---------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def defaults() -> dict[str, str]:
+    """What the system object holds when nothing is given, from pypulseq's own `Opts()`."""
+    import pypulseq as pp
+
+    o = pp.Opts()
+    g = o.gamma
+    return {
+        "maxgrad": f"{o.max_grad / g * 1e3:.0f} mT/m",
+        "maxslew": f"{o.max_slew / g:.0f} T/m/s",
+        "maxb1": "20 µT (MATLAB `mr.opts` only: 'maxB1'; pypulseq has no B1 limit)",
+        "gradraster": f"{o.grad_raster_time * 1e6:g} µs",
+        "rfraster": f"{o.rf_raster_time * 1e6:g} µs",
+        "adcraster": f"{o.adc_raster_time * 1e9:g} ns",
+        "blockraster": f"{o.block_duration_raster * 1e6:g} µs",
+        "gamma": f"{g:.6g} Hz/T (42.576 MHz/T)",
+        "b0": f"{o.B0:g} T",
+        "deadtimes": "0 s (RF dead time, RF ringdown time and ADC dead time)",
+        "adcdivisor": f"{o.adc_samples_divisor}",
+    }
+
+
+_DEFAULT_TOPICS: list[tuple[str, str, str]] = [
+    ("maxgrad", r"max(imum)?[ _-]?grad\w*|gradient (limit|strength|amplitude)", "maximum gradient"),
+    ("maxslew", r"max(imum)?[ _-]?slew|slew[ -]?rate", "maximum slew rate"),
+    ("maxb1", r"\bb1\b|max[ _-]?b1", "maximum B1"),
+    ("gradraster", r"grad\w* raster", "gradient raster time"),
+    ("rfraster", r"\brf raster", "RF raster time"),
+    ("adcraster", r"\badc raster|dwell raster", "ADC raster time"),
+    ("blockraster", r"block[ _-]?duration[ _-]?raster|block raster", "block duration raster"),
+    ("gamma", r"\bgamma\b|gyromagnetic", "gamma"),
+    ("b0", r"\bb0\b|field strength", "B0"),
+    ("deadtimes", r"dead[ -]?times?|ring[ -]?down", "dead and ringdown times"),
+]
+
+
+def default_lines(prose: str) -> list[str]:
+    if not re.search(r"\bdefaults?\b|\bassume[sd]?\b|if i (don'?t|do not) (give|set|pass)|\bout of the box\b|"
+                     r"when (nothing|none) is given", prose, re.I):
+        return []
+    low = prose.lower()
+    vals = defaults()
+    return [f"Default {label}: **{vals[key]}**." for key, pattern, label in _DEFAULT_TOPICS if re.search(pattern, low)]
+
+
+# --- rasters ----------------------------------------------------------------------------------------------------
+
+# most specific first: an ADC's delay, RF samples, ADC dwell, blocks, gradients
+_RASTERS: list[tuple[str, str]] = [
+    (r"\badc\b.{0,20}\bdelay|\bdelay\b.{0,20}\badc\b", "An ADC's delay must lie on the RF raster (**1 µs**), its dwell "
+     "on the ADC raster (100 ns)."),
+    (r"\brf\b(?!.*\badc\b)|\bpulse shape|\brf shape", "RF samples lie on the RF raster (**1 µs** by default): an RF "
+     "dwell must be a whole multiple of it."),
+    (r"\bdwell\b|\badc\b", "ADC dwell times must be multiples of the ADC raster (**100 ns** by default); on Siemens "
+     "the ADC duration should also fit the gradient raster."),
+    (r"\bblocks?\b|block duration|\bdelays?\b", "Block durations must be whole multiples of the block duration "
+     "raster (`blockDurationRaster` / `block_duration_raster`, **10 µs** by default): round a computed duration up "
+     "with `ceil(d / raster) * raster`."),
+    (r"\bgradient|\bramp|\bcorner", "Gradient corner points and arbitrary-gradient samples lie on the gradient raster "
+     "(**10 µs** by default)."),
+]
+
+
+def raster_lines(prose: str) -> list[str]:
+    if re.search(r"\b(number of|how many) (adc )?samples\b", prose, re.I):
+        return []  # a count, not a time: see limit_lines
+    if not re.search(r"\braster\b|\bmultiples? of\b|\btime grid\b|\bgrid\b|\bgranularity\b|\bsit on\b|"
+                     r"\bon (a|the|which|what) (time )?(grid|raster)", prose, re.I):
+        return []
+    low = prose.lower()
+    for pattern, line in _RASTERS:
+        if re.search(pattern, low):
+            return [line]
+    return []
+
+
+def limit_lines(prose: str, lang: str = "python") -> list[str]:
+    """Scanner limits that are facts of the interpreter rather than settings (the ADC sample limit on Siemens)."""
+    if re.search(r"\b(number of|how many) (adc )?samples\b.{0,40}\b(multiple|divisible|divide)|\bsamples?\b.{0,20}"
+                 r"\b(divisor|divisible)", prose, re.I):
+        name = "'adcSamplesDivisor'" if lang == "matlab" else "`adc_samples_divisor`"
+        return [f"The number of ADC samples must be a multiple of the samples divisor ({name}, **4** by default); "
+                "each segment of a split ADC too."]
+    if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
+                 r"\bmore than \d+ samples", prose, re.I):
+        how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \
+            "`pp.calc_adc_segments`, with `adc_samples_limit`"
+        return ["On Siemens scanners one ADC may hold at most **8192 samples**; a longer readout is split into equal "
+                f"segments on the gradient raster ({how} and the samples divisor in the system object)."]
+    return []
+
+
+def lines(prose: str, lang: str = "python") -> list[str]:
+    """Every fact the question asks for, in the order units, defaults, rasters, limits."""
+    return unit_lines(prose) + default_lines(prose) + raster_lines(prose) + limit_lines(prose, lang)
+
+
+def first_unit(prose: str) -> Optional[str]:
+    found = unit_lines(prose)
+    return found[0] if found else None

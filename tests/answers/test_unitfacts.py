@@ -1,0 +1,64 @@
+"""Questions about one unit, default or raster get that fact first, whatever function the answer is built on."""
+
+import pytest
+
+from pulsepal.answers import AnswerRequest
+from pulsepal.answers.unitfacts import default_lines, raster_lines, unit_lines
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("is freq_ppm a fraction or in ppm? and freq_offset, Hz or rad/s?", "Hz"),
+    ("what unit is the rotation angle of pp.rotate in?", "radians"),
+    ("slice_thickness: cm or m?", "metres"),
+    ("which unit does the 'Area' option use?", "1/m"),
+])
+def test_unit_of_a_named_parameter(question, unit):
+    assert any(unit in ln for ln in unit_lines(question))
+
+
+def test_no_unit_line_without_a_unit_question():
+    assert unit_lines("make a slice thickness of 3 mm") == []
+
+
+def test_defaults_come_from_pypulseq():
+    assert default_lines("what is the default block duration raster?") == ["Default block duration raster: **10 µs**."]
+    assert any("20 µT" in ln for ln in default_lines("does mr.opts assume a maximum B1 by default?"))
+
+
+def test_rasters_by_event():
+    assert "1 µs" in raster_lines("which raster must the delay of my ADC be on?")[0]
+    assert "100 ns" in raster_lines("adc dwell: multiple of what?")[0]
+    assert "10 µs" in raster_lines("what grid do block durations sit on")[0]
+
+
+def test_the_fact_heads_an_answer_built_on_a_named_function(responder):
+    a = responder.answer(AnswerRequest("I set adc.phase_offset in pp.make_adc: degrees or radians?", [], "python"))
+    assert a.confident and a.text.index("radians") < a.text.index("pp.make_adc(")
+
+
+def test_sample_counts_get_the_divisor_not_a_raster():
+    from pulsepal.answers.unitfacts import lines
+
+    found = lines("must the number of samples of my adc be divisible by anything?", "matlab")
+    assert len(found) == 1 and "'adcSamplesDivisor'" in found[0] and "**4**" in found[0]
+
+
+def test_relative_to_is_a_unit_question_and_ppm_names_b0():
+    found = unit_lines("phase_ppm: relative to what?")
+    assert found and "Larmor" in found[0]
+
+
+def test_can_it_be_this_long_checks_the_raster():
+    from pulsepal.answers.calculators import compute
+
+    (line,) = [ln for ln in compute("can my rf pulse be 2.0005 ms?", {}, {}) if "raster" in ln]
+    assert "1 µs RF raster" in line and "2.001 ms" in line
+
+
+def test_a_generic_word_is_skipped_only_inside_a_specific_name():
+    assert any("1/m" in ln for ln in unit_lines("the flat area is N/FOV - what unit is that?"))
+    assert not any("1/m" in ln for ln in unit_lines("what unit is the flat time in?"))
+
+
+def test_times_are_seconds():
+    assert any("seconds" in ln for ln in unit_lines("TR = 2 here: is TR in seconds or ms?"))
