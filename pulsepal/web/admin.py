@@ -20,10 +20,10 @@ from fastapi import APIRouter, Depends
 
 from .admin_access import CSRF_HEADER, PAGE_CSP, SECURITY_HEADERS, AdminConfig, CsrfSigner, UserResolver
 from .admin_routes import ROUTES, STATIC_TYPES
+from .routing import include_before_catch_all
 
 __all__ = ["CSRF_HEADER", "PAGE_CSP", "SECURITY_HEADERS", "CsrfSigner", "build_admin_router", "include_admin_routes"]
 
-CATCH_ALL = "/{full_path:path}"
 STATIC_DIR = Path(__file__).with_name("admin_static")
 
 
@@ -72,11 +72,5 @@ def include_admin_routes(app, manager_factory: Optional[Callable[[], Any]] = Non
         manager_factory = get_session_manager
     router = build_admin_router(request_user, manager_factory, scheduler_info, run_cleanup_now,
                                 auth_mode=lambda: get_settings().auth_mode)
-    routes = app.router.routes
-    before = len(routes)
-    app.include_router(router)
-    added = routes[before:]
-    del routes[before:]
-    position = next((i for i, r in enumerate(routes) if getattr(r, "path", None) == CATCH_ALL), len(routes))
-    routes[position:position] = added
+    include_before_catch_all(app, router)
     return router

@@ -9,7 +9,8 @@ router. We do the second:
   everything Chainlit's CLI does keeps working, and the scheduler starts from Chainlit's own lifespan);
 - mounting under our app would move Chainlit to a sub-path or need a second lifespan, and Chainlit's start-up
   hooks do not fire when mounted;
-- the cost is one list manipulation, checked by a test that GETs each of our routes through the real server.
+- the cost is one list manipulation (routing.py, its one home), checked by a test that GETs each of our routes
+  through the real server.
 
 Our routes are inserted immediately before the catch-all, not at the very front, so they can never shadow one of
 Chainlit's own routes, with one deliberate exception: PUT/DELETE /feedback go in front of Chainlit's, because its
@@ -41,9 +42,9 @@ from ..settings import get_settings
 from . import auth, chat_ui
 from .api import build_router
 from .history_routes import FEEDBACK_ROUTE, history_router
+from .routing import added_since, move_before_catch_all, move_to_front
 
 log = logging.getLogger("pulsepal.server")
-CATCH_ALL = "/{full_path:path}"
 _SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -116,29 +117,6 @@ def include_admin_routes(app: FastAPI) -> None:
     admin.include_admin_routes(app)
 
 
-def _holds_catch_all(entry) -> bool:
-    """Whether a routing-table entry is (or, in newer FastAPI, is an included router that holds) the catch-all."""
-    if getattr(entry, "path", None) == CATCH_ALL:
-        return True
-    inner = getattr(entry, "original_router", None)
-    return inner is not None and any(_holds_catch_all(route) for route in getattr(inner, "routes", []))
-
-
-def _move_before_catch_all(app: FastAPI, new_entries: list) -> None:
-    routes = app.router.routes
-    for entry in new_entries:
-        routes.remove(entry)
-    position = next((i for i, entry in enumerate(routes) if _holds_catch_all(entry)), len(routes))
-    routes[position:position] = new_entries
-
-
-def _move_to_front(app: FastAPI, entries: list) -> None:
-    routes = app.router.routes
-    for entry in entries:
-        routes.remove(entry)
-    routes[0:0] = entries
-
-
 def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     """Add PulsePal's routes to Chainlit's app (idempotent; app.py calls it once at import)."""
     if app is None:
@@ -153,9 +131,9 @@ def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     app.include_router(history_router())
     include_admin_routes(app)
     chat_ui.install(app)  # the page's wording and what it loads, and GET /pulsepal/me
-    added = [entry for entry in app.router.routes if not any(entry is old for old in before)]
-    _move_before_catch_all(app, added)
-    _move_to_front(app, [entry for entry in added if getattr(entry, "path", None) == FEEDBACK_ROUTE])
+    added = added_since(app, before)
+    move_before_catch_all(app, added)
+    move_to_front(app, [entry for entry in added if getattr(entry, "path", None) == FEEDBACK_ROUTE])
     app.state.pulsepal_routes = True
     return app
 

@@ -134,17 +134,17 @@ async def guard_login(backoff: Backoff, address: str, scope: Scope, receive: Rec
         if wait > 0:
             await too_many(wait)(scope, receive, send)
             return
-    status: list[int] = []
 
     async def watch(message: Message) -> None:
+        # Learn before the response leaves: the wait then starts no later than the client hears the answer, so a
+        # client that waits Retry-After seconds from the response is never refused for a few milliseconds.
         if message["type"] == "http.response.start":
-            status.append(message["status"])
+            if message["status"] == 200:
+                for key in keys:
+                    backoff.succeeded(key)
+            elif message["status"] == 401:
+                for key in keys:
+                    backoff.failed(key)
         await send(message)
 
     await app(scope, _replay(body, receive), watch)
-    if status and status[0] == 200:
-        for key in keys:
-            backoff.succeeded(key)
-    elif status and status[0] == 401:
-        for key in keys:
-            backoff.failed(key)

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 warnings.filterwarnings("ignore", category=UserWarning)
 

@@ -8,17 +8,12 @@ first, in which case whatever root it chose is kept).
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from chat_harness import make_app_root  # noqa: E402
+from chat_harness import make_app_root
 
 _APP_ROOT = Path(os.environ["CHAINLIT_APP_ROOT"])  # tests/conftest.py made a throwaway one for the session
 make_app_root(_APP_ROOT)  # (idempotent) in case an operator pointed it at an empty folder

@@ -51,7 +51,8 @@ def test_create_writes_spec_layout(manager, tmp_path):
     snapshot = json.loads((root / "active" / f"session_{sid}.json").read_text())
     assert snapshot["session"]["session_id"] == sid
     assert snapshot["session"]["owner"] == "alice"
-    assert (root / "metadata.json").exists() or (root / "metadata.log").stat().st_size > 0
+    logged = [json.loads(line) for line in (root / "metadata.log").read_text().splitlines()]
+    assert any(sid in json.dumps(op) for op in logged)  # the index learnt it through its log, fsynced with the turn
     assert manager.get_active_session_count() == 1
 
 

@@ -24,7 +24,6 @@ SOURCE = re.compile(r"^(https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+"
 
 
 def _score_module():
-    sys.path.insert(0, str(EVAL))
     spec = importlib.util.spec_from_file_location("eval_score_ds", EVAL / "score.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["eval_score_ds"] = module

@@ -20,7 +20,6 @@ SCORE = ROOT / "eval" / "answers" / "score.py"
 
 
 def _load():
-    sys.path.insert(0, str(SCORE.parent))
     spec = importlib.util.spec_from_file_location("eval_score", SCORE)
     module = importlib.util.module_from_spec(spec)
     sys.modules["eval_score"] = module  # dataclasses look their module up there

@@ -4,14 +4,10 @@ module or per test, and the folder for screenshots."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from history_harness import REPO, start_site  # noqa: E402
+from history_harness import REPO, start_site
 
 
 @pytest.fixture(scope="module")

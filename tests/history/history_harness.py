@@ -15,12 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import httpx
-
-CHAT_TESTS = Path(__file__).resolve().parents[1] / "chat"
-if str(CHAT_TESTS) not in sys.path:
-    sys.path.insert(0, str(CHAT_TESTS))
-
-from chat_harness import REPO, ChatClient, ChatServer, login_password  # noqa: E402
+from chat_harness import REPO, ChatClient, ChatServer, login_password
 
 PASSWORDS = {name: f"{name}-password-long" for name in ("alice", "bob", "carol", "dave", "boss")}
 CHROMIUM = Path("/usr/bin/chromium")

@@ -50,6 +50,7 @@ def _new_chat(page) -> None:
 
 
 def _thread_id(page) -> str:
+    page.wait_for_url(re.compile(r".*/thread/[0-9a-f-]{36}"))  # the page moves there once the thread exists
     match = re.search(r"/thread/([0-9a-f-]{36})", page.url)
     assert match, page.url
     return match.group(1)

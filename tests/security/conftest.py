@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Optional
 
 import httpx
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "chat"))
-
-from chat_harness import PYTHON_BIN, REPO, ChatServer  # noqa: E402,F401
+from chat_harness import PYTHON_BIN, REPO, ChatServer  # noqa: F401
 
 OTHER_HOST = "127.0.0.2"  # a loopback source address that is not 127.0.0.1: "someone else" to the server
 

@@ -8,7 +8,7 @@ import threading
 
 import httpx
 import pytest
-from chat_harness import login_local  # noqa: E402
+from chat_harness import login_local
 
 from .conftest import ChatServer, raw_request, status_of, vm_rss_kib
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from chat_harness import ChatClient, login_local  # noqa: E402  (tests/chat is on sys.path via conftest)
+from chat_harness import ChatClient, login_local  # (tests/chat is on pytest.ini's pythonpath)
 
 from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import socketio
-from chat_harness import ChatClient, login_local  # noqa: E402  (tests/chat is on sys.path via conftest)
+from chat_harness import ChatClient, login_local  # (tests/chat is on pytest.ini's pythonpath)
 
 from .conftest import ChatServer
 

@@ -9,7 +9,7 @@ import subprocess
 import httpx
 import pytest
 import socketio
-from chat_harness import ChatClient  # noqa: E402
+from chat_harness import ChatClient
 
 from .conftest import OTHER_HOST, ChatServer, client_from
 

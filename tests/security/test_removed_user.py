@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 import socketio
-from chat_harness import ChatClient, login_password  # noqa: E402
+from chat_harness import ChatClient, login_password
 
 from .conftest import ChatServer, cli
 
