@@ -75,6 +75,20 @@ def test_a_lost_or_damaged_index_is_rebuilt_from_the_logs_and_archives(make_mana
     assert _search(make_manager(), "recovery", owner="ann") == [archived]
 
 
+
+def test_catching_up_skips_a_log_that_goes_while_it_lists(make_manager, tmp_path):
+    # A log archived (removed) between the folder listing and its stat must not stop the catch-up of the others;
+    # a dangling link makes that moment happen every time: it is listed, and its stat finds nothing.
+    sm = make_manager()
+    kept = [_conversation(sm, "ann", f"balanced steady state number {i}") for i in range(5)]
+    sm.store.search_index.wait_idle()
+    sm.close()
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / "sessions" / f"search.sqlite{suffix}").unlink(missing_ok=True)
+    logs = next(p.parent for p in tmp_path.rglob(f"session_{kept[0]}.jsonl"))
+    (logs / "session_gone-0001.jsonl").symlink_to(logs / "archived-meanwhile.jsonl")
+    assert set(_search(make_manager(), "steady", owner="ann")) == set(kept)
+
 INDEXER = """
 import sys
 from pulsepal.sessions import SessionManager

@@ -214,13 +214,23 @@ class SearchIndex:
         """Index whatever the logs hold beyond the recorded offsets (after a crash, or writes by other processes):
         one read of the progress table and one listing of the log folder, then only the logs that grew."""
         done = {sid: offset for sid, offset in self._connect().execute("SELECT session_id, offset FROM progress")}
+        grown = []
         with os.scandir(self.store.layout.log_dir) as entries:
-            grown = [entry.name[len("session_"):-len(".jsonl")] for entry in entries
-                     if entry.name.startswith("session_") and entry.name.endswith(".jsonl")
-                     and done.get(entry.name[len("session_"):-len(".jsonl")]) != entry.stat().st_size]
+            for entry in entries:
+                if not (entry.name.startswith("session_") and entry.name.endswith(".jsonl")):
+                    continue
+                session_id = entry.name[len("session_"):-len(".jsonl")]
+                try:
+                    size = entry.stat().st_size
+                except FileNotFoundError:  # archived or deleted while we list: nothing left to index
+                    continue
+                if done.get(session_id) != size and is_valid_session_id(session_id):
+                    grown.append(session_id)
         for session_id in grown:
-            if is_valid_session_id(session_id):
+            try:
                 self._catch_up(session_id)
+            except Exception:  # noqa: BLE001 - one session's trouble must not leave the others unindexed
+                log.exception("indexing %s failed", session_id)
 
     def _catch_up(self, session_id: str) -> None:
         """Index what the session's log holds beyond the recorded offset (all of it if the log was replaced)."""
