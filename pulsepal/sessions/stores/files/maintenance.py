@@ -24,7 +24,7 @@ from ...store import STATE_NAMES, IndexEntry, Progress, entry_of
 from ..rebuild import rebuild_folder
 from . import journal
 from .index import IndexCorrupt
-from .layout import CorruptFile
+from .layout import CorruptFile, Layout
 
 if TYPE_CHECKING:
     from .store import FileStore
@@ -275,10 +275,15 @@ def leftovers(store: "FileStore", min_age: float = LEFTOVER_AGE_SECONDS) -> dict
                         temps.append(Path(entry.path))
         except FileNotFoundError:
             continue
-    active = layout.raw_active_ids() | {sid for sid in layout.logged_session_ids()}
+    # Asked from the archives' side (a stat or two per archive), not by listing active/ and the logs again: the
+    # archive holds what retention keeps, the active folders hold up to MAX_ACTIVE_SESSIONS and are listed above.
     stale = [(sid, path) for sid, _day, path in layout.archived_files()
-             if sid in active and file_age(path.stat().st_mtime) > min_age]
+             if _still_active(layout, sid) and file_age(path.stat().st_mtime) > min_age]
     return {"temp_files": temps, "stale_archives": stale}
+
+
+def _still_active(layout: Layout, session_id: str) -> bool:
+    return layout.snapshot_path(session_id).exists() or layout.journal_path(session_id).exists()
 
 
 def sweep(store: "FileStore") -> dict[str, list[str]]:
