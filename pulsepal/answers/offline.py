@@ -16,6 +16,7 @@ from typing import AsyncIterator, Optional
 from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
 from .checker import Checker, format_findings, get_checker
+from .checkreport import check_report, first_suggestion
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -39,6 +40,14 @@ _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starte
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
                      r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
                      r"script|version)\b", re.I)
+
+
+_READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b|\bread (it|that|them|this) (out|later)\b",
+                        re.I)
+# the question asks for a number or a unit (then a computed value answers it), not only for a function
+_ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|high|low)|default|units?|convert\w*|"
+                         r"in (hz|seconds?|ms|us|µs|mt/m|t/m/s|radians?|degrees?)|seconds or|minimum|maximum|"
+                         r"shortest|longest|fastest|what is the|what's the|whats the|is it in)\b", re.I)
 
 
 def _names_sequence(kind, prose: str) -> bool:
@@ -114,13 +123,19 @@ class OfflineResponder:
                 ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
-        extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
-                                                       asked.values, intent.lang))
-        if extra:
+        lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
+        facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
+        computed = [ln for ln in lines if ln not in facts]
+        extra = calculators.header(lines)
+        if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose)):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
+        elif extra:
+            # a fact about a word in passing ("samples on the raster") does not answer "how do I ...?": the
+            # not-sure answer stays one, with the fact under it
+            ans.text = ans.text.rstrip("\n") + "\n\n" + extra
         return ans
 
     def _main(self, req: AnswerRequest, intent: Intent, values: Optional[Knowledge], ranking: Ranking) -> Answer:
@@ -135,6 +150,9 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
+        getter = self._getter(req.history, intent.prose) if req.history and not intent.names else None
+        if getter:  # "and how do I read it back?" after set_definition: its getter
+            return self._subject(getter, lang, intent.aspect, values)
         if previous and previous.startswith("template:") and not intent.names and (
                 kind is None or kind.template == previous.split(":", 1)[1]) and \
                 _CHANGE.search(intent.prose) and not parse(intent.prose).values:
@@ -280,6 +298,17 @@ class OfflineResponder:
                     return "api:" + hits[0].entry.key
         return None
 
+    def _getter(self, history: list[dict], prose: str) -> Optional[str]:
+        """The `get_` twin of a `set_` method the previous answer used, when the user asks to read a value back."""
+        if not _READ_BACK.search(prose):
+            return None
+        last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
+        for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
+            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+            if ("seq.get_" + snake) in self.index.api.by_key:
+                return "api:seq.get_" + snake
+        return None
+
     def _subject_of_heading(self, heading: str) -> Optional[str]:
         m = re.match(r"Template: (.+?) \((MATLAB|Octave|Python)", heading)
         if m:
@@ -324,21 +353,10 @@ class OfflineResponder:
     def _check(self, intent: Intent) -> Answer:
         code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
         findings = self.checker.check(intent.code, code_lang)
-        version = self.index.api.version
-        if findings:
-            text = (f"### Pulseq names in your code: {len(findings)} problem{'s' if len(findings) > 1 else ''}\n\n"
-                    + format_findings(findings) + "\n")
-            if any(f.problem == "unknown" for f in findings):
-                text += ("\nNames marked unknown are not in pypulseq and not in the MATLAB toolbox's recorded "
-                         "functions; if you are sure they exist in your version, ignore that line.\n")
-        else:
-            timing = "`seq.checkTiming`" if code_lang == "matlab" else "`seq.check_timing()`"
-            text = ("### Pulseq names in your code\n\nEvery Pulseq function, method and option name in your code "
-                    f"exists (checked against pypulseq {version} and the MATLAB toolbox's signatures). This check "
-                    f"covers names and arguments, not timing or physics: run the timing check ({timing}) for that.\n")
-        first = next((f for f in findings if f.suggestion), None)
-        hit = self.index.lookup(first.suggestion) if first and first.suggestion else None
-        return Answer(text=text, confident=True, topic=hit.entry.key if hit else None)
+        text, sure = check_report(findings, intent.prose, code_lang, self.index.api.version, format_findings(findings))
+        first = first_suggestion(findings)
+        hit = self.index.lookup(first) if first else None
+        return Answer(text=text, confident=sure, topic=hit.entry.key if hit else None)
 
 
 _OFFLINE: Optional[OfflineResponder] = None

@@ -131,7 +131,8 @@ MORE_TERMS: list[Term] = [
     _t(r"\bcount\w*\b.{0,30}\b(lines?|slices?|partitions?|echoes|repetitions|averages|segments|shots)\b|"
        r"\bwith (a |an )?(label|counter)s?\b", A("make_label", 1.8)),
     _t(r"\b(join|glue|stitch|concatenat\w*|fuse|merge)\w*\b.{0,60}\b(blips?|gradients?|lobes?|halves|half|pieces)\b"
-       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)",
+       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)"
+       r"|\b(join|glue|stitch|put|fuse)\w*\b.{0,40}\b(pieces|parts|halves)\b.{0,20}\b(back )?together\b",
        A("add_gradients", 1.8)),
     _t(r"\bbandwidth\b.{0,30}\b(of|for) (the |my |a |an |this )?([\w-]+ )?(excitation|refocus\w*|inversion|"
        r"saturation|pulse|rf)\b|\b(excitation|pulse|rf)('s)? (actual |real |effective )?(frequency )?bandwidth",

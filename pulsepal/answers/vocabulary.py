@@ -56,13 +56,14 @@ TERMS: list[Term] = [
        r"|shortest (gradient|lobe|waveform).{0,80}area.{0,80}\b(start|end|non-?zero|begin)"
        r"|(start|begin)\w* (at|with|from) (a )?non-?zero", A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
-       r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
+       r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b"
+       r"|\bgradient samples\b|\bsamples? (of|for) (a |the |my )?gradient\b", A("make_arbitrary_grad", 1.3)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
        r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
        r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
     _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the (sign|polarity|direction) of )?(a |the |my |an |an existing "
-       r"|existing |every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b"
+       r"|existing |every |each )?((?!(x|y|z|all|whole)\b)[\w-]+ ){0,2}(gradient|grad|trapezoid)s?\b"
        r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
