@@ -168,7 +168,7 @@ class ArgChecker:
                                        f"{f.call}({head}, {texts[i]}, {rest})"))
                 i += 1
                 continue
-            if not f.accepts(lit) and not _unique_prefix(lit, f):
+            if not f.accepts(lit):
                 names = [o.name for o in f.options] + [a.name for a in f.args if not a.required]
                 right = _closest(lit, names)
                 msg = f"`{f.call}` has no option '{lit}'"
@@ -181,13 +181,6 @@ class ArgChecker:
             pairs = {str(literal[k]).lower(): texts[k + 1] for k in range(0, len(texts) - 1) if literal[k]}
             out += _units(pairs, line, "gradunit", "slewunit", "maxgrad", "maxslew", python=False)
         return out
-
-
-def _unique_prefix(name: str, f) -> bool:
-    """MATLAB's inputParser accepts an unambiguous prefix of an option name ('sys' for 'system')."""
-    low = name.lower()
-    hits = [o.name for o in (*f.options, *f.args) if o.name.lower().startswith(low)]
-    return len(low) >= 3 and len(hits) == 1
 
 
 def _units(given: dict[str, str], line: int, gunit: str, sunit: str, gmax: str, smax: str,

@@ -198,7 +198,7 @@ class Checker:
         import pypulseq
 
         mod = getattr(pypulseq, name)
-        right = next((n for n in self.py_top if n.lower() == name.lower() and n != name), None)
+        right = next((n for n in self.py_top if n and n.lower() == name.lower() and n != name), None)
         inner = getattr(mod, name, None)
         if right is None and callable(inner):
             return Finding(written, line, "not_exported",

@@ -42,8 +42,8 @@ _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypuls
                      r"script|version)\b", re.I)
 
 
-_READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b|\bread (it|that|them|this) (out|later)\b",
-                        re.I)
+_READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b"
+                        r"|\bread (it|that|them|this) (out|later)\b", re.I)
 # the question asks for a number or a unit (then a computed value answers it), not only for a function
 _ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|high|low)|default|units?|convert\w*|"
                          r"in (hz|seconds?|ms|us|µs|mt/m|t/m/s|radians?|degrees?)|seconds or|minimum|maximum|"

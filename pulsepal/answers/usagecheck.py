@@ -28,6 +28,8 @@ _NUMERIC = re.compile(r"^(Optional\[)?(float|int|Union\[float, int\]|Union\[int,
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
+# the kinds of finding these rules report (a name is real, its use is not)
+USAGE_PROBLEMS = frozenset({"output_count", "missing_argument", "argument_conflict", "argument_order", "same_axis"})
 _SYSTEM_NAMES = {"sys", "system", "lims", "opts", "limits"}
 
 
@@ -114,12 +116,12 @@ class UsageChecker:
                 if p.name == "channel" and _NUMBER.match(text):
                     out.append(self._positional(e, positional, i, line, f"a number ({text}) lands on `channel`"))
                     break
-                if i and p.name != "system" and text in _SYSTEM_NAMES:
+                if i and p.name != "system" and text.lower() in _SYSTEM_NAMES:
                     out.append(self._positional(e, positional, i, line,
                                                 f"`{text}` lands on `{p.name}`; the system goes in `system=`"))
                     break
                 if i and p.default is not None and _NUMBER.match(text) and _matlab_slot_is_system(e, i):
-                    taken = ", ".join(f"`{v}` as `{q.name}`" for v, q in zip(positional[i:], params[i:]))
+                    taken = ", ".join(f"`{v}` as `{q.name}`" for v, q in zip(positional[i:], params[i:], strict=False))
                     out.append(self._positional(e, positional, i, line, f"it takes {taken}"))
                     break
         n = self.returns.get(e.key)
@@ -139,7 +141,7 @@ class UsageChecker:
             if e.key in _SELECTIVE and n == 3:
                 fix = ", ".join((outs + ["gzr"])[:3])
             out.append(Finding(f"{names} =", line, "output_count", msg, f"{fix} = {call}(...)"))
-        if e.key == "make_trapezoid":
+        if e.key == "make_trapezoid" and texts:
             out += _trapezoid(set(kw), len(positional) > 1, call, line, python=True)
         if e.key == "make_adc":
             out += _adc(set(kw), call, line, python=True)
@@ -154,12 +156,12 @@ class UsageChecker:
         if matlab_order and m is not None and len(positional) <= len(m.args) and m.python_of:
             mapped = [m.python_of.get(a.name) for a in m.args[:len(positional)]]
             if all(mapped):
-                fix = f"{call}(" + ", ".join(f"{p}={v}" for p, v in zip(mapped, positional)) + ", ...)"
-        elif positional[at] in _SYSTEM_NAMES:
-            head = [f"{p}={v}" for p, v in zip(order, positional[:at])]
+                fix = f"{call}(" + ", ".join(f"{p}={v}" for p, v in zip(mapped, positional, strict=False)) + ", ...)"
+        elif positional[at].lower() in _SYSTEM_NAMES:
+            head = [f"{p}={v}" for p, v in zip(order, positional[:at], strict=False)]
             fix = f"{call}(" + ", ".join(head + [f"system={positional[at]}"]) + ")"
-        msg = (f"`{call}` takes its arguments in the order ({', '.join(order[:5])}{', ...' if len(order) > 5 else ''})"
-               f": {what}. Pass them by keyword.")
+        shown = ", ".join(order[:5]) + (", ..." if len(order) > 5 else "")
+        msg = f"`{call}` takes its arguments in the order ({shown}): {what}. Pass them by keyword."
         if fix and matlab_order:
             msg += " (That is the MATLAB toolbox's order.)"
         return Finding(call, line, "argument_order", msg, fix)
@@ -180,7 +182,7 @@ class UsageChecker:
             out.append(Finding(f.call, line, "missing_argument",
                                f"asking `{f.call}` for the slice-select gradient (a second output) needs "
                                "'SliceThickness' (it asserts 'SliceThickness must be provided').", "'SliceThickness'"))
-        if e.key == "make_trapezoid":
+        if e.key == "make_trapezoid" and texts:
             out += _trapezoid({n.replace("flatarea", "flat_area").replace("flattime", "flat_time") for n in names},
                               False, f.call, line, python=False)
         if e.key == "make_adc":
@@ -200,9 +202,11 @@ def _trapezoid(given: set[str], amplitude_positional: bool, call: str, line: int
         return [Finding(call, line, "missing_argument",
                         f"`{call}` with {ft} needs {fa} or the amplitude as well.",
                         "flat_area" if python else "FlatArea")]
-    if not (amp or area in given or flat_area in given) and given <= {"channel", "system", "delay", "duration"}:
+    if not (amp or area in given or flat_area in given) and "duration" in given and \
+            given <= {"channel", "system", "delay", "duration"}:
         return [Finding(call, line, "missing_argument",
-                        f"`{call}` needs one of area, flat area or amplitude ('Must supply either ...').",
+                        f"`{call}` with only a duration needs one of area, flat area or amplitude ('Must supply "
+                        "either ...').",
                         "area" if python else "'Area'")]
     return []
 

@@ -1,0 +1,50 @@
+"""A code check is confident only about what it can account for, and always says what it did not verify."""
+
+from pulsepal.answers import AnswerRequest
+
+
+def ask(responder, text, lang="python"):
+    return responder.answer(AnswerRequest(query=text, history=[], preferred_language=lang, sequence_knowledge=None))
+
+
+CLEAN_PY = ("```python\nimport pypulseq as pp\nsystem = pp.Opts(max_grad=25, grad_unit='mT/m')\n"
+            "gy = pp.make_trapezoid(channel='y', area=200, duration=2e-3, system=system)\n```")
+
+
+def test_clean_code_under_review_is_confidently_clean(responder):
+    a = ask(responder, "could you review this?\n" + CLEAN_PY)
+    assert a.confident
+    assert "No problems found" in a.text and "Not verified here" in a.text
+
+
+def test_clean_code_with_a_reported_error_is_not_confident(responder):
+    a = ask(responder, "this throws an exception when I run it, why?\n" + CLEAN_PY)
+    assert not a.confident
+    assert "not sure" in a.text and "Not verified here" in a.text
+
+
+def test_an_error_the_findings_do_not_explain_is_not_confident(responder):
+    code = ("```python\nimport pypulseq as pp\nrf = pp.make_block_pulse(flip_angle=1.0, duration=1e-3)\n"
+            "seq.addBlock(rf)\n```")
+    explained = ask(responder, "AttributeError: 'Sequence' object has no attribute, help\n" + code)
+    assert explained.confident and "seq.add_block" in explained.text
+    unexplained = ask(responder, "ValueError: too many values to unpack, help\n" + code)
+    assert not unexplained.confident
+    assert "seq.add_block" in unexplained.text  # the finding it has is still reported
+    assert "another mistake" in unexplained.text
+
+
+def test_unknown_name_far_from_any_real_one_is_not_confident(responder):
+    a = ask(responder, "is this ok?\n```python\nimport pypulseq as pp\nx = pp.quantum_flux_capacitor(3)\n```")
+    assert not a.confident
+
+
+def test_unknown_name_one_word_off_is_a_sure_finding(responder):
+    a = ask(responder, "is this ok?\n```python\nimport pypulseq as pp\nd = pp.delay(1e-3)\n```")
+    assert a.confident and "pp.make_delay" in a.text
+
+
+def test_a_fact_about_a_word_in_passing_does_not_make_a_guess_confident(responder):
+    a = ask(responder, "gradient points on the raster from my optimiser: how do I use them?", "matlab")
+    assert "10 µs" in a.text  # the raster fact is there ...
+    assert not a.confident  # ... but it does not answer "how do I use them?"
