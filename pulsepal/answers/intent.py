@@ -29,8 +29,11 @@ _EQUIV = re.compile(r"\b(equivalent|counterpart|analog(ue)?|corresponding)\b"
 _LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b|^\s*(py)\b(?=\s*(please|pls|version|:))", re.I)
 _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|pypulseq|matlab|octave)\b"
                           r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
+# "from MATLAB", "my MATLAB code into Python" name the source; "MATLAB code to register an RF event" names the
+# language of the answer, so a source needs the other language after its "to"
 _LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
-                          r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b", re.I)
+                          r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b"
+                          r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
 _RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives back|outputs? (?:arguments?|values?)|"
                       r"what (?:are|is) (?:the |its )?outputs?|how many outputs|which outputs|output of)\b", re.I)
 _PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|options?|inputs?|keywords?|kwargs|"

@@ -197,6 +197,10 @@ class OfflineResponder:
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and \
                 unitfacts.unit_lines(intent.prose):
             return self._subject(previous, lang, intent.aspect, values)  # "what unit is the angle?" of the same call
+        if len(intent.names) == 1 and not intent.names[0].invented:
+            aside = self._aside(intent, lang)
+            if aside is not None:
+                return aside
         if intent.names:
             return self._named(intent)
         second = ranking.runner_up
@@ -230,6 +234,22 @@ class OfflineResponder:
         text = first.text.split("\n---\n")[0] + "\n" + second.text
         return Answer(text=text, code_examples=first.code_examples + second.code_examples, confident=True,
                       topic=a.key, subject="api:" + a.key)
+
+    def _aside(self, intent: Intent, lang: str) -> Optional[Answer]:
+        """"my loop is slow because every addBlock ...; can I register it once?": the name sits in a clause that
+        explains, and the question itself (the last clause, without the name) clearly describes another function.
+        Both are shown, the described one first."""
+        named = intent.names[0]
+        clauses = [c for c in re.split(r"[;:?!]|,\s*(?=(?:so|but|can|how|is|should|could|what)\b)|\bbecause\b|"
+                                        r"\bsince\b", intent.prose) if c.strip()]
+        if len(clauses) < 2 or named.written in clauses[-1]:
+            return None
+        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "),
+                               lang=intent.lang)
+        top = ask.top
+        if top is None or top.entry is None or top.vocab < 1.4 or top.entry.key == named.entry.key:
+            return None
+        return self._both(top.entry, named.entry, lang)
 
     def _named(self, intent: Intent) -> Answer:
         real = [h for h in intent.names if not h.invented]

@@ -26,7 +26,8 @@ TERMS: list[Term] = [
     # alone it stays under the confidence floor unless the rest of the question backs it
     _t(r"\bsinc\b", A("make_sinc_pulse", 0.9), H("slice_selection", 0.3)),
     _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
-       r"(insensitive|robust)", A("make_adiabatic_pulse", 1.6)),
+       r"(insensitive|robust)|\b(bad|poor|inhomogeneous|non-?uniform|low|varying) b1\b|\bb1 inhomogeneit",
+       A("make_adiabatic_pulse", 1.6)),
     _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
     _t(r"\bramps? (faster|slower|quicker|shorter|longer)|\brise[- ]?time|\bramp time", A("make_trapezoid", 1.2),
        H("system_limits", 0.8)),

@@ -48,3 +48,11 @@ def test_a_fact_about_a_word_in_passing_does_not_make_a_guess_confident(responde
     a = ask(responder, "gradient points on the raster from my optimiser: how do I use them?", "matlab")
     assert "10 µs" in a.text  # the raster fact is there ...
     assert not a.confident  # ... but it does not answer "how do I use them?"
+
+
+def test_matlab_index_zero_is_a_finding():
+    from pulsepal.answers.checker import check_code
+
+    code = "parts = mr.splitGradientAt(g, 1e-3);\nfirst = parts(0);\nsecond = parts(2);\n"
+    found = [(f.line, f.suggestion) for f in check_code(code, "matlab") if f.problem == "indexing"]
+    assert found == [(2, "parts(1)")]
