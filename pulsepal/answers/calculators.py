@@ -172,11 +172,14 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
                      f"**{g / (GAMMA * 1e-3):.3g} mT/m**")
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
-    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?(scan|"
-                               r"sequence|acquisition|measurement|protocol)|total (duration|time)", prose, re.I):
-        t = tr * ny * values.get("n_slices", 1)
-        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
-                   if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?"
+                               r"([\w-]+ )?(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
+                               prose, re.I):
+        nz = values.get("n_z", 1)  # a 3D scan repeats every phase-encoding line for each partition
+        t = tr * ny * nz * values.get("n_slices", 1)
+        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
+            f" × {int(values['n_slices'])} slices (sequential)" if values.get("n_slices", 1) > 1 else "") +
+            f" = **{t:.4g} s** ({t / 60:.3g} min) of acquisition.")
     return out
 
 

@@ -15,6 +15,7 @@ from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
+from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
 from .checkreport import check_report, first_suggestion
 from .intent import Intent, detect
@@ -65,6 +66,8 @@ def _few_words(prose: str) -> bool:
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
+_ANALYSE = re.compile(r"^\W*(please\s+)?(compute|calculate|estimate|simulate|analy[sz]e|evaluate|measure|"
+                      r"determine|plot)\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 _QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
                        r"could)\b|\?\s*$", re.I)
@@ -123,6 +126,10 @@ class OfflineResponder:
                 ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
+        entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
+        option = asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang))
+        if option:
+            ans.text = option + "\n\n" + ans.text
         lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
@@ -171,6 +178,8 @@ class OfflineResponder:
                                            intent.prose, re.I) and (top is None or top.vocab < 1.8)))
         if sequence_request:
             strong = False
+        if strong_function and _ANALYSE.search(intent.prose):
+            kind = None  # "compute the b-tensor of my diffusion sequence": an analysis of it, not a request for one
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong) and not (
                     strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(

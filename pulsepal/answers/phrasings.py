@@ -71,7 +71,8 @@ MORE_TERMS: list[Term] = [
        r"(the )?(signal|echo|data)|\brecord (the )?(signal|echo|data|fid)\b", A("make_adc", 1.6)),
     _t(r"\b(wait|pause|idle|gap|dead time|padding|fill|space)\w*\b.{0,20}\b(between|before|after)\b.{0,25}"
        r"\b(blocks?|events?|pulses?|readouts?|excitations?)\b|\b(add|insert|put)\w* (a |an )?(short |small |fixed )?"
-       r"(delay|pause|wait)\b|\b(empty|blank|idle) (block|time|period|interval)", A("make_delay", 1.6)),
+       r"(delay|pause|wait)\b|\b(empty|blank|idle) (delay )?(block|time|period|interval)|\bdelay block",
+       A("make_delay", 1.6)),
     _t(r"\b(chang|adjust|modif|tweak|edit|vary|set)\w*\b.{0,40}\b(on|at|from|in) the (scanner|console|ui|user "
        r"interface|protocol|host|exam card|scanner ui)\b|\b(operator|technician|radiographer|technologist)\b.{0,40}"
        r"\b(chang|adjust|set|modif)\w*|\bwithout (re-?)?(writing|generating|exporting|compiling|recompiling) the "

@@ -167,7 +167,8 @@ TERMS: list[Term] = [
        A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
-    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time", A("seq.find_block_by_time", 1.6)),
+    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
+       r".{0,8}(t\s*=|\d)", A("seq.find_block_by_time", 1.6)),
     _t(r"\bwaveforms? (of|from) the (whole |entire )?sequence|all (the )?waveforms|export (the )?waveforms",
        A("seq.waveforms_and_times", 1.4)),
     _t(r"\binstall\w* (the |a |my )?sequence|\b(install|copy|upload|transfer|send|put)\w* (the |a |my )?(sequence|seq|"
@@ -191,7 +192,8 @@ TERMS: list[Term] = [
        A("traj_to_grad", 1.8)),
     _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
     _t(r"\b(compute|calculat|get|check|what|verif|confirm|validat|evaluat|measur|determin)\w*\b.{0,30}\bb-?values?\b"
-       r".{0,30}\b(my |the )?(sequence|gradients)",
+       r".{0,30}\b(my |the )?(sequence|gradients)|\bb-?(tensor|matrix)\b.{0,30}\b(of|for) (my |the |a )?([\w-]+ )?"
+       r"(sequence|scan|gradients)",
        ("api:seq.calcMomentsBtensor", 1.8)),
     _t(r"\bexceed\w*\b.{0,30}\blimit|\b(amplitude|slew|gradient)\b.{0,20}\b(too (high|large|big)|exceed\w*)|requested"
        r" area is too large|violat\w* (the )?(gradient|slew|hardware) limit", H("system_limits", 1.6),
