@@ -179,7 +179,7 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         t = tr * ny * nz * values.get("n_slices", 1)
         out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
             f" × {int(values['n_slices'])} slices (sequential)" if values.get("n_slices", 1) > 1 else "") +
-            f" = **{t:.4g} s** ({t / 60:.3g} min) of acquisition.")
+            f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)." if t >= 60 else "."))
     return out
 
 
