@@ -108,7 +108,8 @@ def split_code(query: str) -> tuple[str, str]:
             if _looks_like_code(rest):
                 return "\n".join(lines[:body[0]]), rest
     m = re.match(r"^([^=(`]*?):\s*(.+)$", query.strip(), re.S)
-    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip():
+    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip() and \
+            "`" not in m.group(2).strip().strip("`"):  # "My code: `...` what's wrong": the words after it count
         return m.group(1), m.group(2).strip().strip("`")
     # a whole statement inline: "what is [rf, gz] = mr.makeSincPulse(pi/2, sys) in python?"
     stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+\s*"

@@ -102,7 +102,10 @@ class UsageChecker:
 
     def _python(self, e: ApiEntry, texts: list[str], outs: list[str], line: int) -> list[Finding]:
         out: list[Finding] = []
-        kw = {m.group(1): m.group(2).strip() for t in texts if (m := re.match(r"^(\w+)\s*=(?!=)\s*(.*)$", t, re.S))}
+        # a misspelt keyword (flatArea=) is reported by the argument check; here it counts as the one it means
+        spelled = {p.name.replace("_", "").lower(): p.name for p in e.params}
+        kw = {spelled.get(m.group(1).replace("_", "").lower(), m.group(1)): m.group(2).strip() for t in texts
+              if (m := re.match(r"^(\w+)\s*=(?!=)\s*(.*)$", t, re.S))}
         positional = [t for t in texts if not re.match(r"^\w+\s*=(?!=)", t) and not t.startswith("*")]
         call = e.python_call or e.key
         params = [p for p in e.params if p.kind in ("positional", "keyword")]

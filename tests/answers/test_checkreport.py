@@ -56,3 +56,15 @@ def test_matlab_index_zero_is_a_finding():
     code = "parts = mr.splitGradientAt(g, 1e-3);\nfirst = parts(0);\nsecond = parts(2);\n"
     found = [(f.line, f.suggestion) for f in check_code(code, "matlab") if f.problem == "indexing"]
     assert found == [(2, "parts(1)")]
+
+
+def test_inline_code_with_the_question_after_it_is_checked(responder):
+    a = ask(responder, "Snippet: `g = mr.makeTrapezoid('y', 'Area', 50); seq.addblock(g);` is this right?", "matlab")
+    assert "seq.addBlock" in a.text and "problem" in a.text
+
+
+def test_python_option_name_in_the_matlab_system_slot_is_a_finding():
+    from pulsepal.answers.checker import check_code
+
+    found = check_code("g = mr.makeTrapezoid('y', 'flat_time', 2e-3, 'FlatArea', 20);", "matlab")
+    assert [(f.problem, f.suggestion) for f in found] == [("wrong_argument", "'FlatTime'")]
