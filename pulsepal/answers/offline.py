@@ -18,6 +18,9 @@ from . import builder, calculators, render_docs, template_params, unitfacts
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
 from .checkreport import check_report, first_suggestion
+from .followups import ANALYSE as _ANALYSE
+from .followups import ASKS_VALUE as _ASKS_VALUE
+from .followups import getter_subject
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -43,12 +46,6 @@ _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypuls
                      r"script|version)\b", re.I)
 
 
-_READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b"
-                        r"|\bread (it|that|them|this) (out|later)\b", re.I)
-# the question asks for a number or a unit (then a computed value answers it), not only for a function
-_ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|high|low)|default|units?|convert\w*|"
-                         r"in (hz|seconds?|ms|us|µs|mt/m|t/m/s|radians?|degrees?)|seconds or|minimum|maximum|"
-                         r"shortest|longest|fastest|what is the|what's the|whats the|is it in)\b", re.I)
 
 
 def _names_sequence(kind, prose: str) -> bool:
@@ -66,8 +63,6 @@ def _few_words(prose: str) -> bool:
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
-_ANALYSE = re.compile(r"^\W*(please\s+)?(compute|calculate|estimate|simulate|analy[sz]e|evaluate|measure|"
-                      r"determine|plot)\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 _QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
                        r"could)\b|\?\s*$", re.I)
@@ -157,7 +152,7 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
-        getter = self._getter(req.history, intent.prose) if req.history and not intent.names else None
+        getter = getter_subject(self.index.api, req.history, intent.prose) if req.history and not intent.names else None
         if getter:  # "and how do I read it back?" after set_definition: its getter
             return self._subject(getter, lang, intent.aspect, values)
         if previous and previous.startswith("template:") and not intent.names and (
@@ -203,9 +198,11 @@ class OfflineResponder:
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
-        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and \
-                unitfacts.unit_lines(intent.prose):
-            return self._subject(previous, lang, intent.aspect, values)  # "what unit is the angle?" of the same call
+        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
+                unitfacts.unit_lines(intent.prose) or previous.startswith("api:") and re.search(
+                    r"\bunits?\b.{0,30}\b(result|returns?|output|it|that)\b", intent.prose, re.I)):
+            aspect = "returns" if re.search(r"\b(result|returns?|outputs?)\b", intent.prose, re.I) else intent.aspect
+            return self._subject(previous, lang, aspect, values)  # "what unit is the angle?" of the same call
         if len(intent.names) == 1 and not intent.names[0].invented:
             aside = self._aside(intent, lang)
             if aside is not None:
@@ -296,7 +293,10 @@ class OfflineResponder:
         if kind == "howto":
             doc = next((d for d in self.index.howto_docs if d.id == subject), None)
             if doc is not None:
-                return render_docs.howto(self.index, doc, lang)
+                note = render_docs.howto(self.index, doc, lang)
+                main = self.index.api.get(note.topic) if note.topic and aspect != "overview" else None
+                # "what are its parameters?" after a how-to: those of the function the note is built around
+                return render(main, lang, aspect) if main is not None else note
         entry = self.index.api.get(ref if kind == "api" else subject)
         if entry is None:
             return render_docs.not_sure(self.index, self.ranker.rank(""), "", lang, [])
@@ -325,17 +325,6 @@ class OfflineResponder:
                 hits = [h for h in self.index.names_in(msg.get("content", "")) if not h.invented]
                 if hits:
                     return "api:" + hits[0].entry.key
-        return None
-
-    def _getter(self, history: list[dict], prose: str) -> Optional[str]:
-        """The `get_` twin of a `set_` method the previous answer used, when the user asks to read a value back."""
-        if not _READ_BACK.search(prose):
-            return None
-        last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
-        for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
-            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-            if ("seq.get_" + snake) in self.index.api.by_key:
-                return "api:seq.get_" + snake
         return None
 
     def _subject_of_heading(self, heading: str) -> Optional[str]:

@@ -26,3 +26,22 @@ def test_a_name_in_an_explaining_clause_does_not_hijack_the_answer(responder):
 def test_language_code_to_do_something_is_the_answer_language(responder):
     a = ask(responder, "Python code to register the adc event before the loop?", "matlab")
     assert "seq.register_adc_event" in a.text and "```python" in a.text
+
+
+def _turn(responder, q, lang, history):
+    a = ask(responder, q, lang, history)
+    return a, history + [{"role": "user", "content": q}, {"role": "assistant", "content": a.text,
+                                                          "metadata": a.metadata}]
+
+
+def test_parameters_after_a_how_to_are_those_of_its_function(responder):
+    first, history = _turn(responder, "how do I store the sequence in a .seq file?", "python", [])
+    assert first.subject and first.subject.startswith("howto:")
+    a = ask(responder, "which arguments can I give it?", "python", history)
+    assert a.topic == first.topic and "parameters" in a.text.splitlines()[0]
+
+
+def test_unit_of_the_result_is_the_previous_function_output(responder):
+    _, history = _turn(responder, "what does pp.calc_rf_center give me?", "python", [])
+    a = ask(responder, "what unit is the result in?", "python", history)
+    assert a.topic == "calc_rf_center" and "outputs" in a.text.splitlines()[0]
