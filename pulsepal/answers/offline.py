@@ -40,7 +40,7 @@ _CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|
                      r"another|which|where|bigger|smaller|thinner|thicker|higher|lower)\b", re.I)
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
-                               r"have|give|write|provide|need|want)\b", re.I)
+                               r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
                      r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
                      r"script|version)\b", re.I)
