@@ -97,10 +97,14 @@ def slice_limit(values: dict[str, float], prose: str) -> list[str]:
         return []
     dur = values.get("pulse_duration", 3e-3)
     tbw = values.get("tbw", 4.0)
+    assumed = [what for what, key in (("a 3 ms pulse", "pulse_duration"), ("a time-bandwidth product of 4", "tbw"))
+               if key not in values]
     need = tbw / dur / thk / (GAMMA * 1e-3)  # mT/m
     thinnest = tbw / dur / (gmax * GAMMA * 1e-3)
     line = (f"A {dur * 1e3:g} ms pulse with time-bandwidth product {tbw:g} has a bandwidth of {tbw / dur:.0f} Hz; a "
             f"{thk * 1e3:g} mm slice needs a slice gradient of **{need:.1f} mT/m**")
+    if assumed:  # say what was not given rather than pass a default off as the user's value
+        line = "Assuming " + " and ".join(assumed) + " (not given): " + line[0].lower() + line[1:]
     if need > gmax:
         return [line + f", which is **above your {gmax:g} mT/m limit: it cannot work**. The thinnest slice with "
                 f"these settings is {thinnest * 1e3:.2f} mm; make the pulse longer or lower its time-bandwidth "

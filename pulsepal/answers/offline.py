@@ -191,6 +191,13 @@ class OfflineResponder:
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             return render_docs.template(wanted.template, lang, values)
+        if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
+                intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
+            # "is a TE of 2 ms possible?" with no sequence named: the simplest readout decides, and we say so
+            ans = render_docs.template("gre_2d", lang, values)
+            ans.text = ("*No sequence type given: assuming a 2D gradient echo (the shortest TE a Cartesian readout "
+                        "allows; a spin echo needs more).*\n\n" + ans.text)
+            return ans
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is

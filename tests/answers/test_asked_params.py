@@ -35,3 +35,18 @@ def test_a_templated_sequence_named_in_the_request_is_the_closest(responder):
     a = ask(responder, "spin echo with SENSE undersampling, R=2", "matlab")
     assert "don't have a checked template" in a.text
     assert a.subject == "template:se_2d"
+
+
+def test_slice_check_uses_the_pulse_length_written_before_pulse(responder):
+    a = ask(responder, "is a 1 mm slice ok with a 0.8 ms pulse, tbw 2?", "python", "max grad 45 mT/m")
+    assert "0.8 ms pulse" in a.text and "cannot work" in a.text
+
+
+def test_slice_check_says_which_values_it_assumed(responder):
+    a = ask(responder, "can I get a 2 mm slice?", "matlab", "max grad 30 mT/m")
+    assert "Assuming a 3 ms pulse and a time-bandwidth product of 4" in a.text
+
+
+def test_te_feasibility_without_a_sequence_type_assumes_gradient_echo(responder):
+    a = ask(responder, "can I reach TE 1.5 ms?", "python", "FOV 240 mm, matrix 192, dwell 8 us, max grad 30 mT/m")
+    assert "assuming a 2D gradient echo" in a.text and "minimum" in a.text
