@@ -68,10 +68,18 @@ class Intent:
 # exactly what people carry over from the other toolbox by mistake).
 _PY_MARKS = ((r"\bpp\.\w+", 4), (r"^\s*(import|from)\s", 3), (r"[(,]\s*[a-z_]\w*\s*=(?!=)", 1), (r"\bnp\.", 2),
              (r"\b(True|False|None)\b", 1), (r"^\s*#", 2), (r":\s*$", 2), (r"\bseq\.[a-z]+_[a-z_]+\(", 2),
-             (r"^\s*def\s", 3))
+             (r"^\s*def\s", 3), (r"^\s*for\s+\w+(\s*,\s*\w+)*\s+in\s", 3), (r"\brange\(", 2))
 _ML_MARKS = ((r"\bmr\.[a-z]+[A-Z]\w*", 4), (r"^\s*%", 2), (r";\s*$", 1), (r"\bend\s*$", 2),
              (r"\bseq\.[a-z]+[A-Z]\w*", 2), (r"'[A-Za-z]+'\s*,\s*[^,)]+", 1), (r"^\s*\[[\w\s,~]+\]\s*=", 2),
-             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1))
+             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1), (r"^\s*for\s+\w+\s*=", 3))
+
+
+def language_margin(code: str) -> int:
+    """How clearly the marks decide the dialect (the weight difference): 0 or 1 means the code reads either way."""
+    def weigh(marks: tuple[tuple[str, int], ...]) -> int:
+        return sum(w * len(re.findall(m, code, re.M)) for m, w in marks)
+
+    return abs(weigh(_PY_MARKS) - weigh(_ML_MARKS))
 
 
 def code_language(code: str) -> str:

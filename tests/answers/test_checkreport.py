@@ -68,3 +68,18 @@ def test_python_option_name_in_the_matlab_system_slot_is_a_finding():
 
     found = check_code("g = mr.makeTrapezoid('y', 'flat_time', 2e-3, 'FlatArea', 20);", "matlab")
     assert [(f.problem, f.suggestion) for f in found] == [("wrong_argument", "'FlatTime'")]
+
+
+def test_code_that_reads_as_either_toolbox_is_not_a_sure_finding(responder):
+    a = ask(responder, "what's wrong?\n```\nseq = Sequence()\nrf = make_block_pulse(flip_angle=pi/2, duration=1e-3)\n"
+                       "seq.addBlock(rf)\n```", "matlab")
+    assert not a.confident and "I read this code as MATLAB" in a.text
+    tagged = ask(responder, "what's wrong?\n```python\nseq = pp.Sequence()\nseq.addBlock(rf)\n```", "matlab")
+    assert tagged.confident and "seq.add_block" in tagged.text
+
+
+def test_python_loop_syntax_decides_the_language():
+    from pulsepal.answers.intent import code_language
+
+    assert code_language("for k in range(4):\n    seq.addBlock(rf, gz)\n    seq.addBlock(gx, adc)\n") == "python"
+    assert code_language("for k=1:4\n    seq.add_block(rf, gz)\n    seq.add_block(gx, adc)\nend\n") == "matlab"
