@@ -19,7 +19,11 @@ import difflib
 import re
 from typing import Optional
 
-from .types import Finding
+from .checker import Checker, format_findings
+from .intent import Intent, language_margin
+from .intent import _fence_language as fence_language
+from .search import Index
+from .types import Answer, Finding, is_matlab, lang_label
 
 # what a user's words say went wrong, and the finding kinds that explain it
 _ERROR_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -108,3 +112,18 @@ def check_report(findings: list[Finding], prose: str, lang: str, version: str,
 def first_suggestion(findings: list[Finding]) -> Optional[str]:
     f = next((f for f in findings if f.suggestion), None)
     return f.suggestion if f else None
+
+
+def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
+    code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
+    findings = checker.check(intent.code, code_lang)
+    text, sure = check_report(findings, intent.prose, code_lang, index.api.version, format_findings(findings))
+    if not fence_language(intent.query) and language_margin(intent.code) <= 1 and any(
+            f.problem in ("wrong_language", "wrong_namespace", "wrong_field") for f in findings):
+        # the code reads as either toolbox, and the findings depend on which: say which one was assumed
+        text += (f"\nI read this code as {lang_label(code_lang)}; if it is meant for the other toolbox, these "
+                 "spellings are the other way round (tag the code block with its language to be sure).\n")
+        sure = False
+    first = first_suggestion(findings)
+    hit = index.lookup(first) if first else None
+    return Answer(text=text, confident=sure, topic=hit.entry.key if hit else None)

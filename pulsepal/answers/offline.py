@@ -17,12 +17,11 @@ from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
-from .checkreport import check_report, first_suggestion
+from .checkreport import check_answer
 from .followups import ANALYSE as _ANALYSE
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .followups import getter_subject
-from .intent import Intent, detect, language_margin
-from .intent import _fence_language as fence_language
+from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
@@ -377,18 +376,7 @@ class OfflineResponder:
                                       "description": "Translated code"}])
 
     def _check(self, intent: Intent) -> Answer:
-        code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
-        findings = self.checker.check(intent.code, code_lang)
-        text, sure = check_report(findings, intent.prose, code_lang, self.index.api.version, format_findings(findings))
-        if not fence_language(intent.query) and language_margin(intent.code) <= 1 and any(
-                f.problem in ("wrong_language", "wrong_namespace", "wrong_field") for f in findings):
-            # the code reads as either toolbox, and the findings depend on which: say which one was assumed
-            text += (f"\nI read this code as {lang_label(code_lang)}; if it is meant for the other toolbox, "
-                     "these spellings are the other way round (tag the code block with its language to be sure).\n")
-            sure = False
-        first = first_suggestion(findings)
-        hit = self.index.lookup(first) if first else None
-        return Answer(text=text, confident=sure, topic=hit.entry.key if hit else None)
+        return check_answer(self.checker, self.index, intent)
 
 
 _OFFLINE: Optional[OfflineResponder] = None
