@@ -16,7 +16,7 @@ from .argcheck import ArgChecker
 from .dialectcheck import DialectChecker
 from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
-from .search import INVENTED, Index, get_index, name_key
+from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
 from .types import Finding
 from .usagecheck import UsageChecker
 
@@ -295,7 +295,12 @@ class Checker:
         if key in INVENTED:
             e = self.api.get(INVENTED[key])
             right = self._spell(e, lang) if e else None
-            return Finding(written, line, "invented", f"`{written}` does not exist in Pulseq.", right)
+            msg = f"`{written}` does not exist in Pulseq."
+            family = [self._spell(m, lang) for k in INVENTED_FAMILIES.get(key, ()) if (m := self.api.get(k))]
+            if family:  # which member was meant depends on the pulse or gradient: name them all, pick none
+                msg += " Use the one you mean: " + ", ".join(f"`{f}`" for f in family if f) + "."
+                right = None
+            return Finding(written, line, "invented", msg, right)
         close = [self._spell(e, lang) for e in self.index.closest_names(written, 3)]
         close = [c for c in close if c]
         msg = f"`{written}` is not a Pulseq name PulsePal knows."

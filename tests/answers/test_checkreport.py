@@ -83,3 +83,12 @@ def test_python_loop_syntax_decides_the_language():
 
     assert code_language("for k in range(4):\n    seq.addBlock(rf, gz)\n    seq.addBlock(gx, adc)\n") == "python"
     assert code_language("for k=1:4\n    seq.add_block(rf, gz)\n    seq.add_block(gx, adc)\nend\n") == "matlab"
+
+
+def test_an_invented_family_name_lists_every_real_member():
+    from pulsepal.answers.checker import check_code
+
+    (f,) = check_code("rf = mr.makeRfPulse(pi/2, 'Duration', 1e-3);", "matlab")
+    assert f.problem == "invented" and f.suggestion is None
+    for real in ("mr.makeSincPulse", "mr.makeBlockPulse", "mr.makeGaussPulse", "mr.makeArbitraryRf"):
+        assert real in f.message
