@@ -262,6 +262,27 @@ def shortest_lobe(values: dict[str, float], prose: str) -> list[str]:
             "only the area gives it."]
 
 
+def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
+    """EPI echo spacing: one readout lobe (flat top for the samples, ramps at the slew limit, rounded up to the
+    gradient raster), with the phase blips under the ramps, as in the pypulseq and MATLAB EPI examples."""
+    if not re.search(r"\becho[ -]spacing|\besp\b", prose, re.I):
+        return []
+    fov, n = values.get("fov"), values.get("n_x")
+    flat = values.get("readout") or (n * values["dwell"] if n and values.get("dwell") else None)
+    if not (fov and n and flat):
+        return []
+    gmax = values.get("max_grad", 40.0)  # mT/m: the toolboxes' default when the scanner's is not given
+    slew = values.get("max_slew", 170.0)  # T/m/s
+    amp = n / fov / flat / (GAMMA * 1e-3)  # mT/m
+    rise = math.ceil(amp / slew * 1e3 / 10) * 10e-6  # s, on the 10 µs raster (mT/m / T/m/s = ms)
+    esp = flat + 2 * rise
+    line = (f"Echo spacing ≈ **{esp * 1e3:.3g} ms**: a {flat * 1e6:.0f} µs flat top at {amp:.3g} mT/m plus two "
+            f"{rise * 1e6:.0f} µs ramps (at {slew:g} T/m/s), blips under the ramps")
+    if amp > gmax:
+        line += f"; but {amp:.3g} mT/m is above your {gmax:g} mT/m limit: lengthen the readout (dwell)"
+    return [line + "."]
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
@@ -269,6 +290,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
+    lines += echo_spacing(values, prose)
     return lines
 
 

@@ -32,7 +32,8 @@ TERMS: list[Term] = [
     _t(r"\bramps? (faster|slower|quicker|shorter|longer)|\brise[- ]?time|\bramp time", A("make_trapezoid", 1.2),
        H("system_limits", 0.8)),
     _t(r"\b(arbitrary|custom|own|user[- ]defined|shaped?) (rf|pulse|waveform for (the )?rf|rf shape)|"
-       r"\b(rf|pulse) (from|with) (a|my|an) (own |custom |arbitrary )?(waveform|shape|samples)",
+       r"\b(rf|pulse) (from|with) (a|my|an) (own |custom |arbitrary )?(complex |numpy |designed )?"
+       r"(waveform|shape|samples)",
        A("make_arbitrary_rf", 1.4)),
     _t(r"\bslr\b|shinnar", ("api:mr.makeSLRpulse", 1.2)),
     _t(r"\b(rf|pulse)('?s)? (center|centre|peak)|\b(center|centre|peak|middle) of (the |an |my )?(rf|pulse)"
@@ -161,6 +162,11 @@ TERMS: list[Term] = [
     _t(r"\b(test|sanity) report|report (on|about|of) (the |my )?sequence|sequence (report|statistics)",
        A("seq.test_report", 1.6)),
     _t(r"\breports?\b", A("seq.test_report", 1.1)),
+    _t(r"\b(summary|overview|report)\b.{0,40}\b(te|tr|fov|max(imum)? grad\w*|of (my|the) (finished |whole )?"
+       r"sequence)\b",
+       A("seq.test_report", 1.8)),
+    _t(r"\b(join|connect|link|bridge)\w*\b.{0,20}\bk-?space (points|positions|locations)|\bshortest\b.{0,30}\bramps?\b"
+       r".{0,20}\bbetween\b|\bfrom one k-?space point to another", A("calc_ramp", 1.8)),
     _t(r"\bdefinitions?\b|\bheader\b|\bfov (in|into) the (file|header)|\bmetadata", A("seq.set_definition", 1.2)),
     _t(r"\b(read|reads|reading|get|gets|retrieve|retrieving|query|look up|access)\b (the |a |its )?(stored )?"
        r"(definitions?|header|fov)\b",

@@ -50,3 +50,14 @@ def test_slice_check_says_which_values_it_assumed(responder):
 def test_te_feasibility_without_a_sequence_type_assumes_gradient_echo(responder):
     a = ask(responder, "can I reach TE 1.5 ms?", "python", "FOV 240 mm, matrix 192, dwell 8 us, max grad 30 mT/m")
     assert "assuming a 2D gradient echo" in a.text and "minimum" in a.text
+
+
+def test_epi_echo_spacing_is_computed(responder):
+    a = ask(responder, "echo spacing of my EPI?", "matlab", "matrix 128, FOV 256 mm, dwell 5 us, slew 200 T/m/s")
+    # flat top 640 µs at 128 / (0.256 m x 640 µs) = 18.35 mT/m, ramps ceil(91.7 µs) = 100 µs each
+    assert "0.84 ms" in a.text and a.confident
+
+
+def test_a_dimensionless_parameter_is_said_to_have_no_unit(responder):
+    a = ask(responder, "does the time-bandwidth product have a unit?", "python")
+    assert a.confident and "dimensionless" in a.text
