@@ -151,7 +151,8 @@ class ArgChecker:
                                "unlike pypulseq's (area, channel, ...).", f"{f.call}({fixed})"))
         # Where the name/value options start: the first string that names an option, after the positional slots.
         named = [i for i, lit in enumerate(literal) if lit is not None and f.option(lit) is not None]
-        beyond = [i for i, lit in enumerate(literal) if lit is not None and i >= len(f.args)]
+        beyond = [i for i, lit in enumerate(literal) if lit is not None and (
+            i >= len(f.args) or f.args[i].name.lower() in ("system", "sys") and i + 1 < len(texts))]
         start = min(named + beyond) if named or beyond else None
         if start is None or f.varargin:
             return out

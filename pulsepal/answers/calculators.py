@@ -97,10 +97,14 @@ def slice_limit(values: dict[str, float], prose: str) -> list[str]:
         return []
     dur = values.get("pulse_duration", 3e-3)
     tbw = values.get("tbw", 4.0)
+    assumed = [what for what, key in (("a 3 ms pulse", "pulse_duration"), ("a time-bandwidth product of 4", "tbw"))
+               if key not in values]
     need = tbw / dur / thk / (GAMMA * 1e-3)  # mT/m
     thinnest = tbw / dur / (gmax * GAMMA * 1e-3)
     line = (f"A {dur * 1e3:g} ms pulse with time-bandwidth product {tbw:g} has a bandwidth of {tbw / dur:.0f} Hz; a "
             f"{thk * 1e3:g} mm slice needs a slice gradient of **{need:.1f} mT/m**")
+    if assumed:  # say what was not given rather than pass a default off as the user's value
+        line = "Assuming " + " and ".join(assumed) + " (not given): " + line[0].lower() + line[1:]
     if need > gmax:
         return [line + f", which is **above your {gmax:g} mT/m limit: it cannot work**. The thinnest slice with "
                 f"these settings is {thinnest * 1e3:.2f} mm; make the pulse longer or lower its time-bandwidth "
@@ -172,11 +176,14 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
                      f"**{g / (GAMMA * 1e-3):.3g} mT/m**")
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
-    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?(scan|"
-                               r"sequence|acquisition|measurement|protocol)|total (duration|time)", prose, re.I):
-        t = tr * ny * values.get("n_slices", 1)
-        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(values['n_slices'])} slices (sequential)"
-                   if values.get("n_slices", 1) > 1 else "") + f" = **{t:.4g} s** of acquisition.")
+    if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?"
+                               r"([\w-]+ )?(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
+                               prose, re.I):
+        nz = values.get("n_z", 1)  # a 3D scan repeats every phase-encoding line for each partition
+        t = tr * ny * nz * values.get("n_slices", 1)
+        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
+            f" × {int(values['n_slices'])} slices (sequential)" if values.get("n_slices", 1) > 1 else "") +
+            f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)." if t >= 60 else "."))
     return out
 
 
@@ -255,6 +262,27 @@ def shortest_lobe(values: dict[str, float], prose: str) -> list[str]:
             "only the area gives it."]
 
 
+def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
+    """EPI echo spacing: one readout lobe (flat top for the samples, ramps at the slew limit, rounded up to the
+    gradient raster), with the phase blips under the ramps, as in the pypulseq and MATLAB EPI examples."""
+    if not re.search(r"\becho[ -]spacing|\besp\b", prose, re.I):
+        return []
+    fov, n = values.get("fov"), values.get("n_x")
+    flat = values.get("readout") or (n * values["dwell"] if n and values.get("dwell") else None)
+    if not (fov and n and flat):
+        return []
+    gmax = values.get("max_grad", 40.0)  # mT/m: the toolboxes' default when the scanner's is not given
+    slew = values.get("max_slew", 170.0)  # T/m/s
+    amp = n / fov / flat / (GAMMA * 1e-3)  # mT/m
+    rise = math.ceil(amp / slew * 1e3 / 10) * 10e-6  # s, on the 10 µs raster (mT/m / T/m/s = ms)
+    esp = flat + 2 * rise
+    line = (f"Echo spacing ≈ **{esp * 1e3:.3g} ms**: a {flat * 1e6:.0f} µs flat top at {amp:.3g} mT/m plus two "
+            f"{rise * 1e6:.0f} µs ramps (at {slew:g} T/m/s), blips under the ramps")
+    if amp > gmax:
+        line += f"; but {amp:.3g} mT/m is above your {gmax:g} mT/m limit: lengthen the readout (dwell)"
+    return [line + "."]
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
@@ -262,6 +290,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
+    lines += echo_spacing(values, prose)
     return lines
 
 

@@ -16,8 +16,9 @@ from .argcheck import ArgChecker
 from .dialectcheck import DialectChecker
 from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
-from .search import INVENTED, Index, get_index, name_key
+from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
 from .types import Finding
+from .usagecheck import UsageChecker
 
 __all__ = ["Checker", "Finding", "check_code", "format_findings", "get_checker"]
 
@@ -76,6 +77,7 @@ class Checker:
         self.m_seq_props = set(sequence_properties())
         self.args = ArgChecker(self.api)
         self.dialect = DialectChecker(self.api)
+        self.usage = UsageChecker(self.api)
 
     # --- public -----------------------------------------------------------------------------------------------
 
@@ -107,7 +109,8 @@ class Checker:
                 if f:
                     findings.append(f)
         seen = {(f.line, f.name) for f in findings}
-        for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang):
+        for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
+                self.usage.check(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)
@@ -165,6 +168,8 @@ class Checker:
                            f"`{name}` is not exported at the top level of pypulseq (`pp.{name}` is a module there).",
                            f"`{e.python_import}` then `{name}(...)`")
         if name in self.py_module_attrs:
+            if after.strip().startswith("(") and self._is_module(name):
+                return self._module_called(written, name, line)
             return None  # a real submodule or constant (pp.eps, pp.opts, pp.check_timing.check_timing)
         hit = self.index.lookup(written)
         if hit and not hit.invented:
@@ -179,6 +184,29 @@ class Checker:
             return Finding(written, line, "wrong_language",
                            f"`{written}` is the MATLAB spelling; pypulseq uses snake_case.", self._spell(e, "python"))
         return self._invented_or_unknown(written, "python", line)
+
+    @staticmethod
+    def _is_module(name: str) -> bool:
+        import types
+
+        import pypulseq
+
+        return isinstance(getattr(pypulseq, name, None), types.ModuleType)
+
+    def _module_called(self, written: str, name: str, line: int) -> Finding:
+        """`pp.opts(...)`: a submodule, not callable ('module' object is not callable); name what is."""
+        import pypulseq
+
+        mod = getattr(pypulseq, name)
+        right = next((n for n in self.py_top if n and n.lower() == name.lower() and n != name), None)
+        inner = getattr(mod, name, None)
+        if right is None and callable(inner):
+            return Finding(written, line, "not_exported",
+                           f"`{written}` is a module in pypulseq, not a function ('module' object is not callable).",
+                           f"`from {mod.__name__} import {name}` then `{name}(...)`")
+        return Finding(written, line, "wrong_case",
+                       f"`{written}` is a module in pypulseq, not callable ('module' object is not callable).",
+                       f"pp.{right}" if right else None)
 
     @staticmethod
     def _wrong_case(written: str, right: Optional[str], line: int) -> Optional[Finding]:
@@ -267,7 +295,12 @@ class Checker:
         if key in INVENTED:
             e = self.api.get(INVENTED[key])
             right = self._spell(e, lang) if e else None
-            return Finding(written, line, "invented", f"`{written}` does not exist in Pulseq.", right)
+            msg = f"`{written}` does not exist in Pulseq."
+            family = [self._spell(m, lang) for k in INVENTED_FAMILIES.get(key, ()) if (m := self.api.get(k))]
+            if family:  # which member was meant depends on the pulse or gradient: name them all, pick none
+                msg += " Use the one you mean: " + ", ".join(f"`{f}`" for f in family if f) + "."
+                right = None
+            return Finding(written, line, "invented", msg, right)
         close = [self._spell(e, lang) for e in self.index.closest_names(written, 3)]
         close = [c for c in close if c]
         msg = f"`{written}` is not a Pulseq name PulsePal knows."

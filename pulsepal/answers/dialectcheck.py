@@ -135,6 +135,11 @@ class DialectChecker:
                                    f"`{name.text}({num.text})` calls `{name.text}`; Python indexes lists with "
                                    f"square brackets from 0, so MATLAB's element {num.text} is "
                                    f"`{name.text}[{int(num.text) - 1}]`.", f"{name.text}[{int(num.text) - 1}]"))
+            elif lang == "matlab" and open_.text == "(" and close == ")" and num.text == "0" and \
+                    name.text in variables:
+                out.append(Finding(f"{name.text}(0)", line, "indexing",
+                                   f"MATLAB indexes from 1: `{name.text}(0)` is an error ('Index must be a positive "
+                                   f"integer'); the first element is `{name.text}(1)`.", f"{name.text}(1)"))
             elif lang == "matlab" and open_.text == "[" and close == "]":
                 out.append(Finding(f"{name.text}[{num.text}]", line, "indexing",
                                    f"MATLAB indexes with parentheses from 1: `{name.text}[{num.text}]` is Python "

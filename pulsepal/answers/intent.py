@@ -29,8 +29,11 @@ _EQUIV = re.compile(r"\b(equivalent|counterpart|analog(ue)?|corresponding)\b"
 _LANG_WORD = re.compile(r"\b(python|pypulseq|matlab|octave)\b|^\s*(py)\b(?=\s*(please|pls|version|:))", re.I)
 _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|pypulseq|matlab|octave)\b"
                           r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
+# "from MATLAB", "my MATLAB code into Python" name the source; "MATLAB code to register an RF event" names the
+# language of the answer, so a source needs the other language after its "to"
 _LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
-                          r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b", re.I)
+                          r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b"
+                          r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
 _RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives back|outputs? (?:arguments?|values?)|"
                       r"what (?:are|is) (?:the |its )?outputs?|how many outputs|which outputs|output of)\b", re.I)
 _PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|options?|inputs?|keywords?|kwargs|"
@@ -65,10 +68,18 @@ class Intent:
 # exactly what people carry over from the other toolbox by mistake).
 _PY_MARKS = ((r"\bpp\.\w+", 4), (r"^\s*(import|from)\s", 3), (r"[(,]\s*[a-z_]\w*\s*=(?!=)", 1), (r"\bnp\.", 2),
              (r"\b(True|False|None)\b", 1), (r"^\s*#", 2), (r":\s*$", 2), (r"\bseq\.[a-z]+_[a-z_]+\(", 2),
-             (r"^\s*def\s", 3))
+             (r"^\s*def\s", 3), (r"^\s*for\s+\w+(\s*,\s*\w+)*\s+in\s", 3), (r"\brange\(", 2))
 _ML_MARKS = ((r"\bmr\.[a-z]+[A-Z]\w*", 4), (r"^\s*%", 2), (r";\s*$", 1), (r"\bend\s*$", 2),
              (r"\bseq\.[a-z]+[A-Z]\w*", 2), (r"'[A-Za-z]+'\s*,\s*[^,)]+", 1), (r"^\s*\[[\w\s,~]+\]\s*=", 2),
-             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1))
+             (r"^\s*function\b", 3), (r"(?<!\.)\bpi\b", 1), (r"^\s*for\s+\w+\s*=", 3))
+
+
+def language_margin(code: str) -> int:
+    """How clearly the marks decide the dialect (the weight difference): 0 or 1 means the code reads either way."""
+    def weigh(marks: tuple[tuple[str, int], ...]) -> int:
+        return sum(w * len(re.findall(m, code, re.M)) for m, w in marks)
+
+    return abs(weigh(_PY_MARKS) - weigh(_ML_MARKS))
 
 
 def code_language(code: str) -> str:
@@ -105,7 +116,8 @@ def split_code(query: str) -> tuple[str, str]:
             if _looks_like_code(rest):
                 return "\n".join(lines[:body[0]]), rest
     m = re.match(r"^([^=(`]*?):\s*(.+)$", query.strip(), re.S)
-    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip():
+    if m and _looks_like_code(m.group(2).strip("` ")) and "\n" not in m.group(2).strip() and \
+            "`" not in m.group(2).strip().strip("`"):  # "My code: `...` what's wrong": the words after it count
         return m.group(1), m.group(2).strip().strip("`")
     # a whole statement inline: "what is [rf, gz] = mr.makeSincPulse(pi/2, sys) in python?"
     stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+\s*"

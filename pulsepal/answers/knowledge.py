@@ -123,8 +123,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("bandwidth", re.compile(_NUM + r"\s*(hz/px|hz/pixel|hz per pixel)", re.I), None),
     ("slice_thickness", re.compile(_NUM + r"\s*(mm|cm)\s+(?:thick\s+)?slices?\b", re.I),
      lambda v, u: _length(v, u, "mm")),
-    ("pulse_duration", re.compile(_NUM + r"\s*(ms|us|µs)\s+(?:long\s+)?(?:sinc|gauss\w*|rf|excitation|block|hard)"
-                                  r"(?:\s+pulse)?\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("pulse_duration", re.compile(_NUM + r"\s*(ms|us|µs)\s+(?:long\s+)?(?:(?:sinc|gauss\w*|rf|excitation|block|hard)"
+                                  r"(?:\s+pulse)?|pulse)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
     ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),

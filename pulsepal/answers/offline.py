@@ -15,7 +15,12 @@ from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
+from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
+from .checkreport import check_answer
+from .followups import ANALYSE as _ANALYSE
+from .followups import ASKS_VALUE as _ASKS_VALUE
+from .followups import getter_subject
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -35,10 +40,12 @@ _CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|
                      r"another|which|where|bigger|smaller|thinner|thicker|higher|lower)\b", re.I)
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
-                               r"have|give|write|provide|need|want)\b", re.I)
+                               r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
                      r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
                      r"script|version)\b", re.I)
+
+
 
 
 def _names_sequence(kind, prose: str) -> bool:
@@ -114,13 +121,24 @@ class OfflineResponder:
                 ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
-        extra = calculators.header(calculators.compute(intent.prose, knowledge.values if knowledge else {},
-                                                       asked.values, intent.lang))
-        if extra:
+        entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
+        option = asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang))
+        if option:
+            ans.text = option + "\n\n" + ans.text
+        lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
+        facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
+        computed = [ln for ln in lines if ln not in facts]
+        extra = calculators.header(lines)
+        if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
+                      unitfacts.unit_lines(intent.prose)):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
+        elif extra:
+            # a fact about a word in passing ("samples on the raster") does not answer "how do I ...?": the
+            # not-sure answer stays one, with the fact under it
+            ans.text = ans.text.rstrip("\n") + "\n\n" + extra
         return ans
 
     def _main(self, req: AnswerRequest, intent: Intent, values: Optional[Knowledge], ranking: Ranking) -> Answer:
@@ -135,6 +153,9 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
+        getter = getter_subject(self.index.api, req.history, intent.prose) if req.history and not intent.names else None
+        if getter:  # "and how do I read it back?" after set_definition: its getter
+            return self._subject(getter, lang, intent.aspect, values)
         if previous and previous.startswith("template:") and not intent.names and (
                 kind is None or kind.template == previous.split(":", 1)[1]) and \
                 _CHANGE.search(intent.prose) and not parse(intent.prose).values:
@@ -153,6 +174,8 @@ class OfflineResponder:
                                            intent.prose, re.I) and (top is None or top.vocab < 1.8)))
         if sequence_request:
             strong = False
+        if strong_function and _ANALYSE.search(intent.prose):
+            kind = None  # "compute the b-tensor of my diffusion sequence": an analysis of it, not a request for one
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong) and not (
                     strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(
@@ -169,6 +192,13 @@ class OfflineResponder:
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             return render_docs.template(wanted.template, lang, values)
+        if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
+                intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
+            # "is a TE of 2 ms possible?" with no sequence named: the simplest readout decides, and we say so
+            ans = render_docs.template("gre_2d", lang, values)
+            ans.text = ("*No sequence type given: assuming a 2D gradient echo (the shortest TE a Cartesian readout "
+                        "allows; a spin echo needs more).*\n\n" + ans.text)
+            return ans
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
@@ -176,9 +206,15 @@ class OfflineResponder:
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
-        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and \
-                unitfacts.unit_lines(intent.prose):
-            return self._subject(previous, lang, intent.aspect, values)  # "what unit is the angle?" of the same call
+        if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
+                unitfacts.unit_lines(intent.prose) or previous.startswith("api:") and re.search(
+                    r"\bunits?\b.{0,30}\b(result|returns?|output|it|that)\b", intent.prose, re.I)):
+            aspect = "returns" if re.search(r"\b(result|returns?|outputs?)\b", intent.prose, re.I) else intent.aspect
+            return self._subject(previous, lang, aspect, values)  # "what unit is the angle?" of the same call
+        if len(intent.names) == 1 and not intent.names[0].invented:
+            aside = self._aside(intent, lang)
+            if aside is not None:
+                return aside
         if intent.names:
             return self._named(intent)
         second = ranking.runner_up
@@ -212,6 +248,22 @@ class OfflineResponder:
         text = first.text.split("\n---\n")[0] + "\n" + second.text
         return Answer(text=text, code_examples=first.code_examples + second.code_examples, confident=True,
                       topic=a.key, subject="api:" + a.key)
+
+    def _aside(self, intent: Intent, lang: str) -> Optional[Answer]:
+        """"my loop is slow because every addBlock ...; can I register it once?": the name sits in a clause that
+        explains, and the question itself (the last clause, without the name) clearly describes another function.
+        Both are shown, the described one first."""
+        named = intent.names[0]
+        clauses = [c for c in re.split(r"[;:?!]|,\s*(?=(?:so|but|can|how|is|should|could|what)\b)|\bbecause\b|"
+                                        r"\bsince\b", intent.prose) if c.strip()]
+        if len(clauses) < 2 or named.written in clauses[-1]:
+            return None
+        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "),
+                               lang=intent.lang)
+        top = ask.top
+        if top is None or top.entry is None or top.vocab < 1.4 or top.entry.key == named.entry.key:
+            return None
+        return self._both(top.entry, named.entry, lang)
 
     def _named(self, intent: Intent) -> Answer:
         real = [h for h in intent.names if not h.invented]
@@ -249,7 +301,10 @@ class OfflineResponder:
         if kind == "howto":
             doc = next((d for d in self.index.howto_docs if d.id == subject), None)
             if doc is not None:
-                return render_docs.howto(self.index, doc, lang)
+                note = render_docs.howto(self.index, doc, lang)
+                main = self.index.api.get(note.topic) if note.topic and aspect != "overview" else None
+                # "what are its parameters?" after a how-to: those of the function the note is built around
+                return render(main, lang, aspect) if main is not None else note
         entry = self.index.api.get(ref if kind == "api" else subject)
         if entry is None:
             return render_docs.not_sure(self.index, self.ranker.rank(""), "", lang, [])
@@ -322,23 +377,7 @@ class OfflineResponder:
                                       "description": "Translated code"}])
 
     def _check(self, intent: Intent) -> Answer:
-        code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
-        findings = self.checker.check(intent.code, code_lang)
-        version = self.index.api.version
-        if findings:
-            text = (f"### Pulseq names in your code: {len(findings)} problem{'s' if len(findings) > 1 else ''}\n\n"
-                    + format_findings(findings) + "\n")
-            if any(f.problem == "unknown" for f in findings):
-                text += ("\nNames marked unknown are not in pypulseq and not in the MATLAB toolbox's recorded "
-                         "functions; if you are sure they exist in your version, ignore that line.\n")
-        else:
-            timing = "`seq.checkTiming`" if code_lang == "matlab" else "`seq.check_timing()`"
-            text = ("### Pulseq names in your code\n\nEvery Pulseq function, method and option name in your code "
-                    f"exists (checked against pypulseq {version} and the MATLAB toolbox's signatures). This check "
-                    f"covers names and arguments, not timing or physics: run the timing check ({timing}) for that.\n")
-        first = next((f for f in findings if f.suggestion), None)
-        hit = self.index.lookup(first.suggestion) if first and first.suggestion else None
-        return Answer(text=text, confident=True, topic=hit.entry.key if hit else None)
+        return check_answer(self.checker, self.index, intent)
 
 
 _OFFLINE: Optional[OfflineResponder] = None

@@ -71,7 +71,8 @@ MORE_TERMS: list[Term] = [
        r"(the )?(signal|echo|data)|\brecord (the )?(signal|echo|data|fid)\b", A("make_adc", 1.6)),
     _t(r"\b(wait|pause|idle|gap|dead time|padding|fill|space)\w*\b.{0,20}\b(between|before|after)\b.{0,25}"
        r"\b(blocks?|events?|pulses?|readouts?|excitations?)\b|\b(add|insert|put)\w* (a |an )?(short |small |fixed )?"
-       r"(delay|pause|wait)\b|\b(empty|blank|idle) (block|time|period|interval)", A("make_delay", 1.6)),
+       r"(delay|pause|wait)\b|\b(empty|blank|idle) (delay )?(block|time|period|interval)|\bdelay block",
+       A("make_delay", 1.6)),
     _t(r"\b(chang|adjust|modif|tweak|edit|vary|set)\w*\b.{0,40}\b(on|at|from|in) the (scanner|console|ui|user "
        r"interface|protocol|host|exam card|scanner ui)\b|\b(operator|technician|radiographer|technologist)\b.{0,40}"
        r"\b(chang|adjust|set|modif)\w*|\bwithout (re-?)?(writing|generating|exporting|compiling|recompiling) the "
@@ -88,6 +89,8 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(what|which) (events|objects)\b.{0,30}\b(in|inside|of) (a |the )?block|\bblock (number|no\.?|index|#) ?"
        r"\d+|\b(what'?s inside|what is inside|look inside|contents? of) (a |the |one )?block|\bblock \d+ of",
        A("seq.get_block", 1.9)),
+    _t(r"(\.seq|seq file|sequence file)\b.{0,60}\b(load|read|open|import|parse)\w* (it|this|that|them)\b",
+       A("seq.read", 1.8), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(load|read|open|import|parse)\w*\b.{0,40}\b(\.seq|seq file|sequence file|file)\b.{0,40}\b(back|into|in)\b",
        A("seq.read", 1.8), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
@@ -96,6 +99,12 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4)),
     _t(r"\bregister\w* (the |an |my )?(gradient|rf|adc|label)? ?events?|\breuse (the )?same event",
        A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
+    # what is registered decides which method: "register an RF event", "register the gradient once up front"
+    _t(r"\bregister\w*\b.{0,25}\b(rf|pulse)\b|\b(rf|pulse)\b.{0,25}\bregister", A("seq.register_rf_event", 1.4)),
+    _t(r"\bregister\w*\b.{0,25}\b(gradient|grad|trapezoid)s?\b|\b(gradient|grad)s?\b.{0,40}\bregister\w*\b"
+       r"|\bregister\w* (it|them) (once|up ?front|in advance|beforehand)", A("seq.register_grad_event", 1.4)),
+    _t(r"\bregister\w*\b.{0,25}\badc\b", A("seq.register_adc_event", 1.4)),
+    _t(r"\bregister\w*\b.{0,25}\blabels?\b", A("seq.register_label_event", 1.4)),
     _t(r"\bpaper plot|\bpublication[- ]?(quality|style|ready)? ?(figure|plot)|\bfigure for (a |my )?paper",
        A("seq.paper_plot", 1.6)),
     _t(r"\bremove duplicat\w*|\bduplicate events", A("seq.remove_duplicates", 1.4)),
@@ -131,7 +140,8 @@ MORE_TERMS: list[Term] = [
     _t(r"\bcount\w*\b.{0,30}\b(lines?|slices?|partitions?|echoes|repetitions|averages|segments|shots)\b|"
        r"\bwith (a |an )?(label|counter)s?\b", A("make_label", 1.8)),
     _t(r"\b(join|glue|stitch|concatenat\w*|fuse|merge)\w*\b.{0,60}\b(blips?|gradients?|lobes?|halves|half|pieces)\b"
-       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)",
+       r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)"
+       r"|\b(join|glue|stitch|put|fuse)\w*\b.{0,40}\b(pieces|parts|halves)\b.{0,20}\b(back )?together\b",
        A("add_gradients", 1.8)),
     _t(r"\bbandwidth\b.{0,30}\b(of|for) (the |my |a |an |this )?([\w-]+ )?(excitation|refocus\w*|inversion|"
        r"saturation|pulse|rf)\b|\b(excitation|pulse|rf)('s)? (actual |real |effective )?(frequency )?bandwidth",

@@ -14,7 +14,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Ranking, note_functions
 from .render_api import name_of
 from .search import Doc, Index
-from .sequences import TEMPLATES, Kind, title
+from .sequences import KINDS, TEMPLATES, Kind, title
 from .types import Answer, is_matlab, lang_label, unwrap_paragraphs
 
 
@@ -95,6 +95,9 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
 
 def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None) -> Answer:
     closest = [s for s in kind.closest if s in TEMPLATES]
+    # "multi-slice EPI with GRAPPA": a sequence the request also names, that has a template, is the closest
+    also = [k.template for k in KINDS if k is not kind and k.template and k.pattern.search(prose)]
+    closest = list(dict.fromkeys(also[:1] + closest))
     all_titles = [f"- {TEMPLATES[s]['title']}" for s in TEMPLATES]
     m = kind.pattern.search(prose)
     asked = m.group(0) if m else ""

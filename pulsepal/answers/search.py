@@ -45,6 +45,23 @@ INVENTED: dict[str, str] = {
     "checktimings": "seq.check_timing",
     "makesystem": "Opts",
     "systemopts": "Opts",
+    "makerf": "make_block_pulse",
+    "makepulse": "make_block_pulse",
+    "makeexcitation": "make_sinc_pulse",
+    "makeexcitationpulse": "make_sinc_pulse",
+    "makegrad": "make_trapezoid",
+    "makespoiler": "make_trapezoid",
+    "makecrusher": "make_trapezoid",
+    "makephaseencode": "make_trapezoid",
+    "makephaseencoding": "make_trapezoid",
+}
+# invented names that stand for a whole family: the finding lists every real member, since which one was meant
+# depends on the pulse or gradient the user has in mind
+INVENTED_FAMILIES: dict[str, tuple[str, ...]] = {
+    **{k: ("make_sinc_pulse", "make_block_pulse", "make_gauss_pulse", "make_arbitrary_rf")
+       for k in ("makerfpulse", "makerf", "makepulse", "makeexcitation", "makeexcitationpulse")},
+    **{k: ("make_trapezoid", "make_extended_trapezoid", "make_arbitrary_grad") for k in ("makegradient", "makegrad")},
+    "makereadout": ("make_adc", "make_trapezoid"),
 }
 
 _STOP = frozenset(

@@ -39,13 +39,16 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "b0": (r"\bb0\b|field strength", "tesla", ""),
     "bandwidth": (r"\bbandwidth\b", "Hz", ""),
     "angle": (r"rotation angle|\bangle\b", "radians", ""),
+    "tbw": (r"time[ _-]?bw[ _-]?product|time[- ]bandwidth(?:[ _-]product)?|\btbw\b", "no unit: it is dimensionless "
+            "(pulse duration × bandwidth)", "4 is a common sinc value; a higher one gives a sharper profile"),
     "ktraj": (r"k-?space|trajector", "1/m (the time integral of Hz/m gradients)", ""),
     "timing": (r"\b(te|tr|ti|echo time|repetition time|inversion time|times|timings?|everything)\b", "seconds",
                "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
 }
 _UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|meters?|seconds?|ms|us|µs|"
                r"microseconds?|milliseconds?|1/m|hz/m|mt/m|t/m/s)\b")
-_ASKS_UNIT = re.compile(r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
+_ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
+                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
                         r"\b(degrees?|deg|hz|mm|cm|ms|us|µs|seconds?|metres?|meters?|m)\s+or\s+"
                         r"(radians?|rad|rad/s|metres?|meters?|m|mm|seconds?|s|ms|us|µs|microseconds?)\b|"
                         r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
@@ -69,7 +72,8 @@ def unit_lines(prose: str) -> list[str]:
             continue  # a generic word inside a more specific name ("flip angle", "flat time")
         if found:
             name = _display(key, prose)
-            out.append(f"{name} is in **{unit}**" + (f" ({hint})." if hint else "."))
+            verb = "has" if unit.startswith("no unit") else "is in"
+            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else "."))
     return out[:3]
 
 
@@ -83,7 +87,7 @@ def _display(key: str, prose: str) -> str:
             "b0": "B0", "maxgrad": "The gradient limit", "maxslew": "The slew-rate limit",
             "ktraj": "The k-space trajectory", "amplitude": "A gradient amplitude", "area": "A gradient area",
             "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
-            "bandwidth": "A bandwidth", "angle": "A rotation angle",
+            "bandwidth": "A bandwidth", "angle": "A rotation angle", "tbw": "The time-bandwidth product",
             "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")
 
 

@@ -26,12 +26,14 @@ TERMS: list[Term] = [
     # alone it stays under the confidence floor unless the rest of the question backs it
     _t(r"\bsinc\b", A("make_sinc_pulse", 0.9), H("slice_selection", 0.3)),
     _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
-       r"(insensitive|robust)", A("make_adiabatic_pulse", 1.6)),
+       r"(insensitive|robust)|\b(bad|poor|inhomogeneous|non-?uniform|low|varying) b1\b|\bb1 inhomogeneit",
+       A("make_adiabatic_pulse", 1.6)),
     _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
     _t(r"\bramps? (faster|slower|quicker|shorter|longer)|\brise[- ]?time|\bramp time", A("make_trapezoid", 1.2),
        H("system_limits", 0.8)),
     _t(r"\b(arbitrary|custom|own|user[- ]defined|shaped?) (rf|pulse|waveform for (the )?rf|rf shape)|"
-       r"\b(rf|pulse) (from|with) (a|my|an) (own |custom |arbitrary )?(waveform|shape|samples)",
+       r"\b(rf|pulse) (from|with) (a|my|an) (own |custom |arbitrary )?(complex |numpy |designed )?"
+       r"(waveform|shape|samples)",
        A("make_arbitrary_rf", 1.4)),
     _t(r"\bslr\b|shinnar", ("api:mr.makeSLRpulse", 1.2)),
     _t(r"\b(rf|pulse)('?s)? (center|centre|peak)|\b(center|centre|peak|middle) of (the |an |my )?(rf|pulse)"
@@ -56,13 +58,14 @@ TERMS: list[Term] = [
        r"|shortest (gradient|lobe|waveform).{0,80}area.{0,80}\b(start|end|non-?zero|begin)"
        r"|(start|begin)\w* (at|with|from) (a )?non-?zero", A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
-       r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b", A("make_arbitrary_grad", 1.3)),
+       r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b"
+       r"|\bgradient samples\b|\bsamples? (of|for) (a |the |my )?gradient\b", A("make_arbitrary_grad", 1.3)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
        r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
        r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
     _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the (sign|polarity|direction) of )?(a |the |my |an |an existing "
-       r"|existing |every |each )?(readout |existing )?(gradient|grad|trapezoid)s?\b"
+       r"|existing |every |each )?((?!(x|y|z|all|whole)\b)[\w-]+ ){0,2}(gradient|grad|trapezoid)s?\b"
        r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
@@ -159,13 +162,19 @@ TERMS: list[Term] = [
     _t(r"\b(test|sanity) report|report (on|about|of) (the |my )?sequence|sequence (report|statistics)",
        A("seq.test_report", 1.6)),
     _t(r"\breports?\b", A("seq.test_report", 1.1)),
+    _t(r"\b(summary|overview|report)\b.{0,40}\b(te|tr|fov|max(imum)? grad\w*|of (my|the) (finished |whole )?"
+       r"sequence)\b",
+       A("seq.test_report", 1.8)),
+    _t(r"\b(join|connect|link|bridge)\w*\b.{0,20}\bk-?space (points|positions|locations)|\bshortest\b.{0,30}\bramps?\b"
+       r".{0,20}\bbetween\b|\bfrom one k-?space point to another", A("calc_ramp", 1.8)),
     _t(r"\bdefinitions?\b|\bheader\b|\bfov (in|into) the (file|header)|\bmetadata", A("seq.set_definition", 1.2)),
     _t(r"\b(read|reads|reading|get|gets|retrieve|retrieving|query|look up|access)\b (the |a |its )?(stored )?"
        r"(definitions?|header|fov)\b",
        A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
-    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time", A("seq.find_block_by_time", 1.6)),
+    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
+       r".{0,8}(t\s*=|\d)", A("seq.find_block_by_time", 1.6)),
     _t(r"\bwaveforms? (of|from) the (whole |entire )?sequence|all (the )?waveforms|export (the )?waveforms",
        A("seq.waveforms_and_times", 1.4)),
     _t(r"\binstall\w* (the |a |my )?sequence|\b(install|copy|upload|transfer|send|put)\w* (the |a |my )?(sequence|seq|"
@@ -189,7 +198,8 @@ TERMS: list[Term] = [
        A("traj_to_grad", 1.8)),
     _t(r"\bsar\b|rf power|rf energy|power deposition|specific absorption", ("api:mr.calcRfPower", 1.2)),
     _t(r"\b(compute|calculat|get|check|what|verif|confirm|validat|evaluat|measur|determin)\w*\b.{0,30}\bb-?values?\b"
-       r".{0,30}\b(my |the )?(sequence|gradients)",
+       r".{0,30}\b(my |the )?(sequence|gradients)|\bb-?(tensor|matrix)\b.{0,30}\b(of|for) (my |the |a )?([\w-]+ )?"
+       r"(sequence|scan|gradients)",
        ("api:seq.calcMomentsBtensor", 1.8)),
     _t(r"\bexceed\w*\b.{0,30}\blimit|\b(amplitude|slew|gradient)\b.{0,20}\b(too (high|large|big)|exceed\w*)|requested"
        r" area is too large|violat\w* (the )?(gradient|slew|hardware) limit", H("system_limits", 1.6),

@@ -2,6 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulsepal.answers.checker import check_code, format_findings
+from pulsepal.answers.usagecheck import USAGE_PROBLEMS
 
 
 def _names(findings):
@@ -105,13 +106,15 @@ def test_real_names_never_flagged_in_any_order(api, data):
 
     py = ["import pypulseq as pp", "seq = pp.Sequence()"] + [
         (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = {call(e)}") for e in picks]
-    assert check_code("\n".join(py), "python") == []
+    # the values are placeholders, so a call may be unusable as written (a trapezoid with only a duration): this
+    # property is about names, and the usage rules are tested on their own
+    assert [f for f in check_code("\n".join(py), "python") if f.problem not in USAGE_PROBLEMS] == []
     def mcall(e):  # a real option of the function, when it has one
         opts = e.matlab.options if e.matlab else ()
         return f"y = {e.matlab_name}(a, '{opts[0].name}', 1e-3);" if opts else f"y = {e.matlab_name}(a);"
 
     ml = [mcall(e) for e in picks if e.matlab_name]
-    assert check_code("\n".join(ml) or "x = 1;", "matlab") == []
+    assert [f for f in check_code("\n".join(ml) or "x = 1;", "matlab") if f.problem not in USAGE_PROBLEMS] == []
 
 
 def test_every_finding_is_reported_with_the_right_spelling():

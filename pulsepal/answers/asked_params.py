@@ -1,0 +1,54 @@
+"""The option or parameter a question names ("how do I set B0 in the system struct?"), spelled out in the answer.
+
+An answer about the right function can still miss the point when the question is about one of its options: the
+system-limits note shows `mr.opts` with the gradient limits but not `'B0'`. When the question names an option of
+the function the answer is about, and the answer does not mention it, one line says how it is passed, with its
+default, in the answer's dialect. Only names written like identifiers count (`B0`, `flat_time`, `'FlatTime'`,
+`rfDeadTime`): an ordinary word such as "duration" is left to the answer itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .callmap import option_spelling
+from .glossary import param_meaning
+from .pulseq_api import ApiEntry
+
+_IDENT = re.compile(r"['\"`]?\b([A-Za-z][A-Za-z0-9_]*)\b['\"`]?")
+
+
+def _identifier_like(raw: str, word: str) -> bool:
+    return raw[:1] in "'\"`" or bool(re.search(r"\d|_|[a-z][A-Z]", word))
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> Optional[str]:
+    """One Markdown line about the option the question names, when the answer leaves it out."""
+    if e is None:
+        return None
+    if matlab and e.matlab is not None:
+        known = {_key(o.name): (f"'{option_spelling(o.name)}'", o.default) for o in e.matlab.options}
+        call = e.matlab.call
+    else:
+        known = {_key(p.name): (f"{p.name}=", p.default) for p in e.params if p.kind in ("keyword", "positional")}
+        call = e.python_call or e.key
+    for m in _IDENT.finditer(prose):
+        word = m.group(1)
+        hit = known.get(_key(word))
+        if hit is None or not _identifier_like(m.group(0), word):
+            continue
+        spelled, default = hit
+        bare = spelled.strip("'=")
+        if re.search(rf"(?<![\w]){re.escape(bare)}(?![\w])", text):
+            return None  # the answer already covers it
+        meaning = param_meaning(e.key, bare) or ""
+        dflt = f", default `{default}`" if default not in (None, "", "[]", "None") else ""
+        how = f"`{call}(..., {spelled}, value)`" if matlab else f"`{call}(..., {spelled}value)`"
+        return (f"**`{bare}`** is an option of `{call}`{dflt}: pass it as {how}."
+                + (f" ({meaning})" if meaning else ""))
+    return None

@@ -1,0 +1,34 @@
+"""Small readings of a question against the conversation: a value read back, a number asked for, an analysis.
+
+Kept apart from the responder so each rule is one pattern with its reason next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .pulseq_api import PulseqApi
+
+# "and how do I read it back?" after an answer that used a setter
+READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b"
+                       r"|\bread (it|that|them|this) (out|later)\b", re.I)
+# the question asks for a number or a unit (then a computed value answers it), not only for a function
+ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|high|low)|default|units?|convert\w*|"
+                        r"in (hz|seconds?|ms|us|µs|mt/m|t/m/s|radians?|degrees?)|seconds or|minimum|maximum|"
+                        r"shortest|longest|fastest|what is the|what's the|whats the|is it in)\b", re.I)
+# "compute the b-tensor of my diffusion sequence": an analysis of a sequence, not a request for one
+ANALYSE = re.compile(r"^\W*(please\s+)?(compute|calculate|estimate|simulate|analy[sz]e|evaluate|measure|"
+                     r"determine|plot)\b", re.I)
+
+
+def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
+    """The `get_` twin of a `set_` method the previous answer used, when the user asks to read a value back."""
+    if not READ_BACK.search(prose):
+        return None
+    last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
+    for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+        if ("seq.get_" + snake) in api.by_key:
+            return "api:seq.get_" + snake
+    return None

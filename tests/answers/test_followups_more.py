@@ -1,0 +1,47 @@
+"""Follow-ups and asides: a getter after a setter, a name mentioned only to explain, "MATLAB code to ..."."""
+
+from pulsepal.answers import AnswerRequest
+
+
+def ask(responder, text, lang="python", history=None):
+    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
+                                          sequence_knowledge=None))
+
+
+def test_read_back_after_a_setter_answers_its_getter(responder):
+    first = ask(responder, "how can I put the slice thickness into the file header with seq.set_definition?")
+    history = [{"role": "user", "content": "how can I put the slice thickness into the file header?"},
+               {"role": "assistant", "content": first.text, "metadata": first.metadata}]
+    a = ask(responder, "and later, how do I get that back out of the sequence?", history=history)
+    assert a.confident and a.topic == "seq.get_definition"
+
+
+def test_a_name_in_an_explaining_clause_does_not_hijack_the_answer(responder):
+    a = ask(responder, "since seq.addBlock is slow with the same trapezoid each time: how do I register the "
+                       "gradient once before the loop?", "matlab")
+    assert a.confident and a.topic == "seq.register_grad_event"
+    assert "seq.addBlock" in a.text  # the name the user wrote is still explained
+
+
+def test_language_code_to_do_something_is_the_answer_language(responder):
+    a = ask(responder, "Python code to register the adc event before the loop?", "matlab")
+    assert "seq.register_adc_event" in a.text and "```python" in a.text
+
+
+def _turn(responder, q, lang, history):
+    a = ask(responder, q, lang, history)
+    return a, history + [{"role": "user", "content": q}, {"role": "assistant", "content": a.text,
+                                                          "metadata": a.metadata}]
+
+
+def test_parameters_after_a_how_to_are_those_of_its_function(responder):
+    first, history = _turn(responder, "how do I store the sequence in a .seq file?", "python", [])
+    assert first.subject and first.subject.startswith("howto:")
+    a = ask(responder, "which arguments can I give it?", "python", history)
+    assert a.topic == first.topic and "parameters" in a.text.splitlines()[0]
+
+
+def test_unit_of_the_result_is_the_previous_function_output(responder):
+    _, history = _turn(responder, "what does pp.calc_rf_center give me?", "python", [])
+    a = ask(responder, "what unit is the result in?", "python", history)
+    assert a.topic == "calc_rf_center" and "outputs" in a.text.splitlines()[0]
