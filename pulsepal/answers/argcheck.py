@@ -66,7 +66,7 @@ class ArgChecker:
             toks = [t for t in tokenize(line, lang) if t.kind != "comment"]
             outs = _outputs(toks, lang)
             for ns, name, args, _ in _calls(toks, lang, seq_vars):
-                e = self._entry(ns, name, lang)
+                e = self.api.called(ns, name, lang)
                 if e is None:
                     continue
                 if lang == "python":
@@ -87,13 +87,6 @@ class ArgChecker:
                                                     f"on `{gx}`'s ramp, not its flat top.", delay))
                             del adcs_without_delay[adc]
         return findings
-
-    def _entry(self, ns: str, name: str, lang: str) -> Optional[ApiEntry]:
-        if lang == "python":
-            e = self.api.by_key.get(("seq." + name) if ns == "seq" else name)
-            return e if e is not None and e.python_name == name else None
-        e = self.api.by_matlab.get(f"{ns}.{name}")
-        return e if e is not None and e.matlab is not None else None
 
     @staticmethod
     def _has_delay(args: list[list[Tok]], lang: str) -> bool:

@@ -148,6 +148,14 @@ class PulseqApi:
     def get(self, key: str) -> Optional[ApiEntry]:
         return self.by_key.get(key) or self.by_matlab.get(key)
 
+    def called(self, ns: str, name: str, lang: str) -> Optional[ApiEntry]:
+        """The entry a call `ns.name(...)` in code of `lang` names, spelled exactly as that toolbox spells it."""
+        if lang == "python":
+            e = self.by_key.get(("seq." + name) if ns == "seq" else name)
+            return e if e is not None and e.python_name == name else None
+        e = self.by_matlab.get(f"{ns}.{name}")
+        return e if e is not None and e.matlab is not None else None
+
     @property
     def python_methods(self) -> set[str]:
         return {e.python_name for e in self.entries if e.python_name and e.kind == "method"}

@@ -76,7 +76,7 @@ class UsageChecker:
             outs = _outputs(toks, lang)
             whole = _whole_call(toks)
             for ns, name, args, _ in _calls(toks, lang, seq_vars):
-                e = self._entry(ns, name, lang)
+                e = self.api.called(ns, name, lang)
                 if e is None:
                     continue
                 texts = [join(a).strip() for a in args]
@@ -90,13 +90,6 @@ class UsageChecker:
                 if whole == name and e.key in _GRADIENTS | _SELECTIVE and outs:
                     _remember(e, texts, outs, channels, lang)
         return out
-
-    def _entry(self, ns: str, name: str, lang: str) -> Optional[ApiEntry]:
-        if lang == "python":
-            e = self.api.by_key.get(("seq." + name) if ns == "seq" else name)
-            return e if e is not None and e.python_name == name else None
-        e = self.api.by_matlab.get(f"{ns}.{name}")
-        return e if e is not None and e.matlab is not None else None
 
     # --- pypulseq -------------------------------------------------------------------------------------------------
 
