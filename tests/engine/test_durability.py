@@ -236,3 +236,26 @@ def test_leftovers_of_killed_passes_are_reported_then_swept(manager, tmp_path):
     assert not temp.exists() and not stale.exists() and fresh_temp.exists()
     assert manager.get_session(live).conversation_count == 2  # the live session is whole
     assert manager.verify()["stale_archives"] == []
+
+
+def test_retention_removes_a_damaged_archives_entry(make_manager, clock, tmp_path):
+    # A damaged archive is set aside in quarantine/ and its entry kept (marked damaged) so its owner is told why;
+    # when its retention is up the entry goes like any other archive's, instead of failing every later pass.
+    import gzip
+
+    from pulsepal.sessions.errors import ArchiveError
+
+    manager = make_manager()
+    sid = manager.create_session(owner="ann")
+    manager.add_message(sid, "user", "hello")
+    manager.archive_session(sid)
+    archive = next((tmp_path / "sessions" / "archive").glob(f"*/session_{sid}.json.gz"))
+    archive.write_bytes(gzip.compress(b"not a session")[:20])
+    with pytest.raises(ArchiveError):
+        manager.restore_session(sid)
+    assert manager.get_session_stats()["archived_count"] == 1  # set aside, still listed
+    clock.advance(days=manager.settings.session_archive_days + 1)
+    report = manager.cleanup()
+    assert report.errors == [] and report.counts().get("remove_archive", 0) + report.counts().get("prune", 0) >= 1
+    assert manager.get_session_stats()["archived_count"] == 0
+    assert manager.cleanup().counts() == {}  # nothing left to plan for it

@@ -109,8 +109,11 @@ def remove_archives(store: "FileStore", session_ids: Iterable[str], *,
             with store.lock(session_id):
                 paths = store.layout.find_archives(session_id)
                 if not paths:
-                    if store.index.get(session_id) is not None and store.locate(session_id) is None:
-                        store.index.delete(session_id)  # a damaged (quarantined) archive's entry goes with it
+                    entry = store.index.get(session_id)
+                    if entry is not None and entry.get("damaged") and store.locate(session_id) != "active":
+                        store.index.delete(session_id)  # the damaged archive is in quarantine/: its entry goes
+                        results[session_id] = None
+                        continue
                     raise SessionNotFound(f"archive of {session_id!r} is already gone")
                 if to_backups:  # the archive file itself becomes the backup: a rename, no rewrite
                     when = stamp(store.clock.now())
