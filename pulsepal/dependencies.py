@@ -48,9 +48,16 @@ def preferences_for(settings: Settings) -> Any:
         from .sessions.stores.postgres.accounts import DatabasePreferences
 
         return DatabasePreferences(_database_pool(settings))
+    return _file_preferences(settings.session_storage_path / "preferences.json")
+
+
+@lru_cache(maxsize=4)
+def _file_preferences(path: Path) -> Any:
+    """One Preferences per file and process: it keeps the parsed file by its stat signature, which every new chat
+    (reading its user's language) relies on to be served from memory."""
     from .web.preferences import Preferences
 
-    return Preferences(settings.session_storage_path / "preferences.json")
+    return Preferences(path)
 
 
 def _database_pool(settings: Settings) -> Any:
@@ -65,13 +72,9 @@ def _database_pool(settings: Settings) -> Any:
                      name="pulsepal-accounts")
 
 
-def get_accounts() -> Any:
-    """Built per call (cheap objects: the users file is cached by its stat signature, the database pool is the
-    store's), so settings changed by a test or a reload are always followed."""
-    return accounts_for(get_settings())
-
-
 def get_preferences() -> Any:
+    """Built per call from the current settings (the file-backed object is cached per path, the database pool is
+    the store's), so settings changed by a test or a reload are always followed."""
     return preferences_for(get_settings())
 
 

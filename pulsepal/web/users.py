@@ -3,7 +3,7 @@
 Passwords are kept as salted scrypt hashes (passwords.py) in a 0600 JSON file that is replaced atomically, so a
 crash mid-write never leaves it half written and a concurrent reader sees the old or the new version. With
 SESSION_DATABASE_URL the accounts live in PostgreSQL instead (stores/postgres/accounts.py, the same operations);
-`dependencies.get_accounts()` picks.
+`dependencies.accounts_for()` picks.
 
 Every authenticated request asks "is this user still in the file?" (a removed user must lose access at once), so
 reads go through a cache keyed by the file's stat signature: one `stat` per request, a parse only after the file

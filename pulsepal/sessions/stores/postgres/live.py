@@ -146,10 +146,6 @@ class LiveSessions:
         with self._guard:
             self._cache.pop(session_id, None)
 
-    def forget_all(self) -> None:
-        with self._guard:
-            self._cache.clear()
-
     # --- reading -----------------------------------------------------------------------------------------------
     def read(self, conn: Any, session_id: str, *, for_update: bool = False) -> tuple[Optional[str], Optional[Cached]]:
         """(state or None, the active session as stored now or None)."""

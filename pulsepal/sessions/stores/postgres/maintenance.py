@@ -25,7 +25,7 @@ from ...model import EventError, replay
 from ...store import STATE_NAMES, Progress
 from ..rebuild import rebuild_folder
 from .pool import connection
-from .schema import CLEANUP_LOCK, HEALTH_LOCK, SHARDS
+from .schema import CLEANUP_LOCK, HEALTH_LOCK
 
 if TYPE_CHECKING:
     from .store import PostgresStore
@@ -268,5 +268,3 @@ def prune_activity(store: "PostgresStore", keep_hours: int) -> None:
         conn.execute("DELETE FROM activity WHERE hour < (SELECT max(hour) FROM activity) - %s", (keep_hours,))
 
 
-def shard_count() -> int:
-    return SHARDS

@@ -79,6 +79,8 @@ def connection(pool: "ConnectionPool") -> Iterator[Any]:
             yield conn
     except PoolTimeout:
         raise DatabaseUnavailable("no PostgreSQL connection became free in time (SESSION_DATABASE_POOL_SIZE)") from None
+    except psycopg.errors.DiskFull:
+        raise  # the store's translation makes this StorageFull (507, the storage_full alert), not "unavailable"
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"PostgreSQL failed: {' '.join(str(exc).split())}") from None
     except psycopg.DataError as exc:  # e.g. a NUL character in a text column, a value out of range

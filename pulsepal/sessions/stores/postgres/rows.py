@@ -17,11 +17,10 @@ from typing import Any, Iterable, Optional
 import orjson
 
 from ...model import MAX_CODE_EXAMPLES, ConversationContext, apply_event
-from ...store import IndexEntry, State
+from ...store import IndexEntry
 
 ROW_COLUMNS = ("id, state, owner, created_at, activated_at, last_activity, message_count, title, language, size, "
                "pinned, archived_at, archive_day")
-TAIL_KINDS = ("message", "code_example", "feedback")
 FOLDED_BY_MESSAGES = ("conversation_count", "last_activity", "title", "preferred_language")
 SEARCHABLE = "message"
 
@@ -114,5 +113,3 @@ def tail_limits(max_history: int) -> dict[str, int]:
     return {"history": max_history, "code": MAX_CODE_EXAMPLES}
 
 
-def state_of(value: Optional[str]) -> Optional[State]:
-    return value if value in ("active", "archived") else None  # type: ignore[return-value]
