@@ -268,6 +268,8 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
             expect(viewer.locator("#chat-input")).to_have_count(0)  # no way to post
             expect(viewer.locator("#chat-settings-open-modal")).to_have_count(0)  # no settings
             viewer.screenshot(path=str(artifacts / "09-shared-view.png"))
+            shared_api = f"{site.base}/project/share/{thread}"  # what the shared page loads its transcript from
+            assert viewer_context.request.get(shared_api).status == 200
 
             anonymous = browser.new_context().new_page()
             anonymous.goto(link)
@@ -277,7 +279,9 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
             dialog = owner.locator("[role=dialog]")
             dialog.get_by_role("button", name=re.compile("Unshare|Stop", re.I)).click()
             expect(owner.get_by_text("Sharing stopped: the link no longer works")).to_be_visible()
+            assert viewer_context.request.get(shared_api).status == 404  # the link itself stopped working
             viewer.goto(link)
+            viewer.wait_for_load_state("networkidle")
             expect(viewer.get_by_text("How do I write a seq file?")).to_have_count(0)
             viewer.screenshot(path=str(artifacts / "10-link-revoked.png"))
             browser.close()

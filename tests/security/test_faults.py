@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import uuid
-from datetime import datetime, timezone
 
 import httpx
 import pytest
@@ -83,7 +82,7 @@ def tmpfs(tmp_path):
 
 
 def _fill(folder) -> None:
-    with open(folder / "filler", "wb") as handle:
+    with open(folder / "filler", "wb", buffering=0) as handle:  # unbuffered: close() has nothing left to fail on
         try:
             while True:
                 handle.write(b"\0" * 65536)
@@ -134,12 +133,13 @@ async def test_removing_the_lock_folder_while_running_breaks_nothing(tmp_path):
         token = login_local(server.base)
         client = ChatClient(server.base, token)
         await client.connect()
-        assert await client.ask("mr.makeDelay?")
+        assert "makeDelay" in await client.ask("mr.makeDelay?")
         shutil.rmtree(server.storage / ".locks")
         fresh = ChatClient(server.base, token)
         await fresh.connect()
         assert "makeDelay" in await fresh.ask("What does mr.makeDelay do?")  # a new session, new locks
-        assert await client.ask("and mr.makeAdc?")
+        said = await client.ask("and mr.makeAdc?")  # the tab that was open keeps saving its turns
+        assert "makeAdc" in said and "not saved" not in said, said
         health = httpx.get(server.base + "/healthz", timeout=30).json()
         assert health["checks"]["locks_usable"]["ok"] is True
         assert (server.storage / ".locks").is_dir()
@@ -192,4 +192,4 @@ def test_an_import_from_the_future_or_a_gzip_bomb_is_refused(tmp_path):
         done = subprocess.run([str(PYTHON_BIN / "python"), "-m", "pulsepal.cli", "sessions", "import", str(path)],
                               env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and reason in done.stderr, done.stderr
-    assert datetime.now(timezone.utc).year < 9999 and not list(root.glob("active/*.json"))
+    assert not list(root.glob("active/*.json")) and not list(root.glob("archive/*/*.json.gz"))
