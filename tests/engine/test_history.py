@@ -150,3 +150,33 @@ def test_killed_while_indexing_the_index_lags_but_never_lies(make_manager, tmp_p
     reopened = make_manager()
     assert reopened.search_sessions("spoiling", owner="ann")["total"] == 300  # it catches up
     assert _search(reopened, "topic7end", owner="ann") == [ids[7]]
+
+
+def test_a_turn_never_waits_for_the_search_index_to_open(make_manager, tmp_path):
+    # Opening the index (schema, quick_check, a rebuild when damaged) is the indexer thread's job: a process's first
+    # turn, which starts that thread while it holds its session's lock, must not wait for it. Here another process
+    # holds the index locked, so opening it waits; the turn is written regardless, and the search catches up later.
+    import sqlite3
+    import threading
+
+    first = make_manager()
+    _conversation(first, "ann", "an earlier conversation")
+    first.store.search_index.wait_idle()
+    first.close()
+    blocker = sqlite3.connect(tmp_path / "sessions" / "search.sqlite", isolation_level=None)
+    blocker.execute("PRAGMA locking_mode=EXCLUSIVE")  # with WAL: nobody else may even read until it lets go
+    blocker.execute("BEGIN EXCLUSIVE")
+    done = threading.Event()
+    later = make_manager()
+
+    def turn():
+        _conversation(later, "ann", "gradient spoiling after the readout")
+        done.set()
+
+    threading.Thread(target=turn, daemon=True).start()
+    try:
+        assert done.wait(20), "the turn waited for the search index"
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert _search(later, "spoiling", owner="ann")

@@ -39,6 +39,7 @@ FRESH_WAIT_SECONDS = 2.0
 SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
 MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
+OPEN_WAIT_SECONDS = 60.0  # opening is a schema check and quick_check: seconds even for a large index
 READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
 BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
 _SCHEMA = """
@@ -65,20 +66,28 @@ class SearchIndex:
         self._queue: "queue.Queue[str | threading.Event]" = queue.Queue()
         self._pending: set[str] = set()
         self._pending_guard = threading.Lock()
-        self._ready = threading.Event()
+        self._opened = threading.Event()  # the worker has opened (or replaced) the index: other threads may connect
+        self._ready = threading.Event()  # ... and caught up with the logs
         self._worker: Optional[threading.Thread] = None
         self._start_guard = threading.Lock()
         self._rebuild_needed = False
 
     def _start(self) -> None:
-        """The index is opened, and its thread started, when something needs it (a write, a search): a command that
-        only reads never touches (or pays for) the index."""
+        """The index's thread is started when something needs it (a write, a search): a command that only reads
+        never touches (or pays for) the index. The thread opens it (schema, quick_check, a rebuild if damaged), so
+        the first turn of a process, which starts it while holding its session's lock, never waits for that."""
         if self._worker is None:
             with self._start_guard:
                 if self._worker is None:
-                    self._open()
                     self._worker = threading.Thread(target=self._run, name="pulsepal-search-index", daemon=True)
                     self._worker.start()
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, once the worker has opened the index (callers other than the worker)."""
+        self._start()
+        if not self._opened.wait(OPEN_WAIT_SECONDS):
+            raise sqlite3.OperationalError(f"the search index {self.path} did not open in {OPEN_WAIT_SECONDS:g} s")
+        return self._connect()
 
     # --- the database ---------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -141,8 +150,8 @@ class SearchIndex:
         """Index what the session's log holds now, in the caller's thread: the store calls this (under the
         session's lock) just before archiving moves the log away, so a conversation archived before the indexer
         came round to it is searchable all the same."""
-        self._start()
         try:
+            self._connection()
             self._catch_up(session_id)
         except Exception:  # noqa: BLE001 - the index is derived: a rebuild restores what this missed
             log.exception("indexing %s before archiving failed", session_id)
@@ -151,8 +160,7 @@ class SearchIndex:
         """The sessions were removed from the store (deleted, pruned): drop their rows now."""
         ids = list(session_ids)
         if ids:
-            self._start()
-            conn = self._connect()
+            conn = self._connection()
             with _transaction(conn):
                 for sid in ids:
                     _delete_rows(conn, sid)
@@ -177,6 +185,12 @@ class SearchIndex:
         return done.wait(timeout)
 
     def _run(self) -> None:
+        try:
+            self._open()
+        except Exception:  # noqa: BLE001 - searching then fails plainly; writing never depends on the index
+            log.exception("search index %s could not be opened", self.path)
+        finally:
+            self._opened.set()
         try:
             if self._rebuild_needed:
                 self._rebuild()
@@ -300,11 +314,10 @@ class SearchIndex:
         """Ranked sessions (messages and titles) and the page asked for, each with a snippet of its best match.
         Right after the index was opened it may still be catching up with the logs: a search waits for that a
         few seconds (READY_WAIT), then answers with what is indexed."""
-        self._start()
+        conn = self._connection()
         self._ready.wait(READY_WAIT)
         if self._pending:  # this process's own changes are seen by its next search (a message, then a search)
             self.wait_idle(FRESH_WAIT_SECONDS)
-        conn = self._connect()
         if not getattr(self._local, "vocabulary", False):
             conn.execute(search_query.VOCABULARY)  # per connection (a temp table): the terms, for word_query
             self._local.vocabulary = True
