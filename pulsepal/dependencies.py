@@ -72,6 +72,14 @@ def _database_pool(settings: Settings) -> Any:
                      name="pulsepal-accounts")
 
 
+def erase_user_everywhere(manager: Any, owner: str) -> dict:
+    """Every conversation of `owner` (the engine keeps the operator's backups) and what the chat kept for them (their
+    preferences): one place for "delete all my data", from the chat and from the CLI."""
+    result = manager.erase_user(owner)
+    preferences_for(manager.settings).forget(owner)
+    return result
+
+
 def get_preferences() -> Any:
     """Built per call from the current settings (the file-backed object is cached per path, the database pool is
     the store's), so settings changed by a test or a reload are always followed."""

@@ -35,9 +35,7 @@ def _settings(url: Optional[str], storage: Optional[str]) -> Settings:
     if url:
         update["session_database_url"] = url
     if storage:
-        update["session_storage_path"] = Path(storage)
-        if "conversation_log_path" not in load_settings().model_fields_set:
-            update["conversation_log_path"] = Path(storage).parent / "conversationLogs"
+        update["session_storage_path"] = Path(storage)  # the log folder follows it unless set (Settings does that)
     return load_settings(**update)  # the environment and .env, with these on top
 
 

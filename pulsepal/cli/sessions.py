@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import click
 
-from ..dependencies import preferences_for
+from ..dependencies import erase_user_everywhere
 from ..sessions import SessionManager
 from ..sessions.documents import document_to_markdown
 from ..sessions.files import atomic_write_bytes
@@ -228,8 +228,7 @@ def _delete_user(owner: str, yes: bool) -> None:
     days = manager.settings.session_archive_days
     confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (each is kept in archive/backups/ for "
                       f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
-    result = manager.erase_user(owner)
-    preferences_for(manager.settings).forget(owner)  # what the chat kept for them (their language)
+    result = erase_user_everywhere(manager, owner)
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return

@@ -165,8 +165,7 @@ def export_all(manager: Any, user: str) -> bytes:
 
 def erase_all(manager: Any, user: str) -> dict:
     """Every conversation of `user` (the engine keeps the operator's backups) and their chat preferences."""
-    from ..dependencies import preferences_for
+    from ..dependencies import erase_user_everywhere
 
-    result = manager.erase_user(user)
-    preferences_for(manager.settings).forget(user)  # the preferences file, or the database's table
+    result = erase_user_everywhere(manager, user)
     return {"removed": len(result["removed"])}

@@ -265,13 +265,19 @@ class LiveSessions:
         self.remember(session_id, done)
         return done
 
+    def _append_params(self, session_id: str, base: Cached, events: list[dict], sync: bool,
+                       added: int) -> tuple[ConversationContext, dict[str, Any]]:
+        """The session after `events` folded onto `base`, and the APPEND statement's parameters for that."""
+        ctx = self._fold(base, events)
+        params = self._params(ctx, events, sync, added, base.ctx)
+        params.update(id=session_id, version=base.version,
+                      grow=params["events_size"] + len(params["state_doc"]) - base.doc_size,
+                      counted=ctx.conversation_count - base.ctx.conversation_count)
+        return ctx, params
+
     def _append(self, session_id: str, known: Cached, events: list[dict], sync: bool, added: int,
                 not_found: Callable[[str], str]) -> Cached:
-        ctx = self._fold(known, events)
-        params = self._params(ctx, events, sync, added, known.ctx)
-        doc_size = len(params["state_doc"])
-        params.update(id=session_id, version=known.version, grow=params["events_size"] + doc_size - known.doc_size,
-                      counted=ctx.conversation_count - known.ctx.conversation_count)
+        ctx, params = self._append_params(session_id, known, events, sync, added)
         try:
             with connection(self.pool) as conn:
                 row = conn.execute(APPEND, params).fetchone()
@@ -280,17 +286,12 @@ class LiveSessions:
                         state, locked = self.read(conn, session_id, for_update=True)
                         if locked is None:
                             raise SessionNotFound(not_found(session_id))
-                        ctx = self._fold(locked, events)
-                        params = self._params(ctx, events, sync, added, locked.ctx)
-                        doc_size = len(params["state_doc"])
-                        params.update(id=session_id, version=locked.version,
-                                      grow=params["events_size"] + doc_size - locked.doc_size,
-                                      counted=ctx.conversation_count - locked.ctx.conversation_count)
+                        ctx, params = self._append_params(session_id, locked, events, sync, added)
                         row = conn.execute(APPEND, params).fetchone()
         except BaseException:
             self.forget(session_id)
             raise
-        done = Cached(ctx, row[0], row[1], doc_size)
+        done = Cached(ctx, row[0], row[1], len(params["state_doc"]))
         self.remember(session_id, done)
         return done
 
