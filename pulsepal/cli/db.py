@@ -181,41 +181,25 @@ def _open(kind: str, settings: Settings, clock):
 
 
 def _copy_accounts(source_kind: str, settings: Settings) -> dict[str, int]:
-    """Users (password hashes as they are) and preferences, between the files beside the store and the tables."""
-    import orjson
-
-    from ..sessions import files
+    """Users (password hashes as they are) and preferences, between the files beside the store and the tables:
+    merged into the target (same name: the source wins), each side written through its own locked operations."""
     from ..sessions.stores.postgres.accounts import DatabasePreferences, DatabaseUsers
     from ..sessions.stores.postgres.pool import open_pool
+    from ..web.preferences import Preferences
+    from ..web.users import FileUsers
 
-    users_path = settings.users_path
-    preferences_path = settings.session_storage_path / "preferences.json"
     pool = open_pool(_url(settings), size=2, timeout=settings.session_database_timeout_seconds, name="pulsepal-cli")
     try:
-        users, preferences = DatabaseUsers(pool), DatabasePreferences(pool)
-        if source_kind == "files":
-            from ..web.users import _load
-
-            listed = _load(users_path)["users"] if users_path.exists() else {}
-            for name, entry in listed.items():
-                users.add_hash(name, entry["hash"], bool(entry.get("admin")), replace=True)
-            stored = orjson.loads(files.read_bytes(preferences_path)) if preferences_path.exists() else {}
-            count = 0
-            for user, values in (stored.items() if isinstance(stored, dict) else ()):
-                for key, value in (values.items() if isinstance(values, dict) else ()):
-                    preferences.set(user, key, value)
-                    count += 1
-            return {"users": len(listed), "preferences": count}
-        hashes = users.hashes()
+        on_files = (FileUsers(settings.users_path), Preferences(settings.session_storage_path / "preferences.json"))
+        in_database = (DatabaseUsers(pool), DatabasePreferences(pool))
+        (users, preferences), (to_users, to_preferences) = \
+            (on_files, in_database) if source_kind == "files" else (in_database, on_files)
+        hashes = users.hashes() if source_kind != "files" or settings.users_path.exists() else []
         if hashes:
-            document = {"format": "pulsepal-users", "version": 1, "users": {
-                name: {"hash": encoded, "admin": admin, "updated_at": ""} for name, encoded, admin in hashes}}
-            files.ensure_dir(users_path.parent)
-            files.atomic_write_bytes(users_path, orjson.dumps(document, option=orjson.OPT_INDENT_2))
+            to_users.add_hashes(hashes)
         values = preferences.all()
         if values:
-            files.ensure_dir(preferences_path.parent)
-            files.atomic_write_bytes(preferences_path, orjson.dumps(values, option=orjson.OPT_SORT_KEYS))
+            to_preferences.set_many(values)
         return {"users": len(hashes), "preferences": sum(len(v) for v in values.values())}
     finally:
         pool.close()

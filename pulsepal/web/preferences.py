@@ -73,3 +73,19 @@ class Preferences:
             files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
             self._signature = ("reload",)
             return True
+
+    def all(self) -> dict[str, dict]:
+        """Every user's preferences (a copy), for moving them to the database."""
+        with self._guard:
+            return {user: dict(kept) for user, kept in self._loaded().items() if isinstance(kept, dict)}
+
+    def set_many(self, values: dict[str, dict]) -> None:
+        """Merge whole users' preferences in, in one locked write (moving the database's into this file)."""
+        files.ensure_dir(self.path.parent)
+        with self._guard, files.locked(self.path.with_name(self.path.name + ".lock")):
+            self._signature = ("reload",)
+            data = self._loaded()
+            for user, kept in values.items():
+                data.setdefault(user, {}).update(kept)
+            files.atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+            self._signature = ("reload",)

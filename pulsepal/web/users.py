@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import orjson
 
@@ -105,6 +105,19 @@ def add_user(path, name: str, password: str, admin: bool = False, *, replace: bo
     return UserRecord(name, bool(admin))
 
 
+def add_hashes(path, entries: list[tuple[str, str, bool]]) -> None:
+    """Install already hashed passwords (name, hash, admin), replacing users of the same name, in one locked write:
+    moving the database's users into this file (`db copy`) without losing a concurrent `users add`."""
+    path = Path(path)
+    now = SYSTEM_CLOCK.now().isoformat()
+    files.ensure_dir(path.parent)
+    with files.locked(_lock_path(path)):
+        data = _load(path)
+        for name, encoded, admin in entries:
+            data["users"][validate_user_name(name)] = {"hash": encoded, "admin": bool(admin), "updated_at": now}
+        _save(path, data)
+
+
 def remove_user(path, name: str) -> None:
     path = Path(path)
     name = validate_user_name(name)
@@ -167,3 +180,11 @@ class FileUsers:
 
     def verify(self, name: str, password: str) -> Optional[UserRecord]:
         return verify_user(self.path, name, password)
+
+    def hashes(self) -> List[tuple[str, str, bool]]:  # (`list` is a method here)
+        """(name, hash, admin) of every user, for moving them to the database."""
+        users = _load(self.path)["users"]
+        return [(name, entry["hash"], bool(entry.get("admin"))) for name, entry in sorted(users.items())]
+
+    def add_hashes(self, entries: List[tuple[str, str, bool]]) -> None:
+        add_hashes(self.path, entries)

@@ -182,6 +182,11 @@ def test_copy_files_to_postgres_and_back_is_idempotent_and_verified(tmp_path, pg
     assert returned.get_session(active).conversation_history[-1].content == "written on postgres"
     assert returned.store.locate(archived) == "archived"
     assert (back / "users.json").stat().st_mode & 0o777 == 0o600
+    from pulsepal.web.preferences import Preferences
+    from pulsepal.web.users import verify_user
+
+    assert verify_user(back / "users.json", "ann", "correct horse") is not None  # the hash came back as it was
+    assert Preferences(back / "preferences.json").get("ann", "language") == "python"
 
 
 def test_copy_refuses_nonsense(tmp_path, pg_url):

@@ -57,6 +57,10 @@ class DatabaseUsers:
             found = conn.execute("SELECT name, admin FROM users ORDER BY name").fetchall()
         return [UserRecord(name, bool(admin)) for name, admin in found]
 
+    def add_hashes(self, entries: List[tuple[str, str, bool]]) -> None:
+        for name, encoded, admin in entries:
+            self.add_hash(name, encoded, admin, replace=True)
+
     def hashes(self) -> List[tuple[str, str, bool]]:  # (`list` is a method here)
         """(name, hash, admin) of every user, for moving them to a users file."""
         with connection(self.pool) as conn:
@@ -108,6 +112,11 @@ class DatabasePreferences:
         """Remove everything kept for `user` (their "delete all my data"); returns whether there was anything."""
         with connection(self.pool) as conn:
             return bool(conn.execute("DELETE FROM preferences WHERE user_name = %s RETURNING key", (user,)).fetchall())
+
+    def set_many(self, values: dict[str, dict[str, Any]]) -> None:
+        for user, kept in values.items():
+            for key, value in kept.items():
+                self.set(user, key, value)
 
     def all(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
