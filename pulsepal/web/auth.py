@@ -18,12 +18,18 @@ what Chainlit's own routes (`chainlit_current_user`, installed as the override o
 dependency), the chat socket's connect handler (`socket_user`), our HTTP routes and the admin page
 (`request_user`) all use.
 
+With SESSION_DATABASE_URL in password mode the users live in the database, so that check is a query: the async
+callers (`request_user`, `chainlit_current_user`, `socket_user`, `still_allowed_async`, the security middleware
+through `identify_async`) run it in a worker thread, so a slow or locked users table holds up that one request,
+never the event loop every other user's chat runs on.
+
 The JWT needs CHAINLIT_AUTH_SECRET; when the operator has not set one, a random secret is generated on first start
 and kept (0600) in the storage folder, so logins survive restarts without any setup.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import secrets
@@ -203,9 +209,22 @@ def identify(conn: HTTPConnection, settings: Optional[Settings] = None) -> Optio
     return AppUser(record.name, record.admin or record.name in settings.admin_user_set)
 
 
+def _asks_the_database(settings: Settings) -> bool:
+    return settings.auth_mode == "password" and bool(settings.session_database_url)
+
+
+async def identify_async(conn: HTTPConnection, settings: Optional[Settings] = None) -> Optional[AppUser]:
+    """`identify` for code on the event loop: off the loop when it means a database query (the users file is
+    cached by its stat signature, so it is answered in place)."""
+    settings = settings or get_settings()
+    if _asks_the_database(settings):
+        return await asyncio.to_thread(identify, conn, settings)
+    return identify(conn, settings)
+
+
 async def request_user(request) -> Optional[AppUser]:
     """The user of an HTTP request (our routes, the admin page), or None: callers answer 401."""
-    return identify(request)
+    return await identify_async(request)
 
 
 def still_allowed(identifier: Optional[str], environ: Optional[Mapping] = None) -> bool:
@@ -220,6 +239,13 @@ def still_allowed(identifier: Optional[str], environ: Optional[Mapping] = None) 
         user = identify(HTTPConnection(scope))
         return user is not None and user.identifier == identifier
     return is_current_user(identifier)
+
+
+async def still_allowed_async(identifier: Optional[str], environ: Optional[Mapping] = None) -> bool:
+    """`still_allowed` for the chat hooks, which run on the event loop (see `identify_async`)."""
+    if _asks_the_database(get_settings()):
+        return await asyncio.to_thread(still_allowed, identifier, environ)
+    return still_allowed(identifier, environ)
 
 
 # ------------------------------------------------------------------------------------ Chainlit's login hooks
@@ -284,7 +310,7 @@ async def chainlit_current_user(request: HTTPConnection):
     """Replaces Chainlit's `get_current_user` dependency on every one of its routes (`/user`, `/project/*`, ...)."""
     from fastapi import HTTPException
 
-    user = identify(request)
+    user = await identify_async(request)
     if user is None:
         raise HTTPException(401, "authentication required")
     return _persisted(user)
@@ -296,7 +322,7 @@ async def socket_user(environ: dict) -> tuple[Any, Optional[str]]:
     if scope is None:
         return None, None
     conn = HTTPConnection(scope)
-    user = identify(conn)
+    user = await identify_async(conn)
     if user is None:
         return None, None
     return _persisted(user), _jwt_of(conn) or ""

@@ -67,15 +67,11 @@ def _current_user() -> Optional[str]:
     return getattr(user, "identifier", None)
 
 
-def _signed_in() -> Optional[str]:
+async def _signed_in() -> Optional[str]:
     """The chat's user if they may still act (re-checked on every event), else None."""
     owner = _current_user()
-    return owner if _allowed(owner) else None
-
-
-def _allowed(owner: Optional[str]) -> bool:
     environ = getattr(cl.context.session, "environ", None)
-    return auth.still_allowed(owner, environ)
+    return owner if await auth.still_allowed_async(owner, environ) else None
 
 
 def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
@@ -143,7 +139,7 @@ async def send_settings(ctx=None) -> None:
 async def chat_start() -> None:
     """A new chat stores nothing: its session is created with the first message (a chat opened and left empty
     leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
-    owner = _signed_in()
+    owner = await _signed_in()
     if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
@@ -152,14 +148,14 @@ async def chat_start() -> None:
     except Exception:  # noqa: BLE001 - commands are a convenience; older front-ends ignore them
         pass
     cl.user_session.set("session_id", cl.context.session.thread_id)
-    language = _new_chat_language(owner) if owner else None
+    language = await asyncio.to_thread(_new_chat_language, owner)  # with a database, a query: off the loop
     pending = {"preferred_language": language} if language else {}
     cl.user_session.set("new_session", pending)
     await settings_widgets({"language": language or get_settings().default_chat_language}).send()
 
 
 async def chat_resume(thread: dict) -> None:
-    owner = _signed_in()
+    owner = await _signed_in()
     if owner is None or thread.get("userIdentifier") != owner:
         await cl.ErrorMessage(content="This conversation cannot be resumed.").send()
         return
@@ -184,7 +180,7 @@ def _not_saved(exc: SessionError) -> str:
 
 
 async def message(msg: cl.Message) -> None:
-    owner = _signed_in()
+    owner = await _signed_in()
     if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
@@ -262,7 +258,7 @@ async def download_action(action) -> None:
 
 async def delete_all_action(action) -> None:
     """The "yes" of /delete-all (history_commands checks its one-time code)."""
-    owner = _signed_in()
+    owner = await _signed_in()
     if owner is None:
         await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
@@ -270,7 +266,7 @@ async def delete_all_action(action) -> None:
 
 
 async def settings_update(values: dict) -> None:
-    owner = _signed_in()
+    owner = await _signed_in()
     session_id = cl.user_session.get("session_id")
     if not session_id or owner is None or not persistence_enabled():
         return

@@ -159,12 +159,12 @@ class SecurityMiddleware:
                 await self._exchange(scope, receive, send, token, address, settings)
                 return
             is_page = path in ("/", "/login") or path.startswith(PAGE_PREFIXES)
-            if is_page and auth.identify(HTTPConnection(scope), settings) is None:
+            if is_page and await auth.identify_async(HTTPConnection(scope), settings) is None:
                 page = localtoken.sign_in_page(wrong_token=False)
                 await HTMLResponse(page, 401, headers=_PAGE_HEADERS)(scope, receive, send)
                 return
         if method not in SAFE_METHODS and not socket and path not in SIGN_IN_ROUTES:  # 6.
-            if auth.identify(HTTPConnection(scope), settings) is None:
+            if await auth.identify_async(HTTPConnection(scope), settings) is None:
                 await _json(401, "authentication required")(scope, receive, send)
                 return
         if method == "POST" and path == "/login":  # 7.
