@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None, help="where to build the stores (default: a temp dir)")
     args = parser.parse_args()
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="pulsepal-bench-", dir=args.workdir))
     try:
         bench_append(workdir, args.messages)
