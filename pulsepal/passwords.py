@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 MIN_PASSWORD_LENGTH = 8
@@ -31,6 +31,15 @@ class UserError(ValueError):
 class UserRecord:
     name: str
     admin: bool
+    # Which password the account has now (credential_of its hash): a sign-in cookie carries a keyed tag of it, so
+    # setting a new password signs out every cookie issued for the old one. Never the hash itself.
+    credential: str = field(default="", compare=False, repr=False)
+
+
+def credential_of(encoded: object) -> str:
+    """A short digest that changes whenever the stored hash does (a new password, or the same one salted anew)."""
+    raw = encoded.encode("utf-8") if isinstance(encoded, str) else b""
+    return hashlib.sha256(b"pulsepal-credential:" + raw).hexdigest()[:32]
 
 
 def validate_user_name(name: object) -> str:

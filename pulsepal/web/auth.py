@@ -13,7 +13,9 @@ with a signed JWT cookie; the modes differ in how that login is granted:
   the chat socket; a cookie left from an earlier sign-in never overrides it or stands in for it.
 
 One answer to "who is this?" for every way in: `identify(connection)`. It re-checks the current configuration and
-users file on every call (a removed user loses access at once, not when their 15-day cookie expires), and it is
+users file on every call (a removed user loses access at once, not when their 15-day cookie expires; in password
+mode a cookie also names, by a keyed tag, the password it was issued for, so `users add NAME --replace` signs out
+every browser that signed in with the old one), and it is
 what Chainlit's own routes (`chainlit_current_user`, installed as the override of Chainlit's `get_current_user`
 dependency), the chat socket's connect handler (`socket_user`), our HTTP routes and the admin page
 (`request_user`) all use.
@@ -30,6 +32,8 @@ and kept (0600) in the storage folder, so logins survive restarts without any se
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import ipaddress
 import os
 import secrets
@@ -158,15 +162,35 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
     return headers.get(name) or headers.get(name.lower())
 
 
-def _signed_identifier(token: Optional[str]) -> Optional[str]:
+def _signed_user(token: Optional[str]) -> Any:
+    """The Chainlit user a cookie was signed for, or None."""
     if not token:
         return None
     try:
         from chainlit.auth.jwt import decode_jwt
 
-        return decode_jwt(token).identifier
+        return decode_jwt(token)
     except Exception:  # noqa: BLE001 - expired, forged, or signed with another secret: all mean "not signed in"
         return None
+
+
+def _signed_identifier(token: Optional[str]) -> Optional[str]:
+    user = _signed_user(token)
+    return getattr(user, "identifier", None) if user is not None else None
+
+
+def cookie_tag(credential: str) -> str:
+    """What a password-mode cookie carries of the password it was issued for: a keyed digest of the account's
+    credential (see passwords.UserRecord), so a new password signs out the old cookies, and the cookie, which the
+    browser can read, tells nothing about the hash."""
+    key = os.environ.get(SECRET_ENV, "").encode("utf-8")
+    return hmac.new(key, credential.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+
+def _issued_for(user: Any, record: Any) -> bool:
+    metadata = getattr(user, "metadata", None)
+    carried = metadata.get("credential") if isinstance(metadata, dict) else None
+    return isinstance(carried, str) and hmac.compare_digest(carried, cookie_tag(record.credential))
 
 
 def _jwt_of(conn: HTTPConnection) -> Optional[str]:
@@ -200,11 +224,12 @@ def identify(conn: HTTPConnection, settings: Optional[Settings] = None) -> Optio
             return AppUser(settings.local_user_name, True) if localtoken.token_matches(token, settings) else None
         identifier = _signed_identifier(_jwt_of(conn))
         return AppUser(identifier, True) if identifier == settings.local_user_name else None
-    identifier = _signed_identifier(_jwt_of(conn))
-    if identifier is None:
+    signed = _signed_user(_jwt_of(conn))
+    identifier = getattr(signed, "identifier", None)
+    if not isinstance(identifier, str):
         return None
     record = accounts_for(settings).get(identifier)
-    if record is None:
+    if record is None or not _issued_for(signed, record):  # removed, or its password changed since sign-in
         return None
     return AppUser(record.name, record.admin or record.name in settings.admin_user_set)
 
@@ -249,10 +274,13 @@ async def still_allowed_async(identifier: Optional[str], environ: Optional[Mappi
 
 
 # ------------------------------------------------------------------------------------ Chainlit's login hooks
-def _chainlit_user(identifier: str, provider: str, admin: bool):
+def _chainlit_user(identifier: str, provider: str, admin: bool, credential: Optional[str] = None):
     import chainlit as cl
 
-    return cl.User(identifier=identifier, display_name=identifier, metadata={"provider": provider, "admin": admin})
+    metadata: dict[str, Any] = {"provider": provider, "admin": admin}
+    if credential is not None:
+        metadata["credential"] = cookie_tag(credential)
+    return cl.User(identifier=identifier, display_name=identifier, metadata=metadata)
 
 
 def local_user(settings: Optional[Settings] = None):
@@ -268,7 +296,8 @@ async def password_login(username: str, password: str):
     record = await asyncio.to_thread(accounts_for(settings).verify, username, password)
     if record is None:
         return None
-    return _chainlit_user(record.name, "credentials", record.admin or record.name in settings.admin_user_set)
+    return _chainlit_user(record.name, "credentials", record.admin or record.name in settings.admin_user_set,
+                          record.credential)
 
 
 async def header_login(headers: Mapping[str, str]):

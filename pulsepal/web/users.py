@@ -26,6 +26,7 @@ from ..passwords import (  # noqa: F401 - UserError, UserRecord, ... are this mo
     UserError,
     UserRecord,
     check_password,
+    credential_of,
     dummy_hash,
     hash_password,
     validate_user_name,
@@ -36,7 +37,7 @@ FORMAT = "pulsepal-users"
 
 
 def _record(name: str, entry: dict) -> UserRecord:
-    return UserRecord(name, bool(entry.get("admin")))
+    return UserRecord(name, bool(entry.get("admin")), credential_of(entry.get("hash")))
 
 
 # ------------------------------------------------------------------------------------------------ the file
@@ -102,7 +103,7 @@ def add_user(path, name: str, password: str, admin: bool = False, *, replace: bo
             raise UserError(f"user {name!r} already exists")
         data["users"][name] = {"hash": encoded, "admin": bool(admin), "updated_at": SYSTEM_CLOCK.now().isoformat()}
         _save(path, data)
-    return UserRecord(name, bool(admin))
+    return UserRecord(name, bool(admin), credential_of(encoded))
 
 
 def add_hashes(path, entries: list[tuple[str, str, bool]]) -> None:

@@ -4,6 +4,8 @@ Chainlit's JWT cookie in local and password modes."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -41,8 +43,10 @@ def chainlit_like(store, tmp_path, monkeypatch):
     include_admin_routes(app, manager_factory=lambda: store.manager)
     assert app.router.routes[-1].path == "/{full_path:path}"
 
-    def token(name: str) -> dict:
-        return {"Cookie": f"access_token={create_jwt(cl.User(identifier=name))}"}
+    def token(name: str, password: str | None = None) -> dict:
+        """A signed cookie; with a password, the one a sign-in through the password hook would issue."""
+        user = asyncio.run(auth.password_login(name, password)) if password else cl.User(identifier=name)
+        return {"Cookie": f"access_token={create_jwt(user)}"}
 
     def password_mode() -> None:
         state["settings"] = Settings(_env_file=None, session_storage_path=store.manager.store.root,
@@ -71,8 +75,9 @@ def test_local_mode_admin_through_the_real_auth(chainlit_like, store):
 def test_password_mode_roles(chainlit_like):
     client, token, password_mode = chainlit_like
     password_mode()
-    assert client.get("/admin/api/stats", headers=token("bob")).status_code == 403
-    assert client.get("/admin/api/stats", headers=token("boss")).status_code == 200
+    assert client.get("/admin/api/stats", headers=token("bob", "correct horse battery")).status_code == 403
+    assert client.get("/admin/api/stats", headers=token("boss", "correct horse battery")).status_code == 200
+    assert client.get("/admin/api/stats", headers=token("boss")).status_code == 401  # signed, but not by a sign-in
     assert client.get("/admin/api/stats", headers=token("ghost")).status_code == 401
-    bearer = token("boss")["Cookie"].split("=", 1)[1]
+    bearer = token("boss", "correct horse battery")["Cookie"].split("=", 1)[1]
     assert client.get("/admin/api/stats", headers={"Authorization": f"Bearer {bearer}"}).status_code == 200

@@ -176,14 +176,23 @@ async def test_request_user_password_mode(web_env, monkeypatch):
     users.add_user(path, "alice", "alice password", admin=True)
     users.add_user(path, "bob", "bob password")
     users.add_user(path, "carol", "carol password")
-    def cookie(name: str) -> Request:
-        return _request(cookies={"access_token": _token_for(name)})
+    from chainlit.auth import create_jwt
 
-    assert await auth.request_user(cookie("alice")) == auth.AppUser("alice", True)
-    assert await auth.request_user(cookie("bob")) == auth.AppUser("bob", False)
-    assert await auth.request_user(cookie("carol")) == auth.AppUser("carol", True)
+    async def signed_in(name: str) -> Request:  # the cookie Chainlit issues after the password hook said yes
+        return _request(cookies={"access_token": create_jwt(await auth.password_login(name, f"{name} password"))})
+
+    assert await auth.request_user(await signed_in("alice")) == auth.AppUser("alice", True)
+    bob = await signed_in("bob")
+    assert await auth.request_user(bob) == auth.AppUser("bob", False)
+    assert await auth.request_user(await signed_in("carol")) == auth.AppUser("carol", True)
+    # a cookie signed with the secret but not issued by a sign-in (no password tag) is refused
+    assert await auth.request_user(_request(cookies={"access_token": _token_for("alice")})) is None
     users.remove_user(path, "bob")  # removed: the still-valid cookie no longer works
-    assert await auth.request_user(_request(cookies={"access_token": _token_for("bob")})) is None
+    assert await auth.request_user(bob) is None
+    carol = await signed_in("carol")
+    users.add_user(path, "carol", "carol password", replace=True)  # a new password (the same words, salted anew)
+    assert await auth.request_user(carol) is None  # signs out what was signed in with the old one
+    assert await auth.request_user(await signed_in("carol")) == auth.AppUser("carol", True)
     assert (await auth.password_login("alice", "alice password")).identifier == "alice"
     assert await auth.password_login("alice", "wrong password") is None
     assert await auth.header_login({"X-Forwarded-User": "alice"}) is None  # no header trust in password mode

@@ -92,7 +92,38 @@ async def test_removed_user_is_cut_off_everywhere(server):
     assert done.returncode == 0 and "carol's gradient echo question" in done.stdout and "renamed" not in done.stdout
     assert "one more question" not in done.stdout
 
-    # adding her back restores access with the same cookie: the cookie was never the problem, the account was
+    # adding her back with a new password: the old cookie stays refused (it names the old password); she signs in
+    # again and her conversation is there
     done = cli(server, "users", "add", "carol", "--password-stdin", stdin="carol-password-456\n")
     assert done.returncode == 0, done.stderr
-    assert _threads(base, carol).status_code == 200
+    assert _threads(base, carol).status_code == 401
+    again = {"access_token": login_password(base, "carol", "carol-password-456")}
+    assert [t["id"] for t in _threads(base, again).json()["data"]] == [thread_id]
+
+
+async def test_a_new_password_signs_out_the_old_cookies_and_open_chats(server):
+    """`users add NAME --replace` (a reset after a leaked password) ends every sign-in made with the old one:
+    Chainlit's routes, our routes and a chat socket already open; the new password works at once."""
+    base = server.base
+    old = {"access_token": login_password(base, "alice", "alice-password-123")}
+    open_tab = ChatClient(base, old["access_token"])
+    await open_tab.connect()
+    await open_tab.ask("alice's spin echo question")
+    assert _threads(base, old).status_code == 200
+
+    done = cli(server, "users", "add", "alice", "--replace", "--password-stdin", stdin="alice-new-password-9\n")
+    assert done.returncode == 0, done.stderr
+    refused = {name: r.status_code for name, r in _chainlit_routes(base, open_tab.thread_id, old).items()}
+    assert refused == {name: 401 for name in refused}, refused
+    mark = len(open_tab.events)
+    await open_tab.sio.emit("client_message", {"message": {
+        "threadId": "", "id": "00000000-0000-4000-8000-0000000000c2", "name": "User", "type": "user_message",
+        "output": "and the refocusing pulse?", "createdAt": "2026-01-01T00:00:00Z"}, "fileReferences": []})
+    await open_tab.wait_for(lambda: any(e == "task_end" for e, _ in open_tab.events[mark:]), 20)
+    outputs = [d.get("output", "") for d in open_tab.find("new_message", mark) if isinstance(d, dict)]
+    assert any("sign in" in text.lower() for text in outputs)
+    await open_tab.close()
+
+    new = {"access_token": login_password(base, "alice", "alice-new-password-9")}
+    assert _threads(base, new).status_code == 200
+    assert login_password(base, "alice", "alice-password-123") is None  # last: a failure starts the back-off

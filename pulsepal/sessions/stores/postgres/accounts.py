@@ -17,6 +17,7 @@ from ....passwords import (
     UserError,
     UserRecord,
     check_password,
+    credential_of,
     dummy_hash,
     hash_password,
     validate_user_name,
@@ -44,7 +45,7 @@ class DatabaseUsers:
             done = conn.execute(query, (name, encoded, bool(admin), self.clock.now().isoformat())).fetchone()
         if done is None:
             raise UserError(f"user {name!r} already exists")
-        return UserRecord(name, bool(admin))
+        return UserRecord(name, bool(admin), credential_of(encoded))
 
     def remove(self, name: str) -> None:
         name = validate_user_name(name)
@@ -72,8 +73,8 @@ class DatabaseUsers:
         except UserError:
             return None
         with connection(self.pool) as conn:
-            row = conn.execute("SELECT admin FROM users WHERE name = %s", (name,)).fetchone()
-        return UserRecord(name, bool(row[0])) if row else None
+            row = conn.execute("SELECT admin, hash FROM users WHERE name = %s", (name,)).fetchone()
+        return UserRecord(name, bool(row[0]), credential_of(row[1])) if row else None
 
     def verify(self, name: str, password: str) -> Optional[UserRecord]:
         """The user if the password is right, else None; the same work is done whether or not the user exists."""
@@ -87,7 +88,7 @@ class DatabaseUsers:
         except UserError:
             row = None
         ok = check_password(password, row[0] if row else dummy_hash())
-        return UserRecord(name, bool(row[1])) if ok and row else None
+        return UserRecord(name, bool(row[1]), credential_of(row[0])) if ok and row else None
 
 
 class DatabasePreferences:
