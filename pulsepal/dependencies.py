@@ -61,15 +61,24 @@ def _file_preferences(path: Path) -> Any:
 
 
 def _database_pool(settings: Settings) -> Any:
-    """The app's store's pool when it is this database (one pool per process), else a small one of our own."""
-    manager = get_session_manager()
-    pool = getattr(manager.store, "pool", None)
-    if pool is not None and manager.settings.session_database_url == settings.session_database_url:
-        return pool
+    """The pool for the users and preferences tables: the app's store's own when the app's manager is already open
+    on this database (one pool per process), else a small one kept per database for the process. It never opens
+    the app's manager for this: a CLI command given other settings must not create the default store's folders."""
+    url = str(settings.session_database_url)
+    if get_session_manager.cache_info().currsize:
+        manager = get_session_manager()
+        pool = getattr(manager.store, "pool", None)
+        if pool is not None and str(manager.settings.session_database_url) == url:
+            return pool
+    return _accounts_pool(url, settings.session_database_timeout_seconds)
+
+
+@lru_cache(maxsize=8)
+def _accounts_pool(url: str, timeout: float) -> Any:
+    """One per database and process (not one per call: each is two connections held open)."""
     from .sessions.stores.postgres.pool import open_pool
 
-    return open_pool(str(settings.session_database_url), size=2, timeout=settings.session_database_timeout_seconds,
-                     name="pulsepal-accounts")
+    return open_pool(url, size=2, timeout=timeout, name="pulsepal-accounts")
 
 
 def erase_user_everywhere(manager: Any, owner: str) -> dict:
