@@ -219,6 +219,8 @@ class History:
                 continue
         self.store.update_state("shares", lambda shares: {k: v for k, v in shares.items()
                                                           if v.get("owner") != owner})
+        if removed:
+            self.store.erase_traces()
         self.core.record("erase_user", None, owner=owner, sessions=len(removed))
         return {"owner": owner, "removed": removed, "backups": backups}
 

@@ -324,6 +324,12 @@ class SessionStore(Protocol):
         log, rotate a large audit log); returns what it removed, by kind."""
         ...
 
+    def erase_traces(self) -> None:
+        """Conversations were removed because their user asked for everything to go: make their words leave the
+        store's derived data now, not at the next pass (files: fold the index log, which still holds their
+        titles, and wait for the search index to rewrite itself without them)."""
+        ...
+
     def read_state(self, name: str) -> dict:
         """A small named state document (cleanup record, alert start times); {} when there is none."""
         ...

@@ -8,7 +8,11 @@ It is never the source of truth, only a faster way to find what the logs hold:
   SIGKILL the index may lag (the next look catches up from the offset) but never holds half a batch or a row twice;
 - honest: it holds redacted text (as the archives do, so a search never surfaces a pasted secret), and every hit is
   re-checked against the store's own entry (owner, existence) before it is shown;
-- rebuilt from the logs and archives when it is missing, damaged, or of another schema version.
+- rebuilt from the logs and archives when it is missing, damaged, or of another schema version;
+- forgetful: a deleted conversation's words leave the file, not just the results. SQLite's secure_delete zeroes
+  the deleted rows' text at once, and FTS5, which only marks index entries as deleted, is then rewritten
+  ('optimize') by the indexer thread, followed by a truncating WAL checkpoint. Deletions that arrive while a
+  rewrite runs share the next one, so a burst of deletes costs one or two rewrites.
 
 Owners are indexed as a single opaque token so that a user's search intersects two posting lists instead of ranking
 everyone's messages; the query is the user's words, each quoted (no query syntax reaches FTS5) and prefix-matched.
@@ -38,6 +42,7 @@ log = logging.getLogger("pulsepal.search")
 FRESH_WAIT_SECONDS = 2.0
 SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
+_PURGE = "\0purge"  # ... and this one: rows were deleted, rewrite the index so their words leave the file
 MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
 OPEN_WAIT_SECONDS = 60.0  # opening is a schema check and quick_check: seconds even for a large index
 READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
@@ -51,11 +56,6 @@ CREATE TABLE IF NOT EXISTS message_rows (row INTEGER PRIMARY KEY, session_id TEX
 CREATE INDEX IF NOT EXISTS message_rows_by_session ON message_rows (session_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-
-
-def owner_token(owner: Optional[str]) -> str:
-    """One token per owner (hex of the name), so the tokenizer never splits a user name into several words."""
-    return "o" + (owner or "").encode("utf-8").hex()
 
 
 class SearchIndex:
@@ -98,6 +98,7 @@ class SearchIndex:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost last transaction is caught up again
+            conn.execute("PRAGMA secure_delete=ON")  # a deleted message's text is overwritten, not just unlinked
             self._local.conn = conn
         return conn
 
@@ -165,6 +166,7 @@ class SearchIndex:
                 for sid in ids:
                     _delete_rows(conn, sid)
                 conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
+            self._queue.put(_PURGE)
 
     def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
                 offset: int) -> None:
@@ -207,7 +209,7 @@ class SearchIndex:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            sessions = [item for item in batch if isinstance(item, str) and item != _STOP]
+            sessions = [item for item in batch if isinstance(item, str) and item not in (_STOP, _PURGE)]
             with self._pending_guard:
                 self._pending.difference_update(sessions)
             for session_id in dict.fromkeys(sessions):
@@ -215,6 +217,8 @@ class SearchIndex:
                     self._catch_up(session_id)
                 except Exception:  # noqa: BLE001 - one session's trouble must not stop the indexer
                     log.exception("indexing %s failed", session_id)
+            if _PURGE in batch:
+                self._purge()
             for item in batch:
                 if isinstance(item, threading.Event):  # wait_idle: everything queued before it is indexed
                     item.set()
@@ -223,6 +227,17 @@ class SearchIndex:
                 if conn is not None:
                     conn.close()
                 return
+
+    def _purge(self) -> None:
+        """Rewrite the full-text index without the entries of deleted rows (FTS5 keeps them, marked, until its
+        segments merge), then fold the WAL into the file and truncate it: afterwards no byte of the file holds a
+        deleted message's words. Costs a rewrite of the index: seconds for millions of messages, in this thread."""
+        try:
+            conn = self._connect()
+            conn.execute("INSERT INTO messages(messages) VALUES ('optimize')")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:  # noqa: BLE001 - the rows are gone from every search already; the next purge retries
+            log.exception("purging deleted rows from the search index failed")
 
     def _catch_up_all(self) -> None:
         """Index whatever the logs hold beyond the recorded offsets (after a crash, or writes by other processes):
@@ -271,7 +286,7 @@ class SearchIndex:
             conn.execute("UPDATE progress SET offset = ? WHERE session_id = ?", (read.end_offset, session_id))
 
     def _insert(self, conn: sqlite3.Connection, session_id: str, owner: Optional[str], events: list[dict]) -> None:
-        token = owner_token(owner)
+        token = search_query.owner_token(owner)
         rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
                 for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
         rows += [(redact_text(str(e["fields"]["title"])), token, session_id, None)  # a rename: titles are found
@@ -321,7 +336,7 @@ class SearchIndex:
         if not getattr(self._local, "vocabulary", False):
             conn.execute(search_query.VOCABULARY)  # per connection (a temp table): the terms, for word_query
             self._local.vocabulary = True
-        query = _scoped(search_query.fts_query(text, conn), owner)
+        query = search_query.scoped(search_query.fts_query(text, conn), owner)
         if query is None:
             return 0, []
         best: dict[str, SearchHit] = {}
@@ -336,14 +351,6 @@ class SearchIndex:
                     for hit in page}  # the page only: a common word matches thousands of messages
         return total, [replace(hit, snippet=search_query.snippet(row[0], text)) if row else hit
                        for hit, row in zip(page, contents.values(), strict=True)]
-
-
-def _scoped(query: Optional[str], owner) -> Optional[str]:
-    if query is None:
-        return None
-    if owner is not ANY:
-        return f'owner : "{owner_token(owner)}" AND content : ({query})'
-    return f"content : ({query})"
 
 
 def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,

@@ -19,6 +19,8 @@ import sqlite3
 import unicodedata
 from typing import Optional
 
+from ...store import ANY
+
 MAX_WORDS = 12
 EXPAND_FROM = 4  # letters: shorter words use FTS5's own prefix lists
 EXPAND_AT_MOST = 16  # terms a word may stand for before it is left a prefix query
@@ -81,3 +83,17 @@ def snippet(content: str, text: str) -> str:
     start = max(0, min(at - SNIPPET_WORDS // 3, len(pieces) - SNIPPET_WORDS))
     window = pieces[start: start + SNIPPET_WORDS]
     return ("… " if start > 0 else "") + " ".join(window) + (" …" if start + SNIPPET_WORDS < len(pieces) else "")
+
+
+def owner_token(owner: Optional[str]) -> str:
+    """One token per owner (hex of the name), so the tokenizer never splits a user name into several words."""
+    return "o" + (owner or "").encode("utf-8").hex()
+
+
+def scoped(query: Optional[str], owner) -> Optional[str]:
+    """The words' query limited to one owner's rows (owner=ANY: everyone's, for the admin page)."""
+    if query is None:
+        return None
+    if owner is not ANY:
+        return f'owner : "{owner_token(owner)}" AND content : ({query})'
+    return f"content : ({query})"

@@ -350,6 +350,10 @@ class FileStore:
         self.audit.rotate_if_large()
         return swept
 
+    def erase_traces(self) -> None:
+        self.index.compact()
+        self.search_index.wait_idle(timeout=600)  # forget() queued the rewrite; this waits for it
+
     def read_state(self, name: str) -> dict:
         return maintenance.read_state(self, name)
 
