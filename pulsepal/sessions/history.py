@@ -53,7 +53,7 @@ class History:
         total, hits = self.store.search(text, owner=ANY if owner is None else owner, limit=limit, offset=offset)
         rows = []
         for hit in hits:
-            entry = self.store.entry(hit.session_id) or {}
+            entry = hit.entry if hit.entry is not None else (self.store.entry(hit.session_id) or {})
             rows.append({"session_id": hit.session_id, "title": entry.get("title"), "state": entry.get("state"),
                          "owner": entry.get("owner"), "last_activity": entry.get("last_activity"),
                          "pinned": bool(entry.get("pinned")), "snippet": hit.snippet, "message_id": hit.message_id})

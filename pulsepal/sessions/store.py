@@ -151,6 +151,7 @@ class SearchHit:
     snippet: str
     message_id: Optional[str] = None
     row: Optional[int] = None  # the store's own handle on the matching message (the file store: its index row)
+    entry: Optional[IndexEntry] = None  # the session's entry, when the store read it while checking the hit
 
 
 class SessionChanged(Exception):

@@ -361,7 +361,7 @@ def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
     for hit in best.values():
         entry = store.index.get(hit.session_id)
         if entry is not None and (owner is ANY or entry.get("owner") == owner):
-            hits.append(hit)
+            hits.append(replace(hit, entry=entry))  # History.search shows it without asking the store again
     return len(hits), hits[offset: offset + limit]
 
 
