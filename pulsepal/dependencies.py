@@ -36,7 +36,7 @@ def accounts_for(settings: Settings, users_path: Optional[Path] = None) -> Any:
     if settings.session_database_url:
         from .sessions.stores.postgres.accounts import DatabaseUsers
 
-        return DatabaseUsers(_database_pool(settings))
+        return DatabaseUsers(database_pool(settings))
     from .web.users import FileUsers
 
     return FileUsers(users_path or settings.users_path)
@@ -47,7 +47,7 @@ def preferences_for(settings: Settings) -> Any:
     if settings.session_database_url:
         from .sessions.stores.postgres.accounts import DatabasePreferences
 
-        return DatabasePreferences(_database_pool(settings))
+        return DatabasePreferences(database_pool(settings))
     return _file_preferences(settings.session_storage_path / "preferences.json")
 
 
@@ -60,7 +60,7 @@ def _file_preferences(path: Path) -> Any:
     return Preferences(path)
 
 
-def _database_pool(settings: Settings) -> Any:
+def database_pool(settings: Settings) -> Any:
     """The pool for the users and preferences tables: the app's store's own when the app's manager is already open
     on this database (one pool per process), else a small one kept per database for the process. It never opens
     the app's manager for this: a CLI command given other settings must not create the default store's folders."""

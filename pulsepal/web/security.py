@@ -96,7 +96,7 @@ class SecurityMiddleware:
         self.app = app
         self.bind_host = bind_host
         self.root_path = root_path.rstrip("/")  # Chainlit's --root-path prefixes its routes, not the ASGI scope
-        self._backoff: Optional[throttle.Backoff] = None
+        self._backoff: "Optional[throttle.Backoff | throttle.SharedBackoff]" = None
 
     def _local_path(self, scope: Scope) -> str:
         path = scope.get("path") or "/"
@@ -105,11 +105,23 @@ class SecurityMiddleware:
             return path[len(root):] or "/"
         return path
 
-    def backoff(self, settings: Settings) -> throttle.Backoff:
-        if (self._backoff is None or self._backoff.free != settings.login_free_failures
-                or self._backoff.max_delay != settings.login_backoff_max_seconds):
-            self._backoff = throttle.Backoff(settings.login_free_failures, settings.login_backoff_max_seconds)
-        return self._backoff
+    def backoff(self, settings: Settings) -> "throttle.Backoff | throttle.SharedBackoff":
+        """The sign-in back-off: in this process's memory, or with a database in the database, so that every
+        replica counts the same failures."""
+        shared = bool(settings.session_database_url)
+        current = self._backoff
+        if (current is None or current.free != settings.login_free_failures or current.blocking != shared
+                or current.max_delay != settings.login_backoff_max_seconds):
+            if shared:
+                from ..dependencies import database_pool
+                from ..sessions.stores.postgres.logins import LoginFailures
+
+                current = throttle.SharedBackoff(LoginFailures(database_pool(settings)),
+                                                 settings.login_free_failures, settings.login_backoff_max_seconds)
+            else:
+                current = throttle.Backoff(settings.login_free_failures, settings.login_backoff_max_seconds)
+            self._backoff = current
+        return current
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -207,12 +219,12 @@ class SecurityMiddleware:
         """Local mode's `?token=`: the right token becomes the session cookie (and a redirect to the same page
         without it); a wrong one gets the sign-in page and counts as a failed sign-in for the address."""
         backoff = self.backoff(settings)
-        wait = backoff.wait(("address", address))
+        wait = await throttle.ask(backoff.wait, ("address", address))
         if wait > 0:
             await throttle.too_many(wait)(scope, receive, send)
             return
         if not localtoken.token_matches(token, settings):
-            backoff.failed(("address", address))
+            await throttle.ask(backoff.failed, ("address", address))
             page = localtoken.sign_in_page(wrong_token=True)
             await HTMLResponse(page, 401, headers=_PAGE_HEADERS)(scope, receive, send)
             return

@@ -9,27 +9,46 @@ with Retry-After) is not checked and does not count, so the refusal says nothing
 
 Chainlit's `/login` route hands our password hook only the name and password, so the back-off runs in the ASGI
 layer (security.py calls `guard_login`), where the client address and the response status are both visible.
-State is per process and in memory (bounded; the least recently failed keys are dropped first): a restart
-forgets it, which only ever helps the real user.
+Without a database the state is per process and in memory (bounded; the least recently failed keys are dropped
+first): a restart forgets it, which only ever helps the real user. With SESSION_DATABASE_URL it is kept in the
+database (`SharedBackoff` over stores/postgres/logins.py), so every replica counts the same failures and a guesser
+gains nothing by spreading attempts over them; its calls are queries, run off the event loop (`ask`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, Hashable, Optional
+from typing import Any, Callable, Hashable, Optional
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_KEYS = 10_000
+PRUNE_EVERY = 256  # failures counted by a SharedBackoff between two sweeps of the decayed rows
+
+
+def decayed(failures: float, last: float, now: float, max_delay: float) -> float:
+    """Failures still counted at `now`: one is forgotten per `max_delay` seconds of quiet."""
+    quiet = max(0.0, now - last)
+    return max(0.0, failures - math.floor(quiet / max_delay))
+
+
+def delay_for(failures: float, free: int, base: float, max_delay: float) -> float:
+    beyond = failures - free
+    if beyond <= 0:
+        return 0.0
+    return min(base * 2 ** (beyond - 1), max_delay)
 
 
 class Backoff:
     """Exponential, capped, decaying back-off per key; `monotonic` is injectable so tests can move time."""
+
+    blocking = False  # in memory: cheap enough to call on the event loop
 
     def __init__(self, free: int, max_delay: float, *, base: float = 1.0,
                  monotonic: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
@@ -47,14 +66,10 @@ class Backoff:
 
     def _failures(self, key: Hashable, now: float) -> tuple[float, float]:
         failures, last = self._state.get(key, (0.0, now))
-        quiet = max(0.0, now - last)
-        return max(0.0, failures - math.floor(quiet / self.max_delay)), last
+        return decayed(failures, last, now, self.max_delay), last
 
     def _delay(self, failures: float) -> float:
-        beyond = failures - self.free
-        if beyond <= 0:
-            return 0.0
-        return min(self.base * 2 ** (beyond - 1), self.max_delay)
+        return delay_for(failures, self.free, self.base, self.max_delay)
 
     def wait(self, key: Hashable) -> float:
         """Seconds until `key` may try again (0: now)."""
@@ -75,6 +90,52 @@ class Backoff:
     def succeeded(self, key: Hashable) -> None:
         with self._guard:
             self._state.pop(key, None)
+
+
+class SharedBackoff:
+    """Backoff's rule over rows every replica shares (a `LoginFailures` table). Time is the wall clock, the only
+    one replicas share; a clock set back never makes a wait longer than the rule's own delay for the key."""
+
+    blocking = True  # every call is a query: callers on the event loop go through `ask`
+
+    def __init__(self, table: Any, free: int, max_delay: float, *, base: float = 1.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.table = table
+        self.free = free
+        self.max_delay = max_delay
+        self.base = base
+        self.clock = clock
+        self._counted = 0
+
+    @staticmethod
+    def _name(key: Hashable) -> str:
+        kind, value = key if isinstance(key, tuple) else ("key", key)
+        return f"{kind}:{value}"
+
+    def wait(self, key: Hashable) -> float:
+        pair = self.table.get(self._name(key))
+        if pair is None:
+            return 0.0
+        now = self.clock()
+        delay = delay_for(decayed(pair[0], pair[1], now, self.max_delay), self.free, self.base, self.max_delay)
+        return min(delay, max(0.0, pair[1] + delay - now))
+
+    def failed(self, key: Hashable) -> None:
+        now = self.clock()
+        self.table.change(self._name(key), lambda pair: (decayed(pair[0], pair[1], now, self.max_delay) + 1, now))
+        self._counted += 1
+        if self._counted % PRUNE_EVERY == 0:  # keys whose failures all decayed: bounded without a job of its own
+            self.table.prune(now, self.max_delay)
+
+    def succeeded(self, key: Hashable) -> None:
+        self.table.forget(self._name(key))
+
+
+async def ask(call: Callable[[Hashable], Any], key: Hashable) -> Any:
+    """Call a back-off's method from the event loop: in a worker thread when it is a query."""
+    if getattr(getattr(call, "__self__", None), "blocking", False):
+        return await asyncio.to_thread(call, key)
+    return call(key)
 
 
 def too_many(wait: float) -> JSONResponse:
@@ -118,11 +179,11 @@ async def _user_name(scope: Scope, body: bytes, receive: Receive) -> Optional[st
     return value.strip().lower()[:128] if isinstance(value, str) and value.strip() else None
 
 
-async def guard_login(backoff: Backoff, address: str, scope: Scope, receive: Receive, send: Send,
+async def guard_login(backoff: "Backoff | SharedBackoff", address: str, scope: Scope, receive: Receive, send: Send,
                       app: ASGIApp) -> None:
     """Run Chainlit's POST /login behind the back-off: refuse early while a key waits, learn from the status."""
     keys: list[Hashable] = [("address", address)]
-    wait = backoff.wait(keys[0])
+    wait = await ask(backoff.wait, keys[0])
     if wait > 0:
         await too_many(wait)(scope, receive, send)
         return
@@ -130,7 +191,7 @@ async def guard_login(backoff: Backoff, address: str, scope: Scope, receive: Rec
     name = await _user_name(scope, body, receive)
     if name is not None:
         keys.append(("user", name))
-        wait = backoff.wait(keys[1])
+        wait = await ask(backoff.wait, keys[1])
         if wait > 0:
             await too_many(wait)(scope, receive, send)
             return
@@ -141,10 +202,10 @@ async def guard_login(backoff: Backoff, address: str, scope: Scope, receive: Rec
         if message["type"] == "http.response.start":
             if message["status"] == 200:
                 for key in keys:
-                    backoff.succeeded(key)
+                    await ask(backoff.succeeded, key)
             elif message["status"] == 401:
                 for key in keys:
-                    backoff.failed(key)
+                    await ask(backoff.failed, key)
         await send(message)
 
     await app(scope, _replay(body, receive), watch)

@@ -21,6 +21,7 @@ Tables (one line each; the README's PostgreSQL section maps the file store's pat
     state_docs    small named documents: the cleanup record, alert start times, the cleanup interval claim
     audit, audit_rotated   who did what, when; rotated into gzip blocks by the cleanup pass
     users, preferences     password-mode users (scrypt hashes) and per-user chat preferences
+    login_failures         failed sign-ins per user name and client address, one back-off for all replicas
 """
 
 from __future__ import annotations
@@ -215,9 +216,19 @@ CREATE TABLE preferences (
     )
 )
 
+# Failed sign-ins per key (a user name, a client address), shared by the replicas (logins.py).
+V_LOGINS = """
+CREATE TABLE login_failures (
+  key       text PRIMARY KEY,
+  failures  double precision NOT NULL,
+  last      double precision NOT NULL
+);
+"""
+
 # (version, name, SQL). Append only: a released migration is never edited, a change is a new entry.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "sessions, events, archives by day, backups, sharded counters, state, audit, users", V1),
+    (2, "failed sign-ins shared by the replicas", V_LOGINS),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

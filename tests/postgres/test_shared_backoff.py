@@ -1,0 +1,93 @@
+"""With SESSION_DATABASE_URL, failed sign-ins are counted in the database: a guesser who spreads attempts over the
+replicas behind the load balancer (or waits for a restart) meets one back-off, not one per process."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+import httpx
+import pytest
+from chat_harness import ChatServer
+
+from pulsepal.sessions.stores.postgres.logins import LoginFailures
+from pulsepal.sessions.stores.postgres.pool import open_pool
+from pulsepal.web.throttle import SharedBackoff
+
+from ..security.conftest import cli
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory, pg_server):
+    url = pg_server.fresh_database("logins")
+    env = {"AUTH_MODE": "password", "SESSION_DATABASE_URL": url, "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48),
+           "LOGIN_FREE_FAILURES": "2", "LOGIN_BACKOFF_MAX_SECONDS": "30"}
+    servers = [ChatServer(tmp_path_factory.mktemp(f"logins{n}"), env=env) for n in (1, 2)]
+    done = cli(servers[0], "users", "add", "alice", "--password-stdin", stdin="alice-password-123\n")
+    assert done.returncode == 0, done.stderr
+    for server in servers:
+        server.start(timeout=120)
+    yield servers, url
+    for server in servers:
+        server.kill()
+    pg_server.drop_database(url)
+
+
+def _login(base: str, password: str) -> httpx.Response:
+    return httpx.post(base + "/login", data={"username": "alice", "password": password}, timeout=20)
+
+
+def test_failures_on_one_replica_hold_back_the_next_attempt_on_the_other(replicas):
+    (one, two), _ = replicas
+    assert [_login(one.base, "wrong guess 1").status_code, _login(one.base, "wrong guess 2").status_code,
+            _login(one.base, "wrong guess 3").status_code] == [401, 401, 401]  # two free, the third starts a wait
+    refused = _login(two.base, "alice-password-123")  # even the right password waits: the refusal tells nothing
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert _login(one.base, "alice-password-123").status_code == 429
+
+
+def test_two_processes_counting_one_key_lose_no_failure(replicas):
+    _, url = replicas
+    pools = [open_pool(url, size=2, timeout=10, name=f"counter{n}") for n in (1, 2)]
+    try:
+        backoffs = [SharedBackoff(LoginFailures(pool), free=5, max_delay=3600) for pool in pools]
+        key = ("user", "race-" + secrets.token_hex(4))
+
+        def fail(backoff: SharedBackoff) -> None:
+            for _ in range(25):
+                backoff.failed(key)
+
+        threads = [threading.Thread(target=fail, args=(b,)) for b in backoffs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert LoginFailures(pools[0]).get(f"{key[0]}:{key[1]}")[0] == 50
+        assert backoffs[1].wait(key) > 0
+        backoffs[0].succeeded(key)  # a successful sign-in forgets the key on every replica
+        assert backoffs[1].wait(key) == 0 and LoginFailures(pools[1]).get(f"{key[0]}:{key[1]}") is None
+    finally:
+        for pool in pools:
+            pool.close()
+
+
+def test_decayed_rows_are_pruned(replicas):
+    _, url = replicas
+    pool = open_pool(url, size=1, timeout=10, name="pruner")
+    try:
+        table = LoginFailures(pool)
+        now = [1_000_000.0]
+        backoff = SharedBackoff(table, free=2, max_delay=60, clock=lambda: now[0])
+        for _ in range(3):
+            backoff.failed(("address", "192.0.2.7"))
+        assert backoff.wait(("address", "192.0.2.7")) > 0
+        now[0] += 3 * 60 + 1  # quiet long enough for all three to decay
+        assert backoff.wait(("address", "192.0.2.7")) == 0
+        assert table.prune(now[0], 60) >= 1 and table.get("address:192.0.2.7") is None
+        now[0] -= 10 * 3600  # a clock set back never makes a wait longer than the rule's own delay
+        for _ in range(3):
+            backoff.failed(("address", "192.0.2.8"))
+        now[0] -= 3600
+        assert 0 < backoff.wait(("address", "192.0.2.8")) <= 60
+    finally:
+        pool.close()
