@@ -6,6 +6,7 @@ written from real sources (see README.md here for the method). Run:
     python eval/answers/score.py --split dev            # the set the responder may be tuned on
     python eval/answers/score.py --split heldout --json # the lead's check; never tune on it
     python eval/answers/score.py --split heldout2       # the second sealed set; never tune on it either
+    python eval/answers/score.py --split heldout3       # the third, from a pool no dev set draws on
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -34,7 +35,8 @@ from dialects import Dialects, first_candidate, mentions, name_pattern, negated_
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
-SPLITS = ("dev", "heldout", "heldout2")  # heldout2: the second sealed set, written after tuning on dev had begun
+SEALED = ("heldout", "heldout2", "heldout3")  # heldout2/3: written after tuning had begun (heldout3 from a fresh pool)
+SPLITS = ("dev", *SEALED)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"
 
@@ -361,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
 def sealed_without_dev_matches(split: str | None, items: list[dict], results: list[Result]) -> dict | None:
     """A sealed split's summary without the items a later dev set nearly repeats (None for dev splits): those were
     tuned on through their twin, so the figure without them is the fairer one."""
-    if split not in ("heldout", "heldout2"):
+    if split not in SEALED:
         return None
     from split import later_dev_files, near_later_dev, read
 
