@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # a script beside its helper module, not a package
 
 from dialects import Dialects, first_candidate, mentions, name_pattern, negated_at, normalise  # noqa: E402
+from expressions import same_value_present  # noqa: E402
 
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
@@ -152,7 +153,7 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
             res.missing.append(" | ".join(group))
     for f in expect.get("findings", []):
         rights = f["right"] if isinstance(f["right"], list) else [f["right"]]
-        if not any(spelling_pattern(r).search(text) for r in rights):
+        if not any(spelling_pattern(r).search(text) or same_value_present(r, text) for r in rights):
             res.findings_missed.append(f"{f.get('wrong', '?')} -> {' | '.join(rights)}")
 
     for bad in expect.get("must_not", []):
