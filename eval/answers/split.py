@@ -75,6 +75,13 @@ def normalised(question: str) -> str:
     return re.sub(r"[^a-z0-9_.]+", " ", question.lower()).strip()
 
 
+def same_question(mine: str, theirs: str) -> bool:
+    """difflib ratio >= SAME_QUESTION; the cheap upper bounds are tried first (same result, a fraction of the time:
+    --check compares every sealed question with every other set's)."""
+    sm = difflib.SequenceMatcher(None, mine, theirs)
+    return sm.real_quick_ratio() >= SAME_QUESTION and sm.quick_ratio() >= SAME_QUESTION and sm.ratio() >= SAME_QUESTION
+
+
 def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> list[str]:
     """Why `sealed` is not disjoint from the other sets: an id used twice, or a question (nearly) the same as another
     set's item or one of our own test questions."""
@@ -85,7 +92,7 @@ def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> li
     for item in sealed:
         mine = normalised(item["question"])
         for where, q in theirs:
-            if difflib.SequenceMatcher(None, mine, q).ratio() >= SAME_QUESTION:
+            if same_question(mine, q):
                 problems.append(f"question of {item['id']} is nearly the same as one in {where}")
     return problems
 
@@ -163,8 +170,7 @@ def near_later_dev(sealed: list[dict], later_dev: list[dict]) -> dict[str, list[
     found: dict[str, list[str]] = {}
     for item in sealed:
         mine = normalised(item["question"])
-        same = [i for i, q in theirs
-                if i == item["id"] or difflib.SequenceMatcher(None, mine, q).ratio() >= SAME_QUESTION]
+        same = [i for i, q in theirs if i == item["id"] or same_question(mine, q)]
         if same:
             found[item["id"]] = same
     return found
