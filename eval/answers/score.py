@@ -6,6 +6,7 @@ written from real sources (see README.md here for the method). Run:
     python eval/answers/score.py --split dev            # the set the responder may be tuned on
     python eval/answers/score.py --split heldout --json # the lead's check; never tune on it
     python eval/answers/score.py --split heldout2       # the second sealed set; never tune on it either
+    python eval/answers/score.py --split heldout3       # the third, from a pool no dev set draws on
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -30,11 +31,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # a script beside its helper module, not a package
 
 from dialects import Dialects, first_candidate, mentions, name_pattern, negated_at, normalise  # noqa: E402
+from expressions import same_value_present  # noqa: E402
 
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
-SPLITS = ("dev", "heldout", "heldout2")  # heldout2: the second sealed set, written after tuning on dev had begun
+SEALED = ("heldout", "heldout2", "heldout3")  # heldout2/3: written after tuning had begun (heldout3 from a fresh pool)
+SPLITS = ("dev", *SEALED)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"
 
@@ -150,7 +153,7 @@ def score_answer(item: dict[str, Any], text: str, confident: bool, dialects: Dia
             res.missing.append(" | ".join(group))
     for f in expect.get("findings", []):
         rights = f["right"] if isinstance(f["right"], list) else [f["right"]]
-        if not any(spelling_pattern(r).search(text) for r in rights):
+        if not any(spelling_pattern(r).search(text) or same_value_present(r, text) for r in rights):
             res.findings_missed.append(f"{f.get('wrong', '?')} -> {' | '.join(rights)}")
 
     for bad in expect.get("must_not", []):
@@ -361,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
 def sealed_without_dev_matches(split: str | None, items: list[dict], results: list[Result]) -> dict | None:
     """A sealed split's summary without the items a later dev set nearly repeats (None for dev splits): those were
     tuned on through their twin, so the figure without them is the fairer one."""
-    if split not in ("heldout", "heldout2"):
+    if split not in SEALED:
         return None
     from split import later_dev_files, near_later_dev, read
 

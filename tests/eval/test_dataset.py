@@ -10,6 +10,7 @@ import difflib
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -41,7 +42,8 @@ def _read(name: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def splits() -> dict[str, list[dict]]:
-    return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl"), "heldout2": _read("heldout2.jsonl")}
+    return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl"), "heldout2": _read("heldout2.jsonl"),
+            "heldout3": _read("heldout3.jsonl")}
 
 
 def _split_module():
@@ -57,22 +59,24 @@ def _norm(q: str) -> str:
 
 
 def test_sizes_and_ids(splits):
-    dev, held, held2 = splits["dev"], splits["heldout"], splits["heldout2"]
-    assert len(dev) + len(held) >= 170 and len(held) >= 60 and len(held2) >= 70
-    ids = [i["id"] for i in dev + held + held2]
+    dev, held, held2, held3 = splits["dev"], splits["heldout"], splits["heldout2"], splits["heldout3"]
+    assert len(dev) + len(held) >= 170 and len(held) >= 60 and len(held2) >= 70 and len(held3) >= 80
+    later = [i for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl" for i in _read(p.name)]
+    ids = [i["id"] for i in dev + held + held2 + held3]
     assert len(ids) == len(set(ids))
+    assert not {i["id"] for i in held3} & {i["id"] for i in later}
 
 
 def test_every_item_is_valid_and_its_names_are_real():
     dialects = score.Dialects.load()
     later_dev = [p.name for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl"]  # dev2.jsonl, ...
-    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", *later_dev):
+    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", *later_dev):
         for item in _read(name):
             assert score.validate_item(item, dialects) == [], item["id"]
 
 
 def test_every_item_cites_a_source(splits):
-    for item in splits["dev"] + splits["heldout"] + splits["heldout2"]:
+    for item in splits["dev"] + splits["heldout"] + splits["heldout2"] + splits["heldout3"]:
         prov = item["provenance"]
         assert SOURCE.match(prov["source"]), (item["id"], prov["source"])
         assert prov["where"].strip(), item["id"]
@@ -86,10 +90,11 @@ def test_every_kind_is_covered_in_both_splits(splits):
     assert min(total.values()) >= 10, total
 
 
-def test_heldout2_weighs_the_failure_classes(splits):
+@pytest.mark.parametrize("name", ["heldout2", "heldout3"])
+def test_later_sealed_sets_weigh_the_failure_classes(splits, name):
     # issue 10's failure classes: described-without-name, units/limits, code checks, sequence knowledge, follow-ups
     # and sequences without templates get more items than the kinds the responder already answered well
-    kinds = Counter(i["kind"] for i in splits["heldout2"])
+    kinds = Counter(i["kind"] for i in splits[name])
     heavy = ("described", "units", "check", "knowledge", "followup", "no_template")
     light = ("api", "params", "in_language", "translate", "template")
     assert min(kinds[k] for k in heavy) > max(kinds[k] for k in light), kinds
@@ -98,6 +103,20 @@ def test_heldout2_weighs_the_failure_classes(splits):
 def test_heldout2_uses_sources_dev_and_heldout_did_not(splits):
     used = {(i["provenance"]["source"], i["provenance"]["where"]) for i in splits["dev"] + splits["heldout"]}
     assert not [i["id"] for i in splits["heldout2"] if (i["provenance"]["source"], i["provenance"]["where"]) in used]
+
+
+# The pool every earlier set was written from (and the other helper's pool for later dev sets): heldout3 cites none.
+OLD_POOL = re.compile(r"^(imr-framework/pypulseq@|pulseq/pypulseq@|pulseq/pulseq@[0-9a-f]{40}:matlab/"
+                      r"|https://github\.com/(pulseq|imr-framework)/pypulseq/)")
+
+
+def test_heldout3_is_written_from_a_fresh_pool(splits):
+    later = [i for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl" for i in _read(p.name)]
+    cited = {i["provenance"]["source"] for i in splits["dev"] + splits["heldout"] + splits["heldout2"] + later}
+    threads = [i["id"] for i in splits["heldout3"]
+               if i["provenance"]["source"].startswith("https://") and i["provenance"]["source"] in cited]
+    assert threads == []  # no issue or pull-request thread another set already cites
+    assert [i["id"] for i in splits["heldout3"] if OLD_POOL.match(i["provenance"]["source"])] == []
 
 
 def test_split_is_the_seeded_one():
@@ -117,10 +136,42 @@ def test_heldout2_shares_nothing_with_the_other_sets(splits):
     assert len(problems) >= 4 and any("tests" in p for p in problems), problems
 
 
+def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
+    split = _split_module()
+    ours = [c["query"] for c in json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text())]
+    earlier = [i for name in split.HELDOUT3_WRITTEN_AFTER for i in _read(name)]
+    assert split.overlaps(splits["heldout3"], earlier, ours) == []
+
+
+def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
+    """split.py --check on a copy of the eval folder with an extra later dev file, as the next round would add."""
+    work = tmp_path / "eval" / "answers"
+    work.mkdir(parents=True)
+    for path in EVAL.iterdir():
+        if path.suffix in (".py", ".jsonl") and path.name != "dev4.jsonl":
+            shutil.copy(path, work / path.name)
+    (work / "dev4.jsonl").write_text("".join(json.dumps(i) + "\n" for i in dev4), encoding="utf-8")
+    return subprocess.run([sys.executable, str(work / "split.py"), "--check"], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_later_dev_item_near_a_heldout3_item_fails_the_check(splits, tmp_path):
+    sealed = splits["heldout3"][0]
+    twin = {**sealed, "id": "d4-twin", "question": sealed["question"].upper() + " ?"}
+    out = _check_with_dev4(tmp_path, [twin])
+    assert out.returncode == 1 and "heldout3" in out.stderr and "d4-twin" in out.stderr, out.stderr
+    # a dev item excused for heldout/heldout2 (KNOWN_LATER_OVERLAPS) is not thereby excused for heldout3
+    excused = sorted(_split_module().KNOWN_LATER_OVERLAPS)[0]
+    out = _check_with_dev4(tmp_path / "b", [{**twin, "id": excused}])
+    assert out.returncode == 1 and excused in out.stderr, out.stderr
+    unrelated = {**twin, "question": "an unrelated question about labels"}
+    assert _check_with_dev4(tmp_path / "c", [unrelated]).returncode == 0
+
+
 def test_no_question_shared_with_our_own_tests(splits):
     ours = json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text(encoding="utf-8"))
     own = [_norm(c["query"]) for c in ours]
-    for item in splits["dev"] + splits["heldout"] + splits["heldout2"]:
+    for item in splits["dev"] + splits["heldout"] + splits["heldout2"] + splits["heldout3"]:
         q = _norm(item["question"])
         for o in own:
             assert difflib.SequenceMatcher(None, q, o).ratio() < 0.75, (item["id"], o)

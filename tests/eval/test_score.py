@@ -292,3 +292,17 @@ def test_a_findings_right_spelling_must_stand_alone(dialects):
     adc = item(kind="check", language="matlab",
                expect={"findings": [{"wrong": "sys last", "right": "makeAdc(256, sys"}]})
     assert score.score_answer(adc, "Use `mr.makeAdc(256, sys, 'Dwell', 1e-5)`.", True, dialects).verdict == "correct"
+
+
+def test_a_right_value_written_in_another_arithmetic_form_counts(dialects):
+    # 'flip_angle=90 * np.pi / 180' writes the same value as the right spelling 'np.pi / 2'; a different value, or a
+    # bare number that only happens to be equal, does not count
+    it = item(kind="check", expect={"findings": [{"wrong": "flip_angle=90", "right": ["np.pi / 2", "np.deg2rad(90)"]},
+                                                {"wrong": "rise=", "right": "rise_time=200e-6"}]})
+    same = "- line 1: use `flip_angle=90 * np.pi / 180`.\n- line 2: use `rise_time=0.0002`.\n"
+    assert score.score_answer(it, same, True, dialects).verdict == "correct"
+    other = "- line 1: use `flip_angle=45 * np.pi / 180`.\n- line 2: use `max_rise_time=2e-4`.\n"
+    assert len(score.score_answer(it, other, True, dialects).findings_missed) == 2
+    bare = item(kind="check", expect={"findings": [{"wrong": "n", "right": "2"}]})
+    assert score.score_answer(bare, "There are 2 problems: use 1 + 1.", True, dialects).verdict == "correct"
+    assert score.score_answer(bare, "There are two problems: use 1 + 1.", True, dialects).findings_missed
