@@ -4,6 +4,8 @@ Nothing of hers is deleted by it."""
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 import socketio
@@ -47,6 +49,17 @@ def _chainlit_routes(base: str, thread_id: str, cookies: dict) -> dict[str, http
     }
 
 
+async def _next_message_is_refused(tab: ChatClient, text: str) -> None:
+    """A tab opened before the account changed: its next message is refused (asked to sign in), not answered."""
+    mark = len(tab.events)
+    await tab.sio.emit("client_message", {"message": {
+        "threadId": "", "id": str(uuid.uuid4()), "name": "User", "type": "user_message",
+        "output": text, "createdAt": "2026-01-01T00:00:00Z"}, "fileReferences": []})
+    await tab.wait_for(lambda: any(e == "task_end" for e, _ in tab.events[mark:]), 20)
+    outputs = [d.get("output", "") for d in tab.find("new_message", mark) if isinstance(d, dict)]
+    assert any("sign in" in out.lower() for out in outputs)
+
+
 async def test_removed_user_is_cut_off_everywhere(server):
     base = server.base
     carol = {"access_token": login_password(base, "carol", "carol-password-123")}
@@ -75,13 +88,7 @@ async def test_removed_user_is_cut_off_everywhere(server):
         await fresh.connect(wait_for="")
     await fresh.close()
 
-    mark = len(still_open.events)  # the tab that was already open: its next message is refused, not answered
-    await still_open.sio.emit("client_message", {"message": {
-        "threadId": "", "id": "00000000-0000-4000-8000-0000000000c1", "name": "User", "type": "user_message",
-        "output": "one more question", "createdAt": "2026-01-01T00:00:00Z"}, "fileReferences": []})
-    await still_open.wait_for(lambda: any(e == "task_end" for e, _ in still_open.events[mark:]), 20)
-    outputs = [d.get("output", "") for d in still_open.find("new_message", mark) if isinstance(d, dict)]
-    assert any("sign in" in text.lower() for text in outputs)
+    await _next_message_is_refused(still_open, "one more question")  # the tab that was already open
     await still_open.close()
     await client.close()
 
@@ -115,13 +122,7 @@ async def test_a_new_password_signs_out_the_old_cookies_and_open_chats(server):
     assert done.returncode == 0, done.stderr
     refused = {name: r.status_code for name, r in _chainlit_routes(base, open_tab.thread_id, old).items()}
     assert refused == {name: 401 for name in refused}, refused
-    mark = len(open_tab.events)
-    await open_tab.sio.emit("client_message", {"message": {
-        "threadId": "", "id": "00000000-0000-4000-8000-0000000000c2", "name": "User", "type": "user_message",
-        "output": "and the refocusing pulse?", "createdAt": "2026-01-01T00:00:00Z"}, "fileReferences": []})
-    await open_tab.wait_for(lambda: any(e == "task_end" for e, _ in open_tab.events[mark:]), 20)
-    outputs = [d.get("output", "") for d in open_tab.find("new_message", mark) if isinstance(d, dict)]
-    assert any("sign in" in text.lower() for text in outputs)
+    await _next_message_is_refused(open_tab, "and the refocusing pulse?")
     await open_tab.close()
 
     new = {"access_token": login_password(base, "alice", "alice-new-password-9")}
