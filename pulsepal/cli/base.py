@@ -16,6 +16,7 @@ command built with them and record the values in one `CliState`, whichever level
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -124,7 +125,22 @@ def open_manager(*, speak: bool = False) -> SessionManager:
     the CLI could not know, such as the backup taken before a forced import)."""
     settings = load_settings()
     echo: Callable[[str], None] = out.say if speak else (lambda _text: None)
-    return SessionManager(settings, storage_path=state().storage, actor="cli", echo=echo)
+    manager = SessionManager(settings, storage_path=state().storage, actor="cli", echo=echo)
+    _OPENED.append(manager)  # closed when the command ends (run), so its background work finishes first
+    return manager
+
+
+_OPENED: list[SessionManager] = []
+
+
+def _close_opened() -> None:
+    """Let what a command started in the background finish (the search index's catch-up and its purge of
+    deleted rows) before the process exits; a failure here is logged, the command's outcome stands."""
+    while _OPENED:
+        try:
+            _OPENED.pop().close()
+        except Exception:  # noqa: BLE001 - the command has already reported its result
+            logging.getLogger("pulsepal.cli").exception("closing the store after the command failed")
 
 
 def confirm_or_refuse(question: str, *, yes: bool, action: str) -> None:
@@ -144,6 +160,13 @@ def progress(label: str, enabled: bool = True) -> Optional[Callable[[int, int], 
 # ------------------------------------------------------------------------------------------------- running
 def run(command: click.Command, args: Optional[list[str]] = None, prog_name: Optional[str] = None) -> int:
     """Invoke a click command and turn every outcome into a message on stderr and an exit code."""
+    try:
+        return _run(command, args, prog_name)
+    finally:
+        _close_opened()
+
+
+def _run(command: click.Command, args: Optional[list[str]], prog_name: Optional[str]) -> int:
     try:
         result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
         return result if isinstance(result, int) else EXIT_OK

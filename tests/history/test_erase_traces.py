@@ -7,6 +7,9 @@ conversations' titles. The operator's backups (compressed, kept SESSION_ARCHIVE_
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from pulsepal.sessions import SessionManager
@@ -58,4 +61,42 @@ def test_a_deleted_conversation_leaves_the_search_index_file(tmp_path):
     index_files = [p for p in _files_holding(tmp_path, b"platypusian") if "search.sqlite" in p]
     assert index_files == []
     assert [h["session_id"] for h in sm.search_sessions("echidnaform", owner="ann")["hits"]] == [kept]
+    sm.close()
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESSION_")}
+    env["SESSION_STORAGE_PATH"] = str(root / "sessions")
+    return subprocess.run([sys.executable, "-m", "pulsepal.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_cli_delete_leaves_no_word_in_the_search_index(tmp_path):
+    sm = _engine(tmp_path)
+    gone = _chat(sm, "ann", "numbatesque")
+    sm.close()
+    done = _cli(tmp_path, "sessions", "delete", gone, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert [p for p in _files_holding(tmp_path, b"numbatesque") if "search.sqlite" in p] == []
+
+
+def test_a_purge_owed_by_a_process_that_ended_first_is_done_by_the_next(tmp_path):
+    sm = _engine(tmp_path)
+    gone = _chat(sm, "ann", "bilbyflavoured")
+    sm.store.search_index.wait_idle()
+    sm.close()
+    script = ("import os, sys\n"
+              "from pulsepal.sessions import SessionManager\n"
+              "from pulsepal.settings import Settings\n"
+              "sm = SessionManager(Settings(_env_file=None, session_storage_path=sys.argv[1]), actor='t')\n"
+              "sm.delete_session(sys.argv[2])\n"
+              "os._exit(0)  # ends before the indexer thread's purge, as a killed server would\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sessions"), gone], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p for p in _files_holding(tmp_path, b"bilbyflavoured") if "search.sqlite" in p]  # still owed
+    sm = _engine(tmp_path)
+    sm.search_sessions("anything", owner="ann")  # any use of the index opens it
+    sm.store.search_index.wait_idle()
+    assert [p for p in _files_holding(tmp_path, b"bilbyflavoured") if "search.sqlite" in p] == []
     sm.close()

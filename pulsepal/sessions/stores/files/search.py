@@ -12,7 +12,9 @@ It is never the source of truth, only a faster way to find what the logs hold:
 - forgetful: a deleted conversation's words leave the file, not just the results. SQLite's secure_delete zeroes
   the deleted rows' text at once, and FTS5, which only marks index entries as deleted, is then rewritten
   ('optimize') by the indexer thread, followed by a truncating WAL checkpoint. Deletions that arrive while a
-  rewrite runs share the next one, so a burst of deletes costs one or two rewrites.
+  rewrite runs share the next one, so a burst of deletes costs one or two rewrites. A rewrite owed is recorded
+  in the index itself (meta 'purge_pending', in the deleting transaction), so a process that ends first (a CLI
+  command, a killed server) leaves it to the next one that opens the index.
 
 Owners are indexed as a single opaque token so that a user's search intersects two posting lists instead of ranking
 everyone's messages; the query is the user's words, each quoted (no query syntax reaches FTS5) and prefix-matched.
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from ...ids import is_valid_session_id
 from ...redaction import redact_text
-from ...store import ANY, SearchHit
+from ...store import ANY, IndexEntry, SearchHit
 from . import journal, search_query
 
 if TYPE_CHECKING:
@@ -166,6 +168,7 @@ class SearchIndex:
                 for sid in ids:
                     _delete_rows(conn, sid)
                 conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('purge_pending', '1')")
             self._queue.put(_PURGE)
 
     def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
@@ -197,6 +200,8 @@ class SearchIndex:
             if self._rebuild_needed:
                 self._rebuild()
             self._catch_up_all()
+            if self._connect().execute("SELECT 1 FROM meta WHERE key = 'purge_pending'").fetchone():
+                self._purge()  # owed by a process that ended before its indexer got round to it
         except Exception:  # noqa: BLE001 - the index is optional: searching falls back to what it has
             log.exception("search index catch-up failed")
         self._ready.set()
@@ -234,9 +239,15 @@ class SearchIndex:
         deleted message's words. Costs a rewrite of the index: seconds for millions of messages, in this thread."""
         try:
             conn = self._connect()
-            conn.execute("INSERT INTO messages(messages) VALUES ('optimize')")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:  # noqa: BLE001 - the rows are gone from every search already; the next purge retries
+            with _transaction(conn):
+                conn.execute("INSERT INTO messages(messages) VALUES ('optimize')")
+                conn.execute("DELETE FROM meta WHERE key = 'purge_pending'")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if busy:  # a reader kept old pages in use: the WAL may still hold them, so the purge stays owed
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('purge_pending', '1')")
+                log.warning("search index %s: the WAL could not be truncated (readers busy); purge retried later",
+                            self.path)
+        except sqlite3.Error:  # the rows are gone from every search already; 'purge_pending' stays for a retry
             log.exception("purging deleted rows from the search index failed")
 
     def _catch_up_all(self) -> None:
@@ -313,12 +324,15 @@ class SearchIndex:
     # --- asking ---------------------------------------------------------------------------------------------------
     def close(self, timeout: float = 10.0) -> None:
         """Index what is queued, then stop the thread (a process that ends without this only leaves the index
-        lagging; the next process catches up)."""
+        lagging; the next process catches up). While the thread is still rebuilding a missing index, it is not
+        waited for: the next process that opens the index goes on with it."""
         worker = self._worker
         if worker is not None and worker.is_alive():
-            self.wait_idle(timeout)
+            ready = self._ready.is_set()
+            if ready:
+                self.wait_idle(timeout)
             self._queue.put(_STOP)
-            worker.join(timeout)
+            worker.join(timeout if ready else 0.1)
         self._worker = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
@@ -361,7 +375,7 @@ def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
     for hit in best.values():
         entry = store.index.get(hit.session_id)
         if entry is not None and (owner is ANY or entry.get("owner") == owner):
-            hits.append(replace(hit, entry=entry))  # History.search shows it without asking the store again
+            hits.append(replace(hit, entry=IndexEntry(**entry)))  # a copy: History.search shows it as it is
     return len(hits), hits[offset: offset + limit]
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Iterator
 
-from ...errors import SessionError
+from ...errors import StorageError
 
 try:  # the package is in requirements.txt; keep the import error readable for someone who skipped it
     import psycopg
@@ -28,13 +29,17 @@ except ImportError as exc:  # pragma: no cover - only without the pinned require
 logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 
 
-class DatabaseUnavailable(SessionError, OSError):
-    """PostgreSQL could not be reached or dropped the connection; nothing was acknowledged (HTTP 503, CLI 3)."""
+class DatabaseUnavailable(StorageError, OSError):
+    """PostgreSQL could not be reached, dropped the connection, or kept a lock past the timeout; nothing was
+    acknowledged (HTTP 503, CLI 3)."""
 
 
-def _configure(conn: "psycopg.Connection") -> None:
+def _configure(conn: "psycopg.Connection", *, lock_timeout: float) -> None:
     conn.execute("SET synchronous_commit = on")
     conn.execute("SET application_name = 'pulsepal'")
+    # A statement waiting on a lock (a stuck transaction, a long migration) gives up after the timeout, so it
+    # becomes a 503 instead of holding a worker thread and a pooled connection for as long as the lock lasts.
+    conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
 
 
 def open_pool(url: str, *, size: int, timeout: float, name: str = "pulsepal") -> "ConnectionPool":
@@ -44,7 +49,7 @@ def open_pool(url: str, *, size: int, timeout: float, name: str = "pulsepal") ->
         max_size=size,
         timeout=timeout,
         kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
-        configure=_configure,
+        configure=partial(_configure, lock_timeout=timeout),
         name=name,
         open=False,
     )
@@ -81,6 +86,9 @@ def connection(pool: "ConnectionPool") -> Iterator[Any]:
         raise DatabaseUnavailable("no PostgreSQL connection became free in time (SESSION_DATABASE_POOL_SIZE)") from None
     except psycopg.errors.DiskFull:
         raise  # the store's translation makes this StorageFull (507, the storage_full alert), not "unavailable"
+    except psycopg.errors.LockNotAvailable:
+        raise DatabaseUnavailable("PostgreSQL: a lock was held longer than SESSION_DATABASE_TIMEOUT_SECONDS; "
+                                  "nothing was changed, try again") from None
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"PostgreSQL failed: {' '.join(str(exc).split())}") from None
     except psycopg.DataError as exc:  # e.g. a NUL character in a text column, a value out of range

@@ -267,6 +267,7 @@ def upgrade(conn: Any) -> list[int]:
     """Apply every missing migration in one transaction under the migration lock; returns the versions applied.
     `conn` is a psycopg connection in autocommit mode."""
     with conn.transaction():
+        conn.execute("SET LOCAL lock_timeout = 0")  # a migration waits for the app's transactions, however long
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
         conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} (version integer PRIMARY KEY, name text NOT NULL, "
                      "applied_at timestamptz NOT NULL DEFAULT now())")
