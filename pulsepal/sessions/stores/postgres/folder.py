@@ -21,11 +21,14 @@ from typing import Callable, Optional
 log = logging.getLogger(__name__)
 
 FOLD_SECONDS = 2.0
+BACKOFF_LIMIT_SECONDS = 60.0  # a database that keeps failing is retried at most this rarely (and logged as often)
 
 
 class Folder:
-    def __init__(self, fold: Callable[[], int], every: float = FOLD_SECONDS) -> None:
+    def __init__(self, fold: Callable[[], int], *, alive: Callable[[], bool] = lambda: True,
+                 every: float = FOLD_SECONDS) -> None:
         self._fold = fold
+        self._alive = alive  # False once the store's connections are closed: the thread ends
         self._every = every
         self._dirty = threading.Event()
         self._stop = threading.Event()
@@ -34,7 +37,8 @@ class Folder:
 
     def committed(self) -> None:
         """A commit queued a row: fold within `every` seconds (the thread starts on the first call)."""
-        self._dirty.set()
+        if not self._dirty.is_set():
+            self._dirty.set()
         if self._thread is None and not self._stop.is_set():
             with self._start_lock:
                 if self._thread is None and not self._stop.is_set():
@@ -42,17 +46,20 @@ class Folder:
                     self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.wait(self._every):
+        wait = self._every
+        while not self._stop.wait(wait):
             if not self._dirty.is_set():
                 continue
             self._dirty.clear()
             try:
                 self._fold()
+                wait = self._every
             except Exception as exc:  # noqa: BLE001 - the next round (or a search, a cleanup pass) folds again
-                if self._stop.is_set():
+                if self._stop.is_set() or not self._alive():
                     return
                 self._dirty.set()
-                log.warning("folding the commit queue failed (it stays queued and is retried): %s",
+                wait = min(wait * 2, BACKOFF_LIMIT_SECONDS)
+                log.warning("folding the commit queue failed (it stays queued; next try in %g s): %s", wait,
                             " ".join(str(exc).split()) or type(exc).__name__)
 
     def stop(self) -> None:

@@ -18,9 +18,10 @@ a stale cached context can never pass the version check.
 
 What is derived from a commit (search words, messages per hour, the size and message totals) is not written by it:
 its queue row carries the change, and the fold (index.py) takes queued rows in, in batches, each batch in one
-statement that deletes the rows it folds. Three writes instead of five (the activity upsert and the counters update
-also brought four more relations to lock and open per statement), and the aggregates stay exact because they read
-the totals and what is still queued in one snapshot.
+statement that deletes the rows it folds. Three writes instead of five: the activity upsert and the counters update
+also brought four more relations to lock and open per statement, and rows shared by every session (a counters
+shard, the hour's activity row) that concurrent turns had to take in turn; the aggregates stay exact because they
+read the totals and what is still queued in one snapshot.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ FROM s LEFT JOIN (SELECT * FROM m UNION ALL SELECT * FROM c UNION ALL SELECT * F
 """
 
 # Parameters go in binary (`%(name)b`): the bodies and the state document are sent as they are, not hex-escaped and
-# parsed back, which halves the client's work per statement.
+# parsed back (encoding a turn's parameters took ~43 us in text, ~11 us in binary, on the development machine).
 APPEND = """
 WITH upd AS (
   UPDATE sessions SET owner = %(owner)b, activated_at = %(activated_at)b, last_activity = %(last_activity)b,

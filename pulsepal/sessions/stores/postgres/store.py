@@ -91,7 +91,7 @@ class PostgresStore:
         self.live = LiveSessions(self.pool, clock, max_history)
         self.archives = Archives(self.pool, clock, codec, self.live, max_history)
         self.index = Index(self.pool)
-        self.folder = Folder(self.index.catch_up)
+        self.folder = Folder(self.index.catch_up, alive=lambda: not self.pool.closed)
         self.audit = AuditTable(self.pool, clock)
         self.full_since: Optional[float] = None
 
