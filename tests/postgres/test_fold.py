@@ -251,3 +251,18 @@ def test_a_version_1_database_with_data_upgrades_and_keeps_its_numbers(pg_server
             manager.close()
     finally:
         pg_server.drop_database(url)
+
+
+def test_the_folder_thread_folds_what_this_process_committed_and_stops_with_the_store(pg_manager, pg_url):
+    manager = pg_manager()
+    assert manager.store.folder._thread is None  # a store that has not committed starts no thread
+    _chat(manager, 1, 2)
+    thread = manager.store.folder._thread
+    assert thread is not None and thread.is_alive()
+    deadline = time.monotonic() + 60  # folds every FOLD_SECONDS; the deadline only bounds a broken thread
+    while _queued(pg_url):
+        assert time.monotonic() < deadline, "the folder thread never folded the queue"
+        time.sleep(0.1)
+    assert _stats(manager) == _truth(pg_url)
+    manager.close()
+    assert not thread.is_alive()
