@@ -3,7 +3,9 @@
 An archive is the same bytes the file store writes to `archive/<day>/session_<id>.json.gz[.enc]` (the BlobCodec:
 JSON, gzip, optional Fernet), kept in `archives`, a table partitioned by archive day. A batch moves in one
 transaction: the rows whose `version` still matches are switched to 'archived', their log rows deleted and their
-archive inserted, all or nothing, so a crash leaves each session active or archived, never neither. Retention
+archive inserted, all or nothing, so a crash leaves each session active or archived, never neither. Its rows still
+in `turn_queue` stay there: the batch moves the row's whole size and count, which includes their sums, so the fold
+must still add them; with the events gone it indexes nothing for them. Retention
 removes a day whose archives all expire by dropping its partition (no row-by-row delete, no table bloat).
 """
 
@@ -50,7 +52,6 @@ totals AS (  -- the UPDATE has no counting trigger (it would tax every commit): 
    WHERE c.shard = pg_backend_pid() %% {SHARDS} AND d.n > 0),
 logs AS (DELETE FROM events e USING moved m WHERE e.session_id = m.id),
 words_gone AS (DELETE FROM message_words w USING moved m WHERE w.session_id = m.id),
-queue_gone AS (DELETE FROM search_queue q USING moved m WHERE q.session_id = m.id),
 older AS (DELETE FROM archives a USING moved m WHERE a.session_id = m.id AND a.day <> %(day)s),
 older_text AS (DELETE FROM archive_text t USING moved m WHERE t.session_id = m.id AND t.day <> %(day)s),
 kept AS (
@@ -219,9 +220,11 @@ class Archives:
         return f"postgres:backups/{name}"
 
     def _delete_everything(self, conn: Any, session_id: str) -> None:
+        """Everything stored of the session, except its rows in `turn_queue`: their sums (growth, messages) are part
+        of the totals until folded (the DELETE trigger subtracted the row with them), and with its events gone the
+        fold adds no words for them."""
         conn.execute("DELETE FROM events WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM message_words WHERE session_id = %s", (session_id,))
-        conn.execute("DELETE FROM search_queue WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM archives WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM archive_text WHERE session_id = %s", (session_id,))
         conn.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
@@ -250,7 +253,7 @@ class Archives:
                         "INSERT INTO events (session_id, seq, kind, body, search_text) SELECT %(id)s, e.n, e.kind, "
                         "e.body, e.search_text FROM unnest(%(kinds)s::text[], %(bodies)s::bytea[], "
                         "%(texts)s::text[]) WITH ORDINALITY AS e(kind, body, search_text, n)", values)
-                    conn.execute("INSERT INTO search_queue (session_id, first_seq, last_seq, title) "
+                    conn.execute("INSERT INTO turn_queue (session_id, first_seq, last_seq, title) "
                                  "VALUES (%(id)s, 1, %(k)s, true)", values)
             finally:
                 self.live.forget(session_id)

@@ -2,8 +2,9 @@
 
 Every question is one indexed query: a page of the admin table is an index range scan (state, sort column, id), the
 cleanup candidates come from partial indexes on the expiry columns, and the aggregates read 16 counter rows (kept by
-the triggers on `sessions`), the oldest active session (an index's first entry) and the last days' activity rows,
-so `get_session_stats()` costs the same at a million sessions as at ten.
+the triggers on `sessions` and the fold), the oldest active session (an index's first entry) and the last days'
+activity rows, plus the sums of what commits queued since the last fold (a few seconds' worth: the store's folder
+thread keeps it short), so `get_session_stats()` costs the same at a million sessions as at ten.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 from ...store import ANY, Aggregates, IndexEntry, SearchHit, State, sort_key
 from .pool import connection
 from .rows import ROW_COLUMNS, entry_from_row
+from .schema import SHARDS
 
 ACTIVITY_KEEP_HOURS = 24 * 8
 PAGE = 5000
@@ -47,12 +49,15 @@ SELECT id, score, text, body, message_id, count(*) OVER () FROM best
  ORDER BY score DESC, id LIMIT %(limit)s OFFSET %(offset)s
 """
 
-# Take in what commits queued for the search index (a batch at a time, skipping rows another replica is taking in).
-CATCH_UP = """
+# The fold: take in a batch of what commits queued (skipping rows another replica is folding), all in one statement,
+# so a batch is folded entirely or not at all: its rows leave the queue in the same transaction as their words enter
+# the search index and their sums enter `activity` and `counters`. A fold killed half-way rolls back and its rows
+# are still queued; two folds never take the same row (the row lock, then the delete), so nothing counts twice.
+FOLD = f"""
 WITH todo AS (
-  DELETE FROM search_queue WHERE ctid IN (SELECT ctid FROM search_queue LIMIT %(batch)s FOR UPDATE SKIP LOCKED)
-  RETURNING session_id, first_seq, last_seq, title),
-messages AS (
+  DELETE FROM turn_queue WHERE ctid IN (SELECT ctid FROM turn_queue LIMIT %(batch)s FOR UPDATE SKIP LOCKED)
+  RETURNING session_id, first_seq, last_seq, title, hour, messages, grow, counted),
+words AS (
   INSERT INTO message_words (session_id, seq, words)
   SELECT e.session_id, e.seq, pulsepal_words(e.search_text)
     FROM todo t JOIN events e ON e.session_id = t.session_id AND e.seq BETWEEN t.first_seq AND t.last_seq
@@ -62,10 +67,35 @@ titles AS (
   INSERT INTO message_words (session_id, seq, words)
   SELECT s.id, 0, pulsepal_words(s.title) FROM sessions s
    WHERE s.id IN (SELECT session_id FROM todo WHERE title) AND s.state = 'active'
-  ON CONFLICT (session_id, seq) DO UPDATE SET words = excluded.words)
+  ON CONFLICT (session_id, seq) DO UPDATE SET words = excluded.words),
+hours AS (
+  INSERT INTO activity (hour, shard, n)
+  SELECT hour, pg_backend_pid() %% {SHARDS}, sum(messages) FROM todo WHERE messages <> 0 GROUP BY hour
+  ON CONFLICT (hour, shard) DO UPDATE SET n = activity.n + excluded.n),
+totals AS (
+  UPDATE counters c SET active_size = c.active_size + d.grow, messages_total = c.messages_total + d.counted
+    FROM (SELECT coalesce(sum(grow), 0) AS grow, coalesce(sum(counted), 0) AS counted FROM todo) d
+   WHERE c.shard = pg_backend_pid() %% {SHARDS} AND (d.grow, d.counted) <> (0, 0))
 SELECT count(*) FROM todo
 """
-CATCH_UP_BATCH = 5000
+FOLD_BATCH = 5000
+
+TOTALS = """
+SELECT c.active, c.archived, c.active_size + q.grow, c.archived_size, c.created_sum, c.messages + q.counted
+  FROM (SELECT sum(active_count) AS active, sum(archived_count) AS archived, sum(active_size) AS active_size,
+               sum(archived_size) AS archived_size, sum(created_sum_active)::float8 AS created_sum,
+               sum(messages_total) AS messages FROM counters) c,
+       (SELECT coalesce(sum(grow), 0) AS grow, coalesce(sum(counted), 0) AS counted FROM turn_queue) q
+"""
+
+HOURS = """
+WITH queued AS (SELECT hour, sum(messages) AS n FROM turn_queue WHERE messages <> 0 GROUP BY hour),
+last AS (SELECT greatest((SELECT max(hour) FROM activity), (SELECT max(hour) FROM queued)) AS hour)
+SELECT hour, sum(n) FROM (
+  SELECT hour, n FROM activity WHERE hour >= (SELECT hour FROM last) - %(keep)s
+  UNION ALL SELECT hour, n FROM queued WHERE hour >= (SELECT hour FROM last) - %(keep)s) a
+GROUP BY hour
+"""
 
 
 def _owner_clause(owner: Any, params: dict, column: str = "owner") -> str:
@@ -154,14 +184,13 @@ class Index:
         return [sid for (sid,) in found]
 
     def aggregates(self) -> Aggregates:
+        """Exact at any moment without a fold: each statement reads the folded values and what is still queued in one
+        snapshot, so a fold committing meanwhile moves a row's sums from one side to the other, never both."""
         with connection(self.pool) as conn, conn.pipeline():
-            totals = conn.execute("SELECT sum(active_count), sum(archived_count), sum(active_size), "
-                                  "sum(archived_size), sum(created_sum_active)::float8, sum(messages_total) "
-                                  "FROM counters")
+            totals = conn.execute(TOTALS)
             oldest = conn.execute(f"SELECT {ROW_COLUMNS} FROM sessions WHERE state = 'active' "
                                   "ORDER BY created_at, id LIMIT 1")
-            hours = conn.execute("SELECT hour, sum(n) FROM activity WHERE hour >= (SELECT max(hour) FROM activity) "
-                                 "- %s GROUP BY hour", (ACTIVITY_KEEP_HOURS,))
+            hours = conn.execute(HOURS, {"keep": ACTIVITY_KEEP_HOURS})
             active, archived, active_size, archived_size, created_sum, messages = totals.fetchone()
             first = oldest.fetchone()
             activity = {int(hour): int(n) for hour, n in hours.fetchall()}
@@ -184,13 +213,13 @@ class Index:
                        for sid, score, text, body, message_id, _ in found]
 
     def catch_up(self) -> int:
-        """Index what commits queued; returns how many commits were taken in."""
+        """Fold everything queued so far, a batch per statement; returns how many commits were taken in."""
         done = 0
         with connection(self.pool) as conn:
             while True:
-                taken = conn.execute(CATCH_UP, {"batch": CATCH_UP_BATCH}).fetchone()[0]
+                taken = conn.execute(FOLD, {"batch": FOLD_BATCH}).fetchone()[0]
                 done += taken
-                if taken < CATCH_UP_BATCH:
+                if taken < FOLD_BATCH:
                     return done
 
 

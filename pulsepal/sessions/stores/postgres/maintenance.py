@@ -147,7 +147,7 @@ AREAS = {
     "logs": ["events"],
     "archive": ["archives", "archive_text"],
     "backups": ["backups"],
-    "index": ["counters", "activity", "state_docs", "audit", "audit_rotated"],
+    "index": ["counters", "activity", "turn_queue", "state_docs", "audit", "audit_rotated"],
 }
 
 
@@ -167,17 +167,21 @@ def usage(store: "PostgresStore") -> dict[str, int]:
 
 # --- verify, reindex, rebuild ----------------------------------------------------------------------------------
 def recount(store: "PostgresStore") -> bool:
-    """Recompute the sharded counters from the sessions table; True when they had drifted."""
+    """Recompute the sharded counters from the sessions table; True when they had drifted. What is still queued
+    for the fold stays queued: the counters are set to the truth minus its sums, so the fold completes them."""
     with connection(store.pool) as conn, conn.transaction():
-        conn.execute("LOCK TABLE sessions IN SHARE MODE")  # no change may slip between the count and the reset
+        # no change may slip between the count and the reset: commits and archive batches (sessions) and folds
+        # (turn_queue) wait until this transaction ends
+        conn.execute("LOCK TABLE sessions, turn_queue IN SHARE MODE")
         before = conn.execute("SELECT sum(active_count), sum(archived_count), sum(active_size), sum(archived_size), "
                               "sum(created_sum_active), sum(messages_total) FROM counters").fetchone()
         truth = conn.execute(
             "SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'archived'), "
-            "coalesce(sum(size) FILTER (WHERE state = 'active'), 0), "
+            "coalesce(sum(size) FILTER (WHERE state = 'active'), 0) - (SELECT coalesce(sum(grow), 0) FROM turn_queue), "
             "coalesce(sum(size) FILTER (WHERE state = 'archived'), 0), "
             "coalesce(sum(created_at::numeric) FILTER (WHERE state = 'active'), 0), "
-            "coalesce(sum(message_count), 0) FROM sessions").fetchone()
+            "coalesce(sum(message_count), 0) - (SELECT coalesce(sum(counted), 0) FROM turn_queue) "
+            "FROM sessions").fetchone()
         drifted = tuple(before) != tuple(truth)
         if drifted:
             conn.execute("UPDATE counters SET active_count = 0, archived_count = 0, active_size = 0, "
@@ -224,7 +228,9 @@ def verify(store: "PostgresStore", *, deep: bool, progress: Progress) -> dict:
 
 
 def reindex(store: "PostgresStore", progress: Progress) -> dict:
-    """Derived data is kept in the same transactions as the data, so a reindex only recounts the totals."""
+    """Derived data is kept in the same transactions as the data or queued with it, so a reindex folds what is
+    queued and recounts the totals."""
+    store.index.catch_up()
     recount(store)
     aggregates = store.aggregates()
     if progress:

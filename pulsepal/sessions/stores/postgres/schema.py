@@ -10,14 +10,19 @@ Tables (one line each; the README's PostgreSQL section maps the file store's pat
     sessions      one row per stored session: the index entry's columns, the folded scalar state of an active
                   session (`state_doc`), its `version` (a fresh number from a sequence on every change) and `last_seq`
     events        every active session's complete, ordered log: (session_id, seq) -> one journal event (orjson)
-    message_words, search_queue   the search index of active sessions, and what it has still to take in
+    message_words the search index of active sessions (seq 0: the title)
+    turn_queue    one row per commit, for what is derived from it off the hot path (since version 2): the words the
+                  search index has still to take in, and the commit's change to the activity hours and the size and
+                  message totals; the fold (index.py) moves a batch into `message_words`, `activity` and `counters`
+                  in one statement, and the aggregates read `counters` + `activity` + what is still queued in one
+                  statement, so they are exact at any moment (version 1 called it `search_queue`, without the sums)
     archives      archived sessions, the same gzip/Fernet bytes as the file store's .json.gz, partitioned by day
     archive_text  the (redacted) message text of archived sessions for search, partitioned by the same day
     backups       kept copies of what destructive operations removed, with their reason
     counters      running totals for O(1) stats, 16 shards so replicas do not queue on one row: kept by statement
-                  triggers on INSERT and DELETE of sessions, and by the two statements that UPDATE sessions (a
-                  commit, an archive batch) themselves, in the same statement (a trigger there costs a commit 10%)
-    activity      messages per hour (and shard), for the activity charts
+                  triggers on INSERT and DELETE of sessions, by the archive batch (in its statement), and for a
+                  commit's growth by the fold of its `turn_queue` row
+    activity      messages per hour (and shard), for the activity charts (a commit's messages arrive by the fold)
     state_docs    small named documents: the cleanup record, alert start times, the cleanup interval claim
     audit, audit_rotated   who did what, when; rotated into gzip blocks by the cleanup pass
     users, preferences     password-mode users (scrypt hashes) and per-user chat preferences
@@ -216,7 +221,19 @@ CREATE TABLE preferences (
     )
 )
 
-# Failed sign-ins per key (a user name, a client address), shared by the replicas (logins.py).
+# Version 2: a commit writes its session row, its events and ONE queue row; the activity hour and the size and message
+# totals it used to update in the same statement are carried by that row and folded in later (index.py). Rows
+# queued by version 1 carry zeros: their sums are already in `counters` and `activity`.
+V2 = """
+ALTER TABLE search_queue RENAME TO turn_queue;
+ALTER TABLE turn_queue
+  ADD COLUMN hour     integer NOT NULL DEFAULT 0,
+  ADD COLUMN messages integer NOT NULL DEFAULT 0,
+  ADD COLUMN grow     bigint  NOT NULL DEFAULT 0,
+  ADD COLUMN counted  integer NOT NULL DEFAULT 0;
+"""
+
+# Version 3: failed sign-ins per key (a user name, a client address), shared by the replicas (logins.py).
 V_LOGINS = """
 CREATE TABLE login_failures (
   key       text PRIMARY KEY,
@@ -228,7 +245,8 @@ CREATE TABLE login_failures (
 # (version, name, SQL). Append only: a released migration is never edited, a change is a new entry.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "sessions, events, archives by day, backups, sharded counters, state, audit, users", V1),
-    (2, "failed sign-ins shared by the replicas", V_LOGINS),
+    (2, "turn_queue: a commit's activity and totals are folded in from its queue row, off the hot path", V2),
+    (3, "failed sign-ins shared by the replicas", V_LOGINS),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

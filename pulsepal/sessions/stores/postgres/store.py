@@ -4,14 +4,15 @@ It implements the same protocol as the file store (../../store.py) and passes th
 
     live.py         load, the one-statement commit, the complete log, the per-process cache
     archive.py      archive / restore / remove in set-based statements, archives partitioned by day, backups
-    index.py        entries, sorted pages, cleanup candidates, O(1) aggregates, full-text search
+    index.py        entries, sorted pages, cleanup candidates, O(1) aggregates, full-text search, the fold
+    folder.py       the background thread that folds what commits queued (search words, activity, totals)
     maintenance.py  the advisory cleanup lock, state documents, probes, usage, verify, reindex, rebuild
     audit.py        the audit table
     schema.py       the versioned migrations (`python -m pulsepal.cli db upgrade`); opening checks the version
 
 What cannot happen in a database (a torn file, a corrupt checkpoint) has no counterpart here: `quarantined()` is
-empty and `reconcile()` has nothing to catch up, because every derived value is written in the same transaction as
-the data it derives from.
+empty and `reconcile()` has nothing to catch up: every derived value is written in the same transaction as the data
+it derives from, or (for a commit) queued in it and folded in later, counted exactly meanwhile.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from ..failures import translate_failures
 from . import maintenance, schema
 from .archive import Archives
 from .audit import AuditTable
+from .folder import Folder
 from .index import ACTIVITY_KEEP_HOURS, Index
 from .live import LiveSessions
 from .pool import connection, open_pool
@@ -89,6 +91,7 @@ class PostgresStore:
         self.live = LiveSessions(self.pool, clock, max_history)
         self.archives = Archives(self.pool, clock, codec, self.live, max_history)
         self.index = Index(self.pool)
+        self.folder = Folder(self.index.catch_up, alive=lambda: not self.pool.closed)
         self.audit = AuditTable(self.pool, clock)
         self.full_since: Optional[float] = None
 
@@ -108,6 +111,7 @@ class PostgresStore:
         result = self.live.commit(session_id, events, create=create, exclusive=exclusive, sync=sync,
                                   added=added_messages, view=view, not_found=self.not_active_message)
         self.full_since = None
+        self.folder.committed()
         return result
 
     def sync(self, session_id: str) -> None:
@@ -126,7 +130,9 @@ class PostgresStore:
         return self.live.read_logs(session_ids)
 
     def install(self, session_id: str, events: list[dict], *, replace: bool = False) -> ConversationContext:
-        return self.archives.install(session_id, events, replace=replace)
+        ctx = self.archives.install(session_id, events, replace=replace)
+        self.folder.committed()
+        return ctx
 
     # --- the index ------------------------------------------------------------------------------------------------
     def entry(self, session_id: str) -> Optional[IndexEntry]:
@@ -239,6 +245,9 @@ class PostgresStore:
         return maintenance.probe(self)
 
     def close(self) -> None:
+        folder = getattr(self, "folder", None)
+        if folder is not None:
+            folder.stop()
         audit = getattr(self, "audit", None)
         if audit is not None:
             audit.close()  # what is queued is written before the connections go
