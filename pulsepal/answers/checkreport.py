@@ -47,7 +47,13 @@ _SYMPTOM = re.compile(
     r"\b(error|errors|exception|traceback|fails?|failed|failing|crash\w*|throws?|raises?|complains?|breaks?|"
     r"broken|dies|won'?t|doesn'?t (?:work|run)|does not (?:work|run)|can'?t get|cannot get|not working|"
     r"undefined|\w+Error|no signal|dark|artifacts?|artefacts?|ghost\w*|blurr\w*|weird|strange|"
-    r"(?:goes|went|comes out|looks|came out) wrong)\b", re.I)
+    r"(?:goes|went|comes out|looks|came out) wrong|no echo|rejects?|way off|tiny|not cent(?:red|ered)|"
+    r"isn'?t cent(?:red|ered)|off[- ]cent(?:re|er))\b", re.I)
+# what the user asks to be checked that a name check cannot see: TE/TR arithmetic, block order, values, timing
+_CONCERN = re.compile(
+    r"\b(te|tr|ti|echo time|repetition time|timing|order|calculat\w*|arithmetic|values?(?! to unpack)|"
+    r"numbers?|flip angle|raster|bandwidth|dwell|centred|centered)\b", re.I)
+_VALUE_KINDS = frozenset({"wrong_unit", "off_raster", "adc_on_ramp", "missing_unit"})
 
 
 def reported_problem(prose: str) -> bool:
@@ -77,6 +83,12 @@ def _sure_unknown(f: Finding) -> bool:
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+def concern(prose: str) -> Optional[str]:
+    """What the user asks about that only values, timing or physics decide ("is my TE calculation right?")."""
+    m = _CONCERN.search(prose)
+    return m.group(1) if m else None
+
+
 def not_verified(lang: str) -> str:
     timing = "`seq.checkTiming`" if lang == "matlab" else "`seq.check_timing()`"
     return ("Not verified here: timing and raster alignment (run " + timing + "), the values of variables "
@@ -94,6 +106,12 @@ def check_report(findings: list[Finding], prose: str, lang: str, version: str,
             text += ("\nNames marked unknown are not in pypulseq and not in the MATLAB toolbox's recorded "
                      "functions; if you are sure they exist in your version, ignore that line.\n")
         sure = all(_sure_unknown(f) for f in findings) and explained(prose, findings)
+        asked = concern(prose)
+        if asked and not any(f.problem in _VALUE_KINDS for f in findings):
+            # the names are fixed, but what the user asked about (TE, the order, a value) is not what they were
+            text += (f"\nYou ask about the {asked}: that depends on values and timing this check does not "
+                     "verify, so I cannot say these are the only mistakes.\n")
+            sure = False
         if not explained(prose, findings):
             text += ("\nThese do not explain the error you quote, so there is probably another mistake that this "
                      "check cannot see.\n")
@@ -101,6 +119,12 @@ def check_report(findings: list[Finding], prose: str, lang: str, version: str,
         return text, sure
     checked = (f"every Pulseq function, method and option name in your code exists, with arguments that match "
                f"the real signatures (pypulseq {version} and the MATLAB toolbox)")
+    asked = concern(prose)
+    if asked and not symptom:
+        text = ("### Pulseq names in your code\n\n" + checked[0].upper() + checked[1:] + f". You ask about the "
+                f"{asked}: this check cannot verify that (it does not run the code or know the values), so I "
+                "cannot say it is right.\n\n" + not_verified(lang) + "\n")
+        return text, False
     if symptom:
         text = ("### Pulseq names in your code\n\nI am not sure what causes the problem you describe: " + checked +
                 ", so the cause is probably in something this check cannot see.\n\n" + not_verified(lang) + "\n")

@@ -92,3 +92,42 @@ def test_an_invented_family_name_lists_every_real_member():
     assert f.problem == "invented" and f.suggestion is None
     for real in ("mr.makeSincPulse", "mr.makeBlockPulse", "mr.makeGaussPulse", "mr.makeArbitraryRf"):
         assert real in f.message
+
+
+# --- round 4: what the user asks about decides whether "no name problems" can be confident ----------------------
+
+TE_CODE = ("```python\nte = 3e-3\nte_wait = te - pp.calc_duration(rf) / 2 - pp.calc_duration(gx) / 2\n"
+           "seq.add_block(pp.make_delay(te_wait))\n```")
+
+
+def test_a_question_about_the_te_arithmetic_is_not_answered_confidently(responder):
+    a = ask(responder, "did I get the echo time calculation right?\n" + TE_CODE)
+    assert not a.confident
+    assert "cannot" in a.text and "Not verified here" in a.text
+    plain = ask(responder, "any mistakes?\n" + TE_CODE)  # the same code, no question about values: names only
+    assert plain.confident
+
+
+def test_name_findings_do_not_settle_a_question_about_block_order(responder):
+    code = "```python\nseq.addBlock(gx, adc)\nseq.add_block(rf, gz)\n```"
+    a = ask(responder, "is the order of my blocks ok?\n" + code)
+    assert "seq.add_block" in a.text  # the spelling is still reported
+    assert not a.confident
+
+
+def test_a_literal_dwell_off_the_adc_raster_is_a_finding(responder):
+    a = ask(responder, "check this\n```python\nadc = pp.make_adc(num_samples=128, dwell=3.33e-6, system=system)\n```")
+    assert "ADC raster" in a.text and "3.3e-06" in a.text
+    ok = ask(responder, "check this\n```python\nadc = pp.make_adc(num_samples=128, dwell=4e-6, system=system)\n```")
+    assert "ADC raster" not in ok.text and ok.confident
+
+
+def test_a_literal_delay_off_the_block_raster_is_a_finding_in_matlab(responder):
+    a = ask(responder, "check please\n```matlab\nseq.addBlock(mr.makeDelay(13.5855e-3));\n```", "matlab")
+    assert "block-duration raster" in a.text and "ceil" in a.text
+
+
+def test_one_line_of_code_with_a_symptom_is_checked_not_explained(responder):
+    a = ask(responder, "the scanner rejects my ADC:\n```matlab\nadc = mr.makeAdc(256, 'Dwell', 3.33e-6);\n```",
+            "matlab")
+    assert a.text.startswith("### Pulseq names in your code")
