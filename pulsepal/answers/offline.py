@@ -27,7 +27,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, NameHit, get_index
-from .sequences import TEMPLATES, requested
+from .sequences import TEMPLATES, missing_variant, requested
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
@@ -41,6 +41,7 @@ _CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
                                r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
+_EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
                      r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
                      r"script|version)\b", re.I)
@@ -172,6 +173,11 @@ class OfflineResponder:
                 question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
                 question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
                                            intent.prose, re.I) and (top is None or top.vocab < 1.8)))
+        if kind is not None and kind.template is None and not intent.names and not asks_function and \
+                _EXAMPLE_OF_SEQUENCE.search(intent.prose):
+            # "spiral readout with a sigpy SLR excitation, got an example?": a function for one part of it is
+            # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
+            sequence_request = True
         if sequence_request:
             strong = False
         if strong_function and _ANALYSE.search(intent.prose):
@@ -187,6 +193,9 @@ class OfflineResponder:
             if kind.template is None:
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
                 return render_docs.no_template(kind, lang, intent.prose, hints)
+            variant = missing_variant(intent.prose, kind)
+            if variant:
+                return render_docs.variant_template(kind, variant, lang, values)
             return render_docs.template(kind.template, lang, values)
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (

@@ -42,7 +42,7 @@ KINDS: list[Kind] = [
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
-    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction", None, ("gre_2d",),
+    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b", None, ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"tanner", "dwi_se_epi"),
@@ -126,3 +126,34 @@ def requested(prose: str) -> Optional[Kind]:
 
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
+
+
+# Variants of a sequence we have a template for, that the template does not implement: "readout-segmented EPI",
+# "stack-of-stars FLASH", "3D TSE". The template is then the closest starting point, and the answer says so
+# instead of passing the plain template off as the variant (issue 10, failure class 5).
+_VARIANTS: tuple[tuple[str, str], ...] = (
+    (r"\bgolden[- ]?angle", "golden-angle ordering"),
+    (r"\bstack[- ]of[- ]stars\b", "stack-of-stars"),
+    (r"\breadout[- ]segmented\b|\bresolve\b|\brs[- ]?epi\b", "readout-segmented"),
+    (r"\bmulti[- ]?shot\b|\bsegmented\b", "multi-shot (segmented)"),
+    (r"\b(partial|half)[- ]fourier\b|\bhomodyne\b", "partial Fourier"),
+    (r"\bnavigators?\b", "navigator"),
+    (r"\bflow[- ]compensat\w*", "flow compensation"),
+    (r"\bcaipi\w*", "CAIPI"),
+    (r"\bvariable[- ]density\b|\bcompressed[- ]sensing\b", "variable-density / compressed-sensing sampling"),
+)
+_THREE_D = re.compile(r"\b3d\b|\b3-d\b|three[- ]dimensional", re.I)
+
+
+def missing_variant(prose: str, kind: Kind) -> Optional[str]:
+    """The variant a request asks for that `kind`'s template does not implement, as the user wrote it, or None."""
+    if kind.template is None:
+        return None
+    for pattern, _label in _VARIANTS:
+        m = re.search(pattern, prose, re.I)
+        if m:
+            return m.group(0)
+    m = _THREE_D.search(prose)
+    if m and kind.template.endswith("_2d"):
+        return m.group(0)
+    return None
