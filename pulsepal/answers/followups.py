@@ -32,3 +32,26 @@ def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         if ("seq.get_" + snake) in api.by_key:
             return "api:seq.get_" + snake
     return None
+
+
+# parameter-name words too common to tie a question to one function ("can it take a delay?" fits most of them)
+_COMMON_WORDS = frozenset({"system", "delay", "duration", "return", "channel", "value", "values", "times", "shape",
+                           "label", "phase", "offset", "type", "name", "max", "grad", "slew", "time", "amplitude",
+                           "amplitudes", "area", "angle", "flip"})
+
+
+def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str) -> Optional[str]:
+    """The parameter of the previous subject that a follow-up's words name ("make it detect the fat sat pulses"
+    after `seq.read`: `detect_rf_use`). Then "it" is still that subject, even when the words also describe another
+    function or note well: the user is asking about an option of what they were shown."""
+    if not subject or not subject.startswith("api:"):
+        return None
+    entry = api.get(subject[4:])
+    if entry is None:
+        return None
+    words = set(re.findall(r"[a-z]+", prose.lower()))
+    for p in entry.params:
+        tokens = [t for t in re.split(r"_|(?<=[a-z])(?=[A-Z])", p.name) if len(t) >= 5]
+        if any(t.lower() in words and t.lower() not in _COMMON_WORDS for t in tokens):
+            return p.name
+    return None

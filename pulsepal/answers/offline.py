@@ -20,7 +20,7 @@ from .checker import Checker, format_findings, get_checker
 from .checkreport import check_answer
 from .followups import ANALYSE as _ANALYSE
 from .followups import ASKS_VALUE as _ASKS_VALUE
-from .followups import getter_subject
+from .followups import getter_subject, speaks_of_parameter
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -45,7 +45,6 @@ _EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementati
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
                      r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
                      r"script|version)\b", re.I)
-
 
 
 
@@ -212,7 +211,8 @@ class OfflineResponder:
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
             # what "it" has become
-            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
+            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
+                and not speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (

@@ -54,7 +54,8 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(reuse|re-use|same) .{0,30}gradient .{0,40}(different|other|new|varying) (amplitude|strength|area|sign|"
        r"polarity)|\b(change|adjust|set|modify|vary)\w* (the )?(amplitude|strength|area|sign) of "
        r"(an existing |a |the |my )?(gradient|trapezoid|blip)|\bscaled (copy|version) of", A("scale_grad", 1.8)),
-    _t(r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
+    _t(r"^(?!.*\bat (the |a )?(end|start|beginning|time|instant|point|t ?=|\d))(?s:.*?)"
+       r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
        r"ramp[- ]up|flat[- ]top|three (parts|pieces)|pieces|parts)\b", A("split_gradient", 2.2)),
     _t(r"\b(turn|tilt|angulat|twist)\w*\b.{0,40}\b(by|around|about|through)\b.{0,25}\b(angle|phi|theta|degrees?|°|axis|[xyz])\b"
        r"|\bspokes?\b|\bprojections?\b.{0,30}\b(angle|rotat\w*|each)|\bgolden[- ]angle|\b(turn|spin)\w* the (readout|"

@@ -15,6 +15,8 @@ from .phrasings import MORE_TERMS
 from .terms import A, H, Term, _t
 
 _PULSE = r"(?:rf )?(?:pulse|excitation|rf)"
+# "cut the gradient at the end of the flat top" splits at one time point, not into ramps and flat top
+_NOT_AT_A_TIME = r"^(?!.*\bat (the |a )?(end|start|beginning|time|instant|point|t ?=|\d))(?s:.*?)"
 
 TERMS: list[Term] = [
     # --- RF pulses -------------------------------------------------------------------------------------------
@@ -69,7 +71,8 @@ TERMS: list[Term] = [
        r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
-    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}\b(ramps?|rise|"
+    _t(_NOT_AT_A_TIME + r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}"
+       r"\b(ramps?|rise|"
        r"flat top|three parts|slew up)", A("split_gradient", 2.0)),
     _t(r"\bsplit\w* (a |the |my )?(gradient|trapezoid)", A("split_gradient_at", 0.8), A("split_gradient", 0.7)),
     _t(r"\b(rotat\w*|oblique|angulat\w*|orientation)\b", A("rotate", 1.6), ("api:mr.rotate3D", 0.3),

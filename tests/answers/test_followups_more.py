@@ -45,3 +45,38 @@ def test_unit_of_the_result_is_the_previous_function_output(responder):
     _, history = _turn(responder, "what does pp.calc_rf_center give me?", "python", [])
     a = ask(responder, "what unit is the result in?", "python", history)
     assert a.topic == "calc_rf_center" and "outputs" in a.text.splitlines()[0]
+
+
+# --- round 4 ------------------------------------------------------------------------------------------------------
+
+def test_a_follow_up_naming_an_option_of_the_subject_keeps_the_subject(responder):
+    from pulsepal.answers import AnswerRequest
+
+    first = responder.answer(AnswerRequest(query="how do I open a .seq file from disk in pypulseq?", history=[],
+                                           preferred_language="python", sequence_knowledge=None))
+    assert first.subject == "api:seq.read"
+    history = [{"role": "user", "content": "how do I open a .seq file from disk in pypulseq?"},
+               {"role": "assistant", "content": first.text, "metadata": {"subject": first.subject,
+                                                                         "topic": first.topic}}]
+    a = responder.answer(AnswerRequest(query="can it detect which pulses are fat saturation?", history=history,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert "detect_rf_use" in a.text and a.subject == "api:seq.read"
+
+
+def test_speaks_of_parameter_ignores_common_words(api):
+    from pulsepal.answers.followups import speaks_of_parameter
+
+    assert speaks_of_parameter(api, "api:seq.read", "make it detect the fat sat pulses") == "detect_rf_use"
+    assert speaks_of_parameter(api, "api:make_trapezoid", "and what about the system limits?") is None
+    assert speaks_of_parameter(api, "howto:spoiler", "detect it") is None
+
+
+def test_cutting_a_gradient_at_a_time_point_is_split_gradient_at(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query="how can I cut my readout trapezoid at the end of its flat top?",
+                                       history=[], preferred_language="matlab", sequence_knowledge=None))
+    assert a.subject == "api:split_gradient_at"  # answered, or the first of the closest matches
+    b = responder.answer(AnswerRequest(query="split a trapezoid into its ramps and flat top", history=[],
+                                       preferred_language="matlab", sequence_knowledge=None))
+    assert b.subject == "api:split_gradient"
