@@ -97,7 +97,9 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
        r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out)\w* (the )?(actual |raw |sampled )?"
        r"(gradient |rf )?waveforms\b", A("seq.waveforms_and_times", 1.8), A("seq.get_gradients", 0.8)),
-    _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4)),
+    # replacing a block is writing one: not the getter the word "block" also fits
+    _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4),
+       damps=("api:seq.get_block",)),
     _t(r"\bregister\w* (the |an |my )?(gradient|rf|adc|label)? ?events?|\breuse (the )?same event",
        A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
     # what is registered decides which method: "register an RF event", "register the gradient once up front"

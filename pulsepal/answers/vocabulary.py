@@ -104,7 +104,8 @@ TERMS: list[Term] = [
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 0.8)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
-    _t(r"\bpns\b|peripheral nerve|nerve stimulation", A("seq.calculate_pns", 1.8)),
+    _t(r"\bpns\b|peripheral nerve|nerve stimulation|stimulat\w* (the )?(patient'?s? )?nerves?|nerves?\b.{0,20}"
+       r"\bstimulat", A("seq.calculate_pns", 1.8)),
     _t(r"\b(flip|invert|mirror)\w* (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|x|y|z)"
        r"|\bflip (the )?gradient axis", A("seq.flip_grad_axis", 1.6)),
     _t(r"\bscale (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|channel)", A("seq.mod_grad_axis", 1.6)),
