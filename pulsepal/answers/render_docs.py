@@ -97,9 +97,9 @@ def variant_template(kind: Kind, variant: str, lang: str, knowledge: Optional[Kn
     """The plain template, presented as what it is: the closest starting point for a variant we do not have."""
     assert kind.template is not None
     ans = template(kind.template, lang, knowledge)
-    note = (f"I don't have a checked template for a **{variant} {kind.label}** sequence, and I won't pass the plain "
-            f"one off as it. The closest starting point is the **{title(kind.template)}** template below: it does "
-            f"not implement the {variant} part, which you would add to it.\n\n")
+    note = (f"I don't have a checked template for a **{kind.label}** sequence with **{variant}**, and I won't "
+            f"pass the plain one off as it. The closest starting point is the **{title(kind.template)}** template "
+            f"below: it does not implement the {variant} part, which you would add to it.\n\n")
     ans.text = note + ans.text
     return ans
 

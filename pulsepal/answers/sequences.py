@@ -141,6 +141,13 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bflow[- ]compensat\w*", "flow compensation"),
     (r"\bcaipi\w*", "CAIPI"),
     (r"\bvariable[- ]density\b|\bcompressed[- ]sensing\b", "variable-density / compressed-sensing sampling"),
+    # preparations and echoes no template has: none carries a fat-sat, T2-prep, MT or second inversion module
+    (r"\bfat[- ]?(sat\w*|suppress\w*)|\bwater[- ]excitation|\bspair\b", "fat-suppressed"),
+    (r"\bt2[- ]?prep\w*", "T2-prepared"),
+    (r"\bmagneti[sz]ation[- ]transfer|\bmt[- ]prep\w*", "magnetisation-transfer"),
+    (r"\bdouble[- ]inversion|\bdir\b", "double-inversion"),
+    (r"\bblack[- ]blood\b", "black-blood"),
+    (r"\b(dual|double|two|multiple)[- ]echo(es)?\b|\b(b0|field)[- ]?map\w*", "dual-echo"),
 )
 _THREE_D = re.compile(r"\b3d\b|\b3-d\b|three[- ]dimensional", re.I)
 

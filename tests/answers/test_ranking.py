@@ -163,7 +163,8 @@ def test_exciting_several_slices_at_once_is_sms(responder):
 
 
 @pytest.mark.parametrize("question,expected,not_above", [
-    ("swap block 3 of a sequence I loaded from disk: replace block 3 with my edited one", "api:seq.set_block", "api:seq.get_block"),
+    ("swap block 3 of a sequence I loaded from disk: replace block 3 with my edited one", "api:seq.set_block",
+     "api:seq.get_block"),
     ("could these gradients stimulate the nerves?", "api:seq.calculate_pns", None),
 ])
 def test_round4_phrasings(ranker, question, expected, not_above):

@@ -30,7 +30,8 @@ def test_plain_requests_have_no_missing_variant():
 
 def test_a_variant_request_says_the_template_is_only_the_closest(responder):
     a = ask(responder, "segmented EPI script for pypulseq please")
-    assert a.text.startswith("I don't have a checked template for a **segmented")
+    assert a.text.startswith("I don't have a checked template for a **echo-planar imaging (EPI)** sequence with "
+                             "**segmented**")
     assert "closest starting point" in a.text and "### Template: 2D single-shot gradient-echo EPI" in a.text
     plain = ask(responder, "EPI script for pypulseq please")
     assert plain.text.startswith("### Template: 2D single-shot gradient-echo EPI")
@@ -44,3 +45,10 @@ def test_stack_of_stars_is_a_radial_request(responder):
 def test_an_example_of_a_missing_sequence_is_not_answered_with_one_of_its_parts(responder):
     a = ask(responder, "golden angle spiral with an adiabatic inversion in front, any example?")
     assert "don't have a checked template for a **spiral" in a.text
+
+
+@pytest.mark.parametrize("prose", ["3D GRE with fat suppression", "T2-prep bSSFP", "double inversion recovery",
+                                   "GRE with two echoes for a B0 map"])
+def test_preparations_and_echoes_no_template_has_are_variants(prose):
+    kind = requested(prose)
+    assert kind is not None and missing_variant(prose, kind) is not None
