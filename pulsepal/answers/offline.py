@@ -27,7 +27,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, NameHit, get_index
-from .sequences import TEMPLATES, missing_variant, requested
+from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
@@ -42,24 +42,6 @@ _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
                                r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
 _EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
-_FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
-                     r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
-                     r"script|version)\b", re.I)
-
-
-
-def _names_sequence(kind, prose: str) -> bool:
-    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
-    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
-    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
-                          prose, re.I))
-
-
-def _few_words(prose: str) -> bool:
-    """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
-    return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
-
-
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
@@ -167,7 +149,7 @@ class OfflineResponder:
             return self._subject(previous, lang, "overview", values)  # "give me an example for an EPI blip"
         # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
         sequence_request = kind is not None and not intent.names and not asks_function and (
-            _few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+            few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
                 top is None or top.vocab < 1.8)) or (
                 question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
                 question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
@@ -183,12 +165,12 @@ class OfflineResponder:
             kind = None  # "compute the b-tensor of my diffusion sequence": an analysis of it, not a request for one
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong) and not (
-                    strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(
+                    strong_function and top is not None and top.vocab >= 1.8 and not names_sequence(
                         kind, intent.prose))) or (how_to_write and not strong) or (
                 not question and not intent.names and ((sequence_word and (
-                    top is None or top.vocab < 1.8 or _names_sequence(kind, intent.prose))) or not strong or (
+                    top is None or top.vocab < 1.8 or names_sequence(kind, intent.prose))) or not strong or (
                     top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose)))) or (
-                not intent.names and not strong and not asks_function and _few_words(intent.prose))):
+                not intent.names and not strong and not asks_function and few_words(intent.prose))):
             if kind.template is None:
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
                 return render_docs.no_template(kind, lang, intent.prose, hints)
@@ -199,7 +181,9 @@ class OfflineResponder:
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
-            return render_docs.template(wanted.template, lang, values)
+            variant = missing_variant(intent.prose, wanted)
+            return (render_docs.variant_template(wanted, variant, lang, values) if variant else
+                    render_docs.template(wanted.template, lang, values))
         if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
                 intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
             # "is a TE of 2 ms possible?" with no sequence named: the simplest readout decides, and we say so

@@ -124,6 +124,23 @@ def requested(prose: str) -> Optional[Kind]:
     return None
 
 
+_FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
+                     r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
+                     r"script|version)\b", re.I)
+
+
+def names_sequence(kind: Kind, prose: str) -> bool:
+    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
+    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
+    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
+                          prose, re.I))
+
+
+def few_words(prose: str) -> bool:
+    """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
+    return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
+
+
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
 

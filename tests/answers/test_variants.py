@@ -52,3 +52,10 @@ def test_an_example_of_a_missing_sequence_is_not_answered_with_one_of_its_parts(
 def test_preparations_and_echoes_no_template_has_are_variants(prose):
     kind = requested(prose)
     assert kind is not None and missing_variant(prose, kind) is not None
+
+
+def test_a_variant_with_sequence_knowledge_still_says_it_is_only_the_closest(responder):
+    a = responder.answer(AnswerRequest(query="fat-suppressed gradient echo with my settings please", history=[],
+                                       preferred_language="python",
+                                       sequence_knowledge="TR 20 ms, TE 5 ms, flip 15, FOV 220 mm, matrix 128"))
+    assert "with **fat-suppressed**" in a.text and "### Template: 2D spoiled gradient echo" in a.text
