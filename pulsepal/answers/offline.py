@@ -27,7 +27,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, NameHit, get_index
-from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested
+from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
@@ -159,6 +159,11 @@ class OfflineResponder:
             # "spiral readout with a sigpy SLR excitation, got an example?": a function for one part of it is
             # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
             sequence_request = True
+        if kind is None and not intent.names and not asks_function:
+            unknown = unknown_sequence(intent.prose)
+            if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
+                hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
+                return render_docs.no_template(unknown, lang, intent.prose, hints)
         if sequence_request:
             strong = False
         if strong_function and _ANALYSE.search(intent.prose):

@@ -141,6 +141,31 @@ def few_words(prose: str) -> bool:
     return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
 
 
+_UNKNOWN_SEQUENCE = re.compile(
+    r"^\W*(?:(?:a|an|the|please|pls|give me|write|need|i need|i want|want|do you have|have you got)\s+)*"
+    r"(?!(?:my|the|this|a|an|your|whole|entire|full|pulseq|pypulseq|matlab|python)\b)"
+    r"((?:[\w*/-]+\s+){0,2}[\w*/-]+)\s+(?:sequence|protocol)\b", re.I)
+_NOT_A_NAME = frozenset("my the this that a an your our of to for in on with after before whole entire full pulseq "
+                        "pypulseq matlab python i we you is it and or my own same new existing".split())
+_ACTION = re.compile(r"^\W*(plot|check|read|load|save|export|show|simulate|compute|calculate|run|test|print|"
+                     r"debug|fix|convert|translate|time|scale|rotate|shift|repeat|loop)\b", re.I)
+
+
+def unknown_sequence(prose: str) -> Optional[Kind]:
+    """A request for a named sequence none of KINDS knows ("rosette trajectory sequence", "a FLORET sequence"):
+    a Kind with no template and no closest one, so the answer says we do not have it instead of answering with a
+    function that happens to share a word."""
+    if _ACTION.search(prose):
+        return None
+    m = _UNKNOWN_SEQUENCE.search(prose)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if set(name.lower().split()) & _NOT_A_NAME:
+        return None  # "after building the sequence": words about a sequence, not its name
+    return Kind("unknown", name, re.compile(re.escape(name), re.I))
+
+
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
 
@@ -165,7 +190,10 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bdouble[- ]inversion|\bdir\b", "double-inversion"),
     (r"\bblack[- ]blood\b", "black-blood"),
     (r"\b(dual|double|two|multiple)[- ]echo(es)?\b|\b(b0|field)[- ]?map\w*", "dual-echo"),
+    (r"\bouter[- ]volume suppression|\bzoomed\b|\breduced[- ]fov\b", "reduced field of view"),
 )
+# an inversion before the readout is a variant of every template but the inversion-recovery one
+_INVERSION = re.compile(r"\binversion[- ]prepared\b|\b(with|plus|and) (an )?inversion\b|\binversion[- ]prep\b", re.I)
 _THREE_D = re.compile(r"\b3d\b|\b3-d\b|three[- ]dimensional", re.I)
 
 
@@ -177,6 +205,9 @@ def missing_variant(prose: str, kind: Kind) -> Optional[str]:
         m = re.search(pattern, prose, re.I)
         if m:
             return m.group(0)
+    m = _INVERSION.search(prose)
+    if m and kind.key != "ir":
+        return m.group(0)
     m = _THREE_D.search(prose)
     if m and kind.template.endswith("_2d"):
         return m.group(0)

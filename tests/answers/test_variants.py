@@ -59,3 +59,31 @@ def test_a_variant_with_sequence_knowledge_still_says_it_is_only_the_closest(res
                                        preferred_language="python",
                                        sequence_knowledge="TR 20 ms, TE 5 ms, flip 15, FOV 220 mm, matrix 128"))
     assert "with **fat-suppressed**" in a.text and "### Template: 2D spoiled gradient echo" in a.text
+
+
+@pytest.mark.parametrize("prose, name", [("a FLORET sequence please", "FLORET"),
+                                         ("cones trajectory sequence", "cones trajectory")])
+def test_a_sequence_nobody_knows_is_named_and_not_answered_with_a_function(responder, prose, name):
+    from pulsepal.answers.sequences import unknown_sequence
+
+    kind = unknown_sequence(prose)
+    assert kind is not None and kind.label == name and kind.template is None
+    a = ask(responder, prose)
+    assert f"don't have a checked template for a **{name}** sequence" in a.text
+
+
+@pytest.mark.parametrize("prose", ["plot my sequence", "after building the sequence I want the label values",
+                                   "check the sequence timing", "how do I write the sequence to a file"])
+def test_questions_about_a_sequence_are_not_requests_for_an_unknown_one(prose):
+    from pulsepal.answers.sequences import unknown_sequence
+
+    assert unknown_sequence(prose) is None
+
+
+def test_an_inversion_before_another_template_is_a_variant():
+    for prose in ("inversion prepared EPI", "EPI with an inversion"):
+        kind = requested(prose)
+        assert kind is not None and kind.key == "epi" and missing_variant(prose, kind)
+    ir = requested("inversion recovery with inversion prepared readout")
+    assert ir is not None and ir.key == "ir" and missing_variant("inversion recovery with inversion prepared "
+                                                                 "readout", ir) is None
