@@ -89,6 +89,29 @@ def concern(prose: str) -> Optional[str]:
     return m.group(1) if m else None
 
 
+_ADD_BLOCK = re.compile(r"\b\w+\.(?:add_block|addBlock)\s*\((.*)\)", re.I)
+
+
+def order_doubt(code: str) -> Optional[str]:
+    """A readout added before the first excitation ("seq.add_block(gx, adc)" then "seq.add_block(rf, gz)"): a
+    mistake unless it is a noise scan or a dummy readout, which the code cannot tell us. Not a finding, a doubt that
+    keeps the answer from being sure."""
+    first_adc = first_rf = None
+    for n, line in enumerate(code.splitlines()):
+        m = _ADD_BLOCK.search(line)
+        if not m:
+            continue
+        args = [a.strip().lstrip("*") for a in m.group(1).split(",")]
+        if first_adc is None and any(re.match(r"adc", a, re.I) for a in args):
+            first_adc = n
+        if first_rf is None and any(re.match(r"rf", a, re.I) for a in args):
+            first_rf = n
+    if first_adc is not None and first_rf is not None and first_adc < first_rf:
+        return ("In the order of your blocks the readout (ADC) comes before the first excitation (RF): unless that "
+                "is meant (a noise scan, a dummy readout), move the excitation before the readout.")
+    return None
+
+
 def not_verified(lang: str) -> str:
     timing = "`seq.checkTiming`" if lang == "matlab" else "`seq.check_timing()`"
     return ("Not verified here: timing and raster alignment (run " + timing + "), the values of variables "
@@ -142,6 +165,10 @@ def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
     code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
     findings = checker.check(intent.code, code_lang)
     text, sure = check_report(findings, intent.prose, code_lang, index.api.version, format_findings(findings))
+    doubt = order_doubt(intent.code)
+    if doubt:
+        text += "\n" + doubt + "\n"
+        sure = False
     if not fence_language(intent.query) and language_margin(intent.code) <= 1 and any(
             f.problem in ("wrong_language", "wrong_namespace", "wrong_field") for f in findings):
         # the code reads as either toolbox, and the findings depend on which: say which one was assumed

@@ -131,3 +131,13 @@ def test_one_line_of_code_with_a_symptom_is_checked_not_explained(responder):
     a = ask(responder, "the scanner rejects my ADC:\n```matlab\nadc = mr.makeAdc(256, 'Dwell', 3.33e-6);\n```",
             "matlab")
     assert a.text.startswith("### Pulseq names in your code")
+
+
+def test_a_readout_before_the_first_excitation_is_a_doubt_not_a_clean_bill(responder):
+    code = ("```python\nfor i in range(n):\n    seq.add_block(gx_read, adc)\n    seq.add_block(rf_ex, gz_sel)\n"
+            "    seq.add_block(pp.make_delay(1e-3))\n```")
+    a = ask(responder, "look over this please\n" + code)
+    assert not a.confident and "before the first excitation" in a.text
+    fixed = code.replace("gx_read, adc", "TMP").replace("rf_ex, gz_sel", "gx_read, adc").replace("TMP", "rf_ex, gz_sel")
+    b = ask(responder, "look over this please\n" + fixed)
+    assert b.confident and "before the first excitation" not in b.text
