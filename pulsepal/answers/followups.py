@@ -55,3 +55,13 @@ def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str) -> O
         if any(t.lower() in words and t.lower() not in _COMMON_WORDS for t in tokens):
             return p.name
     return None
+
+
+def on_a_guess(history: list[dict], name: Optional[str]) -> Optional[str]:
+    """When "it" can only be the first of the closest matches a "not sure" answer listed, the follow-up answer
+    rests on that guess: the note that says so (and the answer is not sure either), else None."""
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
+    if last is None or (last.get("metadata") or {}).get("confident") is not False or not name:
+        return None
+    return (f"*Assuming you mean `{name}`, the first of the matches I listed; I was not sure of it, so check that "
+            "this is the function you were asking about.*\n\n")

@@ -115,6 +115,8 @@ TERMS: list[Term] = [
     _t(r"\badcs?\b|\banalog[- ]to[- ]digital|\breadout (event|samples)|\bacquire (the )?(data|samples|signal|echo)",
        A("make_adc", 0.9)),
     _t(r"\bsampl(e|es|ing)\b", A("make_adc", 0.6)),
+    _t(r"\b(create|make|build|define|construct)\w* (a |an |the |my )?(adc|acquisition|sampling) (event|window)\b",
+       A("make_adc", 0.9)),
     _t(r"\b(max(imum)?|how many|limit (of|on)|more than)\b.{0,20}\bsamples\b", A("calc_adc_segments", 1.6)),
     _t(r"\bdwell|receiver bandwidth|readout bandwidth|\bbandwidth per pixel|hz/pixel|\bbw\b", A("make_adc", 1.0),
        H("system_limits", 0.2)),

@@ -80,3 +80,23 @@ def test_cutting_a_gradient_at_a_time_point_is_split_gradient_at(responder):
     b = responder.answer(AnswerRequest(query="split a trapezoid into its ramps and flat top", history=[],
                                        preferred_language="matlab", sequence_knowledge=None))
     assert b.subject == "api:split_gradient"
+
+
+def test_a_follow_up_on_a_not_sure_answer_is_not_sure_either(responder):
+    from pulsepal.answers import AnswerRequest
+
+    first_q = "something to do with the gradient area thing"
+    first = responder.answer(AnswerRequest(query=first_q, history=[], preferred_language="python",
+                                           sequence_knowledge=None))
+    assert not first.confident and "Closest matches" in first.text
+    history = [{"role": "user", "content": first_q},
+               {"role": "assistant", "content": first.text, "metadata": first.metadata}]
+    a = responder.answer(AnswerRequest(query="what are its parameters?", history=history,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert not a.confident and a.text.startswith("*Assuming you mean `")
+    sure = [{"role": "user", "content": "how do I make a delay block?"},
+            {"role": "assistant", "content": "### `pp.make_delay`\n", "metadata": {"topic": "make_delay",
+                                                                               "confident": True}}]
+    b = responder.answer(AnswerRequest(query="what are its parameters?", history=sure,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert b.confident and not b.text.startswith("*Assuming")
