@@ -20,7 +20,7 @@ from .checker import Checker, format_findings, get_checker
 from .checkreport import check_answer
 from .followups import ANALYSE as _ANALYSE
 from .followups import ASKS_VALUE as _ASKS_VALUE
-from .followups import getter_subject, speaks_of_parameter
+from .followups import getter_subject, on_a_guess, speaks_of_parameter
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -96,6 +96,11 @@ class OfflineResponder:
         values = merged(knowledge, asked)
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
+        shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
+        guess = on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
+            intent.names else None
+        if guess and ans.subject == self.previous_subject(req.history):
+            ans.text, ans.confident = guess + ans.text, False
         if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
                                                                                      ans.text):
             ans.text, changed = builder.fill_limits(ans.text, values.values)
