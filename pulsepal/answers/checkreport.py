@@ -112,6 +112,20 @@ def order_doubt(code: str) -> Optional[str]:
     return None
 
 
+_STAR = r"\*{1,2}\s*(?!(?:pp|mr)\.)[A-Za-z_]\w*"
+# calls that take events, where spreading a list of them is ordinary (`seq.add_block(*blocks)`, `pp.rotate(*g)`)
+_EVENT_CALLS = r"(?!(?:add_block|addBlock|rotate|calc_duration|calcDuration|align|add_gradients|addGradients)\b)"
+_SPREAD = re.compile(r"\b(?:pp|mr|seq|pypulseq)\." + _EVENT_CALLS + r"\w+\s*\((?:\s*" + _STAR +
+                     r"|(?:[^()]|\([^()]*\))*?,\s*" + _STAR + r"|(?:[^()]|\([^()]*\))*?\w+\{:\})")
+
+
+def unseen_arguments(code: str) -> list[int]:
+    """Lines whose Pulseq call takes options the check cannot see (`**kw`, `*args`, MATLAB `opts{:}`): their
+    names and values were not checked, so "no problems" there would be a claim about code it did not read.
+    Events spread into `add_block`, `rotate` and the like are not options and are left alone."""
+    return [n for n, line in enumerate(code.splitlines(), 1) if _SPREAD.search(line)]
+
+
 def not_verified(lang: str) -> str:
     timing = "`seq.checkTiming`" if lang == "matlab" else "`seq.check_timing()`"
     return ("Not verified here: timing and raster alignment (run " + timing + "), the values of variables "
@@ -165,6 +179,12 @@ def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
     code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
     findings = checker.check(intent.code, code_lang)
     text, sure = check_report(findings, intent.prose, code_lang, index.api.version, format_findings(findings))
+    hidden = unseen_arguments(intent.code)
+    if hidden:
+        text += ("\nI could not see every argument on line" + ("s " if len(hidden) > 1 else " ") +
+                 ", ".join(map(str, hidden)) + " (passed through `*`/`**` or a cell expansion), so those were not "
+                 "checked.\n")
+        sure = False
     doubt = order_doubt(intent.code)
     if doubt:
         text += "\n" + doubt + "\n"

@@ -141,3 +141,13 @@ def test_a_readout_before_the_first_excitation_is_a_doubt_not_a_clean_bill(respo
     fixed = code.replace("gx_read, adc", "TMP").replace("rf_ex, gz_sel", "gx_read, adc").replace("TMP", "rf_ex, gz_sel")
     b = ask(responder, "look over this please\n" + fixed)
     assert b.confident and "before the first excitation" not in b.text
+
+
+def test_options_passed_through_a_spread_are_not_claimed_checked(responder):
+    hidden = "```python\nopts = dict(system=system, rise_time=1e-4)\ngx = pp.make_trapezoid('x', area=500, **opts)\n```"
+    a = ask(responder, "any mistakes?\n" + hidden)
+    assert not a.confident and "could not see every argument on line 2" in a.text
+    events = ("```python\nblocks = [gx, adc]\nseq.add_block(*blocks)\n"
+              "seq.add_block(*pp.rotate(gx, angle=0.5, axis='z'))\n```")
+    b = ask(responder, "any mistakes?\n" + events)
+    assert b.confident and "could not see" not in b.text
