@@ -40,10 +40,11 @@ _COMMON_WORDS = frozenset({"system", "delay", "duration", "return", "channel", "
                            "amplitudes", "area", "angle", "flip"})
 
 
-def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str) -> Optional[str]:
+def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str, common: bool = False) -> Optional[str]:
     """The parameter of the previous subject that a follow-up's words name ("make it detect the fat sat pulses"
     after `seq.read`: `detect_rf_use`). Then "it" is still that subject, even when the words also describe another
-    function or note well: the user is asking about an option of what they were shown."""
+    function or note well: the user is asking about an option of what they were shown. `common` also counts the
+    words many functions share ("times"), for telling two shown functions apart."""
     if not subject or not subject.startswith("api:"):
         return None
     entry = api.get(subject[4:])
@@ -52,7 +53,7 @@ def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str) -> O
     words = set(re.findall(r"[a-z]+", prose.lower()))
     for p in entry.params:
         tokens = [t for t in re.split(r"_|(?<=[a-z])(?=[A-Z])", p.name) if len(t) >= 5]
-        if any(t.lower() in words and t.lower() not in _COMMON_WORDS for t in tokens):
+        if any(t.lower() in words and (common or t.lower() not in _COMMON_WORDS) for t in tokens):
             return p.name
     return None
 
@@ -65,3 +66,37 @@ def on_a_guess(history: list[dict], name: Optional[str]) -> Optional[str]:
         return None
     return (f"*Assuming you mean `{name}`, the first of the matches I listed; I was not sure of it, so check that "
             "this is the function you were asking about.*\n\n")
+
+
+_TWO_THINGS = re.compile(r"\b(vs\.?|versus|differen\w*|compar\w*|between|then|both|or)\b", re.I)
+_HEADING = re.compile(r"^###\s+`([^`]+)`\s*$", re.M)
+
+
+def two_subjects(api: PulseqApi, history: list[dict]) -> Optional[tuple[str, str]]:
+    """The two functions the previous answer showed side by side when the user asked about two things ("load a
+    file and then look at a block", "A vs B"), as subjects; else None. After such an answer "it" could be either."""
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
+    asked = next((m for m in reversed(history or []) if m.get("role") == "user"), None)
+    if not _TWO_THINGS.search((asked or {}).get("content") or ""):
+        return None  # the user asked for one thing; the second function was shown beside it, "it" is the first
+    names = _HEADING.findall((last or {}).get("content") or "")
+    keys = []
+    for name in names:
+        entry = api.get(name[3:] if name.startswith("pp.") else name)
+        if entry is not None and "api:" + entry.key not in keys:
+            keys.append("api:" + entry.key)
+    return (keys[0], keys[1]) if len(keys) == 2 else None
+
+
+def pick_between(api: PulseqApi, pair: tuple[str, str], prose: str) -> Optional[str]:
+    """Which of two shown functions a follow-up's words point to (it names a parameter of only one), else None."""
+    hits = [s for s in pair if speaks_of_parameter(api, s, prose, common=True)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def both_note(api: PulseqApi, pair: tuple[str, str], lang: str) -> str:
+    """The note over a follow-up answer that had to pick the first of two shown functions."""
+    from .render_api import name_of
+
+    names = [name_of(e, lang) for s in pair if (e := api.get(s[4:])) is not None]
+    return f"*You asked about {' and '.join(f'`{n}`' for n in names)}; this is about the first.*\n\n"

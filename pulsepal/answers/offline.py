@@ -20,7 +20,7 @@ from .checker import Checker, format_findings, get_checker
 from .checkreport import check_answer
 from .followups import ANALYSE as _ANALYSE
 from .followups import ASKS_VALUE as _ASKS_VALUE
-from .followups import getter_subject, on_a_guess, speaks_of_parameter
+from .followups import both_note, getter_subject, on_a_guess, pick_between, speaks_of_parameter, two_subjects
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -101,6 +101,12 @@ class OfflineResponder:
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
             ans.text, ans.confident = guess + ans.text, False
+        pair = two_subjects(self.index.api, req.history) if intent.refers_back and not intent.names else None
+        if pair and ans.subject in pair:  # "which one takes times?" after "make_trapezoid vs ..._extended"
+            pick = pick_between(self.index.api, pair, intent.prose)
+            ans = self._subject(pick, intent.lang, intent.aspect, values) if pick else ans
+            if not pick:
+                ans.text, ans.confident = both_note(self.index.api, pair, intent.lang) + ans.text, False
         if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
                                                                                      ans.text):
             ans.text, changed = builder.fill_limits(ans.text, values.values)

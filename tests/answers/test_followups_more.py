@@ -100,3 +100,23 @@ def test_a_follow_up_on_a_not_sure_answer_is_not_sure_either(responder):
     b = responder.answer(AnswerRequest(query="what are its parameters?", history=sure,
                                        preferred_language="python", sequence_knowledge=None))
     assert b.confident and not b.text.startswith("*Assuming")
+
+
+def _two_turns(responder, first, follow, lang="python"):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query=first, history=[], preferred_language=lang, sequence_knowledge=None))
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": a.text, "metadata": a.metadata}]
+    return responder.answer(AnswerRequest(query=follow, history=history, preferred_language=lang,
+                                          sequence_knowledge=None))
+
+
+def test_after_two_functions_side_by_side_a_parameter_picks_one(responder):
+    b = _two_turns(responder, "pp.make_trapezoid or pp.make_extended_trapezoid for my ramp?",
+                   "which of them wants the amplitudes at given times?")
+    assert b.subject == "api:make_extended_trapezoid" and b.confident
+
+
+def test_after_two_functions_side_by_side_an_unqualified_it_is_not_sure(responder):
+    b = _two_turns(responder, "mr.makeSincPulse versus mr.makeGaussPulse", "what are its outputs?", "matlab")
+    assert not b.confident and b.text.startswith("*You asked about `mr.makeSincPulse` and `mr.makeGaussPulse`")
