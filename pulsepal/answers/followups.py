@@ -20,6 +20,13 @@ ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|h
 # "compute the b-tensor of my diffusion sequence": an analysis of a sequence, not a request for one
 ANALYSE = re.compile(r"^\W*(please\s+)?(compute|calculate|estimate|simulate|analy[sz]e|evaluate|measure|"
                      r"determine|plot)\b", re.I)
+_TEMPLATE_WORDS = re.compile(r"\b(template|script|example|sequence for)\b", re.I)
+
+
+def analysis_only(prose: str, strong_function: bool) -> bool:
+    """"Compute the m1 of my flow-encoding lobe": an analysis, so the sequence it names is not a request for one
+    (unless a template or script is asked for and no function is clearly described)."""
+    return bool(ANALYSE.search(prose)) and (strong_function or not _TEMPLATE_WORDS.search(prose))
 
 
 def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:

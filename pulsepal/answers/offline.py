@@ -15,12 +15,11 @@ from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
+from . import followups as fu
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
 from .checkreport import check_answer
-from .followups import ANALYSE as _ANALYSE
 from .followups import ASKS_VALUE as _ASKS_VALUE
-from .followups import both_note, getter_subject, on_a_guess, pick_between, speaks_of_parameter, two_subjects
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
@@ -97,16 +96,16 @@ class OfflineResponder:
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
-        guess = on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
+        guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
             ans.text, ans.confident = guess + ans.text, False
-        pair = two_subjects(self.index.api, req.history) if intent.refers_back and not intent.names else None
+        pair = fu.two_subjects(self.index.api, req.history) if intent.refers_back and not intent.names else None
         if pair and ans.subject in pair:  # "which one takes times?" after "make_trapezoid vs ..._extended"
-            pick = pick_between(self.index.api, pair, intent.prose)
+            pick = fu.pick_between(self.index.api, pair, intent.prose)
             ans = self._subject(pick, intent.lang, intent.aspect, values) if pick else ans
             if not pick:
-                ans.text, ans.confident = both_note(self.index.api, pair, intent.lang) + ans.text, False
+                ans.text, ans.confident = fu.both_note(self.index.api, pair, intent.lang) + ans.text, False
         if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
                                                                                      ans.text):
             ans.text, changed = builder.fill_limits(ans.text, values.values)
@@ -146,7 +145,7 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
-        getter = getter_subject(self.index.api, req.history, intent.prose) if req.history and not intent.names else None
+        getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose)
         if getter:  # "and how do I read it back?" after set_definition: its getter
             return self._subject(getter, lang, intent.aspect, values)
         if previous and previous.startswith("template:") and not intent.names and (
@@ -177,7 +176,7 @@ class OfflineResponder:
                 return render_docs.no_template(unknown, lang, intent.prose, hints)
         if sequence_request:
             strong = False
-        if strong_function and _ANALYSE.search(intent.prose):
+        if fu.analysis_only(intent.prose, strong_function):
             kind = None  # "compute the b-tensor of my diffusion sequence": an analysis of it, not a request for one
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong) and not (
@@ -212,7 +211,7 @@ class OfflineResponder:
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
             # what "it" has become
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
-                and not speaks_of_parameter(self.index.api, previous, intent.prose)
+                and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
