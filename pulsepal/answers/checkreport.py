@@ -31,7 +31,7 @@ _ERROR_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
      r"is not a recognized parameter|argument '\w+' did not match",
      frozenset({"wrong_argument", "argument_order", "missing_argument", "argument_conflict", "missing_unit"})),
     (r"too many values to unpack|not enough values to unpack|too many output arguments|cannot unpack",
-     frozenset({"output_count", "missing_argument"})),
+     frozenset({"output_count", "missing_argument", "not_called"})),
     (r"not callable", frozenset({"not_exported", "wrong_case", "wrong_namespace"})),
     (r"has no attribute|attributeerror|no appropriate method|unrecognized (?:method|property|field)|"
      r"reference to non-existent field",
@@ -53,7 +53,7 @@ _SYMPTOM = re.compile(
 _CONCERN = re.compile(
     r"\b(te|tr|ti|echo time|repetition time|timing|order|calculat\w*|arithmetic|values?(?! to unpack)|"
     r"numbers?|flip angle|raster|bandwidth|dwell|centred|centered)\b", re.I)
-_VALUE_KINDS = frozenset({"wrong_unit", "off_raster", "adc_on_ramp", "missing_unit"})
+_VALUE_KINDS = frozenset({"wrong_unit", "off_raster", "adc_on_ramp", "missing_unit", "wrong_value"})
 
 
 def reported_problem(prose: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .types import Finding
 
@@ -55,4 +56,54 @@ def check_values(code: str, lang: str) -> list[Finding]:
                     out.append(Finding(text, lineno, "off_raster",
                                        f"delay {text} s is not a multiple of the block-duration raster (10 us by "
                                        f"default); round it up (ceil) to {near:.6g} s.", f"{near:.6g}"))
+    return out
+
+
+_NEG = re.compile(r"\b(?:pp\.make_delay|mr\.makeDelay)\(\s*(?:d\s*=\s*)?(-\s*[\d.]+(?:[eE][-+]?\d+)?)\s*\)")
+_BARE_METHOD = re.compile(r"=\s*(seq|\w*seq\w*)\.([a-z]\w*)\s*(?:#.*)?$")
+_EMPTY_CALL = re.compile(r"\b(seq|\w*seq\w*)\.([a-z]\w*)\(\s*\)")
+
+
+@lru_cache(maxsize=1)
+def _methods() -> dict[str, int]:
+    """pypulseq Sequence methods and how many arguments they require (a method, not a property)."""
+    import inspect
+
+    import pypulseq as pp
+
+    out = {}
+    for name, member in inspect.getmembers(pp.Sequence, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        try:
+            params = list(inspect.signature(member).parameters.values())[1:]
+        except (TypeError, ValueError):
+            continue
+        out[name] = sum(1 for p in params if p.default is inspect.Parameter.empty
+                        and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    return out
+
+
+def check_shapes(code: str, lang: str) -> list[Finding]:
+    """A negative delay, a Python method used without calling it (`ok, rep = seq.check_timing`), and a method
+    called without an argument it requires (`seq.write()` needs the file name)."""
+    out: list[Finding] = []
+    methods = _methods() if lang == "python" else {}
+    for lineno, line in enumerate(code.splitlines(), 1):
+        for m in _NEG.finditer(line):
+            out.append(Finding(m.group(1), lineno, "wrong_value",
+                               f"a delay of {m.group(1)} s is negative: the time it is computed from is already "
+                               "used up (the TE or TR asked for is shorter than the events allow).", None))
+        if lang != "python":
+            continue
+        m = _BARE_METHOD.search(line)
+        if m and m.group(2) in methods:
+            out.append(Finding(f"{m.group(1)}.{m.group(2)}", lineno, "not_called",
+                               f"`{m.group(1)}.{m.group(2)}` is a method: without `()` it is never called, and the "
+                               "variable holds the method itself.", f"{m.group(1)}.{m.group(2)}()"))
+        for c in _EMPTY_CALL.finditer(line):
+            if methods.get(c.group(2), 0) > 0:
+                out.append(Finding(f"{c.group(1)}.{c.group(2)}()", lineno, "missing_argument",
+                                   f"`{c.group(1)}.{c.group(2)}` needs an argument (for `write`, the file name).",
+                                   f"{c.group(1)}.{c.group(2)}('name.seq')" if c.group(2) == "write" else None))
     return out
