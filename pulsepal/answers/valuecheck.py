@@ -61,34 +61,22 @@ def check_values(code: str, lang: str) -> list[Finding]:
 
 _NEG = re.compile(r"\b(?:pp\.make_delay|mr\.makeDelay)\(\s*(?:d\s*=\s*)?(-\s*[\d.]+(?:[eE][-+]?\d+)?)\s*\)")
 _BARE_METHOD = re.compile(r"=\s*(seq|\w*seq\w*)\.([a-z]\w*)\s*(?:#.*)?$")
-_EMPTY_CALL = re.compile(r"\b(seq|\w*seq\w*)\.([a-z]\w*)\(\s*\)")
 
 
 @lru_cache(maxsize=1)
-def _methods() -> dict[str, int]:
-    """pypulseq Sequence methods and how many arguments they require (a method, not a property)."""
+def _methods() -> frozenset[str]:
+    """pypulseq Sequence methods (functions on the class, not properties or attributes)."""
     import inspect
 
     import pypulseq as pp
 
-    out = {}
-    for name, member in inspect.getmembers(pp.Sequence, inspect.isfunction):
-        if name.startswith("_"):
-            continue
-        try:
-            params = list(inspect.signature(member).parameters.values())[1:]
-        except (TypeError, ValueError):
-            continue
-        out[name] = sum(1 for p in params if p.default is inspect.Parameter.empty
-                        and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
-    return out
+    return frozenset(n for n, _ in inspect.getmembers(pp.Sequence, inspect.isfunction) if not n.startswith("_"))
 
 
 def check_shapes(code: str, lang: str) -> list[Finding]:
-    """A negative delay, a Python method used without calling it (`ok, rep = seq.check_timing`), and a method
-    called without an argument it requires (`seq.write()` needs the file name)."""
+    """A negative delay, and a Python method used without calling it (`ok, rep = seq.check_timing`)."""
     out: list[Finding] = []
-    methods = _methods() if lang == "python" else {}
+    methods = _methods() if lang == "python" else frozenset()
     for lineno, line in enumerate(code.splitlines(), 1):
         for m in _NEG.finditer(line):
             out.append(Finding(m.group(1), lineno, "wrong_value",
@@ -96,14 +84,9 @@ def check_shapes(code: str, lang: str) -> list[Finding]:
                                "used up (the TE or TR asked for is shorter than the events allow).", None))
         if lang != "python":
             continue
-        m = _BARE_METHOD.search(line)
-        if m and m.group(2) in methods:
-            out.append(Finding(f"{m.group(1)}.{m.group(2)}", lineno, "not_called",
-                               f"`{m.group(1)}.{m.group(2)}` is a method: without `()` it is never called, and the "
-                               "variable holds the method itself.", f"{m.group(1)}.{m.group(2)}()"))
-        for c in _EMPTY_CALL.finditer(line):
-            if methods.get(c.group(2), 0) > 0:
-                out.append(Finding(f"{c.group(1)}.{c.group(2)}()", lineno, "missing_argument",
-                                   f"`{c.group(1)}.{c.group(2)}` needs an argument (for `write`, the file name).",
-                                   f"{c.group(1)}.{c.group(2)}('name.seq')" if c.group(2) == "write" else None))
+        bare = _BARE_METHOD.search(line)
+        if bare and bare.group(2) in methods:
+            call = f"{bare.group(1)}.{bare.group(2)}"
+            out.append(Finding(call, lineno, "not_called", f"`{call}` is a method: without `()` it is never called, "
+                               "and the variable holds the method itself.", f"{call}()"))
     return out

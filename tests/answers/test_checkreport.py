@@ -153,10 +153,9 @@ def test_options_passed_through_a_spread_are_not_claimed_checked(responder):
     assert b.confident and "could not see" not in b.text
 
 
-def test_a_method_left_uncalled_a_missing_file_name_and_a_negative_delay_are_findings(responder):
-    code = ("```python\nseq.add_block(pp.make_delay(-2e-3))\nok, report = seq.check_timing\nseq.write()\n"
+def test_a_method_left_uncalled_and_a_negative_delay_are_findings(responder):
+    code = ("```python\nseq.add_block(pp.make_delay(-2e-3))\nok, report = seq.check_timing\nn = seq.definitions\n"
             "seq.plot()\n```")
     a = ask(responder, "what's wrong?\n" + code)
-    assert "line 1: a delay of -2e-3 s is negative" in a.text
-    assert "`seq.check_timing()`" in a.text and "`seq.write('name.seq')`" in a.text
-    assert "seq.plot" not in a.text  # plot needs no argument
+    assert "line 1: a delay of -2e-3 s is negative" in a.text and "`seq.check_timing()`" in a.text
+    assert "seq.definitions" not in a.text  # an attribute, not a method
