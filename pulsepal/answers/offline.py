@@ -18,7 +18,7 @@ from . import builder, calculators, render_docs, template_params, unitfacts
 from . import followups as fu
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
-from .checkreport import check_answer
+from .checkreport import check_answer, reported_problem
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -282,7 +282,8 @@ class OfflineResponder:
             return self._both(real[0].entry, real[1].entry, lang)
         if intent.action == "translate_name":
             return self._translate_name(hit, lang)
-        if intent.aspect == "overview" and _HOW.search(intent.prose) and len(intent.prose.split()) > 5:
+        if intent.aspect == "overview" and (_HOW.search(intent.prose) or reported_problem(intent.prose)) and len(
+                intent.prose.split()) > 5:  # "my make_delay fails the raster check": the note on that problem
             ranking = self.ranker.rank(intent.prose)
             top = ranking.top
             if top is not None and top.kind == "howto" and top.vocab >= 0.9 and top.doc is not None and (

@@ -107,3 +107,11 @@ def test_an_analysis_of_a_sequence_is_not_a_request_for_it(responder):
     a = responder.answer(AnswerRequest(query="calculate the first moment of my flow-encoding gradient", history=[],
                                        preferred_language="python", sequence_knowledge=None))
     assert "don't have a checked template" not in a.text
+
+
+def test_a_named_function_with_a_problem_gets_the_note_on_that_problem(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query="pp.make_delay of 1.2345 ms throws the block duration raster error",
+                                       history=[], preferred_language="python", sequence_knowledge=None))
+    assert any(h.startswith("### Durations on the raster") for h in a.text.splitlines()) and "ceil" in a.text
