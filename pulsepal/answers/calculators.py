@@ -177,13 +177,22 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
     if tr and ny and re.search(r"\bscan time|acquisition time|how long (will|does|is|would) (the |my |this )?"
-                               r"([\w-]+ )?(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
+                               r"([\w-]+ ){0,3}(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
                                prose, re.I):
         nz = values.get("n_z", 1)  # a 3D scan repeats every phase-encoding line for each partition
-        t = tr * ny * nz * values.get("n_slices", 1)
-        out.append(f"TR {tr * 1e3:g} ms × {int(ny)} lines" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
+        etl = int(values.get("n_echoes", 1))
+        # a turbo spin echo reads `etl` lines per excitation: the scan needs ceil(lines / etl) TRs, not one per line
+        train = etl > 1 and bool(re.search(r"\b(tse|fse|turbo|rare|haste|echo[- ]train|etl)\b", prose, re.I))
+        shots = math.ceil(ny / etl) if train else int(ny)
+        t = tr * shots * nz * values.get("n_slices", 1)
+        what = f"{shots} shots ({int(ny)} lines / echo train {etl})" if train else f"{int(ny)} lines"
+        out.append(f"TR {tr * 1e3:g} ms × {what}" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
             f" × {int(values['n_slices'])} slices (sequential)" if values.get("n_slices", 1) > 1 else "") +
             f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)." if t >= 60 else "."))
+        if etl > 1 and not train:
+            alt = tr * math.ceil(ny / etl) * nz * values.get("n_slices", 1)
+            out.append(f"If your {etl} echoes are a turbo spin echo's echo train (one line each), it is "
+                       f"{math.ceil(ny / etl)} shots: **{alt:.4g} s**.")
     return out
 
 

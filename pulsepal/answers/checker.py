@@ -19,6 +19,7 @@ from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
 from .types import Finding
 from .usagecheck import UsageChecker
+from .valuecheck import check_shapes, check_values
 
 __all__ = ["Checker", "Finding", "check_code", "format_findings", "get_checker"]
 
@@ -110,7 +111,8 @@ class Checker:
                     findings.append(f)
         seen = {(f.line, f.name) for f in findings}
         for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
-                self.usage.check(code, lang):
+                self.usage.check(code, lang) + check_values(code, lang) + \
+                check_shapes(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)

@@ -31,7 +31,7 @@ _ERROR_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
      r"is not a recognized parameter|argument '\w+' did not match",
      frozenset({"wrong_argument", "argument_order", "missing_argument", "argument_conflict", "missing_unit"})),
     (r"too many values to unpack|not enough values to unpack|too many output arguments|cannot unpack",
-     frozenset({"output_count", "missing_argument"})),
+     frozenset({"output_count", "missing_argument", "not_called"})),
     (r"not callable", frozenset({"not_exported", "wrong_case", "wrong_namespace"})),
     (r"has no attribute|attributeerror|no appropriate method|unrecognized (?:method|property|field)|"
      r"reference to non-existent field",
@@ -47,7 +47,13 @@ _SYMPTOM = re.compile(
     r"\b(error|errors|exception|traceback|fails?|failed|failing|crash\w*|throws?|raises?|complains?|breaks?|"
     r"broken|dies|won'?t|doesn'?t (?:work|run)|does not (?:work|run)|can'?t get|cannot get|not working|"
     r"undefined|\w+Error|no signal|dark|artifacts?|artefacts?|ghost\w*|blurr\w*|weird|strange|"
-    r"(?:goes|went|comes out|looks|came out) wrong)\b", re.I)
+    r"(?:goes|went|comes out|looks|came out) wrong|no echo|rejects?|way off|tiny|not cent(?:red|ered)|"
+    r"isn'?t cent(?:red|ered)|off[- ]cent(?:re|er))\b", re.I)
+# what the user asks to be checked that a name check cannot see: TE/TR arithmetic, block order, values, timing
+_CONCERN = re.compile(
+    r"\b(te|tr|ti|echo time|repetition time|timing|order|calculat\w*|arithmetic|values?(?! to unpack)|"
+    r"numbers?|flip angle|raster|bandwidth|dwell|centred|centered)\b", re.I)
+_VALUE_KINDS = frozenset({"wrong_unit", "off_raster", "adc_on_ramp", "missing_unit", "wrong_value"})
 
 
 def reported_problem(prose: str) -> bool:
@@ -77,6 +83,49 @@ def _sure_unknown(f: Finding) -> bool:
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+def concern(prose: str) -> Optional[str]:
+    """What the user asks about that only values, timing or physics decide ("is my TE calculation right?")."""
+    m = _CONCERN.search(prose)
+    return m.group(1) if m else None
+
+
+_ADD_BLOCK = re.compile(r"\b\w+\.(?:add_block|addBlock)\s*\((.*)\)", re.I)
+
+
+def order_doubt(code: str) -> Optional[str]:
+    """A readout added before the first excitation ("seq.add_block(gx, adc)" then "seq.add_block(rf, gz)"): a
+    mistake unless it is a noise scan or a dummy readout, which the code cannot tell us. Not a finding, a doubt that
+    keeps the answer from being sure."""
+    first_adc = first_rf = None
+    for n, line in enumerate(code.splitlines()):
+        m = _ADD_BLOCK.search(line)
+        if not m:
+            continue
+        args = [a.strip().lstrip("*") for a in m.group(1).split(",")]
+        if first_adc is None and any(re.match(r"adc", a, re.I) for a in args):
+            first_adc = n
+        if first_rf is None and any(re.match(r"rf", a, re.I) for a in args):
+            first_rf = n
+    if first_adc is not None and first_rf is not None and first_adc < first_rf:
+        return ("In the order of your blocks the readout (ADC) comes before the first excitation (RF): unless that "
+                "is meant (a noise scan, a dummy readout), move the excitation before the readout.")
+    return None
+
+
+_STAR = r"\*{1,2}\s*(?!(?:pp|mr)\.)[A-Za-z_]\w*"
+# calls that take events, where spreading a list of them is ordinary (`seq.add_block(*blocks)`, `pp.rotate(*g)`)
+_EVENT_CALLS = r"(?!(?:add_block|addBlock|rotate|calc_duration|calcDuration|align|add_gradients|addGradients)\b)"
+_SPREAD = re.compile(r"\b(?:pp|mr|seq|pypulseq)\." + _EVENT_CALLS + r"\w+\s*\((?:\s*" + _STAR +
+                     r"|(?:[^()]|\([^()]*\))*?,\s*" + _STAR + r"|(?:[^()]|\([^()]*\))*?\w+\{:\})")
+
+
+def unseen_arguments(code: str) -> list[int]:
+    """Lines whose Pulseq call takes options the check cannot see (`**kw`, `*args`, MATLAB `opts{:}`): their
+    names and values were not checked, so "no problems" there would be a claim about code it did not read.
+    Events spread into `add_block`, `rotate` and the like are not options and are left alone."""
+    return [n for n, line in enumerate(code.splitlines(), 1) if _SPREAD.search(line)]
+
+
 def not_verified(lang: str) -> str:
     timing = "`seq.checkTiming`" if lang == "matlab" else "`seq.check_timing()`"
     return ("Not verified here: timing and raster alignment (run " + timing + "), the values of variables "
@@ -94,6 +143,12 @@ def check_report(findings: list[Finding], prose: str, lang: str, version: str,
             text += ("\nNames marked unknown are not in pypulseq and not in the MATLAB toolbox's recorded "
                      "functions; if you are sure they exist in your version, ignore that line.\n")
         sure = all(_sure_unknown(f) for f in findings) and explained(prose, findings)
+        asked = concern(prose)
+        if asked and not any(f.problem in _VALUE_KINDS for f in findings):
+            # the names are fixed, but what the user asked about (TE, the order, a value) is not what they were
+            text += (f"\nYou ask about the {asked}: that depends on values and timing this check does not "
+                     "verify, so I cannot say these are the only mistakes.\n")
+            sure = False
         if not explained(prose, findings):
             text += ("\nThese do not explain the error you quote, so there is probably another mistake that this "
                      "check cannot see.\n")
@@ -101,6 +156,12 @@ def check_report(findings: list[Finding], prose: str, lang: str, version: str,
         return text, sure
     checked = (f"every Pulseq function, method and option name in your code exists, with arguments that match "
                f"the real signatures (pypulseq {version} and the MATLAB toolbox)")
+    asked = concern(prose)
+    if asked and not symptom:
+        text = ("### Pulseq names in your code\n\n" + checked[0].upper() + checked[1:] + f". You ask about the "
+                f"{asked}: this check cannot verify that (it does not run the code or know the values), so I "
+                "cannot say it is right.\n\n" + not_verified(lang) + "\n")
+        return text, False
     if symptom:
         text = ("### Pulseq names in your code\n\nI am not sure what causes the problem you describe: " + checked +
                 ", so the cause is probably in something this check cannot see.\n\n" + not_verified(lang) + "\n")
@@ -118,6 +179,16 @@ def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
     code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
     findings = checker.check(intent.code, code_lang)
     text, sure = check_report(findings, intent.prose, code_lang, index.api.version, format_findings(findings))
+    hidden = unseen_arguments(intent.code)
+    if hidden:
+        text += ("\nI could not see every argument on line" + ("s " if len(hidden) > 1 else " ") +
+                 ", ".join(map(str, hidden)) + " (passed through `*`/`**` or a cell expansion), so those were not "
+                 "checked.\n")
+        sure = False
+    doubt = order_doubt(intent.code)
+    if doubt:
+        text += "\n" + doubt + "\n"
+        sure = False
     if not fence_language(intent.query) and language_margin(intent.code) <= 1 and any(
             f.problem in ("wrong_language", "wrong_namespace", "wrong_field") for f in findings):
         # the code reads as either toolbox, and the findings depend on which: say which one was assumed

@@ -20,6 +20,13 @@ ASKS_VALUE = re.compile(r"\d|\b(how (much|many|long|big|fast|short|small|large|h
 # "compute the b-tensor of my diffusion sequence": an analysis of a sequence, not a request for one
 ANALYSE = re.compile(r"^\W*(please\s+)?(compute|calculate|estimate|simulate|analy[sz]e|evaluate|measure|"
                      r"determine|plot)\b", re.I)
+_TEMPLATE_WORDS = re.compile(r"\b(template|script|example|sequence for)\b", re.I)
+
+
+def analysis_only(prose: str, strong_function: bool) -> bool:
+    """"Compute the m1 of my flow-encoding lobe": an analysis, so the sequence it names is not a request for one
+    (unless a template or script is asked for and no function is clearly described)."""
+    return bool(ANALYSE.search(prose)) and (strong_function or not _TEMPLATE_WORDS.search(prose))
 
 
 def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
@@ -32,3 +39,71 @@ def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         if ("seq.get_" + snake) in api.by_key:
             return "api:seq.get_" + snake
     return None
+
+
+# parameter-name words too common to tie a question to one function ("can it take a delay?" fits most of them)
+_COMMON_WORDS = frozenset({"system", "delay", "duration", "return", "channel", "value", "values", "times", "shape",
+                           "label", "phase", "offset", "type", "name", "max", "grad", "slew", "time", "amplitude",
+                           "amplitudes", "area", "angle", "flip"})
+
+
+def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str, common: bool = False) -> Optional[str]:
+    """The parameter of the previous subject that a follow-up's words name ("make it detect the fat sat pulses"
+    after `seq.read`: `detect_rf_use`). Then "it" is still that subject, even when the words also describe another
+    function or note well: the user is asking about an option of what they were shown. `common` also counts the
+    words many functions share ("times"), for telling two shown functions apart."""
+    if not subject or not subject.startswith("api:"):
+        return None
+    entry = api.get(subject[4:])
+    if entry is None:
+        return None
+    words = set(re.findall(r"[a-z]+", prose.lower()))
+    for p in entry.params:
+        tokens = [t for t in re.split(r"_|(?<=[a-z])(?=[A-Z])", p.name) if len(t) >= 5]
+        if any(t.lower() in words and (common or t.lower() not in _COMMON_WORDS) for t in tokens):
+            return p.name
+    return None
+
+
+def on_a_guess(history: list[dict], name: Optional[str]) -> Optional[str]:
+    """When "it" can only be the first of the closest matches a "not sure" answer listed, the follow-up answer
+    rests on that guess: the note that says so (and the answer is not sure either), else None."""
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
+    if last is None or (last.get("metadata") or {}).get("confident") is not False or not name:
+        return None
+    return (f"*Assuming you mean `{name}`, the first of the matches I listed; I was not sure of it, so check that "
+            "this is the function you were asking about.*\n\n")
+
+
+_TWO_THINGS = re.compile(r"\b(vs\.?|versus|differen\w*|compar\w*|between|then|both|or)\b", re.I)
+_HEADING = re.compile(r"^###\s+`([^`]+)`\s*$", re.M)
+
+
+def two_subjects(api: PulseqApi, history: list[dict]) -> Optional[tuple[str, str]]:
+    """The two functions the previous answer showed side by side when the user asked about two things ("load a
+    file and then look at a block", "A vs B"), as subjects; else None. After such an answer "it" could be either."""
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
+    asked = next((m for m in reversed(history or []) if m.get("role") == "user"), None)
+    if not _TWO_THINGS.search((asked or {}).get("content") or ""):
+        return None  # the user asked for one thing; the second function was shown beside it, "it" is the first
+    names = _HEADING.findall((last or {}).get("content") or "")
+    keys = []
+    for name in names:
+        entry = api.get(name[3:] if name.startswith("pp.") else name)
+        if entry is not None and "api:" + entry.key not in keys:
+            keys.append("api:" + entry.key)
+    return (keys[0], keys[1]) if len(keys) == 2 else None
+
+
+def pick_between(api: PulseqApi, pair: tuple[str, str], prose: str) -> Optional[str]:
+    """Which of two shown functions a follow-up's words point to (it names a parameter of only one), else None."""
+    hits = [s for s in pair if speaks_of_parameter(api, s, prose, common=True)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def both_note(api: PulseqApi, pair: tuple[str, str], lang: str) -> str:
+    """The note over a follow-up answer that had to pick the first of two shown functions."""
+    from .render_api import name_of
+
+    names = [name_of(e, lang) for s in pair if (e := api.get(s[4:])) is not None]
+    return f"*You asked about {' and '.join(f'`{n}`' for n in names)}; this is about the first.*\n\n"

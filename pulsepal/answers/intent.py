@@ -18,7 +18,8 @@ from .search import Index, NameHit
 CODE_FENCE = re.compile(r"```[ \t]*([a-zA-Z]*)[ \t]*\n(.*?)```", re.S)
 _CHECK = re.compile(
     r"\b(check|checks|wrong|error|errors|fix|bug|bugs|broken|review|valid|validate|doesn'?t work|does not work|"
-    r"fails?|failing|mistakes?|problems?|issues?|debug|correct\??$|is (this|it|that) (right|correct|ok))\b", re.I)
+    r"fails?|failing|mistakes?|problems?|issues?|debug|correct\??$|is (this|it|that) (right|correct|ok)|rejects?|"
+    r"crash\w*|dies|throws?|complains?|no signal|no echo)\b", re.I)
 _TRANSLATE_VERB = re.compile(
     r"\b(translate|translating|translation|port|porting|rewrite|re-write)\b"
     r"|\bconvert\w*\s+(this|the|my|that|these|those|following|code|script|snippet|lines?|it|call|statement)\b"

@@ -15,19 +15,18 @@ from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
 from . import builder, calculators, render_docs, template_params, unitfacts
+from . import followups as fu
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
-from .checkreport import check_answer
-from .followups import ANALYSE as _ANALYSE
+from .checkreport import check_answer, reported_problem
 from .followups import ASKS_VALUE as _ASKS_VALUE
-from .followups import getter_subject
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, NameHit, get_index
-from .sequences import TEMPLATES, requested
+from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
 
@@ -41,25 +40,7 @@ _CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
 _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
                                r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
-_FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
-                     r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
-                     r"script|version)\b", re.I)
-
-
-
-
-def _names_sequence(kind, prose: str) -> bool:
-    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
-    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
-    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
-                          prose, re.I))
-
-
-def _few_words(prose: str) -> bool:
-    """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
-    return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
-
-
+_EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
@@ -114,6 +95,17 @@ class OfflineResponder:
         values = merged(knowledge, asked)
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
+        shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
+        guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
+            intent.names else None
+        if guess and ans.subject == self.previous_subject(req.history):
+            ans.text, ans.confident = guess + ans.text, False
+        pair = fu.two_subjects(self.index.api, req.history) if intent.refers_back and not intent.names else None
+        if pair and ans.subject in pair:  # "which one takes times?" after "make_trapezoid vs ..._extended"
+            pick = fu.pick_between(self.index.api, pair, intent.prose)
+            ans = self._subject(pick, intent.lang, intent.aspect, values) if pick else ans
+            if not pick:
+                ans.text, ans.confident = fu.both_note(self.index.api, pair, intent.lang) + ans.text, False
         if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
                                                                                      ans.text):
             ans.text, changed = builder.fill_limits(ans.text, values.values)
@@ -153,7 +145,7 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
-        getter = getter_subject(self.index.api, req.history, intent.prose) if req.history and not intent.names else None
+        getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose)
         if getter:  # "and how do I read it back?" after set_definition: its getter
             return self._subject(getter, lang, intent.aspect, values)
         if previous and previous.startswith("template:") and not intent.names and (
@@ -167,31 +159,46 @@ class OfflineResponder:
             return self._subject(previous, lang, "overview", values)  # "give me an example for an EPI blip"
         # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
         sequence_request = kind is not None and not intent.names and not asks_function and (
-            _few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+            few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
                 top is None or top.vocab < 1.8)) or (
                 question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
                 question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
                                            intent.prose, re.I) and (top is None or top.vocab < 1.8)))
+        if kind is not None and kind.template is None and not intent.names and not asks_function and \
+                _EXAMPLE_OF_SEQUENCE.search(intent.prose):
+            # "spiral readout with a sigpy SLR excitation, got an example?": a function for one part of it is
+            # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
+            sequence_request = True
+        if kind is None and not intent.names and not asks_function:
+            unknown = unknown_sequence(intent.prose)
+            if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
+                hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
+                return render_docs.no_template(unknown, lang, intent.prose, hints)
         if sequence_request:
             strong = False
-        if strong_function and _ANALYSE.search(intent.prose):
+        if fu.analysis_only(intent.prose, strong_function):
             kind = None  # "compute the b-tensor of my diffusion sequence": an analysis of it, not a request for one
         if kind is not None and (sequence_request or re.search(r"\btemplate\b", intent.prose, re.I) or (
                 intent.wants_template and not (question and strong) and not (
-                    strong_function and top is not None and top.vocab >= 1.8 and not _names_sequence(
+                    strong_function and top is not None and top.vocab >= 1.8 and not names_sequence(
                         kind, intent.prose))) or (how_to_write and not strong) or (
                 not question and not intent.names and ((sequence_word and (
-                    top is None or top.vocab < 1.8 or _names_sequence(kind, intent.prose))) or not strong or (
+                    top is None or top.vocab < 1.8 or names_sequence(kind, intent.prose))) or not strong or (
                     top is not None and top.kind == "howto" and not _MODIFYING.search(intent.prose)))) or (
-                not intent.names and not strong and not asks_function and _few_words(intent.prose))):
+                not intent.names and not strong and not asks_function and few_words(intent.prose))):
             if kind.template is None:
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
                 return render_docs.no_template(kind, lang, intent.prose, hints)
+            variant = missing_variant(intent.prose, kind)
+            if variant:
+                return render_docs.variant_template(kind, variant, lang, values)
             return render_docs.template(kind.template, lang, values)
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
-            return render_docs.template(wanted.template, lang, values)
+            variant = missing_variant(intent.prose, wanted)
+            return (render_docs.variant_template(wanted, variant, lang, values) if variant else
+                    render_docs.template(wanted.template, lang, values))
         if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
                 intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
             # "is a TE of 2 ms possible?" with no sequence named: the simplest readout decides, and we say so
@@ -203,7 +210,8 @@ class OfflineResponder:
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
             # what "it" has become
-            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id
+            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
+                and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
                 return self._subject(previous, lang, intent.aspect, values)
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
@@ -274,7 +282,8 @@ class OfflineResponder:
             return self._both(real[0].entry, real[1].entry, lang)
         if intent.action == "translate_name":
             return self._translate_name(hit, lang)
-        if intent.aspect == "overview" and _HOW.search(intent.prose) and len(intent.prose.split()) > 5:
+        if intent.aspect == "overview" and (_HOW.search(intent.prose) or reported_problem(intent.prose)) and len(
+                intent.prose.split()) > 5:  # "my make_delay fails the raster check": the note on that problem
             ranking = self.ranker.rank(intent.prose)
             top = ranking.top
             if top is not None and top.kind == "howto" and top.vocab >= 0.9 and top.doc is not None and (

@@ -54,7 +54,8 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(reuse|re-use|same) .{0,30}gradient .{0,40}(different|other|new|varying) (amplitude|strength|area|sign|"
        r"polarity)|\b(change|adjust|set|modify|vary)\w* (the )?(amplitude|strength|area|sign) of "
        r"(an existing |a |the |my )?(gradient|trapezoid|blip)|\bscaled (copy|version) of", A("scale_grad", 1.8)),
-    _t(r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
+    _t(r"^(?!.*\bat (the |a )?(end|start|beginning|time|instant|point|t ?=|\d))(?s:.*?)"
+       r"\b(break|split|cut|divide|separate)\w* .{0,20}\b(trapezoid|gradient)\b.{0,20}\b(into )?(its )?(ramps?|"
        r"ramp[- ]up|flat[- ]top|three (parts|pieces)|pieces|parts)\b", A("split_gradient", 2.2)),
     _t(r"\b(turn|tilt|angulat|twist)\w*\b.{0,40}\b(by|around|about|through)\b.{0,25}\b(angle|phi|theta|degrees?|°|axis|[xyz])\b"
        r"|\bspokes?\b|\bprojections?\b.{0,30}\b(angle|rotat\w*|each)|\bgolden[- ]angle|\b(turn|spin)\w* the (readout|"
@@ -96,7 +97,9 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
        r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out)\w* (the )?(actual |raw |sampled )?"
        r"(gradient |rf )?waveforms\b", A("seq.waveforms_and_times", 1.8), A("seq.get_gradients", 0.8)),
-    _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4)),
+    # replacing a block is writing one: not the getter the word "block" also fits
+    _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4),
+       damps=("api:seq.get_block",)),
     _t(r"\bregister\w* (the |an |my )?(gradient|rf|adc|label)? ?events?|\breuse (the )?same event",
        A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
     # what is registered decides which method: "register an RF event", "register the gradient once up front"

@@ -93,6 +93,17 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
                                   "description": name}])
 
 
+def variant_template(kind: Kind, variant: str, lang: str, knowledge: Optional[Knowledge] = None) -> Answer:
+    """The plain template, presented as what it is: the closest starting point for a variant we do not have."""
+    assert kind.template is not None
+    ans = template(kind.template, lang, knowledge)
+    note = (f"I don't have a checked template for a **{kind.label}** sequence with **{variant}**, and I won't "
+            f"pass the plain one off as it. The closest starting point is the **{title(kind.template)}** template "
+            f"below: it does not implement the {variant} part, which you would add to it.\n\n")
+    ans.text = note + ans.text
+    return ans
+
+
 def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None) -> Answer:
     closest = [s for s in kind.closest if s in TEMPLATES]
     # "multi-slice EPI with GRAPPA": a sequence the request also names, that has a template, is the closest

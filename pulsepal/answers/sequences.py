@@ -42,7 +42,7 @@ KINDS: list[Kind] = [
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
-    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction", None, ("gre_2d",),
+    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b", None, ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"tanner", "dwi_se_epi"),
@@ -124,5 +124,91 @@ def requested(prose: str) -> Optional[Kind]:
     return None
 
 
+_FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
+                     r"sequences?|protocol|any|some|is|there|do|you|have|can|i|get|example|examples|template|code|"
+                     r"script|version)\b", re.I)
+
+
+def names_sequence(kind: Kind, prose: str) -> bool:
+    """ "A gradient echo sequence with labels", "FID protocol": the kind is the head of what is asked for, not an
+    adjective somewhere else ("the b-value of my diffusion gradients ... from the sequence")."""
+    return bool(re.search(f"(?:{kind.pattern.pattern})" + r"\W+(?:\w+\W+){0,1}(sequence|protocol|scan|template|script)",
+                          prose, re.I))
+
+
+def few_words(prose: str) -> bool:
+    """A bare name with a language ("trueFISP in pypulseq?", "MP2RAGE example?"): a request for that sequence."""
+    return len(re.findall(r"[A-Za-z0-9][\w-]*", _FILLER.sub(" ", prose))) <= 3
+
+
+_UNKNOWN_SEQUENCE = re.compile(
+    r"^\W*(?:(?:a|an|the|please|pls|give me|write|need|i need|i want|want|do you have|have you got)\s+)*"
+    r"(?!(?:my|the|this|a|an|your|whole|entire|full|pulseq|pypulseq|matlab|python)\b)"
+    r"((?:[\w*/-]+\s+){0,2}[\w*/-]+)\s+(?:sequence|protocol)\b", re.I)
+_NOT_A_NAME = frozenset("my the this that a an your our of to for in on with after before whole entire full pulseq "
+                        "pypulseq matlab python i we you is it and or my own same new existing".split())
+_ACTION = re.compile(r"^\W*(plot|check|read|load|save|export|show|simulate|compute|calculate|run|test|print|"
+                     r"debug|fix|convert|translate|time|scale|rotate|shift|repeat|loop)\b", re.I)
+
+
+def unknown_sequence(prose: str) -> Optional[Kind]:
+    """A request for a named sequence none of KINDS knows ("rosette trajectory sequence", "a FLORET sequence"):
+    a Kind with no template and no closest one, so the answer says we do not have it instead of answering with a
+    function that happens to share a word."""
+    if _ACTION.search(prose):
+        return None
+    m = _UNKNOWN_SEQUENCE.search(prose)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if set(name.lower().split()) & _NOT_A_NAME:
+        return None  # "after building the sequence": words about a sequence, not its name
+    return Kind("unknown", name, re.compile(re.escape(name), re.I))
+
+
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
+
+
+# Variants of a sequence we have a template for, that the template does not implement: "readout-segmented EPI",
+# "stack-of-stars FLASH", "3D TSE". The template is then the closest starting point, and the answer says so
+# instead of passing the plain template off as the variant (issue 10, failure class 5).
+_VARIANTS: tuple[tuple[str, str], ...] = (
+    (r"\bgolden[- ]?angle", "golden-angle ordering"),
+    (r"\bstack[- ]of[- ]stars\b", "stack-of-stars"),
+    (r"\breadout[- ]segmented\b|\bresolve\b|\brs[- ]?epi\b", "readout-segmented"),
+    (r"\bmulti[- ]?shot\b|\bsegmented\b", "multi-shot (segmented)"),
+    (r"\b(partial|half)[- ]fourier\b|\bhomodyne\b", "partial Fourier"),
+    (r"\bnavigators?\b", "navigator"),
+    (r"\bflow[- ]compensat\w*", "flow compensation"),
+    (r"\bcaipi\w*", "CAIPI"),
+    (r"\bvariable[- ]density\b|\bcompressed[- ]sensing\b", "variable-density / compressed-sensing sampling"),
+    # preparations and echoes no template has: none carries a fat-sat, T2-prep, MT or second inversion module
+    (r"\bfat[- ]?(sat\w*|suppress\w*)|\bwater[- ]excitation|\bspair\b", "fat-suppressed"),
+    (r"\bt2[- ]?prep\w*", "T2-prepared"),
+    (r"\bmagneti[sz]ation[- ]transfer|\bmt[- ]prep\w*", "magnetisation-transfer"),
+    (r"\bdouble[- ]inversion|\bdir\b", "double-inversion"),
+    (r"\bblack[- ]blood\b", "black-blood"),
+    (r"\b(dual|double|two|multiple)[- ]echo(es)?\b|\b(b0|field)[- ]?map\w*", "dual-echo"),
+    (r"\bouter[- ]volume suppression|\bzoomed\b|\breduced[- ]fov\b", "reduced field of view"),
+)
+# an inversion before the readout is a variant of every template but the inversion-recovery one
+_INVERSION = re.compile(r"\binversion[- ]prepared\b|\b(with|plus|and) (an )?inversion\b|\binversion[- ]prep\b", re.I)
+_THREE_D = re.compile(r"\b3d\b|\b3-d\b|three[- ]dimensional", re.I)
+
+
+def missing_variant(prose: str, kind: Kind) -> Optional[str]:
+    """The variant a request asks for that `kind`'s template does not implement, as the user wrote it, or None."""
+    if kind.template is None:
+        return None
+    for pattern, _label in _VARIANTS:
+        m = re.search(pattern, prose, re.I)
+        if m:
+            return m.group(0)
+    m = _INVERSION.search(prose)
+    if m and kind.key != "ir":
+        return m.group(0)
+    m = _THREE_D.search(prose)
+    if m and kind.template.endswith("_2d"):
+        return m.group(0)
+    return None

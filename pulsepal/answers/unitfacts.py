@@ -30,6 +30,9 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "risetime": (r"rise[ _-]?time|ramp[ _-]?time", "seconds", ""),
     "area": (r"\b(flat[ _-]?)?areas?\b|\bmoment\b", "1/m (cycles per metre: the k-space extent it covers)",
              "a readout of N samples over a FOV needs a flat area of N/FOV"),
+    "rfamplitude": (r"\b(rf|pulse|b1)\b \w+ (signal|amplitude)s?\b|\b(rf|pulse|b1)(\.| )(signal|amplitude|"
+                    r"waveform|shape)s?\b|\bamplitudes? of (the |an |my )?(rf|pulse)\b",
+                    "Hz (γ·B1: the RF amplitude is stored as a frequency; divide by 42.576e6 Hz/T for tesla)", ""),
     "amplitude": (r"\bamplitudes?\b", "Hz/m (multiply mT/m by 42.576e3)", ""),
     "maxgrad": (r"max[ _-]?grad\w*", "Hz/m inside the toolbox (the system object converts the unit you give)",
                 "give the unit: `'MaxGrad', 30, 'GradUnit', 'mT/m'` / `max_grad=30, grad_unit='mT/m'`"),
@@ -62,7 +65,8 @@ def unit_lines(prose: str) -> list[str]:
     if not _ASKS_UNIT.search(prose):
         return []
     low = prose.lower()
-    specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime")
+    specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
+                                   "rfamplitude")
                 for m in re.finditer(UNITS[k][0], low)]
     out = []
     for key, (pattern, unit, hint) in UNITS.items():
@@ -85,7 +89,8 @@ def _display(key: str, prose: str) -> str:
     return {"flipangle": "The flip angle", "phaseoffset": "The phase offset", "freqoffset": "The frequency offset",
             "slicethickness": "The slice thickness", "fov": "The FOV (a definition: `[x y z]`)",
             "b0": "B0", "maxgrad": "The gradient limit", "maxslew": "The slew-rate limit",
-            "ktraj": "The k-space trajectory", "amplitude": "A gradient amplitude", "area": "A gradient area",
+            "ktraj": "The k-space trajectory", "amplitude": "A gradient amplitude",
+            "rfamplitude": "The RF amplitude (`rf.signal`)", "area": "A gradient area",
             "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
             "bandwidth": "A bandwidth", "angle": "A rotation angle", "tbw": "The time-bandwidth product",
             "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")

@@ -15,6 +15,8 @@ from .phrasings import MORE_TERMS
 from .terms import A, H, Term, _t
 
 _PULSE = r"(?:rf )?(?:pulse|excitation|rf)"
+# "cut the gradient at the end of the flat top" splits at one time point, not into ramps and flat top
+_NOT_AT_A_TIME = r"^(?!.*\bat (the |a )?(end|start|beginning|time|instant|point|t ?=|\d))(?s:.*?)"
 
 TERMS: list[Term] = [
     # --- RF pulses -------------------------------------------------------------------------------------------
@@ -69,7 +71,8 @@ TERMS: list[Term] = [
        r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
-    _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}\b(ramps?|rise|"
+    _t(_NOT_AT_A_TIME + r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad)\b.{0,40}"
+       r"\b(ramps?|rise|"
        r"flat top|three parts|slew up)", A("split_gradient", 2.0)),
     _t(r"\bsplit\w* (a |the |my )?(gradient|trapezoid)", A("split_gradient_at", 0.8), A("split_gradient", 0.7)),
     _t(r"\b(rotat\w*|oblique|angulat\w*|orientation)\b", A("rotate", 1.6), ("api:mr.rotate3D", 0.3),
@@ -101,7 +104,8 @@ TERMS: list[Term] = [
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 0.8)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
-    _t(r"\bpns\b|peripheral nerve|nerve stimulation", A("seq.calculate_pns", 1.8)),
+    _t(r"\bpns\b|peripheral nerve|nerve stimulation|stimulat\w* (the )?(patient'?s? )?nerves?|nerves?\b.{0,20}"
+       r"\bstimulat", A("seq.calculate_pns", 1.8)),
     _t(r"\b(flip|invert|mirror)\w* (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|x|y|z)"
        r"|\bflip (the )?gradient axis", A("seq.flip_grad_axis", 1.6)),
     _t(r"\bscale (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|channel)", A("seq.mod_grad_axis", 1.6)),
@@ -111,6 +115,8 @@ TERMS: list[Term] = [
     _t(r"\badcs?\b|\banalog[- ]to[- ]digital|\breadout (event|samples)|\bacquire (the )?(data|samples|signal|echo)",
        A("make_adc", 0.9)),
     _t(r"\bsampl(e|es|ing)\b", A("make_adc", 0.6)),
+    _t(r"\b(create|make|build|define|construct)\w* (a |an |the |my )?(adc|acquisition|sampling) (event|window)\b",
+       A("make_adc", 0.9)),
     _t(r"\b(max(imum)?|how many|limit (of|on)|more than)\b.{0,20}\bsamples\b", A("calc_adc_segments", 1.6)),
     _t(r"\bdwell|receiver bandwidth|readout bandwidth|\bbandwidth per pixel|hz/pixel|\bbw\b", A("make_adc", 1.0),
        H("system_limits", 0.2)),

@@ -96,3 +96,22 @@ def test_a_not_sure_answer_hands_its_best_guess_to_the_next_turn(responder):
         "I'm not confident I understood which Pulseq function or topic you mean, so I won't guess.\n\nClosest "
         "matches, best first:\n\n- `pp.make_label`: Makes a label event.\n")}]
     assert responder.previous_subject(history) == "api:make_label"
+
+
+def test_an_analysis_of_a_sequence_is_not_a_request_for_it(responder):
+    from pulsepal.answers import AnswerRequest
+    from pulsepal.answers.followups import analysis_only
+
+    assert analysis_only("calculate the first moment of my flow-encoding gradient", False)
+    assert not analysis_only("calculate nothing, give me a phase contrast template", False)
+    a = responder.answer(AnswerRequest(query="calculate the first moment of my flow-encoding gradient", history=[],
+                                       preferred_language="python", sequence_knowledge=None))
+    assert "don't have a checked template" not in a.text
+
+
+def test_a_named_function_with_a_problem_gets_the_note_on_that_problem(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query="pp.make_delay of 1.2345 ms throws the block duration raster error",
+                                       history=[], preferred_language="python", sequence_knowledge=None))
+    assert any(h.startswith("### Durations on the raster") for h in a.text.splitlines()) and "ceil" in a.text

@@ -45,3 +45,78 @@ def test_unit_of_the_result_is_the_previous_function_output(responder):
     _, history = _turn(responder, "what does pp.calc_rf_center give me?", "python", [])
     a = ask(responder, "what unit is the result in?", "python", history)
     assert a.topic == "calc_rf_center" and "outputs" in a.text.splitlines()[0]
+
+
+# --- round 4 ------------------------------------------------------------------------------------------------------
+
+def test_a_follow_up_naming_an_option_of_the_subject_keeps_the_subject(responder):
+    from pulsepal.answers import AnswerRequest
+
+    first = responder.answer(AnswerRequest(query="how do I open a .seq file from disk in pypulseq?", history=[],
+                                           preferred_language="python", sequence_knowledge=None))
+    assert first.subject == "api:seq.read"
+    history = [{"role": "user", "content": "how do I open a .seq file from disk in pypulseq?"},
+               {"role": "assistant", "content": first.text, "metadata": {"subject": first.subject,
+                                                                         "topic": first.topic}}]
+    a = responder.answer(AnswerRequest(query="can it detect which pulses are fat saturation?", history=history,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert "detect_rf_use" in a.text and a.subject == "api:seq.read"
+
+
+def test_speaks_of_parameter_ignores_common_words(api):
+    from pulsepal.answers.followups import speaks_of_parameter
+
+    assert speaks_of_parameter(api, "api:seq.read", "make it detect the fat sat pulses") == "detect_rf_use"
+    assert speaks_of_parameter(api, "api:make_trapezoid", "and what about the system limits?") is None
+    assert speaks_of_parameter(api, "howto:spoiler", "detect it") is None
+
+
+def test_cutting_a_gradient_at_a_time_point_is_split_gradient_at(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query="how can I cut my readout trapezoid at the end of its flat top?",
+                                       history=[], preferred_language="matlab", sequence_knowledge=None))
+    assert a.subject == "api:split_gradient_at"  # answered, or the first of the closest matches
+    b = responder.answer(AnswerRequest(query="split a trapezoid into its ramps and flat top", history=[],
+                                       preferred_language="matlab", sequence_knowledge=None))
+    assert b.subject == "api:split_gradient"
+
+
+def test_a_follow_up_on_a_not_sure_answer_is_not_sure_either(responder):
+    from pulsepal.answers import AnswerRequest
+
+    first_q = "something to do with the gradient area thing"
+    first = responder.answer(AnswerRequest(query=first_q, history=[], preferred_language="python",
+                                           sequence_knowledge=None))
+    assert not first.confident and "Closest matches" in first.text
+    history = [{"role": "user", "content": first_q},
+               {"role": "assistant", "content": first.text, "metadata": first.metadata}]
+    a = responder.answer(AnswerRequest(query="what are its parameters?", history=history,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert not a.confident and a.text.startswith("*Assuming you mean `")
+    sure = [{"role": "user", "content": "how do I make a delay block?"},
+            {"role": "assistant", "content": "### `pp.make_delay`\n", "metadata": {"topic": "make_delay",
+                                                                               "confident": True}}]
+    b = responder.answer(AnswerRequest(query="what are its parameters?", history=sure,
+                                       preferred_language="python", sequence_knowledge=None))
+    assert b.confident and not b.text.startswith("*Assuming")
+
+
+def _two_turns(responder, first, follow, lang="python"):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest(query=first, history=[], preferred_language=lang, sequence_knowledge=None))
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": a.text, "metadata": a.metadata}]
+    return responder.answer(AnswerRequest(query=follow, history=history, preferred_language=lang,
+                                          sequence_knowledge=None))
+
+
+def test_after_two_functions_side_by_side_a_parameter_picks_one(responder):
+    b = _two_turns(responder, "pp.make_trapezoid or pp.make_extended_trapezoid for my ramp?",
+                   "which of them wants the amplitudes at given times?")
+    assert b.subject == "api:make_extended_trapezoid" and b.confident
+
+
+def test_after_two_functions_side_by_side_an_unqualified_it_is_not_sure(responder):
+    b = _two_turns(responder, "mr.makeSincPulse versus mr.makeGaussPulse", "what are its outputs?", "matlab")
+    assert not b.confident and b.text.startswith("*You asked about `mr.makeSincPulse` and `mr.makeGaussPulse`")

@@ -176,3 +176,15 @@ def test_receiver_bandwidth_gives_the_dwell():
 
 def test_scan_time_phrasings():
     assert any("25.6 s" in ln for ln in compute("how long is the acquisition?", {"tr": 0.1, "n_y": 256.0}, {}))
+
+
+def test_a_turbo_spin_echo_scan_time_counts_shots_not_lines(responder):
+    from pulsepal.answers import AnswerRequest
+
+    know = "TR 3000 ms, echo train 8, FOV 200 mm, matrix 128, slice 5 mm"
+    a = responder.answer(AnswerRequest(query="how long will my turbo spin echo scan be?", history=[],
+                                       preferred_language="python", sequence_knowledge=know))
+    assert "16 shots" in a.text and "**48 s**" in a.text
+    b = responder.answer(AnswerRequest(query="how long will the scan be?", history=[], preferred_language="python",
+                                       sequence_knowledge="TR 3000 ms, 4 echoes, FOV 200 mm, matrix 128"))
+    assert "**384 s**" in b.text and "32 shots: **96 s**" in b.text  # which it is depends on the sequence

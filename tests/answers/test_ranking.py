@@ -160,3 +160,16 @@ def test_phrasings_of_a_fifth_round(ranker, question, expected):
 def test_exciting_several_slices_at_once_is_sms(responder):
     a = responder.answer(AnswerRequest("an RF pulse that excites three slices simultaneously", [], "python"))
     assert "multiband" in a.text and "don't have" in a.text
+
+
+@pytest.mark.parametrize("question,expected,not_above", [
+    ("swap block 3 of a sequence I loaded from disk: replace block 3 with my edited one", "api:seq.set_block",
+     "api:seq.get_block"),
+    ("could these gradients stimulate the nerves?", "api:seq.calculate_pns", None),
+])
+def test_round4_phrasings(ranker, question, expected, not_above):
+    r = ranker.rank(question, lang="python")
+    assert r.top is not None and r.top.id == expected
+    if not_above:
+        other = next((c for c in r.candidates if c.id == not_above), None)
+        assert other is None or other.vocab < r.top.vocab

@@ -62,3 +62,12 @@ def test_a_generic_word_is_skipped_only_inside_a_specific_name():
 
 def test_times_are_seconds():
     assert any("seconds" in ln for ln in unit_lines("TR = 2 here: is TR in seconds or ms?"))
+
+
+def test_the_rf_amplitude_is_in_hz_not_the_gradient_unit():
+    from pulsepal.answers.unitfacts import unit_lines
+
+    rf = unit_lines("which unit does the pulse waveform amplitude have?")
+    assert rf and "RF amplitude" in rf[0] and "Hz (γ·B1" in rf[0] and not any("Hz/m" in x for x in rf)
+    grad = unit_lines("what unit is a gradient amplitude in?")
+    assert grad and "Hz/m" in grad[0]
