@@ -219,15 +219,15 @@ class SecurityMiddleware:
         """Local mode's `?token=`: the right token becomes the session cookie (and a redirect to the same page
         without it); a wrong one gets the sign-in page and counts as a failed sign-in for the address."""
         backoff = self.backoff(settings)
-        wait = await throttle.ask(backoff.wait, ("address", address))
+        wait = await throttle.ask(backoff.reserve, ("address", address))  # checked and charged in one step
         if wait > 0:
             await throttle.too_many(wait)(scope, receive, send)
             return
-        if not localtoken.token_matches(token, settings):
-            await throttle.ask(backoff.failed, ("address", address))
+        if not localtoken.token_matches(token, settings):  # the charge stands: a failed attempt
             page = localtoken.sign_in_page(wrong_token=True)
             await HTMLResponse(page, 401, headers=_PAGE_HEADERS)(scope, receive, send)
             return
+        await throttle.ask(backoff.give_back, ("address", address))
         from chainlit.auth import create_jwt, set_auth_cookie
         from starlette.requests import Request
 

@@ -5,7 +5,10 @@ failure doubles the wait before the key may try again (1 s, 2 s, 4 s, ...) up to
 spell forgets failures one per LOGIN_BACKOFF_MAX_SECONDS, and a successful sign-in forgets them at once. So a
 guesser is slowed to about one attempt per user and per address per LOGIN_BACKOFF_MAX_SECONDS, while the real
 user is never locked out for good: the longest they ever wait is that cap. An attempt refused while waiting (429
-with Retry-After) is not checked and does not count, so the refusal says nothing about the password.
+with Retry-After) is not checked and does not count, so the refusal says nothing about the password. An attempt is
+checked and charged in one step before its password is looked at (and the charge given back unless it failed), so
+guesses sent all at once meet the same limit as guesses sent one after the other. A success forgets the user name's
+failures, not the address's (else anyone with an account could clear their address between guesses at others').
 
 Chainlit's `/login` route hands our password hook only the name and password, so the back-off runs in the ASGI
 layer (security.py calls `guard_login`), where the client address and the response status are both visible.
@@ -91,6 +94,38 @@ class Backoff:
         with self._guard:
             self._state.pop(key, None)
 
+    def reserve(self, key: Hashable) -> float:
+        """Check and count in one step: the seconds to wait, or 0 with a failure counted for this attempt in
+        advance (given back by `give_back` unless the attempt turns out to be a failure)."""
+        with self._guard:
+            now = self.monotonic()
+            failures, last = self._failures(key, now)
+            wait = max(0.0, last + self._delay(failures) - now)
+            if wait > 0:
+                return wait
+            self._state[key] = (failures + 1, now)
+            self._state.move_to_end(key)
+            while len(self._state) > self.max_keys:
+                self._state.popitem(last=False)
+            return 0.0
+
+    def give_back(self, key: Hashable, count: float = 1) -> None:
+        with self._guard:
+            if key in self._state:
+                failures, last = self._state[key]
+                if failures <= count:
+                    del self._state[key]
+                else:
+                    self._state[key] = (failures - count, last)
+
+    def take(self, key: Hashable) -> float:
+        """Forget the key; returns the failures it still counted."""
+        with self._guard:
+            now = self.monotonic()
+            failures, _ = self._failures(key, now)
+            self._state.pop(key, None)
+            return failures
+
 
 class SharedBackoff:
     """Backoff's rule over rows every replica shares (a `LoginFailures` table). Time is the wall clock, the only
@@ -129,6 +164,46 @@ class SharedBackoff:
 
     def succeeded(self, key: Hashable) -> None:
         self.table.forget(self._name(key))
+
+    def reserve(self, key: Hashable) -> float:
+        """As Backoff.reserve, under the key's row lock: replicas checking the same key at once queue there."""
+        now = self.clock()
+        waited: list[float] = []
+
+        def fold(pair: tuple[float, float]) -> tuple[float, float]:
+            failures = decayed(pair[0], pair[1], now, self.max_delay)
+            delay = delay_for(failures, self.free, self.base, self.max_delay)
+            waited.append(min(delay, max(0.0, pair[1] + delay - now)))
+            return pair if waited[0] > 0 else (failures + 1, now)
+
+        self.table.change(self._name(key), fold)
+        if not waited[0]:
+            self._counted += 1
+            if self._counted % PRUNE_EVERY == 0:
+                self.table.prune(now, self.max_delay)
+        return waited[0]
+
+    def give_back(self, key: Hashable, count: float = 1) -> None:
+        self.table.change(self._name(key), lambda pair: (max(0.0, pair[0] - count), pair[1]))
+
+    def take(self, key: Hashable) -> float:
+        now = self.clock()
+        taken: list[float] = []
+
+        def fold(pair: tuple[float, float]) -> tuple[float, float]:
+            taken.append(decayed(pair[0], pair[1], now, self.max_delay))
+            return 0.0, pair[1]
+
+        self.table.change(self._name(key), fold)
+        self.table.forget(self._name(key))
+        return taken[0]
+
+
+async def _give_back(backoff: "Backoff | SharedBackoff", key: Hashable, count: float) -> None:
+    if backoff.blocking:
+        await asyncio.to_thread(backoff.give_back, key, count)
+    else:
+        backoff.give_back(key, count)
 
 
 async def ask(call: Callable[[Hashable], Any], key: Hashable) -> Any:
@@ -181,31 +256,53 @@ async def _user_name(scope: Scope, body: bytes, receive: Receive) -> Optional[st
 
 async def guard_login(backoff: "Backoff | SharedBackoff", address: str, scope: Scope, receive: Receive, send: Send,
                       app: ASGIApp) -> None:
-    """Run Chainlit's POST /login behind the back-off: refuse early while a key waits, learn from the status."""
-    keys: list[Hashable] = [("address", address)]
-    wait = await ask(backoff.wait, keys[0])
+    """Run Chainlit's POST /login behind the back-off. Each key is checked and charged a failure in one step
+    before the password is looked at, so guesses sent all at once cannot all pass the check before any of them is
+    counted; the charge is given back unless the answer is 401. A success forgets the user name's failures and,
+    from the address's, only those made against that same name (the user's own typos): signing in to an account
+    of one's own must not clear the way for guessing at others'."""
+    address_key: Hashable = ("address", address)
+    wait = await ask(backoff.reserve, address_key)
     if wait > 0:
         await too_many(wait)(scope, receive, send)
         return
-    body = await _read_body(receive)  # bounded: the caller's receive enforces MAX_REQUEST_BODY_BYTES
-    name = await _user_name(scope, body, receive)
-    if name is not None:
-        keys.append(("user", name))
-        wait = await ask(backoff.wait, keys[1])
-        if wait > 0:
-            await too_many(wait)(scope, receive, send)
-            return
+    charged = [address_key]
+    user_key: Optional[Hashable] = None
+    pair_key: Optional[Hashable] = None  # this address's failures against this name: forgiven on its success
+    settled = False
+    try:
+        body = await _read_body(receive)  # bounded: the caller's receive enforces MAX_REQUEST_BODY_BYTES
+        name = await _user_name(scope, body, receive)
+        if name is not None:
+            user_key, pair_key = ("user", name), ("pair", f"{address} {name}")
+            wait = await ask(backoff.reserve, user_key)
+            if wait > 0:
+                await too_many(wait)(scope, receive, send)  # not checked: the address's charge goes back (finally)
+                return
+            charged.append(user_key)
 
-    async def watch(message: Message) -> None:
-        # Learn before the response leaves: the wait then starts no later than the client hears the answer, so a
-        # client that waits Retry-After seconds from the response is never refused for a few milliseconds.
-        if message["type"] == "http.response.start":
-            if message["status"] == 200:
-                for key in keys:
-                    await ask(backoff.succeeded, key)
-            elif message["status"] == 401:
-                for key in keys:
-                    await ask(backoff.failed, key)
-        await send(message)
+        async def watch(message: Message) -> None:
+            # Settle before the response leaves: the wait then starts no later than the client hears the answer.
+            nonlocal settled
+            if message["type"] == "http.response.start" and not settled:
+                settled = True
+                status = message["status"]
+                if status == 200:
+                    await ask(backoff.give_back, address_key)
+                    if user_key is not None and pair_key is not None:
+                        await ask(backoff.succeeded, user_key)
+                        own = await ask(backoff.take, pair_key)
+                        if own:
+                            await _give_back(backoff, address_key, own)
+                elif status == 401 and pair_key is not None:
+                    await ask(backoff.failed, pair_key)
+                elif status != 401:  # not a verdict on the password (a malformed form, an error): no failure
+                    for key in charged:
+                        await ask(backoff.give_back, key)
+            await send(message)
 
-    await app(scope, _replay(body, receive), watch)
+        await app(scope, _replay(body, receive), watch)
+    finally:
+        if not settled:  # refused while waiting, or no response started (the client left, an exception)
+            for key in charged:
+                await ask(backoff.give_back, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from pulsepal.sessions.stores.postgres.logins import LoginFailures
 from pulsepal.sessions.stores.postgres.pool import open_pool
 from pulsepal.web.throttle import SharedBackoff
 
-from ..security.conftest import cli
+from ..security.conftest import cli, client_from
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,18 @@ def test_failures_on_one_replica_hold_back_the_next_attempt_on_the_other(replica
     refused = _login(two.base, "alice-password-123")  # even the right password waits: the refusal tells nothing
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     assert _login(one.base, "alice-password-123").status_code == 429
+
+
+def test_a_burst_spread_over_both_replicas_meets_the_same_limit(replicas):
+    (one, two), _ = replicas
+
+    def guess(n: int) -> int:
+        with client_from("127.0.0.5", base_url=(one, two)[n % 2].base) as client:
+            return client.post("/login", data={"username": "carol", "password": f"burst {n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        statuses = list(pool.map(guess, range(24)))
+    assert set(statuses) <= {401, 429} and statuses.count(401) <= 3, statuses  # two free, one more, then waits
 
 
 def test_two_processes_counting_one_key_lose_no_failure(replicas):

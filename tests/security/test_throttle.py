@@ -5,6 +5,7 @@ user. The back-off's arithmetic (doubling, cap, decay, bounded memory) is in tes
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -49,3 +50,26 @@ def test_login_backs_off_per_user_and_per_address_and_lets_the_user_back_in(serv
         back_in = _login(here, "alice", "alice-password-123")
         assert back_in.status_code == 200 and back_in.cookies.get("access_token")
         assert _login(here, "alice", "alice-password-123").status_code == 200  # success forgot the failures
+
+
+def test_guesses_sent_all_at_once_meet_the_same_limit(server):
+    """Each attempt is checked and charged in one step: a burst cannot pass the check before any failure counts."""
+    def guess(n: int) -> int:
+        with client_from("127.0.0.3", base_url=server.base) as client:
+            return _login(client, "alice", f"burst guess {n}").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, range(20)))
+    assert set(statuses) <= {401, 429}
+    assert statuses.count(401) <= 2, statuses  # LOGIN_FREE_FAILURES=1: one free, one more, then waits
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address(server):
+    """A success forgives only the address's failures against that same name: someone with an account of their
+    own cannot clear their address between guesses at other people's passwords."""
+    checked = 0
+    with client_from("127.0.0.4", base_url=server.base) as client:
+        for n in range(6):
+            checked += _login(client, f"victim{n}", "a common password").status_code == 401
+            _login(client, "bob", "bob-password-123")  # their own account, signed in between guesses
+    assert checked <= 3, checked
