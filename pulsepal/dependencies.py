@@ -6,6 +6,7 @@ process for the web app, so every request sees the same in-memory index).
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -73,12 +74,29 @@ def database_pool(settings: Settings) -> Any:
     return _accounts_pool(url, settings.session_database_timeout_seconds)
 
 
-@lru_cache(maxsize=8)
-def _accounts_pool(url: str, timeout: float) -> Any:
-    """One per database and process (not one per call: each is two connections held open)."""
-    from .sessions.stores.postgres.pool import open_pool
+_pools: dict[tuple[str, float], Any] = {}
+_pools_guard = threading.Lock()
 
-    return open_pool(url, size=2, timeout=timeout, name="pulsepal-accounts")
+
+def _accounts_pool(url: str, timeout: float) -> Any:
+    """One per database and process (not one per call: each holds two connections open), created under a lock so
+    that threads asking at once share it."""
+    with _pools_guard:
+        pool = _pools.get((url, timeout))
+        if pool is None:
+            from .sessions.stores.postgres.pool import open_pool
+
+            pool = _pools[(url, timeout)] = open_pool(url, size=2, timeout=timeout, name="pulsepal-accounts")
+        return pool
+
+
+def close_pools() -> None:
+    """Close the pools opened for the users and preferences tables (the app's shutdown, a test's end)."""
+    with _pools_guard:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.close()
 
 
 def erase_user_everywhere(manager: Any, owner: str) -> dict:

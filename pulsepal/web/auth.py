@@ -35,6 +35,7 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -45,8 +46,11 @@ from starlette.requests import HTTPConnection
 
 from ..dependencies import accounts_for
 from ..sessions import files
+from ..sessions.errors import StorageError
 from ..settings import Settings, get_settings
 from . import hosts, localtoken, users
+
+log = logging.getLogger("pulsepal.auth")
 
 SECRET_FILE = "chainlit_auth_secret"
 SECRET_ENV = "CHAINLIT_AUTH_SECRET"
@@ -248,8 +252,20 @@ async def identify_async(conn: HTTPConnection, settings: Optional[Settings] = No
 
 
 async def request_user(request) -> Optional[AppUser]:
-    """The user of an HTTP request (our routes, the admin page), or None: callers answer 401."""
-    return await identify_async(request)
+    """The user of an HTTP request (our routes, the admin page), or None: callers answer 401. When the users
+    cannot be read (the database is down) the route answers 503 rather than guessing either way."""
+    try:
+        return await identify_async(request)
+    except StorageError as exc:
+        raise _unavailable(exc) from None
+
+
+def _unavailable(exc: Exception):
+    from fastapi import HTTPException
+
+    log.warning("cannot check who is asking: %s", exc)
+    return HTTPException(503, "the conversation store cannot be reached right now; try again shortly",
+                         headers={"Retry-After": "5"})
 
 
 def still_allowed(identifier: Optional[str], environ: Optional[Mapping] = None) -> bool:
@@ -339,7 +355,10 @@ async def chainlit_current_user(request: HTTPConnection):
     """Replaces Chainlit's `get_current_user` dependency on every one of its routes (`/user`, `/project/*`, ...)."""
     from fastapi import HTTPException
 
-    user = await identify_async(request)
+    try:
+        user = await identify_async(request)
+    except StorageError as exc:
+        raise _unavailable(exc) from None
     if user is None:
         raise HTTPException(401, "authentication required")
     return _persisted(user)
@@ -351,7 +370,11 @@ async def socket_user(environ: dict) -> tuple[Any, Optional[str]]:
     if scope is None:
         return None, None
     conn = HTTPConnection(scope)
-    user = await identify_async(conn)
+    try:
+        user = await identify_async(conn)
+    except StorageError as exc:  # the socket is refused; the page's own requests say 503
+        log.warning("chat socket refused: cannot check who is asking: %s", exc)
+        return None, None
     if user is None:
         return None, None
     return _persisted(user), _jwt_of(conn) or ""

@@ -18,10 +18,11 @@ from typing import Optional
 
 import chainlit as cl
 
-from ..dependencies import get_preferences, get_session_manager
+from ..dependencies import close_pools, get_preferences, get_session_manager
 from ..language import normalise_language
 from ..main_agent import QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
+from ..sessions.errors import StorageError
 from ..settings import get_settings
 from . import auth, chat_ui, history_actions, history_commands
 from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
@@ -39,6 +40,7 @@ STARTERS = [
 COMMANDS = [history_commands.command("download", "Download this conversation (JSON or Markdown)", "download"),
             *history_commands.COMMANDS]
 SIGNED_OUT = "You are not signed in (or your account was removed). Please sign in again."
+UNAVAILABLE = "The conversation store cannot be reached right now, so nothing was done. Please try again shortly."
 
 _open_sessions: set[str] = set()  # sessions with a connected chat, checkpointed at shutdown
 
@@ -67,11 +69,20 @@ def _current_user() -> Optional[str]:
     return getattr(user, "identifier", None)
 
 
-async def _signed_in() -> Optional[str]:
-    """The chat's user if they may still act (re-checked on every event), else None."""
+async def _signed_in(tell: Optional[str] = SIGNED_OUT) -> Optional[str]:
+    """The chat's user if they may still act (re-checked on every event), else None, after telling the user
+    `tell` (or that the store is unreachable: with the users in the database, the check is a query)."""
     owner = _current_user()
     environ = getattr(cl.context.session, "environ", None)
-    return owner if await auth.still_allowed_async(owner, environ) else None
+    try:
+        allowed = await auth.still_allowed_async(owner, environ)
+    except StorageError as exc:
+        log.warning("cannot check the chat's user: %s", exc)
+        await cl.ErrorMessage(content=UNAVAILABLE).send()
+        return None
+    if not allowed and tell:
+        await cl.ErrorMessage(content=tell).send()
+    return owner if allowed else None
 
 
 def ensure_active(session_id: str, owner: str, language: Optional[str] = None):
@@ -141,7 +152,6 @@ async def chat_start() -> None:
     leaves nothing behind). Until then the settings panel's values wait in the chat's user_session."""
     owner = await _signed_in()
     if owner is None:
-        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     try:
         await cl.context.emitter.set_commands(COMMANDS)
@@ -155,7 +165,7 @@ async def chat_start() -> None:
 
 
 async def chat_resume(thread: dict) -> None:
-    owner = await _signed_in()
+    owner = await _signed_in(tell=None)
     if owner is None or thread.get("userIdentifier") != owner:
         await cl.ErrorMessage(content="This conversation cannot be resumed.").send()
         return
@@ -182,7 +192,6 @@ def _not_saved(exc: SessionError) -> str:
 async def message(msg: cl.Message) -> None:
     owner = await _signed_in()
     if owner is None:
-        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     text = msg.content or ""
     if msg.command == "download" or text.strip().lower() == "/download":
@@ -260,13 +269,12 @@ async def delete_all_action(action) -> None:
     """The "yes" of /delete-all (history_commands checks its one-time code)."""
     owner = await _signed_in()
     if owner is None:
-        await cl.ErrorMessage(content=SIGNED_OUT).send()
         return
     await history_commands.confirm_delete_all(action, owner)
 
 
 async def settings_update(values: dict) -> None:
-    owner = await _signed_in()
+    owner = await _signed_in(tell=None)
     session_id = cl.user_session.get("session_id")
     if not session_id or owner is None or not persistence_enabled():
         return
@@ -353,3 +361,4 @@ async def app_shutdown() -> None:
         except Exception:  # noqa: BLE001 - archived/deleted meanwhile; nothing to flush
             pass
     _open_sessions.clear()
+    close_pools()

@@ -21,6 +21,7 @@ origin list (Chainlit leaves it empty, which python-engineio reads as "accept ev
 
 from __future__ import annotations
 
+import logging
 from typing import Optional
 from urllib.parse import parse_qsl
 
@@ -30,8 +31,12 @@ from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..sessions.errors import StorageError
 from ..settings import Settings, get_settings
 from . import auth, hosts, localtoken, throttle
+
+log = logging.getLogger("pulsepal.security")
+UNAVAILABLE = "the conversation store cannot be reached right now; try again shortly"
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SOCKET_PATH = "/ws/socket.io"
@@ -74,8 +79,10 @@ def _capped(receive: Receive, limit: int) -> Receive:
     return capped
 
 
-def _json(status: int, detail: str, *, close: bool = False) -> JSONResponse:
+def _json(status: int, detail: str, *, close: bool = False, retry_after: Optional[int] = None) -> JSONResponse:
     headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"detail": detail}, status, headers=headers)
 
 
@@ -165,24 +172,44 @@ class SecurityMiddleware:
         receive = _capped(receive, limit)
         address = hosts.client_address(peer, headers.get("x-forwarded-for"), settings)
 
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if await self._gate(scope, receive, tracked, settings, method, path, socket, address):
+                return
+        except StorageError as exc:  # with a database: who is asking, or the sign-in back-off, could not be read
+            log.warning("%s %s refused with 503: %s", method, path, exc)
+            if not started:
+                await _json(503, UNAVAILABLE, retry_after=5)(scope, receive, send)
+            return
+        await self._forward(scope, receive, send)
+
+    async def _gate(self, scope: Scope, receive: Receive, send: Send, settings: Settings, method: str, path: str,
+                    socket: bool, address: str) -> bool:
+        """Steps 5-7; True when the request was answered here."""
         if settings.auth_mode == "local" and method == "GET" and not socket:  # 5.
             token = _token_param(scope)
             if token is not None:
                 await self._exchange(scope, receive, send, token, address, settings)
-                return
+                return True
             is_page = path in ("/", "/login") or path.startswith(PAGE_PREFIXES)
             if is_page and await auth.identify_async(HTTPConnection(scope), settings) is None:
                 page = localtoken.sign_in_page(wrong_token=False)
                 await HTMLResponse(page, 401, headers=_PAGE_HEADERS)(scope, receive, send)
-                return
+                return True
         if method not in SAFE_METHODS and not socket and path not in SIGN_IN_ROUTES:  # 6.
             if await auth.identify_async(HTTPConnection(scope), settings) is None:
                 await _json(401, "authentication required")(scope, receive, send)
-                return
+                return True
         if method == "POST" and path == "/login":  # 7.
             await throttle.guard_login(self.backoff(settings), address, scope, receive, send, self.app)
-            return
-        await self._forward(scope, receive, send)
+            return True
+        return False
 
     def _network_refusal(self, headers: Headers, settings: Settings, trusted: bool,
                          check_origin: bool) -> Optional[tuple[int, str]]:

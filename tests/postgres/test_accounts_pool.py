@@ -21,6 +21,4 @@ def test_accounts_share_one_pool_and_never_open_the_app_manager(pg_url, tmp_path
         assert dependencies.get_session_manager.cache_info().currsize == 0  # the app's manager was not built
         assert dependencies.database_pool(settings) is dependencies.database_pool(settings)  # one pool
     finally:
-        for pool in {dependencies.database_pool(settings)}:
-            pool.close()
-        dependencies._accounts_pool.cache_clear()
+        dependencies.close_pools()
