@@ -29,6 +29,7 @@ SORT_COLUMNS = {"last_activity": "last_activity", "created_at": "created_at", "a
 PREFIX_QUERY = ("(SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(w) || ':*', ' & '), '')) "
                 "FROM unnest(tsvector_to_array(pulsepal_words(%(text)s))) AS w)")
 
+_S_COLUMNS = ", ".join("s." + column.strip() for column in ROW_COLUMNS.split(","))
 SEARCH = f"""
 WITH q AS (SELECT {PREFIX_QUERY} AS query),
 hits AS (
@@ -44,10 +45,13 @@ hits AS (
     FROM q JOIN archive_text t ON pulsepal_words(t.content) @@ q.query
     JOIN sessions s ON s.id = t.session_id AND s.state = 'archived' AND {{owner}}
 ),
-best AS (SELECT DISTINCT ON (id) id, score, text, body, message_id FROM hits ORDER BY id, score DESC, text)
-SELECT id, score, text, body, message_id, count(*) OVER () FROM best
- ORDER BY score DESC, id LIMIT %(limit)s OFFSET %(offset)s
-"""
+best AS (SELECT DISTINCT ON (id) id, score, text, body, message_id FROM hits ORDER BY id, score DESC, text),
+page AS (SELECT id, score, text, body, message_id, count(*) OVER () AS total FROM best
+          ORDER BY score DESC, id LIMIT %(limit)s OFFSET %(offset)s)
+SELECT p.id, p.score, p.text, p.body, p.message_id, p.total, {_S_COLUMNS}
+  FROM page p JOIN sessions s ON s.id = p.id
+ ORDER BY p.score DESC, p.id
+"""  # the page's session rows come with it: History.search shows them without a query per hit
 
 # The fold: take in a batch of what commits queued (skipping rows another replica is folding), all in one statement,
 # so a batch is folded entirely or not at all: its rows leave the queue in the same transaction as their words enter
@@ -208,9 +212,10 @@ class Index:
             found = conn.execute(query, params).fetchall()
         total = int(found[0][5]) if found else 0
         words = [w.lower() for w in WORD.findall(text)]
-        return total, [SearchHit(sid, float(score), snippet(text or "", words),
-                                 message_id if body is None else orjson.loads(bytes(body)).get("id"))
-                       for sid, score, text, body, message_id, _ in found]
+        return total, [SearchHit(row[0], float(row[1]), snippet(row[2] or "", words),
+                                 row[4] if row[3] is None else orjson.loads(bytes(row[3])).get("id"),
+                                 entry=entry_from_row(row[6:])[1])
+                       for row in found]
 
     def catch_up(self) -> int:
         """Fold everything queued so far, a batch per statement; returns how many commits were taken in."""
