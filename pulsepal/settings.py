@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         10, ge=2, le=200, description="PostgreSQL connections per app process (a cleanup pass holds one)."
     )
     session_database_timeout_seconds: float = Field(
-        10, gt=0, description="Give up waiting for a PostgreSQL connection or statement after this long."
+        10, gt=0, description="Give up waiting for a PostgreSQL connection, or for a lock, after this long (then 503)."
     )
 
     # --- Answers (the optional LLM backend; offline when LLM_BASE_URL is empty) -------------------------------------
