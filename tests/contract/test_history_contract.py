@@ -101,3 +101,13 @@ def test_export_all_reimports_identically_and_erase_keeps_only_the_operators_bac
     clock.advance(days=sm.settings.session_archive_days + 1)
     sm.cleanup(confirm_held=True)
     assert sm.store.backups() == []  # the erase backups are gone after SESSION_ARCHIVE_DAYS
+
+
+def test_a_renamed_conversation_is_found_by_its_new_title_only(manager):
+    sid = _conversation(manager, "ann", "how long is the readout", "about 3 ms")
+    manager.update_session(sid, title="Kumquat sequence plans")
+    assert [h["session_id"] for h in manager.search_sessions("kumquat", owner="ann")["hits"]] == [sid]
+    manager.update_session(sid, title="Persimmon notes")
+    assert manager.search_sessions("kumquat", owner="ann")["hits"] == []  # the name it dropped finds nothing
+    assert [h["session_id"] for h in manager.search_sessions("persimmon", owner="ann")["hits"]] == [sid]
+    assert [h["session_id"] for h in manager.search_sessions("readout", owner="ann")["hits"]] == [sid]

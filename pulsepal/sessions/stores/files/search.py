@@ -28,13 +28,12 @@ import queue
 import sqlite3
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from ...ids import is_valid_session_id
 from ...redaction import redact_text
-from ...store import ANY, IndexEntry, SearchHit
+from ...store import ANY, SearchHit
 from . import journal, search_query
 
 if TYPE_CHECKING:
@@ -45,7 +44,6 @@ FRESH_WAIT_SECONDS = 2.0
 SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
 _PURGE = "\0purge"  # ... and this one: rows were deleted, rewrite the index so their words leave the file
-MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
 OPEN_WAIT_SECONDS = 60.0  # opening is a schema check and quick_check: seconds even for a large index
 READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
 BATCH_SECONDS = 0.05  # the indexer waits this long after a change, so a burst of turns costs one catch-up
@@ -300,8 +298,11 @@ class SearchIndex:
         token = search_query.owner_token(owner)
         rows = [(redact_text(str(e.get("content") or "")), token, session_id, e.get("id"))
                 for e in events if e.get("type") == "message" and e.get("role") in ("user", "assistant")]
-        rows += [(redact_text(str(e["fields"]["title"])), token, session_id, None)  # a rename: titles are found
-                 for e in events if e.get("type") == "update" and (e.get("fields") or {}).get("title")]
+        titles = [(redact_text(str(e["fields"]["title"])), token, session_id, None)  # a rename: titles are found
+                  for e in events if e.get("type") == "update" and (e.get("fields") or {}).get("title")]
+        if titles:  # the current title only: a renamed conversation is no longer found by the name it dropped
+            _delete_title_rows(conn, session_id)
+            rows += titles[-1:]
         if not rows:
             return
         # explicit row numbers, recorded per session: removing a session's rows then reads only its own (the
@@ -350,39 +351,23 @@ class SearchIndex:
         if not getattr(self._local, "vocabulary", False):
             conn.execute(search_query.VOCABULARY)  # per connection (a temp table): the terms, for word_query
             self._local.vocabulary = True
-        query = search_query.scoped(search_query.fts_query(text, conn), owner)
-        if query is None:
-            return 0, []
-        best: dict[str, SearchHit] = {}
-        cursor = conn.execute(
-            "SELECT rowid, session_id, message_id, bm25(messages) FROM messages WHERE messages MATCH ? "
-            f"ORDER BY bm25(messages) LIMIT {MAX_RANKED}", (query,))
-        for row, session_id, message_id, rank in cursor:
-            if session_id not in best:
-                best[session_id] = SearchHit(session_id, -float(rank), "", message_id, row)
-        total, page = _checked(self.store, best, owner, offset, limit)
-        contents = {hit.row: conn.execute("SELECT content FROM messages WHERE rowid = ?", (hit.row,)).fetchone()
-                    for hit in page}  # the page only: a common word matches thousands of messages
-        return total, [replace(hit, snippet=search_query.snippet(row[0], text)) if row else hit
-                       for hit, row in zip(page, contents.values(), strict=True)]
-
-
-def _checked(store: "FileStore", best: dict[str, SearchHit], owner, offset: int,
-             limit: int) -> tuple[int, list[SearchHit]]:
-    """The store decides what exists and whose it is; the index only suggests."""
-    store.index.refresh()
-    hits = []
-    for hit in best.values():
-        entry = store.index.get(hit.session_id)
-        if entry is not None and (owner is ANY or entry.get("owner") == owner):
-            hits.append(replace(hit, entry=IndexEntry(**entry)))  # a copy: History.search shows it as it is
-    return len(hits), hits[offset: offset + limit]
+        index = self.store.index
+        index.refresh()  # the store decides what exists and whose it is; the index only suggests
+        return search_query.ranked(conn, text, owner, limit, offset, index.get)
 
 
 def _delete_rows(conn: sqlite3.Connection, session_id: str) -> None:
     conn.execute("DELETE FROM messages WHERE rowid IN (SELECT row FROM message_rows WHERE session_id = ?)",
                  (session_id,))
     conn.execute("DELETE FROM message_rows WHERE session_id = ?", (session_id,))
+
+
+def _delete_title_rows(conn: sqlite3.Connection, session_id: str) -> None:
+    gone = [row for (row,) in conn.execute(
+        "SELECT rowid FROM messages WHERE rowid IN (SELECT row FROM message_rows WHERE session_id = ?) "
+        "AND message_id IS NULL", (session_id,))]
+    conn.executemany("DELETE FROM messages WHERE rowid = ?", [(row,) for row in gone])
+    conn.executemany("DELETE FROM message_rows WHERE row = ?", [(row,) for row in gone])
 
 
 def _first_owner(events: list[dict]) -> Optional[str]:

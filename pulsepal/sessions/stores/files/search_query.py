@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from typing import Optional
+from dataclasses import replace
+from typing import Callable, Optional
 
-from ...store import ANY
+from ...store import ANY, IndexEntry, SearchHit
+
+MAX_RANKED = 20_000  # best-ranked messages read back: totals count the conversations among them
 
 MAX_WORDS = 12
 EXPAND_FROM = 4  # letters: shorter words use FTS5's own prefix lists
@@ -97,3 +100,29 @@ def scoped(query: Optional[str], owner) -> Optional[str]:
     if owner is not ANY:
         return f'owner : "{owner_token(owner)}" AND content : ({query})'
     return f"content : ({query})"
+
+
+def ranked(conn: sqlite3.Connection, text: str, owner, limit: int, offset: int,
+           entry_of: Callable[[str], Optional[IndexEntry]]) -> tuple[int, list[SearchHit]]:
+    """The conversations whose messages or title hold the words, best first, each with its best message; only
+    those the store still has for this owner (`entry_of` is the store's index) count, and only the page asked for
+    reads its messages' text for a snippet (a common word matches thousands of messages)."""
+    query = scoped(fts_query(text, conn), owner)
+    if query is None:
+        return 0, []
+    best: dict[str, SearchHit] = {}
+    cursor = conn.execute(
+        "SELECT rowid, session_id, message_id, bm25(messages) FROM messages WHERE messages MATCH ? "
+        f"ORDER BY bm25(messages) LIMIT {MAX_RANKED}", (query,))
+    for row, session_id, message_id, rank in cursor:
+        if session_id not in best:
+            best[session_id] = SearchHit(session_id, -float(rank), "", message_id, row)
+    hits = []
+    for hit in best.values():
+        entry = entry_of(hit.session_id)
+        if entry is not None and (owner is ANY or entry.get("owner") == owner):
+            hits.append(replace(hit, entry=IndexEntry(**entry)))  # a copy: History.search shows it as it is
+    page = hits[offset: offset + limit]
+    contents = [conn.execute("SELECT content FROM messages WHERE rowid = ?", (hit.row,)).fetchone() for hit in page]
+    return len(hits), [replace(hit, snippet=snippet(row[0], text)) if row else hit
+                       for hit, row in zip(page, contents, strict=True)]
