@@ -14,8 +14,9 @@ absolute times on these shared machines drift by 2x between runs while ratios ho
    rounds. Target: the per-turn time the caller waits, median, <= 1.10x. Also reported: the mean (which carries
    the shared machine's hiccups) and the CPU time per turn with the indexer's background work included.
 3. Deleting a conversation at N messages: the search index rewrites itself without the deleted rows (FTS5
-   optimize + a truncating WAL checkpoint, in the indexer's thread; the delete itself does not wait). Reported
-   against copying the whole index file (VACUUM INTO), the cheapest full rewrite of it. No target: it shows what
+   incremental merge in short steps + a truncating WAL checkpoint, in the indexer's thread; the delete does not
+   wait for it). Reported against copying the whole index file (VACUUM INTO), the cheapest full rewrite of it.
+   No target: it shows what
    "the words leave the file" costs on a large file store.
 
 Usage: python bench/bench_history.py [--messages 1000000] [--turns 400]

@@ -10,11 +10,10 @@ It is never the source of truth, only a faster way to find what the logs hold:
   re-checked against the store's own entry (owner, existence) before it is shown;
 - rebuilt from the logs and archives when it is missing, damaged, or of another schema version;
 - forgetful: a deleted conversation's words leave the file, not just the results. SQLite's secure_delete zeroes
-  the deleted rows' text at once, and FTS5, which only marks index entries as deleted, is then rewritten
-  ('optimize') by the indexer thread, followed by a truncating WAL checkpoint. Deletions that arrive while a
-  rewrite runs share the next one, so a burst of deletes costs one or two rewrites. A rewrite owed is recorded
-  in the index itself (meta 'purge_pending', in the deleting transaction), so a process that ends first (a CLI
-  command, a killed server) leaves it to the next one that opens the index.
+  the deleted rows' text at once; FTS5, which only marks index entries as deleted, is then rewritten by the
+  indexer thread (an incremental merge of all segments, in short steps), and the WAL is truncated. Deletions that
+  arrive meanwhile share the next rewrite. One owed is recorded in the index (meta 'purge_pending', in the
+  deleting transaction), so a process that ends first leaves it to the next one that opens the index.
 
 Owners are indexed as a single opaque token so that a user's search intersects two posting lists instead of ranking
 everyone's messages; the query is the user's words, each quoted (no query syntax reaches FTS5) and prefix-matched.
@@ -43,6 +42,8 @@ log = logging.getLogger("pulsepal.search")
 FRESH_WAIT_SECONDS = 2.0
 SCHEMA_VERSION = "2"  # 2: message_rows (a session's rows without scanning the index) and title rows
 _STOP = "\0stop"  # not a session id: tells the indexer thread to finish
+MAX_PURGE_STEPS = 100_000  # a bound, never reached: a step merges PURGE_STEP_PAGES pages
+PURGE_STEP_PAGES = 500  # tens of milliseconds of work per step
 _PURGE = "\0purge"  # ... and this one: rows were deleted, rewrite the index so their words leave the file
 OPEN_WAIT_SECONDS = 60.0  # opening is a schema check and quick_check: seconds even for a large index
 READY_WAIT = 10.0  # seconds a search waits for the catch-up that follows opening the index
@@ -161,12 +162,17 @@ class SearchIndex:
         """The sessions were removed from the store (deleted, pruned): drop their rows now."""
         ids = list(session_ids)
         if ids:
-            conn = self._connection()
-            with _transaction(conn):
-                for sid in ids:
-                    _delete_rows(conn, sid)
-                conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('purge_pending', '1')")
+            try:
+                conn = self._connection()
+                with _transaction(conn):
+                    for sid in ids:
+                        _delete_rows(conn, sid)
+                    conn.executemany("DELETE FROM progress WHERE session_id = ?", [(sid,) for sid in ids])
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('purge_pending', '1')")
+            except sqlite3.Error:  # the removal itself is done and durable; searches filter by the store anyway
+                log.exception("dropping %d removed session(s) from the search index failed; a reindex drops them",
+                              len(ids))
+                return
             self._queue.put(_PURGE)
 
     def replace(self, session_id: str, owner: Optional[str], events: list[dict], inode: Optional[int],
@@ -234,12 +240,18 @@ class SearchIndex:
     def _purge(self) -> None:
         """Rewrite the full-text index without the entries of deleted rows (FTS5 keeps them, marked, until its
         segments merge), then fold the WAL into the file and truncate it: afterwards no byte of the file holds a
-        deleted message's words. Costs a rewrite of the index: seconds for millions of messages, in this thread."""
+        deleted message's words. The rewrite is FTS5's incremental merge of all segments (a negative 'merge'),
+        repeated until it has nothing left to do, each step its own short transaction: writers (a turn's
+        indexing, another process's delete) wait for one step, never for the whole rewrite."""
         try:
             conn = self._connect()
-            with _transaction(conn):
-                conn.execute("INSERT INTO messages(messages) VALUES ('optimize')")
-                conn.execute("DELETE FROM meta WHERE key = 'purge_pending'")
+            for _ in range(MAX_PURGE_STEPS):
+                before = conn.total_changes
+                with _transaction(conn):
+                    conn.execute("INSERT INTO messages(messages, rank) VALUES ('merge', ?)", (-PURGE_STEP_PAGES,))
+                if conn.total_changes - before < 2:  # a step that changed nothing: one segment, no deleted entries
+                    break
+            conn.execute("DELETE FROM meta WHERE key = 'purge_pending'")
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             if busy:  # a reader kept old pages in use: the WAL may still hold them, so the purge stays owed
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('purge_pending', '1')")
