@@ -14,11 +14,15 @@ from __future__ import annotations
 import inspect
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .pulseq_api import ApiEntry, Param
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
+from .unitfacts import unit_lines
+
+if TYPE_CHECKING:
+    from .intent import Intent
 
 # --- which property ----------------------------------------------------------------------------------------------
 
@@ -35,7 +39,8 @@ _DEFAULT = re.compile(r"\bdefaults?\b|\bby default\b|\bwhen i give (no|neither|n
 _RETURNS = re.compile(r"\bwhat does (it|that|this|\S+) (return|give back|output)|\breturns?\b|\bgives? back\b|"
                       r"\boutputs?\b|\bfirst (value|output)\b", re.I)
 # "50 ms?" is a value, not a question about the unit: no number right before it
-_UNIT = re.compile(r"\bunits?\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\b\s*(\?|or\b)|\bor " + _U + r"\b|"
+_UNIT = re.compile(r"\bunits?\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\b[\s,]*(\?|or\b)|\bor " + _U + r"\b|"
+                   r"\bis \w+ (in )?" + _U + r"\b|"
                    r"\b(is|are|in) \w+ (in|given in) " + _U + r"\b|\bmean \d+ (ms|us|µs|mm)\b", re.I)
 _LIMIT = re.compile(r"\bat most\b|\bmaximum\b|\bhow many\b.{0,40}\bat most\b|\b(can|may) (the|a|an|my|its) "
                     r".{0,40}\b(have|contain|be|hold)\b|\b(limit|allowed)\b", re.I)
@@ -104,6 +109,22 @@ def unit_of(name: str) -> Optional[str]:
         if re.fullmatch(pattern, low):
             return unit
     return None
+
+
+def _with_value(p: Param, prose: str, unit: str) -> str:
+    """The user's own number, read in that unit: "dwell=10" is 10 seconds, and what they presumably meant."""
+    m = re.search(rf"\b{re.escape(p.name)}\s*=\s*(\d+(?:\.\d+)?)\b", prose) or re.search(
+        r"\((\d+(?:\.\d+)?)\)", prose)
+    if m is None:
+        return ""
+    n = m.group(1)
+    if unit == "seconds":
+        return f": `{n}` means {n} s; {n} ms is `{n}e-3`, {n} µs is `{n}e-6`"
+    if unit == "Hz/m":
+        return f": `{n}` means {n} Hz/m; {n} mT/m is `{n} * 42.576e3`"
+    if unit == "radians":
+        return f": `{n}` means {n} rad; {n}° is `{n} * pi / 180`"
+    return ""
 
 
 def _readable(value: str, unit: Optional[str]) -> str:
@@ -237,7 +258,7 @@ def _limits(e: ApiEntry, prose: str) -> list[str]:
     return []
 
 
-def _fact(e: ApiEntry, kind: str, prose: str, lang: str) -> Optional[str]:
+def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optional[str]:
     matlab = is_matlab(lang)
     p = _param_asked(e, prose, matlab, fallback=kind != "unit" or e.key not in _RETURN_UNITS)
     if kind == "returns" or (kind == "unit" and p is None):
@@ -260,7 +281,8 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str) -> Optional[str]:
         if unit is None:
             return None
         hint = {"seconds": " (3 ms is `3e-3`)", "Hz/m": " (mT/m × 42.576e3)", "radians": " (degrees × π/180)"}
-        return f"{shown} of `{name_of(e, lang)}` is in **{unit}**{hint.get(unit, '')}."
+        said = _with_value(p, raw or prose, unit) or hint.get(unit, "")
+        return f"{shown} of `{name_of(e, lang)}` is in **{unit}**{said}."
     default = _matlab_default(e, p) if matlab else p.default
     if e.key == "Opts" and default in (None, "None"):
         default = _opts_value(p.name)
@@ -273,8 +295,12 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str) -> Optional[str]:
 
 
 def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = None) -> Answer:
-    """The fact first, then the signature; "not sure" when the fact is not one we hold."""
+    """The fact first, then the signature; "not sure" when the fact is not one we hold. A unit the general unit
+    facts already put on top of every answer (unitfacts.py) is not said twice, unless with the user's number."""
     fact = fact or _fact(e, kind, prose, lang)
+    bold = re.search(r"\*\*(.+?)\*\*", fact or "")
+    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and any(
+        "**" + bold.group(1) in ln for ln in unit_lines(prose))
     name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
     label = {"values": "accepted values", "limit": "limits", "returns": "outputs"}.get(kind, kind)
@@ -285,24 +311,34 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
                 "docstring is the place to check.")
     else:
         head = fact
-    text = "\n".join([f"### `{name}`: {label}", "", head, "", f"`{name}`: {e.summary_text}", "", f"```{fence}",
-                      signature, "```", "",
+    text = "\n".join([f"### `{name}`: {label}", "", *([] if said else [head, ""]), f"`{name}`: {e.summary_text}", "",
+                      f"```{fence}", signature, "```", "",
                       f"*Ask for the parameters of `{name}` for its full reference.*", "", footnote(e, lang)])
     return Answer(text=text, confident=fact is not None, topic=e.key, subject="api:" + e.key)
 
 
-def instead(ans: Answer, entry: Optional[ApiEntry], prose: str, lang: str) -> Answer:
+def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent") -> Answer:
     """`ans` with its reference page replaced by the one property asked for, when it is a plain page about one
-    function (not a how-to, a template, a pair of functions, or a page that corrects a name first)."""
-    kind = asked(prose)
-    if kind is None or entry is None or not ans.confident or not ans.text.startswith("### `") or \
+    function (not a how-to, a template, a pair of functions, or a page that corrects a name first); a function the
+    question names is the one asked about, whatever the answer was built on ("how long is make_sinc_pulse if I
+    leave duration out?" is not about calc_duration)."""
+    prose, lang = intent.prose, intent.lang
+    raw = prose + "\n" + (intent.code or "")  # the user's numbers may sit in a pasted call
+    kind = asked(prose) if intent.action == "ask" else None
+    if kind is None:
+        return ans
+    named = [h.entry for h in intent.names if not h.invented]
+    if len(named) == 1 and (entry is None or named[0].key != entry.key or "\n### " in ans.text) and ans.confident:
+        fact = _fact(named[0], kind, prose, lang, raw)
+        return answer(named[0], kind, prose, lang, fact) if fact else ans
+    if entry is None or not ans.confident or not ans.text.startswith("### `") or \
             (ans.subject or "") != "api:" + entry.key or "\n### " in ans.text:
         return ans
     if kind == "returns" and ans.text.split("\n", 1)[0].endswith(": outputs"):
         if entry.key in _RETURN_UNITS:  # already the outputs page: their unit on top
             ans.text = f"`{name_of(entry, lang)}` returns {_RETURN_UNITS[entry.key]}.\n\n" + ans.text
         return ans
-    fact = _fact(entry, kind, prose, lang)
+    fact = _fact(entry, kind, prose, lang, raw)
     if fact is None and (_param_asked(entry, prose, is_matlab(lang)) is None or kind == "returns"):
         return ans  # which property of it is meant is not clear either: the page stays, as it was
     return answer(entry, kind, prose, lang, fact)

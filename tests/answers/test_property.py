@@ -88,3 +88,13 @@ def test_the_page_stays_when_no_property_is_asked(responder):
 def test_an_outputs_page_gets_the_unit_of_the_outputs_on_top(responder):
     a = _ask(responder, "what does pp.calc_rf_center give back?")
     assert a.confident and a.text.startswith("`pp.calc_rf_center` returns `time_center` in **seconds**"), a.text
+
+
+def test_the_users_own_number_is_read_in_that_unit(responder):
+    a = _ask(responder, "I wrote pp.make_trapezoid(..., rise_time=250): is rise_time in microseconds?")
+    _fact_before_signature(a, "`250` means 250 s; 250 ms is `250e-3`, 250 µs is `250e-6`", "pp.make_trapezoid(")
+
+
+def test_the_named_function_is_the_one_asked_about(responder):
+    a = _ask(responder, "how long does pp.make_gauss_pulse make the pulse if I leave duration out?")
+    _fact_before_signature(a, "`0.004` seconds (4 ms)", "pp.make_gauss_pulse(flip_angle")
