@@ -47,7 +47,8 @@ _LIMIT = re.compile(r"\bat most\b|\bmaximum\b|\bhow many\b.{0,40}\bat most\b|\b(
 # the whole function, or another one, is what is asked for
 _NOT_ONE_PROPERTY = re.compile(r"\b(how (do|can|should|would) (i|we)|why|example|show me|write|build|make me|"
                                r"parameters|arguments|fields|(which|what|name-value) options|(which|what|a|any) "
-                               r"(function|call|method|helper)s?)\b", re.I)
+                               r"(function|call|method|helper)s?|possible|feasible|achievable|my (\w+ )?limits?)\b",
+                               re.I)
 
 
 def asked(prose: str) -> Optional[str]:

@@ -98,3 +98,7 @@ def test_the_users_own_number_is_read_in_that_unit(responder):
 def test_the_named_function_is_the_one_asked_about(responder):
     a = _ask(responder, "how long does pp.make_gauss_pulse make the pulse if I leave duration out?")
     _fact_before_signature(a, "`0.004` seconds (4 ms)", "pp.make_gauss_pulse(flip_angle")
+
+
+def test_a_feasibility_question_is_not_a_question_about_one_limit():
+    assert asked("is a 1 ms echo time possible with my gradient limit?") is None
