@@ -96,7 +96,7 @@ class OfflineResponder:
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
-        ans = property.instead(ans, shown, intent)  # "default duration of X?": that, not X's page
+        ans = property.instead(ans, shown, intent, self.previous_subject(req.history) if intent.refers_back else None)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):

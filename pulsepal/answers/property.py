@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from .pulseq_api import ApiEntry, Param
+from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
 from .unitfacts import unit_lines
@@ -175,7 +175,9 @@ def _words(name: str) -> str:
 
 _ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\blength\b|\bduration\b",
             "duration": r"\bdurations?\b|\bhow long\b|\blength\b", "pulse_type": r"\bpulse types?\b|\btypes?\b",
-            "alignment_specs": r"\balign\w*\b"}
+            "alignment_specs": r"\balign\w*\b",
+            "grad_disp": r"\bgradients? (are |get )?(drawn|shown|displayed|plotted)\b",
+            "time_disp": r"\b(time|times|time axis) (is |are )?(drawn|shown|displayed|plotted)\b"}
 
 
 def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -> Optional[Param]:
@@ -318,17 +320,19 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
     return Answer(text=text, confident=fact is not None, topic=e.key, subject="api:" + e.key)
 
 
-def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent") -> Answer:
+def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent", previous_subject: Optional[str] = None) -> Answer:
     """`ans` with its reference page replaced by the one property asked for, when it is a plain page about one
     function (not a how-to, a template, a pair of functions, or a page that corrects a name first); a function the
     question names is the one asked about, whatever the answer was built on ("how long is make_sinc_pulse if I
-    leave duration out?" is not about calc_duration)."""
+    leave duration out?" is not about calc_duration), and so is the previous answer's function in a follow-up that
+    names none ("and in which unit are the gradients drawn by default?" after seq.plot), when we hold the fact."""
     prose, lang = intent.prose, intent.lang
     raw = prose + "\n" + (intent.code or "")  # the user's numbers may sit in a pasted call
     kind = asked(prose) if intent.action == "ask" else None
     if kind is None:
         return ans
-    named = [h.entry for h in intent.names if not h.invented]
+    previous = get_api().get(previous_subject[4:]) if previous_subject and previous_subject.startswith("api:") else None
+    named = [h.entry for h in intent.names if not h.invented] or ([previous] if previous is not None else [])
     if len(named) == 1 and (entry is None or named[0].key != entry.key or "\n### " in ans.text) and ans.confident:
         fact = _fact(named[0], kind, prose, lang, raw)
         return answer(named[0], kind, prose, lang, fact) if fact else ans

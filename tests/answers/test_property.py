@@ -102,3 +102,14 @@ def test_the_named_function_is_the_one_asked_about(responder):
 
 def test_a_feasibility_question_is_not_a_question_about_one_limit():
     assert asked("is a 1 ms echo time possible with my gradient limit?") is None
+
+
+def test_a_followup_asks_a_property_of_the_previous_function(responder):
+    question = "how can I plot the sequence with pypulseq?"
+    first = responder.answer(AnswerRequest(question, [], "python"))
+    assert first.subject == "api:seq.plot"
+    history = [{"role": "user", "content": question},
+               {"role": "assistant", "content": first.text, "metadata": {"topic": first.topic,
+                                                                        "subject": first.subject}}]
+    a = _ask(responder, "and which unit are gradients shown in by default?", history=history)
+    _fact_before_signature(a, "The default `grad_disp` of `seq.plot` is `'kHz/m'`", "seq.plot(label")
