@@ -220,4 +220,13 @@ def fill_limits(text: str, values: dict[str, float]) -> tuple[str, bool]:
         new = re.sub(rf"('{ml}'\s*,\s*)[-+\d.eE]+", rf"\g<1>{value}", new, flags=re.I)
         changed = changed or new != text
         text = new
-    return text, changed
+
+    def add_missing(m: re.Match) -> str:  # a limit the example leaves at its default (B0) is added to the call
+        args, matlab = m.group(2), m.group(1).startswith("mr.")
+        extra = [f"'{ml}', {_format(k, values[k])}" if matlab else f"{py}={_format(k, values[k])}"
+                 for k, (py, ml) in _LIMITS.items() if k in values and not re.search(
+                     rf"'{ml}'|\b{py}\s*=", args, re.I)]
+        return m.group(1) + args + "".join(", " + x for x in extra) + ")" if extra and args.strip() else m.group(0)
+
+    new = re.sub(r"(\b(?:pp\.Opts|mr\.opts)\()([^()\n]*)\)", add_missing, text)
+    return new, changed or new != text

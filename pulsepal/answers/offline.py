@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, render_docs, template_params, unitfacts
+from . import builder, calculators, property, render_docs, template_params, unitfacts
 from . import followups as fu
 from .asked_params import asked_option
 from .checker import Checker, format_findings, get_checker
@@ -96,6 +96,7 @@ class OfflineResponder:
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
+        ans = property.instead(ans, shown, intent, self.previous_subject(req.history) if intent.refers_back else None)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
@@ -114,8 +115,7 @@ class OfflineResponder:
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
-        option = asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang))
-        if option:
+        if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
             ans.text = option + "\n\n" + ans.text
         lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")

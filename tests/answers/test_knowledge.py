@@ -188,3 +188,23 @@ def test_a_turbo_spin_echo_scan_time_counts_shots_not_lines(responder):
     b = responder.answer(AnswerRequest(query="how long will the scan be?", history=[], preferred_language="python",
                                        sequence_knowledge="TR 3000 ms, 4 echoes, FOV 200 mm, matrix 128"))
     assert "**384 s**" in b.text and "32 shots: **96 s**" in b.text  # which it is depends on the sequence
+
+
+def test_a_limit_the_example_leaves_out_is_added_to_its_system_call():
+    """B0 given in the settings reaches the `pp.Opts(...)` / `mr.opts(...)` call even when the example has no B0."""
+    from pulsepal.answers.builder import fill_limits
+
+    text, changed = fill_limits("system = pp.Opts(max_grad=28, grad_unit='mT/m')\n"
+                                "sys = mr.opts('MaxGrad', 28, 'GradUnit', 'mT/m');\nseq = pp.Sequence()",
+                                {"b0": 2.89, "max_grad": 30.0})
+    assert changed
+    assert "pp.Opts(max_grad=30, grad_unit='mT/m', B0=2.89)" in text
+    assert "mr.opts('MaxGrad', 30, 'GradUnit', 'mT/m', 'B0', 2.89);" in text
+
+
+def test_the_system_object_answer_carries_the_users_b0(responder):
+    from pulsepal.answers import AnswerRequest
+
+    a = responder.answer(AnswerRequest("write the system struct for my scanner", [], "python",
+                                       "B0 1.5 T, max grad 33 mT/m, max slew 125 T/m/s"))
+    assert "B0=1.5" in a.text and "max_grad=33" in a.text, a.text

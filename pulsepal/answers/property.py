@@ -1,0 +1,349 @@
+"""One property of one function asked about: "default duration of make_sinc_pulse?", "is make_adc's dwell in
+microseconds?", "which channels does make_trigger accept?", "what does calc_rf_center return, in which unit?".
+
+The function's whole reference page names the right function and still leaves the user to find the one fact in it
+(and often the fact is not on the page at all: a default the code substitutes for 0, a limit only a `raise` states).
+So the fact comes first, in a sentence or two, then the short signature. The facts are read from what we already
+hold: the installed pypulseq (signature defaults, the docstring's "must be one of", the messages its code raises),
+the MATLAB facts file (option defaults), and the unit conventions (SI, radians, Hz/m). When the property asked for
+is not among them we say so, and the answer is not a confident one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Optional
+
+from .pulseq_api import ApiEntry, Param, get_api
+from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
+from .types import Answer, is_matlab
+from .unitfacts import unit_lines
+
+if TYPE_CHECKING:
+    from .intent import Intent
+
+# --- which property ----------------------------------------------------------------------------------------------
+
+_U = r"(ms|us|µs|seconds?|mt/m|hz/m|hz|degrees?|radians?|mm|metres?|meters?|1/m|microseconds?|milliseconds?)"
+_VALUES = re.compile(r"\b(which|what) (\w+ ){0,2}(values?|keywords?|channels?|names?|types?|units?|"
+                     r"strings?|modes?|choices)\b.{0,40}\b(allowed|accept\w*|take|takes|valid|pick|choose|possible|"
+                     r"can|supported|exist)\b|\b(valid|allowed|possible|supported) (\w+ )?(values?|options?|"
+                     r"channels?|types?|units?|names?|modes?)\b|\b(which|what) \w+ (\w+ )?(does|can) \S+ (accept|"
+                     r"take)\b", re.I)
+_DEFAULT = re.compile(r"\bdefaults?\b|\bby default\b|\bwhen i give (no|neither|none)\b|\bwhich \w+ does it use\b|"
+                      r"\bwithout \w+ or \w+\b|\bwhat (length|value) does it (pick|use)\b|\bif i (leave|don'?t|do not|"
+                      r"omit)\b|\bwithout (giving|passing|setting|specifying)\b|\bwhen i (don'?t|do not) (give|pass|"
+                      r"set)\b|\bleave \w+ out\b", re.I)
+_RETURNS = re.compile(r"\bwhat does (it|that|this|\S+) (return|give back|output)|\breturns?\b|\bgives? back\b|"
+                      r"\boutputs?\b|\bfirst (value|output)\b", re.I)
+# "50 ms?" is a value, not a question about the unit: no number right before it
+_UNIT = re.compile(r"\bunits?\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\b[\s,]*(\?|or\b)|\bor " + _U + r"\b|"
+                   r"\bis \w+ (in )?" + _U + r"\b|"
+                   r"\b(is|are|in) \w+ (in|given in) " + _U + r"\b|\bmean \d+ (ms|us|µs|mm)\b", re.I)
+_LIMIT = re.compile(r"\bat most\b|\bmaximum\b|\bhow many\b.{0,40}\bat most\b|\b(can|may) (the|a|an|my|its) "
+                    r".{0,40}\b(have|contain|be|hold)\b|\b(limit|allowed)\b", re.I)
+# the whole function, or another one, is what is asked for
+_NOT_ONE_PROPERTY = re.compile(r"\b(how (do|can|should|would) (i|we)|why|example|show me|write|build|make me|"
+                               r"parameters|arguments|fields|(which|what|name-value) options|(which|what|a|any) "
+                               r"(function|call|method|helper)s?|possible|feasible|achievable|my (\w+ )?limits?)\b",
+                               re.I)
+
+
+def asked(prose: str) -> Optional[str]:
+    """The one property the question asks for, or None when it asks for more (or for something else)."""
+    if _NOT_ONE_PROPERTY.search(prose):
+        return None
+    for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
+                          ("limit", _LIMIT)):
+        if pattern.search(prose):
+            return kind
+    return None
+
+
+# --- facts -------------------------------------------------------------------------------------------------------
+
+_SECONDS = r"(.*_)?(time|times|duration|delay|dwell|raster|width)|d|time_point|default_duration|offset_time"
+_UNIT_OF: list[tuple[str, str]] = [  # parameter-name pattern -> unit, first match wins
+    (r"flip_angle|phase_offset|angle", "radians"),
+    (r"freq_ppm|phase_ppm", "ppm of the Larmor frequency"),
+    (r"freq_offset|bandwidth|max_frequency", "Hz"),
+    (r"time_bw_product|apodization|center_pos|adiabaticity|n_fac|beta|mu|factor|scale", "no unit (dimensionless)"),
+    (_SECONDS, "seconds"),
+    (r"max_slew", "Hz/m/s (or the `slew_unit` given)"),
+    (r"amplitude|amplitudes|max_grad|grad_start|grad_end|first|last|waveform", "Hz/m"),
+    (r"area|flat_area", "1/m"),
+    (r"slice_thickness|fov", "metres"),
+    (r"b0", "tesla"),
+    (r"gamma", "Hz/T"),
+]
+# what the code puts in place of a 0 / None default (read from pypulseq's source), as a sentence
+_SUBSTITUTED: dict[tuple[str, str], str] = {
+    ("make_block_pulse", "duration"): "with neither `duration` nor `bandwidth` given it uses **4 ms** (and warns)",
+    ("make_trigger", "duration"): "a duration at or below the gradient raster becomes **one gradient raster "
+                                  "(10 µs by default)**",
+    ("make_digital_output_pulse", "duration"): "a duration at or below the gradient raster becomes one gradient "
+                                               "raster (10 µs by default)",
+    ("traj_to_grad", "raster_time"): "`None` means the system's gradient raster (**10 µs** by default)",
+    ("make_adc", "dwell"): "give either `dwell` or `duration`: the other follows from `num_samples`",
+}
+# the unit of what a function returns, where the signature's type does not say it
+_RETURN_UNITS: dict[str, str] = {
+    "calc_duration": "a duration in **seconds** (the longest of the events, delays included)",
+    "calc_rf_bandwidth": "the bandwidth in **Hz**",
+    "calc_rf_center": "`time_center` in **seconds** (from the start of the shape, the RF delay not included) and "
+                      "`id_center`, the sample index of that point in the waveform",
+    "traj_to_grad": "the gradient in **Hz/m** and the slew rate in **Hz/m/s**",
+    "seq.calculate_kspace": "k-space positions in **1/m** (times in seconds)",
+    "seq.duration": "the total duration in **seconds**, the number of blocks and the count of each event type",
+    "calc_adc_segments": "`(num_segments, num_samples_seg)`: how many segments and how many samples per segment",
+    "seq.check_timing": "`(ok, error_report)`: True when every block is on its raster, and the list of problems",
+    "seq.calculate_pns": "`(ok, pns_norm, pns_components, t_pns)`: ok is True when the normalised PNS stays below "
+                         "1 (100 % of the stimulation threshold)",
+}
+
+
+def unit_of(name: str) -> Optional[str]:
+    low = name.lower()
+    for pattern, unit in _UNIT_OF:
+        if re.fullmatch(pattern, low):
+            return unit
+    return None
+
+
+def _with_value(p: Param, prose: str, unit: str) -> str:
+    """The user's own number, read in that unit: "dwell=10" is 10 seconds, and what they presumably meant."""
+    m = re.search(rf"\b{re.escape(p.name)}\s*=\s*(\d+(?:\.\d+)?)\b", prose) or re.search(
+        r"\((\d+(?:\.\d+)?)\)", prose)
+    if m is None:
+        return ""
+    n = m.group(1)
+    if unit == "seconds":
+        return f": `{n}` means {n} s; {n} ms is `{n}e-3`, {n} µs is `{n}e-6`"
+    if unit == "Hz/m":
+        return f": `{n}` means {n} Hz/m; {n} mT/m is `{n} * 42.576e3`"
+    if unit == "radians":
+        return f": `{n}` means {n} rad; {n}° is `{n} * pi / 180`"
+    return ""
+
+
+def _readable(value: str, unit: Optional[str]) -> str:
+    try:
+        x = float(value)
+    except ValueError:
+        return f"`{value}`"
+    if unit == "seconds" and 0 < x < 1:
+        scaled, suffix = (x * 1e3, "ms") if x >= 1e-3 else (x * 1e6, "µs")
+        return f"`{value}` seconds ({scaled:g} {suffix})"
+    return f"`{value}`" + (f" {unit}" if unit and not unit.startswith("no unit") and " " not in unit else "")
+
+
+@lru_cache(maxsize=256)
+def _source_facts(key: str, module: str, name: str) -> tuple[str, ...]:
+    """The sentences pypulseq's own code states about its arguments: docstring "must be one of" lines and the
+    messages it raises (the only place some limits are written)."""
+    import importlib
+
+    import pypulseq as pp
+
+    try:
+        obj = getattr(pp.Sequence, name, None) if key.startswith("seq.") else getattr(
+            importlib.import_module(module), name, None)
+    except ImportError:
+        return ()
+    if obj is None or not callable(obj):
+        return ()
+    try:
+        src = inspect.getsource(obj)
+    except (OSError, TypeError):
+        src = ""
+    doc = inspect.getdoc(obj) or ""
+    out = [ln.strip() for ln in doc.splitlines() if re.search(r"\b(must be|one of|may not|exceeds?)\b", ln, re.I)]
+    for m in re.finditer(r"raise \w+\(\s*f?(['\"])(.+?)\1", src):
+        out.append(re.sub(r"\{[^}]*\}", "…", m.group(2)).strip())
+    return tuple(dict.fromkeys(s for s in out if len(s) > 12))
+
+
+def _facts(e: ApiEntry) -> tuple[str, ...]:
+    return _source_facts(e.key, e.module, e.python_name) if e.python_name else ()
+
+
+def _words(name: str) -> str:
+    return r"\b" + r"[ _-]?".join(re.escape(w) for w in name.split("_")) + r"\b"
+
+
+_ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\blength\b|\bduration\b",
+            "duration": r"\bdurations?\b|\bhow long\b|\blength\b", "pulse_type": r"\bpulse types?\b|\btypes?\b",
+            "alignment_specs": r"\balign\w*\b",
+            "grad_disp": r"\bgradients? (are |get )?(drawn|shown|displayed|plotted)\b",
+            "time_disp": r"\b(time|times|time axis) (is |are )?(drawn|shown|displayed|plotted)\b"}
+
+
+def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -> Optional[Param]:
+    """The parameter the question is about: written as an identifier, in words, or (MATLAB) as an option name; the
+    longest match wins ("time bandwidth product" over "bandwidth"); a function of one argument is about that one."""
+    low = prose.lower()
+    names = {p.name: p for p in e.params if p.kind in ("keyword", "positional") and p.name != "system"}
+    found: list[tuple[int, int, Param]] = []
+    for name, p in names.items():
+        patterns = [_words(name)] + ([_ALIASES[name]] if name in _ALIASES else [])
+        if matlab and e.matlab is not None:
+            patterns += [r"\b" + re.escape(o.name.lower()) + r"\b" for o in (*e.matlab.args, *e.matlab.options)
+                         if e.matlab.python_of.get(o.name) == name]
+        found += [(m.start(), m.end(), p) for pattern in patterns for m in re.finditer(pattern, low)]
+    # a match inside a longer one does not count ("bandwidth" in "time bandwidth product"); then the first one
+    outer = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)]
+    best: tuple[int, Optional[Param]] = (0, min(outer, key=lambda f: f[0])[2] if outer else None)
+    if best[1] is None:  # "does it add the signature?": one distinctive word of a parameter's name
+        for name, p in names.items():
+            for word in name.lower().split("_"):
+                if len(word) >= 5 and len(word) > best[0] and re.search(r"\b" + word + r"s?\b", low):
+                    best = (len(word), p)
+    if best[1] is None and fallback and len(names) == 1:
+        return next(iter(names.values()))
+    return best[1]
+
+
+def _opts_value(name: str) -> Optional[str]:
+    """What `pp.Opts()` holds for a limit its signature leaves as None (limits in Hz/m and Hz/m/s, shown converted)."""
+    import pypulseq as pp
+
+    o = pp.Opts()
+    value = getattr(o, name, None)
+    if value is None:
+        return None
+    if name == "max_grad":
+        return f"{value:g} Hz/m ({value / o.gamma * 1e3:.0f} mT/m)"
+    if name == "max_slew":
+        return f"{value:g} Hz/m/s ({value / o.gamma:.0f} T/m/s)"
+    return f"{value:g}"
+
+
+def _matlab_name(e: ApiEntry, p: Param) -> str:
+    from .callmap import option_spelling
+
+    back = {py: m for m, py in (e.matlab.python_of.items() if e.matlab else ())}
+    return option_spelling(back.get(p.name, p.name))
+
+
+def _matlab_default(e: ApiEntry, p: Param) -> Optional[str]:
+    if e.matlab is None:
+        return None
+    for o in (*e.matlab.args, *e.matlab.options):
+        if e.matlab.python_of.get(o.name) == p.name or o.name.lower() == p.name.replace("_", "").lower():
+            return getattr(o, "default", None)
+    return None
+
+
+def _choices(e: ApiEntry, p: Optional[Param]) -> list[str]:
+    if p is not None and re.search(r"\bone of\b", p.description, re.I):
+        return [p.description]
+    lines = [s for s in _facts(e) if re.search(r"\bone of\b|\bmust be '", s, re.I)]
+    if p is not None:
+        lines = [s for s in lines if p.name in s or p.name.replace("_", " ") in s.lower()] or lines
+    return lines[:1]
+
+
+_PLAIN = {"what", "which", "does", "have", "with", "that", "there", "most", "into", "many", "maximum", "make", "calc",
+          "string", "allowed", "limit", "readout"}
+
+
+def _limits(e: ApiEntry, prose: str) -> list[str]:
+    own = set(re.findall(r"[a-z]{4,}", (e.python_name or e.key).lower()))
+    for skip in (own, set()):  # the function's own name says nothing about which limit, unless nothing else does
+        stems = {w[:5] for w in re.findall(r"[a-z]{4,}", prose.lower()) if w not in _PLAIN and w not in skip}
+        scored = [(len(stems & {w[:5] for w in re.findall(r"[a-z]{4,}", s.lower())}), i, s) for i, s in
+                  enumerate(_facts(e))]
+        best = max((n for n, _, _ in scored), default=0)
+        if best:
+            return [s for n, _, s in scored if n == best][:2]
+    return []
+
+
+def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optional[str]:
+    matlab = is_matlab(lang)
+    p = _param_asked(e, prose, matlab, fallback=kind != "unit" or e.key not in _RETURN_UNITS)
+    if kind == "returns" or (kind == "unit" and p is None):
+        unit_line = f"`{name_of(e, lang)}` returns {_RETURN_UNITS[e.key]}." if e.key in _RETURN_UNITS else None
+        outs = output_lines(e, lang)
+        if kind == "unit" or not outs:
+            return unit_line
+        return (unit_line + "\n\n" if unit_line else "") + "Outputs, in order:\n" + "\n".join(outs)
+    if kind == "values":
+        found = _choices(e, p)
+        return f"From pypulseq's definition of `{name_of(e, lang)}`: {found[0].rstrip('.')}." if found else None
+    if kind == "limit":
+        found = _limits(e, prose)
+        return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
+    if p is None:
+        return None
+    unit = unit_of(p.name)
+    shown = f"`'{_matlab_name(e, p)}'`" if matlab else f"`{p.name}`"
+    if kind == "unit" and not p.name.endswith("_unit"):  # "what unit is max_grad taken in?": grad_unit's default
+        if unit is None:
+            return None
+        hint = {"seconds": " (3 ms is `3e-3`)", "Hz/m": " (mT/m × 42.576e3)", "radians": " (degrees × π/180)"}
+        said = _with_value(p, raw or prose, unit) or hint.get(unit, "")
+        return f"{shown} of `{name_of(e, lang)}` is in **{unit}**{said}."
+    default = _matlab_default(e, p) if matlab else p.default
+    if e.key == "Opts" and default in (None, "None"):
+        default = _opts_value(p.name)
+    extra = _SUBSTITUTED.get((e.key, p.name))
+    if default is None and extra is None:
+        return f"{shown} of `{name_of(e, lang)}` has no default: it is required." if p.required else None
+    text = f"The default {shown} of `{name_of(e, lang)}` is {_readable(str(default), unit)}" if default is not None \
+        else f"{shown} of `{name_of(e, lang)}`"
+    return text + (f"; {extra}." if extra else ".")
+
+
+def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = None) -> Answer:
+    """The fact first, then the signature; "not sure" when the fact is not one we hold. A unit the general unit
+    facts already put on top of every answer (unitfacts.py) is not said twice, unless with the user's number."""
+    fact = fact or _fact(e, kind, prose, lang)
+    bold = re.search(r"\*\*(.+?)\*\*", fact or "")
+    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and any(
+        "**" + bold.group(1) in ln for ln in unit_lines(prose))
+    name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
+    signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
+    label = {"values": "accepted values", "limit": "limits", "returns": "outputs"}.get(kind, kind)
+    if kind == "unit" and e.key in _RETURN_UNITS and _param_asked(e, prose, is_matlab(lang), fallback=False) is None:
+        label = "unit of its outputs"
+    if fact is None:
+        head = (f"I have no recorded fact about the {label} you ask for in `{name}`; this is its signature, and its "
+                "docstring is the place to check.")
+    else:
+        head = fact
+    text = "\n".join([f"### `{name}`: {label}", "", *([] if said else [head, ""]), f"`{name}`: {e.summary_text}", "",
+                      f"```{fence}", signature, "```", "",
+                      f"*Ask for the parameters of `{name}` for its full reference.*", "", footnote(e, lang)])
+    return Answer(text=text, confident=fact is not None, topic=e.key, subject="api:" + e.key)
+
+
+def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent", previous_subject: Optional[str] = None) -> Answer:
+    """`ans` with its reference page replaced by the one property asked for, when it is a plain page about one
+    function (not a how-to, a template, a pair of functions, or a page that corrects a name first); a function the
+    question names is the one asked about, whatever the answer was built on ("how long is make_sinc_pulse if I
+    leave duration out?" is not about calc_duration), and so is the previous answer's function in a follow-up that
+    names none ("and in which unit are the gradients drawn by default?" after seq.plot), when we hold the fact."""
+    prose, lang = intent.prose, intent.lang
+    raw = prose + "\n" + (intent.code or "")  # the user's numbers may sit in a pasted call
+    kind = asked(prose) if intent.action == "ask" else None
+    if kind is None:
+        return ans
+    previous = get_api().get(previous_subject[4:]) if previous_subject and previous_subject.startswith("api:") else None
+    named = [h.entry for h in intent.names if not h.invented] or ([previous] if previous is not None else [])
+    if len(named) == 1 and (entry is None or named[0].key != entry.key or "\n### " in ans.text) and ans.confident:
+        fact = _fact(named[0], kind, prose, lang, raw)
+        return answer(named[0], kind, prose, lang, fact) if fact else ans
+    if entry is None or not ans.confident or not ans.text.startswith("### `") or \
+            (ans.subject or "") != "api:" + entry.key or "\n### " in ans.text:
+        return ans
+    if kind == "returns" and ans.text.split("\n", 1)[0].endswith(": outputs"):
+        if entry.key in _RETURN_UNITS:  # already the outputs page: their unit on top
+            ans.text = f"`{name_of(entry, lang)}` returns {_RETURN_UNITS[entry.key]}.\n\n" + ans.text
+        return ans
+    fact = _fact(entry, kind, prose, lang, raw)
+    if fact is None and (_param_asked(entry, prose, is_matlab(lang)) is None or kind == "returns"):
+        return ans  # which property of it is meant is not clear either: the page stays, as it was
+    return answer(entry, kind, prose, lang, fact)
