@@ -104,10 +104,10 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      None),
     ("n_echoes", re.compile(r"\b(?:etl|echo[- ]train(?:[- ]length)?|turbo[- ]factor|n_?echoes|echoes)\b\s*"
                             r"(?:=|:|of|is)?\s*(\d+)|\b(\d+)\s*echoes\b", re.I), None),
-    ("max_grad", re.compile(r"\b(?:max(?:imum)?\.?\s*grad(?:ient)?(?:[- ](?:amplitude|strength))?|gmax|grad(?:ient)? "
+    ("max_grad", re.compile(r"\b(?:max(?:imum)?[._]?\s*grad(?:ient)?(?:[- ](?:amplitude|strength))?|gmax|grad(?:ient)? "
                             r"(?:limit|strength|amplitude))\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(mT/m|G/cm|Hz/m|T/m)?", re.I), lambda v, u: _grad(v, u)),
-    ("max_slew", re.compile(r"\b(?:max(?:imum)?\.?\s*slew(?:[- ]?rate)?|slew(?:[- ]?rate)?(?: limit)?|smax)\b\s*"
+    ("max_slew", re.compile(r"\b(?:max(?:imum)?[._]?\s*slew(?:[- ]?rate)?|slew(?:[- ]?rate)?(?: limit)?|smax)\b\s*"
                             r"(?:=|:|of|is)?\s*" + _NUM + r"\s*(T/m/s|mT/m/ms|Hz/m/s|G/cm/ms)?", re.I),
      lambda v, u: _slew(v, u)),
     ("rf_dead_time", re.compile(r"\brf[- ]dead[- ]?time\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
@@ -139,8 +139,18 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
 ]
 
 
-def parse(text: Optional[str]) -> Knowledge:
-    """Everything we can read from the text; placeholder lines like "(what you are working on ...)" are skipped."""
+# In the settings panel's text a value is a scanner limit by its unit alone ("Prisma: 80 mT/m, 200 T/m/s"): a
+# gradient amplitude unit can only be the gradient limit there, a slew unit only the slew limit. Not in a question,
+# where "20 mT/m" is as likely the amplitude of the gradient being asked about.
+_LIMITS_BY_UNIT: list[tuple[str, re.Pattern, object]] = [
+    ("max_grad", re.compile(_NUM + r"\s*(mT/m|G/cm|T/m)(?![/\w])", re.I), lambda v, u: _grad(v, u)),
+    ("max_slew", re.compile(_NUM + r"\s*(T/m/s|mT/m/ms|G/cm/ms)\b", re.I), lambda v, u: _slew(v, u)),
+]
+
+
+def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
+    """Everything we can read from the text; placeholder lines like "(what you are working on ...)" are skipped.
+    settings_text: the text is the settings panel's, where a value's unit alone can name a scanner limit."""
     k = Knowledge()
     if not text:
         return k
@@ -157,16 +167,17 @@ def parse(text: Optional[str]) -> Knowledge:
             k.kind = requested(rest) or k.kind
             continue
         for clause in re.split(r"[,;]|\band\b", line):
-            if not _read_clause(clause, k) and re.search(r"\d", clause):
+            read = _read_clause(clause, k, _FIELDS) or (settings_text and _read_clause(clause, k, _LIMITS_BY_UNIT))
+            if not read and re.search(r"\d", clause):
                 k.unparsed.append(clause.strip())
     if k.kind is None:
         k.kind = requested(text)
     return k
 
 
-def _read_clause(clause: str, k: Knowledge) -> bool:
+def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
     found = False
-    for name, pattern, conv in _FIELDS:
+    for name, pattern, conv in fields:
         m = pattern.search(clause)
         if not m:
             continue

@@ -90,7 +90,7 @@ class OfflineResponder:
             return self._check(intent)
         if intent.action == "translate_code":
             return self._translate(intent)
-        knowledge = parse(req.sequence_knowledge) if req.sequence_knowledge else None
+        knowledge = parse(req.sequence_knowledge, settings_text=True) if req.sequence_knowledge else None
         asked = parse(intent.prose)  # values written in the question itself win over the settings panel's
         values = merged(knowledge, asked)
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)

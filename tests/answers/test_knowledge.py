@@ -208,3 +208,21 @@ def test_the_system_object_answer_carries_the_users_b0(responder):
     a = responder.answer(AnswerRequest("write the system struct for my scanner", [], "python",
                                        "B0 1.5 T, max grad 33 mT/m, max slew 125 T/m/s"))
     assert "B0=1.5" in a.text and "max_grad=33" in a.text, a.text
+
+
+def test_a_limit_named_by_its_unit_alone_in_the_settings_text():
+    panel = parse("Siemens Prisma: 80 mT/m, 200 T/m/s", settings_text=True)
+    assert panel.values == {"max_grad": 80.0, "max_slew": 200.0} and panel.unparsed == []
+    assert parse("gradients 4 G/cm and 15 G/cm/ms", settings_text=True).values == {"max_grad": 40.0,
+                                                                                  "max_slew": 150.0}
+    assert parse("max_slew=150 T/m/s").values == {"max_slew": 150.0}  # the spelling of Opts' own argument
+    # in a question, a bare amplitude is the gradient asked about, not the scanner's limit
+    assert parse("a trapezoid with amplitude 20 mT/m").values == {}
+
+
+def test_the_settings_texts_limits_reach_the_answer(responder):
+    a = responder.answer(AnswerRequest("Give me a gradient echo sequence", [], "python",
+                                       "Scanner: 45 mT/m, 150 T/m/s"))
+    values = parameters(a.code_examples[0]["code"])
+    assert values["max_grad"] == "45" and values["max_slew"] == "150"
+    assert "I could not read" not in a.text
