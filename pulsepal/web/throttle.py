@@ -147,20 +147,23 @@ class SharedBackoff:
         kind, value = key if isinstance(key, tuple) else ("key", key)
         return f"{kind}:{value}"
 
-    def wait(self, key: Hashable) -> float:
-        pair = self.table.get(self._name(key))
-        if pair is None:
-            return 0.0
-        now = self.clock()
+    def _wait(self, pair: tuple[float, float], now: float) -> float:
         delay = delay_for(decayed(pair[0], pair[1], now, self.max_delay), self.free, self.base, self.max_delay)
         return min(delay, max(0.0, pair[1] + delay - now))
+
+    def _counted_one(self, now: float) -> None:
+        self._counted += 1
+        if self._counted % PRUNE_EVERY == 0:  # keys whose failures all decayed: bounded without a job of its own
+            self.table.prune(now, self.max_delay)
+
+    def wait(self, key: Hashable) -> float:
+        pair = self.table.get(self._name(key))
+        return 0.0 if pair is None else self._wait(pair, self.clock())
 
     def failed(self, key: Hashable) -> None:
         now = self.clock()
         self.table.change(self._name(key), lambda pair: (decayed(pair[0], pair[1], now, self.max_delay) + 1, now))
-        self._counted += 1
-        if self._counted % PRUNE_EVERY == 0:  # keys whose failures all decayed: bounded without a job of its own
-            self.table.prune(now, self.max_delay)
+        self._counted_one(now)
 
     def succeeded(self, key: Hashable) -> None:
         self.table.forget(self._name(key))
@@ -171,46 +174,27 @@ class SharedBackoff:
         waited: list[float] = []
 
         def fold(pair: tuple[float, float]) -> tuple[float, float]:
-            failures = decayed(pair[0], pair[1], now, self.max_delay)
-            delay = delay_for(failures, self.free, self.base, self.max_delay)
-            waited.append(min(delay, max(0.0, pair[1] + delay - now)))
-            return pair if waited[0] > 0 else (failures + 1, now)
+            waited.append(self._wait(pair, now))
+            return pair if waited[0] > 0 else (decayed(pair[0], pair[1], now, self.max_delay) + 1, now)
 
         self.table.change(self._name(key), fold)
         if not waited[0]:
-            self._counted += 1
-            if self._counted % PRUNE_EVERY == 0:
-                self.table.prune(now, self.max_delay)
+            self._counted_one(now)
         return waited[0]
 
     def give_back(self, key: Hashable, count: float = 1) -> None:
         self.table.change(self._name(key), lambda pair: (max(0.0, pair[0] - count), pair[1]))
 
     def take(self, key: Hashable) -> float:
-        now = self.clock()
-        taken: list[float] = []
-
-        def fold(pair: tuple[float, float]) -> tuple[float, float]:
-            taken.append(decayed(pair[0], pair[1], now, self.max_delay))
-            return 0.0, pair[1]
-
-        self.table.change(self._name(key), fold)
-        self.table.forget(self._name(key))
-        return taken[0]
+        pair = self.table.take(self._name(key))
+        return 0.0 if pair is None else decayed(pair[0], pair[1], self.clock(), self.max_delay)
 
 
-async def _give_back(backoff: "Backoff | SharedBackoff", key: Hashable, count: float) -> None:
-    if backoff.blocking:
-        await asyncio.to_thread(backoff.give_back, key, count)
-    else:
-        backoff.give_back(key, count)
-
-
-async def ask(call: Callable[[Hashable], Any], key: Hashable) -> Any:
+async def ask(call: Callable[..., Any], *args: Any) -> Any:
     """Call a back-off's method from the event loop: in a worker thread when it is a query."""
     if getattr(getattr(call, "__self__", None), "blocking", False):
-        return await asyncio.to_thread(call, key)
-    return call(key)
+        return await asyncio.to_thread(call, *args)
+    return call(*args)
 
 
 def too_many(wait: float) -> JSONResponse:
@@ -293,7 +277,7 @@ async def guard_login(backoff: "Backoff | SharedBackoff", address: str, scope: S
                         await ask(backoff.succeeded, user_key)
                         own = await ask(backoff.take, pair_key)
                         if own:
-                            await _give_back(backoff, address_key, own)
+                            await ask(backoff.give_back, address_key, own)
                 elif status == 401 and pair_key is not None:
                     await ask(backoff.failed, pair_key)
                 elif status != 401:  # not a verdict on the password (a malformed form, an error): no failure

@@ -36,6 +36,13 @@ class LoginFailures:
             conn.execute("UPDATE login_failures SET failures = %s, last = %s WHERE key = %s", (failures, last, key))
         return failures, last
 
+    def take(self, key: str) -> Optional[Pair]:
+        """Remove the key's row; returns the pair it held."""
+        with connection(self.pool) as conn:
+            row = conn.execute("DELETE FROM login_failures WHERE key = %s RETURNING failures, last",
+                               (key,)).fetchone()
+        return (float(row[0]), float(row[1])) if row else None
+
     def forget(self, key: str) -> None:
         with connection(self.pool) as conn:
             conn.execute("DELETE FROM login_failures WHERE key = %s", (key,))
@@ -46,7 +53,3 @@ class LoginFailures:
             done = conn.execute("DELETE FROM login_failures WHERE last + failures * %s < %s",
                                 (seconds_per_failure, now))
             return done.rowcount or 0
-
-    def count(self) -> int:
-        with connection(self.pool) as conn:
-            return int(conn.execute("SELECT count(*) FROM login_failures").fetchone()[0])
