@@ -33,14 +33,16 @@ def small_disk(tmp_path):
 
 
 def fill(folder) -> int:
-    """Write a filler file until the disk refuses; returns its size."""
+    """Grow a filler file until the disk refuses (again: a later call tops up what was freed meanwhile); returns
+    how much it wrote."""
     size = 0
-    with open(folder / "filler", "wb", buffering=0) as handle:  # unbuffered: closing has nothing left to write
-        try:
-            while True:
-                size += handle.write(b"\0" * 65536) or 0
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
+    with open(folder / "filler", "ab", buffering=0) as handle:  # unbuffered: closing has nothing left to write
+        for chunk in (65536, 4096, 1):
+            try:
+                while True:
+                    size += handle.write(b"\0" * chunk) or 0
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
     return size
 
 
@@ -49,6 +51,7 @@ def test_full_disk_mid_chat(small_disk, clock):
     sm = SessionManager(settings, clock=clock, actor="test")
     sid = sm.create_session("ann")
     sm.finish_turn(sm.begin_turn(sid, "first question", owner="ann"), "first answer")
+    sm.store.search_index.wait_idle()  # the indexer has written what it will: it does not free space mid-test
     log = small_disk / "conversationLogs" / f"session_{sid}.jsonl"
     before = log.read_bytes()
     start = sm.begin_turn(sid, "a long question " + BIG, owner="ann")  # answering while the disk fills up
@@ -59,6 +62,7 @@ def test_full_disk_mid_chat(small_disk, clock):
         sm.finish_turn(start, "a long answer " + BIG)
     assert "not saved" in str(caught.value) and str(small_disk) not in str(caught.value)
     assert log.read_bytes() == before  # not a byte of the failed turn is left
+    fill(small_disk)  # top up what the failed turn's cut-back gave back
     with pytest.raises(StorageFull):
         sm.finish_turn(fresh, "answer " + BIG)
     assert not (small_disk / "conversationLogs" / f"session_{fresh.session_id}.jsonl").exists()  # no 0-byte log
