@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
-from .unitfacts import unit_lines
+from .unitfacts import asks_unit, unit_lines
 
 if TYPE_CHECKING:
     from .intent import Intent
@@ -57,7 +57,7 @@ def asked(prose: str) -> Optional[str]:
         return None
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
                           ("limit", _LIMIT)):
-        if pattern.search(prose):
+        if pattern.search(prose) or (kind == "unit" and asks_unit(prose)):
             return kind
     return None
 
@@ -264,7 +264,8 @@ def _limits(e: ApiEntry, prose: str) -> list[str]:
 def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optional[str]:
     matlab = is_matlab(lang)
     p = _param_asked(e, prose, matlab, fallback=kind != "unit" or e.key not in _RETURN_UNITS)
-    if kind == "returns" or (kind == "unit" and p is None):
+    of_outputs = kind == "unit" and e.key in _RETURN_UNITS and bool(_RETURNS.search(prose))
+    if kind == "returns" or (kind == "unit" and (p is None or of_outputs)):
         unit_line = f"`{name_of(e, lang)}` returns {_RETURN_UNITS[e.key]}." if e.key in _RETURN_UNITS else None
         outs = output_lines(e, lang)
         if kind == "unit" or not outs:

@@ -5,6 +5,10 @@ to functions, see vocabulary.py) plus a BM25 match normalised to [0, 1] by the b
 could reach. Normalising is what puts a one-line function summary and a page-long how-to note on the same scale:
 raw BM25 grows with the number of matching words, so long notes used to win every question they shared words with.
 
+When a function is on top, its neighbours near it (same kind of event, or a name word in common) are then told
+apart by the question words only some of them hold in their facts (family.py): neighbours share most words, so
+without it the family's most general member wins questions that describe a more specific one.
+
 The answer is given only when the top candidate is clearly ahead: its score is at least `FLOOR` and at least
 `MARGIN` above the runner-up. Both numbers are calibrated on the development questions (see calibration.py and
 `data/ranker.json`), not chosen by hand; otherwise the responder says it is not sure and lists the candidates in
@@ -20,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from . import family
 from .glossary import SUMMARIES
 from .pulseq_api import ApiEntry
 from .search import BM25, Doc, Index, tokenize
@@ -168,6 +173,12 @@ class Ranker:
                 if c.entry is not None and (c.entry.matlab_name if matlab else c.entry.python_name) is None:
                     c.score *= 0.75
         ranked = sorted(scores.values(), key=lambda c: (-c.score, c.id))
+        if ranked and ranked[0].entry is not None and ranked[0].score > 0:  # neighbours of the function on top
+            near = [c for c in ranked if c.entry is not None and c.score >= family.WINDOW * ranked[0].score]
+            extra = family.bonuses(text, [c.entry for c in near[:family.MAX_FAMILY] if c.entry is not None])
+            for c in near[:family.MAX_FAMILY]:
+                c.score += extra.get(c.entry.key, 0.0) if c.entry is not None else 0.0
+            ranked.sort(key=lambda c: (-c.score, c.id))
         return Ranking(ranked[:k], floor, margin)
 
 

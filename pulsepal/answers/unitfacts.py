@@ -45,28 +45,45 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "tbw": (r"time[ _-]?bw[ _-]?product|time[- ]bandwidth(?:[ _-]product)?|\btbw\b", "no unit: it is dimensionless "
             "(pulse duration × bandwidth)", "4 is a common sinc value; a higher one gives a sharper profile"),
     "ktraj": (r"k-?space|trajector", "1/m (the time integral of Hz/m gradients)", ""),
+    # fields of the events themselves ("rf.t", "grad.tt", "gx.first", "rf.shape_dur", "rf.dead_time")
+    "timepoints": (r"\b\w+\.(t|tt)\b|\btime points\b", "seconds (from the start of the event, its delay not "
+                   "included)", ""),
+    "edges": (r"\b\w+\.(first|last)\b", "Hz/m (the gradient's amplitude at its first and last time point)", ""),
+    "shapedur": (r"shape[ _]?dur(ation)?", "seconds", ""),
+    "deadtime": (r"dead[ _-]?times?|ring[ _-]?down[ _-]?times?", "seconds", "100 µs is `100e-6`"),
+    "gradwaveform": (r"\b(grad\w*|g[xyz])\.waveform\b|\bgradient waveforms?\b|\bwaveforms? of (the |a |my )?gradients?",
+                     "Hz/m (gradient samples; multiply mT/m by 42.576e3)", ""),
     "timing": (r"\b(te|tr|ti|echo time|repetition time|inversion time|times|timings?|everything)\b", "seconds",
                "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
 }
-_UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|meters?|seconds?|ms|us|µs|"
-               r"microseconds?|milliseconds?|1/m|hz/m|mt/m|t/m/s)\b")
+# how units are written, for "X or Y?" between two of them ("Hz or Hz/m?", "ms or s?", "per metre or per cm?")
+_U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?|rad|degrees?|deg|ppm|teslas?|µt|"
+      r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
+      r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
-                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
-                        r"\b(degrees?|deg|hz|mm|cm|ms|us|µs|seconds?|metres?|meters?|m)\s+or\s+"
-                        r"(radians?|rad|rad/s|metres?|meters?|m|mm|seconds?|s|ms|us|µs|microseconds?)\b|"
+                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are)\b|\bunits?\s*\?|"
+                        r"\bmeasured in\b|\bin which (unit|scale)|"
+                        r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
+                        r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
                         r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
                         r"\bwith respect to\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
                         r"\b(in|as) (degrees?|radians?|hz|mm|cm|metres?|meters?|seconds?|ms|us|µs|microseconds?|"
-                        r"milliseconds?)\b(?=.*\?)", re.I)
+                        r"milliseconds?)\b(?=.*\?)|\b(in|as) (hz/m|mt/m|t/m/s|1/m|rad/s|ppm|tesla)(?![\w/])", re.I)
+
+
+def asks_unit(prose: str) -> bool:
+    """The question asks what unit something is in, by its shape: "what unit", "measured in", "Hz or Hz/m?",
+    "per metre?", "is it in ...", whatever the something is."""
+    return bool(_ASKS_UNIT.search(prose))
 
 
 def unit_lines(prose: str) -> list[str]:
     """The unit of each parameter the question asks the unit of."""
-    if not _ASKS_UNIT.search(prose):
+    if not asks_unit(prose):
         return []
     low = prose.lower()
     specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
-                                   "rfamplitude")
+                                   "rfamplitude", "timepoints", "edges", "shapedur", "deadtime", "gradwaveform")
                 for m in re.finditer(UNITS[k][0], low)]
     out = []
     for key, (pattern, unit, hint) in UNITS.items():
@@ -76,7 +93,7 @@ def unit_lines(prose: str) -> list[str]:
             continue  # a generic word inside a more specific name ("flip angle", "flat time")
         if found:
             name = _display(key, prose)
-            verb = "has" if unit.startswith("no unit") else "is in"
+            verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
             out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else "."))
     return out[:3]
 
@@ -93,7 +110,10 @@ def _display(key: str, prose: str) -> str:
             "rfamplitude": "The RF amplitude (`rf.signal`)", "area": "A gradient area",
             "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
             "bandwidth": "A bandwidth", "angle": "A rotation angle", "tbw": "The time-bandwidth product",
-            "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")
+            "timing": "Every time (TE, TR, durations, delays)",
+            "timepoints": "An event's time points (`rf.t`, `grad.tt`)", "edges": "A gradient's `first` / `last`",
+            "shapedur": "The shape duration (`shape_dur`)", "deadtime": "A dead or ringdown time",
+            "gradwaveform": "A gradient waveform"}.get(key, f"`{key}`")
 
 
 # --- defaults ---------------------------------------------------------------------------------------------------

@@ -71,3 +71,29 @@ def test_the_rf_amplitude_is_in_hz_not_the_gradient_unit():
     assert rf and "RF amplitude" in rf[0] and "Hz (γ·B1" in rf[0] and not any("Hz/m" in x for x in rf)
     grad = unit_lines("what unit is a gradient amplitude in?")
     assert grad and "Hz/m" in grad[0]
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("what is adc.delay measured in?", "seconds"),
+    ("gz.amplitude, Hz/m or mT/m?", "Hz/m"),
+    ("rf.freq_offset: Hz or Hz/m?", "Hz"),
+    ("the area of a gradient is per meter?", "1/m"),
+    ("grad.tt unit?", "seconds"),
+    ("is gx.first in Hz/m?", "Hz/m"),
+])
+def test_a_unit_question_is_recognised_by_its_shape(question, unit):
+    assert any(f"**{unit}" in ln for ln in unit_lines(question))
+
+
+def test_two_values_in_one_unit_are_not_a_unit_question():
+    assert unit_lines("should the delay be 10 ms or 20 ms?") == []
+
+
+def test_the_unit_of_what_a_function_returns_when_a_parameter_word_is_also_in_the_question(responder):
+    a = responder.answer(AnswerRequest("what unit does calc_rf_bandwidth return for my rf?", [], "python"))
+    assert a.confident and "bandwidth in **Hz**" in a.text
+
+
+def test_a_field_of_an_event_gets_its_unit_not_the_reference_page(responder):
+    a = responder.answer(AnswerRequest("what is adc.delay measured in?", [], "python"))
+    assert a.confident and "**seconds**" in a.text.split("\n\n")[1]  # the fact, right under its header
