@@ -14,7 +14,7 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, property, render_docs, render_translation, template_params, unitfacts
+from . import builder, calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
 from . import followups as fu
 from .asked_params import asked_option
 from .checker import Checker, get_checker
@@ -137,6 +137,10 @@ class OfflineResponder:
         lang = intent.lang
         kind = requested(intent.prose)
         top = ranking.top
+        # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
+        part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names else None
+        if part is not None and top is not None and top.kind != "template" and top.score >= 0.8:
+            kind = None
         strong = top is not None and top.vocab >= 1.2
         strong_function = strong and top is not None and top.entry is not None
         question = bool(_QUESTION.search(intent.prose))
@@ -169,7 +173,7 @@ class OfflineResponder:
             # "spiral readout with a sigpy SLR excitation, got an example?": a function for one part of it is
             # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
             sequence_request = True
-        if kind is None and not intent.names and not asks_function:
+        if kind is None and part is None and not intent.names and not asks_function:
             unknown = unknown_sequence(intent.prose)
             if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
