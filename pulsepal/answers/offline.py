@@ -122,7 +122,7 @@ class OfflineResponder:
         computed = [ln for ln in lines if ln not in facts]
         extra = calculators.header(lines)
         if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
-                      unitfacts.unit_lines(intent.prose)):
+                      unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)

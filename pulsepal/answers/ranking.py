@@ -28,6 +28,7 @@ from . import family
 from .glossary import SUMMARIES
 from .pulseq_api import ApiEntry
 from .search import BM25, Doc, Index, tokenize
+from .unitfacts import without_unit_choices
 from .vocabulary import votes
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "ranker.json"
@@ -140,6 +141,7 @@ class Ranker:
         """`lang` damps functions the requested toolbox lacks: they can still be the answer ("only in MATLAB"),
         but should not outvote one the user can call."""
         floor, margin = self.override or calibration()
+        text = without_unit_choices(text)  # "tesla or gauss?" is about a unit, not the Gaussian pulse
         tokens = [t for t in tokenize(text) if t not in _NOISE]
         query = " ".join(tokens)
         scores: dict[str, Candidate] = {}

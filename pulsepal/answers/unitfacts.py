@@ -9,6 +9,7 @@ defaults are read from the installed pypulseq's `Opts` (MATLAB's `mr.opts` has t
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Optional
@@ -71,10 +72,43 @@ _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?un
                         r"milliseconds?)\b(?=.*\?)|\b(in|as) (hz/m|mt/m|t/m/s|1/m|rad/s|ppm|tesla)(?![\w/])", re.I)
 
 
+# "do I pass 800 or 0.8?", "117 or do I convert it first?": a value offered in two scalings, or a conversion
+_OR_CONVERT = re.compile(r"\d\s*(?:\w+\s+){0,2}or\s+(?:do|should|must|would|shall)?\s*(?:i|we|you)?\s*"
+                         r"(?:have to\s+|need to\s+)?(?:convert|scale|multiply|divide)\b", re.I)
+_NUM = r"(\d+(?:\.\d+)?(?:e-?\d+)?)"
+_TWO_NUMBERS = re.compile(r"(?<![\w.])" + _NUM + r"(?:[\s,]+\w+){0,3}[\s,]+or\s+(?:[a-z]+\s+){0,4}?" + _NUM +
+                          r"(?![\w.])", re.I)
+# "10 what?", "that's mm, right?", "is that µs?": the unit of a value the user already has
+_THAT_UNIT = re.compile(r"\b\d+(?:\.\d+)?\s+what\s*\?|\b(that'?s|that is|is that|is it|are they|those are|these "
+                        r"are)\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
+
+
+def scalings(prose: str) -> Optional[tuple[str, str]]:
+    """Two numbers offered as alternatives that differ by a power of a thousand (800 or 0.8, 10 or 1e-5): the
+    question is which unit the value is in, not which value to pick."""
+    for m in _TWO_NUMBERS.finditer(prose):
+        a, b = float(m.group(1)), float(m.group(2))
+        if a > 0 and b > 0 and a != b:
+            ratio = math.log10(max(a, b) / min(a, b))
+            if abs(ratio / 3 - round(ratio / 3)) < 0.01:
+                return m.group(1), m.group(2)
+    return None
+
+
 def asks_unit(prose: str) -> bool:
     """The question asks what unit something is in, by its shape: "what unit", "measured in", "Hz or Hz/m?",
-    "per metre?", "is it in ...", whatever the something is."""
-    return bool(_ASKS_UNIT.search(prose))
+    "per metre?", "is it in ...", "800 or 0.8?", "117 or do I convert it?", whatever the something is."""
+    return bool(_ASKS_UNIT.search(prose) or _OR_CONVERT.search(prose) or _THAT_UNIT.search(prose) or
+                scalings(prose))
+
+
+_UNIT_CHOICE = re.compile(r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
+
+
+def without_unit_choices(prose: str) -> str:
+    """The question without its "tesla or gauss" alternatives: those words are units, not what it is about (the
+    Gaussian pulse is not what "B0, tesla or gauss?" asks about)."""
+    return _UNIT_CHOICE.sub(" ", prose)
 
 
 def unit_lines(prose: str) -> list[str]:
@@ -94,8 +128,25 @@ def unit_lines(prose: str) -> list[str]:
         if found:
             name = _display(key, prose)
             verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
-            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else "."))
+            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
     return out[:3]
+
+
+def _users_value(prose: str, unit: str) -> str:
+    """The user's own number in that unit: "800 or 0.8?" for a time, "117 deg" for an angle."""
+    pair = scalings(prose)
+    if pair is not None and unit.startswith("seconds"):
+        big, small = sorted(pair, key=float, reverse=True)
+        scale = round(math.log10(float(big) / float(small)))
+        prefix = {3: "ms", 6: "µs"}.get(scale)
+        if prefix:
+            return (f" Your {big} {prefix} is `{float(big) * 10 ** -scale:g}` (`{big}e-{scale}`); `{big}` would mean "
+                    f"{big} s.")
+    deg = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:°|deg\b|degrees?\b)", prose, re.I)
+    if deg and unit.startswith("radians"):
+        x = float(deg.group(1))
+        return f" Your {deg.group(1)}° is `{deg.group(1)} * pi / 180` = {math.radians(x):.4g} rad."
+    return ""
 
 
 def _display(key: str, prose: str) -> str:
@@ -181,6 +232,40 @@ _RASTERS: list[tuple[str, str]] = [
 ]
 
 
+# what a vendor's interpreter needs where it differs from the defaults (Siemens'), as published with it: GE's
+# pge2 interpreter (HarmonizedMRI/SequenceExamples-GE): gradient raster a multiple of 4 µs, RF and ADC rasters of
+# 2 µs, block durations best on 4 µs
+_VENDOR = re.compile(r"\bGE\b|(?i:general electric|\bpge2\b|\btoppe\b|\bpulceq\b)")
+_VENDOR_RASTERS: list[tuple[str, str, str, str]] = [  # (prose pattern, what, python, MATLAB)
+    (r"\bgrad\w*\b.{0,20}\braster|\braster\b.{0,20}\bgrad", "gradient raster: a multiple of **4 µs**",
+     "grad_raster_time=4e-6", "'gradRasterTime', 4e-6"),
+    (r"\brf\b.{0,20}\braster|\braster\b.{0,20}\brf\b", "RF raster: a multiple of **2 µs**", "rf_raster_time=2e-6",
+     "'rfRasterTime', 2e-6"),
+    (r"\badc\b.{0,20}\braster|\braster\b.{0,20}\badc\b|\bdwell\b", "ADC raster: a multiple of **2 µs**",
+     "adc_raster_time=2e-6", "'adcRasterTime', 2e-6"),
+    (r"\bblock\b.{0,20}\braster|\braster\b.{0,20}\bblock", "block duration raster: best **4 µs**",
+     "block_duration_raster=4e-6", "'blockDurationRaster', 4e-6"),
+]
+
+
+def vendor_lines(prose: str, lang: str = "python") -> list[str]:
+    """A raster asked for one vendor's scanner: that vendor's value, in the system object's spelling."""
+    if not _VENDOR.search(prose) or not re.search(r"\braster|\bdwell\b", prose, re.I):
+        return []
+    low = prose.lower()
+    found = [(what, ml if lang == "matlab" else py) for pattern, what, py, ml in _VENDOR_RASTERS
+             if re.search(pattern, low)] or [(what, ml if lang == "matlab" else py) for _, what, py, ml in
+                                              _VENDOR_RASTERS]
+    opts = "mr.opts" if lang == "matlab" else "pp.Opts"
+    return ["On GE (the pge2 interpreter): " + "; ".join(f"{what} (`{code}` in `{opts}`)" for what, code in found)
+            + "."]
+
+
+def direct(prose: str, lang: str = "python") -> list[str]:
+    """The facts that answer the question by themselves (a unit, a vendor's raster), not facts said in passing."""
+    return unit_lines(prose) + vendor_lines(prose, lang)
+
+
 def raster_lines(prose: str) -> list[str]:
     if re.search(r"\b(number of|how many) (adc )?samples\b", prose, re.I):
         return []  # a count, not a time: see limit_lines
@@ -212,7 +297,8 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
 
 def lines(prose: str, lang: str = "python") -> list[str]:
     """Every fact the question asks for, in the order units, defaults, rasters, limits."""
-    return unit_lines(prose) + default_lines(prose) + raster_lines(prose) + limit_lines(prose, lang)
+    vendor = vendor_lines(prose, lang)
+    return unit_lines(prose) + default_lines(prose) + (vendor or raster_lines(prose)) + limit_lines(prose, lang)
 
 
 def first_unit(prose: str) -> Optional[str]:

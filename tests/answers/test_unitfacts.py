@@ -97,3 +97,36 @@ def test_the_unit_of_what_a_function_returns_when_a_parameter_word_is_also_in_th
 def test_a_field_of_an_event_gets_its_unit_not_the_reference_page(responder):
     a = responder.answer(AnswerRequest("what is adc.delay measured in?", [], "python"))
     assert a.confident and "**seconds**" in a.text.split("\n\n")[1]  # the fact, right under its header
+
+
+@pytest.mark.parametrize("question,unit,value", [
+    ("inversion time 600: does make_delay take 600 or 0.6?", "seconds", "`0.6`"),
+    ("I pass 250 to the dwell, or should it be 250e-6?", "seconds", "`0.00025`"),
+    ("RF spoiling with 50 deg steps: phase_offset takes 50 or do I convert it?", "radians", "= 0.8727 rad"),
+])
+def test_a_value_offered_in_two_scalings_is_a_unit_question_with_the_users_number(question, unit, value):
+    found = unit_lines(question)
+    assert any(f"**{unit}" in ln and value in ln for ln in found), found
+
+
+def test_two_unrelated_numbers_are_not_a_unit_question():
+    assert unit_lines("is a delay of 4 or 8 blocks better here?") == []
+
+
+def test_the_unit_of_a_value_the_user_already_has():
+    assert any("**metres" in ln for ln in unit_lines("slice_thickness = 4, that's mm right?"))
+    assert any("**seconds" in ln for ln in unit_lines("my delay is 30 — 30 what?"))
+
+
+def test_unit_words_in_a_choice_do_not_pick_the_function(responder):
+    a = responder.answer(AnswerRequest("the B0 field of the system object, tesla or gauss?", [], "python"))
+    assert a.confident and "**tesla**" in a.text and "make_gauss_pulse" not in a.text
+
+
+@pytest.mark.parametrize("question,lang,code", [
+    ("what block duration raster do I need for GE?", "python", "block_duration_raster=4e-6"),
+    ("on a GE scanner, which adc raster goes into mr.opts?", "matlab", "'adcRasterTime', 2e-6"),
+])
+def test_a_vendors_raster_is_that_vendors_value(responder, question, lang, code):
+    a = responder.answer(AnswerRequest(question, [], lang))
+    assert a.confident and code in a.text
