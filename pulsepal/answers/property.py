@@ -68,6 +68,7 @@ _SECONDS = r"(.*_)?(time|times|duration|delay|dwell|raster|width)|d|time_point|d
 _UNIT_OF: list[tuple[str, str]] = [  # parameter-name pattern -> unit, first match wins
     (r"flip_angle|phase_offset|angle", "radians"),
     (r"freq_ppm|phase_ppm", "ppm of the Larmor frequency"),
+    (r"signal", "any scale: the shape is scaled to give `flip_angle` (in Hz, γ·B1, with `no_signal_scaling=True`)"),
     (r"freq_offset|bandwidth|max_frequency", "Hz"),
     (r"time_bw_product|apodization|center_pos|adiabaticity|n_fac|beta|mu|factor|scale", "no unit (dimensionless)"),
     (_SECONDS, "seconds"),
@@ -104,12 +105,23 @@ _RETURN_UNITS: dict[str, str] = {
 }
 
 
-def unit_of(name: str) -> Optional[str]:
+def unit_of(name: str, description: str = "") -> Optional[str]:
+    """By the parameter's name (the toolboxes' conventions), else as its own docstring states it ("Spectral
+    resolution in (Hz)", "Sampling time in (s)")."""
     low = name.lower()
     for pattern, unit in _UNIT_OF:
         if re.fullmatch(pattern, low):
             return unit
-    return None
+    m = _DESCRIBED_UNIT.search(description)
+    if m is None:
+        return None
+    found = m.group(1) or m.group(2)
+    return _SPELLED.get(found.lower(), found)
+
+
+_DESCRIBED_UNIT = re.compile(r"\((Hz/m/s|Hz/m|Hz|s|rad|radians|1/m|m|T|ppm|mT/m|T/m/s|degrees?)\)|\bin "
+                             r"(seconds|radians|hertz|degrees|metres|meters|tesla)\b", re.I)
+_SPELLED = {"s": "seconds", "rad": "radians", "m": "metres", "t": "tesla", "hertz": "Hz", "meters": "metres"}
 
 
 def _with_value(p: Param, prose: str, unit: str) -> str:
@@ -279,7 +291,7 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
     if p is None:
         return None
-    unit = unit_of(p.name)
+    unit = unit_of(p.name, p.description)
     shown = f"`'{_matlab_name(e, p)}'`" if matlab else f"`{p.name}`"
     if kind == "unit" and not p.name.endswith("_unit"):  # "what unit is max_grad taken in?": grad_unit's default
         if unit is None:
