@@ -27,7 +27,7 @@ from typing import Optional
 from . import family
 from .glossary import SUMMARIES
 from .pulseq_api import ApiEntry
-from .search import BM25, Doc, Index, tokenize
+from .search import BM25, Doc, Index, singular, tokenize
 from .unitfacts import without_unit_choices
 from .vocabulary import votes
 
@@ -99,7 +99,10 @@ def calibration() -> tuple[float, float]:
 
 
 def _api_text(e: ApiEntry) -> str:
-    words = [e.python_name or "", e.matlab_name or "", SUMMARIES.get(e.key, ""), e.summary]
+    """Names, our summary, pypulseq's and the MATLAB facts' summaries (each toolbox describes a function in its own
+    words, and a function pypulseq leaves undocumented still has the MATLAB sentence), parameter names."""
+    words = [e.python_name or "", e.matlab_name or "", SUMMARIES.get(e.key, ""), e.summary,
+             e.matlab.summary if e.matlab is not None and e.matlab.summary != e.summary else ""]
     words += [p.name for p in e.params if p.name not in ("system", "args", "kwargs")]
     return " ".join(words)
 
@@ -132,7 +135,7 @@ class Ranker:
     @staticmethod
     def _normalised(bm: BM25, query_tokens: list[str], scores: dict[int, float]) -> dict[int, float]:
         """Divide by the score a document containing every query word (once, at average length) would get."""
-        ceiling = sum(bm.idf.get(t, 0.0) for t in set(query_tokens)) * (bm.k1 + 1)
+        ceiling = sum(bm.idf.get(t, 0.0) for t in {singular(t) for t in query_tokens}) * (bm.k1 + 1)
         if ceiling <= 0:
             return {}
         return {i: s / ceiling for i, s in scores.items()}

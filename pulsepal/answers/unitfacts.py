@@ -261,9 +261,50 @@ def vendor_lines(prose: str, lang: str = "python") -> list[str]:
             + "."]
 
 
+# a unit people have -> (factor into the toolbox's unit, that unit, how the factor comes about)
+_TO_PULSEQ: list[tuple[str, float, str, str]] = [
+    (r"mt/m/ms", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
+    (r"t/m/s", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
+    (r"mt/m", 42.576e3, "Hz/m", "γ = 42.576e6 Hz/T, × 1e-3"),
+    (r"g/cm", 425.76e3, "Hz/m", "1 G/cm = 10 mT/m"),
+    (r"(?:µ|u|micro)t(?:esla)?", 42.576, "Hz", "an RF amplitude is γ·B1"),
+    (r"(?:µ|u)s|microseconds?", 1e-6, "s", ""),
+    (r"ms|milliseconds?", 1e-3, "s", ""),
+    (r"mm", 1e-3, "m", ""),
+    (r"cm", 1e-2, "m", ""),
+    (r"deg(?:rees?)?|°", math.pi / 180, "rad", "π/180"),
+]
+_INTO_PULSEQ = re.compile(r"\b(what|which) (value|number|factor)\b|\bfactor\b|\bconvert\w*\b|\b(goes?|put|pass|"
+                          r"enter|write|use) (in|into|to|for)\b.{0,25}\b(pulseq|pypulseq|toolbox|opts|make_\w+|mr\.\w+|"
+                          r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b", re.I)
+_EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)", re.I)
+
+
+def pulseq_value_lines(prose: str) -> list[str]:
+    """A value (or a unit) the user has in a unit the toolbox does not use, put into the one it does: "8 mT/m,
+    what value goes into Pulseq?", "my DSV gradients are in mT/m, what factor?"."""
+    if not _INTO_PULSEQ.search(prose) or _EXPLICIT.search(prose):
+        return []  # "40 mT/m to Hz/m" is the calculators' conversion
+    out: list[str] = []
+    for pattern, factor, unit, why in _TO_PULSEQ:
+        for m in re.finditer(r"(?<![\w.])(?:(\d+(?:\.\d+)?(?:e-?\d+)?)\s*)?(" + pattern + r")(?![\w/])", prose, re.I):
+            how = f"; {why}" if why else ""
+            if m.group(1):
+                value = float(m.group(1)) * factor
+                out.append(f"{m.group(1)} {m.group(2)} is **{value:.6g} {unit}** in Pulseq (× {factor:.6g}{how}).")
+            else:
+                out.append(f"From {m.group(2)} to Pulseq's {unit}: multiply by **{factor:.6g}**" +
+                           (f" ({why})." if why else "."))
+            break
+        if len(out) >= 2:
+            break
+    return out
+
+
 def direct(prose: str, lang: str = "python") -> list[str]:
-    """The facts that answer the question by themselves (a unit, a vendor's raster), not facts said in passing."""
-    return unit_lines(prose) + vendor_lines(prose, lang)
+    """The facts that answer the question by themselves (a unit, a vendor's raster, a value in the toolbox's
+    unit), not facts said in passing."""
+    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose)
 
 
 def raster_lines(prose: str) -> list[str]:
@@ -298,7 +339,8 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
 def lines(prose: str, lang: str = "python") -> list[str]:
     """Every fact the question asks for, in the order units, defaults, rasters, limits."""
     vendor = vendor_lines(prose, lang)
-    return unit_lines(prose) + default_lines(prose) + (vendor or raster_lines(prose)) + limit_lines(prose, lang)
+    return unit_lines(prose) + pulseq_value_lines(prose) + default_lines(prose) + (vendor or raster_lines(prose)) + \
+        limit_lines(prose, lang)
 
 
 def first_unit(prose: str) -> Optional[str]:

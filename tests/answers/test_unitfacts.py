@@ -130,3 +130,18 @@ def test_unit_words_in_a_choice_do_not_pick_the_function(responder):
 def test_a_vendors_raster_is_that_vendors_value(responder, question, lang, code):
     a = responder.answer(AnswerRequest(question, [], lang))
     assert a.confident and code in a.text
+
+
+def test_a_value_in_the_users_unit_is_put_into_the_toolboxs_unit():
+    from pulsepal.answers.unitfacts import pulseq_value_lines
+
+    assert any("**255456 Hz/m**" in ln for ln in pulseq_value_lines("my wave lobe peaks at 6 mT/m, what do I put "
+                                                                    "into pypulseq?"))
+    assert any("multiply by **42.576**" in ln for ln in pulseq_value_lines("B1 from my Bloch tool is in uT; which "
+                                                                           "factor for rf.signal?"))
+    assert pulseq_value_lines("convert 6 mT/m to Hz/m") == []  # the calculators' explicit conversion
+
+
+def test_a_value_for_the_toolbox_is_a_confident_answer(responder):
+    a = responder.answer(AnswerRequest("my B1 is 12 uT, what value goes into rf.signal?", [], "python"))
+    assert a.confident and "**510.912 Hz**" in a.text
