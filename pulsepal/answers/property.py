@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
+from . import seqfile_units
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -58,7 +59,8 @@ def asked(prose: str) -> Optional[str]:
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
                           ("limit", _LIMIT)):
         if pattern.search(prose) or (kind == "unit" and asks_unit(prose)):
-            return kind
+            # a unit in the .seq file is the file's (unitfacts puts it on top), not the function argument's
+            return None if kind == "unit" and seqfile_units.about_file(prose) else kind
     return None
 
 

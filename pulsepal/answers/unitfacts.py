@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from . import seqfile_units
+
 # parameter (lower case, no underscores) -> (how people write it in prose, unit, a conversion hint)
 UNITS: dict[str, tuple[str, str, str]] = {
     "flipangle": (r"flip[ _-]?angles?|\bflip\b|\bfa\b", "radians", "90° is `pi/2`; degrees × π/180"),
@@ -115,6 +117,8 @@ def unit_lines(prose: str) -> list[str]:
     """The unit of each parameter the question asks the unit of."""
     if not asks_unit(prose):
         return []
+    if seqfile_units.about_file(prose):  # the file's integers: rasters, µs, ns, not the toolbox's seconds
+        return seqfile_units.lines(prose)
     low = prose.lower()
     specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
                                    "rfamplitude", "timepoints", "edges", "shapedur", "deadtime", "gradwaveform")
