@@ -252,10 +252,37 @@ _VENDOR_RASTERS: list[tuple[str, str, str, str]] = [  # (prose pattern, what, py
 ]
 
 
+# the gaps the same interpreter needs around RF and ADC events, and what it adds at the end of a segment
+_VENDOR_GAPS: list[tuple[str, str, str, str]] = [
+    (r"\brf[ _-]?dead|\brf\b.{0,30}\bdead|\bdead\b.{0,30}\brf\b|\bamplifier\b.{0,20}\bon\b|\bbefore\b.{0,15}\brf\b",
+     "RF dead time (amplifier on) at least **72 µs**", "rf_dead_time=72e-6", "'rfDeadTime', 72e-6"),
+    (r"ring[ -]?down|\bafter\b.{0,15}\brf\b|\bamplifier\b.{0,20}\boff\b",
+     "RF ringdown (amplifier off) at least **54 µs**", "rf_ringdown_time=54e-6", "'rfRingdownTime', 54e-6"),
+    (r"\badc[ _-]?dead|\badc\b.{0,30}\bdead|\bdead\b.{0,30}\badc\b|\bbefore\b.{0,15}\badc\b",
+     "ADC dead time (ADC on) at least **40 µs**", "adc_dead_time=40e-6", "'adcDeadTime', 40e-6"),
+]
+
+
+def _vendor_gaps(prose: str, lang: str) -> list[str]:
+    low = prose.lower()
+    opts = "mr.opts" if lang == "matlab" else "pp.Opts"
+    out = [f"{what} (`{ml if lang == 'matlab' else py}` in `{opts}`)" for pattern, what, py, ml in _VENDOR_GAPS
+           if re.search(pattern, low)]
+    if re.search(r"\bsegments?\b|\btrid\b", low) and re.search(r"\bdead|\bgap|\bend\b|\bextra\b|\badd", low):
+        out.append("the interpreter adds **116 µs** of dead time at the end of every segment (a TRID-labelled "
+                   "block group)")
+    if not out and re.search(r"\bdead[ -]?times?\b|\bgaps?\b", low):
+        out = [f"{what} (`{ml if lang == 'matlab' else py}` in `{opts}`)" for _, what, py, ml in _VENDOR_GAPS]
+    return ["On GE (the pge2 interpreter): " + "; ".join(out) + "."] if out else []
+
+
 def vendor_lines(prose: str, lang: str = "python") -> list[str]:
-    """A raster asked for one vendor's scanner: that vendor's value, in the system object's spelling."""
-    if not _VENDOR.search(prose) or not re.search(r"\braster|\bdwell\b", prose, re.I):
+    """A raster or a dead time asked for one vendor's scanner: that vendor's value, in the system object's
+    spelling."""
+    if not _VENDOR.search(prose):
         return []
+    if not re.search(r"\braster|\bdwell\b", prose, re.I):
+        return _vendor_gaps(prose, lang)
     low = prose.lower()
     found = [(what, ml if lang == "matlab" else py) for pattern, what, py, ml in _VENDOR_RASTERS
              if re.search(pattern, low)] or [(what, ml if lang == "matlab" else py) for _, what, py, ml in

@@ -145,3 +145,12 @@ def test_a_value_in_the_users_unit_is_put_into_the_toolboxs_unit():
 def test_a_value_for_the_toolbox_is_a_confident_answer(responder):
     a = responder.answer(AnswerRequest("my B1 is 12 uT, what value goes into rf.signal?", [], "python"))
     assert a.confident and "**510.912 Hz**" in a.text
+
+
+@pytest.mark.parametrize("question,lang,code", [
+    ("which rfRingdownTime should a GE sequence use?", "matlab", "'rfRingdownTime', 54e-6"),
+    ("GE: how long must the adc dead time be?", "python", "adc_dead_time=40e-6"),
+])
+def test_a_vendors_dead_times_are_that_vendors_values(responder, question, lang, code):
+    a = responder.answer(AnswerRequest(question, [], lang))
+    assert a.confident and code in a.text
