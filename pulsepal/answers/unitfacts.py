@@ -358,8 +358,9 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
         name = "'adcSamplesDivisor'" if lang == "matlab" else "`adc_samples_divisor`"
         return [f"The number of ADC samples must be a multiple of the samples divisor ({name}, **4** by default); "
                 "each segment of a split ADC too."]
+    counts = [int(n) for n in re.findall(r"\b(\d{4,6})\s*(?:adc |complex |readout )?samples\b", prose, re.I)]
     if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
-                 r"\bmore than \d+ samples", prose, re.I):
+                 r"\bmore than \d+ samples", prose, re.I) or any(n > 8192 for n in counts):
         how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \
             "`pp.calc_adc_segments`, with `adc_samples_limit`"
         return ["On Siemens scanners one ADC may hold at most **8192 samples**; a longer readout is split into equal "

@@ -154,3 +154,11 @@ def test_a_value_for_the_toolbox_is_a_confident_answer(responder):
 def test_a_vendors_dead_times_are_that_vendors_values(responder, question, lang, code):
     a = responder.answer(AnswerRequest(question, [], lang))
     assert a.confident and code in a.text
+
+
+def test_a_sample_count_over_the_siemens_limit_gets_the_limit_and_the_segmenting_call(responder):
+    a = responder.answer(AnswerRequest("a radial readout with 12000 samples per spoke, what do I do?", [], "python"))
+    assert a.confident and "8192 samples" in a.text and "pp.calc_adc_segments" in a.text
+    from pulsepal.answers.unitfacts import limit_lines
+
+    assert limit_lines("an ADC with 4096 samples") == []
