@@ -95,8 +95,10 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(load|read|open|import|parse)\w*\b.{0,40}\b(\.seq|seq file|sequence file|file)\b.{0,40}\b(back|into|in)\b",
        A("seq.read", 1.8), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
-       r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out)\w* (the )?(actual |raw |sampled )?"
-       r"(gradient |rf )?waveforms\b", A("seq.waveforms_and_times", 1.8), A("seq.get_gradients", 0.8)),
+       r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out|pull|grab|take|dump|retrieve)\w* (out )?"
+       r"(the |all )?(actual |raw |sampled )?((gradient|rf|adc)s?( and (the )?(gradient|rf|adc)s?)? )?waveforms\b|"
+       r"\bwaveforms?\b.{0,40}\bout of (the |my |a )?(seq|sequence)\b", A("seq.waveforms_and_times", 1.8),
+       A("seq.get_gradients", 0.8)),
     # replacing a block is writing one: not the getter the word "block" also fits
     _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4),
        damps=("api:seq.get_block",)),

@@ -160,7 +160,11 @@ class Ranker:
             c.bm25 = max(c.bm25, bm)
             c.score = c.vocab + BM25_WEIGHT * c.bm25
 
-        for cid, w in votes(text).items():
+        asked, purpose = purpose_split(text)
+        voted = votes(asked)
+        for cid, w in (votes(purpose).items() if purpose else ()):
+            voted[cid] = max(voted.get(cid, 0.0), PURPOSE_WEIGHT * w)
+        for cid, w in voted.items():
             add(cid, vocab=w)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:_[A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)", text):
             owner = self.unique_params.get(word.replace("_", "").lower())
@@ -185,6 +189,22 @@ class Ranker:
                 c.score += extra.get(c.entry.key, 0.0) if c.entry is not None else 0.0
             ranked.sort(key=lambda c: (-c.score, c.id))
         return Ranking(ranked[:k], floor, margin)
+
+
+# "how do I get the waveforms out of my sequence, I want to run my own Bloch simulation on them": what the user
+# will do with the answer names a topic too, but the question is the clause before it
+_PURPOSE = re.compile(r"[,;:.]\s*(?:(?:and|because|since|as)\s+)?(?:i want to|i'd like to|i would like to|i need "
+                      r"to|i plan to|i'm going to|so (?:that )?(?:i|we) can|so i could|in order to)\b", re.I)
+_ASKING = re.compile(r"\b(how|what|which|where|is there|can i|could i)\b", re.I)
+PURPOSE_WEIGHT = 0.5
+
+
+def purpose_split(text: str) -> tuple[str, str]:
+    """(the question, the purpose clause after it) when a question is followed by what it is for."""
+    m = _PURPOSE.search(text)
+    if m is None or not _ASKING.search(text[:m.start()]):
+        return text, ""
+    return text[:m.start()], text[m.start():]
 
 
 def related(a: Candidate, b: Candidate) -> bool:

@@ -173,3 +173,21 @@ def test_round4_phrasings(ranker, question, expected, not_above):
     if not_above:
         other = next((c for c in r.candidates if c.id == not_above), None)
         assert other is None or other.vocab < r.top.vocab
+
+
+def test_a_purpose_clause_weighs_less_than_the_question(ranker):
+    from pulsepal.answers.ranking import purpose_split
+
+    asked, purpose = purpose_split("how can I read the k-space trajectory, I want to plot it in my own tool")
+    assert asked == "how can I read the k-space trajectory" and purpose.startswith(", I want to")
+    assert purpose_split("I want to plot the k-space trajectory") == ("I want to plot the k-space trajectory", "")
+    q = "how do I turn a trajectory into gradients, I want to run a bloch simulation later"
+    r = ranker.rank(q)
+    assert r.top.id == "api:traj_to_grad"
+    simrf = next((c for c in r.candidates if c.id == "api:mr.simRf"), None)
+    assert simrf is None or simrf.vocab <= 0.5 * votes(q)["api:mr.simRf"] + 1e-9
+
+
+def test_taking_the_waveforms_out_of_a_sequence(ranker):
+    r = ranker.rank("can I grab the gradient and adc waveforms out of the sequence as arrays")
+    assert r.top.id == "api:seq.waveforms_and_times" and r.confident
