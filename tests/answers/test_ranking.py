@@ -189,5 +189,5 @@ def test_a_purpose_clause_weighs_less_than_the_question(ranker):
 
 
 def test_taking_the_waveforms_out_of_a_sequence(ranker):
-    r = ranker.rank("can I grab the gradient and adc waveforms out of the sequence as arrays")
+    r = ranker.rank("can I grab the rf and gradient waveforms out of my sequence")
     assert r.top.id == "api:seq.waveforms_and_times" and r.confident
