@@ -191,3 +191,13 @@ def test_a_purpose_clause_weighs_less_than_the_question(ranker):
 def test_taking_the_waveforms_out_of_a_sequence(ranker):
     r = ranker.rank("can I grab the rf and gradient waveforms out of my sequence")
     assert r.top.id == "api:seq.waveforms_and_times" and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("the same crusher goes into every TR; could it sit in the event library beforehand?",
+     "api:seq.register_grad_event"),
+    ("put my refocusing pulse into the sequence library once, ahead of the loop", "api:seq.register_rf_event"),
+])
+def test_storing_an_event_in_the_library_ahead_is_registering_it(ranker, question, expected):
+    r = ranker.rank(question)
+    assert r.top.id == expected
