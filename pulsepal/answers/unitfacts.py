@@ -37,10 +37,12 @@ UNITS: dict[str, tuple[str, str, str]] = {
                     r"waveform|shape)s?\b|\bamplitudes? of (the |an |my )?(rf|pulse)\b",
                     "Hz (γ·B1: the RF amplitude is stored as a frequency; divide by 42.576e6 Hz/T for tesla)", ""),
     "amplitude": (r"\bamplitudes?\b", "Hz/m (multiply mT/m by 42.576e3)", ""),
-    "maxgrad": (r"max[ _-]?grad\w*", "Hz/m inside the toolbox (the system object converts the unit you give)",
+    "maxgrad": (r"max[ _-]?grad\w*", "Hz/m unless a gradient unit is given (`grad_unit` / 'gradUnit' defaults to "
+                "'Hz/m', so a bare 30 means 30 Hz/m); the system object converts the unit you give",
                 "give the unit: `'MaxGrad', 30, 'GradUnit', 'mT/m'` / `max_grad=30, grad_unit='mT/m'`"),
-    "maxslew": (r"max[ _-]?slew\w*|slew[ _-]?rate", "Hz/m/s inside the toolbox (the system object converts the unit "
-                "you give)", "give the unit: `'SlewUnit', 'T/m/s'` / `slew_unit='T/m/s'`"),
+    "maxslew": (r"max[ _-]?slew\w*|slew[ _-]?rate", "Hz/m/s unless a slew unit is given (`slew_unit` / 'slewUnit' "
+                "defaults to 'Hz/m/s'); the system object converts the unit you give",
+                "give the unit: `'SlewUnit', 'T/m/s'` / `slew_unit='T/m/s'`"),
     "gamma": (r"\bgamma\b|gyromagnetic", "Hz/T (42.576e6 for protons, not rad/s/T)", ""),
     "b0": (r"\bb0\b|field strength", "tesla", ""),
     "bandwidth": (r"\bbandwidth\b", "Hz", ""),
@@ -65,7 +67,8 @@ _U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
                         r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are)\b|\bunits?\s*\?|"
-                        r"\bmeasured in\b|\bin which (unit|scale)|"
+                        r"\bmeasured in\b|\bin which (unit|scale)|\bwithout (setting |giving |passing |a |the )*"
+                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\s*\?\s*$|"
                         r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
                         r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
                         r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
@@ -210,6 +213,8 @@ _DEFAULT_TOPICS: list[tuple[str, str, str]] = [
 
 
 def default_lines(prose: str) -> list[str]:
+    if re.search(r"\b(grad|slew|b1)[ _]?unit\b", prose, re.I):
+        return []  # "max_grad without grad_unit": the unit it is read in, not the limit's default
     if not re.search(r"\bdefaults?\b|\bassume[sd]?\b|if i (don'?t|do not) (give|set|pass)|\bout of the box\b|"
                      r"when (nothing|none) is given", prose, re.I):
         return []
@@ -332,10 +337,34 @@ def pulseq_value_lines(prose: str) -> list[str]:
     return out
 
 
+# where samples sit in time, as the toolboxes compute them (pypulseq make_arbitrary_rf / make_sinc_pulse,
+# make_arbitrary_grad, Sequence's ADC sample times): in the middle of their raster intervals, not on their edges
+_SAMPLE_TIME = re.compile(r"\b(first|last) (rf |adc |gradient )?samples?\b|\bsamples? (times?|positions?|points?|"
+                          r"placement)\b|\b(where|when)\b.{0,40}\bsamples?\b.{0,30}\b(sit|placed|taken|start|lie|fall)|"
+                          r"\bt ?= ?0\b.{0,40}\b(half|middle|centre|center)\b|\bhalf (a |one )?(raster|dwell|step)",
+                          re.I)
+_SAMPLE_FACTS: list[tuple[str, str]] = [
+    (r"\badc\b|\breadout\b|\bacquisition\b", "ADC samples are taken in the middle of each dwell: sample k (from "
+     "0) at `delay + (k + 0.5) * dwell`"),
+    (r"\bgrad\w*\b|\bwaveform\b(?!.*\brf\b)", "Arbitrary-gradient samples sit at the centres of the gradient "
+     "raster intervals, `(k + 0.5) * grad_raster_time` (k from 0); `first` and `last` give the values at the edges"),
+    (r"\brf\b|\bpulse\b|\bb1\b", "RF samples sit in the middle of their raster intervals: sample n (from 1) at "
+     "`(n - 0.5) * dwell` after the pulse's start (its delay not included), so the first is half a dwell in, not at "
+     "t = 0"),
+]
+
+
+def sample_time_lines(prose: str) -> list[str]:
+    if not _SAMPLE_TIME.search(prose):
+        return []
+    low = prose.lower()
+    return [fact + "." for pattern, fact in _SAMPLE_FACTS if re.search(pattern, low)][:2]
+
+
 def direct(prose: str, lang: str = "python") -> list[str]:
     """The facts that answer the question by themselves (a unit, a vendor's raster, a value in the toolbox's
     unit), not facts said in passing."""
-    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose)
+    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose) + sample_time_lines(prose)
 
 
 def raster_lines(prose: str) -> list[str]:
@@ -371,8 +400,8 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
 def lines(prose: str, lang: str = "python") -> list[str]:
     """Every fact the question asks for, in the order units, defaults, rasters, limits."""
     vendor = vendor_lines(prose, lang)
-    return unit_lines(prose) + pulseq_value_lines(prose) + default_lines(prose) + (vendor or raster_lines(prose)) + \
-        limit_lines(prose, lang)
+    return unit_lines(prose) + pulseq_value_lines(prose) + sample_time_lines(prose) + default_lines(prose) + \
+        (vendor or raster_lines(prose)) + limit_lines(prose, lang)
 
 
 def first_unit(prose: str) -> Optional[str]:

@@ -162,3 +162,24 @@ def test_a_sample_count_over_the_siemens_limit_gets_the_limit_and_the_segmenting
     from pulsepal.answers.unitfacts import limit_lines
 
     assert limit_lines("an ADC with 4096 samples") == []
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("where is the first sample of a gaussian rf pulse in time?", "(n - 0.5) * dwell"),
+    ("my readout: are adc sample times at the start of each dwell or half a dwell in?", "(k + 0.5) * dwell"),
+])
+def test_where_samples_sit_in_time(question, fact):
+    from pulsepal.answers.unitfacts import lines
+
+    assert any(fact in ln for ln in lines(question))
+
+
+def test_a_limit_without_its_unit_is_read_in_the_default_unit_not_the_default_limit():
+    from pulsepal.answers.unitfacts import lines
+
+    found = lines("I give max_slew=150 without slew_unit, what is it taken as?")
+    assert any("defaults to 'Hz/m/s'" in ln for ln in found) and not any("Default maximum" in ln for ln in found)
+
+
+def test_a_trailing_unit_question():
+    assert any("**seconds**" in ln for ln in unit_lines("TR in pypulseq: ms?"))
