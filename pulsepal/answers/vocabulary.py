@@ -179,7 +179,8 @@ TERMS: list[Term] = [
        A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
-    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
+    _t(r"\bblock (at|playing at|for|active at|running at) (a |the |one )?(given |specific |certain |particular )?"
+       r"(time|instant|moment|time ?point)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
        r".{0,8}(t\s*=|\d)", A("seq.find_block_by_time", 1.6)),
     _t(r"\bwaveforms? (of|from) the (whole |entire )?sequence|all (the )?waveforms|export (the )?waveforms",
        A("seq.waveforms_and_times", 1.4)),
