@@ -27,9 +27,28 @@ _ASKS = re.compile(r"^\W*(?:\w+\W+){0,8}?(how|what|which|where|when|why|can|coul
 _WANTS_IT = re.compile(r"\b(one|it)\W*$|\b(examples?|templates?|scripts?|implementations?|demos?|code)\b", re.I)
 
 
+# "the spiral readout", "each radial spoke", "my EPI blips": the sequence's name qualifies one of its parts
+_PART = re.compile(r"\W+(?:[\w-]+\W+)?(readouts?|interleaves?|spokes?|trajector(y|ies)|gradients?|lobes?|pulses?|arms?|"
+                   r"shots?|blips?|echo trains?|encoding|waveforms?|adcs?|excitations?|refocusing|prephasers?|"
+                   r"rewinders?|crushers?|spoilers?|kernels?|modules?|blocks?|segments?|partitions?)\b", re.I)
+_THE_SEQUENCE = re.compile(r"\b(sequences?|protocols?|scans?|templates?|examples?|scripts?|implementations?|demos?)\b",
+                           re.I)
+
+
+def names_a_part(prose: str) -> bool:
+    """The sequence named only as an adjective of one of its parts, and nothing asks for the sequence itself."""
+    kind = requested(prose)
+    if kind is None or _THE_SEQUENCE.search(prose):
+        return False
+    spans = [m for m in kind.pattern.finditer(prose)]
+    return bool(spans) and all(_PART.match(prose, m.end()) for m in spans)
+
+
 def part_question(prose: str) -> Optional[str]:
     """The question about a part of a sequence, without the phrase that only sets the scene; None when the
     sequence is what is asked for (or no sequence is named)."""
+    if names_a_part(prose) and (_ASKS.search(prose) or re.match(r"^\W*[a-z]+\b", prose)):
+        return prose
     for pattern in (_LEAD, _TRAIL):
         m = pattern.search(prose)
         if m is None:

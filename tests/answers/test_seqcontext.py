@@ -23,3 +23,9 @@ def test_the_part_is_answered(responder, question):
 ])
 def test_the_sequence_itself_is_still_the_request(question):
     assert part_question(question) is None
+
+
+def test_a_sequence_name_that_qualifies_a_part_is_not_a_sequence_request(responder):
+    a = responder.answer(AnswerRequest("turn each radial spoke and its adc by the golden angle about z", [], "matlab"))
+    assert a.confident and a.topic == "rotate"
+    assert part_question("a radial sequence with golden-angle spokes, got an example?") is None
