@@ -201,3 +201,8 @@ def test_taking_the_waveforms_out_of_a_sequence(ranker):
 def test_storing_an_event_in_the_library_ahead_is_registering_it(ranker, question, expected):
     r = ranker.rank(question)
     assert r.top.id == expected
+
+
+def test_the_block_at_a_given_time(ranker):
+    r = ranker.rank("matlab: get the block at a certain moment of the sequence")
+    assert r.top.id == "api:seq.find_block_by_time" and r.confident
