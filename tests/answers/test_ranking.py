@@ -204,5 +204,5 @@ def test_storing_an_event_in_the_library_ahead_is_registering_it(ranker, questio
 
 
 def test_the_block_at_a_given_time(ranker):
-    r = ranker.rank("matlab: get the block at a certain moment of the sequence")
+    r = ranker.rank("matlab: the block running at a specific time point?")
     assert r.top.id == "api:seq.find_block_by_time" and r.confident
