@@ -67,7 +67,8 @@ _U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
                         r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are)\b|\bunits?\s*\?|"
-                        r"\bmeasured in\b|\bin which (unit|scale)|\bwithout (setting |giving |passing |a |the )*"
+                        r"\bmeasured in\b|\bin which (unit|scale)|\b(with|given|having) no units?\b|"
+                        r"\bwithout (a |any )?units?\b|\bwithout (setting |giving |passing |a |the )*"
                         r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\s*\?\s*$|"
                         r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
                         r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
@@ -142,13 +143,14 @@ def unit_lines(prose: str) -> list[str]:
 def _users_value(prose: str, unit: str) -> str:
     """The user's own number in that unit: "800 or 0.8?" for a time, "117 deg" for an angle."""
     pair = scalings(prose)
-    if pair is not None and unit.startswith("seconds"):
+    if pair is not None and (unit.startswith("seconds") or unit.startswith("metres")):
         big, small = sorted(pair, key=float, reverse=True)
         scale = round(math.log10(float(big) / float(small)))
-        prefix = {3: "ms", 6: "µs"}.get(scale)
+        base = "s" if unit.startswith("seconds") else "m"
+        prefix = {3: "m" + base, 6: "µ" + base}.get(scale)
         if prefix:
             return (f" Your {big} {prefix} is `{float(big) * 10 ** -scale:g}` (`{big}e-{scale}`); `{big}` would mean "
-                    f"{big} s.")
+                    f"{big} {base}.")
     deg = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:°|deg\b|degrees?\b)", prose, re.I)
     if deg and unit.startswith("radians"):
         x = float(deg.group(1))
@@ -284,17 +286,32 @@ def _vendor_gaps(prose: str, lang: str) -> list[str]:
 def vendor_lines(prose: str, lang: str = "python") -> list[str]:
     """A raster or a dead time asked for one vendor's scanner: that vendor's value, in the system object's
     spelling."""
-    if not _VENDOR.search(prose):
+    # "grad_raster_time", "gradRasterTime": the words of an identifier count as words
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", prose).replace("_", " ")
+    siemens = bool(_SIEMENS.search(words)) and not _VENDOR.search(words)
+    if not (_VENDOR.search(words) or siemens):
         return []
-    if not re.search(r"\braster|\bdwell\b", prose, re.I):
-        return _vendor_gaps(prose, lang)
-    low = prose.lower()
-    found = [(what, ml if lang == "matlab" else py) for pattern, what, py, ml in _VENDOR_RASTERS
-             if re.search(pattern, low)] or [(what, ml if lang == "matlab" else py) for _, what, py, ml in
-                                              _VENDOR_RASTERS]
+    if not re.search(r"\braster|\bdwell\b", words, re.I):
+        return [] if siemens else _vendor_gaps(words, lang)
+    low = words.lower()
+    table = _SIEMENS_RASTERS if siemens else _VENDOR_RASTERS
+    found = [(what, ml if lang == "matlab" else py) for pattern, what, py, ml in table
+             if re.search(pattern, low)] or [(what, ml if lang == "matlab" else py) for _, what, py, ml in table]
     opts = "mr.opts" if lang == "matlab" else "pp.Opts"
-    return ["On GE (the pge2 interpreter): " + "; ".join(f"{what} (`{code}` in `{opts}`)" for what, code in found)
-            + "."]
+    who = "On Siemens (the toolboxes' defaults)" if siemens else "On GE (the pge2 interpreter)"
+    return [f"{who}: " + "; ".join(f"{what} (`{code}` in `{opts}`)" for what, code in found) + "."]
+
+
+_SIEMENS = re.compile(r"\bsiemens\b|\bprisma\b|\bskyra\b|\bvida\b|\btrio\b|\bverio\b|\bterra\b|\blumina\b|"
+                      r"\bcima\.?x\b|\bfree\.?max\b|\bidea\b", re.I)
+# the toolboxes' defaults are the Siemens interpreter's rasters (pypulseq Opts() / mr.opts)
+_SIEMENS_RASTERS: list[tuple[str, str, str, str]] = [
+    (_VENDOR_RASTERS[0][0], "gradient raster **10 µs**", "grad_raster_time=10e-6", "'gradRasterTime', 10e-6"),
+    (_VENDOR_RASTERS[1][0], "RF raster **1 µs**", "rf_raster_time=1e-6", "'rfRasterTime', 1e-6"),
+    (_VENDOR_RASTERS[2][0], "ADC raster **100 ns**", "adc_raster_time=100e-9", "'adcRasterTime', 100e-9"),
+    (_VENDOR_RASTERS[3][0], "block duration raster **10 µs**", "block_duration_raster=10e-6",
+     "'blockDurationRaster', 10e-6"),
+]
 
 
 # a unit people have -> (factor into the toolbox's unit, that unit, how the factor comes about)

@@ -183,3 +183,16 @@ def test_a_limit_without_its_unit_is_read_in_the_default_unit_not_the_default_li
 
 def test_a_trailing_unit_question():
     assert any("**seconds**" in ln for ln in unit_lines("TR in pypulseq: ms?"))
+
+
+def test_vendor_rasters_by_identifier_and_for_siemens(responder):
+    from pulsepal.answers.unitfacts import vendor_lines
+
+    assert "4 µs" in vendor_lines("what goes into grad_raster_time on a GE scanner?")[0]
+    assert "`'adcRasterTime', 100e-9`" in vendor_lines("adcRasterTime for our Siemens Vida?", "matlab")[0]
+    assert vendor_lines("good idea to change the raster?") == []
+
+
+def test_a_limit_given_with_no_unit():
+    assert any("defaults to 'Hz/m'" in ln for ln in unit_lines("max_grad=28 with no unit, what is it read as?"))
+    assert any("Your 2 mm is `0.002`" in ln for ln in unit_lines("slice_thickness: 2 mm, pass 2 or 2e-3?"))
