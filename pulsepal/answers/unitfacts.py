@@ -303,7 +303,7 @@ def vendor_lines(prose: str, lang: str = "python") -> list[str]:
 
 
 _SIEMENS = re.compile(r"\bsiemens\b|\bprisma\b|\bskyra\b|\bvida\b|\btrio\b|\bverio\b|\bterra\b|\blumina\b|"
-                      r"\bcima\.?x\b|\bfree\.?max\b|\bidea\b", re.I)
+                      r"\bcima\.?x\b|\bfree\.?max\b", re.I)
 # the toolboxes' defaults are the Siemens interpreter's rasters (pypulseq Opts() / mr.opts)
 _SIEMENS_RASTERS: list[tuple[str, str, str, str]] = [
     (_VENDOR_RASTERS[0][0], "gradient raster **10 µs**", "grad_raster_time=10e-6", "'gradRasterTime', 10e-6"),
