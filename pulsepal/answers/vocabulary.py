@@ -89,7 +89,8 @@ TERMS: list[Term] = [
     _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
     _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space", A("calc_ramp", 1.6)),
     _t(r"\bspoil(s|ing|ed)?\b|\bcrush(es|ing|ed)?\b|\bdephas(e|es|ing)\b|residual (transverse )?magneti|"
-       r"\brf[- ]spoil", H("spoiler", 1.3)),
+       r"\brf[- ]spoil|\b(rf |pulse |excitation )?phase\b.{0,40}\b(increment|cycl|chang|step|advanc|rotat)\w*\b.{0,40}"
+       r"\b(each|every|per|from) (tr|shot|excitation|repetition|pulse|one tr)", H("spoiler", 1.3)),
     _t(r"\bspoilers?\b|\bcrushers?\b", H("spoiler", 0.9)),
     _t(r"\bfat[- ]?(sat\w*|suppress\w*)|chemical[- ]shift (sat|selective)|spectral(ly)? (selective|saturation)"
        r"|\bfatsat|water[- ]?(only|selective)", H("fat_saturation", 2.0), A("make_gauss_pulse", 0.4)),
@@ -145,7 +146,9 @@ TERMS: list[Term] = [
        r"(is|does|will|lasts?) (a|an|the|my|this) (block|event|gradient|pulse|lobe|trapezoid)|\bblock duration",
        A("calc_duration", 1.6)),
     _t(r"\b(total|whole|overall) (sequence |scan )(duration|time|length)|\bscan time|how long (is|does|will) (the|my) "
-       r"(whole )?(sequence|scan)|(total )?duration of (the|my) (whole )?(sequence|scan)", A("seq.duration", 1.8)),
+       r"(whole )?(sequence|scan)|(total )?duration of (the|my) (whole )?(sequence|scan)|\b(total|whole|overall|entire)"
+       r" (time|duration|length) of (the|my|this) (whole |entire )?(sequence|scan|acquisition|protocol)",
+       A("seq.duration", 1.8)),
     _t(r"\b(te|tr|echo time|repetition time)\b", H("te_tr_timing", 0.7)),
     _t(r"\braster|\bdead ?times?|\bring-?down|\bslew|\bmax(imum)? gradient|gradient (limit|strength)|\bsystem "
        r"(limits|settings|object|struct|specs)|\bscanner (limits|hardware|specs)|\bhardware limits",

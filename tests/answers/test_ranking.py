@@ -206,3 +206,12 @@ def test_storing_an_event_in_the_library_ahead_is_registering_it(ranker, questio
 def test_the_block_at_a_given_time(ranker):
     r = ranker.rank("matlab: the block running at a specific time point?")
     assert r.top.id == "api:seq.find_block_by_time" and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("what's the entire length of my acquisition?", "api:seq.duration"),
+    ("my excitation phase should advance by 50 degrees every TR", "howto:spoiler"),
+])
+def test_more_ways_to_say_scan_time_and_rf_spoiling(ranker, question, expected):
+    r = ranker.rank(question)
+    assert r.top.id == expected and r.confident
