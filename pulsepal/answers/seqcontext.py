@@ -40,8 +40,13 @@ def names_a_part(prose: str) -> bool:
     kind = requested(prose)
     if kind is None or _THE_SEQUENCE.search(prose):
         return False
+    def qualifies(end: int) -> bool:
+        part = _PART.match(prose, end)
+        # "stack of stars gradient echo": the word starts another sequence's name, not a part
+        return part is not None and requested(prose[part.start(1):part.start(1) + 30]) is None
+
     spans = [m for m in kind.pattern.finditer(prose)]
-    return bool(spans) and all(_PART.match(prose, m.end()) for m in spans)
+    return bool(spans) and all(qualifies(m.end()) for m in spans)
 
 
 def part_question(prose: str) -> Optional[str]:
