@@ -215,3 +215,14 @@ def test_the_block_at_a_given_time(ranker):
 def test_more_ways_to_say_scan_time_and_rf_spoiling(ranker, question, expected):
     r = ranker.rank(question)
     assert r.top.id == expected and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("the time at which my pulse hits its maximum, which helper?", "api:calc_rf_center"),
+    ("turn 25 mT/m into the internal Hz/m", "api:convert"),
+    ("a lobe of a set area going from one gradient value to another, as short as possible",
+     "api:make_extended_trapezoid_area"),
+    ("bridge two gradient levels on x, y and z at the maximum slew", "api:calc_ramp"),
+])
+def test_functions_described_in_other_words(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected
