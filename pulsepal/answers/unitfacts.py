@@ -381,7 +381,15 @@ def sample_time_lines(prose: str) -> list[str]:
 def direct(prose: str, lang: str = "python") -> list[str]:
     """The facts that answer the question by themselves (a unit, a vendor's raster, a value in the toolbox's
     unit), not facts said in passing."""
-    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose) + sample_time_lines(prose)
+    rasters = raster_lines(prose) if _ASKS_RASTER.search(prose) else []
+    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose) + sample_time_lines(prose) + \
+        rasters
+
+
+# the raster itself is what is asked for ("what raster must the ADC delay be on?"), not a check that failed on it
+_ASKS_RASTER = re.compile(r"\b(what|which) (time )?(raster|grid)\b|\bmultiples? of what\b|\b(on|to) (what|which) "
+                          r"(time )?(raster|grid)\b|\b(must|should|has to|have to|needs? to)\b.{0,30}\b(be|sit|lie) on "
+                          r"(a|the|some|any) (time )?(raster|grid)\b", re.I)
 
 
 def raster_lines(prose: str) -> list[str]:

@@ -196,3 +196,8 @@ def test_vendor_rasters_by_identifier_and_for_siemens(responder):
 def test_a_limit_given_with_no_unit():
     assert any("defaults to 'Hz/m'" in ln for ln in unit_lines("max_grad=28 with no unit, what is it read as?"))
     assert any("Your 2 mm is `0.002`" in ln for ln in unit_lines("slice_thickness: 2 mm, pass 2 or 2e-3?"))
+
+
+def test_the_raster_asked_for_is_the_answer(responder):
+    a = responder.answer(AnswerRequest("what raster must an rf dwell be on?", [], "python"))
+    assert a.confident and "1 µs" in a.text.split("\n\n")[1]
