@@ -67,6 +67,10 @@ TERMS: list[Term] = [
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b"
        r"|\bgradient samples\b|\bsamples? (of|for) (a |the |my )?gradient\b", A("make_arbitrary_grad", 1.3)),
+    # a shape a trapezoid cannot have: the gradient is an arbitrary waveform
+    _t(r"\b(sinus\w*|sine|cosine|sin|cos|oscillat\w*|chirp\w*)(-shaped| shaped| shape)? gradient|"
+       r"\bgradient\b.{0,30}\b(sinus\w*|sine|cosine|oscillat\w*|"
+       r"chirp\w*)\b", A("make_arbitrary_grad", 1.7)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
        r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
@@ -125,6 +129,9 @@ TERMS: list[Term] = [
     _t(r"\bsampl(e|es|ing)\b", A("make_adc", 0.6)),
     _t(r"\b(create|make|build|define|construct)\w* (a |an |the |my )?(adc|acquisition|sampling) (event|window)\b",
        A("make_adc", 0.9)),
+    # what is made is the head of the request: "make an ADC that covers the flat top" asks for the ADC
+    _t(r"\b(create|make|build|define|construct|set up|need|want)\w* (a |an |one |the |my )?(new |single |separate )?"
+       r"adcs?\b(?! (dead|raster|delay|dwell|samples? limit))", A("make_adc", 1.8)),
     _t(r"\b(max(imum)?|how many|limit (of|on)|more than)\b.{0,20}\bsamples\b", A("calc_adc_segments", 1.6)),
     _t(r"\bdwell|receiver bandwidth|readout bandwidth|\bbandwidth per pixel|hz/pixel|\bbw\b", A("make_adc", 1.0),
        H("system_limits", 0.2)),

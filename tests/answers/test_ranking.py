@@ -226,3 +226,11 @@ def test_more_ways_to_say_scan_time_and_rf_spoiling(ranker, question, expected):
 ])
 def test_functions_described_in_other_words(ranker, question, expected):
     assert ranker.rank(question).top.id == expected
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("a cosine-shaped gradient lobe for my wave encoding, what do I call?", "api:make_arbitrary_grad"),
+    ("build an ADC that samples only during the flat top of the readout", "api:make_adc"),
+])
+def test_what_is_made_decides(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected
