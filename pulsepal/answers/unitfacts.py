@@ -66,7 +66,8 @@ _U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?
       r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
-                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are)\b|\bunits?\s*\?|"
+                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are|used)\b|"
+                        r"\bunits?\s*\?|\b(what|which) are the units\b|"
                         r"\bmeasured in\b|\bin which (unit|scale)|\b(with|given|having) no units?\b|"
                         r"\bwithout (a |any )?units?\b|\bwithout (setting |giving |passing |a |the )*"
                         r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\s*\?\s*$|"
@@ -137,7 +138,14 @@ def unit_lines(prose: str) -> list[str]:
             name = _display(key, prose)
             verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
             out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
+    if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low):
+        out.append(_ALL_UNITS)  # "which units does Pulseq use?": all of them
     return out[:3]
+
+
+_ALL_UNITS = ("Pulseq's units: times in **seconds**, gradient amplitudes in **Hz/m**, slew rates in **Hz/m/s**, RF "
+              "amplitudes in **Hz** (γ·B1), angles and phases in **radians**, gradient areas and k-space in **1/m**, "
+              "lengths (FOV, slice thickness) in **metres**, frequencies in Hz.")
 
 
 def _users_value(prose: str, unit: str) -> str:
@@ -329,7 +337,9 @@ _TO_PULSEQ: list[tuple[str, float, str, str]] = [
 ]
 _INTO_PULSEQ = re.compile(r"\b(what|which) (value|number|factor)\b|\bfactor\b|\bconvert\w*\b|\b(goes?|put|pass|"
                           r"enter|write|use) (in|into|to|for)\b.{0,25}\b(pulseq|pypulseq|toolbox|opts|make_\w+|mr\.\w+|"
-                          r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b", re.I)
+                          r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b|\bwhat (do|should) (i|we) "
+                          r"(write|put|pass|give|enter|use)\b|\bhow (do|should|can|would) (i|we) (write|give|pass|put|"
+                          r"enter|express|specify)\b|\bwhat goes (in|into)\b|\bas a number\b|\bhow\s*\?\s*$", re.I)
 _EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)", re.I)
 
 

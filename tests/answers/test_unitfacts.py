@@ -201,3 +201,17 @@ def test_a_limit_given_with_no_unit():
 def test_the_raster_asked_for_is_the_answer(responder):
     a = responder.answer(AnswerRequest("what raster must an rf dwell be on?", [], "python"))
     assert a.confident and "1 µs" in a.text.split("\n\n")[1]
+
+
+@pytest.mark.parametrize("question,value", [
+    ("my flip is 30 degrees, what do I pass as flip_angle?", "**0.523599 rad**"),
+    ("for an 8 mm slab, what goes into slice_thickness?", "**0.008 m**"),
+    ("how do I give the adc a 2.5 us dwell?", "**2.5e-06 s**"),
+])
+def test_how_to_write_a_value_gets_it_in_the_toolboxs_unit(responder, question, value):
+    a = responder.answer(AnswerRequest(question, [], "python"))
+    assert a.confident and value in a.text
+
+
+def test_which_units_the_toolbox_uses():
+    assert any("**Hz/m**" in ln and "**seconds**" in ln for ln in unit_lines("what are the units pypulseq uses?"))
