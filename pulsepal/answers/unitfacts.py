@@ -138,7 +138,8 @@ def unit_lines(prose: str) -> list[str]:
             name = _display(key, prose)
             verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
             out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
-    if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low):
+    if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low) and not re.search(
+            r"\d\s*[a-zµ°]", low):
         out.append(_ALL_UNITS)  # "which units does Pulseq use?": all of them
     return out[:3]
 
@@ -340,7 +341,9 @@ _INTO_PULSEQ = re.compile(r"\b(what|which) (value|number|factor)\b|\bfactor\b|\b
                           r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b|\bwhat (do|should) (i|we) "
                           r"(write|put|pass|give|enter|use)\b|\bhow (do|should|can|would) (i|we) (write|give|pass|put|"
                           r"enter|express|specify)\b|\bwhat goes (in|into)\b|\bas a number\b|\bhow\s*\?\s*$", re.I)
-_EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)", re.I)
+_EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)|\d\s*(mt/m|t/m/s|g/cm|"
+                       r"mt/m/ms)\b.{0,25}?\b(in|to|into)\s+(the )?(pulseq|pypulseq|toolbox|internal)('?s)?\s+"
+                       r"(internal\s+)?units?\b", re.I)
 
 
 def pulseq_value_lines(prose: str) -> list[str]:
