@@ -186,7 +186,7 @@ def test_a_trailing_unit_question():
 
 
 def test_vendor_rasters_by_identifier_and_for_siemens(responder):
-    from pulsepal.answers.unitfacts import vendor_lines
+    from pulsepal.answers.vendor_facts import vendor_lines
 
     assert "4 µs" in vendor_lines("what goes into grad_raster_time on a GE scanner?")[0]
     assert "`'adcRasterTime', 100e-9`" in vendor_lines("adcRasterTime for our Siemens Vida?", "matlab")[0]
