@@ -289,11 +289,14 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         found = _choices(e, p)
         return f"From pypulseq's definition of `{name_of(e, lang)}`: {found[0].rstrip('.')}." if found else None
     if kind == "limit":
-        found = _limits(e, prose)
+        found = [] if matlab else _limits(e, prose)  # pypulseq's raise messages are not MATLAB's
         return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
     if p is None:
         return None
     unit = unit_of(p.name, p.description)
+    if matlab and p.name == "signal":  # MATLAB always scales the shape: no option turns it off
+        unit = ("any scale: the shape is always scaled to give the flip angle (`flip`); MATLAB has no option to keep "
+                "the samples as given")
     shown = f"`'{_matlab_name(e, p)}'`" if matlab else f"`{p.name}`"
     if kind == "unit" and not p.name.endswith("_unit"):  # "what unit is max_grad taken in?": grad_unit's default
         if unit is None:

@@ -3,7 +3,8 @@ the [BLOCKS] section?", "are the delays in the .seq file in seconds?", "the dwel
 
 Inside the toolboxes every time is in seconds; the file stores integers where it can: block durations as counts of
 the block duration raster, delays and ramp times in microseconds, the ADC dwell in nanoseconds. Each section's
-header comment in a written file states its columns' units (the facts below are those headers, format 1.4/1.5);
+header comment in a written file states its columns' units (the facts below are those headers, format 1.5;
+the columns 1.5 added are marked so);
 a question about the file gets the file's unit, not "seconds".
 """
 
@@ -20,12 +21,13 @@ _FIELDS: list[tuple[str, str, str]] = [
      "[BLOCKS]: the duration column is a whole number of block duration rasters (`BlockDurationRaster` in "
      "[DEFINITIONS], 10 µs by default), not seconds"),
     ("rf", r"\brf\b|\[rf\]|\bpulse\b",
-     "[RF]: amplitude in **Hz** (γ·B1), `delay` and `center` in **µs**, `freq` in Hz, `phase` in rad, `freqPPM` in "
-     "ppm, `phasePPM` in rad/MHz"),
+     "[RF]: amplitude in **Hz** (γ·B1), `delay` in **µs**, `freq` in Hz, `phase` in rad; format 1.5 adds "
+     "`center` in µs, `freqPPM` in ppm and `phasePPM` in rad/MHz"),
     ("trap", r"\btrap\w*|\bramp|\brise\b|\bflat\b|\bfall\b|\[trap\]",
      "[TRAP]: amplitude in **Hz/m**; rise, flat, fall and delay in **µs**"),
     ("gradients", r"\bgrad\w*\b(?!.{0,10}raster)|\[gradients\]",
-     "[GRADIENTS] (arbitrary and extended): amplitude, first and last in **Hz/m**, delay in **µs**"),
+     "[GRADIENTS] (arbitrary and extended): amplitude in **Hz/m**, delay in **µs**; format 1.5 adds `first` and "
+     "`last`, in Hz/m"),
     ("adc", r"\badc\b|\bdwell\b|\[adc\]",
      "[ADC]: `dwell` in **ns**, `delay` in **µs**, `freq` in Hz, `phase` in rad, `num` a sample count"),
     ("shapes", r"\bshapes?\b|\[shapes\]",
@@ -51,4 +53,4 @@ def lines(prose: str) -> list[str]:
     found = [fact for _, pattern, fact in _FIELDS if re.search(pattern, low)]
     if not found:
         found = [fact for _, _, fact in _FIELDS[:5]]
-    return ["In the .seq file (format 1.4/1.5), " + found[0] + "."] + [f + "." for f in found[1:3]]
+    return ["In the .seq file (format 1.5), " + found[0] + "."] + [f + "." for f in found[1:3]]

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import seqfile_units
+from .toolbox_values import pulseq_value_lines, sample_time_lines
 from .vendor_facts import vendor_lines
 
 # parameter (lower case, no underscores) -> (how people write it in prose, unit, a conversion hint)
@@ -66,16 +67,21 @@ UNITS: dict[str, tuple[str, str, str]] = {
 _U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?|rad|degrees?|deg|ppm|teslas?|µt|"
       r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
+# "shorter than two ms?" asks about a duration, "TE: ms?" about a unit
+_NOT_A_COUNT = "".join(f"(?<!{w} )" for w in
+                       "one two three four five six seven eight nine ten few some more less".split())
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
                         r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are|used)\b|"
                         r"\bunits?\s*\?|\b(what|which) are the units\b|"
                         r"\bmeasured in\b|\bin which (unit|scale)|\b(with|given|having) no units?\b|"
                         r"\bwithout (a |any )?units?\b|\bwithout (setting |giving |passing |a |the )*"
-                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\s*\?\s*$|"
+                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])" + _NOT_A_COUNT + r"\b" + _U + r"\s*\?\s*$|"
                         r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
                         r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
-                        r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
-                        r"\bwith respect to\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
+                        r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|"
+                        r"\b(relative|with respect) to (what|which)\b|"
+                        r"\b(is|are) (it|that|this|they|these|those) (relative|with respect) to\b|"
+                        r"\bin [\w/]+ or (in )?[\w/]+\s*\?|"
                         r"\b(in|as) (degrees?|radians?|hz|mm|cm|metres?|meters?|seconds?|ms|us|µs|microseconds?|"
                         r"milliseconds?)\b(?=.*\?)|\b(in|as) (hz/m|mt/m|t/m/s|1/m|rad/s|ppm|tesla)(?![\w/])", re.I)
 
@@ -150,17 +156,47 @@ _ALL_UNITS = ("Pulseq's units: times in **seconds**, gradient amplitudes in **Hz
               "lengths (FOV, slice thickness) in **metres**, frequencies in Hz.")
 
 
+# a number with the unit the user wrote next to it ("500 us", "2 mm"): what it is in the toolbox's unit
+_WRITTEN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)\s*(ms|msec|milliseconds?|us|µs|μs|usec|microseconds?|"
+                      r"ns|nanoseconds?|s|secs?|seconds?|mm|cm|µm|um|m|metres?|meters?)(?![\w/])", re.I)
+_TO_BASE = {"s": {"ms": 1e-3, "msec": 1e-3, "millisecond": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6,
+                  "microsecond": 1e-6, "ns": 1e-9, "nanosecond": 1e-9, "s": 1.0, "sec": 1.0, "second": 1.0},
+            "m": {"mm": 1e-3, "cm": 1e-2, "µm": 1e-6, "um": 1e-6, "m": 1.0, "metre": 1.0, "meter": 1.0}}
+
+
+def _written(prose: str, base: str) -> Optional[tuple[str, str, float]]:
+    """The first number the user wrote with a unit of this kind: (number, unit as written, value in `base`)."""
+    for m in _WRITTEN.finditer(prose):
+        scale = _TO_BASE[base].get(m.group(2).lower().rstrip("s") if len(m.group(2)) > 3 else m.group(2).lower())
+        if scale is not None:
+            return m.group(1), m.group(2), float(m.group(1)) * scale
+    return None
+
+
 def _users_value(prose: str, unit: str) -> str:
-    """The user's own number in that unit: "800 or 0.8?" for a time, "117 deg" for an angle."""
+    """The user's own number in that unit: "500 us, do I pass 500 or 0.5?" for a time, "117 deg" for an angle. The
+    unit the user wrote decides; without one, two numbers a power of a thousand apart say only that one of them
+    is scaled, so the answer says which reading it assumes."""
     pair = scalings(prose)
-    if pair is not None and (unit.startswith("seconds") or unit.startswith("metres")):
-        big, small = sorted(pair, key=float, reverse=True)
-        scale = round(math.log10(float(big) / float(small)))
+    if unit.startswith("seconds") or unit.startswith("metres"):
         base = "s" if unit.startswith("seconds") else "m"
-        prefix = {3: "m" + base, 6: "µ" + base}.get(scale)
-        if prefix:
-            return (f" Your {big} {prefix} is `{float(big) * 10 ** -scale:g}` (`{big}e-{scale}`); `{big}` would mean "
-                    f"{big} {base}.")
+        written = _written(prose, base)
+        if written is not None:
+            number, spelled, value = written
+            if pair is None and float(number) == value:
+                return ""
+            text = f" Your {number} {spelled} is `{value:g}`"
+            match = [x for x in pair or () if math.isclose(float(x), value, rel_tol=1e-6)]
+            if match:
+                return text + f": pass `{match[0]}`."
+            return text + (f"; neither `{pair[0]}` nor `{pair[1]}` is that in {base}." if pair else ".")
+        if pair is not None:
+            big, small = sorted(pair, key=float, reverse=True)
+            scale = round(math.log10(float(big) / float(small)))
+            prefix = {3: "m" + base, 6: "µ" + base}.get(scale)
+            if prefix:
+                return (f" If your {big} is in {prefix}, it is `{float(big) * 10 ** -scale:g}` (`{big}e-{scale}`); "
+                        f"`{big}` would mean {big} {base}.")
     deg = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:°|deg\b|degrees?\b)", prose, re.I)
     if deg and unit.startswith("radians"):
         x = float(deg.group(1))
@@ -253,74 +289,6 @@ _RASTERS: list[tuple[str, str]] = [
 ]
 
 
-# a unit people have -> (factor into the toolbox's unit, that unit, how the factor comes about)
-_TO_PULSEQ: list[tuple[str, float, str, str]] = [
-    (r"mt/m/ms", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
-    (r"t/m/s", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
-    (r"mt/m", 42.576e3, "Hz/m", "γ = 42.576e6 Hz/T, × 1e-3"),
-    (r"g/cm", 425.76e3, "Hz/m", "1 G/cm = 10 mT/m"),
-    (r"(?:µ|u|micro)t(?:esla)?", 42.576, "Hz", "an RF amplitude is γ·B1"),
-    (r"(?:µ|u)s|microseconds?", 1e-6, "s", ""),
-    (r"ms|milliseconds?", 1e-3, "s", ""),
-    (r"mm", 1e-3, "m", ""),
-    (r"cm", 1e-2, "m", ""),
-    (r"deg(?:rees?)?|°", math.pi / 180, "rad", "π/180"),
-]
-_INTO_PULSEQ = re.compile(r"\b(what|which) (value|number|factor)\b|\bfactor\b|\bconvert\w*\b|\b(goes?|put|pass|"
-                          r"enter|write|use) (in|into|to|for)\b.{0,25}\b(pulseq|pypulseq|toolbox|opts|make_\w+|mr\.\w+|"
-                          r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b|\bwhat (do|should) (i|we) "
-                          r"(write|put|pass|give|enter|use)\b|\bhow (do|should|can|would) (i|we) (write|give|pass|put|"
-                          r"enter|express|specify)\b|\bwhat goes (in|into)\b|\bas a number\b|\bhow\s*\?\s*$", re.I)
-_EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)|\d\s*(mt/m|t/m/s|g/cm|"
-                       r"mt/m/ms)\b.{0,25}?\b(in|to|into)\s+(the )?(pulseq|pypulseq|toolbox|internal)('?s)?\s+"
-                       r"(internal\s+)?units?\b", re.I)
-
-
-def pulseq_value_lines(prose: str) -> list[str]:
-    """A value (or a unit) the user has in a unit the toolbox does not use, put into the one it does: "8 mT/m,
-    what value goes into Pulseq?", "my DSV gradients are in mT/m, what factor?"."""
-    if not _INTO_PULSEQ.search(prose) or _EXPLICIT.search(prose):
-        return []  # "40 mT/m to Hz/m" is the calculators' conversion
-    out: list[str] = []
-    for pattern, factor, unit, why in _TO_PULSEQ:
-        for m in re.finditer(r"(?<![\w.])(?:(\d+(?:\.\d+)?(?:e-?\d+)?)\s*)?(" + pattern + r")(?![\w/])", prose, re.I):
-            how = f"; {why}" if why else ""
-            if m.group(1):
-                value = float(m.group(1)) * factor
-                out.append(f"{m.group(1)} {m.group(2)} is **{value:.6g} {unit}** in Pulseq (× {factor:.6g}{how}).")
-            else:
-                out.append(f"From {m.group(2)} to Pulseq's {unit}: multiply by **{factor:.6g}**" +
-                           (f" ({why})." if why else "."))
-            break
-        if len(out) >= 2:
-            break
-    return out
-
-
-# where samples sit in time, as the toolboxes compute them (pypulseq make_arbitrary_rf / make_sinc_pulse,
-# make_arbitrary_grad, Sequence's ADC sample times): in the middle of their raster intervals, not on their edges
-_SAMPLE_TIME = re.compile(r"\b(first|last) (rf |adc |gradient )?samples?\b|\bsamples? (times?|positions?|points?|"
-                          r"placement)\b|\b(where|when)\b.{0,40}\bsamples?\b.{0,30}\b(sit|placed|taken|start|lie|fall)|"
-                          r"\bt ?= ?0\b.{0,40}\b(half|middle|centre|center)\b|\bhalf (a |one )?(raster|dwell|step)",
-                          re.I)
-_SAMPLE_FACTS: list[tuple[str, str]] = [
-    (r"\badc\b|\breadout\b|\bacquisition\b", "ADC samples are taken in the middle of each dwell: sample k (from "
-     "0) at `delay + (k + 0.5) * dwell`"),
-    (r"\bgrad\w*\b|\bwaveform\b(?!.*\brf\b)", "Arbitrary-gradient samples sit at the centres of the gradient "
-     "raster intervals, `(k + 0.5) * grad_raster_time` (k from 0); `first` and `last` give the values at the edges"),
-    (r"\brf\b|\bpulse\b|\bb1\b", "RF samples sit in the middle of their raster intervals: sample n (from 1) at "
-     "`(n - 0.5) * dwell` after the pulse's start (its delay not included), so the first is half a dwell in, not at "
-     "t = 0"),
-]
-
-
-def sample_time_lines(prose: str) -> list[str]:
-    if not _SAMPLE_TIME.search(prose):
-        return []
-    low = prose.lower()
-    return [fact + "." for pattern, fact in _SAMPLE_FACTS if re.search(pattern, low)][:2]
-
-
 def direct(prose: str, lang: str = "python") -> list[str]:
     """The facts that answer the question by themselves (a unit, a vendor's raster, a value in the toolbox's
     unit), not facts said in passing."""
@@ -358,10 +326,13 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
     counts = [int(n) for n in re.findall(r"\b(\d{4,6})\s*(?:adc |complex |readout )?samples\b", prose, re.I)]
     if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
                  r"\bmore than \d+ samples", prose, re.I) or any(n > 8192 for n in counts):
-        how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \
-            "`pp.calc_adc_segments`, with `adc_samples_limit`"
+        if re.search(r"\bGE\b|general electric|\bpge2\b|\bphilips\b|\bbruker\b|\bunited imaging\b", prose, re.I):
+            return []  # the 8192 is the Siemens interpreter's; other vendors' limits are not facts we hold
+        how = ("`mr.calcAdcSeg`, after setting `'adcSamplesLimit', 8192` in `mr.opts`" if lang == "matlab" else
+               "`pp.calc_adc_segments`, after setting `adc_samples_limit=8192` in `pp.Opts`")
         return ["On Siemens scanners one ADC may hold at most **8192 samples**; a longer readout is split into equal "
-                f"segments on the gradient raster ({how} and the samples divisor in the system object)."]
+                f"segments on the gradient raster ({how}: the limit defaults to 0, which means no limit and one "
+                "segment; the samples divisor applies to each segment)."]
     return []
 
 

@@ -11,43 +11,52 @@ from __future__ import annotations
 import re
 
 # what a vendor's interpreter needs where it differs from the defaults (Siemens'), as published with it: GE's
-# pge2 interpreter (HarmonizedMRI/SequenceExamples-GE): gradient raster a multiple of 4 µs, RF and ADC rasters of
-# 2 µs, block durations best on 4 µs
-_VENDOR = re.compile(r"\bGE\b|(?i:general electric|\bpge2\b|\btoppe\b|\bpulceq\b)")
+# pge2 interpreter (HarmonizedMRI/SequenceExamples-GE@642948b, pge2/docs/pge2-sequence-design-rules.md, read
+# 2026-12): gradient raster a multiple of 4 µs, RF and ADC rasters of 2 µs (ADC 1 µs on MAGNUS), block durations a
+# multiple of 4 µs; 117 µs added after each segment (116 µs before Oct 2025). The document changes: re-read it
+# when these are touched.
+# "GE" alone is also gradient echo ("a GE-EPI on our Prisma"): only a scanner word makes it the vendor for sure
+_GE_SURE = re.compile(r"(?i:general electric|\bpge2\b|\btoppe\b|\bpulceq\b|\bsigna\b|\bmagnus\b)|"
+                      r"\bGE\b[ -]?(?i:scanners?|healthcare|systems?|mri?\b|signa|premier|discovery|architect|"
+                      r"interpreter|hardware|machines?)|(?i:\b(on|for|with|at) (a |an |our |my |the )?)GE\b(?![ -]?"
+                      r"(?i:epi|se\b|sequences?|readouts?|images?|echo|based|type))")
+_GE_BARE = re.compile(r"\bGE\b(?![ -]?(?i:epi|se\b|sequences?|readouts?|images?|echo|based|type))")
 _VENDOR_RASTERS: list[tuple[str, str, str, str]] = [  # (prose pattern, what, python, MATLAB)
     (r"\bgrad\w*\b.{0,20}\braster|\braster\b.{0,20}\bgrad", "gradient raster: a multiple of **4 µs**",
      "grad_raster_time=4e-6", "'gradRasterTime', 4e-6"),
     (r"\brf\b.{0,20}\braster|\braster\b.{0,20}\brf\b", "RF raster: a multiple of **2 µs**", "rf_raster_time=2e-6",
      "'rfRasterTime', 2e-6"),
-    (r"\badc\b.{0,20}\braster|\braster\b.{0,20}\badc\b|\bdwell\b", "ADC raster: a multiple of **2 µs**",
+    (r"\badc\b.{0,20}\braster|\braster\b.{0,20}\badc\b|\bdwell\b",
+     "ADC raster: a multiple of **2 µs** (1 µs on MAGNUS)",
      "adc_raster_time=2e-6", "'adcRasterTime', 2e-6"),
-    (r"\bblock\b.{0,20}\braster|\braster\b.{0,20}\bblock", "block duration raster: best **4 µs**",
+    (r"\bblock\b.{0,20}\braster|\braster\b.{0,20}\bblock", "block durations: a multiple of **4 µs** (required)",
      "block_duration_raster=4e-6", "'blockDurationRaster', 4e-6"),
 ]
 
 
-# the gaps the same interpreter needs around RF and ADC events, and what it adds at the end of a segment
-_VENDOR_GAPS: list[tuple[str, str, str, str]] = [
-    (r"\brf[ _-]?dead|\brf\b.{0,30}\bdead|\bdead\b.{0,30}\brf\b|\bamplifier\b.{0,20}\bon\b|\bbefore\b.{0,15}\brf\b",
-     "RF dead time (amplifier on) at least **72 µs**", "rf_dead_time=72e-6", "'rfDeadTime', 72e-6"),
-    (r"ring[ -]?down|\bafter\b.{0,15}\brf\b|\bamplifier\b.{0,20}\boff\b",
-     "RF ringdown (amplifier off) at least **54 µs**", "rf_ringdown_time=54e-6", "'rfRingdownTime', 54e-6"),
-    (r"\badc[ _-]?dead|\badc\b.{0,30}\bdead|\bdead\b.{0,30}\badc\b|\bbefore\b.{0,15}\badc\b",
-     "ADC dead time (ADC on) at least **40 µs**", "adc_dead_time=40e-6", "'adcDeadTime', 40e-6"),
-]
+# the gaps around RF and ADC events on the same hardware: the switching times it publishes, which are NOT what
+# rf_dead_time & co. must be set to (its own examples use 100/60/40 µs, or 0); the rule is that the RF-amplifier
+# and ADC intervals of consecutive events do not overlap
+_GE_GAPS = ("the hardware switches the RF amplifier on in 72 µs and off in 54 µs and needs 40 µs before an ADC; "
+            "the interpreter requires only that these intervals of consecutive events do not overlap, so "
+            "{names} need not equal them (its examples use 100, 60 and 40 µs, or 0)")
+_GAP_WORDS = re.compile(r"\brf[ _-]?dead|\bdead[ -]?times?\b|ring[ -]?down|\bamplifier\b|\badc[ _-]?dead|\bgaps?\b",
+                        re.I)
 
 
 def _vendor_gaps(prose: str, lang: str) -> list[str]:
     low = prose.lower()
-    opts = "mr.opts" if lang == "matlab" else "pp.Opts"
-    out = [f"{what} (`{ml if lang == 'matlab' else py}` in `{opts}`)" for pattern, what, py, ml in _VENDOR_GAPS
-           if re.search(pattern, low)]
-    if re.search(r"\bsegments?\b|\btrid\b", low) and re.search(r"\bdead|\bgap|\bend\b|\bextra\b|\badd", low):
-        out.append("the interpreter adds **116 µs** of dead time at the end of every segment (a TRID-labelled "
+    out = []
+    segment = re.search(r"\bsegments?\b|\btrid\b", low)
+    if re.search(r"\brf\b|\badc\b|ring[ -]?down|\bamplifier\b", low) and _GAP_WORDS.search(low) or (
+            not segment and _GAP_WORDS.search(low)):
+        names = ("`'rfDeadTime'`, `'rfRingdownTime'` and `'adcDeadTime'`" if lang == "matlab" else
+                 "`rf_dead_time`, `rf_ringdown_time` and `adc_dead_time`")
+        out.append(_GE_GAPS.format(names=names))
+    if segment and re.search(r"\bdead|\bgap|\bend\b|\bextra\b|\badd", low):
+        out.append("the interpreter adds **117 µs** of dead time at the end of every segment (a TRID-labelled "
                    "block group)")
-    if not out and re.search(r"\bdead[ -]?times?\b|\bgaps?\b", low):
-        out = [f"{what} (`{ml if lang == 'matlab' else py}` in `{opts}`)" for _, what, py, ml in _VENDOR_GAPS]
-    return ["On GE (the pge2 interpreter): " + "; ".join(out) + "."] if out else []
+    return ["On GE (the pge2 interpreter, as its design rules say): " + "; ".join(out) + "."] if out else []
 
 
 def vendor_lines(prose: str, lang: str = "python") -> list[str]:
@@ -55,8 +64,9 @@ def vendor_lines(prose: str, lang: str = "python") -> list[str]:
     spelling."""
     # "grad_raster_time", "gradRasterTime": the words of an identifier count as words
     words = re.sub(r"([a-z])([A-Z])", r"\1 \2", prose).replace("_", " ")
-    siemens = bool(_SIEMENS.search(words)) and not _VENDOR.search(words)
-    if not (_VENDOR.search(words) or siemens):
+    ge = bool(_GE_SURE.search(words)) or (bool(_GE_BARE.search(words)) and not _SIEMENS.search(words))
+    siemens = bool(_SIEMENS.search(words)) and not ge
+    if not (ge or siemens):
         return []
     if not re.search(r"\braster|\bdwell\b", words, re.I):
         return [] if siemens else _vendor_gaps(words, lang)

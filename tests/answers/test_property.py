@@ -123,3 +123,10 @@ def test_a_parameters_unit_is_read_from_its_own_docstring_when_the_name_says_non
 def test_an_arbitrary_rf_signal_has_no_fixed_unit(responder):
     a = responder.answer(AnswerRequest("what unit does make_arbitrary_rf want the signal samples in?", [], "python"))
     assert a.confident and "no_signal_scaling" in a.text.split("\n\n")[1]
+
+
+def test_the_arbitrary_rf_signal_unit_in_matlab_names_no_python_option(responder):
+    """MATLAB's mr.makeArbitraryRf always scales the shape to the flip angle: the Python option that turns the
+    scaling off was stated in MATLAB answers too."""
+    a = responder.answer(AnswerRequest("in what unit do I give the signal to mr.makeArbitraryRf?", [], "matlab"))
+    assert "no_signal_scaling" not in a.text and "always scaled" in a.text, a.text

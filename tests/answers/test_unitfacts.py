@@ -133,7 +133,7 @@ def test_a_vendors_raster_is_that_vendors_value(responder, question, lang, code)
 
 
 def test_a_value_in_the_users_unit_is_put_into_the_toolboxs_unit():
-    from pulsepal.answers.unitfacts import pulseq_value_lines
+    from pulsepal.answers.toolbox_values import pulseq_value_lines
 
     assert any("**255456 Hz/m**" in ln for ln in pulseq_value_lines("my wave lobe peaks at 6 mT/m, what do I put "
                                                                     "into pypulseq?"))
@@ -148,12 +148,14 @@ def test_a_value_for_the_toolbox_is_a_confident_answer(responder):
 
 
 @pytest.mark.parametrize("question,lang,code", [
-    ("which rfRingdownTime should a GE sequence use?", "matlab", "'rfRingdownTime', 54e-6"),
-    ("GE: how long must the adc dead time be?", "python", "adc_dead_time=40e-6"),
+    ("which rfRingdownTime should I use on a GE scanner?", "matlab", "`'rfRingdownTime'`"),
+    ("GE: how long must the adc dead time be?", "python", "`adc_dead_time`"),
 ])
-def test_a_vendors_dead_times_are_that_vendors_values(responder, question, lang, code):
+def test_a_vendors_dead_times_are_what_its_rules_say(responder, question, lang, code):
+    """GE publishes its hardware's switching times (72/54/40 µs) and says the dead times set in the system object
+    need not equal them: stating them as the values to set was wrong."""
     a = responder.answer(AnswerRequest(question, [], lang))
-    assert a.confident and code in a.text
+    assert a.confident and code in a.text and "54 µs" in a.text and "need not equal" in a.text
 
 
 def test_a_sample_count_over_the_siemens_limit_gets_the_limit_and_the_segmenting_call(responder):
@@ -215,3 +217,36 @@ def test_how_to_write_a_value_gets_it_in_the_toolboxs_unit(responder, question, 
 
 def test_which_units_the_toolbox_uses():
     assert any("**Hz/m**" in ln and "**seconds**" in ln for ln in unit_lines("what are the units pypulseq uses?"))
+
+
+def test_the_unit_the_user_wrote_decides_which_number_is_meant():
+    """Two numbers a thousand apart used to be read as ms whatever the user wrote: '500 us, 500 or 0.5?' was
+    answered '0.5', a delay a thousand times too long."""
+    found = " ".join(unit_lines("My ADC delay is 500 us, do I pass 500 or 0.5?"))
+    assert "`0.0005`" in found and "neither" in found and "500 ms" not in found, found
+    assert "pass `2e-3`" in " ".join(unit_lines("slice_thickness: 2 mm, pass 2 or 2e-3?"))
+    assert "If your 600 is in ms" in " ".join(unit_lines("inversion time 600: does make_delay take 600 or 0.6?"))
+
+
+def test_gradient_echo_is_not_the_vendor_and_ge_facts_say_what_the_rules_say():
+    from pulsepal.answers.vendor_facts import vendor_lines
+
+    assert "Siemens" in vendor_lines("gradient raster for a GE-EPI sequence on my Siemens Prisma?")[0]
+    assert vendor_lines("which rf dead time is right for a GE EPI readout?") == []
+    gaps = vendor_lines("rf dead time on a GE scanner?")[0]
+    assert "need not equal" in gaps and "at least **72" not in gaps
+    assert "117 µs" in vendor_lines("does pge2 add dead time at the end of each segment?")[0]
+    assert "1 µs on MAGNUS" in vendor_lines("adc raster on GE?")[0]
+
+
+def test_sample_limits_and_conversions_state_only_what_holds():
+    from pulsepal.answers.toolbox_values import pulseq_value_lines
+    from pulsepal.answers.unitfacts import limit_lines
+
+    siemens = " ".join(limit_lines("maximum number of ADC samples on our Siemens?"))
+    assert "8192" in siemens and "defaults to 0" in siemens
+    assert limit_lines("how many samples can one ADC have on a GE scanner?") == []
+    assert not any("multiply by 0.001" in ln for ln in pulseq_value_lines("30 mT/m/ms, what value goes into pulseq?"))
+    assert unit_lines("Can I use a TE shorter than two ms?") == []
+    assert not any("**seconds**" in ln for ln in unit_lines("when is the first ADC sample taken relative to the "
+                                                            "adc delay?"))
