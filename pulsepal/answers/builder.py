@@ -104,7 +104,8 @@ def _template_values(stem: str, knowledge: Knowledge, names: set[str]) -> tuple[
         v["slab_thickness"] = v.pop("slice_thickness")
     used = {k: x for k, x in v.items() if k in names}
     ignored = [k for k in knowledge.values if k not in used and k not in ("bandwidth", "dwell", "b0",
-                                                                          "bandwidth_total")]
+                                                                          "bandwidth_total")
+               and not k.startswith("wanted_")]  # a limit asked for above the scanner's is judged, not used
     return used, ignored
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import unitfacts
+from . import unitfacts, uservalues
 
 GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
 _GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
@@ -113,9 +113,12 @@ def slice_limit(values: dict[str, float], prose: str) -> list[str]:
 
 
 def limits(asked: dict[str, float], scanner: dict[str, float]) -> list[str]:
+    """A limit asked for above the scanner's: in the question against the settings, or both in one text (the
+    knowledge keeps a request beside the scanner's limit as `wanted_<key>`)."""
     out = []
     for key, label, unit in (("max_slew", "slew rate", "T/m/s"), ("max_grad", "gradient amplitude", "mT/m")):
-        a, s = asked.get(key), scanner.get(key)
+        a = asked.get("wanted_" + key) or scanner.get("wanted_" + key) or asked.get(key)
+        s = asked.get(key) if asked.get("wanted_" + key) else scanner.get(key)
         if a and s and a > s:
             out.append(f"The {label} you ask for, {a:g} {unit}, is **above your scanner's {s:g} {unit} limit**: "
                        f"use at most {s:g} {unit} in the system limits (higher values make events the hardware "
@@ -299,7 +302,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
-    lines += echo_spacing(values, prose)
+    lines += echo_spacing(values, prose) + uservalues.for_missing_sequence(prose, values)
     return lines
 
 

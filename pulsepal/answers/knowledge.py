@@ -148,10 +148,19 @@ _LIMITS_BY_UNIT: list[tuple[str, re.Pattern, object]] = [
 ]
 
 
+# A clause that asks for a limit rather than stating the scanner's ("I want max_slew 250 T/m/s", "use 60 mT/m"):
+# when the scanner's limit is given too, the request is kept apart (`wanted_max_slew`) so it can be judged against it.
+_LIMIT_KEYS = ("max_grad", "max_slew")
+_WANTS = re.compile(r"\b(i(?:'d| would)? (?:want|like|need|plan|hope|intend)|i'?m (?:planning|going|trying)|"
+                    r"want(?:ed)? to|wants?|would like|please use|let'?s use|use|set (?:it )?to|try|request(?:ed)?|"
+                    r"target|aim(?:ing)? (?:for|at))\b", re.I)
+
+
 def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     """Everything we can read from the text; placeholder lines like "(what you are working on ...)" are skipped.
     settings_text: the text is the settings panel's, where a value's unit alone can name a scanner limit."""
     k = Knowledge()
+    wanted: dict[str, float] = {}
     if not text:
         return k
     for raw_line in text.splitlines():
@@ -167,9 +176,21 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             k.kind = requested(rest) or k.kind
             continue
         for clause in re.split(r"[,;]|\band\b", line):
+            before = {key: k.values[key] for key in _LIMIT_KEYS if key in k.values}
             read = _read_clause(clause, k, _FIELDS) or (settings_text and _read_clause(clause, k, _LIMITS_BY_UNIT))
             if not read and re.search(r"\d", clause):
                 k.unparsed.append(clause.strip())
+            if read and _WANTS.search(clause):
+                for key in _LIMIT_KEYS:  # "I want max_slew 250": what is asked for, not (yet) the scanner's limit
+                    if key in k.values and k.values[key] != before.get(key):
+                        wanted[key] = k.values.pop(key)
+                        if key in before:
+                            k.values[key] = before[key]
+    for key, value in wanted.items():
+        if key in k.values and value > k.values[key]:
+            k.values["wanted_" + key] = value  # above the scanner's: that stays the limit, the request is judged
+        else:  # within it (or no limit given): the value asked for is the one to use
+            k.values[key] = value
     if k.kind is None:
         k.kind = requested(text)
     return k
@@ -217,9 +238,17 @@ def describe(k: Knowledge) -> str:
            "rf_dead_time": ("RF dead time", 1e6, "µs"), "adc_dead_time": ("ADC dead time", 1e6, "µs"),
            "rf_ringdown_time": ("RF ringdown", 1e6, "µs"), "b0": ("B0", 1, "T"),
            "n_echoes": ("echo train", 1, ""), "n_slices": ("slices", 1, ""), "bandwidth": ("bandwidth", 1, "Hz/px"),
-           "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms")}
+           "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms"),
+           "pulse_duration": ("pulse", 1e3, "ms"), "tbw": ("time-bandwidth product", 1, ""),
+           "b_value": ("b-value", 1, "s/mm²"), "bandwidth_total": ("receiver bandwidth", 1e-3, "kHz"),
+           "slab_thickness": ("slab", 1e3, "mm")}
     if "n_x" in v:
-        parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}")
+        parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
+                     (f"×{int(v['n_z'])}" if "n_z" in v else ""))
+    elif "n_y" in v:
+        parts.append(f"{int(v['n_y'])} phase-encoding lines")
+    if "n_z" in v and "n_x" not in v:
+        parts.append(f"{int(v['n_z'])} partitions")
     for key, (label, scale, unit) in fmt.items():
         if key in v:
             parts.append(f"{label} {v[key] * scale:g}{(' ' + unit) if unit and unit != '°' else unit}")

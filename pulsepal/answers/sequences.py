@@ -166,6 +166,13 @@ def unknown_sequence(prose: str) -> Optional[Kind]:
     return Kind("unknown", name, re.compile(re.escape(name), re.I))
 
 
+def closest_templates(kind: Kind, prose: str) -> list[str]:
+    """The templates to start from for a kind we have none for: one the request also names ("multi-slice EPI with
+    GRAPPA": the EPI), then the kind's own closest ones (the order the no-template answer offers them in)."""
+    also = [k.template for k in KINDS if k is not kind and k.template and k.pattern.search(prose)]
+    return list(dict.fromkeys(also[:1] + [s for s in kind.closest if s in TEMPLATES]))
+
+
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
 

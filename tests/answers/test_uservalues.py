@@ -1,0 +1,30 @@
+"""Every value the user gives is in the answer or accounted for: a limit asked for above the scanner's in one
+settings text, and the values given for a sequence we have no template for."""
+
+from __future__ import annotations
+
+from pulsepal.answers.knowledge import parse
+from pulsepal.answers.types import AnswerRequest
+
+
+def test_a_limit_asked_for_above_the_scanners_in_the_same_text_is_kept_apart():
+    k = parse("Trio, 38 mT/m and 170 T/m/s; I would like a slew of 220 T/m/s", settings_text=True)
+    assert k.values["max_slew"] == 170 and k.values["wanted_max_slew"] == 220
+    within = parse("gradients 80 mT/m, 200 T/m/s, but please use max slew 120 T/m/s", settings_text=True)
+    assert within.values["max_slew"] == 120 and "wanted_max_slew" not in within.values
+
+
+def test_the_request_above_the_limit_is_reported_with_both_numbers(responder):
+    a = responder.answer(AnswerRequest("write the system struct for me", [], "matlab",
+                                       "my gradients: 33 mT/m, 125 T/m/s; want max grad 50 mT/m"))
+    assert "50 mT/m" in a.text and "above your scanner's 33 mT/m limit" in a.text
+    assert "'MaxGrad', 33" in a.text  # the example keeps the scanner's limit
+
+
+def test_values_for_a_missing_sequence_are_accounted_for(responder):
+    a = responder.answer(AnswerRequest("a golden-angle radial sequence please", [], "python",
+                                       "TR 7 ms, TE 2.5 ms, flip 12, 192x192, FOV 220 mm, TBW 3"))
+    assert "I don't have a checked template" in a.text
+    for value in ("TR 7 ms", "TE 2.5 ms", "flip 12°", "matrix 192×192", "FOV 220 mm", "time-bandwidth product 3"):
+        assert value in a.text
+    assert "2D spoiled gradient echo (GRE), takes" in a.text
