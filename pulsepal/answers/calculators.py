@@ -295,6 +295,42 @@ def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
     return [line + "."]
 
 
+_FEASIBLE = re.compile(r"\b(dwell|bandwidth|bw|readout|sampl\w*|feasib\w*|possible|work|limits?|max(?:imum)? "
+                       r"grad\w*|gradient (?:amplitude|strength)|too (?:fast|short|high|strong)|can (?:i|we|it|my))\b",
+                       re.I)
+
+
+def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
+    """The readout gradient a FOV and a dwell need, 1 / (FOV * dwell) in Hz/m, against the scanner's maximum: a
+    dwell shorter than the gradient allows cannot image that FOV, and the shortest one that does is named."""
+    fov, n = values.get("fov"), values.get("n_x")
+    dwell = values.get("dwell")
+    if not dwell and values.get("bandwidth_total"):
+        dwell = 1 / values["bandwidth_total"]
+    if not dwell and n and values.get("bandwidth"):
+        dwell = 1 / (values["bandwidth"] * n)
+    if not dwell and n and values.get("readout_time"):
+        dwell = values["readout_time"] / n
+    gmax = values.get("max_grad")
+    if not (fov and dwell) or not _FEASIBLE.search(prose) or (gmax is None and not re.search(
+            r"\b(feasib\w*|possible|work|limits?|too)\b", prose, re.I)):
+        return []
+    given = gmax is not None
+    gmax = gmax or 40.0  # mT/m, both toolboxes' default limit
+    amp = 1 / (fov * dwell)  # Hz/m
+    amp_mt = amp / (GAMMA * 1e-3)
+    shortest = 1 / (fov * gmax * GAMMA * 1e-3)  # s
+    limit = f"your {gmax:g} mT/m limit" if given else f"the default {gmax:g} mT/m limit (no scanner limit given)"
+    line = (f"The readout gradient for a {fov * 1e3:g} mm FOV at a {dwell * 1e6:.4g} µs dwell is 1/(FOV × dwell) = "
+            f"{amp:.4g} Hz/m = **{amp_mt:.3g} mT/m**")
+    tail = (f"the shortest dwell at this FOV is {shortest * 1e6:.3g} µs (a receiver bandwidth of at most "
+            f"{1 / shortest / 1e3:.4g} kHz" +
+            (f", {1 / (shortest * n):.0f} Hz/pixel with {int(n)} samples" if n else "") + ")")
+    if amp_mt > gmax * (1 + 1e-9):
+        return [line + f", **above {limit}: it cannot work**; {tail}, or make the FOV larger."]
+    return [line + f", within {limit}; {tail}."]
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
@@ -302,7 +338,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
-    lines += echo_spacing(values, prose) + uservalues.for_missing_sequence(prose, values)
+    lines += echo_spacing(values, prose) + readout_gradient(values, prose)
+    lines += uservalues.for_missing_sequence(prose, values)
     return lines
 
 

@@ -28,3 +28,13 @@ def test_values_for_a_missing_sequence_are_accounted_for(responder):
     for value in ("TR 7 ms", "TE 2.5 ms", "flip 12°", "matrix 192×192", "FOV 220 mm", "time-bandwidth product 3"):
         assert value in a.text
     assert "2D spoiled gradient echo (GRE), takes" in a.text
+
+
+def test_the_readout_gradient_a_fov_and_dwell_need_is_judged_against_the_limit():
+    from pulsepal.answers.calculators import readout_gradient
+
+    too_fast = readout_gradient({"fov": 0.16, "dwell": 3e-6, "max_grad": 30.0}, "can I sample with this dwell?")
+    assert "48.9 mT/m" in too_fast[0] and "cannot work" in too_fast[0] and "4.89 µs" in too_fast[0]
+    fine = readout_gradient({"fov": 0.3, "bandwidth": 400.0, "n_x": 128, "max_grad": 40.0}, "is my bandwidth ok?")
+    assert "within your 40 mT/m limit" in fine[0]
+    assert readout_gradient({"fov": 0.3, "dwell": 1e-5}, "what is the readout duration?") == []
