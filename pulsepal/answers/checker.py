@@ -14,6 +14,7 @@ from typing import Optional
 from ..language import detect_language
 from .argcheck import ArgChecker
 from .dialectcheck import DialectChecker
+from .flowcheck import check_flow
 from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
@@ -112,7 +113,7 @@ class Checker:
         seen = {(f.line, f.name) for f in findings}
         for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
                 self.usage.check(code, lang) + check_values(code, lang) + \
-                check_shapes(code, lang):
+                check_shapes(code, lang) + check_flow(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)

@@ -1,0 +1,48 @@
+"""Checks of what a snippet does with its events: an event made and never put in a block is not in the sequence.
+
+The name, argument and usage checks judge each call on its own line; none of them notices that the excitation was
+made and then never added (`seq.add_block(gx, adc)` with no `rf` anywhere), a mistake that builds without an error
+and gives no signal. Judged only when the snippet is a whole script (it adds blocks and then writes, checks or plots
+the sequence; an excerpt may use its events in lines not shown), and only for events whose variable is never used
+again anywhere in it, so a finding is as certain as a misspelt name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .types import Finding
+
+_ADD = re.compile(r"\b\w+\.(?:add_block|addBlock)\s*\(")
+_END = re.compile(r"\b\w+\.(?:write|check_timing|checkTiming|plot|write_v141)\b")
+# `rf = pp.make_block_pulse(...)`, `[rf, gz] = mr.makeSincPulse(...)`, `rf, gz, _ = pp.make_sinc_pulse(...)`
+_MAKE = re.compile(r"^\s*\[?\s*([A-Za-z_]\w*)\s*(?:[,\s]\s*[\w~]+\s*)*\]?\s*=\s*(?:pp|mr|pypulseq)\.(make_?\w+)\s*\(")
+_NOT_EVENTS = re.compile(r"^make_?(sigpy_pulse|extended_trapezoid_area)$|^makeExtendedTrapezoidArea$", re.I)
+
+
+def _strip(line: str, lang: str) -> str:
+    line = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", "''", line)
+    return line.split("#" if lang == "python" else "%", 1)[0]
+
+
+def check_flow(code: str, lang: str) -> list[Finding]:
+    """An event variable made by a Pulseq `make` call and never used again, in a snippet that adds blocks."""
+    lines = [_strip(ln, lang) for ln in code.splitlines()]
+    adds = [n for n, ln in enumerate(lines) if _ADD.search(ln)]
+    if not adds or not any(_END.search(ln) for ln in lines[adds[-1]:]):
+        return []
+    add = "seq.add_block" if lang == "python" else "seq.addBlock"
+    out: list[Finding] = []
+    for n, line in enumerate(lines, 1):
+        m = _MAKE.match(line)
+        if not m or _NOT_EVENTS.match(m.group(2)):
+            continue
+        var = m.group(1)
+        word = re.compile(rf"(?<![\w.]){re.escape(var)}\b")
+        used = any(word.search(other) for k, other in enumerate(lines, 1) if k != n) or \
+            len(word.findall(line)) > 1
+        if not used:
+            out.append(Finding(var, n, "never_added",
+                               f"`{var}` is made but never used: it is not in any block, so the sequence does not "
+                               f"play it (add it with `{add}({var}, ...)` where it belongs).", None))
+    return out

@@ -1,0 +1,30 @@
+"""An event made and never put in a block, in a whole script, is a finding; in an excerpt it is not judged."""
+
+from __future__ import annotations
+
+from pulsepal.answers.checker import check_code
+
+WHOLE = """import pypulseq as pp
+seq = pp.Sequence()
+rf = pp.make_block_pulse(flip_angle=0.2, duration=1e-3)
+spoil = pp.make_trapezoid(channel='z', area=4000, duration=2e-3)
+adc = pp.make_adc(num_samples=128, dwell=1e-5)
+for i in range(8):
+    seq.add_block(rf)
+    seq.add_block(adc)
+seq.write('x.seq')
+"""
+
+
+def test_an_event_never_added_in_a_whole_script_is_reported():
+    found = [f for f in check_code(WHOLE, "python") if f.problem == "never_added"]
+    assert [(f.name, f.line) for f in found] == [("spoil", 4)]
+    assert "seq.add_block(spoil" in found[0].message
+
+
+def test_the_matlab_twin_and_an_excerpt():
+    matlab = ("seq = mr.Sequence();\n[rf, gz] = mr.makeSincPulse(0.3, 'Duration', 2e-3, 'SliceThickness', 4e-3);\n"
+              "adc = mr.makeAdc(64, 'Dwell', 2e-5);\nseq.addBlock(adc);\nseq.checkTiming;\n")
+    assert [f.name for f in check_code(matlab, "matlab") if f.problem == "never_added"] == ["rf"]
+    excerpt = WHOLE.replace("seq.write('x.seq')\n", "")
+    assert not [f for f in check_code(excerpt, "python") if f.problem == "never_added"]
