@@ -104,9 +104,9 @@ def values_for(e: ApiEntry, prose: str) -> list[tuple[str, str]]:
         value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         out["freq_offset"] = f"{float(value) * (1e3 if unit.lower() == 'khz' else 1):g}"
     for t in _TIME.finditer(prose):
-        name = _time_param(e, prose, t.start(), t.end(), set(out))
-        if name:
-            out[name] = _sec(t.group(1), t.group(2))
+        slot = _time_param(e, prose, t.start(), t.end(), set(out))
+        if slot:
+            out[slot] = _sec(t.group(1), t.group(2))
     order = [p.name for p in e.params]
     return sorted(out.items(), key=lambda kv: order.index(kv[0]))
 
