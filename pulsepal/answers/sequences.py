@@ -22,9 +22,23 @@ class Kind:
     how: str = ""  # what to change in the closest template
 
 
+# The words before a sequence's name that say which variant of it is asked for ("3D stack-of-spirals",
+# "pseudo-continuous ASL", "segmented multi-echo GRE"): part of the match, so the answer names the sequence as the
+# user did (family and variant), not only its family.
+_MODIFIERS = (r"(?:\b(?:[23]-?d|multi-?slice|single-?slice|single-?shot|multi-?shot|segmented|interleaved|stack[- ]of|"
+              r"golden[- ]angle|pseudo[- ]continuous|pulsed|continuous|velocity[- ]selective|balanced|spoiled|"
+              r"unbalanced|multi-?echo|dual-?echo|double-?echo|fast|turbo|ultra-?fast|accelerated|"
+              r"variable[- ]density|cent(?:er|re)[- ]out|cartesian|non-?cartesian|blipped|navigated|cardiac|gated|"
+              r"triggered|free[- ]breathing|breath[- ]hold|magneti[sz]ation[- ]prepared|inversion[- ]prepared|"
+              r"fat[- ]sat(?:urated)?|water[- ]excit\w*|spectral[- ]spatial|diffusion[- ]weighted|"
+              r"t[12]\*?[- ]weighted|proton[- ]density|isotropic|high[- ]resolution|whole[- ]brain|"
+              r"single[- ]voxel|volumetric|retrospective|prospective)[\s-]+){0,3}")
+
+
 def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
        how: str = "") -> Kind:
-    return Kind(key, label, re.compile(pattern, re.I), template, closest, how)
+    return Kind(key, label, re.compile(_MODIFIERS + f"(?:{pattern})" + r"(?:(?<=\w)\w*)", re.I), template, closest,
+                how)
 
 
 # Most specific first: "diffusion-weighted spin-echo EPI" is a diffusion request, "3D FLASH" a 3D one.
@@ -116,12 +130,22 @@ TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
+# a name followed by one of these is a part of the sequence asked for ("... with a GRASE readout"), not the sequence
+_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|module|labell?ing|excitation|encoding|"
+                   r"pulses?|train|block|part|segment)s?\b", re.I)
+
+
 def requested(prose: str) -> Optional[Kind]:
-    """The sequence a request names (most specific pattern first), or None."""
-    for kind in KINDS:
-        if kind.pattern.search(prose):
-            return kind
-    return None
+    """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
+    GRASE readout": ASL) beats one named as a part of it; otherwise the most specific pattern comes first."""
+    found = [(kind, m) for kind in KINDS if (m := kind.pattern.search(prose))]
+    if not found:
+        return None
+    if len(found) > 1:
+        whole = [kind for kind, m in found if not _PART.match(prose[m.end():])]
+        if whole and len(whole) < len(found):
+            return whole[0]
+    return found[0][0]
 
 
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"

@@ -1,0 +1,18 @@
+"""A sequence we have no template for is named as the user named it: its family and the variant words before it,
+and of two names the one asked for as the sequence, not one named as a part of it."""
+
+from __future__ import annotations
+
+from pulsepal.answers.sequences import requested
+from pulsepal.answers.types import AnswerRequest
+
+
+def test_the_variant_words_are_part_of_the_name(responder):
+    a = responder.answer(AnswerRequest("got a golden-angle stack-of-spirals protocol for pypulseq?", [], "python"))
+    assert "**golden-angle stack-of-spirals (spiral)**" in a.text
+
+
+def test_the_sequence_beats_a_part_of_it():
+    assert requested("velocity-selective ASL with a spiral readout").key == "asl"
+    assert requested("a spiral readout for my ASL").key == "asl"
+    assert requested("spiral UTE").key == "ute"  # neither is a part: the more specific first, as before
