@@ -128,13 +128,15 @@ class Backoff:
 
 
 class SharedBackoff:
-    """Backoff's rule over rows every replica shares (a `LoginFailures` table). Time is the wall clock, the only
-    one replicas share; a clock set back never makes a wait longer than the rule's own delay for the key."""
+    """Backoff's rule over rows every replica shares (a `LoginFailures` table). Time is the database's clock (read
+    with the row), the one clock all replicas share: by their own clocks a replica running ahead would see others'
+    failures as decayed. `clock` replaces it in tests. A clock set back never makes a wait longer than the rule's own
+    delay for the key."""
 
     blocking = True  # every call is a query: callers on the event loop go through `ask`
 
     def __init__(self, table: Any, free: int, max_delay: float, *, base: float = 1.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Optional[Callable[[], float]] = None) -> None:
         self.table = table
         self.free = free
         self.max_delay = max_delay
@@ -147,47 +149,53 @@ class SharedBackoff:
         kind, value = key if isinstance(key, tuple) else ("key", key)
         return f"{kind}:{value}"
 
+    def _now(self, database_now: float) -> float:
+        return self.clock() if self.clock is not None else database_now
+
     def _wait(self, pair: tuple[float, float], now: float) -> float:
         delay = delay_for(decayed(pair[0], pair[1], now, self.max_delay), self.free, self.base, self.max_delay)
         return min(delay, max(0.0, pair[1] + delay - now))
 
-    def _counted_one(self, now: float) -> None:
+    def _counted_one(self) -> None:
         self._counted += 1
         if self._counted % PRUNE_EVERY == 0:  # keys whose failures all decayed: bounded without a job of its own
-            self.table.prune(now, self.max_delay)
+            self.table.prune(self.max_delay, self.clock() if self.clock is not None else None)
 
     def wait(self, key: Hashable) -> float:
-        pair = self.table.get(self._name(key))
-        return 0.0 if pair is None else self._wait(pair, self.clock())
+        pair, database_now = self.table.read(self._name(key))
+        return 0.0 if pair is None else self._wait(pair, self._now(database_now))
 
     def failed(self, key: Hashable) -> None:
-        now = self.clock()
-        self.table.change(self._name(key), lambda pair: (decayed(pair[0], pair[1], now, self.max_delay) + 1, now))
-        self._counted_one(now)
+        def fold(pair: tuple[float, float], database_now: float) -> tuple[float, float]:
+            now = self._now(database_now)
+            return decayed(pair[0], pair[1], now, self.max_delay) + 1, now
+
+        self.table.change(self._name(key), fold)
+        self._counted_one()
 
     def succeeded(self, key: Hashable) -> None:
         self.table.forget(self._name(key))
 
     def reserve(self, key: Hashable) -> float:
         """As Backoff.reserve, under the key's row lock: replicas checking the same key at once queue there."""
-        now = self.clock()
         waited: list[float] = []
 
-        def fold(pair: tuple[float, float]) -> tuple[float, float]:
+        def fold(pair: tuple[float, float], database_now: float) -> tuple[float, float]:
+            now = self._now(database_now)
             waited.append(self._wait(pair, now))
             return pair if waited[0] > 0 else (decayed(pair[0], pair[1], now, self.max_delay) + 1, now)
 
         self.table.change(self._name(key), fold)
         if not waited[0]:
-            self._counted_one(now)
+            self._counted_one()
         return waited[0]
 
     def give_back(self, key: Hashable, count: float = 1) -> None:
-        self.table.change(self._name(key), lambda pair: (max(0.0, pair[0] - count), pair[1]))
+        self.table.change(self._name(key), lambda pair, _now: (max(0.0, pair[0] - count), pair[1]))
 
     def take(self, key: Hashable) -> float:
-        pair = self.table.take(self._name(key))
-        return 0.0 if pair is None else decayed(pair[0], pair[1], self.clock(), self.max_delay)
+        pair, database_now = self.table.take(self._name(key))
+        return 0.0 if pair is None else decayed(pair[0], pair[1], self._now(database_now), self.max_delay)
 
 
 async def ask(call: Callable[..., Any], *args: Any) -> Any:

@@ -3,7 +3,11 @@ replicas behind the load balancer (or waits for a restart) meets one back-off, n
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -96,7 +100,7 @@ def test_decayed_rows_are_pruned(replicas):
         assert backoff.wait(("address", "192.0.2.7")) > 0
         now[0] += 3 * 60 + 1  # quiet long enough for all three to decay
         assert backoff.wait(("address", "192.0.2.7")) == 0
-        assert table.prune(now[0], 60) >= 1 and table.get("address:192.0.2.7") is None
+        assert table.prune(60, now[0]) >= 1 and table.get("address:192.0.2.7") is None
         now[0] -= 10 * 3600  # a clock set back never makes a wait longer than the rule's own delay
         for _ in range(3):
             backoff.failed(("address", "192.0.2.8"))
@@ -104,3 +108,36 @@ def test_decayed_rows_are_pruned(replicas):
         assert 0 < backoff.wait(("address", "192.0.2.8")) <= 60
     finally:
         pool.close()
+
+
+SKEWED = """
+import sys
+from pulsepal.sessions.stores.postgres.logins import LoginFailures
+from pulsepal.sessions.stores.postgres.pool import open_pool
+from pulsepal.web.throttle import SharedBackoff
+pool = open_pool(sys.argv[1], size=1, timeout=10, name="skewed")
+print(SharedBackoff(LoginFailures(pool), free=2, max_delay=30).wait(("user", sys.argv[2])))
+pool.close()
+"""
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed (Debian package faketime)")
+def test_a_replica_whose_clock_runs_ahead_still_sees_the_wait(replicas):
+    """Each replica judging decay by its own clock: one an hour ahead sees every failure as long forgotten (one
+    per LOGIN_BACKOFF_MAX_SECONDS of quiet) and lets the guesser straight in. The database's clock is shared."""
+    _, url = replicas
+    key = "skew-" + secrets.token_hex(4)
+    pool = open_pool(url, size=1, timeout=10, name="here")
+    try:
+        here = SharedBackoff(LoginFailures(pool), free=2, max_delay=30)
+        for _ in range(4):
+            here.failed(("user", key))
+        assert here.wait(("user", key)) > 0
+    finally:
+        pool.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    ahead = subprocess.run([shutil.which("faketime") or "faketime", "-f", "+1h", sys.executable, "-c", SKEWED, url,
+                            key], env=env, capture_output=True, text=True, timeout=60)
+    assert ahead.returncode == 0, ahead.stderr
+    assert float(ahead.stdout.strip()) > 0, ahead.stdout
