@@ -14,7 +14,7 @@ import re
 from typing import Optional
 
 from .callmap import option_spelling
-from .codeparse import Tok, join, matching, numbered_lines, split_top, strip, tokenize
+from .codeparse import Tok, join, matching, numbered_lines, sequence_variables, split_top, strip, tokenize
 from .pulseq_api import ApiEntry, PulseqApi
 from .types import Finding
 
@@ -58,7 +58,7 @@ class ArgChecker:
 
     def check(self, code: str, lang: str, lines: list[str]) -> list[Finding]:
         """`lines` are the code's lines with strings and comments intact (the lexer handles them)."""
-        seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", code))
+        seq_vars = sequence_variables(code)
         findings: list[Finding] = []
         trapezoids = set(re.findall(r"(\w+)\s*=\s*(?:pp|mr)\.(?:make_trapezoid|makeTrapezoid)\s*\(", code))
         adcs_without_delay: dict[str, int] = {}

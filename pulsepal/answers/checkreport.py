@@ -196,5 +196,7 @@ def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
                  "spellings are the other way round (tag the code block with its language to be sure).\n")
         sure = False
     first = first_suggestion(findings)
+    if first and not first.startswith(("pp.", "mr.", "`")):
+        first = re.sub(r"^\w*seq\w*\.", "seq.", first, flags=re.I)  # `pp_seq.write`: the Sequence method
     hit = index.lookup(first) if first else None
     return Answer(text=text, confident=sure, topic=hit.entry.key if hit else None)

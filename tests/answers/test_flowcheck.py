@@ -28,3 +28,9 @@ def test_the_matlab_twin_and_an_excerpt():
     assert [f.name for f in check_code(matlab, "matlab") if f.problem == "never_added"] == ["rf"]
     excerpt = WHOLE.replace("seq.write('x.seq')\n", "")
     assert not [f for f in check_code(excerpt, "python") if f.problem == "never_added"]
+
+
+def test_a_sequence_variable_is_known_by_its_name_and_python_case_is_checked():
+    found = check_code("my_seq.Add_block(rf)\nseqObj.write_Seq('a.seq')\n", "python")
+    assert [(f.problem, f.suggestion) for f in found][0] == ("wrong_case", "my_seq.add_block")
+    assert len(found) == 2 and found[1].name == "seqObj.write_Seq"
