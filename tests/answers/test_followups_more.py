@@ -120,3 +120,14 @@ def test_after_two_functions_side_by_side_a_parameter_picks_one(responder):
 def test_after_two_functions_side_by_side_an_unqualified_it_is_not_sure(responder):
     b = _two_turns(responder, "mr.makeSincPulse versus mr.makeGaussPulse", "what are its outputs?", "matlab")
     assert not b.confident and b.text.startswith("*You asked about `mr.makeSincPulse` and `mr.makeGaussPulse`")
+
+
+def test_an_option_written_as_code_keeps_the_previous_function(responder):
+    from pulsepal.answers.types import AnswerRequest
+
+    first = responder.answer(AnswerRequest("what does mr.makeGaussPulse do", [], "matlab"))
+    history = [{"role": "user", "content": "what does mr.makeGaussPulse do"},
+               {"role": "assistant", "content": first.text, "metadata": {"topic": first.topic}}]
+    a = responder.answer(AnswerRequest("and what would I set 'apodization' to for a smoother one?", history,
+                                       "matlab"))
+    assert a.subject == "api:make_gauss_pulse" and a.confident
