@@ -25,6 +25,7 @@ class Knowledge:
     kind: Optional[Kind] = None
     unparsed: list[str] = field(default_factory=list)
     focus: str = ""
+    series: dict[str, list[float]] = field(default_factory=dict)  # "TI 50 100 200 ms": every value, in order
 
     def __bool__(self) -> bool:
         return bool(self.values) or self.kind is not None
@@ -72,11 +73,11 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
-    ("flip_deg", re.compile(r"\b(?:flip(?:[- ]angle)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
+    ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(deg|degrees|°|rad)?", re.I),
      lambda v, u: float(v) * (57.29577951308232 if (u or "").lower() == "rad" else 1.0)),
     ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
-                       + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
+                       + r"(?:\s*[x×*]\s*" + _NUM + r")?" + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
                           r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$",
                           re.I), None),
@@ -164,7 +165,7 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     if not text:
         return k
     for raw_line in text.splitlines():
-        line = raw_line.strip()
+        line = _read_series(raw_line.strip(), k)
         if not line:
             continue
         head, _, rest = line.partition(":")
@@ -196,6 +197,32 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     return k
 
 
+# "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
+# or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
+_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?)\b\s*"
+                     r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
+                     r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
+_SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
+               "fa": "flip_deg", "b": "b_value"}
+
+
+def _read_series(line: str, k: Knowledge) -> str:
+    """Take every value of a list out of the line into k.series (the first also into k.values); the rest of the
+    line is returned for the ordinary reading."""
+    def take(m: re.Match) -> str:
+        key = _SERIES_KEY[re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b"]
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(2))]
+        unit = m.group(m.lastindex or 0)
+        if key in ("te", "tr", "ti"):
+            numbers = [_time(str(x), unit or None, "ms") for x in numbers]
+        k.series[key] = [float(f"{x:.12g}") for x in numbers]
+        # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
+        k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
+        return " "
+
+    return _SERIES.sub(take, line)
+
+
 def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
     found = False
     for name, pattern, conv in fields:
@@ -205,8 +232,10 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
         found = True
         groups = [g for g in m.groups()]
         if name == "fov":
-            unit = groups[2]
+            unit = groups[3]
             k.values["fov"] = _length(groups[0], unit, "mm")
+            if groups[2]:  # "256x256x160 mm": the third is the extent along z, the 3D slab
+                k.values["slab_thickness"] = _length(groups[2], unit, "mm")
         elif name == "matrix":
             g = groups[:3] if groups[0] else groups[3:]
             k.values["n_x"] = float(g[0])
@@ -263,5 +292,6 @@ def merged(settings: Optional[Knowledge], question: Knowledge) -> Optional[Knowl
         return None
     out = Knowledge(values={**(settings.values if settings else {}), **question.values},
                     kind=(settings.kind if settings else None),
-                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "")
+                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "",
+                    series={**(settings.series if settings else {}), **question.series})
     return out

@@ -37,8 +37,9 @@ _MODIFIERS = (r"(?:\b(?:[23]-?d|multi-?slice|single-?slice|single-?shot|multi-?s
 
 def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
        how: str = "") -> Kind:
-    return Kind(key, label, re.compile(_MODIFIERS + f"(?:{pattern})" + r"(?:(?<=\w)\w*)", re.I), template, closest,
-                how)
+    pattern = pattern.replace("-?", "[- ]?")  # "multi-echo", "multiecho" and "multi echo" alike
+    return Kind(key, label, re.compile(_MODIFIERS.replace("-?", "[- ]?") + f"(?:{pattern})" + r"(?:(?<=\w)\w*)",
+                                       re.I), template, closest, how)
 
 
 # Most specific first: "diffusion-weighted spin-echo EPI" is a diffusion request, "3D FLASH" a 3D one.
@@ -135,6 +136,10 @@ _PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|modul
                    r"pulses?|train|block|part|segment)s?\b", re.I)
 
 
+_PURPOSE = re.compile(r"\b(for|to (do|measure|get|map|quantify|estimate)|so (that )?i can (do|get|fit|map|measure))\s+"
+                      r"(?:(?:a|an|the|my|some|quantitative|fast|rapid)\s+)?$", re.I)
+
+
 def requested(prose: str) -> Optional[Kind]:
     """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
     GRASE readout": ASL) beats one named as a part of it; otherwise the most specific pattern comes first."""
@@ -142,9 +147,14 @@ def requested(prose: str) -> Optional[Kind]:
     if not found:
         return None
     if len(found) > 1:
-        whole = [kind for kind, m in found if not _PART.match(prose[m.end():])]
-        if whole and len(whole) < len(found):
-            return whole[0]
+        whole = [(kind, m) for kind, m in found if not _PART.match(prose[m.end():])]
+        # "IR spin echo for T1 mapping", "3D spoiled GRE for variable flip angle T1 mapping": what follows "for" is
+        # the purpose the named sequence serves, not the sequence
+        named = [kind for kind, m in whole if not _PURPOSE.search(prose[:m.start()])]
+        if named and len(named) < len(found):
+            return named[0]
+        if whole and len(whole) < len(found):  # "a spiral readout for my ASL": the part is still not the sequence
+            return whole[0][0]
     return found[0][0]
 
 

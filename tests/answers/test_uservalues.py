@@ -38,3 +38,25 @@ def test_the_readout_gradient_a_fov_and_dwell_need_is_judged_against_the_limit()
     fine = readout_gradient({"fov": 0.3, "bandwidth": 400.0, "n_x": 128, "max_grad": 40.0}, "is my bandwidth ok?")
     assert "within your 40 mT/m limit" in fine[0]
     assert readout_gradient({"fov": 0.3, "dwell": 1e-5}, "what is the readout duration?") == []
+
+
+def test_several_values_of_one_parameter_are_all_read():
+    k = parse("TE 8 16 24 32 ms, TR 1500 ms, flip angles 5, 10 and 20 deg, FOV 240x240x120 mm", settings_text=True)
+    assert k.series["te"] == [0.008, 0.016, 0.024, 0.032] and k.values["te"] == 0.008
+    assert k.series["flip_deg"] == [5.0, 10.0, 20.0] and k.values["tr"] == 1.5
+    assert k.values["fov"] == 0.24 and k.values["slab_thickness"] == 0.12
+    assert parse("TR 12 ms, flip 9, 96x96", settings_text=True).series == {}
+
+
+def test_the_template_says_which_of_several_values_it_took(responder):
+    a = responder.answer(AnswerRequest("a 2D spin echo with my values", [], "python",
+                                       "TE 20 40 60 ms, TR 1200 ms, 96x96, FOV 210 mm, slice 4 mm"))
+    assert "several values of TE: 20, 40, 60 ms" in a.text and "filled with 20 ms" in a.text
+
+
+def test_a_sequence_named_for_a_purpose_is_the_one_asked_for():
+    from pulsepal.answers.sequences import requested
+
+    assert requested("a spin echo EPI for diffusion tensor imaging").key == "se_epi"
+    assert requested("balanced SSFP to measure T2 mapping").key == "bssfp"
+    assert requested("multi echo spin echo sequence").key == "t2_mapping"
