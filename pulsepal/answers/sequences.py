@@ -32,7 +32,9 @@ _MODIFIERS = (r"(?:\b(?:[23]-?d|multi-?slice|single-?slice|single-?shot|multi-?s
               r"triggered|free[- ]breathing|breath[- ]hold|magneti[sz]ation[- ]prepared|inversion[- ]prepared|"
               r"fat[- ]sat(?:urated)?|water[- ]excit\w*|spectral[- ]spatial|diffusion[- ]weighted|"
               r"t[12]\*?[- ]weighted|proton[- ]density|isotropic|high[- ]resolution|whole[- ]brain|"
-              r"single[- ]voxel|volumetric|retrospective|prospective)[\s-]+){0,3}")
+              r"single[- ]voxel|volumetric|retrospective|prospective|(?:wave[- ])?caipi(?:rinha)?|black[- ]blood|"
+              r"flow[- ]compensated|partial[- ]fourier|t2[- ]prep(?:ared)?|motion[- ]corrected|readout[- ]segmented|"
+              r"reduced[- ]fov|zoomed|self[- ]gated|ecg[- ]gated|ecg[- ]triggered|respiratory[- ]gated)[\s-]+){0,3}")
 
 
 def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
@@ -79,7 +81,8 @@ KINDS: list[Kind] = [
        "vary flip angle and TR from one repetition to the next and read a short spiral or radial readout each time"),
     _k("tof", "time-of-flight angiography", r"\btof\b|time[- ]of[- ]flight|angiograph", None, ("flash_3d", "gre_2d"),
        "use a short TR, a thin slab and a venous saturation band"),
-    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b",
+    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b|"
+       r"\b4d[- ]flow\b|velocity[- ]encod",
        None, ("gre_2d",), "add bipolar flow-encoding gradients and acquire with both polarities"),
     _k("cest", "CEST / saturation transfer", r"\bcest\b|saturation transfer|\bmtr?\b (pulse|prep)", None,
        ("gre_2d",), "prepend a train of off-resonant saturation pulses (`make_gauss_pulse` with a frequency offset)"),
@@ -221,8 +224,9 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bmulti[- ]?shot\b|\bsegmented\b", "multi-shot (segmented)"),
     (r"\b(partial|half)[- ]fourier\b|\bhomodyne\b", "partial Fourier"),
     (r"\bnavigators?\b", "navigator"),
+    (r"\b(?:prospective )?motion[- ]correct\w*|\bpmc\b|\bprospective\b", "prospective motion correction"),
     (r"\bflow[- ]compensat\w*", "flow compensation"),
-    (r"\bcaipi\w*", "CAIPI"),
+    (r"\b(?:wave[- ])?caipi\w*", "CAIPI"),
     (r"\bvariable[- ]density\b|\bcompressed[- ]sensing\b", "variable-density / compressed-sensing sampling"),
     # preparations and echoes no template has: none carries a fat-sat, T2-prep, MT or second inversion module
     (r"\bfat[- ]?(sat\w*|suppress\w*)|\bwater[- ]excitation|\bspair\b", "fat-suppressed"),

@@ -16,3 +16,11 @@ def test_the_sequence_beats_a_part_of_it():
     assert requested("velocity-selective ASL with a spiral readout").key == "asl"
     assert requested("a spiral readout for my ASL").key == "asl"
     assert requested("spiral UTE").key == "ute"  # neither is a part: the more specific first, as before
+
+
+def test_flow_and_variant_names(responder):
+    assert requested("velocity-encoded 4D-flow of the aorta").key == "phase_contrast"
+    a = responder.answer(AnswerRequest("black-blood zoomed TSE please, python", [], "python"))
+    assert "I don't have a checked template" in a.text
+    b = responder.answer(AnswerRequest("a GRE with motion-corrected slices via PMC, have you got one?", [], "python"))
+    assert "motion" in b.text.split("\n")[0] and "I don't have a checked template" in b.text
