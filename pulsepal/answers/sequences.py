@@ -40,6 +40,7 @@ _MODIFIERS = (r"(?:\b(?:[23]-?d|multi-?slice|single-?slice|single-?shot|multi-?s
 def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
        how: str = "") -> Kind:
     pattern = pattern.replace("-?", "[- ]?")  # "multi-echo", "multiecho" and "multi echo" alike
+    pattern = re.sub(r"(?<=[a-z]{4})\\b(?=\||$)", r"(?:e?s)?\\b", pattern)  # "spin echoes", "sequences"
     return Kind(key, label, re.compile(_MODIFIERS.replace("-?", "[- ]?") + f"(?:{pattern})" + r"(?:(?<=\w)\w*)",
                                        re.I), template, closest, how)
 
@@ -89,7 +90,8 @@ KINDS: list[Kind] = [
     _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\bmolli\b|t1[- ]map"
        r"|saturation[- ]recovery|\bvfa\b|variable flip", None, ("ir_se_2d", "gre_2d"),
        "repeat the readout at several inversion times (or flip angles)"),
-    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b", None,
+    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b|\b(?:\d+|two|three|"
+       r"four|five|six|eight|ten|several|multiple|many) spin[- ]echoes\b", None,
        ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
     _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),

@@ -11,10 +11,23 @@ from __future__ import annotations
 
 from .builder import TEMPLATE_DIR, parameters
 from .knowledge import Knowledge, describe
-from .sequences import closest_templates, requested, title
+from .sequences import Kind, closest_templates, requested, title
 
 _DERIVED = {"bandwidth": "readout_time", "dwell": "readout_time", "slice_thickness": "slab_thickness"}
 _SILENT = {"b0", "bandwidth_total"}  # used by calculators, not by any template parameter
+
+
+def taken_by(stem: str, values: dict[str, float]) -> int:
+    """How many of the user's values a template has a parameter for."""
+    names = set(parameters((TEMPLATE_DIR / f"{stem}.py").read_text(encoding="utf-8")))
+    return sum(1 for k in values if k in names or _DERIVED.get(k) in names)
+
+
+def closest_for(kind: Kind, prose: str, values: dict[str, float]) -> list[str]:
+    """The closest templates, the one that takes most of the user's values first (a request for eight spin echoes
+    per excitation with an echo-train length: the TSE template, which has that parameter, before the plain SE)."""
+    stems = closest_templates(kind, prose)
+    return sorted(stems, key=lambda s: -taken_by(s, values)) if values else stems
 
 
 def for_missing_sequence(prose: str, values: dict[str, float]) -> list[str]:
@@ -24,7 +37,7 @@ def for_missing_sequence(prose: str, values: dict[str, float]) -> list[str]:
     values = {k: v for k, v in values.items() if not k.startswith("wanted_") and k not in _SILENT}
     if kind is None or kind.template is not None or not values:
         return []
-    closest = closest_templates(kind, prose)
+    closest = closest_for(kind, prose, values)
     everything = describe(Knowledge(values=values))
     if not closest:
         return [f"Your values ({everything}) are read, but with no template for a {kind.label} sequence there is "

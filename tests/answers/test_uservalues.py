@@ -60,3 +60,19 @@ def test_a_sequence_named_for_a_purpose_is_the_one_asked_for():
     assert requested("a spin echo EPI for diffusion tensor imaging").key == "se_epi"
     assert requested("balanced SSFP to measure T2 mapping").key == "bssfp"
     assert requested("multi echo spin echo sequence").key == "t2_mapping"
+
+
+def test_a_missing_sequence_with_values_gets_the_closest_template_that_takes_most_of_them():
+    from pulsepal.answers.render_docs import no_template
+    from pulsepal.answers.sequences import requested
+    from pulsepal.answers.uservalues import closest_for
+
+    kind = requested("six spin echoes per shot to fit a T2 map")
+    assert kind is not None and kind.template is None
+    values = parse("ETL 6, TE 12 ms, TR 2500 ms, 128x128, FOV 230 mm", settings_text=True)
+    assert closest_for(kind, "six spin echoes per shot", values.values)[0] == "tse_2d"
+    a = no_template(kind, "python", "six spin echoes per shot", None, values)
+    assert "I don't have a checked template" in a.text and "n_echoes = 6" in a.text and "seq.add_block" in a.text
+    assert "no_template" not in a.text and a.subject == "template:tse_2d"
+    plain = no_template(kind, "python", "six spin echoes per shot")
+    assert "seq.add_block" not in plain.text  # no values: the offer, not the code
