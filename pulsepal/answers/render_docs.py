@@ -104,6 +104,10 @@ def variant_template(kind: Kind, variant: str, lang: str, knowledge: Optional[Kn
     return ans
 
 
+_LIMIT_KEYS = frozenset({"max_grad", "max_slew", "rf_dead_time", "rf_ringdown_time", "adc_dead_time", "b0",
+                         "wanted_max_grad", "wanted_max_slew"})
+
+
 def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None,
                 knowledge: Optional[Knowledge] = None) -> Answer:
     """Say we have no template for it, offer the closest; with the user's values, that one filled in and built."""
@@ -112,7 +116,8 @@ def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[Api
     order = closest_for(kind, prose, knowledge.values) if knowledge else None
     ans = _no_template(kind, lang, prose, hints, order)
     stem = (ans.subject or "").partition(":")[2]
-    if knowledge and knowledge.values and stem in TEMPLATES:
+    protocol = knowledge is not None and any(k not in _LIMIT_KEYS for k in knowledge.values)
+    if knowledge and protocol and stem in TEMPLATES:  # scanner limits alone are no protocol to build
         filled = template(stem, lang, knowledge)
         ans.text += (f"\nHere is the **{title(stem)}** template filled in with your values, as the starting point "
                      f"(it is not a {kind.label} sequence):\n\n" + filled.text.split("\n", 2)[2])

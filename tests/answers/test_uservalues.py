@@ -76,3 +76,6 @@ def test_a_missing_sequence_with_values_gets_the_closest_template_that_takes_mos
     assert "no_template" not in a.text and a.subject == "template:tse_2d"
     plain = no_template(kind, "python", "six spin echoes per shot")
     assert "seq.add_block" not in plain.text  # no values: the offer, not the code
+    limits = no_template(kind, "python", "six spin echoes per shot", None,
+                         parse("Skyra: 43 mT/m, 180 T/m/s", settings_text=True))
+    assert "seq.add_block" not in limits.text  # scanner limits alone are no protocol to fill in
