@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .codeparse import numbered_lines
 from .types import Finding
 
 _ADD = re.compile(r"\b\w+\.(?:add_block|addBlock)\s*\(")
@@ -46,3 +47,39 @@ def check_flow(code: str, lang: str) -> list[Finding]:
                                f"`{var}` is made but never used: it is not in any block, so the sequence does not "
                                f"play it (add it with `{add}({var}, ...)` where it belongs).", None))
     return out
+
+
+_SYSTEM = re.compile(r"^\s*(\w+)\s*=\s*(?:pp\.Opts|pypulseq\.Opts|Opts|mr\.opts)\s*\(")
+_MAKER = re.compile(r"\b(?:pp|mr|pypulseq)\.(make_?[A-Za-z]\w*)\s*\(")
+# makers that take no system limits, or whose limits do not change what they make
+_NO_SYSTEM = re.compile(r"^make_?(delay|label|soft_?delay|trigger|digital_?output_?pulse|sigpy_?pulse|rotation)$", re.I)
+
+
+def check_system(code: str, lang: str) -> list[Finding]:
+    """An event made without the system limits the snippet defines and passes to its other events: it is built
+    with the toolbox's defaults (40 mT/m, 170 T/m/s, no dead times), not the scanner's."""
+    lines = [(n, _strip(text, lang)) for n, text in numbered_lines(code, lang)]
+    names = {m.group(1) for _, text in lines if (m := _SYSTEM.match(text))}
+    if not names:
+        return []
+    word = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    calls = []
+    for n, text in lines:
+        for m in _MAKER.finditer(text):
+            if _NO_SYSTEM.match(m.group(1)):
+                continue
+            depth, end = 0, len(text)
+            for i in range(m.end() - 1, len(text)):
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                if depth == 0:
+                    end = i
+                    break
+            calls.append((n, m.group(0).rstrip("( "), bool(word.search(text[m.end():end]))))
+    if not any(given for _, _, given in calls):
+        return []  # the snippet never passes its limits: a habit, not one call that forgot them
+    sys_name = sorted(names)[0]
+    how = f"system={sys_name}" if lang == "python" else f"'system', {sys_name}"
+    return [Finding(call, n, "missing_system",
+                    f"`{call}` is made without `{sys_name}`, so it uses the toolbox's default limits (40 mT/m, "
+                    f"170 T/m/s, no dead times) instead of yours; pass `{how}` as the other calls do.", how)
+            for n, call, given in calls if not given]

@@ -34,3 +34,20 @@ def test_a_sequence_variable_is_known_by_its_name_and_python_case_is_checked():
     found = check_code("my_seq.Add_block(rf)\nseqObj.write_Seq('a.seq')\n", "python")
     assert [(f.problem, f.suggestion) for f in found][0] == ("wrong_case", "my_seq.add_block")
     assert len(found) == 2 and found[1].name == "seqObj.write_Seq"
+
+
+def test_an_event_made_without_the_snippets_system_limits_is_reported():
+    code = ("lims = mr.opts('MaxGrad', 22, 'GradUnit', 'mT/m', 'rfDeadTime', 100e-6);\n"
+            "rf = mr.makeBlockPulse(pi/4, lims, 'Duration', 1e-3);\n"
+            "gz = mr.makeTrapezoid('z', 'Area', 800, ...\n    'Duration', 2e-3);\n"
+            "d = mr.makeDelay(1e-3);\n")
+    found = [f for f in check_code(code, "matlab") if f.problem == "missing_system"]
+    assert [(f.name, f.line) for f in found] == [("mr.makeTrapezoid", 3)] and found[0].suggestion == "'system', lims"
+    never = "lims = pp.Opts(max_grad=22, grad_unit='mT/m')\nrf = pp.make_block_pulse(flip_angle=0.5, duration=1e-3)\n"
+    assert not [f for f in check_code(never, "python") if f.problem == "missing_system"]
+
+
+def test_a_dwell_without_a_unit_is_read_as_microseconds():
+    found = check_code("adc = pp.make_adc(num_samples=64, dwell=8)\n", "python")
+    f = next(f for f in found if f.problem == "wrong_unit")
+    assert f.suggestion == "dwell=8e-6"
