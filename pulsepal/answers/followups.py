@@ -141,4 +141,17 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         word = (m.group(1) or m.group(2)).replace("_", "").lower()
         if word in names:
             return "api:" + entry.key
+    if _CUE.search(prose):  # "and the default dwell?": a plain word that is one of its parameters, in a follow-up
+        words = set(re.findall(r"[a-z]{4,}", prose.lower()))
+        if words & {n for n in names if len(n) >= 4}:
+            return "api:" + entry.key
+        from .usercall import values_for
+
+        if values_for(entry, prose):  # "same but 15 degrees, 300 us": new values for its parameters
+            return "api:" + entry.key
     return None
+
+
+# a question that continues the previous one rather than starting a new subject
+_CUE = re.compile(r"^\W*(and|also|so|then|what about|how about|and what about|ok(ay)?,? (and|so|what|how)|same|"
+                  r"now|instead)\b|\b(its|it|that one|the same|same one|same but|instead)\b", re.I)

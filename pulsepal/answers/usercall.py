@@ -115,7 +115,8 @@ def values_for(e: ApiEntry, prose: str) -> list[tuple[str, str]]:
 # gives is right or what a value is (then a call holding that value would pass it off as fine)
 _BUILD = re.compile(r"\b(how (do|can|would|should|to) (i|we|you)?|how to|which (function|call|command|method)|what "
                     r"(function|call|command|method|do i (call|use))|make|create|build|set up|define|generate|need|"
-                    r"want|give me|write|i'?d like|get)\b", re.I)
+                    r"want|give me|write|i'?d like|get|the same|same but|instead|now with|but with|change it|"
+                    r"make it|with)\b", re.I)
 _JUDGE = re.compile(r"\b(ok|okay|possible|valid|allowed|legal|feasible|raster|mean|means|too (long|short|fast)|"
                     r"units?|wrong|correct|right)\b|^\W*(what|whats|is|are|does|do|can|could)\b(?! (i|we) )"
                     r"|\b(what'?s|what is|whats) the\b|\bhow (long|much|many|fast)\b", re.I)

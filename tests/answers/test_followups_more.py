@@ -131,3 +131,22 @@ def test_an_option_written_as_code_keeps_the_previous_function(responder):
     a = responder.answer(AnswerRequest("and what would I set 'apodization' to for a smoother one?", history,
                                        "matlab"))
     assert a.subject == "api:make_gauss_pulse" and a.confident
+
+
+def _two_turns(responder, first: str, second: str, lang: str = "python"):
+    from pulsepal.answers.types import AnswerRequest
+
+    a = responder.answer(AnswerRequest(first, [], lang))
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic}}]
+    return responder.answer(AnswerRequest(second, history, lang))
+
+
+def test_a_follow_up_naming_a_parameter_in_plain_words_keeps_the_function(responder):
+    a = _two_turns(responder, "tell me about pp.make_adc", "and what's the default dwell?")
+    assert a.subject == "api:make_adc" and a.confident and "dwell" in a.text
+
+
+def test_the_same_but_other_values_gives_the_call_with_them(responder):
+    a = _two_turns(responder, "what does pp.make_block_pulse do?", "same but 15 degrees, 300 us long")
+    assert "flip_angle=15 * np.pi / 180, duration=300e-6" in a.text
