@@ -295,6 +295,21 @@ def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
     return [line + "."]
 
 
+def spoiler_area(values: dict[str, float], prose: str) -> list[str]:
+    """The area a spoiler or crusher needs for the user's slice: one cycle of phase across the slice is
+    1/thickness; the toolboxes' examples and our templates use 4 cycles (`area=4 / slice_thickness`)."""
+    if not re.search(r"\b(spoil\w*|crush\w*|dephas\w*)\b", prose, re.I) or not re.search(
+            r"\b(area|how (big|large|strong|much)|size|moment|cycles?)\b", prose, re.I):
+        return []
+    thk = values.get("slice_thickness")
+    if not thk:
+        return []
+    one = 1 / thk
+    return [f"Across a {thk * 1e3:g} mm slice one full cycle of phase (2π) needs an area of 1/thickness = "
+            f"**{one:.4g} 1/m**; a spoiler or crusher usually dephases 2 to 4 cycles: 4/thickness = **{4 * one:.4g} "
+            "1/m** (`area=4 / slice_thickness` on the slice axis, as in the examples)."]
+
+
 _FEASIBLE = re.compile(r"\b(dwell|bandwidth|bw|readout|sampl\w*|feasib\w*|possible|work|limits?|max(?:imum)? "
                        r"grad\w*|gradient (?:amplitude|strength)|too (?:fast|short|high|strong)|can (?:i|we|it|my))\b",
                        re.I)
@@ -338,7 +353,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
-    lines += echo_spacing(values, prose) + readout_gradient(values, prose)
+    lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
     lines += uservalues.for_missing_sequence(prose, values)
     return lines
 

@@ -79,3 +79,11 @@ def test_a_missing_sequence_with_values_gets_the_closest_template_that_takes_mos
     limits = no_template(kind, "python", "six spin echoes per shot", None,
                          parse("Skyra: 43 mT/m, 180 T/m/s", settings_text=True))
     assert "seq.add_block" not in limits.text  # scanner limits alone are no protocol to fill in
+
+
+def test_the_spoiler_area_for_the_users_slice_is_computed():
+    from pulsepal.answers.calculators import spoiler_area
+
+    line = spoiler_area({"slice_thickness": 2.5e-3}, "what moment does my spoiler need?")[0]
+    assert "400 1/m" in line and "1600 1/m" in line
+    assert spoiler_area({"slice_thickness": 2.5e-3}, "what is the slice gradient area?") == []
