@@ -15,7 +15,7 @@ from ..language import detect_language
 from .argcheck import ArgChecker
 from .codeparse import sequence_variables
 from .dialectcheck import DialectChecker
-from .flowcheck import check_flow
+from .flowcheck import check_flow, check_undefined
 from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
@@ -114,7 +114,7 @@ class Checker:
         seen = {(f.line, f.name) for f in findings}
         for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
                 self.usage.check(code, lang) + check_values(code, lang) + \
-                check_shapes(code, lang) + check_flow(code, lang):
+                check_shapes(code, lang) + check_flow(code, lang) + check_undefined(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)

@@ -50,3 +50,56 @@ def check_flow(code: str, lang: str) -> list[Finding]:
                                f"play it (add it with `{add}({var}, ...)` where it belongs).", None))
     return out
 
+
+
+_WHOLE = re.compile(r"\b(?:pp|mr|pypulseq)\.Sequence\s*\(|^\s*seq\s*=\s*Sequence\s*\(", re.M)
+_ADD_ARGS = re.compile(r"\b\w+\.(?:add_block|addBlock)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+
+
+def _assigned(lines: list[str], lang: str) -> set[str]:
+    names: set[str] = set()
+    for line in lines:
+        m = re.match(r"^\s*\[?([\w\s,~]+?)\]?\s*=(?!=)", line)
+        if m:
+            names |= set(re.findall(r"[A-Za-z_]\w*", m.group(1)))
+        names |= set(re.findall(r"\bfor\s+\(?([A-Za-z_][\w\s,]*?)\)?\s*(?:in\b|=)", line)[0].replace(" ", "").split(",")
+                     if re.search(r"\bfor\s+\(?[A-Za-z_][\w\s,]*?\)?\s*(?:in\b|=)", line) else [])
+        names |= set(re.findall(r"\bas\s+([A-Za-z_]\w*)", line))
+        m = re.match(r"^\s*(?:def|function)\b[^(]*\(([^)]*)\)", line)
+        if m:
+            names |= set(re.findall(r"[A-Za-z_]\w*", m.group(1)))
+        m = re.match(r"^\s*(?:from\s+\S+\s+)?import\s+(.+)$", line)
+        if m:
+            names |= set(re.findall(r"[A-Za-z_]\w*", m.group(1)))
+        names |= set(re.findall(r"\b([A-Za-z_]\w*)\s*(?:\([^()]*\))?\.\w+\s*=(?!=)", line))  # rf.name = ...
+    return names
+
+
+def check_undefined(code: str, lang: str) -> list[Finding]:
+    """A whole script (it makes the Sequence, adds blocks and writes, checks or plots them) that adds an event
+    never assigned anywhere in it: `seq.add_block(rf, gz)` after `rf = pp.make_sinc_pulse(...)` without
+    `return_gz=True` has no `gz` (NameError; MATLAB: undefined variable)."""
+    lines = [_strip(ln, lang) for ln in code.splitlines()]
+    if not _WHOLE.search("\n".join(lines)) or not any(_END.search(ln) for ln in lines):
+        return []  # a whole script makes its Sequence and writes, checks or plots it
+    # a name assigned in a comment too ("% Python: diff = ..." where a translation left a statement as it was):
+    # staying quiet there costs nothing, a false "undefined" would
+    known = _assigned(lines, lang) | set(re.findall(r"\b([A-Za-z_]\w*)\s*=(?!=)", code))
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for n, line in enumerate(lines, 1):
+        for m in _ADD_ARGS.finditer(line):
+            for arg in (a.strip().lstrip("*") for a in m.group(1).split(",")):
+                if re.fullmatch(r"[A-Za-z_]\w*", arg) and arg not in known and arg not in seen and arg not in (
+                        "True", "False", "None", "pi", "sys", "system"):
+                    seen.add(arg)
+                    gz = lang == "python" and arg.startswith("gz") and re.search(
+                        r"make_\w*pulse\((?![^)]*return_gz)[^)]*slice_thickness", "\n".join(lines))
+                    why = (" the pulse is made with a slice thickness but without `return_gz=True`, so it returns "
+                           "only the RF event: `rf, gz, gzr = ...(..., return_gz=True)`" if gz else
+                           " make it first, or check the outputs of the call that should return it")
+                    out.append(Finding(arg, n, "undefined",
+                                       f"`{arg}` is added to a block but never made in this script "
+                                       f"({'NameError' if lang == 'python' else 'undefined variable'}):{why}.",
+                                       "return_gz=True" if gz else None))
+    return out

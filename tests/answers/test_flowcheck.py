@@ -49,3 +49,15 @@ def test_matlab_numbers_where_options_go_by_name_are_reported():
     assert order and order[0].name == "500" and "'Area'" in order[0].message
     assert not check_code("rf = mr.makeBlockPulse(pi/2, sys, 'Duration', 1e-3);\nd = mr.makeDelay(0.01);\n",
                           "matlab")
+
+
+def test_an_event_added_but_never_made_in_a_whole_script():
+    code = ("import pypulseq as pp\nseq = pp.Sequence()\n"
+            "rf = pp.make_sinc_pulse(flip_angle=0.3, duration=2e-3, slice_thickness=4e-3)\n"
+            "seq.add_block(rf, gz)\nseq.write('t.seq')\n")
+    found = [f for f in check_code(code, "python") if f.problem == "undefined"]
+    assert [(f.name, f.line, f.suggestion) for f in found] == [("gz", 4, "return_gz=True")]
+    ml = ("seq = mr.Sequence();\nfor i = 1:4\n  seq.addBlock(mr.makeDelay(1e-3));\n  seq.addBlock(adc);\nend\n"
+          "seq.plot();\n")
+    assert [f.name for f in check_code(ml, "matlab") if f.problem == "undefined"] == ["adc"]
+    assert not [f for f in check_code("seq.add_block(rf, gz)\n", "python") if f.problem == "undefined"]  # excerpt
