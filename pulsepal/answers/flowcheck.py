@@ -103,3 +103,31 @@ def check_undefined(code: str, lang: str) -> list[Finding]:
                                        f"({'NameError' if lang == 'python' else 'undefined variable'}):{why}.",
                                        "return_gz=True" if gz else None))
     return out
+
+
+_WRITE = re.compile(r"\b\w+\.(?:write|write_v141)\s*\(")
+_FILE_WORDS = re.compile(r"\.seq\b|\b(files?|scanner|export\w*|sav(e|ed|ing)|writ(e|es|ten|ing)|output|interpreter|"
+                         r"run it|load it)\b", re.I)
+
+
+def check_write(code: str, lang: str, prose: str) -> list[Finding]:
+    """A script that builds a sequence never writes it, and the user asks about the file or the scanner: there is
+    no .seq file until `seq.write` is called. And one that writes a sequence it never adds a block to."""
+    lines = [_strip(ln, lang) for ln in code.splitlines()]
+    text = "\n".join(lines)
+    adds = [n for n, ln in enumerate(lines, 1) if _ADD.search(ln)]
+    made = _WHOLE.search(text)
+    if adds and made and not _WRITE.search(text) and _FILE_WORDS.search(prose):
+        call = "seq.write('my_sequence.seq')" if lang == "python" else "seq.write('my_sequence.seq');"
+        return [Finding("seq.write", adds[-1], "missing_write",
+                        f"the sequence is built but never written: there is no .seq file until you call `{call}` "
+                        "after the last block.", call)]
+    # blocks also come from a file read in, or from a helper the sequence is handed to
+    filled = re.search(r"\.read\s*\(|[(,]\s*seq\w*\s*[,)]", text)
+    if made and _WRITE.search(text) and not adds and not filled:
+        add = "seq.add_block" if lang == "python" else "seq.addBlock"
+        line = next(n for n, ln in enumerate(lines, 1) if _WRITE.search(ln))
+        return [Finding("seq.write", line, "no_blocks",
+                        f"no block is ever added, so the file written is an empty sequence: put the events in "
+                        f"blocks with `{add}(...)` before writing.", add)]
+    return []

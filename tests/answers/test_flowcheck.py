@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulsepal.answers.checker import check_code
+from pulsepal.answers.flowcheck import check_write
 
 WHOLE = """import pypulseq as pp
 seq = pp.Sequence()
@@ -61,3 +62,17 @@ def test_an_event_added_but_never_made_in_a_whole_script():
           "seq.plot();\n")
     assert [f.name for f in check_code(ml, "matlab") if f.problem == "undefined"] == ["adc"]
     assert not [f for f in check_code("seq.add_block(rf, gz)\n", "python") if f.problem == "undefined"]  # excerpt
+
+
+def test_a_sequence_never_written_when_the_file_is_asked_about_and_one_written_empty(responder):
+    from pulsepal.answers.types import AnswerRequest
+
+    code = ("seq = mr.Sequence();\nrf = mr.makeBlockPulse(pi/8, 'Duration', 2e-4);\nseq.addBlock(rf);\n"
+            "seq.plot();\n")
+    a = responder.answer(AnswerRequest(f"where does the .seq file end up?\n```matlab\n{code}```", [], "matlab"))
+    assert "seq.write('my_sequence.seq');" in a.text
+    b = responder.answer(AnswerRequest(f"check this\n```matlab\n{code}```", [], "matlab"))
+    assert "never written" not in b.text  # not asked about the file: a plot-only script is fine
+    empty = "seq = pp.Sequence()\nrf = pp.make_block_pulse(flip_angle=0.4, duration=1e-3)\nseq.write('e.seq')\n"
+    assert [f.problem for f in check_write(empty, "python", "")] == ["no_blocks"]
+    assert not check_write(empty.replace("seq.write", "seq.read('in.seq')\nseq.write"), "python", "")
