@@ -112,7 +112,8 @@ _FILE_WORDS = re.compile(r"\.seq\b|\b(files?|scanner|export\w*|sav(e|ed|ing)|wri
 
 def check_write(code: str, lang: str, prose: str) -> list[Finding]:
     """A script that builds a sequence never writes it, and the user asks about the file or the scanner: there is
-    no .seq file until `seq.write` is called. And one that writes a sequence it never adds a block to."""
+    no .seq file until `seq.write` is called. And one that makes events and writes a sequence it never adds a block
+    to."""
     lines = [_strip(ln, lang) for ln in code.splitlines()]
     text = "\n".join(lines)
     adds = [n for n, ln in enumerate(lines, 1) if _ADD.search(ln)]
@@ -124,7 +125,8 @@ def check_write(code: str, lang: str, prose: str) -> list[Finding]:
                         "after the last block.", call)]
     # blocks also come from a file read in, or from a helper the sequence is handed to
     filled = re.search(r"\.read\s*\(|[(,]\s*seq\w*\s*[,)]", text)
-    if made and _WRITE.search(text) and not adds and not filled:
+    events = any(_MAKE.match(ln) for ln in lines)  # events made, none of them in a block
+    if made and events and _WRITE.search(text) and not adds and not filled:
         add = "seq.add_block" if lang == "python" else "seq.addBlock"
         line = next(n for n, ln in enumerate(lines, 1) if _WRITE.search(ln))
         return [Finding("seq.write", line, "no_blocks",
