@@ -49,7 +49,7 @@ def _k(key: str, label: str, pattern: str, template: Optional[str] = None, close
 KINDS: list[Kind] = [
     _k("mprage", "MPRAGE", r"\bmp-?rage\b|\bmp2rage\b", None, ("flash_3d", "ir_se_2d"),
        "put an inversion pulse and TI delay before each 3D FLASH partition loop"),
-    _k("haste", "HASTE (single-shot half-Fourier TSE)", r"\bhaste\b|single[- ]shot (fse|tse|turbo)", None,
+    _k("haste", "HASTE (single-shot half-Fourier TSE)", r"\bhaste\b|single[- ]shot (fse|tse|turbo)|\bssfse\b", None,
        ("tse_2d",), "use one shot with an echo train covering (a little more than) half of k-space"),
     _k("propeller", "PROPELLER / BLADE", r"\bpropeller\b|\bblade\b", None, ("tse_2d",),
        "rotate the echo-train blades with `rotate`"),
@@ -60,9 +60,11 @@ KINDS: list[Kind] = [
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
-    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b", None, ("gre_2d",),
+    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b|\bkoosh\w*", None,
+       ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
+       r"\bivim\b|\bdki\b|multi[- ]shell|\bhardi\b|"
        r"tanner", "dwi_se_epi"),
     _k("se_epi", "spin-echo EPI", r"\bspin[- ]echo[- ]epi\b|\bse[- ]epi\b", "dwi_se_epi"),
     _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|\bepsi\b|chemical shift imaging|"
@@ -98,7 +100,28 @@ KINDS: list[Kind] = [
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
        r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
-    _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
+    _k("tse3d", "3D turbo spin echo (SPACE / CUBE / VISTA)", r"\bcube\b|\bvista\b|\bsampling perfection", None,
+       ("tse_2d", "flash_3d"), "add partition encoding to the echo train and lower the refocusing flip angles"),
+    _k("vibe", "3D fat-suppressed spoiled GRE (VIBE / LAVA / THRIVE)", r"\bvibe\b|\blava\b|\bthrive\b", None,
+       ("flash_3d",), "put a fat-saturation pulse and spoiler before each group of partitions"),
+    _k("fisp", "unbalanced SSFP (FISP / PSIF / SSFP-echo)", r"\bpsif\b|\bssfp[- ]echo\b|\bssfp[- ]fid\b|"
+       r"\b(?<!true)(?<!true-)(?<!true )fisp\b|\bciss\b", None, ("bssfp_2d",),
+       "leave a constant gradient area on one axis each TR instead of balancing it"),
+    _k("b1map", "B1 mapping (AFI / double angle / Bloch-Siegert)", r"\bb1\+?[- ]?map\w*|\bafi\b|actual flip[- ]angle|"
+       r"bloch[- ]siegert|double[- ]angle|\bdream\b", None, ("gre_2d",),
+       "acquire with two flip angles (or two TRs, or an off-resonant pulse) and compare the images"),
+    _k("mre", "MR elastography (MRE)", r"\bmre\b|elastograph", None, ("gre_2d",),
+       "add motion-encoding gradients synchronised to the mechanical driver (`make_trigger`)"),
+    _k("perfusion", "dynamic contrast perfusion (DCE / DSC)", r"\bdce\b|\bdsc\b|dynamic contrast|\bperfusion\b",
+       None, ("flash_3d", "epi_2d"), "repeat a fast readout (3D FLASH for DCE, EPI for DSC) in a loop over the time "
+       "points"),
+    _k("xnuclei", "X-nuclei / multinuclear MR (sodium, phosphorus, hyperpolarised carbon)", r"\bsodium\b|\b23 ?na\b|"
+       r"\bx-?nucle\w*|\bmulti-?nuclear|\bphosphorus\b|\b31 ?p\b|hyperpolari[sz]ed|\b13 ?c\b", None, ("fid", "gre_2d"),
+       "set the nucleus's gyromagnetic ratio (gamma) in the system limits and use short, hard pulses"),
+    _k("vaso", "VASO (vascular space occupancy)", r"\bvaso\b", None, ("epi_2d", "ir_se_2d"),
+       "put a blood-nulling inversion and its delay before each EPI readout"),
+    _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b|"
+       r"\b[tr]2\*[- ]?map\w*|susceptibility[- ]weighted", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
@@ -111,8 +134,11 @@ KINDS: list[Kind] = [
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
     _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
-       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b",
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b|fast low[- ]angle shot",
        "gre_2d"),
+    # after the GRE: "a GRE with a field map" is the GRE template's missing variant, "a B0 mapping sequence" this
+    _k("b0map", "B0 field mapping (dual-echo phase difference)", r"\b(b0|field)[- ]?map\w*", None, ("gre_2d",),
+       "acquire two echoes with different TEs and take their phase difference"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {
     "gre_2d": {"title": "2D spoiled gradient echo (GRE)", "sequence_type": "gradient echo",

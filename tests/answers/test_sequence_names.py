@@ -24,3 +24,12 @@ def test_flow_and_variant_names(responder):
     assert "I don't have a checked template" in a.text
     b = responder.answer(AnswerRequest("a GRE with motion-corrected slices via PMC, have you got one?", [], "python"))
     assert "motion" in b.text.split("\n")[0] and "I don't have a checked template" in b.text
+
+
+def test_more_sequence_families_are_named_not_answered_with_a_function(responder):
+    for q, key in (("PSIF for knee cartilage", "fisp"), ("Bloch-Siegert B1+ mapping", "b1map"),
+                   ("23Na imaging with a 3D FLASH", "xnuclei"), ("field-map scan", "b0map"),
+                   ("T2* mapping protocol", "multi_echo_gre"), ("a VISTA scan", "tse3d")):
+        assert requested(q).key == key, q
+    a = responder.answer(AnswerRequest("MR elastography with a motion-encoding GRE in matlab", [], "matlab"))
+    assert "I don't have a checked template for a **MR elastography (MRE)" in a.text and "mr.makeTrigger" in a.text
