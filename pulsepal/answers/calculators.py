@@ -295,6 +295,18 @@ def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
     return [line + "."]
 
 
+def rf_bandwidth(values: dict[str, float], prose: str) -> list[str]:
+    """A pulse's bandwidth from its duration and time-bandwidth product (4, the sinc and Gauss default, when not
+    given): bandwidth = TBW / duration."""
+    dur = values.get("pulse_duration")
+    if not dur or not re.search(r"\bbandwidth|\bbw\b", prose, re.I) or values.get("dwell") or values.get("n_x"):
+        return []
+    tbw = values.get("tbw")
+    line = (f"A {dur * 1e3:g} ms pulse with time-bandwidth product {tbw or 4:g} has a bandwidth of TBW / duration = "
+            f"**{(tbw or 4) / dur:.0f} Hz**")
+    return [line + ("." if tbw else " (TBW 4 assumed: the default of the sinc and Gaussian pulses; give yours).")]
+
+
 def spoiler_area(values: dict[str, float], prose: str) -> list[str]:
     """The area a spoiler or crusher needs for the user's slice: one cycle of phase across the slice is
     1/thickness; the toolboxes' examples and our templates use 4 cycles (`area=4 / slice_thickness`)."""
@@ -354,6 +366,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
+    lines += rf_bandwidth(values, prose)
     lines += uservalues.for_missing_sequence(prose, values)
     return lines
 

@@ -155,3 +155,22 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
 # a question that continues the previous one rather than starting a new subject
 _CUE = re.compile(r"^\W*(and|also|so|then|what about|how about|and what about|ok(ay)?,? (and|so|what|how)|same|"
                   r"now|instead)\b|\b(its|it|that one|the same|same one|same but|instead)\b", re.I)
+
+
+def carried_values(history: list[dict], prose: str, refers_back: bool):
+    """The values of a follow-up: those of the user's previous question, with the follow-up's own on top, when the
+    follow-up continues it ("and what is the readout duration then?" after "an ADC with 128 samples and a 20 us
+    dwell": 128 x 20 us). A question that starts afresh keeps only its own values."""
+    from .knowledge import parse
+
+    own = parse(prose)
+    if not (refers_back or _CUE.search(prose)):
+        return own
+    before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
+    earlier = parse(re.sub(r"```.*?```", " ", before, flags=re.S))
+    if not earlier.values:
+        return own
+    earlier.values.update(own.values)
+    earlier.series.update(own.series)
+    earlier.kind = own.kind or earlier.kind
+    return earlier
