@@ -7,6 +7,7 @@ written from real sources (see README.md here for the method). Run:
     python eval/answers/score.py --split heldout --json # the lead's check; never tune on it
     python eval/answers/score.py --split heldout2       # the second sealed set; never tune on it either
     python eval/answers/score.py --split heldout3       # the third, from a pool no dev set draws on
+    python eval/answers/score.py --split heldout4       # the fourth, from another fresh pool
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -36,7 +37,7 @@ from expressions import same_value_present  # noqa: E402
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
-SEALED = ("heldout", "heldout2", "heldout3")  # heldout2/3: written after tuning had begun (heldout3 from a fresh pool)
+SEALED = ("heldout", "heldout2", "heldout3", "heldout4")  # 2-4: written after tuning had begun (3 and 4: fresh pools)
 SPLITS = ("dev", *SEALED)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"
@@ -355,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         print_report(a.split or str(path), s, results, a.verbose)
         if clean is not None:
             print(f"  without the {s['items'] - clean['items']} item(s) nearly the same as a later dev item "
-                  f"(split.py KNOWN_LATER_OVERLAPS): {clean['items']} items, correct {clean['correct']} "
+                  f"(split.py KNOWN_LATER_OVERLAPS*): {clean['items']} items, correct {clean['correct']} "
                   f"({clean['correct_pct']}%)  unsure {clean['unsure']} ({clean['unsure_pct']}%)  "
                   f"wrong {clean['wrong']} ({clean['wrong_pct']}%)")
     return 0

@@ -10,7 +10,8 @@ seeded split. `--check` also fails if one of its ids is used in another set, or 
 the same as a question of dev, heldout or our own tests (tests/answers/eval_questions.json).
 
 heldout3.jsonl is a third sealed set, written from a pool no earlier set drew on; `--check` holds it to the same rule
-against every other set (dev, dev2, dev3, ..., heldout, heldout2) and our own tests.
+against every other set (dev, dev2, dev3, ..., heldout, heldout2) and our own tests. heldout4.jsonl, a fourth, from
+yet another fresh pool, is held to it against every set that existed when it was written (dev..dev5, heldout..heldout3).
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -49,6 +50,17 @@ KNOWN_LATER_OVERLAPS = frozenset({
 # are held to the strict rule instead: no question of theirs may be near a heldout3 question at all.
 KNOWN_LATER_OVERLAPS_HELDOUT3: frozenset[str] = frozenset()
 HELDOUT3_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "heldout.jsonl", "heldout2.jsonl")
+# heldout4 likewise: its own list for dev items written after it (dev6.jsonl, dev6x.jsonl, ... : none excused so far),
+# and the strict rule against every set that existed when it was written.
+KNOWN_LATER_OVERLAPS_HELDOUT4: frozenset[str] = frozenset()
+HELDOUT4_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "heldout.jsonl",
+                          "heldout2.jsonl", "heldout3.jsonl")
+# each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
+LATER_SEALED = {
+    "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
+    "heldout3": (KNOWN_LATER_OVERLAPS_HELDOUT3, HELDOUT3_WRITTEN_AFTER),
+    "heldout4": (KNOWN_LATER_OVERLAPS_HELDOUT4, HELDOUT4_WRITTEN_AFTER),
+}
 
 
 def read(path: Path) -> list[dict]:
@@ -130,37 +142,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"split OK: dev {len(dev)}, heldout {len(held)} (seed {SEED}, {HELDOUT_SHARE:.0%} of each kind held out)")
     later_dev = [item for path in later_dev_files() for item in read(path)]
-    later_sealed = (HERE / "heldout2.jsonl", HERE / "heldout3.jsonl")
-    sealed_sets = [("heldout", held_now)] + [(p.stem, read(p)) for p in later_sealed if p.is_file()]
+    sealed_sets = [("heldout", held_now)] + [(n, read(HERE / f"{n}.jsonl")) for n in LATER_SEALED
+                                             if (HERE / f"{n}.jsonl").is_file()]
     for name, sealed in sealed_sets:
         matches = near_later_dev(sealed, later_dev)
-        known = KNOWN_LATER_OVERLAPS_HELDOUT3 if name == "heldout3" else KNOWN_LATER_OVERLAPS
+        known = LATER_SEALED[name][0] if name in LATER_SEALED else KNOWN_LATER_OVERLAPS
         new = sorted({d for found in matches.values() for d in found} - known)
         if new:
             print(f"{name}: later dev item(s) nearly the same as a sealed item: {', '.join(new)}", file=sys.stderr)
             return 1
         if matches:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
-    held2_path = HERE / "heldout2.jsonl"
-    if held2_path.is_file():
-        own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
-        held2 = read(held2_path)
-        problems = overlaps(held2, dev_now + held_now, own)
+    own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
+    for name, sealed in sealed_sets[1:]:
+        before = LATER_SEALED[name][1]
+        earlier = [item for other in before if (HERE / other).is_file() for item in read(HERE / other)]
+        problems = overlaps(sealed, earlier, own)
         if problems:
-            print(f"heldout2 overlaps other sets: {'; '.join(problems)}", file=sys.stderr)
+            print(f"{name} overlaps other sets: {'; '.join(problems)}", file=sys.stderr)
             return 1
-        print(f"heldout2 OK: {len(held2)} items, no id or question shared with dev, heldout or tests/answers")
-    held3_path = HERE / "heldout3.jsonl"
-    if held3_path.is_file():
-        own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
-        held3 = read(held3_path)
-        earlier = [item for name in HELDOUT3_WRITTEN_AFTER if (HERE / name).is_file() for item in read(HERE / name)]
-        problems = overlaps(held3, earlier, own)
-        if problems:
-            print(f"heldout3 overlaps other sets: {'; '.join(problems)}", file=sys.stderr)
-            return 1
-        print(f"heldout3 OK: {len(held3)} items, no id or question shared with dev, dev2, dev3, heldout, heldout2 or "
-              "tests/answers")
+        print(f"{name} OK: {len(sealed)} items, no id or question shared with "
+              f"{', '.join(Path(b).stem for b in before)} or tests/answers")
     return 0
 
 

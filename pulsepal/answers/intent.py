@@ -104,6 +104,11 @@ def _looks_like_code(text: str) -> bool:
     return callish >= 1 and (len(lines) >= 2 or callish == len(lines)) and callish * 2 >= len(lines)
 
 
+# what an assignment assigns to: names separated by commas ("rf, gz, gzr"), not the words before them ("how would I
+# write gx = ..." assigns to gx)
+_TARGETS = r"\b\w+(?:\s*,\s*\w+)*"
+
+
 def split_code(query: str) -> tuple[str, str]:
     """(prose, code): fenced blocks first, then pasted lines that look like code, then one inline call."""
     blocks = [b for _, b in CODE_FENCE.findall(query)]
@@ -121,13 +126,14 @@ def split_code(query: str) -> tuple[str, str]:
             "`" not in m.group(2).strip().strip("`"):  # "My code: `...` what's wrong": the words after it count
         return m.group(1), m.group(2).strip().strip("`")
     # a whole statement inline: "what is [rf, gz] = mr.makeSincPulse(pi/2, sys) in python?"
-    stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+\s*"
-                     r"\((?:[^()]|\([^()]*\))*\)\s*;?)", query)
+    stmt = re.search(r"`([^`]*\b(?:mr|pp|seq)\.\w+\s*\([^`]*)`|((?:\[[\w\s,~]+\]|" + _TARGETS +
+                     r")\s*=\s*(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?)", query)
     if stmt:
         code = stmt.group(1) or stmt.group(2)
         return query.replace(stmt.group(0), " "), code.strip()
     # a statement without parentheses: "`[ok, rep] = seq.checkTiming;`", "`t = seq.duration`"
-    bare = re.search(r"`((?:\[[\w\s,~]+\]|[\w, ]+)\s*=\s*(?:mr|pp|seq)\.\w+[^`]*|(?:mr|pp|seq)\.\w+\s*;)`", query)
+    bare = re.search(r"`((?:\[[\w\s,~]+\]|" + _TARGETS + r")\s*=\s*(?:mr|pp|seq)\.\w+[^`]*|(?:mr|pp|seq)\.\w+\s*;)`",
+                     query)
     if bare:
         return query.replace(bare.group(0), " "), bare.group(1).strip()
     call = re.search(r"(?<![\w.])(?:mr|pp|seq)\.\w+\s*\((?:[^()]|\([^()]*\))*\)\s*;?", query)

@@ -14,10 +14,10 @@ import re
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, property, render_docs, template_params, unitfacts
+from . import builder, calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
 from . import followups as fu
 from .asked_params import asked_option
-from .checker import Checker, format_findings, get_checker
+from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
@@ -25,10 +25,10 @@ from .knowledge import Knowledge, merged, parse
 from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
-from .search import Index, NameHit, get_index
+from .search import Index, get_index
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .translate import Translator
-from .types import Answer, AnswerRequest, AnswerStream, is_matlab, lang_label, split_pieces
+from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
 
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
                   re.I)
@@ -89,7 +89,7 @@ class OfflineResponder:
         if intent.action == "check":
             return self._check(intent)
         if intent.action == "translate_code":
-            return self._translate(intent)
+            return render_translation.code(self.translator, self.checker, intent)
         knowledge = parse(req.sequence_knowledge, settings_text=True) if req.sequence_knowledge else None
         asked = parse(intent.prose)  # values written in the question itself win over the settings panel's
         values = merged(knowledge, asked)
@@ -122,7 +122,7 @@ class OfflineResponder:
         computed = [ln for ln in lines if ln not in facts]
         extra = calculators.header(lines)
         if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
-                      unitfacts.unit_lines(intent.prose)):
+                      unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
@@ -137,6 +137,10 @@ class OfflineResponder:
         lang = intent.lang
         kind = requested(intent.prose)
         top = ranking.top
+        # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
+        part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names else None
+        if part is not None and top is not None and top.kind != "template" and top.score >= 0.8:
+            kind = None
         strong = top is not None and top.vocab >= 1.2
         strong_function = strong and top is not None and top.entry is not None
         question = bool(_QUESTION.search(intent.prose))
@@ -169,7 +173,7 @@ class OfflineResponder:
             # "spiral readout with a sigpy SLR excitation, got an example?": a function for one part of it is
             # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
             sequence_request = True
-        if kind is None and not intent.names and not asks_function:
+        if kind is None and part is None and not intent.names and not asks_function:
             unknown = unknown_sequence(intent.prose)
             if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
@@ -281,7 +285,7 @@ class OfflineResponder:
                                        re.I):
             return self._both(real[0].entry, real[1].entry, lang)
         if intent.action == "translate_name":
-            return self._translate_name(hit, lang)
+            return render_translation.name(hit, lang)
         if intent.aspect == "overview" and (_HOW.search(intent.prose) or reported_problem(intent.prose)) and len(
                 intent.prose.split()) > 5:  # "my make_delay fails the raster check": the note on that problem
             ranking = self.ranker.rank(intent.prose)
@@ -354,36 +358,6 @@ class OfflineResponder:
         name = re.match(r"`([^`]+)`", heading)
         hit = self.index.lookup(name.group(1)) if name else None
         return "api:" + hit.entry.key if hit is not None else None
-
-    def _translate_name(self, hit: NameHit, target: str) -> Answer:
-        e: ApiEntry = hit.entry
-        lines = []
-        if hit.invented:
-            lines += [f"> `{hit.written}` does not exist in Pulseq; it presumably means `{name_of(e, target)}`.", ""]
-        lines += ["| MATLAB | Python (pypulseq) |", "|---|---|",
-                  f"| `{e.matlab_name or '(none)'}` | `{e.python_call or '(none)'}` |", ""]
-        body = render(e, target, "overview")
-        body.text = "\n".join(lines) + "\n" + body.text
-        return body
-
-    def _translate(self, intent: Intent) -> Answer:
-        src = intent.code_lang or "matlab"
-        result = self.translator.translate(intent.code, src)
-        target_lang = intent.lang if result.target == ("matlab" if is_matlab(intent.lang) else "python") else (
-            result.target)
-        fence = "python" if result.target == "python" else "matlab"
-        text = [f"### {lang_label(target_lang)} version", "", f"```{fence}", result.code.rstrip(), "```", ""]
-        if result.notes:
-            text += ["Notes:", *[f"- {n}" for n in result.notes], ""]
-        findings = self.checker.check(result.code, fence)
-        if findings:
-            text += ["Names I could not map:", format_findings(findings), ""]
-        text.append("Translated statement by statement: arguments by their meaning (positional, name/value and "
-                    "keyword), outputs by position, indexing and loops converted; review loops and indexing.")
-        return Answer(text="\n".join(text) + "\n", confident=not findings, topic=result.topic,
-                      subject=("api:" + result.topic) if result.topic else None,
-                      code_examples=[{"code": result.code, "language": target_lang, "sequence_type": None,
-                                      "description": "Translated code"}])
 
     def _check(self, intent: Intent) -> Answer:
         return check_answer(self.checker, self.index, intent)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from .terms import A, H, M, Term, _t
 
+_LIBRARY = (r"(?s:.*?)(\b(stor|put|add|keep|cach|sav|load|insert)\w*\b.{0,40}\b(event |sequence'?s? )?librar(y|ies)\b|"
+            r"\b(event |sequence'?s? )?librar(y|ies)\b.{0,30}\b(once|up ?front|in advance|beforehand|ahead|before the "
+            r"loop))")
+
 _PULSE = r"(?:rf )?(?:pulse|excitation|rf|90|180)"
 
 MORE_TERMS: list[Term] = [
@@ -95,8 +99,10 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(load|read|open|import|parse)\w*\b.{0,40}\b(\.seq|seq file|sequence file|file)\b.{0,40}\b(back|into|in)\b",
        A("seq.read", 1.8), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(time|amplitude|numpy|sample) arrays?\b.{0,40}\bwaveforms?|\bwaveforms?\b.{0,40}\b(as|into) (time|numpy|"
-       r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out)\w* (the )?(actual |raw |sampled )?"
-       r"(gradient |rf )?waveforms\b", A("seq.waveforms_and_times", 1.8), A("seq.get_gradients", 0.8)),
+       r"arrays|plain arrays|samples)|\b(get|extract|obtain|access|read out|pull|grab|take|dump|retrieve)\w* (out )?"
+       r"(the |all )?(actual |raw |sampled )?((gradient|rf|adc)s?( and (the )?(gradient|rf|adc)s?)? )?waveforms\b|"
+       r"\bwaveforms?\b.{0,40}\bout of (the |my |a )?(seq|sequence)\b", A("seq.waveforms_and_times", 1.8),
+       A("seq.get_gradients", 0.8)),
     # replacing a block is writing one: not the getter the word "block" also fits
     _t(r"\b(replace|overwrite|change|modify)\w* (a |the |an existing |one )?block\b", A("seq.set_block", 1.4),
        damps=("api:seq.get_block",)),
@@ -107,6 +113,13 @@ MORE_TERMS: list[Term] = [
     _t(r"\bregister\w*\b.{0,25}\b(gradient|grad|trapezoid)s?\b|\b(gradient|grad)s?\b.{0,40}\bregister\w*\b"
        r"|\bregister\w* (it|them) (once|up ?front|in advance|beforehand)", A("seq.register_grad_event", 1.4)),
     _t(r"\bregister\w*\b.{0,25}\badc\b", A("seq.register_adc_event", 1.4)),
+    # registering in other words: an event stored in the sequence's (event) library ahead of the loop; what is
+    # stored decides which method
+    _t(_LIBRARY, A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
+    _t(rf"(?=.*\b(spoiler|crusher|gradient|trapezoid|grad|lobe)s?\b)(?!.*\b(rf|pulse)\b){_LIBRARY}",
+       A("seq.register_grad_event", 1.4)),
+    _t(rf"(?=.*\b(rf|pulse)s?\b){_LIBRARY}", A("seq.register_rf_event", 1.4)),
+    _t(rf"(?=.*\badcs?\b){_LIBRARY}", A("seq.register_adc_event", 1.4)),
     _t(r"\bregister\w*\b.{0,25}\blabels?\b", A("seq.register_label_event", 1.4)),
     _t(r"\bpaper plot|\bpublication[- ]?(quality|style|ready)? ?(figure|plot)|\bfigure for (a |my )?paper",
        A("seq.paper_plot", 1.6)),

@@ -16,10 +16,11 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
+from . import seqfile_units
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
-from .unitfacts import unit_lines
+from .unitfacts import asks_unit, unit_lines
 
 if TYPE_CHECKING:
     from .intent import Intent
@@ -57,8 +58,9 @@ def asked(prose: str) -> Optional[str]:
         return None
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
                           ("limit", _LIMIT)):
-        if pattern.search(prose):
-            return kind
+        if pattern.search(prose) or (kind == "unit" and asks_unit(prose)):
+            # a unit in the .seq file is the file's (unitfacts puts it on top), not the function argument's
+            return None if kind == "unit" and seqfile_units.about_file(prose) else kind
     return None
 
 
@@ -68,6 +70,7 @@ _SECONDS = r"(.*_)?(time|times|duration|delay|dwell|raster|width)|d|time_point|d
 _UNIT_OF: list[tuple[str, str]] = [  # parameter-name pattern -> unit, first match wins
     (r"flip_angle|phase_offset|angle", "radians"),
     (r"freq_ppm|phase_ppm", "ppm of the Larmor frequency"),
+    (r"signal", "any scale: the shape is scaled to give `flip_angle` (in Hz, γ·B1, with `no_signal_scaling=True`)"),
     (r"freq_offset|bandwidth|max_frequency", "Hz"),
     (r"time_bw_product|apodization|center_pos|adiabaticity|n_fac|beta|mu|factor|scale", "no unit (dimensionless)"),
     (_SECONDS, "seconds"),
@@ -104,12 +107,23 @@ _RETURN_UNITS: dict[str, str] = {
 }
 
 
-def unit_of(name: str) -> Optional[str]:
+def unit_of(name: str, description: str = "") -> Optional[str]:
+    """By the parameter's name (the toolboxes' conventions), else as its own docstring states it ("Spectral
+    resolution in (Hz)", "Sampling time in (s)")."""
     low = name.lower()
     for pattern, unit in _UNIT_OF:
         if re.fullmatch(pattern, low):
             return unit
-    return None
+    m = _DESCRIBED_UNIT.search(description)
+    if m is None:
+        return None
+    found = m.group(1) or m.group(2)
+    return _SPELLED.get(found.lower(), found)
+
+
+_DESCRIBED_UNIT = re.compile(r"\((Hz/m/s|Hz/m|Hz|s|rad|radians|1/m|m|T|ppm|mT/m|T/m/s|degrees?)\)|\bin "
+                             r"(seconds|radians|hertz|degrees|metres|meters|tesla)\b", re.I)
+_SPELLED = {"s": "seconds", "rad": "radians", "m": "metres", "t": "tesla", "hertz": "Hz", "meters": "metres"}
 
 
 def _with_value(p: Param, prose: str, unit: str) -> str:
@@ -264,7 +278,8 @@ def _limits(e: ApiEntry, prose: str) -> list[str]:
 def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optional[str]:
     matlab = is_matlab(lang)
     p = _param_asked(e, prose, matlab, fallback=kind != "unit" or e.key not in _RETURN_UNITS)
-    if kind == "returns" or (kind == "unit" and p is None):
+    of_outputs = kind == "unit" and e.key in _RETURN_UNITS and bool(_RETURNS.search(prose))
+    if kind == "returns" or (kind == "unit" and (p is None or of_outputs)):
         unit_line = f"`{name_of(e, lang)}` returns {_RETURN_UNITS[e.key]}." if e.key in _RETURN_UNITS else None
         outs = output_lines(e, lang)
         if kind == "unit" or not outs:
@@ -278,7 +293,7 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
     if p is None:
         return None
-    unit = unit_of(p.name)
+    unit = unit_of(p.name, p.description)
     shown = f"`'{_matlab_name(e, p)}'`" if matlab else f"`{p.name}`"
     if kind == "unit" and not p.name.endswith("_unit"):  # "what unit is max_grad taken in?": grad_unit's default
         if unit is None:

@@ -5,6 +5,10 @@ to functions, see vocabulary.py) plus a BM25 match normalised to [0, 1] by the b
 could reach. Normalising is what puts a one-line function summary and a page-long how-to note on the same scale:
 raw BM25 grows with the number of matching words, so long notes used to win every question they shared words with.
 
+When a function is on top, its neighbours near it (same kind of event, or a name word in common) are then told
+apart by the question words only some of them hold in their facts (family.py): neighbours share most words, so
+without it the family's most general member wins questions that describe a more specific one.
+
 The answer is given only when the top candidate is clearly ahead: its score is at least `FLOOR` and at least
 `MARGIN` above the runner-up. Both numbers are calibrated on the development questions (see calibration.py and
 `data/ranker.json`), not chosen by hand; otherwise the responder says it is not sure and lists the candidates in
@@ -20,9 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from . import family
 from .glossary import SUMMARIES
 from .pulseq_api import ApiEntry
-from .search import BM25, Doc, Index, tokenize
+from .search import BM25, Doc, Index, singular, tokenize
+from .unitfacts import without_unit_choices
 from .vocabulary import votes
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "ranker.json"
@@ -93,7 +99,10 @@ def calibration() -> tuple[float, float]:
 
 
 def _api_text(e: ApiEntry) -> str:
-    words = [e.python_name or "", e.matlab_name or "", SUMMARIES.get(e.key, ""), e.summary]
+    """Names, our summary, pypulseq's and the MATLAB facts' summaries (each toolbox describes a function in its own
+    words, and a function pypulseq leaves undocumented still has the MATLAB sentence), parameter names."""
+    words = [e.python_name or "", e.matlab_name or "", SUMMARIES.get(e.key, ""), e.summary,
+             e.matlab.summary if e.matlab is not None and e.matlab.summary != e.summary else ""]
     words += [p.name for p in e.params if p.name not in ("system", "args", "kwargs")]
     return " ".join(words)
 
@@ -126,7 +135,7 @@ class Ranker:
     @staticmethod
     def _normalised(bm: BM25, query_tokens: list[str], scores: dict[int, float]) -> dict[int, float]:
         """Divide by the score a document containing every query word (once, at average length) would get."""
-        ceiling = sum(bm.idf.get(t, 0.0) for t in set(query_tokens)) * (bm.k1 + 1)
+        ceiling = sum(bm.idf.get(t, 0.0) for t in {singular(t) for t in query_tokens}) * (bm.k1 + 1)
         if ceiling <= 0:
             return {}
         return {i: s / ceiling for i, s in scores.items()}
@@ -135,6 +144,7 @@ class Ranker:
         """`lang` damps functions the requested toolbox lacks: they can still be the answer ("only in MATLAB"),
         but should not outvote one the user can call."""
         floor, margin = self.override or calibration()
+        text = without_unit_choices(text)  # "tesla or gauss?" is about a unit, not the Gaussian pulse
         tokens = [t for t in tokenize(text) if t not in _NOISE]
         query = " ".join(tokens)
         scores: dict[str, Candidate] = {}
@@ -150,7 +160,11 @@ class Ranker:
             c.bm25 = max(c.bm25, bm)
             c.score = c.vocab + BM25_WEIGHT * c.bm25
 
-        for cid, w in votes(text).items():
+        asked, purpose = purpose_split(text)
+        voted = votes(asked)
+        for cid, w in (votes(purpose).items() if purpose else ()):
+            voted[cid] = max(voted.get(cid, 0.0), PURPOSE_WEIGHT * w)
+        for cid, w in voted.items():
             add(cid, vocab=w)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:_[A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)", text):
             owner = self.unique_params.get(word.replace("_", "").lower())
@@ -168,7 +182,29 @@ class Ranker:
                 if c.entry is not None and (c.entry.matlab_name if matlab else c.entry.python_name) is None:
                     c.score *= 0.75
         ranked = sorted(scores.values(), key=lambda c: (-c.score, c.id))
+        if ranked and ranked[0].entry is not None and ranked[0].score > 0:  # neighbours of the function on top
+            near = [c for c in ranked if c.entry is not None and c.score >= family.WINDOW * ranked[0].score]
+            extra = family.bonuses(text, [c.entry for c in near[:family.MAX_FAMILY] if c.entry is not None])
+            for c in near[:family.MAX_FAMILY]:
+                c.score += extra.get(c.entry.key, 0.0) if c.entry is not None else 0.0
+            ranked.sort(key=lambda c: (-c.score, c.id))
         return Ranking(ranked[:k], floor, margin)
+
+
+# "how do I get the waveforms out of my sequence, I want to run my own Bloch simulation on them": what the user
+# will do with the answer names a topic too, but the question is the clause before it
+_PURPOSE = re.compile(r"[,;:.]\s*(?:(?:and|because|since|as)\s+)?(?:i want to|i'd like to|i would like to|i need "
+                      r"to|i plan to|i'm going to|so (?:that )?(?:i|we) can|so i could|in order to)\b", re.I)
+_ASKING = re.compile(r"\b(how|what|which|where|is there|can i|could i)\b", re.I)
+PURPOSE_WEIGHT = 0.5
+
+
+def purpose_split(text: str) -> tuple[str, str]:
+    """(the question, the purpose clause after it) when a question is followed by what it is for."""
+    m = _PURPOSE.search(text)
+    if m is None or not _ASKING.search(text[:m.start()]):
+        return text, ""
+    return text[:m.start()], text[m.start():]
 
 
 def related(a: Candidate, b: Candidate) -> bool:

@@ -102,12 +102,24 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def singular(token: str) -> str:
+    """"segments" and "segment", "stores" and "store" are one term to the ranker; "axis", "bus", "class" stay."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def terms(text: str) -> list[str]:
+    return [singular(t) for t in tokenize(text)]
+
+
 class BM25:
-    """The textbook Okapi BM25; a 30-line version ranked as well as the libraries on this corpus."""
+    """The textbook Okapi BM25; a 30-line version ranked as well as the libraries on this corpus. Terms are
+    tokens in the singular (a question says "waveforms" where a docstring says "waveform")."""
 
     def __init__(self, docs: list[str], k1: float = 1.4, b: float = 0.75):
         self.k1, self.b = k1, b
-        self.tfs = [Counter(tokenize(d)) for d in docs]
+        self.tfs = [Counter(terms(d)) for d in docs]
         self.lens = [sum(tf.values()) for tf in self.tfs]
         self.avg = (sum(self.lens) / len(self.lens)) if self.lens else 1.0
         df: Counter = Counter()
@@ -122,7 +134,7 @@ class BM25:
 
     def scores(self, query: str) -> dict[int, float]:
         out: dict[int, float] = {}
-        for t in set(tokenize(query)):
+        for t in set(terms(query)):
             idf = self.idf.get(t)
             if idf is None:
                 continue
@@ -247,7 +259,7 @@ class Index:
 
     def coverage(self, query: str, doc: Doc) -> float:
         """Share of the query's words that the document contains: a high BM25 score on one stray word is noise."""
-        words = set(tokenize(query))
+        words = set(terms(query))
         if not words:
             return 0.0
         bm = self.howto_bm25 if doc.kind != "api" else self.api_bm25

@@ -9,9 +9,13 @@ defaults are read from the installed pypulseq's `Opts` (MATLAB's `mr.opts` has t
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Optional
+
+from . import seqfile_units
+from .vendor_facts import vendor_lines
 
 # parameter (lower case, no underscores) -> (how people write it in prose, unit, a conversion hint)
 UNITS: dict[str, tuple[str, str, str]] = {
@@ -34,10 +38,12 @@ UNITS: dict[str, tuple[str, str, str]] = {
                     r"waveform|shape)s?\b|\bamplitudes? of (the |an |my )?(rf|pulse)\b",
                     "Hz (γ·B1: the RF amplitude is stored as a frequency; divide by 42.576e6 Hz/T for tesla)", ""),
     "amplitude": (r"\bamplitudes?\b", "Hz/m (multiply mT/m by 42.576e3)", ""),
-    "maxgrad": (r"max[ _-]?grad\w*", "Hz/m inside the toolbox (the system object converts the unit you give)",
+    "maxgrad": (r"max[ _-]?grad\w*", "Hz/m unless a gradient unit is given (`grad_unit` / 'gradUnit' defaults to "
+                "'Hz/m', so a bare 30 means 30 Hz/m); the system object converts the unit you give",
                 "give the unit: `'MaxGrad', 30, 'GradUnit', 'mT/m'` / `max_grad=30, grad_unit='mT/m'`"),
-    "maxslew": (r"max[ _-]?slew\w*|slew[ _-]?rate", "Hz/m/s inside the toolbox (the system object converts the unit "
-                "you give)", "give the unit: `'SlewUnit', 'T/m/s'` / `slew_unit='T/m/s'`"),
+    "maxslew": (r"max[ _-]?slew\w*|slew[ _-]?rate", "Hz/m/s unless a slew unit is given (`slew_unit` / 'slewUnit' "
+                "defaults to 'Hz/m/s'); the system object converts the unit you give",
+                "give the unit: `'SlewUnit', 'T/m/s'` / `slew_unit='T/m/s'`"),
     "gamma": (r"\bgamma\b|gyromagnetic", "Hz/T (42.576e6 for protons, not rad/s/T)", ""),
     "b0": (r"\bb0\b|field strength", "tesla", ""),
     "bandwidth": (r"\bbandwidth\b", "Hz", ""),
@@ -45,28 +51,83 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "tbw": (r"time[ _-]?bw[ _-]?product|time[- ]bandwidth(?:[ _-]product)?|\btbw\b", "no unit: it is dimensionless "
             "(pulse duration × bandwidth)", "4 is a common sinc value; a higher one gives a sharper profile"),
     "ktraj": (r"k-?space|trajector", "1/m (the time integral of Hz/m gradients)", ""),
+    # fields of the events themselves ("rf.t", "grad.tt", "gx.first", "rf.shape_dur", "rf.dead_time")
+    "timepoints": (r"\b\w+\.(t|tt)\b|\btime points\b", "seconds (from the start of the event, its delay not "
+                   "included)", ""),
+    "edges": (r"\b\w+\.(first|last)\b", "Hz/m (the gradient's amplitude at its first and last time point)", ""),
+    "shapedur": (r"shape[ _]?dur(ation)?", "seconds", ""),
+    "deadtime": (r"dead[ _-]?times?|ring[ _-]?down[ _-]?times?", "seconds", "100 µs is `100e-6`"),
+    "gradwaveform": (r"\b(grad\w*|g[xyz])\.waveform\b|\bgradient waveforms?\b|\bwaveforms? of (the |a |my )?gradients?",
+                     "Hz/m (gradient samples; multiply mT/m by 42.576e3)", ""),
     "timing": (r"\b(te|tr|ti|echo time|repetition time|inversion time|times|timings?|everything)\b", "seconds",
                "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
 }
-_UNIT_WORDS = (r"\b(units?|degrees?|radians?|rad|deg|hz|rad/s|mm|cm|metres?|meters?|seconds?|ms|us|µs|"
-               r"microseconds?|milliseconds?|1/m|hz/m|mt/m|t/m/s)\b")
+# how units are written, for "X or Y?" between two of them ("Hz or Hz/m?", "ms or s?", "per metre or per cm?")
+_U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?|rad|degrees?|deg|ppm|teslas?|µt|"
+      r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
+      r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
-                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is)\b|"
-                        r"\b(degrees?|deg|hz|mm|cm|ms|us|µs|seconds?|metres?|meters?|m)\s+or\s+"
-                        r"(radians?|rad|rad/s|metres?|meters?|m|mm|seconds?|s|ms|us|µs|microseconds?)\b|"
+                        r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are|used)\b|"
+                        r"\bunits?\s*\?|\b(what|which) are the units\b|"
+                        r"\bmeasured in\b|\bin which (unit|scale)|\b(with|given|having) no units?\b|"
+                        r"\bwithout (a |any )?units?\b|\bwithout (setting |giving |passing |a |the )*"
+                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\s*\?\s*$|"
+                        r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
+                        r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
                         r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|\brelative to\b|"
                         r"\bwith respect to\b|\bin [\w/]+ or (in )?[\w/]+\s*\?|"
                         r"\b(in|as) (degrees?|radians?|hz|mm|cm|metres?|meters?|seconds?|ms|us|µs|microseconds?|"
-                        r"milliseconds?)\b(?=.*\?)", re.I)
+                        r"milliseconds?)\b(?=.*\?)|\b(in|as) (hz/m|mt/m|t/m/s|1/m|rad/s|ppm|tesla)(?![\w/])", re.I)
+
+
+# "do I pass 800 or 0.8?", "117 or do I convert it first?": a value offered in two scalings, or a conversion
+_OR_CONVERT = re.compile(r"\d\s*(?:\w+\s+){0,2}or\s+(?:do|should|must|would|shall)?\s*(?:i|we|you)?\s*"
+                         r"(?:have to\s+|need to\s+)?(?:convert|scale|multiply|divide)\b", re.I)
+_NUM = r"(\d+(?:\.\d+)?(?:e-?\d+)?)"
+_TWO_NUMBERS = re.compile(r"(?<![\w.])" + _NUM + r"(?:[\s,]+\w+){0,3}[\s,]+or\s+(?:[a-z]+\s+){0,4}?" + _NUM +
+                          r"(?![\w.])", re.I)
+# "10 what?", "that's mm, right?", "is that µs?": the unit of a value the user already has
+_THAT_UNIT = re.compile(r"\b\d+(?:\.\d+)?\s+what\s*\?|\b(that'?s|that is|is that|is it|are they|those are|these "
+                        r"are)\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
+
+
+def scalings(prose: str) -> Optional[tuple[str, str]]:
+    """Two numbers offered as alternatives that differ by a power of a thousand (800 or 0.8, 10 or 1e-5): the
+    question is which unit the value is in, not which value to pick."""
+    for m in _TWO_NUMBERS.finditer(prose):
+        a, b = float(m.group(1)), float(m.group(2))
+        if a > 0 and b > 0 and a != b:
+            ratio = math.log10(max(a, b) / min(a, b))
+            if abs(ratio / 3 - round(ratio / 3)) < 0.01:
+                return m.group(1), m.group(2)
+    return None
+
+
+def asks_unit(prose: str) -> bool:
+    """The question asks what unit something is in, by its shape: "what unit", "measured in", "Hz or Hz/m?",
+    "per metre?", "is it in ...", "800 or 0.8?", "117 or do I convert it?", whatever the something is."""
+    return bool(_ASKS_UNIT.search(prose) or _OR_CONVERT.search(prose) or _THAT_UNIT.search(prose) or
+                scalings(prose))
+
+
+_UNIT_CHOICE = re.compile(r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
+
+
+def without_unit_choices(prose: str) -> str:
+    """The question without its "tesla or gauss" alternatives: those words are units, not what it is about (the
+    Gaussian pulse is not what "B0, tesla or gauss?" asks about)."""
+    return _UNIT_CHOICE.sub(" ", prose)
 
 
 def unit_lines(prose: str) -> list[str]:
     """The unit of each parameter the question asks the unit of."""
-    if not _ASKS_UNIT.search(prose):
+    if not asks_unit(prose):
         return []
+    if seqfile_units.about_file(prose):  # the file's integers: rasters, µs, ns, not the toolbox's seconds
+        return seqfile_units.lines(prose)
     low = prose.lower()
     specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
-                                   "rfamplitude")
+                                   "rfamplitude", "timepoints", "edges", "shapedur", "deadtime", "gradwaveform")
                 for m in re.finditer(UNITS[k][0], low)]
     out = []
     for key, (pattern, unit, hint) in UNITS.items():
@@ -76,9 +137,35 @@ def unit_lines(prose: str) -> list[str]:
             continue  # a generic word inside a more specific name ("flip angle", "flat time")
         if found:
             name = _display(key, prose)
-            verb = "has" if unit.startswith("no unit") else "is in"
-            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else "."))
+            verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
+            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
+    if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low) and not re.search(
+            r"\d\s*[a-zµ°]", low):
+        out.append(_ALL_UNITS)  # "which units does Pulseq use?": all of them
     return out[:3]
+
+
+_ALL_UNITS = ("Pulseq's units: times in **seconds**, gradient amplitudes in **Hz/m**, slew rates in **Hz/m/s**, RF "
+              "amplitudes in **Hz** (γ·B1), angles and phases in **radians**, gradient areas and k-space in **1/m**, "
+              "lengths (FOV, slice thickness) in **metres**, frequencies in Hz.")
+
+
+def _users_value(prose: str, unit: str) -> str:
+    """The user's own number in that unit: "800 or 0.8?" for a time, "117 deg" for an angle."""
+    pair = scalings(prose)
+    if pair is not None and (unit.startswith("seconds") or unit.startswith("metres")):
+        big, small = sorted(pair, key=float, reverse=True)
+        scale = round(math.log10(float(big) / float(small)))
+        base = "s" if unit.startswith("seconds") else "m"
+        prefix = {3: "m" + base, 6: "µ" + base}.get(scale)
+        if prefix:
+            return (f" Your {big} {prefix} is `{float(big) * 10 ** -scale:g}` (`{big}e-{scale}`); `{big}` would mean "
+                    f"{big} {base}.")
+    deg = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:°|deg\b|degrees?\b)", prose, re.I)
+    if deg and unit.startswith("radians"):
+        x = float(deg.group(1))
+        return f" Your {deg.group(1)}° is `{deg.group(1)} * pi / 180` = {math.radians(x):.4g} rad."
+    return ""
 
 
 def _display(key: str, prose: str) -> str:
@@ -93,7 +180,10 @@ def _display(key: str, prose: str) -> str:
             "rfamplitude": "The RF amplitude (`rf.signal`)", "area": "A gradient area",
             "duration": "A duration", "delay": "A delay", "dwell": "The dwell time", "gamma": "Gamma",
             "bandwidth": "A bandwidth", "angle": "A rotation angle", "tbw": "The time-bandwidth product",
-            "timing": "Every time (TE, TR, durations, delays)"}.get(key, f"`{key}`")
+            "timing": "Every time (TE, TR, durations, delays)",
+            "timepoints": "An event's time points (`rf.t`, `grad.tt`)", "edges": "A gradient's `first` / `last`",
+            "shapedur": "The shape duration (`shape_dur`)", "deadtime": "A dead or ringdown time",
+            "gradwaveform": "A gradient waveform"}.get(key, f"`{key}`")
 
 
 # --- defaults ---------------------------------------------------------------------------------------------------
@@ -135,6 +225,8 @@ _DEFAULT_TOPICS: list[tuple[str, str, str]] = [
 
 
 def default_lines(prose: str) -> list[str]:
+    if re.search(r"\b(grad|slew|b1)[ _]?unit\b", prose, re.I):
+        return []  # "max_grad without grad_unit": the unit it is read in, not the limit's default
     if not re.search(r"\bdefaults?\b|\bassume[sd]?\b|if i (don'?t|do not) (give|set|pass)|\bout of the box\b|"
                      r"when (nothing|none) is given", prose, re.I):
         return []
@@ -161,6 +253,88 @@ _RASTERS: list[tuple[str, str]] = [
 ]
 
 
+# a unit people have -> (factor into the toolbox's unit, that unit, how the factor comes about)
+_TO_PULSEQ: list[tuple[str, float, str, str]] = [
+    (r"mt/m/ms", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
+    (r"t/m/s", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),
+    (r"mt/m", 42.576e3, "Hz/m", "γ = 42.576e6 Hz/T, × 1e-3"),
+    (r"g/cm", 425.76e3, "Hz/m", "1 G/cm = 10 mT/m"),
+    (r"(?:µ|u|micro)t(?:esla)?", 42.576, "Hz", "an RF amplitude is γ·B1"),
+    (r"(?:µ|u)s|microseconds?", 1e-6, "s", ""),
+    (r"ms|milliseconds?", 1e-3, "s", ""),
+    (r"mm", 1e-3, "m", ""),
+    (r"cm", 1e-2, "m", ""),
+    (r"deg(?:rees?)?|°", math.pi / 180, "rad", "π/180"),
+]
+_INTO_PULSEQ = re.compile(r"\b(what|which) (value|number|factor)\b|\bfactor\b|\bconvert\w*\b|\b(goes?|put|pass|"
+                          r"enter|write|use) (in|into|to|for)\b.{0,25}\b(pulseq|pypulseq|toolbox|opts|make_\w+|mr\.\w+|"
+                          r"rf\.\w+|it)\b|\b(into|in|to) (pulseq|pypulseq)('?s)?( units?)?\b|\bwhat (do|should) (i|we) "
+                          r"(write|put|pass|give|enter|use)\b|\bhow (do|should|can|would) (i|we) (write|give|pass|put|"
+                          r"enter|express|specify)\b|\bwhat goes (in|into)\b|\bas a number\b|\bhow\s*\?\s*$", re.I)
+_EXPLICIT = re.compile(r"\d\s*[a-zµ/°]+\b.{0,25}?\b(in|to|into|as)\s+(hz|mt|t/|g/|khz)|\d\s*(mt/m|t/m/s|g/cm|"
+                       r"mt/m/ms)\b.{0,25}?\b(in|to|into)\s+(the )?(pulseq|pypulseq|toolbox|internal)('?s)?\s+"
+                       r"(internal\s+)?units?\b", re.I)
+
+
+def pulseq_value_lines(prose: str) -> list[str]:
+    """A value (or a unit) the user has in a unit the toolbox does not use, put into the one it does: "8 mT/m,
+    what value goes into Pulseq?", "my DSV gradients are in mT/m, what factor?"."""
+    if not _INTO_PULSEQ.search(prose) or _EXPLICIT.search(prose):
+        return []  # "40 mT/m to Hz/m" is the calculators' conversion
+    out: list[str] = []
+    for pattern, factor, unit, why in _TO_PULSEQ:
+        for m in re.finditer(r"(?<![\w.])(?:(\d+(?:\.\d+)?(?:e-?\d+)?)\s*)?(" + pattern + r")(?![\w/])", prose, re.I):
+            how = f"; {why}" if why else ""
+            if m.group(1):
+                value = float(m.group(1)) * factor
+                out.append(f"{m.group(1)} {m.group(2)} is **{value:.6g} {unit}** in Pulseq (× {factor:.6g}{how}).")
+            else:
+                out.append(f"From {m.group(2)} to Pulseq's {unit}: multiply by **{factor:.6g}**" +
+                           (f" ({why})." if why else "."))
+            break
+        if len(out) >= 2:
+            break
+    return out
+
+
+# where samples sit in time, as the toolboxes compute them (pypulseq make_arbitrary_rf / make_sinc_pulse,
+# make_arbitrary_grad, Sequence's ADC sample times): in the middle of their raster intervals, not on their edges
+_SAMPLE_TIME = re.compile(r"\b(first|last) (rf |adc |gradient )?samples?\b|\bsamples? (times?|positions?|points?|"
+                          r"placement)\b|\b(where|when)\b.{0,40}\bsamples?\b.{0,30}\b(sit|placed|taken|start|lie|fall)|"
+                          r"\bt ?= ?0\b.{0,40}\b(half|middle|centre|center)\b|\bhalf (a |one )?(raster|dwell|step)",
+                          re.I)
+_SAMPLE_FACTS: list[tuple[str, str]] = [
+    (r"\badc\b|\breadout\b|\bacquisition\b", "ADC samples are taken in the middle of each dwell: sample k (from "
+     "0) at `delay + (k + 0.5) * dwell`"),
+    (r"\bgrad\w*\b|\bwaveform\b(?!.*\brf\b)", "Arbitrary-gradient samples sit at the centres of the gradient "
+     "raster intervals, `(k + 0.5) * grad_raster_time` (k from 0); `first` and `last` give the values at the edges"),
+    (r"\brf\b|\bpulse\b|\bb1\b", "RF samples sit in the middle of their raster intervals: sample n (from 1) at "
+     "`(n - 0.5) * dwell` after the pulse's start (its delay not included), so the first is half a dwell in, not at "
+     "t = 0"),
+]
+
+
+def sample_time_lines(prose: str) -> list[str]:
+    if not _SAMPLE_TIME.search(prose):
+        return []
+    low = prose.lower()
+    return [fact + "." for pattern, fact in _SAMPLE_FACTS if re.search(pattern, low)][:2]
+
+
+def direct(prose: str, lang: str = "python") -> list[str]:
+    """The facts that answer the question by themselves (a unit, a vendor's raster, a value in the toolbox's
+    unit), not facts said in passing."""
+    rasters = raster_lines(prose) if _ASKS_RASTER.search(prose) else []
+    return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose) + sample_time_lines(prose) + \
+        rasters
+
+
+# the raster itself is what is asked for ("what raster must the ADC delay be on?"), not a check that failed on it
+_ASKS_RASTER = re.compile(r"\b(what|which) (time )?(raster|grid)\b|\bmultiples? of what\b|\b(on|to) (what|which) "
+                          r"(time )?(raster|grid)\b|\b(must|should|has to|have to|needs? to)\b.{0,30}\b(be|sit|lie) on "
+                          r"(a|the|some|any) (time )?(raster|grid)\b", re.I)
+
+
 def raster_lines(prose: str) -> list[str]:
     if re.search(r"\b(number of|how many) (adc )?samples\b", prose, re.I):
         return []  # a count, not a time: see limit_lines
@@ -181,8 +355,9 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
         name = "'adcSamplesDivisor'" if lang == "matlab" else "`adc_samples_divisor`"
         return [f"The number of ADC samples must be a multiple of the samples divisor ({name}, **4** by default); "
                 "each segment of a split ADC too."]
+    counts = [int(n) for n in re.findall(r"\b(\d{4,6})\s*(?:adc |complex |readout )?samples\b", prose, re.I)]
     if re.search(r"\b(max(imum)?|most|limit|how many|upper bound)\b.{0,30}\b(adc )?samples\b|\bsamples? limit|"
-                 r"\bmore than \d+ samples", prose, re.I):
+                 r"\bmore than \d+ samples", prose, re.I) or any(n > 8192 for n in counts):
         how = "`mr.calcAdcSeg`, with `adcSamplesLimit`" if lang == "matlab" else \
             "`pp.calc_adc_segments`, with `adc_samples_limit`"
         return ["On Siemens scanners one ADC may hold at most **8192 samples**; a longer readout is split into equal "
@@ -192,7 +367,9 @@ def limit_lines(prose: str, lang: str = "python") -> list[str]:
 
 def lines(prose: str, lang: str = "python") -> list[str]:
     """Every fact the question asks for, in the order units, defaults, rasters, limits."""
-    return unit_lines(prose) + default_lines(prose) + raster_lines(prose) + limit_lines(prose, lang)
+    vendor = vendor_lines(prose, lang)
+    return unit_lines(prose) + pulseq_value_lines(prose) + sample_time_lines(prose) + default_lines(prose) + \
+        (vendor or raster_lines(prose)) + limit_lines(prose, lang)
 
 
 def first_unit(prose: str) -> Optional[str]:

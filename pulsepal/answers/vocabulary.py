@@ -39,7 +39,9 @@ TERMS: list[Term] = [
        A("make_arbitrary_rf", 1.4)),
     _t(r"\bslr\b|shinnar", ("api:mr.makeSLRpulse", 1.2)),
     _t(r"\b(rf|pulse)('?s)? (center|centre|peak)|\b(center|centre|peak|middle) of (the |an |my )?(rf|pulse)"
-       r"|\bisodelay|time of the (rf )?peak", A("calc_rf_center", 1.6)),
+       r"|\bisodelay|time of the (rf )?peak|\b(rf|pulse)\b.{0,25}\b(reach|hit|attain)\w* (its |the |a )?(peak|maximum|"
+       r"max|cent(er|re))\b|\bpeak (time|point|position|instant) of (the |my |an )?(rf|pulse)",
+       A("calc_rf_center", 1.6)),
     _t(r"\bbandwidth of (the |an |my |a )?([\w-]+ )?(rf|pulse)|\b(rf|pulse) bandwidth|spectrum of (the |an |my )?"
        r"([\w-]+ )?(rf|pulse)", A("calc_rf_bandwidth", 1.6)),
     _t(r"\brf power|\bsar\b|specific absorption|energy of (the |an )?(rf|pulse)", ("api:mr.calcRfPower", 1.0),
@@ -58,10 +60,17 @@ TERMS: list[Term] = [
        r"(given )?(times|time points)|list of (time points|times)", A("make_extended_trapezoid", 1.6)),
     _t(r"(extended trapezoid|gradient|lobe).{0,40}\barea\b.{0,60}\b(start|end|non-?zero|begin)"
        r"|shortest (gradient|lobe|waveform).{0,80}area.{0,80}\b(start|end|non-?zero|begin)"
-       r"|(start|begin)\w* (at|with|from) (a )?non-?zero", A("make_extended_trapezoid_area", 1.8)),
+       r"|(start|begin)\w* (at|with|from) (a )?non-?zero|\bfrom (one|a|an|some|a given) (gradient )?(amplitude|value|"
+       r"strength) to (another|a second|a different|an other)\b.{0,60}\barea|\barea\b.{0,60}\bfrom (one|a|an|some) "
+       r"(gradient )?(amplitude|value|strength) to (another|a second|a different)\b",
+       A("make_extended_trapezoid_area", 1.8)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b"
        r"|\bgradient samples\b|\bsamples? (of|for) (a |the |my )?gradient\b", A("make_arbitrary_grad", 1.3)),
+    # a shape a trapezoid cannot have: the gradient is an arbitrary waveform
+    _t(r"\b(sinus\w*|sine|cosine|sin|cos|oscillat\w*|chirp\w*)(-shaped| shaped| shape)? gradient|"
+       r"\bgradient\b.{0,30}\b(sinus\w*|sine|cosine|oscillat\w*|"
+       r"chirp\w*)\b", A("make_arbitrary_grad", 1.7)),
     _t(r"\b(add|sum|superimpose|superpose|combine|merge|adding|summing|combining)( up)? (two |several |multiple "
        r"|the |my )?(gradients|gradient waveforms|grads)|\bsum of (two |several )?gradients|superposition"
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
@@ -79,7 +88,8 @@ TERMS: list[Term] = [
        ("api:mr.makeRotation", 0.3)),
     _t(r"rotation matrix|3d rotation|rotate3d", ("api:mr.rotate3D", 1.2), ("api:mr.makeRotation", 1.0)),
     _t(r"\balign\w*|\bleft[- ]align|\bright[- ]align|\bcent(er|re) (the )?events", A("align", 1.8)),
-    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b\s*(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|"
+    _t(r"\b(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|rad/ms/mm|g/cm)\b.{0,30}\b(to|into|in)\b\s*(the |pulseq'?s? |its |"
+       r"toolbox'?s? )?(internal )?(mt/m|hz/m|t/m/s|hz/m/s|mt/m/ms|"
        r"rad/ms/mm|g/cm|khz/m|pulseq|pypulseq|internal|si)\b|\bconvert\w* (the |a )?"
        r"(unit|gradient amplitude|amplitude|slew)|\bunit conversion|\bconvert\w* .{0,20}(mt/m|hz/m|t/m/s)",
        A("convert", 2.0)),
@@ -87,9 +97,11 @@ TERMS: list[Term] = [
        A("traj_to_grad", 1.8)),
     _t(r"\binterpolat\w* .{0,30}(raster|points|amplitudes)|points? to (a )?waveform", A("points_to_waveform", 1.4)),
     _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
-    _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space", A("calc_ramp", 1.6)),
+    _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space|\b(join|connect|link|"
+       r"bridge)\w*\b.{0,20}\b(two |the )?gradient (values|amplitudes|strengths|levels)\b", A("calc_ramp", 1.6)),
     _t(r"\bspoil(s|ing|ed)?\b|\bcrush(es|ing|ed)?\b|\bdephas(e|es|ing)\b|residual (transverse )?magneti|"
-       r"\brf[- ]spoil", H("spoiler", 1.3)),
+       r"\brf[- ]spoil|\b(rf |pulse |excitation )?phase\b.{0,40}\b(increment|cycl|chang|step|advanc|rotat)\w*\b.{0,40}"
+       r"\b(each|every|per|from) (tr|shot|excitation|repetition|pulse|one tr)", H("spoiler", 1.3)),
     _t(r"\bspoilers?\b|\bcrushers?\b", H("spoiler", 0.9)),
     _t(r"\bfat[- ]?(sat\w*|suppress\w*)|chemical[- ]shift (sat|selective)|spectral(ly)? (selective|saturation)"
        r"|\bfatsat|water[- ]?(only|selective)", H("fat_saturation", 2.0), A("make_gauss_pulse", 0.4)),
@@ -117,6 +129,9 @@ TERMS: list[Term] = [
     _t(r"\bsampl(e|es|ing)\b", A("make_adc", 0.6)),
     _t(r"\b(create|make|build|define|construct)\w* (a |an |the |my )?(adc|acquisition|sampling) (event|window)\b",
        A("make_adc", 0.9)),
+    # what is made is the head of the request: "make an ADC that covers the flat top" asks for the ADC
+    _t(r"\b(create|make|build|define|construct|set up|need|want)\w* (a |an |one |the |my )?(new |single |separate )?"
+       r"adcs?\b(?! (dead|raster|delay|dwell|samples? limit))", A("make_adc", 1.8)),
     _t(r"\b(max(imum)?|how many|limit (of|on)|more than)\b.{0,20}\bsamples\b", A("calc_adc_segments", 1.6)),
     _t(r"\bdwell|receiver bandwidth|readout bandwidth|\bbandwidth per pixel|hz/pixel|\bbw\b", A("make_adc", 1.0),
        H("system_limits", 0.2)),
@@ -145,7 +160,9 @@ TERMS: list[Term] = [
        r"(is|does|will|lasts?) (a|an|the|my|this) (block|event|gradient|pulse|lobe|trapezoid)|\bblock duration",
        A("calc_duration", 1.6)),
     _t(r"\b(total|whole|overall) (sequence |scan )(duration|time|length)|\bscan time|how long (is|does|will) (the|my) "
-       r"(whole )?(sequence|scan)|(total )?duration of (the|my) (whole )?(sequence|scan)", A("seq.duration", 1.8)),
+       r"(whole )?(sequence|scan)|(total )?duration of (the|my) (whole )?(sequence|scan)|\b(total|whole|overall|entire)"
+       r" (time|duration|length) of (the|my|this) (whole |entire )?(sequence|scan|acquisition|protocol)",
+       A("seq.duration", 1.8)),
     _t(r"\b(te|tr|echo time|repetition time)\b", H("te_tr_timing", 0.7)),
     _t(r"\braster|\bdead ?times?|\bring-?down|\bslew|\bmax(imum)? gradient|gradient (limit|strength)|\bsystem "
        r"(limits|settings|object|struct|specs)|\bscanner (limits|hardware|specs)|\bhardware limits",
@@ -179,7 +196,8 @@ TERMS: list[Term] = [
        A("seq.get_definition", 1.8)),
     _t(r"\bget (a |the )?block|inspect (a |the )?block|block (number|index) \d*|\bread back (a |the )?block"
        r"|(look at|examine|extract|inspect|access) (one of |a |the )?(its |the )?blocks?", A("seq.get_block", 1.4)),
-    _t(r"\bblock (at|playing at|for) (a )?(time|instant)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
+    _t(r"\bblock (at|playing at|for|active at|running at) (a |the |one )?(given |specific |certain |particular )?"
+       r"(time|instant|moment|time ?point)|which block .{0,20}time|which block\b.{0,30}\b(at|playing)\b"
        r".{0,8}(t\s*=|\d)", A("seq.find_block_by_time", 1.6)),
     _t(r"\bwaveforms? (of|from) the (whole |entire )?sequence|all (the )?waveforms|export (the )?waveforms",
        A("seq.waveforms_and_times", 1.4)),

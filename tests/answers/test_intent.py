@@ -71,3 +71,10 @@ def test_py_please_is_a_translation_to_python(index):
 
     it = detect("py please: `g = mr.makeTrapezoid('x', sys, 'Area', 10);`", "matlab", index)
     assert it.action == "translate_code" and it.lang == "python"
+
+
+def test_an_inline_statement_assigns_to_names_not_to_the_words_before_them():
+    prose, code = split_code("how would I write gx = mr.makeTrapezoid('x', 'Area', 1000) in pypulseq?")
+    assert code == "gx = mr.makeTrapezoid('x', 'Area', 1000)" and "how would I write" in prose
+    prose, code = split_code("so what is rf, gz = mr.makeSincPulse(pi/2, sys) for Python then")
+    assert code.startswith("rf, gz = mr.makeSincPulse(") and "so what is" in prose

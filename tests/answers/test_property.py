@@ -113,3 +113,13 @@ def test_a_followup_asks_a_property_of_the_previous_function(responder):
                                                                         "subject": first.subject}}]
     a = _ask(responder, "and which unit are gradients shown in by default?", history=history)
     _fact_before_signature(a, "The default `grad_disp` of `seq.plot` is `'kHz/m'`", "seq.plot(label")
+
+
+def test_a_parameters_unit_is_read_from_its_own_docstring_when_the_name_says_none(responder):
+    a = responder.answer(AnswerRequest("calc_rf_bandwidth dw: which unit?", [], "python"))
+    assert a.confident and "`dw` of `pp.calc_rf_bandwidth` is in **Hz**" in a.text
+
+
+def test_an_arbitrary_rf_signal_has_no_fixed_unit(responder):
+    a = responder.answer(AnswerRequest("what unit does make_arbitrary_rf want the signal samples in?", [], "python"))
+    assert a.confident and "no_signal_scaling" in a.text.split("\n\n")[1]

@@ -173,3 +173,64 @@ def test_round4_phrasings(ranker, question, expected, not_above):
     if not_above:
         other = next((c for c in r.candidates if c.id == not_above), None)
         assert other is None or other.vocab < r.top.vocab
+
+
+def test_a_purpose_clause_weighs_less_than_the_question(ranker):
+    from pulsepal.answers.ranking import purpose_split
+
+    asked, purpose = purpose_split("how can I read the k-space trajectory, I want to plot it in my own tool")
+    assert asked == "how can I read the k-space trajectory" and purpose.startswith(", I want to")
+    assert purpose_split("I want to plot the k-space trajectory") == ("I want to plot the k-space trajectory", "")
+    q = "how do I turn a trajectory into gradients, I want to run a bloch simulation later"
+    r = ranker.rank(q)
+    assert r.top.id == "api:traj_to_grad"
+    simrf = next((c for c in r.candidates if c.id == "api:mr.simRf"), None)
+    assert simrf is None or simrf.vocab <= 0.5 * votes(q)["api:mr.simRf"] + 1e-9
+
+
+def test_taking_the_waveforms_out_of_a_sequence(ranker):
+    r = ranker.rank("can I grab the rf and gradient waveforms out of my sequence")
+    assert r.top.id == "api:seq.waveforms_and_times" and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("the same crusher goes into every TR; could it sit in the event library beforehand?",
+     "api:seq.register_grad_event"),
+    ("put my refocusing pulse into the sequence library once, ahead of the loop", "api:seq.register_rf_event"),
+])
+def test_storing_an_event_in_the_library_ahead_is_registering_it(ranker, question, expected):
+    r = ranker.rank(question)
+    assert r.top.id == expected
+
+
+def test_the_block_at_a_given_time(ranker):
+    r = ranker.rank("matlab: the block running at a specific time point?")
+    assert r.top.id == "api:seq.find_block_by_time" and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("what's the entire length of my acquisition?", "api:seq.duration"),
+    ("my excitation phase should advance by 50 degrees every TR", "howto:spoiler"),
+])
+def test_more_ways_to_say_scan_time_and_rf_spoiling(ranker, question, expected):
+    r = ranker.rank(question)
+    assert r.top.id == expected and r.confident
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("the time at which my pulse hits its maximum, which helper?", "api:calc_rf_center"),
+    ("turn 25 mT/m into the internal Hz/m", "api:convert"),
+    ("a lobe of a set area going from one gradient value to another, as short as possible",
+     "api:make_extended_trapezoid_area"),
+    ("bridge two gradient levels on x, y and z at the maximum slew", "api:calc_ramp"),
+])
+def test_functions_described_in_other_words(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("a cosine-shaped gradient lobe for my wave encoding, what do I call?", "api:make_arbitrary_grad"),
+    ("build an ADC that samples only during the flat top of the readout", "api:make_adc"),
+])
+def test_what_is_made_decides(ranker, question, expected):
+    assert ranker.rank(question).top.id == expected

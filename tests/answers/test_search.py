@@ -47,3 +47,10 @@ def test_howto_index_finds_topics(index):
 
 def test_name_key():
     assert name_key("`mr.makeTrapezoid`") == "maketrapezoid"
+
+
+def test_plural_and_singular_are_one_term():
+    from pulsepal.answers.search import BM25
+
+    bm = BM25(["returns the waveform of a gradient", "makes a delay event"])
+    assert bm.scores("gradient waveforms").get(0, 0) > bm.scores("gradient").get(0, 0)

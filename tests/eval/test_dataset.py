@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "eval" / "answers"
 SOURCE = re.compile(r"^(https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+"
-                    r"|[\w.-]+/[\w.-]+@[0-9a-f]{40}:[\w./+@-]+)$")
+                    r"|[\w.-]+/[\w.-]+@[0-9a-f]{40}:[\w./+@%-]+)$")  # %20: a space in a path, URL-encoded
 
 
 def _score_module():
@@ -43,7 +43,7 @@ def _read(name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def splits() -> dict[str, list[dict]]:
     return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl"), "heldout2": _read("heldout2.jsonl"),
-            "heldout3": _read("heldout3.jsonl")}
+            "heldout3": _read("heldout3.jsonl"), "heldout4": _read("heldout4.jsonl")}
 
 
 def _split_module():
@@ -60,23 +60,25 @@ def _norm(q: str) -> str:
 
 def test_sizes_and_ids(splits):
     dev, held, held2, held3 = splits["dev"], splits["heldout"], splits["heldout2"], splits["heldout3"]
+    held4 = splits["heldout4"]
     assert len(dev) + len(held) >= 170 and len(held) >= 60 and len(held2) >= 70 and len(held3) >= 80
+    assert len(held4) >= 70
     later = [i for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl" for i in _read(p.name)]
-    ids = [i["id"] for i in dev + held + held2 + held3]
+    ids = [i["id"] for i in dev + held + held2 + held3 + held4]
     assert len(ids) == len(set(ids))
-    assert not {i["id"] for i in held3} & {i["id"] for i in later}
+    assert not {i["id"] for i in held3 + held4} & {i["id"] for i in later}
 
 
 def test_every_item_is_valid_and_its_names_are_real():
     dialects = score.Dialects.load()
     later_dev = [p.name for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl"]  # dev2.jsonl, ...
-    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", *later_dev):
+    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", *later_dev):
         for item in _read(name):
             assert score.validate_item(item, dialects) == [], item["id"]
 
 
 def test_every_item_cites_a_source(splits):
-    for item in splits["dev"] + splits["heldout"] + splits["heldout2"] + splits["heldout3"]:
+    for item in [i for items in splits.values() for i in items]:
         prov = item["provenance"]
         assert SOURCE.match(prov["source"]), (item["id"], prov["source"])
         assert prov["where"].strip(), item["id"]
@@ -90,7 +92,7 @@ def test_every_kind_is_covered_in_both_splits(splits):
     assert min(total.values()) >= 10, total
 
 
-@pytest.mark.parametrize("name", ["heldout2", "heldout3"])
+@pytest.mark.parametrize("name", ["heldout2", "heldout3", "heldout4"])
 def test_later_sealed_sets_weigh_the_failure_classes(splits, name):
     # issue 10's failure classes: described-without-name, units/limits, code checks, sequence knowledge, follow-ups
     # and sequences without templates get more items than the kinds the responder already answered well
@@ -168,10 +170,88 @@ def test_a_later_dev_item_near_a_heldout3_item_fails_the_check(splits, tmp_path)
     assert _check_with_dev4(tmp_path / "c", [unrelated]).returncode == 0
 
 
+# heldout4's pool (the brief's list): these repositories and their own issue threads, nothing else
+POOL4 = re.compile(r"^(https://github\.com/)?(mzaiss/MRTwin_pulseq|kherz/pulseq-cest|kherz/pulseq-cest-library"
+                   r"|KerstinKaspar/pypulseq-cest|ritagnunes/PulseqDiffusion|berkinbilgic/pulseq_qsm"
+                   r"|XiaopingWu2020/pulseq-sequences|QiangLiu0310/Pulseq_TDM_acc_rdMRI"
+                   r"|QiangLiu0310/Pulseq-diffusion_recon)[@/]")
+# what heldout4 must not draw on: the earlier pools (every earlier set's) and the pool of dev6 written beside it
+NOT_POOL4 = re.compile(r"^(https://github\.com/)?(pulseq/pulseq|imr-framework/pypulseq|pulseq/pypulseq"
+                       r"|pulseq/ISMRM-Virtual-Meeting--November-15-17-2023|BennyZhang-Codes/tse-pulseq-matlab"
+                       r"|usc-mrel/|velasqvides/Pulseq3DradialGREsequences"
+                       r"|SkopeMagneticResonanceTechnologies/Pulseq-Sequences|gimesia/Pulseq-DiffusionMESE"
+                       r"|mavel101/dsv2pulseq|mdbudde/bruker_pulseq|yeewantung/|imr-framework/pypulseq-star"
+                       r"|m-a-x-i-m-z/|cristianmontalba/|rmoskwa/|sravan953/|mpetteno-polimi/|pulseq-frame/"
+                       r"|mdtisdall/)", re.I)
+
+
+def test_heldout4_is_written_from_its_own_pool_only(splits):
+    items = splits["heldout4"]
+    assert [i["id"] for i in items if not POOL4.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if NOT_POOL4.match(i["provenance"]["source"])] == []
+    later = [i for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl" for i in _read(p.name)]
+    others = [i for name, its in splits.items() if name != "heldout4" for i in its] + later
+    cited = {i["provenance"]["source"] for i in others}
+    assert [i["id"] for i in items if i["provenance"]["source"].startswith("https://")
+            and i["provenance"]["source"] in cited] == []  # no thread another set already cites
+
+
+def test_the_pool_checks_can_fail():
+    assert POOL4.match("kherz/pulseq-cest-library@" + "0" * 40 + ":Readme.md")
+    assert POOL4.match("https://github.com/mzaiss/MRTwin_pulseq/issues/13")
+    for outside in ("pulseq/pulseq@" + "0" * 40 + ":matlab/demoSeq/writeTSE.m",
+                    "https://github.com/pulseq/pulseq/issues/98", "usc-mrel/rtspiral_pypulseq@" + "0" * 40 + ":x.py",
+                    "https://github.com/imr-framework/pypulseq/issues/5"):
+        assert not POOL4.match(outside) and NOT_POOL4.match(outside), outside
+    # a repository whose name only begins like a pool one is not in the pool
+    assert not POOL4.match("kherz/pulseq-cest-other@" + "0" * 40 + ":a.m")
+
+
+def test_heldout4_shares_nothing_with_the_sets_before_it(splits):
+    split = _split_module()
+    ours = [c["query"] for c in json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text())]
+    earlier = [i for name in split.HELDOUT4_WRITTEN_AFTER for i in _read(name)]
+    assert {"dev5.jsonl", "heldout3.jsonl"} <= set(split.HELDOUT4_WRITTEN_AFTER)
+    assert split.overlaps(splits["heldout4"], earlier, ours) == []
+
+
+def test_a_later_dev_item_near_a_heldout4_item_fails_the_check(splits, tmp_path):
+    sealed = splits["heldout4"][0]
+    twin = {**sealed, "id": "d6-twin", "question": sealed["question"].upper() + " ?"}
+    out = _check_with_later_dev(tmp_path, "dev6.jsonl", [twin])
+    assert out.returncode == 1 and "heldout4" in out.stderr and "d6-twin" in out.stderr, out.stderr
+    # an excuse for another sealed set does not excuse a heldout4 twin; nor does a dev6x file escape the check
+    excused = sorted(_split_module().KNOWN_LATER_OVERLAPS)[0]
+    out = _check_with_later_dev(tmp_path / "b", "dev6x.jsonl", [{**twin, "id": excused}])
+    assert out.returncode == 1 and excused in out.stderr, out.stderr
+    unrelated = {**twin, "question": "an unrelated question about labels"}
+    assert _check_with_later_dev(tmp_path / "c", "dev6.jsonl", [unrelated]).returncode == 0
+
+
+def test_a_heldout4_question_near_an_earlier_set_fails_the_check(splits, tmp_path):
+    # the strict rule: heldout4 was written after heldout3 (and dev..dev5), so a question of theirs that it nearly
+    # repeats is a failure; heldout3 is no dev file, so only that rule can catch this one
+    copy = {**splits["heldout4"][1], "id": "h3-copy"}
+    out = _check_with_later_dev(tmp_path, "heldout3.jsonl", _read("heldout3.jsonl") + [copy])
+    assert out.returncode == 1 and "heldout4 overlaps" in out.stderr and "h3-copy" in out.stderr, out.stderr
+
+
+def _check_with_later_dev(tmp_path: Path, name: str, items: list[dict]) -> subprocess.CompletedProcess:
+    """split.py --check on a copy of the eval folder where `name` holds `items` (replacing that file if it exists)."""
+    work = tmp_path / "eval" / "answers"
+    work.mkdir(parents=True)
+    for path in EVAL.iterdir():
+        if path.suffix in (".py", ".jsonl") and path.name != name:
+            shutil.copy(path, work / path.name)
+    (work / name).write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return subprocess.run([sys.executable, str(work / "split.py"), "--check"], capture_output=True, text=True,
+                          timeout=120)
+
+
 def test_no_question_shared_with_our_own_tests(splits):
     ours = json.loads((ROOT / "tests" / "answers" / "eval_questions.json").read_text(encoding="utf-8"))
     own = [_norm(c["query"]) for c in ours]
-    for item in splits["dev"] + splits["heldout"] + splits["heldout2"] + splits["heldout3"]:
+    for item in [i for items in splits.values() for i in items]:
         q = _norm(item["question"])
         for o in own:
             assert difflib.SequenceMatcher(None, q, o).ratio() < 0.75, (item["id"], o)
