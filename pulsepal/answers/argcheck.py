@@ -14,7 +14,7 @@ import re
 from typing import Optional
 
 from .callmap import option_spelling
-from .codeparse import Tok, join, matching, numbered_lines, split_top, strip, tokenize
+from .codeparse import Tok, join, matching, numbered_lines, sequence_variables, split_top, strip, tokenize
 from .pulseq_api import ApiEntry, PulseqApi
 from .types import Finding
 
@@ -58,7 +58,7 @@ class ArgChecker:
 
     def check(self, code: str, lang: str, lines: list[str]) -> list[Finding]:
         """`lines` are the code's lines with strings and comments intact (the lexer handles them)."""
-        seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", code))
+        seq_vars = sequence_variables(code)
         findings: list[Finding] = []
         trapezoids = set(re.findall(r"(\w+)\s*=\s*(?:pp|mr)\.(?:make_trapezoid|makeTrapezoid)\s*\(", code))
         adcs_without_delay: dict[str, int] = {}
@@ -147,6 +147,8 @@ class ArgChecker:
         beyond = [i for i, lit in enumerate(literal) if lit is not None and (
             i >= len(f.args) or f.args[i].name.lower() in ("system", "sys") and i + 1 < len(texts))]
         start = min(named + beyond) if named or beyond else None
+        if not f.varargin:
+            out += _unnamed_numbers(f, texts, literal, start, line)
         if start is None or f.varargin:
             return out
         i = start
@@ -175,6 +177,25 @@ class ArgChecker:
             pairs = {str(literal[k]).lower(): texts[k + 1] for k in range(0, len(texts) - 1) if literal[k]}
             out += _units(pairs, line, "gradunit", "slewunit", "maxgrad", "maxslew", python=False)
         return out
+
+
+_NUMERIC = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(\s*[-+*/]\s*[\w.()]+)*$")
+
+
+def _unnamed_numbers(f, texts: list[str], literal: list, start, line: int) -> list[Finding]:
+    """`mr.makeTrapezoid('x', 1000, 2e-3)`: numbers where MATLAB takes the system struct or nothing. The toolbox
+    reads options only by name ('Area', 1000), so these are not an area and a duration but an error."""
+    end = start if start is not None else len(texts)
+    bad = [i for i in range(end) if literal[i] is None and _NUMERIC.match(texts[i]) and (
+        i >= len(f.args) or f.args[i].name.lower() in ("system", "sys"))]
+    if not bad:
+        return []
+    options = ", ".join(f"'{option_spelling(o.name)}'" for o in f.options[:6])
+    return [Finding(texts[bad[0]], line, "argument_order",
+                    f"`{f.call}` takes no number at position {bad[0] + 1}: after its positional arguments "
+                    f"({', '.join(a.name for a in f.args) or 'none'}) options are given by name, "
+                    f"e.g. {f.call}({', '.join(texts[:bad[0]])}{', ' if bad[0] else ''}'Name', value) with one of "
+                    f"{options}.", None)]
 
 
 def _units(given: dict[str, str], line: int, gunit: str, sunit: str, gmax: str, smax: str,

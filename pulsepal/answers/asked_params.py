@@ -15,6 +15,7 @@ from typing import Optional
 from .callmap import option_spelling
 from .glossary import param_meaning
 from .pulseq_api import ApiEntry
+from .usercall import call_with_values
 
 _IDENT = re.compile(r"['\"`]?\b([A-Za-z][A-Za-z0-9_]*)\b['\"`]?")
 
@@ -28,9 +29,17 @@ def _key(name: str) -> str:
 
 
 def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> Optional[str]:
-    """One Markdown line about the option the question names, when the answer leaves it out."""
+    """What the answer about `e` leaves out of the question: the call with the user's values (usercall.py), and
+    one line about the option the question names."""
     if e is None:
         return None
+    call = call_with_values(e, prose, matlab, text)
+    option = _option_line(e, prose, text, matlab)
+    return "\n\n".join(x for x in (call, option) if x) or None
+
+
+def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[str]:
+    """One Markdown line about the option the question names, when the answer leaves it out."""
     if matlab and e.matlab is not None:
         known = {_key(o.name): (f"'{option_spelling(o.name)}'", o.default) for o in e.matlab.options}
         call = e.matlab.call

@@ -31,7 +31,8 @@ MATLAB_NAMES = {"fov": "fov", "n_x": "Nx", "n_y": "Ny", "n_z": "Nz", "slice_thic
 _INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies", "b_value", "n_samples", "n_repetitions"}
 _SCALED = {"te", "tr", "ti", "readout_time", "fov", "slice_thickness", "slab_thickness"}  # written as "<x>e-3"
 _MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration"}  # written as "<x>e-6"
-_LABELS = {"te": "TE", "tr": "TR", "ti": "TI", "readout_time": "the readout time"}
+_LABELS = {"te": "TE", "tr": "TR", "ti": "TI", "readout_time": "the readout time", "flip_deg": "the flip angle",
+           "b_value": "the b-value"}
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Filled:
     adjusted: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (asked, used instead)
     build: Optional[Build] = None
     ignored: list[str] = field(default_factory=list)  # knowledge values this template has no parameter for
+    series: dict[str, list[float]] = field(default_factory=dict)  # several values given for one parameter
 
 
 def parameters(source: str) -> dict[str, str]:
@@ -104,7 +106,8 @@ def _template_values(stem: str, knowledge: Knowledge, names: set[str]) -> tuple[
         v["slab_thickness"] = v.pop("slice_thickness")
     used = {k: x for k, x in v.items() if k in names}
     ignored = [k for k in knowledge.values if k not in used and k not in ("bandwidth", "dwell", "b0",
-                                                                          "bandwidth_total")]
+                                                                          "bandwidth_total")
+               and not k.startswith("wanted_")]  # a limit asked for above the scanner's is judged, not used
     return used, ignored
 
 
@@ -144,7 +147,8 @@ def prepare(stem: str, knowledge: Knowledge, build: bool = True) -> Filled:
     """The template with the user's values; with build=True, built with pypulseq, and when a value cannot work,
     rebuilt with the computed minimum for it (up to three times: a longer TE can raise the minimum TR). The same
     values in a later turn reuse the build: a 256-line sequence takes about a second."""
-    key = (stem, tuple(sorted(knowledge.values.items())), build)
+    key = (stem, tuple(sorted(knowledge.values.items())), tuple(sorted((k, tuple(v)) for k, v in
+                                                                        knowledge.series.items())), build)
     if key not in _BUILT:
         if len(_BUILT) >= 32:
             _BUILT.pop(next(iter(_BUILT)))
@@ -160,7 +164,8 @@ def _prepare(stem: str, knowledge: Knowledge, build: bool) -> Filled:
     m_src = (TEMPLATE_DIR / f"{stem}.m").read_text(encoding="utf-8")
     names = set(parameters(py_src))
     values, ignored = _template_values(stem, knowledge, names)
-    filled = Filled(stem, fill(py_src, values, False), fill(m_src, values, True), values, ignored=ignored)
+    filled = Filled(stem, fill(py_src, values, False), fill(m_src, values, True), values, ignored=ignored,
+                    series={k: v for k, v in knowledge.series.items() if len(v) > 1})
     if not build:
         return filled
     result = run_python(filled.python)
@@ -183,6 +188,17 @@ def summary(filled: Filled, matlab: bool) -> list[str]:
     """What the build showed, in sentences."""
     lines: list[str] = []
     b = filled.build
+    for name, several in filled.series.items():
+        scale, unit = (1e3, " ms") if name in ("te", "tr", "ti") else (1, "°" if name == "flip_deg" else "")
+        var = MATLAB_NAMES.get(name, name) if matlab else name
+        shown = ", ".join(f"{x * scale:g}" for x in several) + unit
+        if name in filled.used:
+            lines.append(f"- You gave several values of {_LABELS.get(name, var)}: {shown}. One scan takes one; the "
+                         f"code is filled with {filled.used[name] * scale:g}{unit}: change `{var}` for each of the "
+                         "others (one .seq file per value) or loop over them.")
+        else:
+            lines.append(f"- You gave several values of {_LABELS.get(name, var)} ({shown}); this template has no "
+                         f"`{var}` parameter.")
     for name, (asked, new) in filled.adjusted.items():
         label = _LABELS.get(name, name)
         asked_txt = f"{asked * 1e3:.2f} ms" if math.isfinite(asked) else "the template's value"

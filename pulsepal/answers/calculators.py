@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import unitfacts
+from . import unitfacts, uservalues
 
 GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
 _GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
@@ -113,9 +113,12 @@ def slice_limit(values: dict[str, float], prose: str) -> list[str]:
 
 
 def limits(asked: dict[str, float], scanner: dict[str, float]) -> list[str]:
+    """A limit asked for above the scanner's: in the question against the settings, or both in one text (the
+    knowledge keeps a request beside the scanner's limit as `wanted_<key>`)."""
     out = []
     for key, label, unit in (("max_slew", "slew rate", "T/m/s"), ("max_grad", "gradient amplitude", "mT/m")):
-        a, s = asked.get(key), scanner.get(key)
+        a = asked.get("wanted_" + key) or scanner.get("wanted_" + key) or asked.get(key)
+        s = asked.get(key) if asked.get("wanted_" + key) else scanner.get(key)
         if a and s and a > s:
             out.append(f"The {label} you ask for, {a:g} {unit}, is **above your scanner's {s:g} {unit} limit**: "
                        f"use at most {s:g} {unit} in the system limits (higher values make events the hardware "
@@ -292,6 +295,69 @@ def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
     return [line + "."]
 
 
+def rf_bandwidth(values: dict[str, float], prose: str) -> list[str]:
+    """A pulse's bandwidth from its duration and time-bandwidth product (4, the sinc and Gauss default, when not
+    given): bandwidth = TBW / duration."""
+    dur = values.get("pulse_duration")
+    if not dur or not re.search(r"\bbandwidth|\bbw\b", prose, re.I) or values.get("dwell") or values.get("n_x"):
+        return []
+    tbw = values.get("tbw")
+    line = (f"A {dur * 1e3:g} ms pulse with time-bandwidth product {tbw or 4:g} has a bandwidth of TBW / duration = "
+            f"**{(tbw or 4) / dur:.0f} Hz**")
+    return [line + ("." if tbw else " (TBW 4 assumed: the default of the sinc and Gaussian pulses; give yours).")]
+
+
+def spoiler_area(values: dict[str, float], prose: str) -> list[str]:
+    """The area a spoiler or crusher needs for the user's slice: one cycle of phase across the slice is
+    1/thickness; the toolboxes' examples and our templates use 4 cycles (`area=4 / slice_thickness`)."""
+    if not re.search(r"\b(spoil\w*|crush\w*|dephas\w*)\b", prose, re.I) or not re.search(
+            r"\b(area|how (big|large|strong|much)|size|moment|cycles?)\b", prose, re.I):
+        return []
+    thk = values.get("slice_thickness")
+    if not thk:
+        return []
+    one = 1 / thk
+    return [f"Across a {thk * 1e3:g} mm slice one full cycle of phase (2π) needs an area of 1/thickness = "
+            f"**{one:.4g} 1/m**; a spoiler or crusher usually dephases 2 to 4 cycles: 4/thickness = **{4 * one:.4g} "
+            "1/m** (`area=4 / slice_thickness` on the slice axis, as in the examples)."]
+
+
+_FEASIBLE = re.compile(r"\b(dwell|bandwidth|bw|readout|sampl\w*|feasib\w*|possible|work|limits?|max(?:imum)? "
+                       r"grad\w*|gradient (?:amplitude|strength)|too (?:fast|short|high|strong)|can (?:i|we|it|my))\b",
+                       re.I)
+
+
+def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
+    """The readout gradient a FOV and a dwell need, 1 / (FOV * dwell) in Hz/m, against the scanner's maximum: a
+    dwell shorter than the gradient allows cannot image that FOV, and the shortest one that does is named."""
+    fov, n = values.get("fov"), values.get("n_x")
+    dwell = values.get("dwell")
+    if not dwell and values.get("bandwidth_total"):
+        dwell = 1 / values["bandwidth_total"]
+    if not dwell and n and values.get("bandwidth"):
+        dwell = 1 / (values["bandwidth"] * n)
+    if not dwell and n and values.get("readout_time"):
+        dwell = values["readout_time"] / n
+    gmax = values.get("max_grad")
+    if not (fov and dwell) or not _FEASIBLE.search(prose) or (gmax is None and not re.search(
+            r"\b(feasib\w*|possible|work|limits?|too)\b", prose, re.I)):
+        return []
+    given = gmax is not None
+    gmax = gmax or 40.0  # mT/m, both toolboxes' default limit
+    amp = 1 / (fov * dwell)  # Hz/m
+    amp_mt = amp / (GAMMA * 1e-3)
+    shortest = 1 / (fov * gmax * GAMMA * 1e-3)  # s
+    limit = f"your {gmax:g} mT/m limit" if given else f"the default {gmax:g} mT/m limit (no scanner limit given)"
+    line = (f"The readout gradient for a {fov * 1e3:g} mm FOV at a {dwell * 1e6:.4g} µs dwell is 1/(FOV × dwell) = "
+            f"{amp:.4g} Hz/m = **{amp_mt:.3g} mT/m**")
+    tail = (f"the shortest dwell at this FOV is {shortest * 1e6:.3g} µs (a receiver bandwidth of at most "
+            f"{1 / shortest / 1e3:.4g} kHz" +
+            (f", {1 / (shortest * n):.0f} Hz/pixel with {int(n)} samples" if n else "") + ")")
+    if amp_mt > gmax * (1 + 1e-9):
+        return [line + f", **above {limit}: it cannot work**; {tail}, or make the FOV larger."]
+    return [line + f", within {limit}; {tail}."]
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence."""
     values = {**scanner, **asked}
@@ -299,7 +365,9 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
-    lines += echo_spacing(values, prose)
+    lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
+    lines += rf_bandwidth(values, prose)
+    lines += uservalues.for_missing_sequence(prose, values)
     return lines
 
 

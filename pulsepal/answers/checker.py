@@ -13,7 +13,9 @@ from typing import Optional
 
 from ..language import detect_language
 from .argcheck import ArgChecker
+from .codeparse import sequence_variables
 from .dialectcheck import DialectChecker
+from .flowcheck import check_flow, check_undefined
 from .intent import code_language
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
@@ -92,7 +94,7 @@ class Checker:
         local = set(re.findall(r"^\s*def\s+(\w+)", text, re.M))
         local |= set(re.findall(r"^\s*function\s+(?:\[?[\w,\s]*\]?\s*=\s*)?(\w+)", text, re.M))
         local |= set(re.findall(r"^\s*from\s+\S+\s+import\s+(\w+)", text, re.M))
-        seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", text))
+        seq_vars = sequence_variables(text)
         findings: list[Finding] = []
         for lineno, line in enumerate(stripped, 1):
             if re.match(r"^\s*(from|import)\s", line):
@@ -112,7 +114,7 @@ class Checker:
         seen = {(f.line, f.name) for f in findings}
         for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
                 self.usage.check(code, lang) + check_values(code, lang) + \
-                check_shapes(code, lang):
+                check_shapes(code, lang) + check_flow(code, lang) + check_undefined(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)
@@ -136,6 +138,10 @@ class Checker:
             if base in seq_vars and is_call:
                 if name in self.py_seq_attrs:
                     return None
+                right = next((m for m in self.py_seq_attrs if m.lower() == name.lower()), None)
+                if right:  # `seq.Write`, `pp_seq.set_Definition`: Python names are case-sensitive too
+                    return Finding(written, line, "wrong_case", f"Python names are case-sensitive: `{written}` does "
+                                   "not exist.", f"{base}.{right}")
                 return self._wrong_method(written, name, "python", line)
             return None
         # MATLAB / Octave

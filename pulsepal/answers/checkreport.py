@@ -20,6 +20,7 @@ import re
 from typing import Optional
 
 from .checker import Checker, format_findings
+from .flowcheck import check_write
 from .intent import Intent, language_margin
 from .intent import _fence_language as fence_language
 from .search import Index
@@ -178,6 +179,7 @@ def first_suggestion(findings: list[Finding]) -> Optional[str]:
 def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
     code_lang = intent.code_lang or ("matlab" if is_matlab(intent.lang) else "python")
     findings = checker.check(intent.code, code_lang)
+    findings = sorted(findings + check_write(intent.code, code_lang, intent.prose), key=lambda f: f.line)
     text, sure = check_report(findings, intent.prose, code_lang, index.api.version, format_findings(findings))
     hidden = unseen_arguments(intent.code)
     if hidden:
@@ -196,5 +198,7 @@ def check_answer(checker: Checker, index: Index, intent: Intent) -> Answer:
                  "spellings are the other way round (tag the code block with its language to be sure).\n")
         sure = False
     first = first_suggestion(findings)
+    if first and not first.startswith(("pp.", "mr.", "`")):
+        first = re.sub(r"^\w*seq\w*\.", "seq.", first, flags=re.I)  # `pp_seq.write`: the Sequence method
     hit = index.lookup(first) if first else None
     return Answer(text=text, confident=sure, topic=hit.entry.key if hit else None)

@@ -214,3 +214,13 @@ def numbered_lines(code: str, dialect: str) -> list[tuple[int, str]]:
     if pending.strip():
         out.append((first, pending.rstrip()))
     return out
+
+
+def sequence_variables(code: str) -> set[str]:
+    """The names that hold a Sequence object: `seq`, whatever is assigned a `Sequence(...)`, and any variable with
+    `seq` in its name that has a method called on it (`pp_seq.write`, `seqObj.addBlock`): snippets are often cut
+    from a script whose constructor line is not shown, and the name is the only sign of what the object is."""
+    names = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:(?:mr|pp|pypulseq)\.)?Sequence\s*\(", code))
+    names |= {v for v in re.findall(r"(?<![\w.])([A-Za-z_]\w*)\.[A-Za-z_]\w*\s*\(", code)
+              if "seq" in v.lower() and v not in ("pp", "pypulseq", "mr")}
+    return names

@@ -333,6 +333,8 @@ def _unit_problem(func: str, option: str, value: float, python: bool) -> Optiona
         return f"the slice thickness is in metres: {value:g} m is not a slice.", f"{value:g}e-3"
     if key in _SECONDS:
         limit = 1e-2 if key == "dwell" else 1.0 if func.lower().endswith("adc") else 0.1
+        if key == "dwell" and value >= 1:  # a dwell is microseconds: "dwell=10" means 10 us
+            return f"times are in seconds: a dwell of {value:g} s is far too long (microseconds?).", f"{value:g}e-6"
         if value >= limit:
             return f"times are in seconds: {value:g} s is far too long here (milliseconds?).", f"{value:g}e-3"
     return None

@@ -30,9 +30,11 @@ def analysis_only(prose: str, strong_function: bool) -> bool:
 
 
 def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
-    """The `get_` twin of a `set_` method the previous answer used, when the user asks to read a value back."""
+    """The subject a follow-up without a function name is about, when its words decide it: the `get_` twin of a
+    `set_` method the previous answer used, when the user asks to read a value back; else the previous answer's
+    function, when the follow-up names one of its options as code ("what do I give as 'use' then?")."""
     if not READ_BACK.search(prose):
-        return None
+        return option_subject(api, history, prose)
     last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
     for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -107,3 +109,68 @@ def both_note(api: PulseqApi, pair: tuple[str, str], lang: str) -> str:
 
     names = [name_of(e, lang) for s in pair if (e := api.get(s[4:])) is not None]
     return f"*You asked about {' and '.join(f'`{n}`' for n in names)}; this is about the first.*\n\n"
+
+
+_CODE_WORD = re.compile(r"['\"`]([A-Za-z][\w]*)['\"`]|\b([a-z]+_[a-z_]+|[a-z]+[A-Z]\w*)\b")
+
+
+def last_function(api: PulseqApi, history: list[dict]):
+    """The function the previous answer was about: its recorded subject, else its heading, else its topic."""
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
+    if last is None:
+        return None
+    meta = last.get("metadata") or {}
+    subject = str(meta.get("subject") or "")
+    if subject.startswith("api:"):
+        return api.get(subject[4:])
+    heading = re.search(r"^###\s+`(?:pp\.)?([^`(]+)`", last.get("content") or "", re.M)
+    entry = api.get(heading.group(1)) if heading else None
+    return entry or (api.get(str(meta["topic"])) if meta.get("topic") else None)
+
+
+def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
+    """"what do I give as 'use' for a saturation pulse then?" after `mr.makeArbitraryRf`: a word written as code
+    that is one of the previous function's parameters or options keeps that function as the subject."""
+    entry = last_function(api, history)
+    if entry is None:
+        return None
+    names = {p.name.replace("_", "").lower() for p in entry.params}
+    if entry.matlab is not None:
+        names |= {o.name.lower() for o in entry.matlab.options} | {a.name.lower() for a in entry.matlab.args}
+    for m in _CODE_WORD.finditer(prose):
+        word = (m.group(1) or m.group(2)).replace("_", "").lower()
+        if word in names:
+            return "api:" + entry.key
+    if _CUE.search(prose):  # "and the default dwell?": a plain word that is one of its parameters, in a follow-up
+        words = set(re.findall(r"[a-z]{4,}", prose.lower()))
+        if words & {n for n in names if len(n) >= 4}:
+            return "api:" + entry.key
+        from .usercall import values_for
+
+        if values_for(entry, prose):  # "same but 15 degrees, 300 us": new values for its parameters
+            return "api:" + entry.key
+    return None
+
+
+# a question that continues the previous one rather than starting a new subject
+_CUE = re.compile(r"^\W*(and|also|so|then|what about|how about|and what about|ok(ay)?,? (and|so|what|how)|same|"
+                  r"now|instead)\b|\b(its|it|that one|the same|same one|same but|instead)\b", re.I)
+
+
+def carried_values(history: list[dict], prose: str, refers_back: bool):
+    """The values of a follow-up: those of the user's previous question, with the follow-up's own on top, when the
+    follow-up continues it ("and what is the readout duration then?" after "an ADC with 128 samples and a 20 us
+    dwell": 128 x 20 us). A question that starts afresh keeps only its own values."""
+    from .knowledge import parse
+
+    own = parse(prose)
+    if not (refers_back or _CUE.search(prose)):
+        return own
+    before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
+    earlier = parse(re.sub(r"```.*?```", " ", before, flags=re.S))
+    if not earlier.values:
+        return own
+    earlier.values.update(own.values)
+    earlier.series.update(own.series)
+    earlier.kind = own.kind or earlier.kind
+    return earlier

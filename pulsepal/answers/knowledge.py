@@ -25,6 +25,7 @@ class Knowledge:
     kind: Optional[Kind] = None
     unparsed: list[str] = field(default_factory=list)
     focus: str = ""
+    series: dict[str, list[float]] = field(default_factory=dict)  # "TI 50 100 200 ms": every value, in order
 
     def __bool__(self) -> bool:
         return bool(self.values) or self.kind is not None
@@ -72,11 +73,11 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
-    ("flip_deg", re.compile(r"\b(?:flip(?:[- ]angle)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
+    ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(deg|degrees|°|rad)?", re.I),
      lambda v, u: float(v) * (57.29577951308232 if (u or "").lower() == "rad" else 1.0)),
     ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
-                       + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
+                       + r"(?:\s*[x×*]\s*" + _NUM + r")?" + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
                           r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$",
                           re.I), None),
@@ -148,14 +149,23 @@ _LIMITS_BY_UNIT: list[tuple[str, re.Pattern, object]] = [
 ]
 
 
+# A clause that asks for a limit rather than stating the scanner's ("I want max_slew 250 T/m/s", "use 60 mT/m"):
+# when the scanner's limit is given too, the request is kept apart (`wanted_max_slew`) so it can be judged against it.
+_LIMIT_KEYS = ("max_grad", "max_slew")
+_WANTS = re.compile(r"\b(i(?:'d| would)? (?:want|like|need|plan|hope|intend)|i'?m (?:planning|going|trying)|"
+                    r"want(?:ed)? to|wants?|would like|please use|let'?s use|use|set (?:it )?to|try|request(?:ed)?|"
+                    r"target|aim(?:ing)? (?:for|at))\b", re.I)
+
+
 def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     """Everything we can read from the text; placeholder lines like "(what you are working on ...)" are skipped.
     settings_text: the text is the settings panel's, where a value's unit alone can name a scanner limit."""
     k = Knowledge()
+    wanted: dict[str, float] = {}
     if not text:
         return k
     for raw_line in text.splitlines():
-        line = raw_line.strip()
+        line = _read_series(raw_line.strip(), k)
         if not line:
             continue
         head, _, rest = line.partition(":")
@@ -167,12 +177,50 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             k.kind = requested(rest) or k.kind
             continue
         for clause in re.split(r"[,;]|\band\b", line):
+            before = {key: k.values[key] for key in _LIMIT_KEYS if key in k.values}
             read = _read_clause(clause, k, _FIELDS) or (settings_text and _read_clause(clause, k, _LIMITS_BY_UNIT))
             if not read and re.search(r"\d", clause):
                 k.unparsed.append(clause.strip())
+            if read and _WANTS.search(clause):
+                for key in _LIMIT_KEYS:  # "I want max_slew 250": what is asked for, not (yet) the scanner's limit
+                    if key in k.values and k.values[key] != before.get(key):
+                        wanted[key] = k.values.pop(key)
+                        if key in before:
+                            k.values[key] = before[key]
+    for key, value in wanted.items():
+        if key in k.values and value > k.values[key]:
+            k.values["wanted_" + key] = value  # above the scanner's: that stays the limit, the request is judged
+        else:  # within it (or no limit given): the value asked for is the one to use
+            k.values[key] = value
     if k.kind is None:
         k.kind = requested(text)
     return k
+
+
+# "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
+# or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
+_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?)\b\s*"
+                     r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
+                     r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
+_SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
+               "fa": "flip_deg", "b": "b_value"}
+
+
+def _read_series(line: str, k: Knowledge) -> str:
+    """Take every value of a list out of the line into k.series (the first also into k.values); the rest of the
+    line is returned for the ordinary reading."""
+    def take(m: re.Match) -> str:
+        key = _SERIES_KEY[re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b"]
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(2))]
+        unit = m.group(m.lastindex or 0)
+        if key in ("te", "tr", "ti"):
+            numbers = [_time(str(x), unit or None, "ms") for x in numbers]
+        k.series[key] = [float(f"{x:.12g}") for x in numbers]
+        # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
+        k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
+        return " "
+
+    return _SERIES.sub(take, line)
 
 
 def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
@@ -184,8 +232,10 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
         found = True
         groups = [g for g in m.groups()]
         if name == "fov":
-            unit = groups[2]
+            unit = groups[3]
             k.values["fov"] = _length(groups[0], unit, "mm")
+            if groups[2]:  # "256x256x160 mm": the third is the extent along z, the 3D slab
+                k.values["slab_thickness"] = _length(groups[2], unit, "mm")
         elif name == "matrix":
             g = groups[:3] if groups[0] else groups[3:]
             k.values["n_x"] = float(g[0])
@@ -217,9 +267,17 @@ def describe(k: Knowledge) -> str:
            "rf_dead_time": ("RF dead time", 1e6, "µs"), "adc_dead_time": ("ADC dead time", 1e6, "µs"),
            "rf_ringdown_time": ("RF ringdown", 1e6, "µs"), "b0": ("B0", 1, "T"),
            "n_echoes": ("echo train", 1, ""), "n_slices": ("slices", 1, ""), "bandwidth": ("bandwidth", 1, "Hz/px"),
-           "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms")}
+           "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms"),
+           "pulse_duration": ("pulse", 1e3, "ms"), "tbw": ("time-bandwidth product", 1, ""),
+           "b_value": ("b-value", 1, "s/mm²"), "bandwidth_total": ("receiver bandwidth", 1e-3, "kHz"),
+           "slab_thickness": ("slab", 1e3, "mm")}
     if "n_x" in v:
-        parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}")
+        parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
+                     (f"×{int(v['n_z'])}" if "n_z" in v else ""))
+    elif "n_y" in v:
+        parts.append(f"{int(v['n_y'])} phase-encoding lines")
+    if "n_z" in v and "n_x" not in v:
+        parts.append(f"{int(v['n_z'])} partitions")
     for key, (label, scale, unit) in fmt.items():
         if key in v:
             parts.append(f"{label} {v[key] * scale:g}{(' ' + unit) if unit and unit != '°' else unit}")
@@ -234,5 +292,6 @@ def merged(settings: Optional[Knowledge], question: Knowledge) -> Optional[Knowl
         return None
     out = Knowledge(values={**(settings.values if settings else {}), **question.values},
                     kind=(settings.kind if settings else None),
-                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "")
+                    unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "",
+                    series={**(settings.series if settings else {}), **question.series})
     return out

@@ -14,7 +14,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Ranking, note_functions
 from .render_api import name_of
 from .search import Doc, Index
-from .sequences import KINDS, TEMPLATES, Kind, title
+from .sequences import TEMPLATES, Kind, closest_templates, title
 from .types import Answer, is_matlab, lang_label, unwrap_paragraphs
 
 
@@ -104,11 +104,30 @@ def variant_template(kind: Kind, variant: str, lang: str, knowledge: Optional[Kn
     return ans
 
 
-def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None) -> Answer:
-    closest = [s for s in kind.closest if s in TEMPLATES]
-    # "multi-slice EPI with GRAPPA": a sequence the request also names, that has a template, is the closest
-    also = [k.template for k in KINDS if k is not kind and k.template and k.pattern.search(prose)]
-    closest = list(dict.fromkeys(also[:1] + closest))
+_LIMIT_KEYS = frozenset({"max_grad", "max_slew", "rf_dead_time", "rf_ringdown_time", "adc_dead_time", "b0",
+                         "wanted_max_grad", "wanted_max_slew"})
+
+
+def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None,
+                knowledge: Optional[Knowledge] = None) -> Answer:
+    """Say we have no template for it, offer the closest; with the user's values, that one filled in and built."""
+    from .uservalues import closest_for
+
+    order = closest_for(kind, prose, knowledge.values) if knowledge else None
+    ans = _no_template(kind, lang, prose, hints, order)
+    stem = (ans.subject or "").partition(":")[2]
+    protocol = knowledge is not None and any(k not in _LIMIT_KEYS for k in knowledge.values)
+    if knowledge and protocol and stem in TEMPLATES:  # scanner limits alone are no protocol to build
+        filled = template(stem, lang, knowledge)
+        ans.text += (f"\nHere is the **{title(stem)}** template filled in with your values, as the starting point "
+                     f"(it is not a {kind.label} sequence):\n\n" + filled.text.split("\n", 2)[2])
+        ans.code_examples = filled.code_examples
+    return ans
+
+
+def _no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None,
+                 order: Optional[list[str]] = None) -> Answer:
+    closest = order or closest_templates(kind, prose)
     all_titles = [f"- {TEMPLATES[s]['title']}" for s in TEMPLATES]
     m = kind.pattern.search(prose)
     asked = m.group(0) if m else ""

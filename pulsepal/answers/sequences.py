@@ -22,16 +22,34 @@ class Kind:
     how: str = ""  # what to change in the closest template
 
 
+# The words before a sequence's name that say which variant of it is asked for ("3D stack-of-spirals",
+# "pseudo-continuous ASL", "segmented multi-echo GRE"): part of the match, so the answer names the sequence as the
+# user did (family and variant), not only its family.
+_MODIFIERS = (r"(?:\b(?:[23]-?d|multi-?slice|single-?slice|single-?shot|multi-?shot|segmented|interleaved|stack[- ]of|"
+              r"golden[- ]angle|pseudo[- ]continuous|pulsed|continuous|velocity[- ]selective|balanced|spoiled|"
+              r"unbalanced|multi-?echo|dual-?echo|double-?echo|fast|turbo|ultra-?fast|accelerated|"
+              r"variable[- ]density|cent(?:er|re)[- ]out|cartesian|non-?cartesian|blipped|navigated|cardiac|gated|"
+              r"triggered|free[- ]breathing|breath[- ]hold|magneti[sz]ation[- ]prepared|inversion[- ]prepared|"
+              r"fat[- ]sat(?:urated)?|water[- ]excit\w*|spectral[- ]spatial|diffusion[- ]weighted|"
+              r"t[12]\*?[- ]weighted|proton[- ]density|isotropic|high[- ]resolution|whole[- ]brain|"
+              r"single[- ]voxel|volumetric|retrospective|prospective|(?:wave[- ])?caipi(?:rinha)?|black[- ]blood|"
+              r"flow[- ]compensated|partial[- ]fourier|t2[- ]prep(?:ared)?|motion[- ]corrected|readout[- ]segmented|"
+              r"reduced[- ]fov|zoomed|self[- ]gated|ecg[- ]gated|ecg[- ]triggered|respiratory[- ]gated)[\s-]+){0,3}")
+
+
 def _k(key: str, label: str, pattern: str, template: Optional[str] = None, closest: tuple[str, ...] = (),
        how: str = "") -> Kind:
-    return Kind(key, label, re.compile(pattern, re.I), template, closest, how)
+    pattern = pattern.replace("-?", "[- ]?")  # "multi-echo", "multiecho" and "multi echo" alike
+    pattern = re.sub(r"(?<=[a-z]{4})\\b(?=\||$)", r"(?:e?s)?\\b", pattern)  # "spin echoes", "sequences"
+    return Kind(key, label, re.compile(_MODIFIERS.replace("-?", "[- ]?") + f"(?:{pattern})" + r"(?:(?<=\w)\w*)",
+                                       re.I), template, closest, how)
 
 
 # Most specific first: "diffusion-weighted spin-echo EPI" is a diffusion request, "3D FLASH" a 3D one.
 KINDS: list[Kind] = [
     _k("mprage", "MPRAGE", r"\bmp-?rage\b|\bmp2rage\b", None, ("flash_3d", "ir_se_2d"),
        "put an inversion pulse and TI delay before each 3D FLASH partition loop"),
-    _k("haste", "HASTE (single-shot half-Fourier TSE)", r"\bhaste\b|single[- ]shot (fse|tse|turbo)", None,
+    _k("haste", "HASTE (single-shot half-Fourier TSE)", r"\bhaste\b|single[- ]shot (fse|tse|turbo)|\bssfse\b", None,
        ("tse_2d",), "use one shot with an echo train covering (a little more than) half of k-space"),
     _k("propeller", "PROPELLER / BLADE", r"\bpropeller\b|\bblade\b", None, ("tse_2d",),
        "rotate the echo-train blades with `rotate`"),
@@ -42,9 +60,11 @@ KINDS: list[Kind] = [
        "switch the readout gradient on before a short hard pulse and go 3D radial"),
     _k("spiral", "spiral", r"\bspiral", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`)"),
-    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b", None, ("gre_2d",),
+    _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b|\bkoosh\w*", None,
+       ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
+       r"\bivim\b|\bdki\b|multi[- ]shell|\bhardi\b|"
        r"tanner", "dwi_se_epi"),
     _k("se_epi", "spin-echo EPI", r"\bspin[- ]echo[- ]epi\b|\bse[- ]epi\b", "dwi_se_epi"),
     _k("csi", "chemical shift imaging (CSI / MRSI)", r"\bcsi\b|\bmrsi\b|\bepsi\b|chemical shift imaging|"
@@ -64,21 +84,44 @@ KINDS: list[Kind] = [
        "vary flip angle and TR from one repetition to the next and read a short spiral or radial readout each time"),
     _k("tof", "time-of-flight angiography", r"\btof\b|time[- ]of[- ]flight|angiograph", None, ("flash_3d", "gre_2d"),
        "use a short TR, a thin slab and a venous saturation band"),
-    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b",
+    _k("phase_contrast", "phase-contrast flow imaging", r"phase[- ]contrast|flow (encod|quantif|imaging)|\bvenc\b|"
+       r"\b4d[- ]flow\b|velocity[- ]encod",
        None, ("gre_2d",), "add bipolar flow-encoding gradients and acquire with both polarities"),
     _k("cest", "CEST / saturation transfer", r"\bcest\b|saturation transfer|\bmtr?\b (pulse|prep)", None,
        ("gre_2d",), "prepend a train of off-resonant saturation pulses (`make_gauss_pulse` with a frequency offset)"),
     _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\bmolli\b|t1[- ]map"
        r"|saturation[- ]recovery|\bvfa\b|variable flip", None, ("ir_se_2d", "gre_2d"),
        "repeat the readout at several inversion times (or flip angles)"),
-    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b", None,
+    _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b|\b(?:\d+|two|three|"
+       r"four|five|six|eight|ten|several|multiple|many) spin[- ]echoes\b", None,
        ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
     _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
        r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
-    _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b", None,
+    _k("tse3d", "3D turbo spin echo (SPACE / CUBE / VISTA)", r"\bcube\b|\bvista\b|\bsampling perfection", None,
+       ("tse_2d", "flash_3d"), "add partition encoding to the echo train and lower the refocusing flip angles"),
+    _k("vibe", "3D fat-suppressed spoiled GRE (VIBE / LAVA / THRIVE)", r"\bvibe\b|\blava\b|\bthrive\b", None,
+       ("flash_3d",), "put a fat-saturation pulse and spoiler before each group of partitions"),
+    _k("fisp", "unbalanced SSFP (FISP / PSIF / SSFP-echo)", r"\bpsif\b|\bssfp[- ]echo\b|\bssfp[- ]fid\b|"
+       r"\b(?<!true)(?<!true-)(?<!true )fisp\b|\bciss\b", None, ("bssfp_2d",),
+       "leave a constant gradient area on one axis each TR instead of balancing it"),
+    _k("b1map", "B1 mapping (AFI / double angle / Bloch-Siegert)", r"\bb1\+?[- ]?map\w*|\bafi\b|actual flip[- ]angle|"
+       r"bloch[- ]siegert|double[- ]angle|\bdream\b", None, ("gre_2d",),
+       "acquire with two flip angles (or two TRs, or an off-resonant pulse) and compare the images"),
+    _k("mre", "MR elastography (MRE)", r"\bmre\b|elastograph", None, ("gre_2d",),
+       "add motion-encoding gradients synchronised to the mechanical driver (`make_trigger`)"),
+    _k("perfusion", "dynamic contrast perfusion (DCE / DSC)", r"\bdce\b|\bdsc\b|dynamic contrast|\bperfusion\b",
+       None, ("flash_3d", "epi_2d"), "repeat a fast readout (3D FLASH for DCE, EPI for DSC) in a loop over the time "
+       "points"),
+    _k("xnuclei", "X-nuclei / multinuclear MR (sodium, phosphorus, hyperpolarised carbon)", r"\bsodium\b|\b23 ?na\b|"
+       r"\bx-?nucle\w*|\bmulti-?nuclear|\bphosphorus\b|\b31 ?p\b|hyperpolari[sz]ed|\b13 ?c\b", None, ("fid", "gre_2d"),
+       "set the nucleus's gyromagnetic ratio (gamma) in the system limits and use short, hard pulses"),
+    _k("vaso", "VASO (vascular space occupancy)", r"\bvaso\b", None, ("epi_2d", "ir_se_2d"),
+       "put a blood-nulling inversion and its delay before each EPI readout"),
+    _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b|"
+       r"\b[tr]2\*[- ]?map\w*|susceptibility[- ]weighted", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
@@ -91,8 +134,11 @@ KINDS: list[Kind] = [
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
     _k("gre", "gradient echo (GRE/FLASH)", r"\bgre\b|gradient[- ]echo|\bflash\b|\bspoiled\b|\bfl2d\b|\bflash 2d"
-       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b",
+       r"|\bspgr\b|\bflash-?2d\b|gradient[- ]recalled|\bffe\b|\bt1[- ]?ffe\b|fast low[- ]angle shot",
        "gre_2d"),
+    # after the GRE: "a GRE with a field map" is the GRE template's missing variant, "a B0 mapping sequence" this
+    _k("b0map", "B0 field mapping (dual-echo phase difference)", r"\b(b0|field)[- ]?map\w*", None, ("gre_2d",),
+       "acquire two echoes with different TEs and take their phase difference"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {
     "gre_2d": {"title": "2D spoiled gradient echo (GRE)", "sequence_type": "gradient echo",
@@ -116,12 +162,31 @@ TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
+# a name followed by one of these is a part of the sequence asked for ("... with a GRASE readout"), not the sequence
+_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|module|labell?ing|excitation|encoding|"
+                   r"pulses?|train|block|part|segment)s?\b", re.I)
+
+
+_PURPOSE = re.compile(r"\b(for|to (do|measure|get|map|quantify|estimate)|so (that )?i can (do|get|fit|map|measure))\s+"
+                      r"(?:(?:a|an|the|my|some|quantitative|fast|rapid)\s+)?$", re.I)
+
+
 def requested(prose: str) -> Optional[Kind]:
-    """The sequence a request names (most specific pattern first), or None."""
-    for kind in KINDS:
-        if kind.pattern.search(prose):
-            return kind
-    return None
+    """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
+    GRASE readout": ASL) beats one named as a part of it; otherwise the most specific pattern comes first."""
+    found = [(kind, m) for kind in KINDS if (m := kind.pattern.search(prose))]
+    if not found:
+        return None
+    if len(found) > 1:
+        whole = [(kind, m) for kind, m in found if not _PART.match(prose[m.end():])]
+        # "IR spin echo for T1 mapping", "3D spoiled GRE for variable flip angle T1 mapping": what follows "for" is
+        # the purpose the named sequence serves, not the sequence
+        named = [kind for kind, m in whole if not _PURPOSE.search(prose[:m.start()])]
+        if named and len(named) < len(found):
+            return named[0]
+        if whole and len(whole) < len(found):  # "a spiral readout for my ASL": the part is still not the sequence
+            return whole[0][0]
+    return found[0][0]
 
 
 _FILLER = re.compile(r"\b(in|for|with|using|via|a|an|the|my|me|please|pls|pypulseq|python|matlab|octave|pulseq|"
@@ -166,6 +231,13 @@ def unknown_sequence(prose: str) -> Optional[Kind]:
     return Kind("unknown", name, re.compile(re.escape(name), re.I))
 
 
+def closest_templates(kind: Kind, prose: str) -> list[str]:
+    """The templates to start from for a kind we have none for: one the request also names ("multi-slice EPI with
+    GRAPPA": the EPI), then the kind's own closest ones (the order the no-template answer offers them in)."""
+    also = [k.template for k in KINDS if k is not kind and k.template and k.pattern.search(prose)]
+    return list(dict.fromkeys(also[:1] + [s for s in kind.closest if s in TEMPLATES]))
+
+
 def title(stem: str) -> str:
     return TEMPLATES.get(stem, {}).get("title", stem)
 
@@ -180,8 +252,9 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bmulti[- ]?shot\b|\bsegmented\b", "multi-shot (segmented)"),
     (r"\b(partial|half)[- ]fourier\b|\bhomodyne\b", "partial Fourier"),
     (r"\bnavigators?\b", "navigator"),
+    (r"\b(?:prospective )?motion[- ]correct\w*|\bpmc\b|\bprospective\b", "prospective motion correction"),
     (r"\bflow[- ]compensat\w*", "flow compensation"),
-    (r"\bcaipi\w*", "CAIPI"),
+    (r"\b(?:wave[- ])?caipi\w*", "CAIPI"),
     (r"\bvariable[- ]density\b|\bcompressed[- ]sensing\b", "variable-density / compressed-sensing sampling"),
     # preparations and echoes no template has: none carries a fat-sat, T2-prep, MT or second inversion module
     (r"\bfat[- ]?(sat\w*|suppress\w*)|\bwater[- ]excitation|\bspair\b", "fat-suppressed"),

@@ -16,7 +16,7 @@ import typing
 from typing import Optional
 
 from .argcheck import _calls, _outputs
-from .codeparse import Tok, join, matching, numbered_lines, strip, tokenize
+from .codeparse import Tok, join, matching, numbered_lines, sequence_variables, strip, tokenize
 from .pulseq_api import ApiEntry, PulseqApi
 from .types import Finding
 
@@ -68,7 +68,7 @@ class UsageChecker:
                         if e.kind == "function" and e.python_name and callable(getattr(pypulseq, e.python_name, None))}
 
     def check(self, code: str, lang: str) -> list[Finding]:
-        seq_vars = {"seq"} | set(re.findall(r"(\w+)\s*=\s*(?:mr|pp|pypulseq)\.Sequence\s*\(", code))
+        seq_vars = sequence_variables(code)
         channels: dict[str, str] = {}
         out: list[Finding] = []
         for lineno, line in numbered_lines(code, lang):

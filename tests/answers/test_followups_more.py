@@ -120,3 +120,52 @@ def test_after_two_functions_side_by_side_a_parameter_picks_one(responder):
 def test_after_two_functions_side_by_side_an_unqualified_it_is_not_sure(responder):
     b = _two_turns(responder, "mr.makeSincPulse versus mr.makeGaussPulse", "what are its outputs?", "matlab")
     assert not b.confident and b.text.startswith("*You asked about `mr.makeSincPulse` and `mr.makeGaussPulse`")
+
+
+def test_an_option_written_as_code_keeps_the_previous_function(responder):
+    from pulsepal.answers.types import AnswerRequest
+
+    first = responder.answer(AnswerRequest("what does mr.makeGaussPulse do", [], "matlab"))
+    history = [{"role": "user", "content": "what does mr.makeGaussPulse do"},
+               {"role": "assistant", "content": first.text, "metadata": {"topic": first.topic}}]
+    a = responder.answer(AnswerRequest("and what would I set 'apodization' to for a smoother one?", history,
+                                       "matlab"))
+    assert a.subject == "api:make_gauss_pulse" and a.confident
+
+
+def _two_turns(responder, first: str, second: str, lang: str = "python"):
+    from pulsepal.answers.types import AnswerRequest
+
+    a = responder.answer(AnswerRequest(first, [], lang))
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic}}]
+    return responder.answer(AnswerRequest(second, history, lang))
+
+
+def test_a_follow_up_naming_a_parameter_in_plain_words_keeps_the_function(responder):
+    a = _two_turns(responder, "tell me about pp.make_adc", "and what's the default dwell?")
+    assert a.subject == "api:make_adc" and a.confident and "dwell" in a.text
+
+
+def test_the_same_but_other_values_gives_the_call_with_them(responder):
+    a = _two_turns(responder, "what does pp.make_block_pulse do?", "same but 15 degrees, 300 us long")
+    assert "flip_angle=15 * np.pi / 180, duration=300e-6" in a.text
+
+
+def test_a_follow_up_carries_the_values_of_the_question_it_continues():
+    from pulsepal.answers.followups import carried_values
+
+    history = [{"role": "user", "content": "an adc of 200 samples at a 5 us dwell, how?"},
+               {"role": "assistant", "content": "### `pp.make_adc` ..."}]
+    v = carried_values(history, "and the total readout time then?", True).values
+    assert v["n_x"] == 200 and v["dwell"] == 5e-6
+    assert carried_values(history, "how do I make a trapezoid?", False).values == {}
+    assert carried_values(history, "and with a 4 us dwell?", True).values["dwell"] == 4e-6
+
+
+def test_the_rf_bandwidth_from_duration_and_time_bandwidth_product():
+    from pulsepal.answers.calculators import rf_bandwidth
+
+    assert "**2000 Hz**" in rf_bandwidth({"pulse_duration": 2e-3}, "its bandwidth?")[0]  # TBW 4 assumed, said
+    assert "assumed" in rf_bandwidth({"pulse_duration": 2e-3}, "its bandwidth?")[0]
+    assert "**1500 Hz**." in rf_bandwidth({"pulse_duration": 2e-3, "tbw": 3.0}, "bandwidth?")[0]
