@@ -91,7 +91,7 @@ class OfflineResponder:
         if intent.action == "translate_code":
             return render_translation.code(self.translator, self.checker, intent)
         knowledge = parse(req.sequence_knowledge, settings_text=True) if req.sequence_knowledge else None
-        asked = parse(intent.prose)  # values written in the question itself win over the settings panel's
+        asked = fu.carried_values(req.history, intent.prose, intent.refers_back)  # over the settings panel's
         values = merged(knowledge, asked)
         ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
@@ -192,7 +192,7 @@ class OfflineResponder:
                 not intent.names and not strong and not asks_function and few_words(intent.prose))):
             if kind.template is None:
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
-                return render_docs.no_template(kind, lang, intent.prose, hints)
+                return render_docs.no_template(kind, lang, intent.prose, hints, values)
             variant = missing_variant(intent.prose, kind)
             if variant:
                 return render_docs.variant_template(kind, variant, lang, values)
