@@ -53,6 +53,11 @@ def conversions(prose: str) -> list[str]:
         result = value * table[src] / table[dst]
         plain = f" = {result:.0f} {_SPELL[dst]}" if result >= 1e5 and abs(result - round(result)) < 1e-6 else ""
         out.append(f"{m.group(1)} {_SPELL[src]} = **{_fmt(result)} {_SPELL[dst]}**{plain} (γ = 42.576 MHz/T).")
+    # an RF amplitude: B1 in µT is γ·B1 in Hz, the unit rf.signal is kept in
+    for m in re.finditer(_NUM + r"\s*(µt|ut|μt|microtesla)\b.{0,40}?\b(?:in|to|into|as)\s+(hz|pulseq)\b", low):
+        value = float(m.group(1))
+        out.append(f"B1 {m.group(1)} µT = **{_fmt(value * GAMMA * 1e-6)} Hz** (γ·B1, γ = 42.576 MHz/T): the RF "
+                   "amplitude as `rf.signal` holds it.")
     return out
 
 
@@ -371,7 +376,10 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     return lines
 
 
-def header(lines: list[str]) -> Optional[str]:
+def header(lines: list[str], worked_out: bool = True) -> Optional[str]:
+    """The lines above the answer; `worked_out` says whether any was computed from the user's numbers (else they are
+    facts only, and "with your numbers" would promise what is not there)."""
     if not lines:
         return None
-    return "**With your numbers:**\n\n" + "\n".join(f"- {ln}" for ln in lines) + "\n\n"
+    title = "**With your numbers:**" if worked_out else "**In short:**"
+    return title + "\n\n" + "\n".join(f"- {ln}" for ln in lines) + "\n\n"

@@ -223,10 +223,19 @@ def _read_series(line: str, k: Knowledge) -> str:
     return _SERIES.sub(take, line)
 
 
+# A number right after a parameter's name is that parameter's value: in "TE 5ms TR 12ms" the 5 ms is the TE's, not
+# the TR's, although "5ms TR" reads like "a 5 ms TR". Patterns that take the number before the name skip it then.
+_NAMED_JUST_BEFORE = re.compile(r"\b(?:te|tr|ti|echo[- ]time|repetition[- ]time|inversion[- ]time|"
+                                r"flip(?:[- ]angle)?|fa|fov|dwell(?:[- ]time)?|readout|bandwidth|bw|duration|delay)"
+                                r"\s*(?:=|:|of|is)?\s*$", re.I)
+
+
 def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
     found = False
     for name, pattern, conv in fields:
         m = pattern.search(clause)
+        if m and pattern.pattern.startswith(_NUM) and _NAMED_JUST_BEFORE.search(clause[:m.start()]):
+            m = None
         if not m:
             continue
         found = True

@@ -120,7 +120,7 @@ class OfflineResponder:
         lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
-        extra = calculators.header(lines)
+        extra = calculators.header(lines, bool(computed))
         if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
                       unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of

@@ -36,7 +36,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "area": (r"\b(flat[ _-]?)?areas?\b|\bmoment\b", "1/m (cycles per metre: the k-space extent it covers)",
              "a readout of N samples over a FOV needs a flat area of N/FOV"),
     "rfamplitude": (r"\b(rf|pulse|b1)\b \w+ (signal|amplitude)s?\b|\b(rf|pulse|b1)(\.| )(signal|amplitude|"
-                    r"waveform|shape)s?\b|\bamplitudes? of (the |an |my )?(rf|pulse)\b",
+                    r"waveform|shape)s?\b|\bamplitudes? of (the |an |my )?(rf|pulse)\b|"
+                    r"\b(b1|rf)\b.{0,40}\bamplitudes?\b|\d\s*(µt|ut|microtesla)\b.{0,40}\bamplitudes?\b",
                     "Hz (γ·B1: the RF amplitude is stored as a frequency; divide by 42.576e6 Hz/T for tesla)", ""),
     "amplitude": (r"\bamplitudes?\b", "Hz/m (multiply mT/m by 42.576e3)", ""),
     "maxgrad": (r"max[ _-]?grad\w*", "Hz/m unless a gradient unit is given (`grad_unit` / 'gradUnit' defaults to "
@@ -75,7 +76,7 @@ _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?un
                         r"\bunits?\s*\?|\b(what|which) are the units\b|"
                         r"\bmeasured in\b|\bin which (unit|scale)|\b(with|given|having) no units?\b|"
                         r"\bwithout (a |any )?units?\b|\bwithout (setting |giving |passing |a |the )*"
-                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d.])" + _NOT_A_COUNT + r"\b" + _U + r"\s*\?\s*$|"
+                        r"(grad|slew|b1)[ _]?unit\b|(?<![\d.] )(?<![\d./])" + _NOT_A_COUNT + r"\b" + _U + r"\s*\?\s*$|"
                         r"(?<![\d.] )(?<![\d.])\b" + _U + r"\s+or\s+(in\s+)?" + _U + r"(?![\w/])|"
                         r"\bper (metre|meter|second|millisecond)\b.{0,20}\?|"
                         r"\bis (it|that|this) in\b|\bgiven in\b|\bexpressed in\b|"

@@ -64,6 +64,14 @@ TERMS: list[Term] = [
        r"strength) to (another|a second|a different|an other)\b.{0,60}\barea|\barea\b.{0,60}\bfrom (one|a|an|some) "
        r"(gradient )?(amplitude|value|strength) to (another|a second|a different)\b",
        A("make_extended_trapezoid_area", 1.8)),
+    # the gradients of a spiral are a waveform (from its k-space trajectory), whatever words sit between; what is
+    # done to gradients already made (rotated per interleave, scaled) is another function's job
+    _t(r"^(?!.*\b(rotat|scal|shift|flip|mirror|revers)\w*)(?s:.*?)(\bspiral( [\w-]+)? gradients?\b|\bgradients? "
+       r"(for|of) (a |the |my |each )?spiral)",
+       A("make_arbitrary_grad", 1.3), A("traj_to_grad", 1.0)),
+    # an EPI blip is a short trapezoid on the phase axis: making one is make_trapezoid's job
+    _t(r"\b(make|create|build|design|get|add)\b.{0,30}\bblips?\b|\bblips?\b.{0,20}\b(made|built|created)\b",
+       A("make_trapezoid", 1.2)),
     _t(r"\b(arbitrary|custom|free-?form|sampled|own|spiral) gradient|gradient (from|with) (a|an|my) "
        r"(own |custom |arbitrary )?(waveform|samples|shape)|\bgradient waveform\b"
        r"|\bgradient samples\b|\bsamples? (of|for) (a |the |my )?gradient\b", A("make_arbitrary_grad", 1.3)),

@@ -104,7 +104,7 @@ def test_real_names_never_flagged_in_any_order(api, data):
         kw = next((p.name for p in e.params if p.kind == "keyword"), None)
         return f"pp.{e.python_name}({kw}=1e-3)" if kw else f"pp.{e.python_name}(1e-3)"
 
-    py = ["import pypulseq as pp", "seq = pp.Sequence()"] + [
+    py = ["import pypulseq as pp", "seq = pp.Sequence()", "a = b = None"] + [  # placeholders, made: a script
         (f"seq.{e.python_name}(a, b)" if e.kind == "method" else f"y = {call(e)}") for e in picks]
     # the values are placeholders, so a call may be unusable as written (a trapezoid with only a duration): this
     # property is about names, and the usage rules are tested on their own

@@ -226,3 +226,15 @@ def test_the_settings_texts_limits_reach_the_answer(responder):
     values = parameters(a.code_examples[0]["code"])
     assert values["max_grad"] == "45" and values["max_slew"] == "150"
     assert "I could not read" not in a.text
+
+
+@pytest.mark.parametrize("text,te,tr", [
+    ("gre sequence with TE 5ms TR 12ms flip 15", 0.005, 0.012),
+    ("spin echo, TE 80 ms TR 2000 ms please", 0.08, 2.0),
+    ("a 5 ms TE and a 20 ms TR", 0.005, 0.02),
+])
+def test_a_number_after_a_name_is_that_names_value(text, te, tr):
+    """'TE 5ms TR 12ms' was read as TR 5 ms too ('5ms TR' looks like 'a 5 ms TR'), and the answer said the TR
+    could not work."""
+    values = parse(text).values
+    assert (values["te"], values["tr"]) == (te, tr)

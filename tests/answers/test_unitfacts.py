@@ -250,3 +250,17 @@ def test_sample_limits_and_conversions_state_only_what_holds():
     assert unit_lines("Can I use a TE shorter than two ms?") == []
     assert not any("**seconds**" in ln for ln in unit_lines("when is the first ADC sample taken relative to the "
                                                             "adc delay?"))
+
+
+def test_a_feasibility_question_with_units_is_not_a_unit_question():
+    """'... with 40 mT/m?' ends in '/m?', which read as 'm?' (a unit asked about): the answer opened with 'every
+    time is in seconds'."""
+    assert unit_lines("is 3 ms TE doable with 40 mT/m?") == []
+    assert unit_lines("my EPI: TE 25 ms, 96x96, ok with 33 mT/m?") == []
+
+
+def test_b1_in_microtesla_is_given_in_hz_and_facts_alone_are_not_your_numbers(responder):
+    a = responder.answer(AnswerRequest("B1 of 11 uT, what is that in Hz for the rf amplitude?", [], "python"))
+    assert "468.3 Hz" in a.text and "**Hz/m" not in a.text.split("\n\n")[1], a.text[:400]
+    facts = responder.answer(AnswerRequest("what unit is a gradient's amplitude in?", [], "python"))
+    assert facts.text.startswith("**In short:**"), facts.text[:100]
