@@ -33,7 +33,9 @@ _NP = {"pi": "pi", "inf": "Inf", "nan": "NaN", "ceil": "ceil", "floor": "floor",
        "sqrt": "sqrt", "exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "arctan2": "atan2",
        "mod": "mod", "sum": "sum", "cumsum": "cumsum", "diff": "diff", "linspace": "linspace", "deg2rad": "deg2rad",
        "rad2deg": "rad2deg", "max": "max", "min": "min", "sign": "sign", "flip": "flip", "zeros": "zeros",
-       "ones": "ones", "maximum": "max", "minimum": "min"}
+       "ones": "ones", "maximum": "max", "minimum": "min",
+       # the math module's, read the same way (math.pi, math.ceil, ...)
+       "atan2": "atan2", "radians": "deg2rad", "degrees": "rad2deg", "fabs": "abs"}
 _NAMESPACES = frozenset({"np", "numpy", "pp", "pypulseq", "mr", "plt", "math", "os"})
 
 
@@ -256,7 +258,7 @@ class PythonToMatlab(_Base):
             if t.kind == "ws":
                 out.append(" ")
             elif t.kind == "name" and nxt is not None and nxt.text == "." and i + 2 < n and toks[i + 2].kind == "name" \
-                    and t.text in ("np", "numpy"):
+                    and t.text in ("np", "numpy", "math"):
                 name = toks[i + 2].text
                 j = i + 3
                 if j < n and toks[j].text == "(":

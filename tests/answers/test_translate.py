@@ -115,3 +115,11 @@ def test_a_one_index_call_of_an_unknown_name_is_indexing(responder):
     assert "areas[int(k - 1)]" in a.text and "indexing" in a.text
     b = responder.answer(AnswerRequest("to python: `d = mr.makeDelay(round(t));`", [], "matlab"))
     assert "round(" in b.text and "round[" not in b.text
+
+
+def test_the_math_modules_names_become_matlabs(translator):
+    """`math.pi` was copied into MATLAB as it was (there is no `math` there); numpy's were already translated."""
+    code = translator.translate("import math\nrf = pp.make_block_pulse(flip_angle=math.pi / 2, duration=1e-3)\n"
+                                "n = math.ceil(te / 2)\nangle = math.radians(30)\n", "python").code
+    assert "math." not in code and "pi / 2" in code and "ceil(te / 2)" in code and "deg2rad(30)" in code, code
+    assert [f for f in check_code(code, "matlab") if f.problem not in ("undefined",)] == []
