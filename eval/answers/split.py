@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import random
 import re
@@ -87,11 +88,19 @@ def normalised(question: str) -> str:
     return re.sub(r"[^a-z0-9_.]+", " ", question.lower()).strip()
 
 
+@functools.lru_cache(maxsize=None)  # a pair is met twice: as an earlier set's and as a later dev file's
 def same_question(mine: str, theirs: str) -> bool:
     """difflib ratio >= SAME_QUESTION; the cheap upper bounds are tried first (same result, a fraction of the time:
-    --check compares every sealed question with every other set's)."""
-    sm = difflib.SequenceMatcher(None, mine, theirs)
+    --check compares every sealed question with every other set's), and the matcher for `theirs` is kept, so its
+    index is built once for all the sealed questions compared with it."""
+    sm = _matcher(theirs)
+    sm.set_seq1(mine)
     return sm.real_quick_ratio() >= SAME_QUESTION and sm.quick_ratio() >= SAME_QUESTION and sm.ratio() >= SAME_QUESTION
+
+
+@functools.lru_cache(maxsize=4096)
+def _matcher(theirs: str) -> difflib.SequenceMatcher:
+    return difflib.SequenceMatcher(None, "", theirs)
 
 
 def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> list[str]:
