@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .sequences import Kind, requested
+from .toolbox_values import METRES_PER, SECONDS_PER
 
 _NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
-_TIME = {"s": 1.0, "sec": 1.0, "ms": 1e-3, "msec": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6}
-_LENGTH = {"m": 1.0, "cm": 1e-2, "mm": 1e-3}
+_TIME, _LENGTH = SECONDS_PER, METRES_PER
 
 
 @dataclass

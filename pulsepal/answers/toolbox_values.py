@@ -8,6 +8,14 @@ from __future__ import annotations
 import math
 import re
 
+# how many seconds / metres one of each unit people write is: the one table every reader of a written value uses
+SECONDS_PER = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "ms": 1e-3, "msec": 1e-3,
+               "millisecond": 1e-3, "milliseconds": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6,
+               "microsecond": 1e-6, "microseconds": 1e-6, "ns": 1e-9, "nanosecond": 1e-9, "nanoseconds": 1e-9}
+METRES_PER = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "cm": 1e-2, "mm": 1e-3,
+              "µm": 1e-6, "um": 1e-6}
+
+
 # a unit people have -> (factor into the toolbox's unit, that unit, how the factor comes about)
 _TO_PULSEQ: list[tuple[str, float, str, str]] = [
     (r"mt/m/ms", 42.576e6, "Hz/m/s", "γ = 42.576e6 Hz/T"),

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import seqfile_units
-from .toolbox_values import pulseq_value_lines, sample_time_lines
+from .toolbox_values import METRES_PER, SECONDS_PER, pulseq_value_lines, sample_time_lines
 from .vendor_facts import vendor_lines
 
 # parameter (lower case, no underscores) -> (how people write it in prose, unit, a conversion hint)
@@ -160,15 +160,13 @@ _ALL_UNITS = ("Pulseq's units: times in **seconds**, gradient amplitudes in **Hz
 # a number with the unit the user wrote next to it ("500 us", "2 mm"): what it is in the toolbox's unit
 _WRITTEN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e-?\d+)?)\s*(ms|msec|milliseconds?|us|µs|μs|usec|microseconds?|"
                       r"ns|nanoseconds?|s|secs?|seconds?|mm|cm|µm|um|m|metres?|meters?)(?![\w/])", re.I)
-_TO_BASE = {"s": {"ms": 1e-3, "msec": 1e-3, "millisecond": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6,
-                  "microsecond": 1e-6, "ns": 1e-9, "nanosecond": 1e-9, "s": 1.0, "sec": 1.0, "second": 1.0},
-            "m": {"mm": 1e-3, "cm": 1e-2, "µm": 1e-6, "um": 1e-6, "m": 1.0, "metre": 1.0, "meter": 1.0}}
+_TO_BASE = {"s": SECONDS_PER, "m": METRES_PER}
 
 
 def _written(prose: str, base: str) -> Optional[tuple[str, str, float]]:
     """The first number the user wrote with a unit of this kind: (number, unit as written, value in `base`)."""
     for m in _WRITTEN.finditer(prose):
-        scale = _TO_BASE[base].get(m.group(2).lower().rstrip("s") if len(m.group(2)) > 3 else m.group(2).lower())
+        scale = _TO_BASE[base].get(m.group(2).lower())
         if scale is not None:
             return m.group(1), m.group(2), float(m.group(1)) * scale
     return None

@@ -16,12 +16,10 @@ import re
 from typing import Optional
 
 from .pulseq_api import ApiEntry
+from .toolbox_values import SECONDS_PER
 
 GAMMA = 42.576e6
 _NUM = r"(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
-_TIME_UNITS = {"usec": 1e-6, "s": 1.0, "sec": 1.0, "seconds": 1.0, "second": 1.0, "ms": 1e-3, "msec": 1e-3,
-               "milliseconds": 1e-3, "millisecond": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6,
-               "microseconds": 1e-6, "microsecond": 1e-6}
 _TIME = re.compile(_NUM + r"\s*(milliseconds?|microseconds?|seconds?|usec|msec|sec|ms|us|µs|μs|s)\b", re.I)
 _ANGLE = re.compile(_NUM + r"\s*(°|degrees?|deg)(?!\w)|\bflip(?:[- ]angle)?\s*(?:of|=|:)?\s*" + _NUM + r"\b(?!\s*(?:ms|"
                     r"us|µs|s|mm|rad)\b)", re.I)
@@ -44,7 +42,7 @@ _TIME_WORDS = {"flat_time": r"flat[- ]?(?:top|time)|plateau", "rise_time": r"ris
 
 
 def _sec(value: str, unit: str) -> str:
-    seconds = float(value) * _TIME_UNITS[unit.lower()]
+    seconds = float(value) * SECONDS_PER[unit.lower()]
     return _seconds_text(seconds)
 
 
