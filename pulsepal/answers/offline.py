@@ -16,6 +16,7 @@ from typing import AsyncIterator, Optional
 from ..language import detect_language, normalise_language
 from . import builder, calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
 from . import followups as fu
+from .abstain import Features, features, judge
 from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
@@ -29,6 +30,7 @@ from .search import Index, get_index
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
+from .types import via as _via
 
 _HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
                   re.I)
@@ -60,6 +62,8 @@ class OfflineResponder:
         self.ranker = Ranker(self.index)
         self.translator = Translator(self.index)
         self.last_ranking: Optional[Ranking] = None  # set when the ranker's confidence decided (for calibration)
+        self.last_features: Optional[Features] = None  # what the abstention rule saw (for its fit)
+        self.abstention: Optional[dict] = None  # the fitted rules (None: data/abstain.json); {} while fitting
 
     # --- interface -------------------------------------------------------------------------------------------
 
@@ -84,19 +88,27 @@ class OfflineResponder:
     # --- the core ---------------------------------------------------------------------------------------------
 
     def answer(self, req: AnswerRequest) -> Answer:
+        """The answer, then the fitted abstention rule's verdict on it (abstain.py)."""
         self.last_ranking = None
         intent = detect(req.query or "", self._language(req), self.index)
+        self._ranking: Optional[Ranking] = None
+        ans = self._answer(req, intent)
+        self.last_features = features(intent.prose, ans, self._ranking, self.index, bool(intent.code), intent.lang)
+        return judge(ans, self.last_features, self.abstention)
+
+    def _answer(self, req: AnswerRequest, intent: Intent) -> Answer:
         if intent.action == "check":
-            return self._check(intent)
+            return _via("check", self._check(intent))
         if intent.action == "translate_code":
-            return render_translation.code(self.translator, self.checker, intent)
+            return _via("translate_code", render_translation.code(self.translator, self.checker, intent))
         knowledge = parse(req.sequence_knowledge, settings_text=True) if req.sequence_knowledge else None
         asked = fu.carried_values(req.history, intent.prose, intent.refers_back)  # over the settings panel's
         values = merged(knowledge, asked)
-        ranking = self.ranker.rank(intent.prose, lang=intent.lang)
+        ranking = self._ranking = self.ranker.rank(intent.prose, lang=intent.lang)
         ans = self._main(req, intent, values, ranking)
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
-        ans = property.instead(ans, shown, intent, self.previous_subject(req.history) if intent.refers_back else None)
+        ans = _via("property", property.instead(ans, shown, intent, self.previous_subject(req.history)
+                                                if intent.refers_back else None))
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
@@ -104,7 +116,7 @@ class OfflineResponder:
         pair = fu.two_subjects(self.index.api, req.history) if intent.refers_back and not intent.names else None
         if pair and ans.subject in pair:  # "which one takes times?" after "make_trapezoid vs ..._extended"
             pick = fu.pick_between(self.index.api, pair, intent.prose)
-            ans = self._subject(pick, intent.lang, intent.aspect, values) if pick else ans
+            ans = _via("followup_pick", self._subject(pick, intent.lang, intent.aspect, values)) if pick else ans
             if not pick:
                 ans.text, ans.confident = fu.both_note(self.index.api, pair, intent.lang) + ans.text, False
         if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
@@ -125,6 +137,8 @@ class OfflineResponder:
                       unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
+            if not ans.confident:
+                ans.route = "computed"
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
         elif extra:
@@ -151,16 +165,18 @@ class OfflineResponder:
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
         getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose)
         if getter:  # "and how do I read it back?" after set_definition: its getter
-            return self._subject(getter, lang, intent.aspect, values)
+            return _via("followup_getter", self._subject(getter, lang, intent.aspect, values))
         if previous and previous.startswith("template:") and not intent.names and (
                 kind is None or kind.template == previous.split(":", 1)[1]) and \
-                _CHANGE.search(intent.prose) and not parse(intent.prose).values:
+                (_CHANGE.search(intent.prose) or template_params.asks_setting(intent.prose)) and \
+                not parse(intent.prose).values:
             about = template_params.answer(previous.split(":", 1)[1], intent.prose, lang)
             if about is not None:  # "how do I change the echo train length?" after a TSE template
-                return about
+                return _via("template_change", about)
         if previous and previous.startswith("api:") and not intent.names and _EXAMPLE.search(intent.prose) and not (
                 sequence_word or re.search(r"\b(template|script|sequence)\b", intent.prose, re.I)):
-            return self._subject(previous, lang, "overview", values)  # "give me an example for an EPI blip"
+            # "give me an example for an EPI blip"
+            return _via("followup_example", self._subject(previous, lang, "overview", values))
         # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
         sequence_request = kind is not None and not intent.names and not asks_function and (
             few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
@@ -177,7 +193,7 @@ class OfflineResponder:
             unknown = unknown_sequence(intent.prose)
             if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
-                return render_docs.no_template(unknown, lang, intent.prose, hints)
+                return _via("no_template_unknown", render_docs.no_template(unknown, lang, intent.prose, hints))
         if sequence_request:
             strong = False
         if fu.analysis_only(intent.prose, strong_function):
@@ -192,24 +208,24 @@ class OfflineResponder:
                 not intent.names and not strong and not asks_function and few_words(intent.prose))):
             if kind.template is None:
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
-                return render_docs.no_template(kind, lang, intent.prose, hints, values)
+                return _via("no_template", render_docs.no_template(kind, lang, intent.prose, hints, values))
             variant = missing_variant(intent.prose, kind)
             if variant:
-                return render_docs.variant_template(kind, variant, lang, values)
-            return render_docs.template(kind.template, lang, values)
+                return _via("variant_template", render_docs.variant_template(kind, variant, lang, values))
+            return _via("template", render_docs.template(kind.template, lang, values))
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             variant = missing_variant(intent.prose, wanted)
-            return (render_docs.variant_template(wanted, variant, lang, values) if variant else
-                    render_docs.template(wanted.template, lang, values))
+            return _via("knowledge_template", render_docs.variant_template(wanted, variant, lang, values) if variant
+                        else render_docs.template(wanted.template, lang, values))
         if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
                 intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
             # "is a TE of 2 ms possible?" with no sequence named: the simplest readout decides, and we say so
             ans = render_docs.template("gre_2d", lang, values)
             ans.text = ("*No sequence type given: assuming a 2D gradient echo (the shortest TE a Cartesian readout "
                         "allows; a spin echo needs more).*\n\n" + ans.text)
-            return ans
+            return _via("knowledge_gre", ans)
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
@@ -217,22 +233,24 @@ class OfflineResponder:
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
-                return self._subject(previous, lang, intent.aspect, values)
+                return _via("followup", self._subject(previous, lang, intent.aspect, values))
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
                 unitfacts.unit_lines(intent.prose) or previous.startswith("api:") and re.search(
                     r"\bunits?\b.{0,30}\b(result|returns?|output|it|that)\b", intent.prose, re.I)):
             aspect = "returns" if re.search(r"\b(result|returns?|outputs?)\b", intent.prose, re.I) else intent.aspect
-            return self._subject(previous, lang, aspect, values)  # "what unit is the angle?" of the same call
+            # "what unit is the angle?" of the same call
+            return _via("followup_unit", self._subject(previous, lang, aspect, values))
         if len(intent.names) == 1 and not intent.names[0].invented:
             aside = self._aside(intent, lang)
             if aside is not None:
-                return aside
+                return _via("aside", aside)
         if intent.names:
-            return self._named(intent)
+            return _via("named", self._named(intent))
         second = ranking.runner_up
         if top is not None and top.entry is not None and second is not None and second.entry is not None and \
                 min(top.vocab, second.vocab) >= 1.0 and re.search(r"\b(and|then)\b", intent.prose):
-            return self._both(top.entry, second.entry, lang)  # "load a .seq file and look at one of its blocks"
+            # "load a .seq file and look at one of its blocks"
+            return _via("both", self._both(top.entry, second.entry, lang))
         self.last_ranking = ranking
         if top is not None and ranking.confident:
             if top.entry is not None and _HOW.search(intent.prose):
@@ -240,10 +258,10 @@ class OfflineResponder:
                 note = next((c for c in ranking.candidates[1:4] if c.kind == "howto" and related(top, c)), None)
                 if note is not None and note.score >= 0.75 * top.score:
                     top = note
-            return self._candidate(top, lang, intent)
+            return _via("ranked_" + top.kind, self._candidate(top, lang, intent))
         close = [e for w in re.findall(r"[A-Za-z_][\w.]{3,}", intent.prose) if re.search(r"[_.]|[a-z][A-Z]", w)
                  for e in self.index.closest_names(w, 3)]
-        return render_docs.not_sure(self.index, ranking, intent.prose, lang, close)
+        return _via("not_sure", render_docs.not_sure(self.index, ranking, intent.prose, lang, close))
 
     # --- pieces -----------------------------------------------------------------------------------------------
 
@@ -285,14 +303,14 @@ class OfflineResponder:
                                        re.I):
             return self._both(real[0].entry, real[1].entry, lang)
         if intent.action == "translate_name":
-            return render_translation.name(hit, lang)
+            return _via("translate_name", render_translation.name(hit, lang))
         if intent.aspect == "overview" and (_HOW.search(intent.prose) or reported_problem(intent.prose)) and len(
                 intent.prose.split()) > 5:  # "my make_delay fails the raster check": the note on that problem
             ranking = self.ranker.rank(intent.prose)
             top = ranking.top
             if top is not None and top.kind == "howto" and top.vocab >= 0.9 and top.doc is not None and (
                     e.key in note_functions(top.doc) or (e.python_name or "") in note_functions(top.doc)):
-                return render_docs.howto(self.index, top.doc, lang)
+                return _via("named_howto", render_docs.howto(self.index, top.doc, lang))
         ans = render(e, lang, intent.aspect, written=hit.written)
         if hit.invented:
             ans.text = (f"> `{hit.written}` does not exist in Pulseq; you probably mean `{name_of(e, lang)}`.\n\n"

@@ -31,6 +31,9 @@ class Answer:
     topic: Optional[str] = None  # canonical Python name of the main function discussed ("seq." for methods)
     # what the answer was about, for follow-ups: "api:<key>", "howto:<stem>" or "template:<stem>"
     subject: Optional[str] = None
+    # which path of the offline responder produced it ("template", "no_template", "api", "howto", "check", ...):
+    # what the abstention rule (abstain.py) is fitted per; not recorded in the session
+    route: Optional[str] = None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -39,6 +42,13 @@ class Answer:
         if self.subject:
             meta["subject"] = self.subject
         return meta
+
+
+def via(route: str, ans: Answer) -> Answer:
+    """Record the path that produced the answer; the innermost one wins (a follow-up that renders a template is a
+    follow-up)."""
+    ans.route = ans.route or route
+    return ans
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,11 @@ TERMS: list[Term] = [
     _t(r"\btrajectory (in)?to (a )?gradient|gradient from (a |the )?(k-?space )?trajectory|\btraj2grad",
        A("traj_to_grad", 1.8)),
     _t(r"\binterpolat\w* .{0,30}(raster|points|amplitudes)|points? to (a )?waveform", A("points_to_waveform", 1.4)),
-    _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)", A("add_ramps", 1.6)),
+    # a ramp between two gradient amplitudes ("ramp from 0 to 10 mT/m") is one gradient, not a k-space helper
+    _t(r"\badd\w* ramps?\b|\bramps? (up |down )?(to|from) (k ?= ?0|zero|0|the cent)"
+       r"(?! ?(to|-) ?[\d.]+ ?(mt/m|hz/m|g/cm|t/m))", A("add_ramps", 1.6)),
+    _t(r"\bramps? (up |down )?(from )?[\d.]+ ?(mt/m|hz/m|g/cm)? ?(to|-) ?[\d.]+ ?(mt/m|hz/m|g/cm|t/m)\b|"
+       r"\bramps? (up |down )?(to|from) (zero|0) (to|-) ?[\d.]+ ?(mt/m|hz/m|g/cm)", A("make_extended_trapezoid", 2.0)),
     _t(r"\bjoin .{0,20}k-?space (points|positions)|(shortest|minimal) time between k-?space|\b(join|connect|link|"
        r"bridge)\w*\b.{0,20}\b(two |the )?gradient (values|amplitudes|strengths|levels)\b", A("calc_ramp", 1.6)),
     _t(r"\bspoil(s|ing|ed)?\b|\bcrush(es|ing|ed)?\b|\bdephas(e|es|ing)\b|residual (transverse )?magneti|"
@@ -124,8 +128,13 @@ TERMS: list[Term] = [
     _t(r"\bphase[- ]?encod\w*|\bky\b|\bk-?space lines?\b|\bblips?\b|\brewind\w*", H("phase_encoding", 0.8)),
     _t(r"\bgradient spectrum|acoustic|forbidden frequenc|mechanical resonanc", A("seq.calculate_gradient_spectrum",
        1.6)),
-    _t(r"\bpns\b|peripheral nerve|nerve stimulation|stimulat\w* (the )?(patient'?s? )?nerves?|nerves?\b.{0,20}"
-       r"\bstimulat", A("seq.calculate_pns", 1.8)),
+    # "I want to compute the PNS myself": the waveforms are asked for, not our PNS model
+    _t(r"^(?!.*\b(myself|my own|by hand|ourselves|own (pns )?(model|code|calculation|script|tool)|externally)\b)"
+       r"(?s:.*?)(\bpns\b|peripheral nerve|nerve stimulation|stimulat\w* (the )?(patient'?s? )?nerves?|nerves?\b.{0,20}"
+       r"\bstimulat)", A("seq.calculate_pns", 1.8)),
+    _t(r"\b(myself|my own|by hand|own (model|code|calculation|script|tool))\b.{0,60}\b(pns|nerve)|\b(pns|nerve "
+       r"stimulation)\b.{0,60}\b(myself|my own|by hand|own (model|code|calculation|script|tool))\b",
+       A("seq.waveforms_and_times", 1.6)),
     _t(r"\b(flip|invert|mirror)\w* (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|x|y|z)"
        r"|\bflip (the )?gradient axis", A("seq.flip_grad_axis", 1.6)),
     _t(r"\bscale (all )?(the )?gradients? (on|along|of) (an |the |one )?(axis|channel)", A("seq.mod_grad_axis", 1.6)),

@@ -1,0 +1,124 @@
+"""Fit the abstention rule (abstain.py) on first-time scores of questions nobody tuned the responder on.
+
+    python -m pulsepal.answers.abstain_fit dump eval/answers/cal7.jsonl > cal7.features.jsonl
+    python -m pulsepal.answers.abstain_fit fit cal7.features.jsonl heldout2.features.jsonl ...  # data/abstain.json
+
+`dump` answers each item with the rule switched off and records, per item, only its id, the answer's route, the
+features the rule sees and the scorer's verdict: no question text, so whoever fits reads no question (the sets it
+runs on must stay untuned-on). `fit` picks, per family of routes, the rule maximising correct - PENALTY x wrong
+over the answers it lets stand (a turned answer is an honest "not sure", worth 0); a family keeps its answers
+unless another rule gains at least MIN_GAIN on the calibration questions, so a handful of questions cannot flip
+it. It is a development tool: the app only reads the file it writes.
+
+Which sets may be used: questions the responder was never tuned on, scored the first time (cal7), and the sealed
+sets that earlier rounds declared spent (heldout2, heldout3: scored in aggregate only, never read by a tuner, and
+no longer used as a measure once they calibrate). The sets that measure the result (heldout4, heldout5) are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .abstain import FAMILIES, RULE_FILE, Features, Rule
+from .calibration import _scorer
+
+PENALTY = 4.0  # as the ranker's calibration: a wrong answer costs four "not sure"s (the target is <= 5 % wrong)
+MIN_GAIN = 2.0
+MIN_ITEMS = 8
+MEASURING = ("heldout.jsonl", "heldout4", "heldout5", "dev6x")
+UNKNOWN_GRID = (0.1, 0.2, 0.3, 1.0)
+VOCAB_GRID = (0.0, 1.0, 1.5)
+WORDS_GRID = (8, 12, 999)
+WIDE = False
+
+
+def dump(items_path: str) -> list[dict[str, Any]]:
+    if any(m in Path(items_path).name for m in MEASURING):
+        raise SystemExit(f"{items_path} measures the result: never fit on it")
+    from . import get_offline_responder
+
+    score = _scorer()
+    dialects = score.Dialects.load()
+    responder = get_offline_responder()
+    responder.abstention = {}
+    out = []
+    try:
+        for item in score.load_items(Path(items_path)):
+            req = score.make_request(item, score.build_history(item, responder))
+            ans = responder.answer(req)
+            verdict = score.score_answer(item, ans.text, ans.confident, dialects, ans.topic).verdict
+            assert responder.last_features is not None
+            out.append({"id": item["id"], "route": ans.route, "verdict": verdict,
+                        **responder.last_features.as_dict()})
+    finally:
+        responder.abstention = None
+    return out
+
+
+def _objective(rows: list[dict[str, Any]], rule: Rule) -> float:
+    total = 0.0
+    for r in rows:
+        if r["verdict"] == "unsure":
+            continue
+        f = Features(**{k: r[k] for k in Features.__dataclass_fields__ if k in r})
+        if rule.stands(f):
+            total += 1.0 if r["verdict"] == "correct" else -PENALTY
+    return total
+
+
+def choose(rows: list[dict[str, Any]]) -> tuple[Rule, float, float]:
+    """(rule, its objective, the objective of keeping every answer) for one family's rows."""
+    keep = Rule()
+    base = _objective(rows, keep)
+    if len(rows) < MIN_ITEMS:
+        return keep, base, base
+    options = [Rule("understood", agree=True), Rule("abstain")] if not WIDE else (
+        [Rule("abstain")] + [Rule("understood", u, v, w, a) for a in (False, True) for w in WORDS_GRID
+                             for u in UNKNOWN_GRID for v in VOCAB_GRID])
+    best, value = keep, base
+    for rule in options:  # ties go to the earlier, simpler rule
+        obj = _objective(rows, rule)
+        if obj > value + (MIN_GAIN if best is keep else 0.0):
+            best, value = rule, obj
+    return best, value, base
+
+
+def fit(paths: list[str]) -> dict[str, Any]:
+    rows = [json.loads(line) for p in paths for line in Path(p).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    if any(any(m in r["id"] for m in ("heldout4", "heldout5", "h4-", "h5-")) for r in rows):
+        raise SystemExit("rows from a measuring set: never fit on them")
+    rules, report = {}, {}
+    for fam in FAMILIES:
+        mine = [r for r in rows if r["family"] == fam]
+        rule, value, base = choose(mine)
+        verdicts = Counter(r["verdict"] for r in mine)
+        report[fam] = {"items": len(mine), **verdicts, "keep": base, "chosen": value}
+        if rule.action != "keep":
+            rules[fam] = asdict(rule)
+    data = {"penalty": PENALTY, "min_gain": MIN_GAIN, "fitted_on": [Path(p).name for p in paths],
+            "questions": len(rows), "rules": rules, "families": report}
+    RULE_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return data
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "dump":
+        for row in dump(argv[1]):
+            print(json.dumps(row))
+    elif len(argv) >= 2 and argv[0] == "fit":
+        data = fit(argv[1:])
+        print(json.dumps({k: data[k] for k in ("questions", "rules", "families")}, indent=1), file=sys.stderr)
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
