@@ -5,9 +5,9 @@ that about a fifth of questions from a fresh source are then answered confidentl
 (a template, "no template for that", a function's page, a follow-up, a code check ...) decides confidence by its
 own logic and none knows how often it is right on questions it has never seen. This module does: the paths are
 grouped into families (`FAMILY`), and for each family the fitted rule (`data/abstain.json`, written by
-`abstain_fit.py` from first-time scores of a calibration set) says whether its answers stand, are all turned into
-"not sure", or stand only when the question is well understood (few of its words are unknown to everything we
-ship, and the ranker's best candidate has enough evidence).
+`abstain_fit.py` from first-time scores of calibration sets) says whether its answers stand, are all turned into
+"not sure", or stand only when the answer is about what the question's words describe (a question that names
+one function and asks about another was, on every calibration set, mostly answered wrongly).
 
 A turned answer keeps its content under an explicit "not sure" line: the best reading is still the most useful
 thing to show, and a user reading it knows to check it. Nothing here changes which answer is built.
@@ -16,7 +16,6 @@ thing to show, and a user reading it knows to check it. Nothing here changes whi
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,6 @@ from typing import Any, Optional
 
 from .ranking import Ranking, note_functions
 from .render_api import name_of
-from .search import Index, terms
 from .types import Answer
 
 RULE_FILE = Path(__file__).with_name("data") / "abstain.json"
@@ -36,35 +34,18 @@ FAMILY = {
     "no_template": "no_template", "no_template_unknown": "no_template",
     "followup": "followup", "followup_getter": "followup", "followup_example": "followup",
     "followup_unit": "followup", "followup_pick": "followup",
-    "named": "named", "translate_name": "named", "both": "named", "aside": "named", "property": "named",
-    "ranked_api": "ranked", "ranked_howto": "ranked", "named_howto": "ranked",
+    "named": "named", "translate_name": "named", "both": "named", "aside": "named", "property": "property",
+    "ranked_api": "ranked", "ranked_howto": "howto", "named_howto": "howto",
     "check": "check", "translate_code": "translate", "computed": "computed", "not_sure": "not_sure",
 }
 FAMILIES = tuple(sorted(set(FAMILY.values())))
 
-# words every question may hold that no fact text needs to know ("hey, I am trying to ...")
-_COMMON = frozenset("""
-    about after again all also am an any anyone anything are around because been before being best between both but
-    bit by can cannot could did does doing done dont each else even ever every exactly fine first from get gets
-    getting go going good got had has have having hello help here hey hi how however if im into is isnt it just keep
-    kind know like likely look looking lot made many maybe me mean might mine more most much must my need needed new
-    no not now of off ok okay on once one only or other our out over own please possible probably quite rather
-    really right same say see seems should since so some something still such sure take tell than thank thanks that
-    the their them then there these they thing things think this those though through thus to too try trying two
-    under understand until up us very via wanted was way we well were what whats when where whether which while who
-    why will with without work working works would wrong yes yet you your
-""".split())
-
-
 @dataclass(frozen=True)
 class Features:
-    """What the rule looks at. `unknown` is the share of the question's content words found in none of the texts
-    the responder reads (function texts, how-to notes, vocabulary patterns, sequence names): a question in words we
-    do not know is one we are likely to have misread, whatever path answered it."""
+    """What the rule looks at, and what a calibration dump records (the ranker's figures are kept for the next
+    fit: thresholds on them did not hold up across calibration sets this time)."""
 
     family: str
-    unknown: float
-    words: int
     top_vocab: float
     top_score: float
     lead: float
@@ -80,33 +61,8 @@ class Features:
         return asdict(self)
 
 
-@lru_cache(maxsize=1)
-def _known(index: Index) -> frozenset[str]:
-    from . import sequences, vocabulary
-    from .phrasings import MORE_TERMS
-
-    known: set[str] = set(index.api_bm25.idf)
-    if index.howto_bm25 is not None:
-        known |= set(index.howto_bm25.idf)
-    patterns = [t.pattern.pattern for t in (*vocabulary.TERMS, *MORE_TERMS)]
-    patterns += [k.pattern.pattern for k in sequences.KINDS]
-    for p in patterns:  # the literal words of the patterns: "hard", "rectangular", "crusher", "mprage"
-        known |= set(terms(" ".join(re.findall(r"[a-z]{3,}", p))))
-    return frozenset(known)
-
-
-def unknown_share(prose: str, index: Index) -> tuple[float, int]:
-    """(share of content words unknown, number of content words)."""
-    known = _known(index)
-    words = [t for t in terms(prose) if len(t) > 2 and not t.isdigit() and t not in _COMMON]
-    if not words:
-        return 0.0, 0
-    return sum(1 for w in words if w not in known) / len(words), len(words)
-
-
-def features(prose: str, ans: Answer, ranking: Optional[Ranking], index: Index, has_code: bool,
+def features(ans: Answer, ranking: Optional[Ranking], has_code: bool,
              lang: str = "python") -> Features:
-    unknown, words = unknown_share(prose, index)
     top = ranking.top if ranking is not None else None
     agrees = top is None or top.vocab < 0.8 or top.id == ans.subject or (
         top.entry is not None and top.entry.key == ans.topic) or (
@@ -115,31 +71,21 @@ def features(prose: str, ans: Answer, ranking: Optional[Ranking], index: Index, 
     if top is not None and not agrees:
         described = f"`{name_of(top.entry, lang)}`" if top.entry is not None else (
             f"our note \"{top.doc.title}\"" if top.doc is not None else "")
-    return Features(family=FAMILY.get(ans.route or "", "other"), unknown=round(unknown, 3), words=words,
-                    top_vocab=round(top.vocab, 3) if top else 0.0, top_score=round(top.score, 3) if top else 0.0,
+    return Features(family=FAMILY.get(ans.route or "", "other"), top_vocab=round(top.vocab, 3) if top else 0.0,
+                    top_score=round(top.score, 3) if top else 0.0,
                     lead=round(ranking.lead, 3) if ranking is not None else 0.0, has_code=has_code, agrees=agrees,
                     described=described)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Per family: "keep" (answers stand), "abstain" (all become not sure), or "understood": stand only when at most
-    `max_unknown` of the words are unknown, the top candidate's vocabulary evidence is at least `min_vocab`, the
-    question has at most `max_words` content words, and (with `agree`) the answer is about what the words describe."""
+    """Per family: "keep" (answers stand), "abstain" (all become not sure), or "agree" (stand only when the answer is
+    about what the question's words describe)."""
 
     action: str = "keep"
-    max_unknown: float = 1.0
-    min_vocab: float = 0.0
-    max_words: int = 999
-    agree: bool = False
 
     def stands(self, f: Features) -> bool:
-        if self.action == "abstain":
-            return False
-        if self.action == "understood":
-            return (f.unknown <= self.max_unknown and f.top_vocab >= self.min_vocab and f.words <= self.max_words
-                    and (f.agrees or not self.agree))
-        return True
+        return self.action == "keep" or (self.action == "agree" and f.agrees)
 
 
 @lru_cache(maxsize=1)

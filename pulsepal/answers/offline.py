@@ -93,7 +93,7 @@ class OfflineResponder:
         intent = detect(req.query or "", self._language(req), self.index)
         self._ranking: Optional[Ranking] = None
         ans = self._answer(req, intent)
-        self.last_features = features(intent.prose, ans, self._ranking, self.index, bool(intent.code), intent.lang)
+        self.last_features = features(ans, self._ranking, bool(intent.code), intent.lang)
         return judge(ans, self.last_features, self.abstention)
 
     def _answer(self, req: AnswerRequest, intent: Intent) -> Answer:
@@ -137,8 +137,7 @@ class OfflineResponder:
                       unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
             # the numbers answer the question; a "not sure" about which function it is about becomes a list of
             # related ones under them
-            if not ans.confident:
-                ans.route = "computed"
+            ans.route = "computed"  # the numbers answer it, whatever path built the rest
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
         elif extra:

@@ -34,7 +34,7 @@ def test_a_named_function_the_question_is_not_about_turns_not_sure_and_names_the
     plain = ask(responder, NAMES_ONE_DESCRIBES_ANOTHER, table={})
     assert plain.confident and plain.topic == "make_adc"  # what the answer path alone decides
     assert not responder.last_features.agrees
-    turned = ask(responder, NAMES_ONE_DESCRIBES_ANOTHER, table={"named": Rule("understood", agree=True)})
+    turned = ask(responder, NAMES_ONE_DESCRIBES_ANOTHER, table={"named": Rule("agree")})
     assert not turned.confident
     first = turned.text.split("\n", 1)[0]
     assert first.startswith("*I'm not sure") and "Spoiling" in first  # the described note, named before the page
@@ -42,13 +42,13 @@ def test_a_named_function_the_question_is_not_about_turns_not_sure_and_names_the
 
 
 def test_a_named_function_the_question_is_about_stands(responder):
-    a = ask(responder, "what does pp.make_trapezoid return?", table={"named": Rule("understood", agree=True)})
+    a = ask(responder, "what does pp.make_trapezoid return?", table={"named": Rule("agree")})
     assert a.confident and responder.last_features.agrees
 
 
 def test_whole_family_abstention_keeps_the_content():
     ans = abstain.Answer(text="### `pp.make_delay`\n", confident=True, route="ranked_api")
-    f = Features(family="ranked", unknown=0.0, words=3, top_vocab=2.0, top_score=2.0, lead=1.0, has_code=False)
+    f = Features(family="ranked", top_vocab=2.0, top_score=2.0, lead=1.0, has_code=False)
     out = abstain.judge(ans, f, {"ranked": Rule("abstain")})
     assert not out.confident and out.text.endswith("### `pp.make_delay`\n")
     assert out.text.startswith(abstain.NOT_SURE_LINE)
@@ -56,15 +56,15 @@ def test_whole_family_abstention_keeps_the_content():
 
 def _rows(family, pattern):
     """Calibration rows: (verdict, agrees) pairs for one family."""
-    return [{"id": f"c-{i}", "route": None, "verdict": v, "family": family, "unknown": 0.0, "words": 5,
-             "top_vocab": 1.0, "top_score": 1.0, "lead": 0.5, "has_code": False, "agrees": a}
+    return [{"id": f"c-{i}", "route": None, "verdict": v, "family": family, "top_vocab": 1.0, "top_score": 1.0,
+             "lead": 0.5, "has_code": False, "agrees": a}
             for i, (v, a) in enumerate(pattern)]
 
 
 def test_fit_requires_agreement_only_where_it_pays_and_keeps_small_families():
     misread = _rows("named", [("correct", True)] * 8 + [("wrong", False)] * 3 + [("correct", False)])
     rule, value, base = abstain_fit.choose(misread)
-    assert rule.action == "understood" and rule.agree and value > base
+    assert rule.action == "agree" and value > base
     mixed = _rows("named", [("correct", True)] * 8 + [("correct", False)] * 3 + [("wrong", True)])
     assert abstain_fit.choose(mixed)[0].action == "keep"  # disagreeing answers were right: nothing to gain
     few = _rows("template", [("wrong", False)] * 3)
@@ -80,7 +80,7 @@ def test_fitting_refuses_the_sets_that_measure_the_result(name):
 def test_the_shipped_rules_are_valid_and_recorded():
     data = json.loads(abstain.RULE_FILE.read_text(encoding="utf-8"))
     assert set(data["rules"]) <= set(FAMILIES)
-    assert all(spec["action"] in ("abstain", "understood") for spec in data["rules"].values())
+    assert all(spec["action"] in ("abstain", "agree") for spec in data["rules"].values())
     assert not any(m in name for name in data["fitted_on"] for m in abstain_fit.MEASURING)
     assert data["questions"] == sum(f["items"] for f in data["families"].values())
 
