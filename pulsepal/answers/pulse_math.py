@@ -1,0 +1,75 @@
+"""Three numbers users ask for in their own units and the toolboxes leave to them: a block pulse's amplitude, the
+slice-select gradient for a pulse bandwidth, and the dwell and bandwidths of a readout given by its length.
+
+Each is one line of textbook arithmetic, but answering "what amplitude is a 90° 1 ms hard pulse?" with the unit
+the toolbox stores (Hz) and no number is a confident answer that misses the question. Like calculators.py, each
+function returns the lines it can work out from the values the question gives, and nothing when one is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .toolbox_values import SECONDS_PER
+
+GAMMA = 42.576e6  # Hz/T
+_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+_TIME = r"\s*(ms|us|µs|s)\b"
+
+
+def _flip_degrees(low: str) -> float | None:
+    m = re.search(_NUM + r"\s*(?:°|deg\b|degrees?\b)", low)
+    return float(m.group(1)) if m else None
+
+
+def _duration(low: str, near: str) -> float | None:
+    """The first time written within a few words of `near` (either side)."""
+    m = re.search(rf"(?:{near})\b.{{0,30}}?{_NUM}{_TIME}|{_NUM}{_TIME}.{{0,30}}?(?:{near})", low)
+    if not m:
+        return None
+    value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return float(value) * SECONDS_PER[unit]
+
+
+def block_amplitude(prose: str) -> list[str]:
+    """A block pulse turns the magnetisation by 360° x amplitude x duration: amplitude = flip / (360° x duration),
+    in Hz as the toolboxes store it (rf.signal), and B1 = amplitude / gamma."""
+    low = prose.lower()
+    if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not re.search(r"\b(amplitude|b1|strength|hz|"
+                                                                                r"how (strong|big|high))\b", low):
+        return []
+    flip, dur = _flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|of")
+    if not flip or not dur:
+        return []
+    amp = flip / 360.0 / dur
+    return [f"A {flip:g}° block pulse of {dur * 1e3:g} ms has an amplitude of flip / (360° × duration) = "
+            f"**{amp:.4g} Hz** (`rf.signal`, the toolboxes' unit), i.e. B1 = {amp / GAMMA * 1e6:.3g} µT."]
+
+
+def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
+    """The slice-select amplitude that makes a pulse of bandwidth BW excite a slice of thickness d: BW / d (Hz/m)."""
+    low = prose.lower()
+    thk = values.get("slice_thickness")
+    m = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
+    if not thk or not m or not re.search(r"\b(bandwidth|bw)\b", low) or not re.search(r"\bgradient|\bslice", low):
+        return []
+    bw = float(m.group(1)) * (1e3 if m.group(2) == "khz" else 1.0)
+    g = bw / thk
+    return [f"A {bw:g} Hz pulse bandwidth over a {thk * 1e3:g} mm slice needs a slice-select gradient of BW / "
+            f"thickness = **{g:.4g} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m)."]
+
+
+def readout_from_length(values: dict[str, float], prose: str) -> list[str]:
+    """ "my readout lasts 3.2 ms with 128 samples": dwell = length / samples, bandwidth 1/dwell, per pixel 1/length
+    (calculators.sampling covers "N samples over T")."""
+    low = prose.lower()
+    n = values.get("n_x")
+    m = re.search(r"\b(\d+)\s*(samples|points)\b", low)
+    n = float(m.group(1)) if m else n
+    length = _duration(low, r"readout|adc|acquisition|lasts?|window")
+    if not n or not length or not re.search(r"\b(dwell|bandwidth|bw)\b", low) or re.search(
+            r"\b(samples|points)\b.{0,30}?\b(over|in|during|across|within)\s+\d", low):
+        return []
+    dwell = length / n
+    return [f"{n:.0f} samples in a {length * 1e3:g} ms readout: dwell = length / samples = **{dwell * 1e6:.4g} µs**, "
+            f"receiver bandwidth 1/dwell = **{1 / dwell / 1e3:.4g} kHz**, {1 / length:.4g} Hz per pixel."]
