@@ -32,7 +32,8 @@ HAND_CHECKED = [
     "a 'rot3D' event for seq.addBlock",
     "mr.makeRfShim: one input, the complex shim vector (one weight per transmit channel); returns an 'rfShim' event",
     "mr.TransformFOV: options only ('rotation', 'translation', 'prior_phase_cycle', 'system'), one of rotation and "
-    "translation required; methods applyToBlock(events...) and applyToSeq(seq, 'sameSeq', 'blockRange')",
+    "translation required; methods applyToBlock(events...) and applyToSeq(seq, 'sameSeq', 'blockRange'); its output "
+    "(obj in the source) is recorded as tra, so that it is not read as the Sequence object",
     "seq.calcPNS: calcCNS has no fixed default since v1.5.1: false, or both false and true when the .asc file "
     "holds cardiac (CNS) limits",
     "seq.autoLabel, seq.gradSpectrum, mr.addCustomLabel and the others in later_versions are on the default "
@@ -252,6 +253,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "inputs": "one angle phi (about z), optionally a second angle theta (tilt about y); or a 3-vector axis and "
                   "an angle; or a unit quaternion [w x y z]; or a 3x3 rotation matrix (angles in rad)",
     },
+    "mr.TransformFOV": {"outputs": ["tra"]},
     "TransformFOV.applyToBlock": {"inputs": "the events of a block, cell arrays of events, or one block structure",
                                   "outputs_note": "the transformed events as a cell array that seq.addBlock "
                                                   "accepts"},
