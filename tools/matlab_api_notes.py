@@ -262,7 +262,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
             {"name": "hardware", "required": True},
             {"name": "doPlots", "required": False, "default": "true", "value": True},
             {"name": "calcCNS", "required": False,
-             "default": "false (false and true: PNS and cardiac, when the .asc file has CNS limits)",
+             "default": "false ([false, true] for an .asc file with cardiac limits)",
              "expression": True},
         ],
     },
