@@ -175,7 +175,7 @@ def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[
             kind = "template" if c.kind == "template" else "how-to"
             items.append(f"- {kind}: {c.doc.title}")
     # a name only the toolbox's default branch has (seq.autoLabel): say so before the guesses
-    later = [n for w in dict.fromkeys(re.findall(r"\b(?:mr|seq)\.\w+", prose)) if (n := later_note(w))]
+    later = [note for w in dict.fromkeys(re.findall(r"\b(?:mr|seq)\.\w+", prose)) if (note := later_note(w))]
     text = [*later, "", _NOT_SURE, ""] if later else [_NOT_SURE, ""]
     if items:
         text += ["Closest matches, best first:", "", *items[:6], ""]
