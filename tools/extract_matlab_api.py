@@ -5,13 +5,15 @@ outputs were wrong wherever the two toolboxes differ. This script reads the real
 developer tool: run it by hand against a local checkout or snapshot of https://github.com/pulseq/pulseq; CI and the
 tests never run it (they validate the JSON it wrote, see tests/answers/test_matlab_facts.py).
 
-    python tools/extract_matlab_api.py /path/to/pulseq-checkout --ref v1.5.0 --commit <sha> \
+    python tools/extract_matlab_api.py /path/to/pulseq-checkout --ref v1.5.1 --commit <sha> \
         -o pulsepal/answers/data/matlab_api.json
 
 What it reads, and how:
 * every function file directly in ``matlab/+mr`` (scripts such as ``compile_mex.m`` are skipped);
 * the methods of ``matlab/+mr/@Sequence/Sequence.m`` (the classdef's single public ``methods`` block) plus the
   method files next to it that the classdef declares;
+* every other class folder ``matlab/+mr/@<Class>`` (``mr.TransformFOV``) except the internal ones named in the
+  notes: its constructor becomes an ``mr.<Class>`` function whose ``methods`` list the public methods;
 * positional arguments from ``addRequired``/``addOptional`` when the function uses an ``inputParser``, otherwise from
   the plain signature (an argument is optional when the body tests ``nargin`` for it; its default is the value the
   ``if nargin ...`` block assigns);
@@ -204,18 +206,21 @@ def extract(root: Path) -> dict[str, Any]:
             raise SystemExit(f"{path}: function {entry['name']} does not match its file name")
         functions.append(entry)
 
+    for cls_dir in sorted(mr.glob("@*"), key=lambda p: p.name.lower()):
+        if cls_dir.name[1:] not in ("Sequence", *notes.INTERNAL_CLASSES):
+            functions.append(class_entry(root, cls_dir))
+
     seq_dir = mr / "@Sequence"
     cls = read_lines(seq_dir / "Sequence.m")
-    in_methods = [i for i, (_, c) in enumerate(cls) if re.match(r"^\s*methods\s*$", c)]
-    if len(in_methods) != 1:
-        raise SystemExit("expected exactly one public methods block in Sequence.m")
-    body = cls[in_methods[0] + 1:]
+    body = public_methods_block(cls, seq_dir / "Sequence.m")
     first = next(parse_signature(c) for _, c in body if parse_signature(c))
     assert first is not None
     declared = []
     for _, code in body:
-        d = re.match(r"^\s*(?:\[[^\]]*\]\s*=\s*|\w+\s*=\s*)?(\w+)\s*\(\s*obj\b[^)]*\)\s*;?\s*$", code)
-        if d and not code.lstrip().startswith("function") and (seq_dir / f"{d.group(1)}.m").exists():
+        # the object argument is usually `obj` but not always (`autoLabel(seq, varargin)` on the default branch)
+        d = re.match(r"^\s*(?:\[[^\]]*\]\s*=\s*|\w+\s*=\s*)?(\w+)\s*\(\s*\w+\b[^)]*\)\s*;?\s*$", code)
+        if (d and not code.lstrip().startswith("function") and (seq_dir / f"{d.group(1)}.m").exists()
+                and d.group(1) not in declared):
             declared.append(d.group(1))
     rel_cls = str((seq_dir / "Sequence.m").relative_to(root))
     for rng in function_ranges(body, first[0]):
@@ -255,6 +260,41 @@ def extract(root: Path) -> dict[str, Any]:
             "subpackages": subpackages}
 
 
+def public_methods_block(cls: list[tuple[int, str]], where: Path) -> list[tuple[int, str]]:
+    """The lines after a classdef's one public `methods` line (its functions are found by their indent)."""
+    starts = [i for i, (_, c) in enumerate(cls) if re.match(r"^\s*methods\s*$", c)]
+    if len(starts) != 1:
+        raise SystemExit(f"{where}: expected exactly one public methods block")
+    return cls[starts[0] + 1:]
+
+
+def class_entry(root: Path, cls_dir: Path) -> dict[str, Any]:
+    """A class other than Sequence (mr.TransformFOV): its constructor is the mr.* entry, its methods nest in it.
+
+    Why nested: the methods are called on the object the constructor returns (`tr.applyToSeq(seq)`), under no
+    fixed prefix, so they are neither mr.* functions nor Sequence methods."""
+    name = cls_dir.name[1:]
+    path = cls_dir / f"{name}.m"
+    lines = read_lines(path)
+    body = public_methods_block(lines, path)
+    first = next(parse_signature(c) for _, c in body if parse_signature(c))
+    assert first is not None
+    rel = str(path.relative_to(root))
+    ctor: dict[str, Any] | None = None
+    methods = []
+    for rng in function_ranges(body, first[0]):
+        sig = parse_signature(body[rng[0]][1])
+        assert sig is not None
+        if sig[1] == name:
+            ctor = entry_for(body, rng, rel, "mr", False)
+        else:
+            methods.append(entry_for(body, rng, rel, name, True))
+    if ctor is None:
+        raise SystemExit(f"{path}: no constructor {name}()")
+    ctor["methods"] = sorted(methods, key=lambda e: e["name"].lower())
+    return ctor
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("checkout", type=Path, help="local checkout or snapshot of pulseq/pulseq (has matlab/+mr)")
@@ -272,10 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --commit must be 40 lowercase hex digits", file=sys.stderr)
         return 2
     data = extract(a.checkout)
+    known = {e["call"] for e in data["functions"] + data["sequence_methods"]}
+    stale = sorted(known & {n for names in notes.LATER_VERSIONS.values() for n in names})
+    if stale:  # a name the release now has must leave LATER_VERSIONS, or answers would call it newer than it is
+        print(f"{'warning' if DRAFT else 'error'}: in this checkout but listed in LATER_VERSIONS: {', '.join(stale)}",
+              file=sys.stderr)
+        if not DRAFT:
+            return 2
     doc = {
         "schema": 1,
         "source": {"repository": "https://github.com/pulseq/pulseq", "ref": a.ref, "commit": a.commit,
-                   "read": ["matlab/+mr/*.m", "matlab/+mr/@Sequence/*.m", "matlab/+mr/+aux/@SeqPlot/SeqPlot.m"],
+                   "read": ["matlab/+mr/*.m", "matlab/+mr/@Sequence/*.m", "matlab/+mr/@<Class>/<Class>.m",
+                            "matlab/+mr/+aux/@SeqPlot/SeqPlot.m"],
                    "extracted_by": "tools/extract_matlab_api.py", "hand_checked": notes.HAND_CHECKED},
         "conventions": notes.CONVENTIONS,
         **data,

@@ -26,7 +26,22 @@ HAND_CHECKED = [
     "seq.addBlock, seq.setBlock, mr.align, mr.calcDuration, mr.checkTiming, mr.rotate, mr.rotate3D, "
     "seq.applySoftDelay: inputs read from varargin by hand, described in 'inputs'",
     "there is no seq.calculateKspace in this version: seq.calculateKspacePP (and the older calculateKspaceUnfunc)",
+    "mr.rotate3D: the first input (renamed rotation in v1.5.1) is a 3x3 rotation matrix or a unit quaternion "
+    "[w x y z] (scalar first)",
+    "mr.makeRotation: reads varargin by hand (one or two angles, axis and angle, quaternion or 3x3 matrix); returns "
+    "a 'rot3D' event for seq.addBlock",
+    "mr.makeRfShim: one input, the complex shim vector (one weight per transmit channel); returns an 'rfShim' event",
+    "mr.TransformFOV: options only ('rotation', 'translation', 'prior_phase_cycle', 'system'), one of rotation and "
+    "translation required; methods applyToBlock(events...) and applyToSeq(seq, 'sameSeq', 'blockRange'); its output "
+    "(obj in the source) is recorded as tra, so that it is not read as the Sequence object",
+    "seq.calcPNS: calcCNS has no fixed default since v1.5.1: false, or both false and true when the .asc file "
+    "holds cardiac (CNS) limits",
+    "seq.autoLabel, seq.gradSpectrum, mr.addCustomLabel and the others in later_versions are on the default "
+    "branch only, not in the release read here",
 ]
+
+# Classes in +mr that user code never constructs (the Sequence's event tables); every other class is extracted.
+INTERNAL_CLASSES = ("EventLibrary",)
 
 CONVENTIONS = [
     "args are positional, in order; required=false ones may be left out from the end. Arguments declared with "
@@ -47,8 +62,13 @@ CONVENTIONS = [
     "varargin=true means the function reads further inputs from varargin by hand; 'inputs' says what they are.",
 ]
 
+# Names on the toolbox's default branch that no release has yet (master 2fd6ab6, read 2026-12-01; the facts are
+# v1.5.1). An answer can call them "newer than the release" instead of "unknown". mr.md5 and mr.transform are
+# gone there (mr.aux.md5 replaces the first); they are still real in v1.5.1.
 LATER_VERSIONS: dict[str, list[str]] = {
-    "v1.5.1": ["mr.makeRotation", "mr.makeRfShim", "mr.TransformFOV"],
+    "master after v1.5.1": ["mr.addCustomLabel", "mr.makeHexagonGradientArea", "mr.verifyFileSignature",
+                            "seq.addTRID", "seq.autoLabel", "seq.copyDefinitions", "seq.getOrCreateTridId",
+                            "seq.gradSpectrum"],
 }
 
 SUMMARIES: dict[str, str] = {
@@ -101,6 +121,11 @@ SUMMARIES: dict[str, str] = {
                         "its rephaser and a ringdown delay.",
     "mr.makeSLRpulse": "Creates an SLR-designed RF pulse (needs Python with sigpy, called through pythonCmd), "
                        "optionally with slice-select gradients.",
+    "mr.makeRfShim": "Creates an RF-shim extension event: one complex weight per transmit channel, applied to the RF "
+                     "pulse of the block it is added to (parallel transmit).",
+    "mr.makeRotation": "Creates a rotation extension event (stored as a unit quaternion) that the scanner applies to "
+                       "the gradients of the block it is added to; from angles, an axis and angle, a quaternion or a "
+                       "3x3 matrix.",
     "mr.makeSoftDelay": "Creates a soft-delay extension: a block whose duration the scanner operator can change "
                         "(e.g. TE or TR) by the rule duration = input/factor + offset.",
     "mr.makeTrapezoid": "Creates a trapezoidal gradient on axis 'x', 'y' or 'z' from an area, flat area, amplitude, "
@@ -122,6 +147,13 @@ SUMMARIES: dict[str, str] = {
     "mr.splitGradient": "Splits a trapezoid into its ramp-up, flat top and ramp-down as three extended trapezoids.",
     "mr.splitGradientAt": "Cuts a gradient into two parts at a time point (delays set so that adding them gives the "
                           "original).",
+    "mr.TransformFOV": "Creates an object that rotates ('rotation', 3x3 matrix) and/or shifts ('translation', "
+                       "[x y z] in m) the field of view; its applyToBlock and applyToSeq methods return transformed "
+                       "events or a transformed sequence.",
+    "TransformFOV.applyToBlock": "Returns a block's events transformed: gradients rotated, the shift turned into RF "
+                                 "and ADC frequency and phase offsets.",
+    "TransformFOV.applyToSeq": "Returns a transformed copy of a sequence (or changes it in place with 'sameSeq'), "
+                               "optionally only for a 'blockRange'.",
     "mr.traj2grad": "Converts a k-space trajectory (1/m) into gradient waveforms (Hz/m) and slew rates.",
     "mr.transform": "Makes a copy of a sequence rotated and/or translated (rotation matrix, offset or 4x4 transform).",
     # --- seq.* methods ---
@@ -166,6 +198,9 @@ SUMMARIES: dict[str, str] = {
     "seq.registerGradEvent": "Stores a gradient event (and its shapes) in the library and returns the ids.",
     "seq.registerLabelEvent": "Stores a label event in the library and returns its id.",
     "seq.registerRfEvent": "Stores an RF event (and its shapes) in the library and returns the ids.",
+    "seq.registerRfShimEvent": "Stores an RF-shim event in the library and returns its id.",
+    "seq.registerRotationEvent": "Stores a rotation extension event (its quaternion) in the library and returns its "
+                                 "id.",
     "seq.registerSoftDelayEvent": "Stores a soft-delay event in the library and returns its id.",
     "seq.rfFromLibData": "Rebuilds an RF event from its library entry (used when reading blocks back).",
     "seq.setBlock": "Replaces or adds the block at a given index, from events or a block structure.",
@@ -199,7 +234,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "outputs_note": "the rotated events (one output: a cell array that seq.addBlock accepts)",
     },
     "mr.rotate3D": {
-        "inputs": "after rotMat: the events of a block; 'system', sys may come first or last",
+        "inputs": "after rotation (a 3x3 rotation matrix or a unit quaternion [w x y z]): the events of a block; "
+                  "'system', sys may come first or last",
         "outputs_note": "the rotated events (one output: a cell array that seq.addBlock accepts)",
     },
     "mr.addRamps": {"outputs_note": "one ramped trajectory per input channel (or one matrix), then the padded RF "
@@ -213,8 +249,26 @@ OVERRIDES: dict[str, dict[str, Any]] = {
             {"name": "prephase_factor", "required": False, "default": "0", "value": 0},
         ],
     },
-    "seq.addBlock": {"inputs": "the events of the block (rf, gradients, adc, delay, trigger, labels, soft delay), "
-                               "or one block structure, or a duration number followed by events"},
+    "mr.makeRotation": {
+        "inputs": "one angle phi (about z), optionally a second angle theta (tilt about y); or a 3-vector axis and "
+                  "an angle; or a unit quaternion [w x y z]; or a 3x3 rotation matrix (angles in rad)",
+    },
+    "mr.TransformFOV": {"outputs": ["tra"]},
+    "TransformFOV.applyToBlock": {"inputs": "the events of a block, cell arrays of events, or one block structure",
+                                  "outputs_note": "the transformed events as a cell array that seq.addBlock "
+                                                  "accepts"},
+    "seq.calcPNS": {
+        "args": [
+            {"name": "hardware", "required": True},
+            {"name": "doPlots", "required": False, "default": "true", "value": True},
+            {"name": "calcCNS", "required": False,
+             "default": "false ([false, true] for an .asc file with cardiac limits)",
+             "expression": True},
+        ],
+    },
+    "seq.addBlock": {"inputs": "the events of the block (rf, gradients, adc, delay, trigger, labels, soft delay, "
+                               "rotation from mr.makeRotation, RF shim from mr.makeRfShim), or one block structure, "
+                               "or a duration number followed by events"},
     "seq.setBlock": {"inputs": "after index: the events of the block, or a block structure, or a duration followed "
                                "by events"},
     "seq.applySoftDelay": {"inputs": "pairs of a soft-delay hint and its value in seconds: 'TE', 40e-3, 'TR', 2"},

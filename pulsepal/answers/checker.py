@@ -17,6 +17,7 @@ from .codeparse import sequence_variables
 from .dialectcheck import DialectChecker
 from .flowcheck import check_flow, check_undefined
 from .intent import code_language
+from .matlab_facts import later_note
 from .pulseq_api import ApiEntry, PulseqApi, get_api
 from .search import INVENTED, INVENTED_FAMILIES, Index, get_index, name_key
 from .types import Finding
@@ -309,6 +310,9 @@ class Checker:
                 msg += " Use the one you mean: " + ", ".join(f"`{f}`" for f in family if f) + "."
                 right = None
             return Finding(written, line, "invented", msg, right)
+        later = later_note(written) if lang == "matlab" else None
+        if later:  # real in the newest toolbox, only not in the recorded release (seq.autoLabel)
+            return Finding(written, line, "unknown", later, None)
         close = [self._spell(e, lang) for e in self.index.closest_names(written, 3)]
         close = [c for c in close if c]
         msg = f"`{written}` is not a Pulseq name PulsePal knows."

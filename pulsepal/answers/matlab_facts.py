@@ -144,6 +144,23 @@ def link_python(func: MFunc, python_params: list[str]) -> None:
 
 
 @lru_cache(maxsize=1)
+def later_names() -> dict[str, str]:
+    """Names only the toolbox's default branch has (no release yet), each with where it is: call -> "master after
+    v1.5.1". Why: a user on the newest toolbox writes them, and "not a name PulsePal knows" would be wrong."""
+    data = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
+    return {call: where for where, calls in data.get("later_versions", {}).items() for call in calls}
+
+
+def later_note(call: str) -> Optional[str]:
+    """What to say about a name that is newer than the recorded release, or None when it is not one."""
+    where = later_names().get(call)
+    if where is None:
+        return None
+    return (f"`{call}` is newer than the MATLAB toolbox release PulsePal has recorded ({facts_version()}): it is on "
+            f"the toolbox's default branch only ({where}), so its arguments are not checked here.")
+
+
+@lru_cache(maxsize=1)
 def sequence_properties() -> tuple[str, ...]:
     """The Sequence object's properties (`seq.gradRasterTime`), which MATLAB code reads without parentheses."""
     data = json.loads(FACTS_FILE.read_text(encoding="utf-8"))

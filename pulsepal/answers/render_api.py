@@ -144,7 +144,7 @@ def parameter_lines(e: ApiEntry, lang: str) -> list[str]:
             meaning = param_meaning(e.key, f.python_of.get(a.name, a.name)) or param_meaning(e.key, a.name) or ""
             lines.append(f"- `{a.name}` (positional, {status}){': ' + meaning if meaning else ''}")
         if f.varargin and f.inputs:
-            lines.append(f"- then: {f.inputs}")
+            lines.append(f"- {'then' if f.args else 'inputs'}: {f.inputs}")  # mr.makeRotation has no fixed ones
         for o in f.options:
             meaning = param_meaning(e.key, f.python_of.get(o.name, o.name)) or param_meaning(e.key, o.name) or ""
             default = f"default `{o.default}`" if o.default not in (None, "") else "no default"

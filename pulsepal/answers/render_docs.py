@@ -10,6 +10,7 @@ from typing import Optional
 
 from . import builder
 from .knowledge import Knowledge, describe
+from .matlab_facts import later_note
 from .pulseq_api import ApiEntry
 from .ranking import Ranking, note_functions
 from .render_api import name_of
@@ -173,7 +174,9 @@ def not_sure(index: Index, ranking: Ranking, prose: str, lang: str, close: list[
             seen.add(c.id)
             kind = "template" if c.kind == "template" else "how-to"
             items.append(f"- {kind}: {c.doc.title}")
-    text = [_NOT_SURE, ""]
+    # a name only the toolbox's default branch has (seq.autoLabel): say so before the guesses
+    later = [note for w in dict.fromkeys(re.findall(r"\b(?:mr|seq)\.\w+", prose)) if (note := later_note(w))]
+    text = [*later, "", _NOT_SURE, ""] if later else [_NOT_SURE, ""]
     if items:
         text += ["Closest matches, best first:", "", *items[:6], ""]
     example = "mr.makeTrapezoid" if is_matlab(lang) else "pp.make_trapezoid"

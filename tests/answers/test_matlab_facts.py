@@ -27,6 +27,11 @@ def entries(api: dict) -> list[tuple[str, dict]]:
     return [("mr", e) for e in api["functions"]] + [("seq", e) for e in api["sequence_methods"]]
 
 
+def class_methods(api: dict) -> list[tuple[str, dict]]:
+    """Methods of the +mr classes other than Sequence (mr.TransformFOV's applyToSeq), nested in the constructor."""
+    return [(e["name"], m) for e in api["functions"] for m in e.get("methods", [])]
+
+
 def by_call(api: dict) -> dict[str, dict]:
     return {e["call"]: e for _, e in entries(api)}
 
@@ -35,13 +40,13 @@ def test_source_names_the_commit_read(api):
     src = api["source"]
     assert src["repository"] == "https://github.com/pulseq/pulseq"
     assert re.fullmatch(r"[0-9a-f]{40}", src["commit"])
-    assert src["ref"].startswith("v1.5")
+    assert src["ref"] == "v1.5.1" and src["commit"] == "84ea72603208bdbe442950e6661b155fc4d37311"
     assert api["schema"] == 1
 
 
 def test_every_entry_has_the_fields_and_valid_names(api):
     assert len(api["functions"]) >= 40 and len(api["sequence_methods"]) >= 30
-    for prefix, e in entries(api):
+    for prefix, e in entries(api) + class_methods(api):
         missing = ENTRY_KEYS - e.keys()
         assert not missing, f"{e.get('call')}: missing {missing}"
         assert IDENT.match(e["name"]), e["name"]
@@ -64,7 +69,7 @@ def test_no_duplicates(api):
     for section in ("functions", "sequence_methods"):
         names = [e["name"] for e in api[section]]
         assert len(names) == len(set(names)), section
-    for _, e in entries(api):
+    for _, e in entries(api) + class_methods(api):
         args = [a["name"] for a in e["args"]]
         assert len(args) == len(set(args)), e["call"]
         opts = [o["name"].lower() for o in e["options"]]  # inputParser matches option names case-insensitively
@@ -72,13 +77,13 @@ def test_no_duplicates(api):
 
 
 def test_required_arguments_come_before_optional_ones(api):
-    for _, e in entries(api):
+    for _, e in entries(api) + class_methods(api):
         flags = [a["required"] for a in e["args"]]
         assert flags == sorted(flags, reverse=True), e["call"]
 
 
 def test_literal_defaults_carry_their_value(api):
-    for _, e in entries(api):
+    for _, e in entries(api) + class_methods(api):
         for o in e["options"] + [a for a in e["args"] if "default" in a]:
             assert "value" in o or o.get("expression") is True, (e["call"], o)
 
