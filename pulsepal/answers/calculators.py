@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import unitfacts, uservalues
+from . import pulse_math, unitfacts, uservalues
 
 GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
 _GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
@@ -371,8 +371,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
-    lines += rf_bandwidth(values, prose)
-    lines += uservalues.for_missing_sequence(prose, values)
+    lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.slice_gradient(values, prose)
+    lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     return lines
 
 

@@ -56,7 +56,7 @@ def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     bw = float(m.group(1)) * (1e3 if m.group(2) == "khz" else 1.0)
     g = bw / thk
     return [f"A {bw:g} Hz pulse bandwidth over a {thk * 1e3:g} mm slice needs a slice-select gradient of BW / "
-            f"thickness = **{g:.4g} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m)."]
+            f"thickness = **{g:.0f} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m)."]
 
 
 def readout_from_length(values: dict[str, float], prose: str) -> list[str]:
