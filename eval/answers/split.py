@@ -12,6 +12,9 @@ the same as a question of dev, heldout or our own tests (tests/answers/eval_ques
 heldout3.jsonl is a third sealed set, written from a pool no earlier set drew on; `--check` holds it to the same rule
 against every other set (dev, dev2, dev3, ..., heldout, heldout2) and our own tests. heldout4.jsonl, a fourth, from
 yet another fresh pool, is held to it against every set that existed when it was written (dev..dev5, heldout..heldout3).
+heldout5.jsonl, a fifth, from the pulseq organisation's teaching repositories and a few others nobody had drawn on, is
+held to it against every other file (dev..dev6x, heldout..heldout4, and cal7.jsonl, written beside it, once it exists).
+Calibration files (cal*.jsonl) are tuned on like the later dev files, so the later-dev rule covers them too.
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -56,11 +59,18 @@ HELDOUT3_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "heldout.json
 KNOWN_LATER_OVERLAPS_HELDOUT4: frozenset[str] = frozenset()
 HELDOUT4_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "heldout.jsonl",
                           "heldout2.jsonl", "heldout3.jsonl")
+# heldout5 likewise: its own list for the dev and calibration items written after it (dev7.jsonl, ... and cal7.jsonl,
+# written in parallel with it: none excused), and the strict rule against every other file, cal7 included once it exists
+KNOWN_LATER_OVERLAPS_HELDOUT5: frozenset[str] = frozenset()
+HELDOUT5_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl",
+                          "dev6x.jsonl", "cal7.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl",
+                          "heldout4.jsonl")
 # each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
 LATER_SEALED = {
     "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
     "heldout3": (KNOWN_LATER_OVERLAPS_HELDOUT3, HELDOUT3_WRITTEN_AFTER),
     "heldout4": (KNOWN_LATER_OVERLAPS_HELDOUT4, HELDOUT4_WRITTEN_AFTER),
+    "heldout5": (KNOWN_LATER_OVERLAPS_HELDOUT5, HELDOUT5_WRITTEN_AFTER),
 }
 
 
@@ -110,12 +120,40 @@ def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> li
     taken = {i["id"] for i in others}
     problems += [f"id {i['id']} is also in another set" for i in sealed if i["id"] in taken]
     theirs = [(i["id"], normalised(i["question"])) for i in others] + [("tests", normalised(q)) for q in questions]
-    for item in sealed:
+    candidates = _possible_pairs([normalised(i["question"]) for i in sealed], [q for _, q in theirs])
+    for item, near in zip(sealed, candidates, strict=True):
         mine = normalised(item["question"])
-        for where, q in theirs:
+        for where, q in (theirs[k] for k in near):
             if same_question(mine, q):
                 problems.append(f"question of {item['id']} is nearly the same as one in {where}")
     return problems
+
+
+def _possible_pairs(mine: list[str], theirs: list[str]) -> list[list[int]]:
+    """For each of `mine`, the indices of `theirs` whose difflib quick_ratio (twice the shared characters, counted
+    with multiplicity, over the summed lengths: an upper bound of ratio) reaches SAME_QUESTION, computed for all pairs
+    at once from character counts. Why: --check compares every sealed question with every other set's (five sealed
+    sets by 1,300 questions), and a pair below this bound can never be the same question, so only the few left need
+    difflib; the verdicts are the same as comparing every pair."""
+    import numpy as np  # pypulseq's own dependency, so always installed beside it
+
+    def counts(questions: list[str]) -> np.ndarray:
+        table = np.zeros((len(questions), 128), dtype=np.int32)
+        for row, q in enumerate(questions):
+            chars, n = np.unique(np.frombuffer(q.encode("ascii", "replace"), dtype=np.uint8), return_counts=True)
+            table[row, chars] = n
+        return table
+
+    if not mine or not theirs:
+        return [[] for _ in mine]
+    a, b = counts(mine), counts(theirs)
+    lengths = b.sum(axis=1)
+    near = []
+    for row in a:
+        shared = np.minimum(row, b).sum(axis=1)
+        bound = 2.0 * shared / np.maximum(row.sum() + lengths, 1)
+        near.append(np.flatnonzero(bound >= SAME_QUESTION - 1e-9).tolist())
+    return near
 
 
 def write(path: Path, items: list[dict]) -> None:
@@ -171,25 +209,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} overlaps other sets: {'; '.join(problems)}", file=sys.stderr)
             return 1
         print(f"{name} OK: {len(sealed)} items, no id or question shared with "
-              f"{', '.join(Path(b).stem for b in before)} or tests/answers")
+              f"{', '.join(Path(b).stem for b in before if (HERE / b).is_file())} or tests/answers")
     return 0
 
 
 def near_later_dev(sealed: list[dict], later_dev: list[dict]) -> dict[str, list[str]]:
     """Sealed item id -> the later dev items whose question is nearly the same (ids shared count too)."""
     theirs = [(d["id"], normalised(d["question"])) for d in later_dev]
+    candidates = _possible_pairs([normalised(i["question"]) for i in sealed], [q for _, q in theirs])
     found: dict[str, list[str]] = {}
-    for item in sealed:
+    for item, near in zip(sealed, candidates, strict=True):
         mine = normalised(item["question"])
-        same = [i for i, q in theirs if i == item["id"] or same_question(mine, q)]
+        same = [i for i, _ in theirs if i == item["id"]]
+        same += [theirs[k][0] for k in near if theirs[k][0] != item["id"] and same_question(mine, theirs[k][1])]
         if same:
             found[item["id"]] = same
     return found
 
 
 def later_dev_files() -> list[Path]:
-    """The development sets later rounds wrote (dev2.jsonl, dev3.jsonl, ...): tuned on, so never like a sealed item."""
-    return sorted(p for p in HERE.glob("dev*.jsonl") if p.name != "dev.jsonl")
+    """The development sets later rounds wrote (dev2.jsonl, dev3.jsonl, ...) and the calibration sets (cal7.jsonl, ...):
+    tuned on, so never like a sealed item."""
+    return sorted(p for p in [*HERE.glob("dev*.jsonl"), *HERE.glob("cal*.jsonl")] if p.name != "dev.jsonl")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ def _read(name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def splits() -> dict[str, list[dict]]:
     return {"dev": _read("dev.jsonl"), "heldout": _read("heldout.jsonl"), "heldout2": _read("heldout2.jsonl"),
-            "heldout3": _read("heldout3.jsonl"), "heldout4": _read("heldout4.jsonl")}
+            "heldout3": _read("heldout3.jsonl"), "heldout4": _read("heldout4.jsonl"),
+            "heldout5": _read("heldout5.jsonl")}
 
 
 def _split_module():
@@ -54,25 +55,31 @@ def _split_module():
     return module
 
 
+def _later_files() -> list[Path]:
+    """The later dev files (dev2.jsonl, ...) and the calibration files (cal7.jsonl, ...): tuned on, like dev."""
+    return sorted(p for p in [*EVAL.glob("dev*.jsonl"), *EVAL.glob("cal*.jsonl")] if p.name != "dev.jsonl")
+
+
 def _norm(q: str) -> str:
     return re.sub(r"[^a-z0-9_.]+", " ", q.lower()).strip()
 
 
 def test_sizes_and_ids(splits):
     dev, held, held2, held3 = splits["dev"], splits["heldout"], splits["heldout2"], splits["heldout3"]
-    held4 = splits["heldout4"]
+    held4, held5 = splits["heldout4"], splits["heldout5"]
     assert len(dev) + len(held) >= 170 and len(held) >= 60 and len(held2) >= 70 and len(held3) >= 80
-    assert len(held4) >= 70
-    later = [i for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl" for i in _read(p.name)]
-    ids = [i["id"] for i in dev + held + held2 + held3 + held4]
+    assert len(held4) >= 70 and len(held5) >= 75
+    later = [i for p in _later_files() for i in _read(p.name)]
+    ids = [i["id"] for i in dev + held + held2 + held3 + held4 + held5]
     assert len(ids) == len(set(ids))
-    assert not {i["id"] for i in held3 + held4} & {i["id"] for i in later}
+    assert not {i["id"] for i in held3 + held4 + held5} & {i["id"] for i in later}
 
 
 def test_every_item_is_valid_and_its_names_are_real():
     dialects = score.Dialects.load()
     later_dev = [p.name for p in sorted(EVAL.glob("dev*.jsonl")) if p.name != "dev.jsonl"]  # dev2.jsonl, ...
-    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", *later_dev):
+    for name in ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl",
+                 *later_dev):
         for item in _read(name):
             assert score.validate_item(item, dialects) == [], item["id"]
 
@@ -92,7 +99,7 @@ def test_every_kind_is_covered_in_both_splits(splits):
     assert min(total.values()) >= 10, total
 
 
-@pytest.mark.parametrize("name", ["heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize("name", ["heldout2", "heldout3", "heldout4", "heldout5"])
 def test_later_sealed_sets_weigh_the_failure_classes(splits, name):
     # issue 10's failure classes: described-without-name, units/limits, code checks, sequence knowledge, follow-ups
     # and sequences without templates get more items than the kinds the responder already answered well
@@ -125,6 +132,9 @@ def test_split_is_the_seeded_one():
     out = subprocess.run([sys.executable, str(EVAL / "split.py"), "--check"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stderr
+    # heldout5 is held to the strict rule against every other file there by this same run (its own test would repeat
+    # the costliest comparison of the suite)
+    assert "heldout5 OK" in out.stdout, out.stdout
 
 
 def test_heldout2_shares_nothing_with_the_other_sets(splits):
@@ -145,12 +155,17 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
     assert split.overlaps(splits["heldout3"], earlier, ours) == []
 
 
+# the copies for the heldout3 and heldout4 checks leave heldout5 out: it is not what they test, and comparing its
+# questions with every other file's is the costliest part of a --check (test_split_is_the_seeded_one runs it)
+NOT_COPIED = ("heldout5.jsonl",)
+
+
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
     """split.py --check on a copy of the eval folder with an extra later dev file, as the next round would add."""
     work = tmp_path / "eval" / "answers"
     work.mkdir(parents=True)
     for path in EVAL.iterdir():
-        if path.suffix in (".py", ".jsonl") and path.name != "dev4.jsonl":
+        if path.suffix in (".py", ".jsonl") and path.name != "dev4.jsonl" and path.name not in NOT_COPIED:
             shutil.copy(path, work / path.name)
     (work / "dev4.jsonl").write_text("".join(json.dumps(i) + "\n" for i in dev4), encoding="utf-8")
     return subprocess.run([sys.executable, str(work / "split.py"), "--check"], capture_output=True, text=True,
@@ -236,14 +251,18 @@ def test_a_heldout4_question_near_an_earlier_set_fails_the_check(splits, tmp_pat
     assert out.returncode == 1 and "heldout4 overlaps" in out.stderr and "h3-copy" in out.stderr, out.stderr
 
 
-def _check_with_later_dev(tmp_path: Path, name: str, items: list[dict]) -> subprocess.CompletedProcess:
-    """split.py --check on a copy of the eval folder where `name` holds `items` (replacing that file if it exists)."""
+def _check_with_later_dev(tmp_path: Path, name: str, items: list[dict],
+                          not_copied: tuple[str, ...] = NOT_COPIED, **more: list[dict]) -> subprocess.CompletedProcess:
+    """split.py --check on a copy of the eval folder where `name` holds `items` (replacing that file if it exists),
+    without the files in `not_copied`; `more` adds further files (keyword: the file's stem, e.g. cal7=[...])."""
     work = tmp_path / "eval" / "answers"
     work.mkdir(parents=True)
+    files = {name: items, **{f"{stem}.jsonl": its for stem, its in more.items()}}
     for path in EVAL.iterdir():
-        if path.suffix in (".py", ".jsonl") and path.name != name:
+        if path.suffix in (".py", ".jsonl") and path.name not in files and path.name not in not_copied:
             shutil.copy(path, work / path.name)
-    (work / name).write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    for fname, its in files.items():
+        (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
     return subprocess.run([sys.executable, str(work / "split.py"), "--check"], capture_output=True, text=True,
                           timeout=120)
 
@@ -255,3 +274,77 @@ def test_no_question_shared_with_our_own_tests(splits):
         q = _norm(item["question"])
         for o in own:
             assert difflib.SequenceMatcher(None, q, o).ratio() < 0.75, (item["id"], o)
+
+
+# heldout5's pool (the brief's list): the pulseq organisation's teaching and challenge repositories, pypulseqpp,
+# rextlfung's Pulseq repositories, nexus-console, and these repositories' own issue threads
+POOL5 = re.compile(r"^(https://github\.com/)?(pulseq/tutorials|pulseq/Pulseq-Rocks-2023-24-ISMRM-Reproducibility-Challenge"
+                   r"|pulseq/Ankara-UMRAM-Hands-on-Course--March-2024"
+                   r"|pulseq/ISMRM-2025-Surfing-School-Hands-On-Open-Source-MR"
+                   r"|pulseq/ISMRM-Virtual-Meeting--February-24-26-2026|pulseq/MR-Physics-with-Pulseq"
+                   r"|pulseq/pulseqISMRM2021|pulseq/bruker_interpreter|pulserver/pypulseqpp|rextlfung/[\w.-]+"
+                   r"|schote/nexus-console)[@/]")
+# what heldout5 must not draw on: every earlier pool (heldout4's included) and the calibration pool written beside it
+# (whole repository names end at "@" or "/": pulseq/pulseqISMRM2021 is in the pool, pulseq/pulseq is not)
+NOT_POOL5 = re.compile(r"^(https://github\.com/)?(((pulseq/pulseq|imr-framework/pypulseq|pulseq/pypulseq"
+                       r"|pulseq/ISMRM-Virtual-Meeting--November-15-17-2023|BennyZhang-Codes/tse-pulseq-matlab"
+                       r"|velasqvides/Pulseq3DradialGREsequences|SkopeMagneticResonanceTechnologies/Pulseq-Sequences"
+                       r"|gimesia/Pulseq-DiffusionMESE|imr-framework/pypulseq-star)[@/])"
+                       r"|usc-mrel/|mavel101/|mdbudde/|yeewantung/|m-a-x-i-m-z/|cristianmontalba/|rmoskwa/|sravan953/"
+                       r"|mpetteno-polimi/|pulseq-frame/|mdtisdall/|mzaiss/|kherz/|KerstinKaspar/|ritagnunes/"
+                       r"|berkinbilgic/|XiaopingWu2020/|QiangLiu0310/|HarmonizedMRI/|toppeMRI/)", re.I)
+
+
+def test_heldout5_is_written_from_its_own_pool_only(splits):
+    items = splits["heldout5"]
+    assert [i["id"] for i in items if not POOL5.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if NOT_POOL5.match(i["provenance"]["source"])] == []
+    later = [i for p in _later_files() for i in _read(p.name)]
+    others = [i for name, its in splits.items() if name != "heldout5" for i in its] + later
+    cited = {i["provenance"]["source"] for i in others}
+    assert [i["id"] for i in items if i["provenance"]["source"].startswith("https://")
+            and i["provenance"]["source"] in cited] == []  # no thread another set already cites
+
+
+def test_the_pool5_checks_can_fail():
+    assert POOL5.match("pulseq/tutorials@" + "0" * 40 + ":02_basic_gradient_echo/seq/s01_GRE_tutorial_step0.m")
+    assert POOL5.match("https://github.com/schote/nexus-console/issues/97")
+    assert POOL5.match("rextlfung/PyPulseq-experiment@" + "0" * 40 + ":write_gre_default.py")
+    for outside in ("pulseq/pulseq@" + "0" * 40 + ":matlab/demoSeq/writeTSE.m",
+                    "pulseq/ISMRM-Virtual-Meeting--November-15-17-2023@" + "0" * 40 + ":x.m",
+                    "kherz/pulseq-cest@" + "0" * 40 + ":a.m", "HarmonizedMRI/SMS-EPI@" + "0" * 40 + ":a.m",
+                    "https://github.com/toppeMRI/toppe/issues/1", "https://github.com/imr-framework/pypulseq/issues/5",
+                    "https://github.com/pulseq/pulseq/issues/98"):
+        assert not POOL5.match(outside) and NOT_POOL5.match(outside), outside
+    assert not NOT_POOL5.match("pulseq/pulseqISMRM2021@" + "0" * 40 + ":code/seq/seq01_Fid.m")
+    # a repository whose name only begins like a pool one is not in the pool
+    assert not POOL5.match("pulseq/tutorials-other@" + "0" * 40 + ":a.m")
+
+
+def test_heldout5_is_held_to_every_other_file(splits):
+    split = _split_module()
+    # the strict rule's list names every file that existed when heldout5 was written, and the calibration file
+    # written beside it; that the real files pass it is test_split_is_the_seeded_one's "heldout5 OK"
+    present = {"dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl", "dev6x.jsonl",
+               "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "cal7.jsonl"}
+    assert present <= set(split.HELDOUT5_WRITTEN_AFTER) and split.LATER_SEALED["heldout5"][1] == \
+        split.HELDOUT5_WRITTEN_AFTER
+    assert split.KNOWN_LATER_OVERLAPS_HELDOUT5 == frozenset()
+    sealed = splits["heldout5"][2]
+    twin = {**splits["heldout5"][3], "id": "c7-near", "question": sealed["question"].upper() + "!"}
+    problems = split.overlaps([sealed], [twin], [])
+    assert problems and "c7-near" in problems[0], problems
+
+
+def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tmp_path):
+    # dev7.jsonl (a later round's) and cal7.jsonl (the calibration set, tuned on) each repeat a heldout5 question; the
+    # dev twin carries an id excused for heldout/heldout2, which does not excuse it for heldout5. heldout2..4 are not
+    # copied (not what this tests, and each costs a comparison with every later file)
+    first, second = splits["heldout5"][0], splits["heldout5"][1]
+    excused = sorted(_split_module().KNOWN_LATER_OVERLAPS)[0]
+    dev_twin = {**first, "id": excused, "question": first["question"].upper() + " ?"}
+    cal_twin = {**second, "id": "c7-twin", "question": "  " + second["question"].lower()}
+    out = _check_with_later_dev(tmp_path, "dev7.jsonl", [dev_twin], cal7=[cal_twin],
+                                not_copied=("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl"))
+    assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
+    assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
