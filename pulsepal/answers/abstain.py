@@ -40,6 +40,7 @@ FAMILY = {
 }
 FAMILIES = tuple(sorted(set(FAMILY.values())))
 
+
 @dataclass(frozen=True)
 class Features:
     """What the rule looks at, and what a calibration dump records (the ranker's figures are kept for the next
@@ -61,8 +62,7 @@ class Features:
         return asdict(self)
 
 
-def features(ans: Answer, ranking: Optional[Ranking], has_code: bool,
-             lang: str = "python") -> Features:
+def features(ans: Answer, ranking: Optional[Ranking], has_code: bool, lang: str = "python") -> Features:
     top = ranking.top if ranking is not None else None
     agrees = top is None or top.vocab < 0.8 or top.id == ans.subject or (
         top.entry is not None and top.entry.key == ans.topic) or (
@@ -102,6 +102,10 @@ NOT_SURE_LINE = ("*I'm not sure this answers what you asked: questions like it a
                  "reading; check it against your question.*\n\n")
 
 
+HOWTO_LINE = ("*This is our general note on the topic. Questions answered with a note were often after one specific "
+              "function, so I'm not sure it answers yours: if it does not, name the function you need.*\n\n")
+
+
 def judge(ans: Answer, f: Features, table: Optional[dict[str, Rule]] = None) -> Answer:
     """`ans`, turned into a "not sure" when its family's rule says it does not stand for these features. When the
     words describe another function than the answer is about, that one is named first: it is the likelier fit."""
@@ -109,8 +113,11 @@ def judge(ans: Answer, f: Features, table: Optional[dict[str, Rule]] = None) -> 
     if not ans.confident or rule is None or rule.stands(f):
         return ans
     if f.described and not f.agrees:
+        ask = "ask for it by its topic" if f.described.startswith("our note") else "ask about it by name"
         head = (f"*I'm not sure this answers what you asked: what you describe sounds more like {f.described} than "
-                "what is below. Ask about it by name to get it.*\n\n")
+                f"what is below; {ask} to get it.*\n\n")
+    elif f.family == "howto":
+        head = HOWTO_LINE
     else:
         head = NOT_SURE_LINE
     ans.text, ans.confident = head + ans.text, False

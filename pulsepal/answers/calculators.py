@@ -81,7 +81,7 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
             text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
         return [text + "."]
     bw_total = values.get("bandwidth_total")
-    if bw_total and not dwell:
+    if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose):  # a pulse's is no receiver's
         dw = 1 / bw_total
         line = f"A receiver bandwidth of {bw_total / 1e3:g} kHz is a dwell of 1/bandwidth = **{dw * 1e6:.4g} µs**"
         if n:

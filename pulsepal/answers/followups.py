@@ -69,12 +69,20 @@ def speaks_of_parameter(api: PulseqApi, subject: Optional[str], prose: str, comm
 
 def on_a_guess(history: list[dict], name: Optional[str]) -> Optional[str]:
     """When "it" can only be the first of the closest matches a "not sure" answer listed, the follow-up answer
-    rests on that guess: the note that says so (and the answer is not sure either), else None."""
+    rests on that guess: the note that says so (and the answer is not sure either), else None. A previous answer
+    that was shown in full under a "not sure" line (abstain.py) listed nothing: no guess is made from it."""
     last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None)
     if last is None or (last.get("metadata") or {}).get("confident") is not False or not name:
         return None
-    return (f"*Assuming you mean `{name}`, the first of the matches I listed; I was not sure of it, so check that "
-            "this is the function you were asking about.*\n\n")
+    listed = re.search(r"Closest matches, best first:\s*\n\s*- (how-to|template): (.+)", last.get("content") or "")
+    if listed:  # the guess is one of our notes: its title, never an internal id
+        shown = f"our {'note' if listed.group(1) == 'how-to' else 'template'} \"{listed.group(2).strip()}\""
+    elif "Closest matches, best first:" in (last.get("content") or "") and ":" not in name:
+        shown = f"`{name}`"
+    else:
+        return None
+    return (f"*Assuming you mean {shown}, the first of the matches I listed; I was not sure of it, so check that "
+            "this is what you were asking about.*\n\n")
 
 
 _TWO_THINGS = re.compile(r"\b(vs\.?|versus|differen\w*|compar\w*|between|then|both|or)\b", re.I)

@@ -22,13 +22,32 @@ def _flip_degrees(low: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _duration(low: str, near: str) -> float | None:
-    """The first time written within a few words of `near` (either side)."""
-    m = re.search(rf"(?:{near})\b.{{0,30}}?{_NUM}{_TIME}|{_NUM}{_TIME}.{{0,30}}?(?:{near})", low)
-    if not m:
-        return None
-    value, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    return float(value) * SECONDS_PER[unit]
+# a time that belongs to another parameter: "TR of 5 ms", "TE 5 ms", "a 2 ms gap", "echo spacing 0.5 ms"
+_LABEL_BEFORE = re.compile(r"\b(tr|te|ti|gap|spacing|esp|delay|wait|dead ?time|ringdown|rise ?time|ramps?|"
+                           r"flat ?time|tau)\b[^\d,;]{0,12}$")
+_LABEL_AFTER = re.compile(r"^\s*(gap|delay|wait|pause|tr|te|ti|echo|spacing|dead|ramp|rise)\b")
+_PULSE_BW = re.compile(r"\b(pulse|rf|excitation|sinc|selective|refocusing)\b[^.?;]{0,25}\b(bandwidth|bw)\b|"
+                       r"\b(bandwidth|bw)\b[^.?;]{0,15}\b(of|for) (the |my |a |this )?(rf|pulse|excitation|sinc)\b")
+
+
+def says_pulse_bandwidth(prose: str) -> bool:
+    """A bandwidth that is the RF pulse's, not the receiver's ("a 2 kHz pulse bandwidth")."""
+    low = prose.lower()
+    return bool(_PULSE_BW.search(low)) and not re.search(r"\b(receiver|readout|adc|acquisition)\b[^.?;]{0,15}"
+                                                         r"\b(bandwidth|bw)\b", low)
+
+
+def _duration(low: str, cues: str) -> float | None:
+    """The time written nearest to one of the `cues`, among the times no other parameter's name claims."""
+    marks = [m.start() for m in re.finditer(rf"\b(?:{cues})", low)]
+    best: tuple[int, float] | None = None
+    for m in re.finditer(_NUM + _TIME, low):
+        if _LABEL_BEFORE.search(low[max(0, m.start() - 16):m.start()]) or _LABEL_AFTER.match(low[m.end():]):
+            continue
+        distance = min((abs(m.start() - at) for at in marks), default=None)
+        if distance is not None and distance <= 40 and (best is None or distance < best[0]):
+            best = (distance, float(m.group(1)) * SECONDS_PER[m.group(2)])
+    return best[1] if best else None
 
 
 def block_amplitude(prose: str) -> list[str]:
@@ -38,7 +57,7 @@ def block_amplitude(prose: str) -> list[str]:
     if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not re.search(r"\b(amplitude|b1|strength|hz|"
                                                                                 r"how (strong|big|high))\b", low):
         return []
-    flip, dur = _flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|of")
+    flip, dur = _flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|hard|block|rect")
     if not flip or not dur:
         return []
     amp = flip / 360.0 / dur
@@ -51,7 +70,7 @@ def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     low = prose.lower()
     thk = values.get("slice_thickness")
     m = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
-    if not thk or not m or not re.search(r"\b(bandwidth|bw)\b", low) or not re.search(r"\bgradient|\bslice", low):
+    if not thk or not m or not says_pulse_bandwidth(prose) or not re.search(r"\bgradient|\bslice", low):
         return []
     bw = float(m.group(1)) * (1e3 if m.group(2) == "khz" else 1.0)
     g = bw / thk
@@ -66,10 +85,11 @@ def readout_from_length(values: dict[str, float], prose: str) -> list[str]:
     n = values.get("n_x")
     m = re.search(r"\b(\d+)\s*(samples|points)\b", low)
     n = float(m.group(1)) if m else n
-    length = _duration(low, r"readout|adc|acquisition|lasts?|window")
-    if not n or not length or not re.search(r"\b(dwell|bandwidth|bw)\b", low) or re.search(
-            r"\b(samples|points)\b.{0,30}?\b(over|in|during|across|within)\s+\d", low):
-        return []
+    length = _duration(low, r"readout|adc|acquisition|lasts?|window|sampling")
+    if values.get("readout_time") or not n or not length or not re.search(r"\b(dwell|bandwidth|bw)\b", low):
+        return []  # a readout the knowledge parser read is calculators.readout's
+    if re.search(r"\b(samples|points)\b.{0,30}?\b(over|in|during|across|within)\s+\d", low):
+        return []  # calculators.sampling's
     dwell = length / n
     return [f"{n:.0f} samples in a {length * 1e3:g} ms readout: dwell = length / samples = **{dwell * 1e6:.4g} µs**, "
             f"receiver bandwidth 1/dwell = **{1 / dwell / 1e3:.4g} kHz**, {1 / length:.4g} Hz per pixel."]

@@ -106,3 +106,12 @@ def test_a_setting_of_the_template_shown_is_answered_from_its_parameters(respond
                {"role": "assistant", "content": first.text, "metadata": first.metadata}]
     a = ask(responder, "what TE does it use?", history=history)
     assert a.route == "template_change" and "**`te`**" in a.text
+
+
+def test_a_turned_note_says_why_and_its_follow_up_shows_no_internal_id(responder):
+    first = ask(responder, "how do I write the .seq file")  # the shipped rules: a how-to the ranker chose
+    assert not first.confident and first.text.startswith(abstain.HOWTO_LINE)
+    history = [{"role": "user", "content": "how do I write the .seq file"},
+               {"role": "assistant", "content": first.text, "metadata": first.metadata}]
+    a = ask(responder, "and in matlab?", history=history)
+    assert "howto:" not in a.text and "seq.write" in a.text

@@ -33,3 +33,18 @@ def test_a_readout_given_by_its_length(responder):
     a = responder.answer(AnswerRequest(q, [], "matlab"))
     assert a.confident and "**40 kHz**" in a.text and "312.5 Hz per pixel" in a.text
     assert readout_from_length({}, "1000 samples over 2 ms, what is the dwell?") == []  # calculators.sampling's
+
+
+def test_the_time_that_belongs_to_the_pulse_or_readout_is_used_not_a_neighbours():
+    # exploratory QA of round 7: the first time near a cue word won, so a TR, a gap or a TE gave the wrong number
+    assert "**250 Hz**" in block_amplitude("amplitude of a 90° hard pulse, TR of 5 ms, pulse duration 1 ms")[0]
+    assert "**500 Hz**" in block_amplitude("I have a 2 ms gap and then a 90° block pulse of 0.5 ms, what amplitude?")[0]
+    q = "128 samples, TE 5 ms, readout lasts 3.2 ms, what bandwidth?"
+    assert "**25 µs**" in readout_from_length(parse(q).values, q)[0]
+
+
+def test_a_receiver_bandwidth_is_no_pulse_bandwidth(responder):
+    q = "readout bandwidth 100 kHz, slice 5 mm, what readout gradient?"
+    assert slice_gradient(parse(q).values, q) == []
+    a = responder.answer(AnswerRequest("pulse bandwidth 4 kHz, slice 2 mm, what slice gradient?", [], "python"))
+    assert "**2000000 Hz/m**" in a.text and "receiver bandwidth" not in a.text
