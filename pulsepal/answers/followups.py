@@ -29,12 +29,17 @@ def analysis_only(prose: str, strong_function: bool) -> bool:
     return bool(ANALYSE.search(prose)) and (strong_function or not _TEMPLATE_WORDS.search(prose))
 
 
-def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
+def getter_subject(api: PulseqApi, history: list[dict], prose: str, ranking=None) -> Optional[str]:
     """The subject a follow-up without a function name is about, when its words decide it: the `get_` twin of a
-    `set_` method the previous answer used, when the user asks to read a value back; else the previous answer's
-    function, when the follow-up names one of its options as code ("what do I give as 'use' then?")."""
+    `set_` method the previous answer used, when the user asks to read a value back; one of the two functions the
+    last two answers were about, when the user asks which of them does something; a template again, with new
+    values ("same but 3 slices"); the note on the problem a "why ...?" asks about; the next function applied to
+    what the previous one made ("and how do I get its centre time?"); else the previous answer's function, when
+    the follow-up names one of its options ("what do I give as 'use' then?")."""
     if not READ_BACK.search(prose):
-        return option_subject(api, history, prose)
+        from .followup_subjects import moved_subject
+
+        return moved_subject(api, history, prose, ranking) or option_subject(api, history, prose)
     last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
     for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -153,6 +158,9 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         words = set(re.findall(r"[a-z]{4,}", prose.lower()))
         if words & {n for n in names if len(n) >= 4}:
             return "api:" + entry.key
+        spaced = " ".join(re.findall(r"[a-z]+", prose.lower()))
+        if any(f" {w} " in f" {spaced} " for w in _spoken_names(entry)):  # "what if the rise time is too short?"
+            return "api:" + entry.key
         from .usercall import values_for
 
         if values_for(entry, prose):  # "same but 15 degrees, 300 us": new values for its parameters
@@ -160,9 +168,18 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
     return None
 
 
+def _spoken_names(entry) -> set[str]:
+    """Its parameter and option names of two words or more as a user writes them: `rise_time`, 'RiseTime' ->
+    "rise time"."""
+    raw = [p.name for p in entry.params] + ([o.name for o in entry.matlab.options] if entry.matlab else [])
+    spoken = {" ".join(t.lower() for t in re.split(r"_|(?<=[a-z])(?=[A-Z])", n) if t) for n in raw}
+    return {s for s in spoken if " " in s}
+
+
 # a question that continues the previous one rather than starting a new subject
 _CUE = re.compile(r"^\W*(and|also|so|then|what about|how about|and what about|ok(ay)?,? (and|so|what|how)|same|"
-                  r"now|instead)\b|\b(its|it|that one|the same|same one|same but|instead)\b", re.I)
+                  r"now|instead|what if|what happens (if|when))\b|\b(its|it|that one|the same|same one|same but|"
+                  r"instead)\b", re.I)
 
 
 def carried_values(history: list[dict], prose: str, refers_back: bool):
@@ -182,3 +199,23 @@ def carried_values(history: list[dict], prose: str, refers_back: bool):
     earlier.series.update(own.series)
     earlier.kind = own.kind or earlier.kind
     return earlier
+
+
+_SAME_BUT = re.compile(r"^\W*(same|and|but|what about|how about|now|ok(ay)?|with|for)\b|\bsame but\b|\binstead\b",
+                       re.I)
+_OWN_QUESTION = re.compile(r"\b(how|what|which|why|where|when|does|is|are|can)\b.*[a-z]{3,}\?\s*$", re.I)
+_NUMBER_UNIT = re.compile(r"\b\d+(\.\d+)?(e-?\d+)?\s*(%s)?(?![\w.])" % "|".join(
+    ("ms", "us", "µs", "s", "mm", "cm", "m", "mt/m", "t/m/s", "hz/m", "hz", "khz", "degrees?", "deg", "°")), re.I)
+
+
+def carried_question(history: list[dict], prose: str) -> str:
+    """The question a short "same but 512 samples?" asks (a new value and no question of its own): the user's
+    previous question, its numbers taken out (the values carry over in `carried_values`), then the follow-up; any
+    other question as it is."""
+    if len(prose.split()) > 10 or not re.search(r"\d", prose) or not _SAME_BUT.search(prose) or \
+            _OWN_QUESTION.search(prose):
+        return prose
+    before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
+    if not before or not re.search(r"\d", before):
+        return prose
+    return _NUMBER_UNIT.sub(" ", re.sub(r"```.*?```", " ", before, flags=re.S)) + " " + prose

@@ -129,7 +129,8 @@ class OfflineResponder:
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
         if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
             ans.text = option + "\n\n" + ans.text
-        lines = calculators.compute(intent.prose, knowledge.values if knowledge else {}, asked.values, intent.lang)
+        lines = calculators.compute(fu.carried_question(req.history, intent.prose), knowledge.values if knowledge
+                                    else {}, asked.values, intent.lang)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
         extra = calculators.header(lines, bool(computed))
@@ -162,7 +163,7 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
-        getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose)
+        getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose, ranking)
         if getter:  # "and how do I read it back?" after set_definition: its getter
             return _via("followup_getter", self._subject(getter, lang, intent.aspect, values))
         if previous and previous.startswith("template:") and not intent.names and (

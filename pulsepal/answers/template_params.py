@@ -27,7 +27,9 @@ _SYNONYMS = {
 # "what TE does it use?" after a template asks for one of its settings just as "how do I change the TE?" does
 _ASKS_SETTING = re.compile(r"\bwhat\b.{0,30}\b(does|did|do)\b.{0,20}\b(it|this|the template|you|they)\b.{0,10}\b"
                            r"(use|set|have|pick|choose)|\bwhat('s| is| are)\b.{0,25}\b(in|of|for) (it|this|the "
-                           r"template)\b", re.I)
+                           r"template)\b|\bhow (many|long|thick|big|large)\b|\b(is|are) (set|used|written|chosen|"
+                           r"given)\b.{0,12}\b(in|for|by) (it|this|the template)\b|\b(is|was) (it|this) (written|"
+                           r"set up|made|built) for\b", re.I)
 _STOP = frozenset("how do i can change set increase decrease make the a an to in of it its my this that what is "
                   "want would like more less fewer use please template sequence".split())
 
