@@ -11,6 +11,10 @@ one function and asks about another was, on every calibration set, mostly answer
 
 A turned answer keeps its content under an explicit "not sure" line: the best reading is still the most useful
 thing to show, and a user reading it knows to check it. Nothing here changes which answer is built.
+
+No rule is in force today: the round-7 fit (a how-to note chosen by the ranker, a named function the words do not
+describe) was measured on the sealed sets no fit sees and cost right answers there without removing wrong ones;
+`data/abstain.json` records the fitted rules, the measurement and the decision.
 """
 
 from __future__ import annotations

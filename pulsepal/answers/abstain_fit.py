@@ -9,6 +9,8 @@ runs on must stay untuned-on). `fit` picks, per family of routes, the rule maxim
 over the answers it lets stand (a turned answer is an honest "not sure", worth 0); a family keeps its answers
 unless another rule gains at least MIN_GAIN on the calibration questions and turns at least MIN_WRONG wrong
 answers, so a handful of questions cannot flip it. It is a development tool: the app only reads the file it writes.
+`fit` puts what it picks under `rules`, in force: measure the responder on the sealed sets before committing it,
+and record a rule that does not hold up there under `fitted_rules` with the `decision` (as round 7's is).
 
 Which sets may be used: questions the responder was never tuned on, scored the first time (cal7), and the sealed
 sets that earlier rounds declared spent (heldout2, heldout3: scored in aggregate only, never read by a tuner, and

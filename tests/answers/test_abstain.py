@@ -77,10 +77,16 @@ def test_fitting_refuses_the_sets_that_measure_the_result(name):
         abstain_fit.dump(f"eval/answers/{name}")
 
 
-def test_the_shipped_rules_are_valid_and_recorded():
+def test_the_shipped_rules_are_valid_and_recorded(responder):
     data = json.loads(abstain.RULE_FILE.read_text(encoding="utf-8"))
-    assert set(data["rules"]) <= set(FAMILIES)
-    assert all(spec["action"] in ("abstain", "agree") for spec in data["rules"].values())
+    for table in (data["rules"], data.get("fitted_rules", {})):
+        assert set(table) <= set(FAMILIES)
+        assert all(spec["action"] in ("abstain", "agree") for spec in table.values())
+    if data.get("fitted_rules", data["rules"]) != data["rules"]:
+        assert "heldout4" in data["decision"] and "heldout5" in data["decision"]  # a fit not adopted says why
+    assert abstain.rules() == {fam: Rule(**spec) for fam, spec in data["rules"].items()}  # what the app applies
+    plain = ask(responder, NAMES_ONE_DESCRIBES_ANOTHER)  # the shipped file decides (table=None)
+    assert plain.confident == abstain.rules().get("named", Rule()).stands(responder.last_features)
     assert not any(m in name for name in data["fitted_on"] for m in abstain_fit.MEASURING)
     assert data["questions"] == sum(f["items"] for f in data["families"].values())
 
@@ -109,9 +115,10 @@ def test_a_setting_of_the_template_shown_is_answered_from_its_parameters(respond
 
 
 def test_a_turned_note_says_why_and_its_follow_up_shows_no_internal_id(responder):
-    first = ask(responder, "how do I write the .seq file")  # the shipped rules: a how-to the ranker chose
+    turn = {"howto": Rule("abstain")}  # round 7's fitted rule for a how-to the ranker chose (not adopted)
+    first = ask(responder, "how do I write the .seq file", table=turn)
     assert not first.confident and first.text.startswith(abstain.HOWTO_LINE)
     history = [{"role": "user", "content": "how do I write the .seq file"},
                {"role": "assistant", "content": first.text, "metadata": first.metadata}]
-    a = ask(responder, "and in matlab?", history=history)
+    a = ask(responder, "and in matlab?", history=history, table=turn)
     assert "howto:" not in a.text and "seq.write" in a.text

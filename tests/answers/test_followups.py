@@ -37,8 +37,7 @@ def test_follow_up_keeps_the_templates_and_uses_new_values(responder):
 
 def test_metadata_carries_the_subject(responder):
     a = responder.answer(AnswerRequest("how do I spoil after the readout?", [], "python", None))
-    # a how-to chosen by the ranker is a "not sure" since round 7 (abstain.py): the subject is still recorded
-    assert a.metadata == {"topic": a.topic, "confident": a.confident, "subject": "howto:spoiler"}
+    assert a.metadata == {"topic": a.topic, "confident": True, "subject": "howto:spoiler"}
 
 
 def test_and_a_new_thing_is_a_new_subject_but_its_is_the_old_one(responder):
