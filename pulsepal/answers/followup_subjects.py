@@ -18,9 +18,12 @@ that function.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .pulseq_api import ApiEntry, PulseqApi
+
+if TYPE_CHECKING:  # the ranker is handed in by offline.py; importing it here would only serve the hints
+    from .ranking import Ranking
 
 _WHICH_OF_TWO = re.compile(r"\bwhich (one|of (them|the two|these|those|both|the 2))\b|\bwhich is (the )?(one|better|"
                            r"faster|right)\b", re.I)
@@ -117,7 +120,7 @@ def _previous(api: PulseqApi, history: list[dict]) -> Optional[ApiEntry]:
     return _answer_subject(api, last) if last is not None else None
 
 
-def why_note(api: PulseqApi, history: list[dict], prose: str, ranking) -> Optional[str]:
+def why_note(api: PulseqApi, history: list[dict], prose: str, ranking: "Optional[Ranking]") -> Optional[str]:
     """"why does it fail the raster check?" after `make_delay`: the how-to note the question ranks first, when
     that note is built around the previous function (so the answer still speaks of it)."""
     top = ranking.top if ranking is not None else None
@@ -141,7 +144,7 @@ def _first_input(e: ApiEntry) -> str:
     return e.matlab.args[0].name.lower() if e.matlab is not None and e.matlab.args else ""
 
 
-def next_step(api: PulseqApi, history: list[dict], prose: str, ranking) -> Optional[str]:
+def next_step(api: PulseqApi, history: list[dict], prose: str, ranking: "Optional[Ranking]") -> Optional[str]:
     """"and how do I get its centre time?" after `make_block_pulse`: a function the question ranks among its
     first three that takes what the previous one made (`calc_rf_center(rf)`), or another method of the sequence
     after a method that returned nothing ("and how do I plot it then?" after `seq.read`)."""
@@ -164,7 +167,8 @@ def next_step(api: PulseqApi, history: list[dict], prose: str, ranking) -> Optio
     return None
 
 
-def moved_subject(api: PulseqApi, history: list[dict], prose: str, ranking=None) -> Optional[str]:
+def moved_subject(api: PulseqApi, history: list[dict], prose: str,
+                  ranking: "Optional[Ranking]" = None) -> Optional[str]:
     """The subject of a follow-up that is not the previous answer's function, by the rules above; else None."""
     if not history:
         return None

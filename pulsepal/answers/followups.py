@@ -6,9 +6,12 @@ Kept apart from the responder so each rule is one pattern with its reason next t
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .pulseq_api import PulseqApi
+
+if TYPE_CHECKING:  # the ranker is handed in by offline.py; importing it here would only serve the hints
+    from .ranking import Ranking
 
 # "and how do I read it back?" after an answer that used a setter
 READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b"
@@ -29,7 +32,8 @@ def analysis_only(prose: str, strong_function: bool) -> bool:
     return bool(ANALYSE.search(prose)) and (strong_function or not _TEMPLATE_WORDS.search(prose))
 
 
-def getter_subject(api: PulseqApi, history: list[dict], prose: str, ranking=None) -> Optional[str]:
+def getter_subject(api: PulseqApi, history: list[dict], prose: str,
+                   ranking: "Optional[Ranking]" = None) -> Optional[str]:
     """The subject a follow-up without a function name is about, when its words decide it: the `get_` twin of a
     `set_` method the previous answer used, when the user asks to read a value back; one of the two functions the
     last two answers were about, when the user asks which of them does something; a template again, with new

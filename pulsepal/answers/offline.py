@@ -64,6 +64,7 @@ class OfflineResponder:
         self.last_ranking: Optional[Ranking] = None  # set when the ranker's confidence decided (for calibration)
         self.last_features: Optional[Features] = None  # what the abstention rule saw (for its fit)
         self.abstention: Optional[dict] = None  # the fitted rules (None: data/abstain.json); {} while fitting
+        self._ranking: Optional[Ranking] = None  # the ranking of the question being answered (for the features)
 
     # --- interface -------------------------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class OfflineResponder:
         """The answer, then the fitted abstention rule's verdict on it (abstain.py)."""
         self.last_ranking = None
         intent = detect(req.query or "", self._language(req), self.index)
-        self._ranking: Optional[Ranking] = None
+        self._ranking = None
         ans = self._answer(req, intent)
         self.last_features = features(ans, self._ranking, bool(intent.code), intent.lang)
         return judge(ans, self.last_features, self.abstention)

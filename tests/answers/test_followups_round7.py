@@ -77,8 +77,14 @@ def test_how_many_after_a_template_points_at_its_setting(responder):
 
 
 def test_that_after_a_best_reading_answer_is_what_it_showed(responder):
+    from pulsepal.answers.abstain import Rule
+
     q = "how do I crush the leftover transverse signal at the end of each TR in pypulseq?"
-    first = ask(responder, q)
-    assert not first.confident and "Closest matches" not in first.text  # a best reading, shown in full
-    a = chat(responder, [q, "could you show that for MATLAB?"])
+    responder.abstention = {"howto": Rule("abstain")}  # round 7's fitted (not adopted) rule makes it a best reading
+    try:
+        first = ask(responder, q)
+        assert not first.confident and "Closest matches" not in first.text  # a best reading, shown in full
+        a = chat(responder, [q, "could you show that for MATLAB?"])
+    finally:
+        responder.abstention = None
     assert a.confident and "mr.makeTrapezoid" in a.text and "Assuming you mean" not in a.text
