@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional
 
+from .followups import READ_BACK, speaks_of_parameter, two_subjects
 from .pulseq_api import ApiEntry, PulseqApi
 
 if TYPE_CHECKING:  # the ranker is handed in by offline.py; importing it here would only serve the hints
@@ -76,8 +77,6 @@ def which_of_two(api: PulseqApi, history: list[dict], prose: str) -> Optional[st
     whose parameters and description share the most words with the question, when one clearly does."""
     if not _WHICH_OF_TWO.search(prose):
         return None
-    from .followups import two_subjects
-
     pair = two_subjects(api, history)
     entries = [api.get(s[4:]) for s in pair] if pair else []
     if not pair:
@@ -150,8 +149,6 @@ def next_step(api: PulseqApi, history: list[dict], prose: str, ranking: "Optiona
     after a method that returned nothing ("and how do I plot it then?" after `seq.read`)."""
     if ranking is None or not _NEXT_STEP.search(prose) or not _PRONOUN.search(prose):
         return None
-    from .followups import speaks_of_parameter
-
     e = _previous(api, history)
     if e is None or speaks_of_parameter(api, "api:" + e.key, prose, common=True):
         return None
@@ -169,8 +166,9 @@ def next_step(api: PulseqApi, history: list[dict], prose: str, ranking: "Optiona
 
 def moved_subject(api: PulseqApi, history: list[dict], prose: str,
                   ranking: "Optional[Ranking]" = None) -> Optional[str]:
-    """The subject of a follow-up that is not the previous answer's function, by the rules above; else None."""
-    if not history:
+    """The subject of a follow-up that is not the previous answer's function, by the rules above; else None (and
+    always None for a question that reads a value back: followups.getter_subject's)."""
+    if not history or READ_BACK.search(prose):
         return None
     return (which_of_two(api, history, prose) or template_again(history, prose)
             or why_note(api, history, prose, ranking) or next_step(api, history, prose, ranking))

@@ -6,12 +6,9 @@ Kept apart from the responder so each rule is one pattern with its reason next t
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from .pulseq_api import PulseqApi
-
-if TYPE_CHECKING:  # the ranker is handed in by offline.py; importing it here would only serve the hints
-    from .ranking import Ranking
 
 # "and how do I read it back?" after an answer that used a setter
 READ_BACK = re.compile(r"\b(read|get|retrieve|query|fetch)\w*\b.{0,30}\bback\b"
@@ -32,18 +29,13 @@ def analysis_only(prose: str, strong_function: bool) -> bool:
     return bool(ANALYSE.search(prose)) and (strong_function or not _TEMPLATE_WORDS.search(prose))
 
 
-def getter_subject(api: PulseqApi, history: list[dict], prose: str,
-                   ranking: "Optional[Ranking]" = None) -> Optional[str]:
+def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
     """The subject a follow-up without a function name is about, when its words decide it: the `get_` twin of a
-    `set_` method the previous answer used, when the user asks to read a value back; one of the two functions the
-    last two answers were about, when the user asks which of them does something; a template again, with new
-    values ("same but 3 slices"); the note on the problem a "why ...?" asks about; the next function applied to
-    what the previous one made ("and how do I get its centre time?"); else the previous answer's function, when
-    the follow-up names one of its options ("what do I give as 'use' then?")."""
+    `set_` method the previous answer used, when the user asks to read a value back; else the previous answer's
+    function, when the follow-up names one of its options ("what do I give as 'use' then?"). The subjects a
+    follow-up moves to (followup_subjects.moved_subject) are tried first, by offline.py."""
     if not READ_BACK.search(prose):
-        from .followup_subjects import moved_subject
-
-        return moved_subject(api, history, prose, ranking) or option_subject(api, history, prose)
+        return option_subject(api, history, prose)
     last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
     for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

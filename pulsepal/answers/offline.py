@@ -16,10 +16,11 @@ from typing import AsyncIterator, Optional
 from ..language import detect_language, normalise_language
 from . import builder, calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
 from . import followups as fu
-from .abstain import Features, features, judge
+from .abstain import Features, Rule, features, judge
 from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
+from .followup_subjects import moved_subject
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
 from .knowledge import Knowledge, merged, parse
@@ -63,7 +64,7 @@ class OfflineResponder:
         self.translator = Translator(self.index)
         self.last_ranking: Optional[Ranking] = None  # set when the ranker's confidence decided (for calibration)
         self.last_features: Optional[Features] = None  # what the abstention rule saw (for its fit)
-        self.abstention: Optional[dict] = None  # the fitted rules (None: data/abstain.json); {} while fitting
+        self.abstention: Optional[dict[str, Rule]] = None  # fitted rules (None: data/abstain.json); {} while fitting
         self._ranking: Optional[Ranking] = None  # the ranking of the question being answered (for the features)
 
     # --- interface -------------------------------------------------------------------------------------------
@@ -164,7 +165,8 @@ class OfflineResponder:
                                       r"implement|code|set up) (a|an|the|my)?\b", intent.prose, re.I))
         previous = self.previous_subject(req.history) if intent.refers_back or req.history else None
         asks_function = bool(_ASKS_FUNCTION.search(intent.prose))
-        getter = None if intent.names else fu.getter_subject(self.index.api, req.history or [], intent.prose, ranking)
+        getter = None if intent.names else (moved_subject(self.index.api, req.history or [], intent.prose, ranking)
+                                            or fu.getter_subject(self.index.api, req.history or [], intent.prose))
         if getter:  # "and how do I read it back?" after set_definition: its getter
             return _via("followup_getter", self._subject(getter, lang, intent.aspect, values))
         if previous and previous.startswith("template:") and not intent.names and (
