@@ -14,7 +14,8 @@ and record a rule that does not hold up there under `fitted_rules` with the `dec
 
 Which sets may be used: questions the responder was never tuned on, scored the first time (cal7), and the sealed
 sets that earlier rounds declared spent (heldout2, heldout3: scored in aggregate only, never read by a tuner, and
-no longer used as a measure once they calibrate). The sets that measure the result (heldout4, heldout5) are refused.
+no longer used as a measure once they calibrate). The sets that measure the result (heldout, heldout4, heldout5,
+dev6x) are refused.
 """
 
 from __future__ import annotations
@@ -65,8 +66,7 @@ def _objective(rows: list[dict[str, Any]], rule: Rule) -> float:
     for r in rows:
         if r["verdict"] == "unsure":
             continue
-        f = Features(**{k: r[k] for k in Features.__dataclass_fields__ if k in r})
-        if rule.stands(f):
+        if rule.stands(_features(r)):
             total += 1.0 if r["verdict"] == "correct" else -PENALTY
     return total
 
@@ -77,7 +77,7 @@ def choose(rows: list[dict[str, Any]]) -> tuple[Rule, float, float]:
     base = _objective(rows, keep)
     if len(rows) < MIN_ITEMS:
         return keep, base, base
-    family = rows[0]["family"] if rows else ""
+    family = rows[0]["family"]
     # Turning a whole family was unstable across calibration sets (the code check was right on 40 % of one set's
     # questions and 95 % of another's), and so were thresholds on the ranker's evidence: only the ranker's own
     # choices, poor on every set, may be turned wholesale; any family may require agreement.
@@ -91,8 +91,12 @@ def choose(rows: list[dict[str, Any]]) -> tuple[Rule, float, float]:
 
 
 def _turned_wrong(rows: list[dict[str, Any]], rule: Rule) -> int:
-    return sum(1 for r in rows if r["verdict"] == "wrong" and not rule.stands(
-        Features(**{k: r[k] for k in Features.__dataclass_fields__ if k in r})))
+    return sum(1 for r in rows if r["verdict"] == "wrong" and not rule.stands(_features(r)))
+
+
+def _features(row: dict[str, Any]) -> Features:
+    """A dump row's features (rows from an older dump may hold fields since dropped)."""
+    return Features(**{k: row[k] for k in Features.__dataclass_fields__ if k in row})
 
 
 def fit(paths: list[str]) -> dict[str, Any]:

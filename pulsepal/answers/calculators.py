@@ -13,14 +13,14 @@ import re
 from typing import Optional
 
 from . import pulse_math, unitfacts, uservalues
+from .toolbox_values import GAMMA
+from .toolbox_values import NUMBER as _NUM
 
-GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default)
 _GRAD = {"hz/m": 1.0, "khz/m": 1e3, "mt/m": GAMMA * 1e-3, "t/m": GAMMA, "g/cm": GAMMA * 1e-2}
 _SLEW = {"hz/m/s": 1.0, "t/m/s": GAMMA, "mt/m/ms": GAMMA, "g/cm/ms": GAMMA * 10, "mt/m/s": GAMMA * 1e-3}
 _SPELL = {"hz/m/s": "Hz/m/s", "t/m/s": "T/m/s", "mt/m/ms": "mT/m/ms", "g/cm/ms": "G/cm/ms", "mt/m/s": "mT/m/s",
           "khz/m": "kHz/m", "hz/m": "Hz/m", "mt/m": "mT/m", "t/m": "T/m", "g/cm": "G/cm"}
 _UNIT = r"(hz/m/s|t/m/s|mt/m/ms|g/cm/ms|mt/m/s|khz/m|hz/m|mt/m|t/m|g/cm)"
-_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 
 
 def _fmt(x: float) -> str:

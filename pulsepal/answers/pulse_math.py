@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .toolbox_values import SECONDS_PER
+from .toolbox_values import GAMMA, SECONDS_PER
+from .toolbox_values import NUMBER as _NUM
 
-GAMMA = 42.576e6  # Hz/T
-_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 _TIME = r"\s*(ms|us|µs|s)\b"
 
 

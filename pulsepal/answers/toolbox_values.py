@@ -8,6 +8,9 @@ from __future__ import annotations
 import math
 import re
 
+GAMMA = 42.576e6  # Hz/T, protons (the toolboxes' default): the one value every calculation here converts with
+NUMBER = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"  # a value as users write it: 3, 0.5, 2.95e9
+
 # how many seconds / metres one of each unit people write is: the one table every reader of a written value uses
 SECONDS_PER = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "ms": 1e-3, "msec": 1e-3,
                "millisecond": 1e-3, "milliseconds": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "usec": 1e-6,

@@ -16,9 +16,8 @@ import re
 from typing import Optional
 
 from .pulseq_api import ApiEntry
-from .toolbox_values import SECONDS_PER
+from .toolbox_values import GAMMA, SECONDS_PER
 
-GAMMA = 42.576e6
 _NUM = r"(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
 _TIME = re.compile(_NUM + r"\s*(milliseconds?|microseconds?|seconds?|usec|msec|sec|ms|us|µs|μs|s)\b", re.I)
 _ANGLE = re.compile(_NUM + r"\s*(°|degrees?|deg)(?!\w)|\bflip(?:[- ]angle)?\s*(?:of|=|:)?\s*" + _NUM + r"\b(?!\s*(?:ms|"
