@@ -123,3 +123,46 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
         assert total == 1 and [r["session_id"] for r in rows] == [fresh], rows
     finally:
         site.settle()
+
+
+def test_deleting_one_conversation_in_one_tab_updates_the_other_tab(tmp_path, artifacts):
+    from playwright.sync_api import expect, sync_playwright
+
+    site = start_site(tmp_path / "site")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+            context = browser.new_context(viewport={"width": 1280, "height": 860})
+            page = _sign_in(context, site, "alice")
+            kept = _ask(page, QUESTIONS[0])
+            _new_chat(page)
+            gone = _ask(page, QUESTIONS[1])
+            other_tab = context.new_page()  # the second tab shows the conversation the first tab deletes
+            other_tab.set_default_timeout(30_000)
+            other_tab.goto(f"{site.base}/thread/{gone}")
+            expect(other_tab.locator(ANSWER).first).to_be_visible()
+            expect(other_tab.locator(LISTED)).to_have_count(2)
+            page.locator(f"li#thread-{kept} a[href]").click()  # the first tab moves to the one it keeps
+            page.wait_for_url(re.compile(f".*/thread/{kept}$"))
+            expect(page.locator(ANSWER).first).to_be_visible()
+
+            item = page.locator(f"li#thread-{gone}")  # Chainlit's own delete, in the sidebar's menu
+            item.hover()
+            item.locator("#thread-options").click()
+            page.locator("#delete-thread").click()
+            page.locator("[role=alertdialog] button").last.click()  # "Confirm"
+            expect(page.locator(LISTED)).to_have_count(1)
+
+            expect(other_tab.locator(LISTED)).to_have_count(1)  # no reload
+            assert _listed(other_tab) == [kept]
+            other_tab.wait_for_url(re.compile(r".*/$"))  # its open conversation is gone: a new chat instead
+            expect(other_tab.get_by_text(QUESTIONS[1])).to_have_count(0)
+            other_tab.screenshot(path=str(artifacts / "14-deleted-in-another-tab.png"))
+            assert page.url.endswith(f"/thread/{kept}")  # the deleting tab keeps its conversation
+            fresh = _ask(other_tab, "How do I check the timing of my sequence?")
+            expect(other_tab.locator(LISTED)).to_have_count(2)
+            assert set(_listed(other_tab)) == {kept, fresh}
+            browser.close()
+    finally:
+        site.settle()
+        site.server.kill()
