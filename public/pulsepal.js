@@ -9,6 +9,10 @@
 //  - Pins. The sidebar sorts conversations by date itself, so pinned ones get a "Pinned" group of their own on
 //    top (from GET /pulsepal/pins), keep their place in their date group with a pin mark, and each conversation's
 //    menu (the "..." next to it) gets "Pin" / "Unpin", which calls POST /pulsepal/pins/<id>.
+//  - A deleted open conversation. When the conversation this tab shows is deleted (/delete-all here or in another
+//    tab, or its sidebar entry deleted in another tab), the server refetches this tab's sidebar through Chainlit
+//    and sends a window message (pulsepal/web/history_push.py); the tab then starts a new chat with Chainlit's own
+//    "New chat" button, as Chainlit does itself when the open conversation is deleted from its sidebar.
 (function () {
   "use strict";
   const root = document.documentElement;
@@ -197,6 +201,39 @@
       showPins();  // Chainlit re-drew the sidebar and dropped the group
     }
   }
+
+  // ------------------------------------------------------------------------------- the open one was deleted
+  const DELETED = "pulsepal-conversation-deleted";
+  const UUID = /^[0-9a-f-]{36}$/;
+
+  function startNewChat() {
+    const button = document.getElementById("new-chat-button");
+    if (!button) return;
+    button.click();
+    setTimeout(() => {  // with confirm_new_chat on, Chainlit asks first; the conversation is gone, so yes
+      const confirm = document.querySelector("#new-chat-dialog #confirm");
+      if (confirm) confirm.click();
+    }, 0);
+  }
+
+  window.addEventListener("message", (ev) => {
+    // Chainlit hands a window_message to window.parent, which is this very window when the page is not framed
+    if (ev.source !== window || ev.origin !== window.location.origin) return;
+    const data = ev.data;
+    if (!data || data.kind !== DELETED || typeof data.thread !== "string" || !UUID.test(data.thread)) return;
+    const here = (window.location.pathname.match(/\/thread\/([0-9a-f-]{36})$/) || [])[1];
+    if (here && here !== data.thread) return;  // the tab has moved to another conversation meanwhile
+    // Wait until the sidebar's refetch has dropped the conversation (a new chat resets what triggers that
+    // refetch, so pressing the button first could leave the old list), a few seconds at most.
+    const deadline = Date.now() + 4000;
+    (function whenRefetched() {
+      if (document.getElementById("thread-" + data.thread) && Date.now() < deadline) {
+        setTimeout(whenRefetched, 50);
+        return;
+      }
+      startNewChat();
+    })();
+  });
 
   // Ask who is signed in once the page shows a signed-in user (Chainlit's user menu), not before.
   new MutationObserver(onPageChange).observe(document.documentElement, { childList: true, subtree: true });

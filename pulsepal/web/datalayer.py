@@ -50,7 +50,7 @@ from chainlit.types import PageInfo, PaginatedResponse, Pagination, ThreadDict, 
 from chainlit.user import PersistedUser, User
 
 from ..sessions import ArchiveError, InvalidSessionId, SessionExists, SessionNotFound, validate_session_id
-from . import history_actions
+from . import history_actions, history_push
 from .chat_settings import DATA_ACTION, chat_settings_of
 
 log = logging.getLogger("pulsepal.datalayer")
@@ -321,13 +321,16 @@ class PulsePalDataLayer(BaseDataLayer):
             history_actions.share(manager, caller, thread_id)
 
     async def delete_thread(self, thread_id: str):
-        def delete() -> None:
+        def delete() -> Optional[str]:
             try:
-                self.manager.delete_session(validate_session_id(thread_id))
+                owner = (self.manager.describe(validate_session_id(thread_id)) or {}).get("owner")
+                self.manager.delete_session(thread_id)
+                return owner
             except (SessionNotFound, InvalidSessionId):
-                pass
+                return None
 
-        await asyncio.to_thread(delete)
+        owner = await asyncio.to_thread(delete)
+        await history_push.conversations_deleted(owner, [thread_id])  # the owner's other open tabs follow at once
 
     async def list_threads(self, pagination: Pagination, filters: ThreadFilter) -> PaginatedResponse[ThreadDict]:
         return await asyncio.to_thread(self._list_threads, pagination, filters)

@@ -3,7 +3,8 @@
 They act on the conversation of the chat they are typed in (share, pin) or on everything of the signed-in user
 (export, delete) through history_actions, and are never recorded as turns: a command is an instruction to the
 app, not a question to PulsePal. Deleting everything asks first, with two buttons on a message; the "yes" button
-carries a one-time code kept in this chat's user_session, so a stale or replayed click deletes nothing.
+carries a one-time code kept in this chat's user_session, so a stale or replayed click deletes nothing. Once it is
+done, history_push empties the sidebar of every open tab of the user and moves them to a new chat.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from chainlit.types import CommandDict
 from ..dependencies import get_session_manager
 from ..sessions import SessionError
 from ..settings import get_settings
-from . import history_actions
+from . import history_actions, history_push
 
 log = logging.getLogger("pulsepal.chat")
 
@@ -181,8 +182,14 @@ async def confirm_delete_all(action: Any, owner: Optional[str]) -> None:
         return
     cl.user_session.set("context", None)
     log.info("user %s deleted all their conversations (%d)", owner, result["removed"])
-    await _say(f"Deleted all {result['removed']} of your conversations. Reload the page to clear the sidebar; a "
-               "new question starts a new conversation.")
+    done = f"Deleted all {result['removed']} of your conversations."
+    await _say(f"{done} Your history is empty now; your next question starts a new conversation.")
+    try:
+        await cl.context.emitter.send_toast(done, "success")  # stays in view when the page moves to a new chat
+    except Exception:  # noqa: BLE001 - a front-end without toasts still has the message above
+        pass
+    await history_push.conversations_deleted(owner)  # every open tab's sidebar empties; this chat starts anew
+    cl.context.session.has_first_interaction = False  # so the next question is a first one again (title, sidebar)
 
 
 async def cancel_delete_all(action: Any) -> None:

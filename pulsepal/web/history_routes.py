@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..dependencies import get_session_manager
 from ..sessions import SessionError
-from . import auth, history_actions
+from . import auth, history_actions, history_push
 from .errors import http_error
 
 FEEDBACK_ROUTE = "/feedback"
@@ -99,7 +99,9 @@ def history_router() -> APIRouter:
         body = await json_body(request)
         if body.get("confirm") is not True:
             raise HTTPException(400, 'send {"confirm": true}: this deletes every conversation of yours')
-        return _json({"ok": True, **(await engine(history_actions.erase_all, user))})
+        result = await engine(history_actions.erase_all, user)
+        await history_push.conversations_deleted(user)  # the user's open tabs empty their sidebars at once
+        return _json({"ok": True, **result})
 
     @router.put(FEEDBACK_ROUTE, include_in_schema=False)
     async def put_feedback(request: Request):
