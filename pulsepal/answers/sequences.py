@@ -63,6 +63,10 @@ KINDS: list[Kind] = [
     _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b|\bkoosh\w*", None,
        ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
+    # before diffusion: a "diffusion-prepared STEAM" is a stimulated-echo sequence with a preparation
+    _k("steam", "stimulated echo (STEAM / three-pulse STE)", r"\bsteam\b|stimulated[- ]echo|\bste\b|three[- ]pulse "
+       r"echo", None, ("se_2d", "fid"), "split the refocusing pulse into two 90-degree pulses with a mixing time "
+       "(TM) between them, and crush the transverse signal during TM"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"\bivim\b|\bdki\b|multi[- ]shell|\bhardi\b|"
        r"tanner", "dwi_se_epi"),
@@ -163,7 +167,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 
 # a name followed by one of these is a part of the sequence asked for ("... with a GRASE readout"), not the sequence
-_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|module|labell?ing|excitation|encoding|"
+_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|prepared|module|labell?ing|excitation|"
+                   r"encoding|"
                    r"pulses?|train|block|part|segment)s?\b", re.I)
 
 
@@ -264,6 +269,13 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bblack[- ]blood\b", "black-blood"),
     (r"\b(dual|double|two|multiple)[- ]echo(es)?\b|\b(b0|field)[- ]?map\w*", "dual-echo"),
     (r"\bouter[- ]volume suppression|\bzoomed\b|\breduced[- ]fov\b", "reduced field of view"),
+    # echo-train and transmit variants: low-flip "burst" trains, variable refocusing flip angles, several transmit
+    # channels (Pulseq drives one RF channel: pTx / RF shimming is not in any template, nor in Pulseq itself)
+    (r"\bburst\b", "burst"),
+    (r"\bvariable[- ]flip[- ]angle refocus\w*|\bvfa (tse|fse|train|refocus\w*)|\blow[- ]flip refocus\w*",
+     "variable (low) refocusing flip angles"),
+    (r"\bp-?tx\b|\bparallel[- ]transmi\w*|\brf[- ]shim\w*|\bb1[- ]shim\w*|\bmulti[- ]?channel transmi\w*|"
+     r"\b\d+ tx channels\b", "parallel transmit (pTx) / RF shimming"),
 )
 # an inversion before the readout is a variant of every template but the inversion-recovery one
 _INVERSION = re.compile(r"\binversion[- ]prepared\b|\b(with|plus|and) (an )?inversion\b|\binversion[- ]prep\b", re.I)
