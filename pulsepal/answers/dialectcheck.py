@@ -13,6 +13,7 @@ form (or the MATLAB option of the same name, for `freqPPM`).
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from typing import Optional
@@ -285,8 +286,13 @@ def _channel(key: str, texts: list[str], line: int, python: bool) -> list[Findin
     if value is None or value in allowed:
         return []
     choices = " or ".join(f"'{a}'" for a in allowed)
+    # 'Y' for 'y', 'Physio1' for 'physio1': the channel meant, in the case the toolbox compares it in
+    meant = next((a for a in allowed if a.lower() == value.lower()), None)
+    closest = meant or next(iter(difflib.get_close_matches(value.lower(), allowed, 1, 0.6)), allowed[0])
+    why = " (channel names are lower case)" if meant else ""
+    right = f"channel='{closest}'" if kw is not None else f"'{closest}'"
     return [Finding(f"'{value}'", line, "wrong_argument", f"'{value}' is not a channel this event accepts; it takes "
-                    f"{choices}.", f"'{allowed[0]}'")]
+                    f"{choices}{why}.", right)]
 
 
 def _calls(toks: list[Tok]):
