@@ -45,15 +45,16 @@ def check_imports(code: str, lang: str) -> list[Finding]:
         names = [n for n in re.split(r"[\s,]+", m.group(2)) if n and n != "as"][:1]
         name = names[0] if names else ""
         if name and _exported(name):
-            msg = (f"there is no module `{module}` in the installed pypulseq (old scripts import from files that "
-                   f"were renamed); `{name}` is part of the package itself: `pp.{name}`.")
+            msg = (f"the module `{module}` does not exist in the installed pypulseq (old scripts import from files "
+                   f"that were renamed); `{name}` is part of the package itself: `pp.{name}`.")
             out.append(Finding(module, line, "invented", msg, f"from pypulseq import {name}"))
         else:
-            out.append(Finding(module, line, "invented", f"there is no module `{module}` in the installed pypulseq.",
+            out.append(Finding(module, line, "invented", f"the module `{module}` does not exist in the installed "
+                               "pypulseq.",
                                "import pypulseq as pp"))
     for m in _IMPORT.finditer(code):
         if not _exists(m.group(1)):
             line = code[:m.start(1)].count("\n") + 1
-            out.append(Finding(m.group(1), line, "invented", f"there is no module `{m.group(1)}` in the installed "
-                               "pypulseq.", "import pypulseq as pp"))
+            out.append(Finding(m.group(1), line, "invented", f"the module `{m.group(1)}` does not exist in the "
+                               "installed pypulseq.", "import pypulseq as pp"))
     return out

@@ -101,4 +101,4 @@ def test_import_from_a_real_module_is_not_flagged(responder):
     code = ("```python\nimport pypulseq as pp\nfrom pypulseq.opts import Opts\nsystem = Opts()\n"
             "seq = pp.Sequence(system)\n```")
     a = ask(responder, "check this please\n" + code)
-    assert "there is no module" not in a.text
+    assert "does not exist in the installed" not in a.text
