@@ -288,7 +288,9 @@ def _channel(key: str, texts: list[str], line: int, python: bool) -> list[Findin
     choices = " or ".join(f"'{a}'" for a in allowed)
     # 'Y' for 'y', 'Physio1' for 'physio1': the channel meant, in the case the toolbox compares it in
     meant = next((a for a in allowed if a.lower() == value.lower()), None)
-    closest = meant or next(iter(difflib.get_close_matches(value.lower(), allowed, 1, 0.6)), allowed[0])
+    ratios = [difflib.SequenceMatcher(None, value.lower(), a).ratio() for a in allowed]
+    best = max(range(len(allowed)), key=lambda i: (ratios[i], -i))  # the first of equally close ones
+    closest = meant or (allowed[best] if ratios[best] >= 0.6 else allowed[0])
     why = " (channel names are lower case)" if meant else ""
     right = f"channel='{closest}'" if kw is not None else f"'{closest}'"
     return [Finding(f"'{value}'", line, "wrong_argument", f"'{value}' is not a channel this event accepts; it takes "

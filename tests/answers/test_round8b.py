@@ -102,3 +102,35 @@ def test_import_from_a_real_module_is_not_flagged(responder):
             "seq = pp.Sequence(system)\n```")
     a = ask(responder, "check this please\n" + code)
     assert "does not exist in the installed" not in a.text
+
+
+# --- second pass: more kinds, variants and ways of asking ------------------------------------------------------
+
+def test_spin_lock_is_a_sequence_we_do_not_have(responder):
+    a = ask(responder, "any pypulseq template for T1rho weighting?")
+    assert a.route == "no_template" and "T1rho" in a.text
+
+
+def test_readout_and_ordering_variants_are_named_as_missing():
+    epi = requested("EPI")
+    gre = requested("FLASH")
+    assert epi is not None and gre is not None
+    assert missing_variant("single-shot EPI, sampling on the ramps too", epi) is not None
+    assert missing_variant("FLASH, centre-out ordering of the lines", gre) is not None
+    assert missing_variant("spoiled GRE using VERSE excitation", gre) == "VERSE"
+
+
+def test_an_added_inversion_keeps_the_named_readout_as_the_sequence():
+    kind = requested("a fast FLASH with an inversion before it, for T1 contrast")
+    assert kind is not None and kind.key == "gre"
+    assert missing_variant("a fast FLASH with an inversion before it", kind) == "an inversion"
+
+
+def test_something_to_base_mine_on_is_a_template_request(responder):
+    a = ask(responder, "got a ramp-sampled EPI I could base my own on?")
+    assert a.route == "variant_template" and "ramp" in a.text
+
+
+def test_so_what_is_the_quantity_follow_up_is_worked_out(responder):
+    a = chat(responder, ["pypulseq adc, 200 samples, 10 ms duration", "ok, and the dwell?"])
+    assert "**50 µs**" in a.text
