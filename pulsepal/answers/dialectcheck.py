@@ -239,6 +239,9 @@ class DialectChecker:
         uses = re.search(r"^(.*?)\bseq\.\w+\s*\(", code, re.M | re.S)
         if not script or not uses or re.search(r"\bseq\s*=", code):
             return []
+        body = re.sub(r"^\s*(import|from)\s.*$", "", code, flags=re.M)
+        if re.search(r"\b(system|sys)\b(?!\s*=[^=])", body) and not re.search(r"^\s*(system|sys)\s*=", body, re.M):
+            return []  # it passes a system object it never makes: an excerpt of a script, seq is made elsewhere
         line = code[:uses.end()].count("\n") + 1
         system = re.search(r"^\s*(\w+)\s*=\s*(?:pp\.Opts|mr\.opts)\s*\(", code, re.M)
         sysname = system.group(1) if system else ("system" if lang == "python" else "sys")

@@ -134,3 +134,10 @@ def test_something_to_base_mine_on_is_a_template_request(responder):
 def test_so_what_is_the_quantity_follow_up_is_worked_out(responder):
     a = chat(responder, ["pypulseq adc, 200 samples, 10 ms duration", "ok, and the dwell?"])
     assert "**50 µs**" in a.text
+
+
+def test_an_excerpt_with_imports_is_not_told_to_create_its_sequence(responder):
+    code = ("```python\nimport pypulseq as pp\ngx = pp.make_trapezoid(channel='x', flat_area=800, flat_time=4e-3, "
+            "system=system)\nseq.add_block(gx)\n```")
+    a = ask(responder, "anything wrong in this part of my script?\n" + code)
+    assert "never creates it" not in a.text
