@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from .callmap import option_spelling
+from .event_roles import role_note
 from .glossary import param_meaning
 from .pulseq_api import ApiEntry
 from .usercall import call_with_values
@@ -35,7 +36,7 @@ def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> 
         return None
     call = call_with_values(e, prose, matlab, text)
     option = _option_line(e, prose, text, matlab)
-    return "\n\n".join(x for x in (call, option) if x) or None
+    return "\n\n".join(x for x in (call, option, role_note(e.key, prose, matlab)) if x) or None
 
 
 def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[str]:

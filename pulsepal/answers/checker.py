@@ -16,6 +16,7 @@ from .argcheck import ArgChecker
 from .codeparse import sequence_variables
 from .dialectcheck import DialectChecker
 from .flowcheck import check_flow, check_undefined
+from .importcheck import check_imports
 from .intent import code_language
 from .matlab_facts import later_note
 from .pulseq_api import ApiEntry, PulseqApi, get_api
@@ -115,7 +116,8 @@ class Checker:
         seen = {(f.line, f.name) for f in findings}
         for f in self.args.check(code, lang, code.splitlines()) + self.dialect.check(code, lang) + \
                 self.usage.check(code, lang) + check_values(code, lang) + \
-                check_shapes(code, lang) + check_flow(code, lang) + check_undefined(code, lang):
+                check_shapes(code, lang) + check_flow(code, lang) + check_undefined(code, lang) + \
+                check_imports(code, lang):
             if (f.line, f.name) not in seen:
                 seen.add((f.line, f.name))
                 findings.append(f)

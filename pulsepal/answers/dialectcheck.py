@@ -13,6 +13,7 @@ form (or the MATLAB option of the same name, for `freqPPM`).
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from typing import Optional
@@ -238,6 +239,9 @@ class DialectChecker:
         uses = re.search(r"^(.*?)\bseq\.\w+\s*\(", code, re.M | re.S)
         if not script or not uses or re.search(r"\bseq\s*=", code):
             return []
+        body = re.sub(r"^\s*(import|from)\s.*$", "", code, flags=re.M)
+        if re.search(r"\b(system|sys)\b(?!\s*=[^=])", body) and not re.search(r"^\s*(system|sys)\s*=", body, re.M):
+            return []  # it passes a system object it never makes: an excerpt of a script, seq is made elsewhere
         line = code[:uses.end()].count("\n") + 1
         system = re.search(r"^\s*(\w+)\s*=\s*(?:pp\.Opts|mr\.opts)\s*\(", code, re.M)
         sysname = system.group(1) if system else ("system" if lang == "python" else "sys")
@@ -285,8 +289,15 @@ def _channel(key: str, texts: list[str], line: int, python: bool) -> list[Findin
     if value is None or value in allowed:
         return []
     choices = " or ".join(f"'{a}'" for a in allowed)
+    # 'Y' for 'y', 'Physio1' for 'physio1': the channel meant, in the case the toolbox compares it in
+    meant = next((a for a in allowed if a.lower() == value.lower()), None)
+    ratios = [difflib.SequenceMatcher(None, value.lower(), a).ratio() for a in allowed]
+    best = max(range(len(allowed)), key=lambda i: (ratios[i], -i))  # the first of equally close ones
+    closest = meant or (allowed[best] if ratios[best] >= 0.6 else allowed[0])
+    why = " (channel names are lower case)" if meant else ""
+    right = f"channel='{closest}'" if kw is not None else f"'{closest}'"
     return [Finding(f"'{value}'", line, "wrong_argument", f"'{value}' is not a channel this event accepts; it takes "
-                    f"{choices}.", f"'{allowed[0]}'")]
+                    f"{choices}{why}.", right)]
 
 
 def _calls(toks: list[Tok]):

@@ -204,10 +204,22 @@ _NUMBER_UNIT = re.compile(r"\b\d+(\.\d+)?(e-?\d+)?\s*(%s)?(?![\w.])" % "|".join(
     ("ms", "us", "µs", "s", "mm", "cm", "m", "mt/m", "t/m/s", "hz/m", "hz", "khz", "degrees?", "deg", "°")), re.I)
 
 
+_VALUE_OF = re.compile(r"\b(what'?s|whats|what is|what are|how (much|many|long|big|fast|high|low)|and the)\b.{0,40}"
+                       r"\b(of (that|it|this|them|those)|then|there)\b|"
+                       r"^\W*(?:(?:and|so|ok(?:ay)?|then),?\s+)+(?:(?:what'?s|what is|how (?:much|long|big) is)\s+)?"
+                       r"(the|its) [a-z]+"
+                       r"( [a-z]+)?\s*(then)?\?\s*$", re.I)
+
+
 def carried_question(history: list[dict], prose: str) -> str:
     """The question a short "same but 512 samples?" asks (a new value and no question of its own): the user's
-    previous question, its numbers taken out (the values carry over in `carried_values`), then the follow-up; any
-    other question as it is."""
+    previous question, its numbers taken out (the values carry over in `carried_values`), then the follow-up; a
+    short "what's the dwell of that?" with no numbers of its own: the previous question whole, then the follow-up
+    (the calculators read values however they are written there); any other question as it is."""
+    if not re.search(r"\d", prose) and len(prose.split()) <= 8 and _VALUE_OF.search(prose):
+        # "so what's the dwell of that?": a quantity of the previous question's own numbers, worked out from them
+        before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
+        return (re.sub(r"```.*?```", " ", before, flags=re.S) + " " + prose) if re.search(r"\d", before) else prose
     if len(prose.split()) > 10 or not re.search(r"\d", prose) or not _SAME_BUT.search(prose) or \
             _OWN_QUESTION.search(prose):
         return prose

@@ -33,16 +33,16 @@ from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
 from .types import via as _via
 
-_HOW = re.compile(r"^\s*(how|what'?s the (best |right )?way|what is the (best |right )?way|can i|is there a way)\b",
-                  re.I)
+_HOW = re.compile(r"^\s*(how|what(?:'?s| is) the (best |right )?way|can i|is there a way)\b", re.I)
 _ASKS_FUNCTION = re.compile(r"\b(which|what) (function|call|command|method|event|object|helper|option|parameter|"
                             r"argument|keyword)s?\b|\bwhat (creates|makes|gives|returns|do i call)\b|\bis there (a|an) "
                             r"(function|helper|call|method)\b|\bfunctions?\b", re.I)
 _CHANGE = re.compile(r"\b(change|set|increase|decrease|adjust|modify|more|fewer|less|longer|shorter|different|"
                      r"another|which|where|bigger|smaller|thinner|thicker|higher|lower)\b", re.I)
 _EXAMPLE = re.compile(r"\b(example|show me|demo|snippet|usage)\b", re.I)
-_TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|"
-                               r"have|give|write|provide|need|want|generate|create|build|make|produce)\b", re.I)
+_TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starter|implementation|demo|available|have|"
+                               r"give|write|provide|need|want|generate|create|build|make|produce|start from|"
+                               r"base \w+ on|based on|begin with|starting point)\b", re.I)
 _EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
@@ -155,7 +155,7 @@ class OfflineResponder:
         top = ranking.top
         # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
         part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names else None
-        if part is not None and top is not None and top.kind != "template" and top.score >= 0.8:
+        if part is not None and (intent.pronoun or top is not None and top.kind != "template" and top.score >= 0.8):
             kind = None
         strong = top is not None and top.vocab >= 1.2
         strong_function = strong and top is not None and top.entry is not None

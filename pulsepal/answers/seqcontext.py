@@ -29,7 +29,7 @@ _WANTS_IT = re.compile(r"\b(one|it)\W*$|\b(examples?|templates?|scripts?|impleme
 
 # "the spiral readout", "each radial spoke", "my EPI blips": the sequence's name qualifies one of its parts
 _PART = re.compile(r"\W+(?:[\w-]+\W+)?(readouts?|interleaves?|spokes?|trajector(y|ies)|gradients?|lobes?|pulses?|arms?|"
-                   r"shots?|blips?|echo trains?|encoding|waveforms?|adcs?|excitations?|refocusing|prephasers?|"
+                   r"shots?|blips?|echo trains?|encoding|waveforms?|adcs?|excitations?|refocus\w*|prephasers?|"
                    r"rewinders?|crushers?|spoilers?|kernels?|modules?|blocks?|segments?|partitions?)\b", re.I)
 _THE_SEQUENCE = re.compile(r"\b(sequences?|protocols?|scans?|templates?|examples?|scripts?|implementations?|demos?)\b",
                            re.I)

@@ -63,6 +63,10 @@ KINDS: list[Kind] = [
     _k("radial", "radial", r"\bradial\b|\bprojection reconstruction|\bstack[- ]of[- ]stars\b|\bkoosh\w*", None,
        ("gre_2d",),
        "drop phase encoding and rotate the readout each TR (`rotate`)"),
+    # before diffusion: a "diffusion-prepared STEAM" is a stimulated-echo sequence with a preparation
+    _k("steam", "stimulated echo (STEAM / three-pulse STE)", r"\bsteam\b|stimulated[- ]echo|\bste\b|three[- ]pulse "
+       r"echo", None, ("se_2d", "fid"), "split the refocusing pulse into two 90-degree pulses with a mixing time "
+       "(TM) between them, and crush the transverse signal during TM"),
     _k("diffusion", "diffusion-weighted spin-echo EPI (DWI)", r"\bdiffusion|\bdwi\b|\bdti\b|\bb-?value|stejskal|"
        r"\bivim\b|\bdki\b|multi[- ]shell|\bhardi\b|"
        r"tanner", "dwi_se_epi"),
@@ -95,6 +99,9 @@ KINDS: list[Kind] = [
     _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b|\b(?:\d+|two|three|"
        r"four|five|six|eight|ten|several|multiple|many) spin[- ]echoes\b", None,
        ("tse_2d", "se_2d"), "read every echo of the CPMG train with the same phase encoding"),
+    _k("t1rho", "T1rho / spin-lock", r"\bt1-?rho\b|\bt1ρ|\bspin[- ]?lock\w*", None, ("gre_2d", "se_2d"),
+       "put a spin-lock preparation (90-degree tip-down, a long low-amplitude block pulse phase-shifted by 90 "
+       "degrees, tip-up) and a spoiler before the readout"),
     _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
@@ -163,12 +170,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 
 # a name followed by one of these is a part of the sequence asked for ("... with a GRASE readout"), not the sequence
-_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|module|labell?ing|excitation|encoding|"
+_PART = re.compile(r"^[\s-]*(readout|read-?out|trajectory|preparation|prep|prepared|module|labell?ing|excitation|"
+                   r"encoding|"
                    r"pulses?|train|block|part|segment)s?\b", re.I)
 
 
 _PURPOSE = re.compile(r"\b(for|to (do|measure|get|map|quantify|estimate)|so (that )?i can (do|get|fit|map|measure))\s+"
                       r"(?:(?:a|an|the|my|some|quantitative|fast|rapid)\s+)?$", re.I)
+
+
+_WITH = re.compile(r"\b(with|plus)\s+(?:(?:a|an|the|some|one)\s+)?$", re.I)
 
 
 def requested(prose: str) -> Optional[Kind]:
@@ -182,6 +193,13 @@ def requested(prose: str) -> Optional[Kind]:
         # "IR spin echo for T1 mapping", "3D spoiled GRE for variable flip angle T1 mapping": what follows "for" is
         # the purpose the named sequence serves, not the sequence
         named = [kind for kind, m in whole if not _PURPOSE.search(prose[:m.start()])]
+        # "turbo FLASH with an inversion": what comes after "with" is added to the sequence named before it; when
+        # that addition is a variant the head's template lacks, the head is the sequence (and the answer says the
+        # variant is missing) rather than the template of the added part
+        added = [kind for kind, m in whole if _WITH.search(prose[:m.start()])]
+        heads = [kind for kind in named if kind not in added]
+        if heads and added and all(k.template for k in added) and missing_variant(prose, heads[0]):
+            return heads[0]
         if named and len(named) < len(found):
             return named[0]
         if whole and len(whole) < len(found):  # "a spiral readout for my ASL": the part is still not the sequence
@@ -264,6 +282,16 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bblack[- ]blood\b", "black-blood"),
     (r"\b(dual|double|two|multiple)[- ]echo(es)?\b|\b(b0|field)[- ]?map\w*", "dual-echo"),
     (r"\bouter[- ]volume suppression|\bzoomed\b|\breduced[- ]fov\b", "reduced field of view"),
+    # echo-train and transmit variants: low-flip "burst" trains, variable refocusing flip angles, several transmit
+    # channels (Pulseq drives one RF channel: pTx / RF shimming is not in any template, nor in Pulseq itself)
+    (r"\bburst\b", "burst"),
+    (r"\bramp[- ]?sampl\w*|\bsampl\w* on the ramps?\b", "ramp sampling"),
+    (r"\bcentric\b|\bcent(er|re)[- ]out (order\w*|encod\w*|k-?space)", "centric ordering"),
+    (r"\bverse\b", "VERSE pulses"),
+    (r"\bvariable[- ]flip[- ]angle refocus\w*|\bvfa (tse|fse|train|refocus\w*)|\blow[- ]flip refocus\w*",
+     "variable (low) refocusing flip angles"),
+    (r"\bp-?tx\b|\bparallel[- ]transmi\w*|\brf[- ]shim\w*|\bb1[- ]shim\w*|\bmulti[- ]?channel transmi\w*|"
+     r"\b\d+ tx channels\b", "parallel transmit (pTx) / RF shimming"),
 )
 # an inversion before the readout is a variant of every template but the inversion-recovery one
 _INVERSION = re.compile(r"\binversion[- ]prepared\b|\b(with|plus|and) (an )?inversion\b|\binversion[- ]prep\b", re.I)
@@ -280,7 +308,7 @@ def missing_variant(prose: str, kind: Kind) -> Optional[str]:
             return m.group(0)
     m = _INVERSION.search(prose)
     if m and kind.key != "ir":
-        return m.group(0)
+        return re.sub(r"^(with|plus|and) ", "", m.group(0), flags=re.I)
     m = _THREE_D.search(prose)
     if m and kind.template.endswith("_2d"):
         return m.group(0)

@@ -111,7 +111,7 @@ def test_a_positional_argument_landing_on_a_flag():
 
 
 def test_channels_each_event_accepts():
-    assert ("wrong_argument", "'physio1'") in _found("t = pp.make_trigger(channel='ekg')\n", "python")
+    assert ("wrong_argument", "channel='physio1'") in _found("t = pp.make_trigger(channel='ekg')\n", "python")
     assert ("wrong_argument", "'osc0'") in _found("o = mr.makeDigitalOutputPulse('osc3', 'duration', 1e-4);\n",
                                                   "matlab")
     assert _found("t = pp.make_trigger('physio2')\ng = pp.make_trapezoid('y', area=10)\n", "python") == set()
