@@ -16,6 +16,11 @@ heldout5.jsonl, a fifth, from the pulseq organisation's teaching repositories an
 held to it against every other file (dev..dev6x, heldout..heldout4, and cal7.jsonl, written beside it, once it exists).
 Calibration files (cal*.jsonl) are tuned on like the later dev files, so the later-dev rule covers them too.
 
+dev8.jsonl and dev8x.jsonl (round 8) are one set written by a helper who tuned nothing, split seeded and stratified by
+kind (a third of each kind into dev8x, the transfer check the tuners score in aggregate only). `--check` recomputes
+that split from their union, keeps their ids and questions clear of every other file, and holds them to the
+near rule (difflib >= 0.75) against cal7.jsonl and our own tests and, as later dev files, against every sealed set.
+
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
 """
@@ -74,6 +79,11 @@ LATER_SEALED = {
 }
 
 
+# round 8: dev8.jsonl (the tuner reads it) and dev8x.jsonl (its transfer check, aggregate only), split from one set
+ROUND8 = ("dev8.jsonl", "dev8x.jsonl")
+ROUND8_SHARE = 1 / 3  # of every kind, into dev8x
+
+
 def read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -92,6 +102,49 @@ def assign(items: list[dict]) -> tuple[list[dict], list[dict]]:
         held += group[:n]
         dev += group[n:]
     return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
+
+
+def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        by_kind[item["kind"]].append(item)
+    dev, held = [], []
+    for kind in sorted(by_kind):
+        group = sorted(by_kind[kind], key=lambda i: i["id"])
+        random.Random(f"{SEED}:round8:{kind}").shuffle(group)
+        n = max(1, round(len(group) * ROUND8_SHARE))
+        held += group[:n]
+        dev += group[n:]
+    return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
+
+
+def check_round8(folder: Path = HERE) -> list[str]:
+    """Why dev8/dev8x are not as committed: not the seeded split of their union; an id or a question (after
+    normalising) shared with any other file of the folder; or a question nearly the same (difflib rule) as one of
+    cal7.jsonl or our own tests. The sealed sets hold them to the near rule themselves (`near_later_dev`: they are
+    later dev files), so the costly comparison is not made twice."""
+    paths = [folder / name for name in ROUND8]
+    if not all(p.is_file() for p in paths):
+        return []
+    dev8, dev8x = (read(p) for p in paths)
+    problems = []
+    dev, held = assign_round8(dev8 + dev8x)
+    wrong = sorted({i["id"] for i in held} ^ {i["id"] for i in dev8x})
+    if wrong:
+        problems.append(f"dev8/dev8x differ from the seeded split for {', '.join(wrong)}")
+    mine = dev8 + dev8x
+    ids = [i["id"] for i in mine]
+    problems += [f"id {i} is used twice in dev8/dev8x" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    others = {p.name: read(p) for p in sorted(folder.glob("*.jsonl")) if p.name not in ROUND8}
+    taken = {i["id"]: name for name, its in others.items() for i in its}
+    asked = {normalised(i["question"]): name for name, its in others.items() for i in its}
+    problems += [f"id {i['id']} is also in {taken[i['id']]}" for i in mine if i["id"] in taken]
+    problems += [f"question of {i['id']} is also in {asked[normalised(i['question'])]}" for i in mine
+                 if normalised(i["question"]) in asked]
+    own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
+    problems += overlaps(mine, [i for name, its in others.items() if name.startswith("cal") for i in its], own)
+    return problems
 
 
 def normalised(question: str) -> str:
@@ -200,6 +253,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if matches:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
+    problems8 = check_round8()
+    if problems8:
+        print(f"dev8/dev8x: {'; '.join(problems8)}", file=sys.stderr)
+        return 1
+    if (HERE / ROUND8[0]).is_file():
+        print("dev8/dev8x OK: the seeded split (a third of each kind in dev8x), clear of every other file")
     own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
     for name, sealed in sealed_sets[1:]:
         before = LATER_SEALED[name][1]

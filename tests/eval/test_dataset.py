@@ -135,6 +135,8 @@ def test_split_is_the_seeded_one():
     # heldout5 is held to the strict rule against every other file there by this same run (its own test would repeat
     # the costliest comparison of the suite)
     assert "heldout5 OK" in out.stdout, out.stdout
+    # round 8's set (dev8 + dev8x) is the seeded split of their union and clear of every other file: same run
+    assert "dev8/dev8x OK" in out.stdout, out.stdout
 
 
 def test_heldout2_shares_nothing_with_the_other_sets(splits):
@@ -157,11 +159,12 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
 
 # the copies for the heldout3 and heldout4 checks leave heldout5 out: it is not what they test, and comparing its
 # questions with every other file's is the costliest part of a --check (test_split_is_the_seeded_one runs it)
-NOT_COPIED = ("heldout5.jsonl",)
+NOT_COPIED = ("heldout5.jsonl", "dev8.jsonl", "dev8x.jsonl")
 # the later sealed sets and the calibration set are not what the heldout3 / heldout4 twin tests look at, and each
 # costs a comparison with every later file on every run (the suite is at its time budget)
-ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "cal7.jsonl")
-ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "cal7.jsonl")
+ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "cal7.jsonl", "dev8.jsonl", "dev8x.jsonl")
+ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "cal7.jsonl", "dev8.jsonl",
+                 "dev8x.jsonl")
 
 
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
@@ -349,6 +352,77 @@ def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tm
     dev_twin = {**first, "id": excused, "question": first["question"].upper() + " ?"}
     cal_twin = {**second, "id": "c7-twin", "question": "  " + second["question"].lower()}
     out = _check_with_later_dev(tmp_path, "dev7.jsonl", [dev_twin], cal7=[cal_twin],
-                                not_copied=("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl"))
+                                not_copied=("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "dev8.jsonl",
+                                            "dev8x.jsonl"))
     assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
     assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
+
+
+# round 8's pool (the brief's list): MRzero-Core (its playground notebooks, docs and threads), the virtual scanner, and
+# KomaMRI.jl's Pulseq-reading threads; nothing from any earlier pool
+POOL8 = re.compile(r"^(https://github\.com/)?(MRsources/MRzero-Core|imr-framework/virtual-scanner"
+                   r"|JuliaHealth/KomaMRI\.jl)[@/]")
+NOT_POOL8 = re.compile(NOT_POOL5.pattern[:-1] + r"|rextlfung/|schote/|pulserver/|pulseq/|pulseq-frame/"
+                       r"|usc-mrel/|mdtisdall/|rmoskwa/|sravan953/|yeewantung/)", re.I)
+
+
+def _round8() -> list[dict]:
+    return [i for name in ("dev8.jsonl", "dev8x.jsonl") for i in _read(name)]
+
+
+def test_round8_is_written_from_its_own_pool_only(splits):
+    items = _round8()
+    assert len(items) >= 90 and len(_read("dev8x.jsonl")) >= 28
+    assert [i["id"] for i in items if not POOL8.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if NOT_POOL8.match(i["provenance"]["source"])] == []
+    for item in items:
+        assert SOURCE.match(item["provenance"]["source"]) and item["provenance"]["where"].strip(), item["id"]
+    others = [i for its in splits.values() for i in its] + [
+        i for p in _later_files() if p.name not in ("dev8.jsonl", "dev8x.jsonl") for i in _read(p.name)]
+    cited = {i["provenance"]["source"] for i in others}
+    assert [i["id"] for i in items if i["provenance"]["source"].startswith("https://")
+            and i["provenance"]["source"] in cited] == []  # no thread another set already cites
+    # weighted like heldout4/heldout5, both session languages about equally
+    kinds = Counter(i["kind"] for i in items)
+    heavy = ("described", "units", "check", "knowledge", "followup", "no_template")
+    assert min(kinds[k] for k in heavy) > max(kinds[k] for k in ("api", "params", "translate", "template")), kinds
+    languages = Counter(i["language"] for i in items)
+    assert abs(languages["python"] - languages["matlab"]) <= len(items) // 10, languages
+
+
+def test_the_pool8_checks_can_fail():
+    assert POOL8.match("MRsources/MRzero-Core@" + "0" * 40 + ":documentation/playground_mr0/mr0_FID_seq.ipynb")
+    assert POOL8.match("https://github.com/JuliaHealth/KomaMRI.jl/issues/613")
+    for outside in ("pulseq/pulseq@" + "0" * 40 + ":matlab/demoSeq/writeTSE.m", "pulseq/tutorials@" + "0" * 40 + ":a.m",
+                    "mzaiss/MRTwin_pulseq@" + "0" * 40 + ":a.py", "rextlfung/PyPulseq-experiment@" + "0" * 40 + ":a.py",
+                    "HarmonizedMRI/SMS-EPI@" + "0" * 40 + ":a.m", "https://github.com/imr-framework/pypulseq/issues/5",
+                    "pulseq-frame/pulseq-zero@" + "0" * 40 + ":demo/write_tse.py"):
+        assert not POOL8.match(outside) and NOT_POOL8.match(outside), outside
+    assert not NOT_POOL8.match("imr-framework/virtual-scanner@" + "0" * 40 + ":a.py")
+    assert not POOL8.match("MRsources/MRzero-Core-fork@" + "0" * 40 + ":a.py")
+
+
+def test_round8_split_check_can_fail(tmp_path):
+    # the check on a small folder: the real dev8/dev8x pass; an item moved between them, a question that repeats
+    # another file's (reworded only in case and punctuation) or one near a calibration file's question, fails
+    split = _split_module()
+    dev8, dev8x = _read("dev8.jsonl"), _read("dev8x.jsonl")
+    other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
+    copy = {"id": "x-copy", "kind": "api", "question": "a question of another dev file about spoiler areas"}
+
+    def folder(name: str, d8: list[dict], d8x: list[dict]) -> Path:
+        work = tmp_path / name
+        work.mkdir()
+        for fname, its in (("dev8.jsonl", d8), ("dev8x.jsonl", d8x), ("cal9.jsonl", [other]), ("dev2.jsonl", [copy])):
+            (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
+        return work
+
+    assert split.check_round8(folder("ok", dev8, dev8x)) == []
+    moved = split.check_round8(folder("moved", dev8 + dev8x[:1], dev8x[1:]))
+    assert moved and dev8x[0]["id"] in moved[0], moved
+    twin = {**dev8[0], "id": "d8-twin", "question": other["question"].upper() + "?!"}
+    near = split.check_round8(folder("near", dev8 + [twin], dev8x))
+    assert any("d8-twin" in p and "x-other" in p for p in near), near
+    repeat = {**dev8[1], "id": "d8-repeat", "question": " " + copy["question"].upper() + "!"}
+    again = split.check_round8(folder("again", dev8 + [repeat], dev8x))
+    assert any("d8-repeat" in p and "dev2.jsonl" in p for p in again), again
