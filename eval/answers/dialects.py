@@ -123,7 +123,7 @@ class Dialects:
                 return bool(parts) and parts[0] in self.ml_subpackages[name]
             return name in self.ml_functions or f"mr.{name}" in self.ml_later
         if prefix == "seq":
-            return name in self.ml_methods or name in self.ml_props
+            return name in self.ml_methods or name in self.ml_props or f"seq.{name}" in self.ml_later
         return True
 
     def real_python(self, prefix: str, name: str, rest: str, called: bool) -> bool:

@@ -52,8 +52,10 @@ PARAMS: dict[str, str] = {
     "oversampling": "waveform given on a twice finer raster",
     "gradstart": "gradient amplitude at the start, in Hz/m",
     "gradend": "gradient amplitude at the end, in Hz/m",
-    "label": "the label name: counters 'SLC', 'SEG', 'REP', 'AVG', 'SET', 'ECO', 'PHS', 'LIN', 'PAR', flags "
-             "'NAV', 'REV', 'SMS', 'REF', 'IMA', 'NOISE', controls 'PMC', 'NOROT', 'NOPOS', 'NOSCL', 'ONCE', 'TRID'",
+    # the lists of MATLAB v1.5.1 mr.getSupportedLabels and pypulseq's get_supported_labels (a test compares them)
+    "label": "the label name: counters 'SLC', 'SEG', 'REP', 'AVG', 'SET', 'ECO', 'PHS', 'LIN', 'PAR', 'ACQ', flags "
+             "'NAV', 'REV', 'SMS', 'REF', 'IMA', 'NOISE', 'OFF' (MATLAB v1.5.1 only, not in pypulseq 1.5.0: data "
+             "the online reconstruction leaves out), controls 'PMC', 'NOROT', 'NOPOS', 'NOSCL', 'ONCE', 'TRID'",
     "type": "'SET' (assign the value) or 'INC' (add it); for adiabatic pulses the pulse type",
     "value": "the label's value (an integer, or true/false for a flag)",
     "d": "delay duration in seconds",

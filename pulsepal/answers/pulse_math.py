@@ -16,9 +16,25 @@ from .toolbox_values import NUMBER as _NUM
 _TIME = r"\s*(ms|us|µs|s)\b"
 
 
+_FLIP = re.compile(_NUM + r"\s*(?:°|deg\b|degrees?\b)")
+# the flip the user wants, not the one they have: "90 deg now, I want 45 deg instead", "change it to 30°", "90 -> 45°"
+_WANT_BEFORE = re.compile(r"(\b(want|need|instead(?!\s+of)|new|change[sd]?(\s+\w+){0,2}\s+to|make\s+it|"
+                          r"set\s+it\s+to|into|to)\b|->|→|=>)[^\d.,;?]{0,12}$")
+_WANT_AFTER = re.compile(r"^[^\d.,;?]{0,12}\binstead\b")
+
+
 def _flip_degrees(low: str) -> float | None:
-    m = re.search(_NUM + r"\s*(?:°|deg\b|degrees?\b)", low)
-    return float(m.group(1)) if m else None
+    """The flip angle to compute for: the one the user says they want when they also give the one they have, else
+    the only (or first) one. "from 90 to 30 deg" wants 30; "90 deg in 1 ms, I want 45 deg instead" wants 45."""
+    found = list(_FLIP.finditer(low))
+    ranged = re.search(r"\bfrom\s+" + _NUM + r"\s*(?:°|deg\b|degrees?\b)?\s*(?:to|->|→)\s*" + _NUM +
+                       r"\s*(?:°|deg\b|degrees?\b)", low)
+    if ranged:
+        return float(ranged.group(2))
+    for m in found:
+        if _WANT_BEFORE.search(low[max(0, m.start() - 40):m.start()]) or _WANT_AFTER.match(low[m.end():]):
+            return float(m.group(1))
+    return float(found[0].group(1)) if found else None
 
 
 # a time that belongs to another parameter: "TR of 5 ms", "TE 5 ms", "a 2 ms gap", "echo spacing 0.5 ms"
@@ -27,13 +43,32 @@ _LABEL_BEFORE = re.compile(r"\b(tr|te|ti|gap|spacing|esp|delay|wait|dead ?time|r
 _LABEL_AFTER = re.compile(r"^\s*(gap|delay|wait|pause|tr|te|ti|echo|spacing|dead|ramp|rise)\b")
 _PULSE_BW = re.compile(r"\b(pulse|rf|excitation|sinc|selective|refocusing)\b[^.?;]{0,25}\b(bandwidth|bw)\b|"
                        r"\b(bandwidth|bw)\b[^.?;]{0,15}\b(of|for) (the |my |a |this )?(rf|pulse|excitation|sinc)\b")
+_RECEIVER_BW = re.compile(r"\b(receiver|readout|adc|acquisition)\b[^.?;]{0,15}\b(bandwidth|bw)\b|hz ?/ ?pix\w*|"
+                          r"\bper pixel\b")
+# what else the question gives decides whose an unqualified bandwidth is: a slice (thickness, slice-select gradient)
+# makes it the pulse's, samples / a dwell / a readout the receiver's
+_SLICE_CUE = re.compile(r"\b(slice|slab)[- ]?(select\w*|thickness|gradient|profile|width)|\bthickness\b|"
+                        r"\d\s*mm\s+(thick\s+)?(slices?|slabs?)\b|\b(slices?|slabs?)\s+(of\s+|is\s+|=\s*)?\d")
+_RECEIVER_CUE = re.compile(r"\b(samples?|points|dwell|readout|adc|receiver|acquisition|pixels?)\b")
+
+
+def bandwidth_owner(prose: str) -> tuple[str, bool]:
+    """Whose bandwidth the question gives, 'pulse' or 'receiver', and whether both readings had a cue (then the
+    answer says which one it used): said outright ("pulse bandwidth", "receiver bandwidth") decides; else a slice
+    without samples/dwell/readout makes it the pulse's, and anything else stays the receiver's."""
+    low = prose.lower()
+    if _RECEIVER_BW.search(low):
+        return "receiver", False
+    if _PULSE_BW.search(low):
+        return "pulse", False
+    slice_cue, receiver_cue = bool(_SLICE_CUE.search(low)), bool(_RECEIVER_CUE.search(low))
+    return ("pulse" if slice_cue and not receiver_cue else "receiver"), slice_cue and receiver_cue
 
 
 def says_pulse_bandwidth(prose: str) -> bool:
-    """A bandwidth that is the RF pulse's, not the receiver's ("a 2 kHz pulse bandwidth")."""
-    low = prose.lower()
-    return bool(_PULSE_BW.search(low)) and not re.search(r"\b(receiver|readout|adc|acquisition)\b[^.?;]{0,15}"
-                                                         r"\b(bandwidth|bw)\b", low)
+    """A bandwidth that is the RF pulse's, not the receiver's ("a 2 kHz pulse bandwidth", "bandwidth 1500 Hz, slice
+    3 mm, what slice-select gradient?")."""
+    return bandwidth_owner(prose)[0] == "pulse"
 
 
 def _duration(low: str, cues: str) -> float | None:
@@ -69,12 +104,17 @@ def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     low = prose.lower()
     thk = values.get("slice_thickness")
     m = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
-    if not thk or not m or not says_pulse_bandwidth(prose) or not re.search(r"\bgradient|\bslice", low):
+    owner, both = bandwidth_owner(prose)
+    if not thk or not m or not (owner == "pulse" or both) or not re.search(r"\bgradient|\bslice", low):
         return []
     bw = float(m.group(1)) * (1e3 if m.group(2) == "khz" else 1.0)
     g = bw / thk
-    return [f"A {bw:g} Hz pulse bandwidth over a {thk * 1e3:g} mm slice needs a slice-select gradient of BW / "
-            f"thickness = **{g:.0f} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m)."]
+    figure = f"BW / thickness = **{g:.0f} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m)"
+    if both:  # samples/dwell/readout beside a slice: read as the receiver's, and say what the other reading gives
+        return [f"{bw:g} Hz is read as the receiver bandwidth (the question also gives samples, a dwell or a "
+                f"readout); if it is the RF pulse's bandwidth, a {thk * 1e3:g} mm slice needs a slice-select "
+                f"gradient of {figure}."]
+    return [f"A {bw:g} Hz pulse bandwidth over a {thk * 1e3:g} mm slice needs a slice-select gradient of {figure}."]
 
 
 def readout_from_length(values: dict[str, float], prose: str) -> list[str]:

@@ -306,3 +306,18 @@ def test_a_right_value_written_in_another_arithmetic_form_counts(dialects):
     bare = item(kind="check", expect={"findings": [{"wrong": "n", "right": "2"}]})
     assert score.score_answer(bare, "There are 2 problems: use 1 + 1.", True, dialects).verdict == "correct"
     assert score.score_answer(bare, "There are two problems: use 1 + 1.", True, dialects).findings_missed
+
+
+def test_a_seq_method_of_the_matlab_default_branch_is_not_invented(dialects):
+    # later_versions lists names newer than the v1.5.1 release for mr.* and seq.* alike; only mr.* ones were
+    # recognised, so `seq.autoLabel` (default branch only) counted as an invented call
+    assert dialects.real_matlab("seq", "autoLabel", "") and dialects.real_matlab("mr", "addCustomLabel", "")
+    it = item(kind="api", language="matlab", functions=[["mr.makeLabel"]])
+    r = score.score_answer(it, "Use `mr.makeLabel('SET', 'LIN', 0)`; the default branch also has "
+                               "`seq.autoLabel()`.", True, dialects)
+    assert r.invented == [] and r.verdict == "correct", r
+    assert not dialects.real_matlab("seq", "autoLabels", "")  # still not any name
+    py = item(kind="api", functions=[["pp.make_label"]])  # nor a Python method
+    r = score.score_answer(py, "```python\nimport pypulseq as pp\nseq = pp.Sequence()\nseq.autoLabel()\n```\n", True,
+                           dialects)
+    assert r.invented == ["seq.autoLabel"]
