@@ -23,9 +23,10 @@ _WANT_BEFORE = re.compile(r"(\b(want|need|instead(?!\s+of)|new|change[sd]?(\s+\w
 _WANT_AFTER = re.compile(r"^[^\d.,;?]{0,12}\binstead\b")
 
 
-def _flip_degrees(low: str) -> float | None:
+def flip_degrees(low: str) -> float | None:
     """The flip angle to compute for: the one the user says they want when they also give the one they have, else
-    the only (or first) one. "from 90 to 30 deg" wants 30; "90 deg in 1 ms, I want 45 deg instead" wants 45."""
+    the only (or first) one. "from 90 to 30 deg" wants 30; "90 deg in 1 ms, I want 45 deg instead" wants 45.
+    Public: usercall's example call must put in the same angle the worked-out numbers use."""
     found = list(_FLIP.finditer(low))
     ranged = re.search(r"\bfrom\s+" + _NUM + r"\s*(?:°|deg\b|degrees?\b)?\s*(?:to|->|→)\s*" + _NUM +
                        r"\s*(?:°|deg\b|degrees?\b)", low)
@@ -91,7 +92,7 @@ def block_amplitude(prose: str) -> list[str]:
     if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not re.search(r"\b(amplitude|b1|strength|hz|"
                                                                                 r"how (strong|big|high))\b", low):
         return []
-    flip, dur = _flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|hard|block|rect")
+    flip, dur = flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|hard|block|rect")
     if not flip or not dur:
         return []
     amp = flip / 360.0 / dur

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .pulse_math import flip_degrees
 from .pulseq_api import ApiEntry
 from .toolbox_values import GAMMA, SECONDS_PER
 
@@ -77,7 +78,10 @@ def values_for(e: ApiEntry, prose: str) -> list[tuple[str, str]]:
             text = r.group(1).replace(" ", "")
             out["flip_angle"] = ("np." + text) if text.startswith("pi") else re.sub(r"rad\w*$", "", text)
         elif m:
-            out["flip_angle"] = f"{m.group(1) or m.group(3)} * np.pi / 180"
+            # "90 deg now, I want 45 deg instead": the angle the worked-out amplitude uses, not the first one
+            wanted = flip_degrees(prose.lower()) if m.group(1) else None
+            out["flip_angle"] = f"{wanted:g} * np.pi / 180" if wanted is not None else \
+                f"{m.group(1) or m.group(3)} * np.pi / 180"
     if "channel" in has and (m := _CHANNEL.search(prose)):
         out["channel"] = f"'{(m.group(1) or m.group(2)).lower()}'"
     if "num_samples" in has and (m := _SAMPLES.search(prose)):
