@@ -190,4 +190,27 @@ MORE_TERMS: list[Term] = [
        r"(for|of) \d", A("make_delay", 1.8)),
     _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
        A("make_adc", 1.6), damps=("api:mr.transform",)),
+    # --- round 8: what is described by its effect rather than by the toolbox's words -------------------------
+    # the pulse is often named by its shape ("my sinc", "the gauss"), and its centre by where it "sits"
+    _t(r"\b(peak|cent(er|re)|maximum|middle|top)\b (of )?(the |my |a |an |this )?([\w-]+ )?(rf|pulse|sinc|gauss\w*|"
+       r"excitation|refocus\w*)\b|\b(where|when)\b.{0,30}\b(peak|cent(er|re)|maximum)\b.{0,40}\b(sits?|lies|is|"
+       r"occurs?|falls?)\b.{0,30}\b(rf|pulse|event)\b", A("calc_rf_center", 1.8)),
+    # a named .seq file brought back into Python or MATLAB is reading it, whatever verb comes first
+    _t(r"\b[\w-]+\.seq\b.{0,80}\b(back|in|into|as) (a |an |the )?(sequence|seq|pp\.sequence)( object)?\b|\b(load|read|"
+       r"open|import|parse|bring|get)\w*\b.{0,40}\b[\w-]+\.seq\b|\b(turn|convert)\w*\b.{0,20}\.seq\b.{0,30}\b(object|"
+       r"sequence)\b", A("seq.read", 1.9), damps=("api:seq.write", "howto:write_seq_file")),
+    # two gradients on one axis that overlap become their sum, said with a pronoun as often as with "gradients"
+    _t(r"\b(add|sum|superimpose|superpose|combine|merge|overlay)\w*\b (them|both|the two|these|those)( up)?\b.{0,30}"
+       r"\b(into one|together|one|single|same)\b|\boverlap\w*\b.{0,80}\b(sum|add|combine|merge)\w*\b",
+       A("add_gradients", 1.8)),
+    # a check that goes through the whole sequence is the sequence's timing check, not the notes on the raster or
+    # the limits it checks against
+    _t(r"\b(all|every|each|whole|entire)\b (of )?(my |the )?(blocks?|events?|sequence)\b.{0,60}\b(violat|break|"
+       r"respect|obey|satisf|check|wrong|error)\w*|\b(violat|break)\w*\b.{0,30}\b(raster|dead ?times?|timing)\b"
+       r".{0,60}\b(blocks?|sequence)\b|\b(blocks?|sequence)\b.{0,60}\b(violat|break)\w*\b.{0,30}\b(raster|dead ?"
+       r"times?|timing)\b", A("seq.check_timing", 2.2), damps=("howto:raster_rounding", "howto:system_limits")),
+    # "as short as my limits allow for a given area": the shortest lobe of an area is a trapezoid from its area
+    _t(r"\b(as short as|as fast as|shortest|fastest|quickest|minimum[- ]time|time[- ]optimal)\b.{0,80}\b(area|moment)"
+       r"\b|\b(area|moment)\b.{0,60}\b(as short as|as fast as|shortest|fastest|quickest)\b",
+       A("make_trapezoid", 1.6), A("make_extended_trapezoid_area", 1.4)),
 ]
