@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import pulse_math, unitfacts, uservalues
+from . import pulse_math, unitfacts, uservalues, value_math
 from .toolbox_values import GAMMA
 from .toolbox_values import NUMBER as _NUM
 
@@ -222,8 +222,9 @@ def ramp_time(values: dict[str, float], prose: str) -> list[str]:
         return []
     t = grad / slew
     rounded = math.ceil(t / 10e-6 - 1e-9) * 10e-6
-    return [f"{grad / (GAMMA * 1e-3):.4g} mT/m at {slew / GAMMA:.4g} T/m/s takes **{t * 1e6:.4g} µs** "
-            f"({t * 1e3:.4g} ms) to ramp; on the 10 µs gradient raster that is {rounded * 1e6:.0f} µs."]
+    line = (f"{grad / (GAMMA * 1e-3):.4g} mT/m at {slew / GAMMA:.4g} T/m/s takes **{t * 1e6:.4g} µs** "
+            f"({t * 1e3:.4g} ms) to ramp; on the 10 µs gradient raster that is {rounded * 1e6:.0f} µs.")
+    return [line + value_math.ramp_too_short(prose, grad, slew)]
 
 
 def sampling(prose: str) -> list[str]:
@@ -363,8 +364,10 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
     return [line + f", within {limit}; {tail}."]
 
 
-def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python") -> list[str]:
-    """All that applies; `asked` are values written in the question, which take precedence."""
+def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python",
+            code: Optional[str] = None) -> list[str]:
+    """All that applies; `asked` are values written in the question, which take precedence; `code` is a call the
+    question pasted (what a system object holds after it is read from there)."""
     values = {**scanner, **asked}
     lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
     lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
@@ -373,6 +376,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
     lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.slice_gradient(values, prose)
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
+    lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
+        prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])
     return lines
 
 

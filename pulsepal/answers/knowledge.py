@@ -76,6 +76,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(deg|degrees|°|rad)?", re.I),
      lambda v, u: float(v) * (57.29577951308232 if (u or "").lower() == "rad" else 1.0)),
+    # "a 200 mm FOV" (the number first); before the name-first pattern, which overrides it when both match
+    ("fov", re.compile(_NUM + r"\s*(mm|cm)\s+(?:fov|field[- ]of[- ]view)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
                        + r"(?:\s*[x×*]\s*" + _NUM + r")?" + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
@@ -85,7 +87,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                                    + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
      lambda v, u: float(v)),
-    ("n_x", re.compile(r"\b(\d+)\s*(?:adc )?(?:samples|points|readout points)\b", re.I), lambda v, u: float(v)),
+    ("n_x", re.compile(r"\b(\d+)\s*(?:adc |readout )?(?:samples|points|readout points)\b", re.I),
+     lambda v, u: float(v)),
     ("pulse_duration", re.compile(r"\b(?:sinc|gauss\w*|block|hard|rf|excitation|refocusing)?\s*pulse\b[^,;]{0,20}?"
                                   r"(?:duration\s*)?" + _NUM + r"\s*(ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
@@ -240,7 +243,7 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
             continue
         found = True
         groups = [g for g in m.groups()]
-        if name == "fov":
+        if name == "fov" and len(groups) == 4:
             unit = groups[3]
             k.values["fov"] = _length(groups[0], unit, "mm")
             if groups[2]:  # "256x256x160 mm": the third is the extent along z, the 3D slab

@@ -132,7 +132,7 @@ class OfflineResponder:
         if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
             ans.text = option + "\n\n" + ans.text
         lines = calculators.compute(fu.carried_question(req.history, intent.prose), knowledge.values if knowledge
-                                    else {}, asked.values, intent.lang)
+                                    else {}, asked.values, intent.lang, intent.code)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
         extra = calculators.header(lines, bool(computed))

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from . import seqfile_units
+from . import seqfile_units, value_math
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -302,6 +302,10 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         if unit is None:
             return None
         hint = {"seconds": " (3 ms is `3e-3`)", "Hz/m": " (mT/m × 42.576e3)", "radians": " (degrees × π/180)"}
+        # a limit given with its unit ("max_grad=28, grad_unit='mT/m'") is converted, not read as Hz/m
+        stored = value_math.opts_stored(raw or prose, matlab).get(p.name) if e.key == "Opts" else None
+        if stored:
+            return f"{shown} of `{name_of(e, lang)}` is in **{unit}**: " + stored
         said = _with_value(p, raw or prose, unit) or hint.get(unit, "")
         return f"{shown} of `{name_of(e, lang)}` is in **{unit}**{said}."
     default = _matlab_default(e, p) if matlab else p.default

@@ -106,6 +106,9 @@ def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     thk = values.get("slice_thickness")
     m = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
     owner, both = bandwidth_owner(prose)
+    if thk and not m and values.get("pulse_duration") and values.get("tbw") and re.search(
+            r"\b(gradient|amplitude)\b", low):
+        return [_from_tbw(thk, values["pulse_duration"], values["tbw"])]  # "a 1 ms sinc with TBW 4, 8 mm slice"
     if not thk or not m or not (owner == "pulse" or both) or not re.search(r"\bgradient|\bslice", low):
         return []
     bw = float(m.group(1)) * (1e3 if m.group(2) == "khz" else 1.0)
@@ -116,6 +119,16 @@ def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
                 f"readout); if it is the RF pulse's bandwidth, a {thk * 1e3:g} mm slice needs a slice-select "
                 f"gradient of {figure}."]
     return [f"A {bw:g} Hz pulse bandwidth over a {thk * 1e3:g} mm slice needs a slice-select gradient of {figure}."]
+
+
+def _from_tbw(thk: float, duration: float, tbw: float) -> str:
+    """A pulse given by its duration and time-bandwidth product: its bandwidth TBW / duration, then BW / thickness
+    (what `make_sinc_pulse` computes for its slice-select gradient's amplitude)."""
+    bw = tbw / duration
+    g = bw / thk
+    return (f"A {duration * 1e3:g} ms pulse with time-bandwidth product {tbw:g} has a bandwidth of TBW / duration = "
+            f"{bw:.0f} Hz; over a {thk * 1e3:g} mm slice the slice-select gradient is BW / thickness = "
+            f"**{g:.0f} Hz/m** ({g / (GAMMA * 1e-3):.3g} mT/m).")
 
 
 def readout_from_length(values: dict[str, float], prose: str) -> list[str]:
