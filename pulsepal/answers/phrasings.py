@@ -191,10 +191,11 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(adc|receiver|readout)('s)? (frequency|phase)\b|\b(frequency|phase) of the (adc|receiver)",
        A("make_adc", 1.6), damps=("api:mr.transform",)),
     # --- round 8: what is described by its effect rather than by the toolbox's words -------------------------
-    # the pulse is often named by its shape ("my sinc", "the gauss"), and its centre by where it "sits"; the shape
-    # is then the setting, not what is asked for
+    # the pulse is often named by its shape ("my sinc", "the gauss"), and its centre by where it "sits" (the shape
+    # is then the setting, not what is asked for); "peak RF power / amplitude" is its strength, not its centre
     _t(r"\b(peak|cent(er|re)|maximum|middle|top)\b (of )?(the |my |a |an |this )?([\w-]+ )?(rf|pulse|sinc|gauss\w*|"
-       r"excitation|refocus\w*)\b|\b(where|when)\b.{0,30}\b(peak|cent(er|re)|maximum)\b.{0,40}\b(sits?|lies|is|"
+       r"excitation|refocus\w*)\b(?!\s*(power|amplitude|b1|voltage|energy|sar))|"
+       r"\b(where|when)\b.{0,30}\b(peak|cent(er|re)|maximum)\b.{0,40}\b(sits?|lies|is|"
        r"occurs?|falls?)\b.{0,30}\b(rf|pulse|event)\b", A("calc_rf_center", 1.8),
        damps=("api:make_sinc_pulse", "api:make_gauss_pulse", "api:make_block_pulse")),
     # a named .seq file brought back into Python or MATLAB is reading it, whatever verb comes first
