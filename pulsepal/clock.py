@@ -21,6 +21,12 @@ class Clock:
     (CLOCK_BOOTTIME: it counts suspended time too, and setting the date does not move it). Comparing the two between
     cleanup passes is how the engine notices that the wall clock jumped (see sessions/guard.py)."""
 
+    @property
+    def wall_clock(self) -> "Clock":
+        """The wall clock as the system reads it, uncorrected: what the cleanup guard judges. The engine stamps
+        with sessions/engine_time.EngineClock, which wraps the injected clock and overrides this."""
+        return self
+
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
