@@ -50,9 +50,9 @@ class FakeClock(Clock):
     wall clock and the since-boot clock move together); `jump` and `set` move only the wall clock, as an operator
     setting the date or a broken NTP server would."""
 
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, since_boot: float = 1000.0) -> None:
         self._now = start or datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
-        self._boot = 1000.0
+        self._boot = since_boot  # another process of the same (fake) boot starts where the first one's count is
         self._lock = threading.Lock()
 
     def now(self) -> datetime:

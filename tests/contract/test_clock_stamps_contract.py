@@ -94,8 +94,7 @@ from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings
 
 settings, wall, since_boot = json.loads(sys.argv[1]), sys.argv[2], float(sys.argv[3])
-clock = FakeClock(datetime.fromisoformat(wall))
-clock._boot = since_boot  # the same (fake) boot as the parent: its since-boot clock went on counting
+clock = FakeClock(datetime.fromisoformat(wall), since_boot)  # the parent's (fake) boot, its wall clock 10 days behind
 sm = SessionManager(Settings(_env_file=None, **settings), clock=clock, actor="other-process")
 sid = sm.create_session("ann")
 sm.add_message(sid, "user", "written by another process while the clock was behind")
