@@ -21,6 +21,12 @@ class Clock:
     (CLOCK_BOOTTIME: it counts suspended time too, and setting the date does not move it). Comparing the two between
     cleanup passes is how the engine notices that the wall clock jumped (see sessions/guard.py)."""
 
+    @property
+    def wall_clock(self) -> "Clock":
+        """The wall clock as the system reads it, uncorrected: what the cleanup guard judges. The engine stamps
+        with sessions/engine_time.EngineClock, which wraps the injected clock and overrides this."""
+        return self
+
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
@@ -44,9 +50,9 @@ class FakeClock(Clock):
     wall clock and the since-boot clock move together); `jump` and `set` move only the wall clock, as an operator
     setting the date or a broken NTP server would."""
 
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, since_boot: float = 1000.0) -> None:
         self._now = start or datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
-        self._boot = 1000.0
+        self._boot = since_boot  # another process of the same (fake) boot starts where the first one's count is
         self._lock = threading.Lock()
 
     def now(self) -> datetime:

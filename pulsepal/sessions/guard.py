@@ -17,19 +17,25 @@ How a genuinely idle week is told apart from a jump: during an idle week the pas
 cron), each close in time to the one before it and in step with the since-boot clock, and each prunes the few
 archives that just crossed the retention line. A jump shows as wall time the since-boot clock did not see pass.
 
-Confirming (`cleanup_sessions.py --force`, or "Confirm" on the admin page) runs the held steps once and takes the
-current time as the new reference.
+Confirming (`cleanup_sessions.py --force`, or "Confirm" on the admin page) takes the current time as the new
+reference (before the pass plans, so what it archives is stamped with the confirmed time) and runs the held steps.
+
+Holding is not enough on its own: what is written while the clock is wrong would keep the wrong times, and the first
+trusted pass after the correction would find an archive written minutes ago "older than 7 days". So the engine
+stamps with this guard's estimate of the true time (engine_time.py, built on the reference kept here), while the
+guard itself judges the raw wall clock (`clock.wall_clock`) and plans on it, so a jump is still seen, reported and
+shown as held. What the estimate cannot cover (written before any pass ran, or by an older release during a skew)
+shows as an archive dated before its own last activity; `stamp_skew` holds its removal instead of believing it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from .core import Core
+from .engine_time import JUMP_TOLERANCE_SECONDS, EngineClock, same_boot_drift, tolerance
 
-JUMP_TOLERANCE_SECONDS = 300.0
-JUMP_TOLERANCE_SHARE = 0.01
 MAX_UNSEEN_GAP_HOURS = 48.0
 PRUNE_HOLD_MIN = 10
 DESTRUCTIVE = ("remove_archive", "remove_backup")
@@ -47,15 +53,15 @@ class CleanupGuard:
         self.store = core.store
 
     def clock_verdict(self) -> Verdict:
-        clock = self.core.clock
+        clock = self.core.clock.wall_clock  # the raw clock: the engine's own stamps are corrected already
         reference = self.store.read_state("clock").get("reference")
         if not isinstance(reference, dict):
             return Verdict(None)  # the first pass ever: nothing to compare with
         wall_elapsed = clock.timestamp() - float(reference.get("wall", 0.0))
-        if reference.get("boot_id") == clock.boot_id():
-            boot_elapsed = clock.since_boot() - float(reference.get("since_boot", 0.0))
-            drift = wall_elapsed - boot_elapsed
-            if abs(drift) > max(JUMP_TOLERANCE_SECONDS, JUMP_TOLERANCE_SHARE * abs(boot_elapsed)):
+        same_boot = same_boot_drift(reference, clock.timestamp(), clock.since_boot(), clock.boot_id())
+        if same_boot is not None:
+            drift, boot_elapsed = same_boot
+            if abs(drift) > tolerance(boot_elapsed):
                 direction = "forward" if drift > 0 else "back"
                 return Verdict(f"the wall clock moved {direction} by {_span(abs(drift))} more than the time that "
                                f"passed since the last cleanup pass ({_span(max(boot_elapsed, 0.0))})")
@@ -70,10 +76,14 @@ class CleanupGuard:
     def screen(self, plan: list[dict], *, confirmed: bool) -> tuple[list[dict], list[dict], Optional[str]]:
         """(actions to carry out, actions held with their reason, why the clock is distrusted or None)."""
         verdict = self.clock_verdict()
+        skews = {id(a): a.pop("skew") for a in plan if "skew" in a}
         if confirmed:
             return plan, [], verdict.distrust
         keep, held = [], []
         for action in plan:
+            if id(action) in skews:
+                held.append(dict(action, held="clock: " + skews[id(action)]))
+                continue
             timed = action["action"] in TIME_BASED and (action["action"] != "archive" or action["reason"] != "forced")
             if verdict.distrust and timed:
                 held.append(dict(action, held="clock: " + verdict.distrust))
@@ -91,11 +101,32 @@ class CleanupGuard:
 
     def after_pass(self, *, distrust: Optional[str], confirmed: bool) -> None:
         """Move the reference to now, unless the clock is distrusted and nobody confirmed it."""
-        clock = self.core.clock
         if distrust and not confirmed:
             return
+        self.take_reference()
+
+    def take_reference(self) -> None:
+        """The raw wall clock, now, becomes the reference: after a trusted pass, or when an operator confirms the
+        clock (before the confirmed pass plans, so what it archives is stamped with the confirmed time)."""
+        clock = self.core.clock.wall_clock
         reference = {"wall": clock.timestamp(), "since_boot": clock.since_boot(), "boot_id": clock.boot_id()}
         self.store.update_state("clock", lambda state: {**state, "reference": reference})
+        if isinstance(self.core.clock, EngineClock):
+            self.core.clock.adopt(reference)
+
+
+def stamp_skew(entry: Mapping[str, Any]) -> Optional[str]:
+    """Why an archive's own stamps say it was written while the clock was behind, or None.
+
+    A session is archived after its last activity, so an archive dated well before that activity (more than the
+    jump tolerance) was stamped by a clock that was behind: written during a skew before any pass had run, or by a
+    release that stamped the raw wall clock. Its age is not to be believed; removing it waits for a confirmation."""
+    archived_at = float(entry.get("archived_at") or 0)
+    latest = max(float(entry.get("last_activity") or 0), float(entry.get("activated_at") or 0))
+    if archived_at and latest - archived_at > JUMP_TOLERANCE_SECONDS:
+        return (f"the archive is dated {_span(latest - archived_at)} before its own last activity: it was written "
+                "while the clock was behind, so its age is not known; confirm to remove it")
+    return None
 
 
 def _span(seconds: float) -> str:

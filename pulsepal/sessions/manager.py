@@ -24,6 +24,7 @@ from . import cleanup_state, events
 from .archiving import Archiver
 from .core import Core
 from .documents import document_to_markdown
+from .engine_time import EngineClock
 from .errors import SessionNotFound
 from .history import History
 from .ids import validate_session_id
@@ -62,7 +63,9 @@ class SessionManager:
                 update["conversation_log_path"] = Path(storage_path).parent / "conversationLogs"
             settings = settings.model_copy(update=update)
         self.settings = settings
-        self.clock = clock or SYSTEM_CLOCK
+        # Everything the engine writes is stamped with the guard's trusted time, never with a wall clock it knows
+        # to be wrong (engine_time.py); `clock.wall_clock` is the injected clock itself.
+        self.clock = EngineClock(clock or SYSTEM_CLOCK)
         self.actor = actor
         # `python -c "...SessionManager().archive_expired_sessions()"` shows no return value, so maintenance calls
         # say what they did when run that way (or when an echo function is given).
@@ -72,6 +75,7 @@ class SessionManager:
 
             install_error_hook()
         self.store: SessionStore = store or open_store(settings, self.clock, actor=actor)
+        self.clock.attach(lambda: self.store.read_state("clock"))
         self.core = Core(self.store, settings, self.clock, actor, echo)
         self.archiver = Archiver(self.core)
         self.lifecycle = Lifecycle(self.core, self.archiver)

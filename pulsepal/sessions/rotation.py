@@ -22,7 +22,7 @@ from . import cleanup_state, policy
 from .archiving import Archiver
 from .core import Core
 from .errors import LockBusy, SessionError, SessionNotFound
-from .guard import CleanupGuard
+from .guard import CleanupGuard, stamp_skew
 from .store import Archived, Outcome, Progress
 
 ARCHIVE_BATCH = 500
@@ -71,12 +71,15 @@ class Cleanup:
         self.guard = CleanupGuard(core)
 
     def plan(self, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False) -> list[dict]:
-        """The actions a pass would take, from the index alone (plus the list of backups)."""
+        """The actions a pass would take, from the index alone (plus the list of backups).
+
+        Planned on the raw wall clock, the one the guard judges: when it is distrusted, what it would do is shown
+        as held (and raises the alert); when it is trusted it agrees with the engine's stamps."""
         settings = self.core.settings
         if days is not None and days <= 0:
             raise ValueError("days must be a positive number")
         days = days if days is not None else settings.session_archive_days
-        now = self.core.clock.timestamp()
+        now = self.core.clock.wall_clock.timestamp()
         activated_before, idle_before = policy.expiry_cutoffs(now, settings)
         actions: list[dict] = []
         if archive_all or purge:
@@ -99,9 +102,10 @@ class Cleanup:
                     actions.append({"action": "purge_archive", "session_id": session_id,
                                     "path": entry.get("archive_path"), "reason": "forced (--all)"})
                 elif policy.archive_is_old(float(entry.get("archived_at") or 0), now, days):
-                    actions.append({"action": "remove_archive", "session_id": session_id,
-                                    "path": entry.get("archive_path"),
-                                    "reason": f"archived more than {days:g} days ago"})
+                    action = {"action": "remove_archive", "session_id": session_id, "path": entry.get("archive_path"),
+                              "reason": f"archived more than {days:g} days ago"}
+                    skew = stamp_skew(entry)
+                    actions.append(dict(action, skew=skew) if skew else action)
         for backup in self.store.backups():
             keep_days = policy.backup_days(backup.reason, settings)
             if policy.archive_is_old(backup.created_at, now, keep_days):
@@ -132,6 +136,8 @@ class Cleanup:
             with self.store.cleanup_lock(blocking=wait, scheduled=scheduled):
                 if not dry_run:  # a dry run changes nothing at all, not even the index
                     self.reconcile()
+                    if confirm_held:  # the operator vouches for the wall clock: stamp with it too
+                        self.guard.take_reference()
                 plan = self.plan(days=days, archive_all=archive_all, purge=purge)
                 plan, held, distrust = self.guard.screen(plan, confirmed=confirm_held)
                 report = CleanupReport(started.isoformat(), dry_run, plan, held=held)
