@@ -88,17 +88,18 @@ def read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def assign(items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(dev, heldout): within each kind, ids are sorted, shuffled with a seed named after the kind, and the first
-    HELDOUT_SHARE of them (rounded, at least one) are held out."""
+def assign(items: list[dict], share: float = HELDOUT_SHARE, tag: str = "") -> tuple[list[dict], list[dict]]:
+    """(dev, heldout): within each kind, ids are sorted, shuffled with a seed named after the kind (and the round's
+    `tag`, so each round's split has its own seed), and the first `share` of them (rounded, at least one) are held
+    out."""
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for item in items:
         by_kind[item["kind"]].append(item)
     dev, held = [], []
     for kind in sorted(by_kind):
         group = sorted(by_kind[kind], key=lambda i: i["id"])
-        random.Random(f"{SEED}:{kind}").shuffle(group)
-        n = max(1, round(len(group) * HELDOUT_SHARE))
+        random.Random(f"{SEED}:{tag}{kind}").shuffle(group)
+        n = max(1, round(len(group) * share))
         held += group[:n]
         dev += group[n:]
     return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
@@ -106,17 +107,7 @@ def assign(items: list[dict]) -> tuple[list[dict], list[dict]]:
 
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
-    by_kind: dict[str, list[dict]] = defaultdict(list)
-    for item in items:
-        by_kind[item["kind"]].append(item)
-    dev, held = [], []
-    for kind in sorted(by_kind):
-        group = sorted(by_kind[kind], key=lambda i: i["id"])
-        random.Random(f"{SEED}:round8:{kind}").shuffle(group)
-        n = max(1, round(len(group) * ROUND8_SHARE))
-        held += group[:n]
-        dev += group[n:]
-    return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
+    return assign(items, ROUND8_SHARE, "round8:")
 
 
 def check_round8(folder: Path = HERE) -> list[str]:

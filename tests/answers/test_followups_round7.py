@@ -2,22 +2,7 @@
 again with new values, a "why" about the previous function, the next function applied to what it made, a value
 carried into "same but ...", and a setting of a template asked with "how many"."""
 
-from pulsepal.answers import AnswerRequest
-
-
-def ask(responder, text, lang="python", history=None):
-    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=None))
-
-
-def chat(responder, turns, lang="python"):
-    """Every turn but the last answered by the responder, as in a chat; the last one's answer."""
-    history: list[dict] = []
-    for q in turns[:-1]:
-        a = ask(responder, q, lang, history)
-        history += [{"role": "user", "content": q}, {"role": "assistant", "content": a.text,
-                                                     "metadata": a.metadata}]
-    return ask(responder, turns[-1], lang, history)
+from answer_turns import ask, chat
 
 
 def test_which_of_two_previous_functions_is_picked_by_its_parameters(responder):

@@ -10,23 +10,9 @@
   do not exist.
 """
 
-from pulsepal.answers import AnswerRequest
+from answer_turns import ask, chat
+
 from pulsepal.answers.sequences import missing_variant, requested
-
-
-def ask(responder, text, lang="python", history=None):
-    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=None))
-
-
-def chat(responder, turns, lang="python"):
-    history: list[dict] = []
-    for q in turns[:-1]:
-        a = ask(responder, q, lang, history)
-        history += [{"role": "user", "content": q}, {"role": "assistant", "content": a.text,
-                                                     "metadata": a.metadata}]
-    return ask(responder, turns[-1], lang, history)
-
 
 # --- missing templates ----------------------------------------------------------------------------------------
 

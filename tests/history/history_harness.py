@@ -23,6 +23,27 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+VIEWPORT = {"width": 1280, "height": 860}
+
+
+def launch_chromium(pw):
+    """Debian's chromium, headless, for a Playwright test (never a downloaded browser)."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+
+
+def sign_in_page(context, site: "Site", name: str):
+    """A new page of `context` signed in as `name` on the site's login form, its chat ready."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(site.base + "/login")
+    page.locator("#email").fill(name)
+    page.locator("#password").fill(PASSWORDS[name])
+    page.locator("button[type=submit]").click()
+    page.locator("#chat-settings-open-modal").wait_for()
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 class Site:
     def __init__(self, server: ChatServer) -> None:
         self.server = server

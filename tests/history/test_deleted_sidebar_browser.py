@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from history_harness import CHROMIUM, FLAGS, PASSWORDS, start_site
+from history_harness import CHROMIUM, VIEWPORT, launch_chromium, sign_in_page, start_site
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is not installed (apt-get install chromium)")
@@ -21,18 +21,6 @@ ANSWER = "[data-step-type='assistant_message']"
 LISTED = "#thread-history li[id^='thread-']"
 QUESTIONS = ("How do I set the flat time of a trapezoid?", "What does mr.makeAdc do?",
              "How do I write a seq file?")
-
-
-def _sign_in(context, site, name: str):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site.base + "/login")
-    page.locator("#email").fill(name)
-    page.locator("#password").fill(PASSWORDS[name])
-    page.locator("button[type=submit]").click()
-    page.locator("#chat-settings-open-modal").wait_for()
-    page.wait_for_load_state("networkidle")
-    return page
 
 
 def _ask(page, text: str) -> str:
@@ -69,9 +57,9 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
     site = start_site(tmp_path / "site")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-            alice_context = browser.new_context(viewport={"width": 1280, "height": 860})
-            page = _sign_in(alice_context, site, "alice")
+            browser = launch_chromium(pw)
+            alice_context = browser.new_context(viewport=VIEWPORT)
+            page = sign_in_page(alice_context, site, "alice")
             deleted = []
             for number, question in enumerate(QUESTIONS):
                 if number:
@@ -85,7 +73,7 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
             expect(other_tab.locator(ANSWER).first).to_be_visible()
             expect(other_tab.locator(LISTED)).to_have_count(3)
 
-            bob = _sign_in(browser.new_context(viewport={"width": 1280, "height": 860}), site, "bob")
+            bob = sign_in_page(browser.new_context(viewport=VIEWPORT), site, "bob")
             bobs = _ask(bob, "What is a gradient spoiler?")  # someone else's tab: untouched by alice's deletion
 
             _command(page, "/delete-all")
@@ -131,9 +119,9 @@ def test_deleting_one_conversation_in_one_tab_updates_the_other_tab(tmp_path, ar
     site = start_site(tmp_path / "site")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-            context = browser.new_context(viewport={"width": 1280, "height": 860})
-            page = _sign_in(context, site, "alice")
+            browser = launch_chromium(pw)
+            context = browser.new_context(viewport=VIEWPORT)
+            page = sign_in_page(context, site, "alice")
             kept = _ask(page, QUESTIONS[0])
             _new_chat(page)
             gone = _ask(page, QUESTIONS[1])

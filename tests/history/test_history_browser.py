@@ -24,15 +24,11 @@ from pathlib import Path
 import httpx
 import pytest
 from chat_harness import ChatServer
-from history_harness import CHROMIUM, FLAGS, PASSWORDS, run_cli, start_site
+from history_harness import CHROMIUM, VIEWPORT, launch_chromium, run_cli, sign_in_page, start_site
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is not installed (apt-get install chromium)")
 ANSWER = "[data-step-type='assistant_message']"
-
-
-def _browser(pw):
-    return pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
 
 
 def _ask(page, text: str) -> None:
@@ -90,8 +86,8 @@ def test_search_rate_export_and_delete_everything_in_the_browser(tmp_path, artif
     server.start()
     try:
         with sync_playwright() as pw:
-            browser = _browser(pw)
-            context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+            browser = launch_chromium(pw)
+            context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
             page = context.new_page()
             page.set_default_timeout(30_000)
             page.goto(server.printed_url())
@@ -154,7 +150,7 @@ def test_search_rate_export_and_delete_everything_in_the_browser(tmp_path, artif
             expect(button).to_be_visible()
             page.screenshot(path=str(artifacts / "04-delete-all-asks.png"))
             button.click()
-            expect(page.get_by_text("Deleted all 2 of your conversations")).to_be_visible()
+            expect(page.get_by_text("Deleted all 2 of your conversations").first).to_be_visible()  # chat + toast
             page.screenshot(path=str(artifacts / "05-deleted.png"))
             browser.close()
     finally:
@@ -196,8 +192,8 @@ def test_a_pinned_conversation_stays_active_while_the_scheduler_archives_the_oth
                                                 "SESSION_CLEANUP_INTERVAL_MINUTES": "0.02"}).start()  # ~1 s
     try:
         with sync_playwright() as pw:
-            browser = _browser(pw)
-            page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+            browser = launch_chromium(pw)
+            page = browser.new_context(viewport=VIEWPORT).new_page()
             page.set_default_timeout(30_000)
             page.goto(server.printed_url())
             page.locator("#chat-settings-open-modal").wait_for()
@@ -246,10 +242,10 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
     site = start_site(tmp_path / "share")
     try:
         with sync_playwright() as pw:
-            browser = _browser(pw)
-            owner_context = browser.new_context(viewport={"width": 1280, "height": 860})
+            browser = launch_chromium(pw)
+            owner_context = browser.new_context(viewport=VIEWPORT)
             owner_context.grant_permissions(["clipboard-read", "clipboard-write"])  # the dialog copies the link
-            owner = _sign_in(owner_context, site, "alice")
+            owner = sign_in_page(owner_context, site, "alice")
             _ask(owner, "How do I write a seq file?")
             thread = _thread_id(owner)
             _open_share_dialog(owner, thread)
@@ -262,8 +258,8 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
             owner.keyboard.press("Escape")
             link = f"{site.base}/share/{thread}"
 
-            viewer_context = browser.new_context(viewport={"width": 1280, "height": 860})
-            viewer = _sign_in(viewer_context, site, "bob")  # someone else, signed in as themselves
+            viewer_context = browser.new_context(viewport=VIEWPORT)
+            viewer = sign_in_page(viewer_context, site, "bob")  # someone else, signed in as themselves
             viewer.goto(link)
             expect(viewer.locator(ANSWER).first).to_contain_text("seq")
             expect(viewer.get_by_text("How do I write a seq file?")).to_be_visible()
@@ -300,15 +296,3 @@ def _open_share_dialog(page, thread: str) -> None:
     item.hover()
     item.locator("#thread-options").click()
     page.locator("#share-thread").click()
-
-
-def _sign_in(context, site, name: str):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site.base + "/login")
-    page.locator("#email").fill(name)
-    page.locator("#password").fill(PASSWORDS[name])
-    page.locator("button[type=submit]").click()
-    page.locator("#chat-settings-open-modal").wait_for()
-    page.wait_for_load_state("networkidle")
-    return page
