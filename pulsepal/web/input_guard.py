@@ -50,12 +50,12 @@ def read_json(raw: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         reason = str(exc).split(":", 1)[0]
         if "depth" in reason or "recursion" in reason:
-            raise BadJson(f"the JSON body is nested too deep (at most {MAX_JSON_DEPTH} levels)") from None
+            raise BadJson(f"the JSON body is nested too deep (depth limit {MAX_JSON_DEPTH})") from None
         if "surrogate" in reason or "UTF-8" in reason:
             raise BadJson("the body is not valid UTF-8 text (unpaired surrogates are not text either)") from None
         raise BadJson(f"the request body is not valid JSON ({reason})") from None
     if _depth(value) > MAX_JSON_DEPTH:
-        raise BadJson(f"the JSON body is nested too deep (at most {MAX_JSON_DEPTH} levels)")
+        raise BadJson(f"the JSON body is nested too deep (depth limit {MAX_JSON_DEPTH})")
     return value
 
 
