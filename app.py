@@ -2,7 +2,8 @@
 
 Start-up order matters: the bind check and the auth secret must be in place before Chainlit checks for the secret
 (right after it loads this module), our HTTP routes must be slotted in front of Chainlit's catch-all route, and
-the security middleware must be added before the server starts.
+the input guard (bad input is a 4xx, never a 500) and, around it, the security middleware must be added before
+the server starts, in that order (the last added runs first: the guard only sees capped, authenticated requests).
 """
 
 import chainlit as cl
@@ -10,11 +11,12 @@ from chainlit.config import config
 
 from pulsepal.dependencies import get_session_manager
 from pulsepal.settings import get_settings
-from pulsepal.web import auth, chat, history_commands, server
+from pulsepal.web import auth, chat, history_commands, input_guard, server
 from pulsepal.web.datalayer import PulsePalDataLayer
 
 server.configure_or_exit(config.run.host)
 server.install_routes()
+input_guard.install(server.chainlit_app(), root_path=config.run.root_path)
 server.install_security(config.run.host, root_path=config.run.root_path)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
+from urllib.parse import unquote
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.-]*)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
@@ -26,7 +27,8 @@ _LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s\x00]+)\)")
 _BOLD = re.compile(r"\*\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*\*|__(?=[^\s_])([^_]+?)(?<=[^\s_])__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![\w*])|"
                      r"(?<![\w_])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?![\w_])")
-_SAFE_TARGET = re.compile(r"^(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+# a same-site path is "/" followed by neither "/" nor "\\": browsers read "//host" and "/\\host" as another site
+_SAFE_TARGET = re.compile(r"^(https?://|mailto:|/(?![/\\])|#)", re.IGNORECASE)
 _HEADING_OFFSET = 2  # a message's "#" sits below the dialog's own title: h1 -> h3
 MAX_QUOTE_DEPTH = 8  # deeper ">" nesting is shown as text (no recursion without end on hostile input)
 MAX_INLINE_LINE = 4000  # longer lines are escaped but not formatted (bounded time on hostile input)
@@ -89,8 +91,9 @@ def inline(text: str) -> str:
 
 def _link(match: re.Match) -> str:
     label, target = match.group(1), match.group(2)  # both already escaped
-    plain = re.sub(r"[\x00-\x20\x7f]", "", unescape(target))
-    if not _SAFE_TARGET.match(plain):
+    plain = re.sub(r"[\x00-\x20\x7f]", "", unescape(target))  # browsers drop tabs and newlines in a URL
+    decoded = re.sub(r"[\x00-\x20\x7f]", "", unquote(plain))  # and "/%5Cevil" must not slip past either
+    if not (_SAFE_TARGET.match(plain) and _SAFE_TARGET.match(decoded)):
         return match.group(0)  # javascript:, data:, //host ...: left as the text it was
     return f'<a href="{target}" rel="noopener noreferrer nofollow" target="_blank">{label}</a>'
 

@@ -36,6 +36,7 @@ from .admin_access import (
     resolve_user,
 )
 from .admin_markdown import render_markdown
+from .input_guard import BadJson, read_json
 
 log = logging.getLogger("pulsepal.admin")
 
@@ -264,8 +265,8 @@ async def cleanup_preview(_user: Any = Depends(require_admin_csrf), config: Admi
 async def cleanup_run(request: Request, _user: Any = Depends(require_admin_csrf),
                       config: AdminConfig = Depends(config_of)):
     try:
-        body = await request.json()
-    except ValueError:
+        body = read_json(await request.body())
+    except BadJson:
         body = None
     if not isinstance(body, dict) or body.get("confirm") is not True:
         raise HTTPException(400, 'send {"confirm": true} after reviewing the preview')

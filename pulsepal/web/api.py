@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Awaitable, Callable, Optional
 from urllib.parse import parse_qsl
 
-import orjson
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
@@ -25,6 +24,7 @@ from ..main_agent import QueryError, run_pulsepal
 from ..sessions import InvalidSessionId, SessionError
 from ..sessions.ids import validate_new_session_id
 from .errors import http_error
+from .input_guard import BadJson, read_json
 
 OwnerResolver = Callable[[Request], Awaitable[Optional[str]]]
 
@@ -35,10 +35,9 @@ async def _no_owner(request: Request) -> Optional[str]:
 
 def _parse_json(raw: bytes):
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        reason = str(exc).split(":", 1)[0]
-        raise HTTPException(400, f"the request body is not valid JSON ({reason})") from None
+        return read_json(raw)
+    except BadJson as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 async def _read_text(request: Request) -> str:

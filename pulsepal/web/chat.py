@@ -20,12 +20,13 @@ import chainlit as cl
 
 from ..dependencies import close_pools, get_preferences, get_session_manager
 from ..language import normalise_language
-from ..main_agent import QueryError, start_turn
+from ..main_agent import MAX_QUERY_CHARS, QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..sessions.errors import StorageError
 from ..settings import get_settings
 from . import auth, chat_ui, history_actions, history_commands
 from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
+from .socket_rules import too_long_text
 
 log = logging.getLogger("pulsepal.chat")
 
@@ -194,6 +195,9 @@ async def message(msg: cl.Message) -> None:
     if owner is None:
         return
     text = msg.content or ""
+    if len(text) > MAX_QUERY_CHARS:  # the same words as a frame too big for the socket (socket_rules.py)
+        await cl.ErrorMessage(content=too_long_text()).send()
+        return
     if msg.command == "download" or text.strip().lower() == "/download":
         await _send_download_links()
         return

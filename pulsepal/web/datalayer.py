@@ -210,8 +210,9 @@ class PulsePalDataLayer(BaseDataLayer):
     def _shared_thread(self, thread_id: str, viewer: str) -> Optional[ThreadDict]:
         """The complete, read-only transcript a share link shows (audited as a view), or None when not shared."""
         try:
-            document = self.manager.shared_view(thread_id, viewer)
-        except (SessionNotFound, ArchiveError):
+            document = (self.manager.shared_view(thread_id, viewer)
+                        if history_actions.live_share(self.manager, thread_id) is not None else None)
+        except (SessionNotFound, ArchiveError, InvalidSessionId):
             return None
         if document is None:
             return None
@@ -317,13 +318,15 @@ class PulsePalDataLayer(BaseDataLayer):
         manager = self.manager
         if not shared:
             history_actions.unshare(manager, caller, thread_id)
-        elif manager.share_of(validate_session_id(thread_id)) is None:  # a live share keeps its expiry
+        elif history_actions.live_share(manager, thread_id) is None:  # a live share keeps its expiry
             history_actions.share(manager, caller, thread_id)
 
     async def delete_thread(self, thread_id: str):
         def delete() -> Optional[str]:
             try:
                 owner = (self.manager.describe(validate_session_id(thread_id)) or {}).get("owner")
+                if owner:  # its share goes with it (the store keeps share records apart from the conversation)
+                    self.manager.unshare_session(thread_id, owner=owner)
                 self.manager.delete_session(thread_id)
                 return owner
             except (SessionNotFound, InvalidSessionId):

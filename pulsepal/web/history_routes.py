@@ -29,6 +29,7 @@ from ..dependencies import get_session_manager
 from ..sessions import SessionError
 from . import auth, history_actions, history_push
 from .errors import http_error
+from .input_guard import BadJson, read_json
 
 FEEDBACK_ROUTE = "/feedback"
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -46,9 +47,9 @@ async def json_body(request: Request) -> dict:
     if kind != "application/json":
         raise HTTPException(415, "send a JSON body (Content-Type: application/json)")
     try:
-        body = await request.json()
-    except ValueError:
-        raise HTTPException(400, "the body is not valid JSON") from None
+        body = read_json(await request.body())
+    except BadJson as exc:
+        raise HTTPException(400, str(exc)) from None
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
     return body

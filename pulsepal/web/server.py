@@ -138,6 +138,12 @@ def install_routes(app: Optional[FastAPI] = None) -> FastAPI:
     return app
 
 
+def chainlit_app() -> FastAPI:
+    from chainlit.server import app as chainlit_app
+
+    return chainlit_app
+
+
 def install_security(host: str, app: Optional[FastAPI] = None, root_path: str = "") -> FastAPI:
     """The security middleware and Chainlit's user lookups through our auth (see security.py)."""
     from . import security
