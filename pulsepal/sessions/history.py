@@ -101,10 +101,17 @@ class History:
             self.core.record("unshare", session_id)
         return bool(removed)
 
+    def _made_by_owner(self, session_id: str, record: dict) -> bool:
+        """A share record outlives the deletion of its conversation (deletes, retention and erase do not touch the
+        shares), and a freed id may since be someone else's new conversation (a chat may name any unused id): a
+        record counts only while the conversation it names exists and is still its maker's."""
+        entry = self.store.entry(session_id)
+        return entry is not None and entry.get("owner") == record.get("owner")
+
     def share_of(self, session_id: str) -> Optional[dict]:
-        """The share that holds now (not expired), or None."""
+        """The share that holds now (not expired, and made by the conversation's current owner), or None."""
         record = self.store.read_state("shares").get(session_id)
-        if not record:
+        if not record or not self._made_by_owner(session_id, record):
             return None
         expires = record.get("expires_at")
         if expires is not None and expires <= self.core.clock.timestamp():
@@ -116,7 +123,7 @@ class History:
         rows = [{"session_id": sid, **record, "expired": record.get("expires_at") is not None
                  and record["expires_at"] <= now}
                 for sid, record in self.store.read_state("shares").items()
-                if owner is None or record.get("owner") == owner]
+                if (owner is None or record.get("owner") == owner) and self._made_by_owner(sid, record)]
         return sorted(rows, key=lambda r: r.get("created_at") or 0, reverse=True)
 
     def shared_view(self, session_id: str, viewer: Optional[str]) -> Optional[dict]:

@@ -60,13 +60,10 @@ def unshare(manager: Any, user: Optional[str], session_id: str) -> bool:
 
 
 def live_share(manager: Any, session_id: str) -> Optional[dict]:
-    """The share of `session_id` that holds now, only if its current owner made it. A share record outlives the
-    deletion of its conversation in the store, and the freed id may since be someone else's new conversation
-    (a chat socket may name any unused thread id): an old link must never open that."""
-    share = manager.share_of(validate_session_id(session_id))
-    if share is None or share.get("owner") != manager.owner_of(session_id):
-        return None
-    return share
+    """The share of `session_id` that holds now. The engine counts a share only while its maker still owns the
+    conversation (sessions/history.py): a share record outlives the deletion of its conversation, and the freed id
+    may since be someone else's new conversation, which an old link must never open."""
+    return manager.share_of(validate_session_id(session_id))
 
 
 def shared_ids(manager: Any, user: str) -> set[str]:

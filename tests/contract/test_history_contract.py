@@ -60,6 +60,19 @@ def test_shares_expire_and_are_revoked(manager, clock):
     assert actions.count("share") == 2 and "share_view" in actions and "unshare" in actions
 
 
+def test_a_share_dies_with_its_conversation_even_when_the_id_is_taken_again(manager):
+    sid = _conversation(manager, "ann", "ann's secret protocol", "noted")
+    manager.share_session(sid, owner="ann")
+    manager.delete_session(sid)
+    assert manager.share_of(sid) is None and manager.list_shares() == []
+    manager.create_session("bob", session_id=sid)  # the freed id, now bob's (a chat may name any unused id)
+    manager.add_message(sid, "user", "bob's own words, never shared")
+    assert manager.share_of(sid) is None and manager.shared_view(sid, "carol") is None  # ann's old link is dead
+    assert manager.list_shares() == [] and manager.list_shares(owner="ann") == []
+    manager.share_session(sid, owner="bob")  # bob may share his own
+    assert manager.shared_view(sid, "carol")["events"][-1]["content"] == "bob's own words, never shared"
+
+
 def test_feedback_is_kept_on_the_answer_and_summarised(manager, clock):
     sid = manager.create_session("ann")
     manager.add_message(sid, "user", "How do I make a Gaussian pulse?")
