@@ -110,6 +110,7 @@ class History:
 
     def share_of(self, session_id: str) -> Optional[dict]:
         """The share that holds now (not expired, and made by the conversation's current owner), or None."""
+        session_id = validate_session_id(session_id)
         record = self.store.read_state("shares").get(session_id)
         if not record or not self._made_by_owner(session_id, record):
             return None

@@ -210,8 +210,7 @@ class PulsePalDataLayer(BaseDataLayer):
     def _shared_thread(self, thread_id: str, viewer: str) -> Optional[ThreadDict]:
         """The complete, read-only transcript a share link shows (audited as a view), or None when not shared."""
         try:
-            document = (self.manager.shared_view(thread_id, viewer)
-                        if history_actions.live_share(self.manager, thread_id) is not None else None)
+            document = self.manager.shared_view(thread_id, viewer)  # None unless its current owner shares it
         except (SessionNotFound, ArchiveError, InvalidSessionId):
             return None
         if document is None:
@@ -318,7 +317,7 @@ class PulsePalDataLayer(BaseDataLayer):
         manager = self.manager
         if not shared:
             history_actions.unshare(manager, caller, thread_id)
-        elif history_actions.live_share(manager, thread_id) is None:  # a live share keeps its expiry
+        elif manager.share_of(validate_session_id(thread_id)) is None:  # a live share keeps its expiry
             history_actions.share(manager, caller, thread_id)
 
     async def delete_thread(self, thread_id: str):

@@ -59,13 +59,6 @@ def unshare(manager: Any, user: Optional[str], session_id: str) -> bool:
     return manager.unshare_session(session_id, owner=user)
 
 
-def live_share(manager: Any, session_id: str) -> Optional[dict]:
-    """The share of `session_id` that holds now. The engine counts a share only while its maker still owns the
-    conversation (sessions/history.py): a share record outlives the deletion of its conversation, and the freed id
-    may since be someone else's new conversation, which an old link must never open."""
-    return manager.share_of(validate_session_id(session_id))
-
-
 def shared_ids(manager: Any, user: str) -> set[str]:
     return {s["session_id"] for s in manager.list_shares(owner=user) if not s.get("expired")}
 

@@ -206,6 +206,6 @@ async def shared_thread_view(thread: dict, viewer: Any) -> bool:
     if name and name == (thread or {}).get("userIdentifier"):
         return True
     try:
-        return await asyncio.to_thread(history_actions.live_share, get_session_manager(), thread_id) is not None
+        return await asyncio.to_thread(get_session_manager().share_of, thread_id) is not None
     except SessionError:
         return False
