@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import socket_rules
+from .security import local_path
 
 MAX_JSON_DEPTH = 64  # far beyond any request the page sends; Python's own parser fails near 1000
 MAX_NAME_BYTES = 255  # one path segment (NAME_MAX on Linux)
@@ -112,15 +113,8 @@ class InputGuard:
         self.app = app
         self.root_path = root_path.rstrip("/")
 
-    def _local_path(self, scope: Scope) -> str:
-        path = scope.get("path") or "/"
-        root = self.root_path
-        if root and (path == root or path.startswith(root + "/")):
-            return path[len(root):] or "/"
-        return path
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = self._local_path(scope) if scope["type"] in ("http", "websocket") else ""
+        path = local_path(scope, self.root_path) if scope["type"] in ("http", "websocket") else ""
         if scope["type"] == "websocket":
             if path.startswith(SOCKET_PATH):
                 receive = socket_rules.watch_frames(receive)

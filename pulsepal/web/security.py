@@ -98,6 +98,15 @@ def _refuse_socket(status: int):
     return refuse
 
 
+def local_path(scope: Scope, root_path: str) -> str:
+    """The request's path as our routes know it: Chainlit's --root-path prefixes its routes, not the ASGI scope, so
+    a middleware strips it itself."""
+    path = scope.get("path") or "/"
+    if root_path and (path == root_path or path.startswith(root_path + "/")):
+        return path[len(root_path):] or "/"
+    return path
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp, bind_host: str = "", root_path: str = "") -> None:
         self.app = app
@@ -106,11 +115,7 @@ class SecurityMiddleware:
         self._backoff: "Optional[throttle.Backoff | throttle.SharedBackoff]" = None
 
     def _local_path(self, scope: Scope) -> str:
-        path = scope.get("path") or "/"
-        root = self.root_path
-        if root and (path == root or path.startswith(root + "/")):
-            return path[len(root):] or "/"
-        return path
+        return local_path(scope, self.root_path)
 
     def backoff(self, settings: Settings) -> "throttle.Backoff | throttle.SharedBackoff":
         """The sign-in back-off: in this process's memory, or with a database in the database, so that every

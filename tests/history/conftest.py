@@ -7,24 +7,18 @@ import os
 from pathlib import Path
 
 import pytest
-from history_harness import REPO, start_site
+from history_harness import REPO, serving_site
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """One password-mode server for a module; tests keep apart by using their own conversations."""
-    site = start_site(tmp_path_factory.mktemp("history-site"))
-    yield site
-    site.settle()
-    site.server.kill()
+    yield from serving_site(tmp_path_factory.mktemp("history-site"))
 
 
 @pytest.fixture
 def fresh_site(tmp_path):
-    site = start_site(tmp_path / "site")
-    yield site
-    site.settle()
-    site.server.kill()
+    yield from serving_site(tmp_path / "site")
 
 
 @pytest.fixture

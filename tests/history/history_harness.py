@@ -110,6 +110,14 @@ def run_cli(storage: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
                           capture_output=True, text=True, cwd=storage.parent, env=env, timeout=120)
 
 
+def serving_site(workdir: Path, **env: str):
+    """A fixture's body: a started site, killed once its tests are done (after its writes settled)."""
+    site = start_site(workdir, **env)
+    yield site
+    site.settle()
+    site.server.kill()
+
+
 def start_site(workdir: Path, **env: str) -> Site:
     from pulsepal.web.users import add_user
 

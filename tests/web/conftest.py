@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from history_harness import start_site
+from history_harness import serving_site
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    site = start_site(tmp_path_factory.mktemp("web-site"))
-    yield site
-    site.settle()
-    site.server.kill()
+    yield from serving_site(tmp_path_factory.mktemp("web-site"))
