@@ -56,49 +56,72 @@ def trusted_time(reference: Optional[dict], wall: float, since_boot: float, boot
     return max(wall, known)
 
 
-class EngineClock(Clock):
-    """The clock every engine service and store stamps with; it wraps the injected clock (`wall_clock`)."""
+class _Shared:
+    """The reference one process knows, shared by the engine's clock and the store's view of it."""
 
-    def __init__(self, wall_clock: Clock) -> None:
+    def __init__(self) -> None:
+        self.read: Optional[Callable[[], dict]] = None
+        self.reference: Optional[dict] = None
+        self.read_at: Optional[float] = None
+        self.lock = threading.Lock()  # guards the two fields above
+        self.reading = threading.Lock()  # one reader at a time; the others stamp with what is known
+
+
+class EngineClock(Clock):
+    """The clock every engine service and store stamps with; it wraps the injected clock (`wall_clock`).
+
+    Only the engine's own clock reads the reference again when it is due; the store gets `for_store()`, a view
+    that stamps with the same reference and never reads it: a store calls its clock while it holds a database
+    connection (a backup's name, an archive's day), where reading state would ask the pool for a second one."""
+
+    def __init__(self, wall_clock: Clock, shared: Optional[_Shared] = None, *, reads: bool = True) -> None:
         self._wall = wall_clock.wall_clock  # never a correction of a correction
         self._boot_id = self._wall.boot_id()  # a process does not change boot; reading /proc once is enough
-        self._read: Optional[Callable[[], dict]] = None
-        self._reference: Optional[dict] = None
-        self._read_at: Optional[float] = None
-        self._lock = threading.Lock()
+        self._shared = shared or _Shared()
+        self._reads = reads
 
     @property
     def wall_clock(self) -> Clock:
         return self._wall
 
+    def for_store(self) -> "EngineClock":
+        """The same time, for the store: it never reads the reference itself (see the class docstring)."""
+        return EngineClock(self._wall, self._shared, reads=False)
+
     def attach(self, read_state: Callable[[], dict]) -> None:
         """Where the shared reference is read from (the store's "clock" state); read it now."""
-        self._read = read_state
+        self._shared.read = read_state
         self._refresh(self._wall.since_boot())
 
     def adopt(self, reference: dict) -> None:
         """A pass (or a confirmation) in this process has just written this reference."""
-        with self._lock:
-            self._reference, self._read_at = dict(reference), self._wall.since_boot()
+        shared = self._shared
+        with shared.lock:
+            shared.reference, shared.read_at = dict(reference), self._wall.since_boot()
 
     def _refresh(self, since_boot: float) -> None:
-        if self._read is None:
-            return
+        shared = self._shared
+        if shared.read is None or not shared.reading.acquire(blocking=False):
+            return  # nowhere to read from, or another thread is reading it right now
         try:
-            reference = self._read().get("reference")
-        except (StorageError, OSError, ValueError):
-            reference = self._reference  # keep what is known; try again after the next interval
-        with self._lock:
-            self._reference = reference if isinstance(reference, dict) else None
-            self._read_at = since_boot
+            try:
+                reference = shared.read().get("reference")
+            except (StorageError, OSError, ValueError):
+                reference = shared.reference  # keep what is known; try again after the next interval
+            with shared.lock:
+                shared.reference = reference if isinstance(reference, dict) else None
+                shared.read_at = since_boot
+        finally:
+            shared.reading.release()
 
     def now(self) -> datetime:
         wall = self._wall.now()
         since_boot = self._wall.since_boot()
-        read_at = self._read_at
-        if self._read is not None and (read_at is None or not 0 <= since_boot - read_at < REFRESH_SECONDS):
+        shared = self._shared
+        read_at = shared.read_at
+        if self._reads and (read_at is None or not 0 <= since_boot - read_at < REFRESH_SECONDS):
             self._refresh(since_boot)
-        true = trusted_time(self._reference, wall.timestamp(), since_boot, self._boot_id)
+        true = trusted_time(shared.reference, wall.timestamp(), since_boot, self._boot_id)
         return wall if true == wall.timestamp() else from_timestamp(true)
 
     def since_boot(self) -> float:

@@ -74,7 +74,7 @@ class SessionManager:
             from .oneliner import install_error_hook
 
             install_error_hook()
-        self.store: SessionStore = store or open_store(settings, self.clock, actor=actor)
+        self.store: SessionStore = store or open_store(settings, self.clock.for_store(), actor=actor)
         self.clock.attach(lambda: self.store.read_state("clock"))
         self.core = Core(self.store, settings, self.clock, actor, echo)
         self.archiver = Archiver(self.core)
