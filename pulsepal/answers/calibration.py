@@ -183,12 +183,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(questions(argv[1]), indent=1))
     elif len(argv) >= 2 and argv[0] == "rank":
         print(json.dumps(rank(json.loads(Path(argv[1]).read_text(encoding="utf-8"))), indent=1))
-    elif len(argv) >= 3 and argv[0] == "fit":
-        d = fit(argv[1], argv[2])
-        print(f"{d['questions']} questions, top candidate right for {d['top_right']}; floor {d['floor']}, margin "
-              f"{d['margin']} (objective {d['objective']:g})", file=sys.stderr)
-    elif len(argv) >= 4 and argv[0] == "extend":
-        d = extend(argv[1], argv[2], argv[3])
+    elif (len(argv) >= 3 and argv[0] == "fit") or (len(argv) >= 4 and argv[0] == "extend"):
+        d = fit(argv[1], argv[2]) if argv[0] == "fit" else extend(argv[1], argv[2], argv[3])
         print(f"{d['questions']} questions, top candidate right for {d['top_right']}; floor {d['floor']}, margin "
               f"{d['margin']} (objective {d['objective']:g})", file=sys.stderr)
     else:
