@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..sessions import InvalidSessionId, SessionNotFound, validate_session_id
 from ..sessions.ids import validate_new_session_id
-from . import admin_history, admin_page, admin_probes
+from . import admin_history, admin_page, admin_probes, history_push
 from .admin_access import (
     CSRF_HEADER,
     PAGE_CSP,
@@ -247,12 +247,21 @@ async def restore(session_id: WellFormedId, _user: Any = Depends(require_admin_c
 async def delete(session_id: WellFormedId, _user: Any = Depends(require_admin_csrf),
                  config: AdminConfig = Depends(config_of)):
     manager = config.manager()
+    owner = (await engine_call(entry_of, manager, session_id)).get("owner")
     backup = await engine_call(manager.delete_session, session_id)
+    await history_push.conversations_deleted(owner, [session_id])  # the owner's open tabs follow, on every replica
+    return {"ok": True, "session_id": session_id, "deleted": True, "backup": shown_location(manager, backup)}
+
+
+def shown_location(manager: Any, location: Any) -> str:
+    """Where a backup is kept, as the admin may see it: a path below the store's folder (file store), or the
+    database store's own reference ("postgres:backups/..."; that store has no folder, which made this a 500 there)."""
+    if not isinstance(location, Path):
+        return str(location)
     try:
-        shown = str(Path(backup).relative_to(manager.store.root))
-    except ValueError:
-        shown = Path(backup).name
-    return {"ok": True, "session_id": session_id, "deleted": True, "backup": shown}
+        return str(location.relative_to(manager.store.root))
+    except (ValueError, AttributeError):
+        return location.name
 
 
 async def cleanup_preview(_user: Any = Depends(require_admin_csrf), config: AdminConfig = Depends(config_of)):

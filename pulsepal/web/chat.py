@@ -24,7 +24,7 @@ from ..main_agent import MAX_QUERY_CHARS, QueryError, start_turn
 from ..sessions import InvalidSessionId, SessionError, SessionNotFound, StorageFull
 from ..sessions.errors import StorageError
 from ..settings import get_settings
-from . import auth, chat_ui, history_actions, history_commands
+from . import auth, chat_ui, history_actions, history_bus, history_commands, history_push
 from .chat_settings import DATA_ACTION, chat_settings_of, settings_widgets
 from .socket_rules import too_long_text
 
@@ -341,6 +341,7 @@ async def app_startup() -> None:
     if persistence_enabled():
         await asyncio.to_thread(manager)  # open the store (and repair the index if needed) before the first chat
         scheduler.start_scheduler(manager, get_settings().session_cleanup_interval_minutes)
+        history_bus.start(get_settings().session_database_url, asyncio.get_running_loop(), history_push.tell_tabs)
     from ..answers import get_responder
 
     responder = get_responder(get_settings())
@@ -359,6 +360,7 @@ async def app_shutdown() -> None:
     from . import scheduler
 
     await scheduler.stop_scheduler()
+    await asyncio.to_thread(history_bus.stop)
     for session_id in list(_open_sessions):
         try:
             await asyncio.to_thread(manager().checkpoint, session_id)

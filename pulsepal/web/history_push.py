@@ -10,8 +10,8 @@ public/pulsepal.js then starts a new chat there with Chainlit's own "New chat" b
 when the open conversation is deleted from its sidebar. Without that script the list still empties; the chat
 then keeps the old messages on screen and a new question is saved as a new conversation under the same id.
 
-Only this process's tabs are reached (Chainlit's sessions live in memory): with several replicas, tabs served by
-another replica update at their next page load, as before.
+Chainlit's sessions live in memory, so this reaches this process's tabs; with the PostgreSQL store the deletion is
+also announced to the other replicas (`history_bus`), whose listeners tell theirs with `tell_tabs`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import secrets
 from typing import Any, Iterable, Optional
+
+from . import history_bus
 
 log = logging.getLogger("pulsepal.chat")
 
@@ -34,11 +36,20 @@ def _tabs_of(owner: str) -> list[Any]:
 
 
 async def conversations_deleted(owner: Optional[str], deleted: Optional[Iterable[str]] = None) -> int:
-    """After conversations of `owner` were deleted (`deleted` ids, or None for all of them): refresh the sidebar
-    of each of their open tabs, and move a tab whose open conversation is gone to a new chat. Returns how many
-    tabs were told. Never raises: the deletion is done and stays done whether or not a tab could be reached."""
+    """After conversations of `owner` were deleted (`deleted` ids, or None for all of them): tell their open tabs
+    here and announce it to the other replicas. Returns how many tabs here were told. Never raises."""
     if not owner:
         return 0
+    ids = None if deleted is None else list(deleted)
+    told = await tell_tabs(owner, ids)
+    await history_bus.announce(owner, ids)
+    return told
+
+
+async def tell_tabs(owner: str, deleted: Optional[Iterable[str]] = None) -> int:
+    """Refresh the sidebar of each of `owner`'s open tabs in this process, and move a tab whose open conversation
+    is gone to a new chat. Returns how many tabs were told. Never raises: the deletion is done and stays done
+    whether or not a tab could be reached."""
     gone = None if deleted is None else set(deleted)
     told = 0
     for tab in _tabs_of(owner):

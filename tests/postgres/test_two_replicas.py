@@ -21,6 +21,7 @@ import pytest
 
 from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings
+from pulsepal.web.history_push import DELETED, MARK
 
 from ..chat.chat_harness import ChatClient, ChatServer, login_local
 
@@ -111,6 +112,56 @@ async def test_cleanup_runs_exactly_once_per_interval_across_both(replicas, data
     assert set(inside) <= set(slots), f"an interval without a pass: ran {slots}, expected {inside}"
     assert record["skipped"] - skipped_before >= len(inside)  # the other replica fired too, and stood aside
     assert all(run["ok"] for run in record["history"])
+
+
+async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(replicas, database):
+    """Chainlit's sockets live in each replica's memory; the deletion travels as a notice on the database."""
+    one, two = replicas
+    token = login_local(one.base)
+    watching = ChatClient(two.base, token)  # a tab served by replica 2, showing a conversation of its own
+    await watching.connect()
+    await watching.ask("How do I make a block pulse?")
+    shown = watching.thread_id
+    elsewhere = ChatClient(one.base, token)
+    await elsewhere.connect()
+    await elsewhere.ask("What does mr.makeDelay do?")
+    gone = elsewhere.thread_id
+    await elsewhere.close()
+    by_admin = ChatClient(one.base, token)
+    await by_admin.connect()
+    await by_admin.ask("What does mr.makeAdc do?")
+    removed = by_admin.thread_id
+    await by_admin.close()
+
+    def refreshed(since: int) -> list:
+        return [d for d in watching.find("first_interaction", since) if str(d.get("interaction")).startswith(MARK)]
+
+    mark = len(watching.events)
+    deleted = httpx.request("DELETE", one.base + "/project/thread", json={"threadId": gone},
+                            cookies={"access_token": token}, timeout=10)  # Chainlit's sidebar delete, on replica 1
+    assert deleted.status_code == 200
+    await watching.wait_for(lambda: refreshed(mark), timeout=20)
+    assert refreshed(mark)[0]["thread_id"] == shown  # the list is fetched again; the tab stays where it is
+    assert not watching.find("window_message", mark)
+
+    mark = len(watching.events)  # an admin deleting one of the user's conversations on replica 1
+    cookies = {"access_token": token}
+    csrf = httpx.get(one.base + "/admin/api/csrf", cookies=cookies, timeout=10).json()
+    deleted = httpx.post(f"{one.base}/admin/api/sessions/{removed}/delete", cookies=cookies, timeout=10,
+                         headers={csrf["header"]: csrf["token"]})
+    assert deleted.status_code == 200, deleted.text  # was a 500 on this store (its backups have no folder)
+    assert deleted.json()["backup"].startswith("postgres:backups/")
+    await watching.wait_for(lambda: refreshed(mark), timeout=20)
+    assert not watching.find("window_message", mark)
+
+    mark = len(watching.events)
+    erased = httpx.post(one.base + "/pulsepal/delete-all", json={"confirm": True}, cookies={"access_token": token},
+                        timeout=30)
+    assert erased.status_code == 200
+    await watching.wait_for(lambda: watching.find("window_message", mark), timeout=20)
+    assert watching.find("window_message", mark)[0] == {"kind": DELETED, "thread": shown}  # on to a new chat
+    assert refreshed(mark)
+    await watching.close()
 
 
 async def test_sigkill_mid_chat_loses_nothing_acknowledged(replicas, database):
