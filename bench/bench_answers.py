@@ -9,6 +9,10 @@ same machine in the same run:
 * latency: `OfflineResponder.answer` over every question of the eval set, against one plain BM25 query of the API
   index for the same question. The BM25 query is the irreducible core of retrieval; the ratio shows the cost of
   intent detection, alias lookup and Markdown rendering around it.
+* long questions: the answer time of a question of 20,000 characters (the longest a chat message may be) against
+  one of 2,000 characters of the same shape (prose, numbers and units, one long word, a pasted code block). Reading
+  a question should be linear in its length: about 10x. A pattern that retries from every position is quadratic
+  (100x: a 19,000-character question once took a minute of CPU on the event loop).
 * quality: the answer scorer (eval/answers/score.py, method in eval/answers/README.md) on the dev split and the five
   sealed sets (heldout, heldout2, heldout3, heldout4, heldout5) of the evaluation set: correct / unsure / wrong %,
   invented calls, honest-unsure rate. Quality targets (issue 10): held-out >= 85 % correct, 0 invented calls,
@@ -34,7 +38,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "answers" / "eval_questions.json"
 SCORER = ROOT / "eval" / "answers" / "score.py"
-SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+LONG = 20_000
+SHAPES = {  # one unit of each shape, repeated to the length measured
+    "prose": "how do I make a sinc pulse with a slice gradient and a spoiler, TE 5 ms, TR 10 ms, 3 mm slice? ",
+    "numbers and units": "1 2 3 4.5 ms 40 mT/m 10 us 200 T/m/s ",
+    "one long word": "a",
+    "code": "gx = pp.make_trapezoid(channel='x', area=1000, duration=2e-3, system=system)\nseq.add_block(gx)\n",
+}
 RUNS = 3
 ROUNDS = 5
 
@@ -74,6 +85,29 @@ def quality(responder, splits: list[str]) -> None:
               f"honest unsure {s['honest_unsure']}/{s['unsure_with_expected_function']}")
     if any(split in SEALED for split in splits):
         print(f"  targets on the sealed sets ({', '.join(SEALED)}): correct >= 85%, invented calls 0, wrong <= 5%")
+
+
+def long_questions(responder) -> None:
+    from pulsepal.answers import AnswerRequest
+
+    def seconds(text: str) -> float:
+        req = AnswerRequest(text, [], "python", None)
+        best = float("inf")
+        for _ in range(2):
+            t = time.perf_counter()
+            responder.answer(req)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    print(f"long questions: {LONG:,} characters against {LONG // 10:,} of the same shape (linear: about 10x):")
+    def of(name: str, unit: str, n: int) -> str:
+        text = (unit * (n // len(unit) + 1))[:n]
+        return f"```python\n{text}\n```\nis this right?" if name == "code" else text
+
+    for name, unit in SHAPES.items():
+        short, long = seconds(of(name, unit, LONG // 10)), seconds(of(name, unit, LONG))
+        print(f"  {name:18} {short * 1000:8.1f} ms -> {long * 1000:8.1f} ms: ratio {long / short:5.1f}x "
+              f"{'OK' if long / short <= 25 else 'SUPERLINEAR'}")
 
 
 def main() -> None:
@@ -120,6 +154,7 @@ def main() -> None:
           f"p99 {p99 * 1000:.2f} ms")
     print(f"  reference plain BM25 API query: p50 {r50 * 1000:.3f} ms, p99 {r99 * 1000:.3f} ms "
           f"-> ratio p50 {p50 / r50:.1f}x, p99 {p99 / r99:.1f}x")
+    long_questions(responder)
     quality(responder, ["dev"] if args.dev_only else ["dev", *SEALED])
 
 

@@ -78,8 +78,8 @@ class OfflineResponder:
 
     def stream_answer(self, req: AnswerRequest) -> AnswerStream:
         async def produce(holder: AnswerStream):
-            # Answers that use the sequence knowledge may build a sequence with pypulseq: off the event loop.
-            ans = await asyncio.to_thread(self.answer, req) if req.sequence_knowledge else self.answer(req)
+            # Off the event loop: a sequence may be built with pypulseq, a long question takes a while to read.
+            ans = await asyncio.to_thread(self.answer, req)
             for piece in split_pieces(ans.text):
                 yield piece
                 await asyncio.sleep(0)

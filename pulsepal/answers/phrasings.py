@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from .terms import A, H, M, Term, _t
 
+# anchored where used ("^" + it): unanchored, a search retries the lazy prefix (and a lookahead over the
+# rest of the text) from every position, quadratic in the question's length (19,000 characters took 60 s)
 _LIBRARY = (r"(?s:.*?)(\b(stor|put|add|keep|cach|sav|load|insert)\w*\b.{0,40}\b(event |sequence'?s? )?librar(y|ies)\b|"
             r"\b(event |sequence'?s? )?librar(y|ies)\b.{0,30}\b(once|up ?front|in advance|beforehand|ahead|before the "
             r"loop))")
@@ -115,11 +117,11 @@ MORE_TERMS: list[Term] = [
     _t(r"\bregister\w*\b.{0,25}\badc\b", A("seq.register_adc_event", 1.4)),
     # registering in other words: an event stored in the sequence's (event) library ahead of the loop; what is
     # stored decides which method
-    _t(_LIBRARY, A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
-    _t(rf"(?=.*\b(spoiler|crusher|gradient|trapezoid|grad|lobe)s?\b)(?!.*\b(rf|pulse)\b){_LIBRARY}",
+    _t("^" + _LIBRARY, A("seq.register_grad_event", 1.0), A("seq.register_rf_event", 0.8)),
+    _t(rf"^(?=.*\b(spoiler|crusher|gradient|trapezoid|grad|lobe)s?\b)(?!.*\b(rf|pulse)\b){_LIBRARY}",
        A("seq.register_grad_event", 1.4)),
-    _t(rf"(?=.*\b(rf|pulse)s?\b){_LIBRARY}", A("seq.register_rf_event", 1.4)),
-    _t(rf"(?=.*\badcs?\b){_LIBRARY}", A("seq.register_adc_event", 1.4)),
+    _t(rf"^(?=.*\b(rf|pulse)s?\b){_LIBRARY}", A("seq.register_rf_event", 1.4)),
+    _t(rf"^(?=.*\badcs?\b){_LIBRARY}", A("seq.register_adc_event", 1.4)),
     _t(r"\bregister\w*\b.{0,25}\blabels?\b", A("seq.register_label_event", 1.4)),
     _t(r"\bpaper plot|\bpublication[- ]?(quality|style|ready)? ?(figure|plot)|\bfigure for (a |my )?paper",
        A("seq.paper_plot", 1.6)),

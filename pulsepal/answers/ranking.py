@@ -172,7 +172,7 @@ class Ranker:
             voted[cid] = max(voted.get(cid, 0.0), PURPOSE_WEIGHT * w)
         for cid, w in voted.items():
             add(cid, vocab=w)
-        for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*(?:_[A-Za-z0-9]+|[a-z][A-Z][A-Za-z0-9]*)", text):
+        for word in compound_words(text):
             owner = self.unique_params.get(word.replace("_", "").lower())
             if owner is not None:
                 add(owner, vocab=UNIQUE_PARAM_VOTE)
@@ -199,6 +199,17 @@ class Ranker:
 
 # "how do I get the waveforms out of my sequence, I want to run my own Bloch simulation on them": what the user
 # will do with the answer names a topic too, but the question is the clause before it
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_COMPOUND = re.compile(r"_[A-Za-z0-9]|[a-z][A-Z]")
+
+
+def compound_words(text: str) -> list[str]:
+    """The snake_case and camelCase words (parameter names the user typed). One pass over the identifiers: a
+    single pattern with the compound part after a greedy run backtracked through every word from every letter,
+    quadratic in a long word (19,000 letters took 12 s)."""
+    return [w for w in _IDENT.findall(text) if _COMPOUND.search(w)]
+
+
 _PURPOSE = re.compile(r"[,;:.]\s*(?:(?:and|because|since|as)\s+)?(?:i want to|i'd like to|i would like to|i need "
                       r"to|i plan to|i'm going to|so (?:that )?(?:i|we) can|so i could|in order to)\b", re.I)
 _ASKING = re.compile(r"\b(how|what|which|where|is there|can i|could i)\b", re.I)

@@ -70,7 +70,11 @@ class Workspace:
     def settle(self) -> None:
         """Let this test's own managers finish their background indexing before a command looks at the store."""
         while self._managers:
-            self._managers.pop().close()
+            manager = self._managers.pop()
+            index = getattr(manager.store, "search_index", None)
+            if index is not None:  # close() does not wait for a first build of the index (it may be long; the
+                index.wait_idle(60)  # next process goes on with it), and its unfinished WAL would change the digest
+            manager.close()
 
     def seed(self, ago: timedelta = timedelta(0), owner: Optional[str] = None, messages: tuple = ("hello",)) -> str:
         manager = self.manager(ago)
