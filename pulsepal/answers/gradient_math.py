@@ -149,7 +149,7 @@ def _given(prose: str) -> dict[str, float]:
     return out
 
 
-def trapezoid_amplitude(values: dict[str, float], prose: str) -> list[str]:
+def trapezoid_amplitude(values: dict[str, float], prose: str, matlab: bool = False) -> list[str]:
     """A trapezoid's amplitude from its area and total duration (`make_trapezoid(area=, duration=)`: ramps of the
     shortest lobe with that area, the flat top the rest) or from its flat area and flat time (`flat_area=,
     flat_time=`: amplitude = flat area / flat time, ramps at the slew limit); when it cannot be made, why, and the
@@ -160,6 +160,10 @@ def trapezoid_amplitude(values: dict[str, float], prose: str) -> list[str]:
     if "amplitude" in given:
         return []  # the amplitude is given, not asked
     gmax, smax, limits = _limits(values)
+    by_flat = "mr.makeTrapezoid(..., 'FlatArea', ..., 'FlatTime', ...)" if matlab else \
+        "pp.make_trapezoid(flat_area=..., flat_time=...)"
+    by_area = "mr.makeTrapezoid(..., 'Area', ..., 'Duration', ...)" if matlab else \
+        "pp.make_trapezoid(area=..., duration=...)"
     if "flat_area" in given and "flat_time" in given:
         fa, ft = given["flat_area"], given["flat_time"]
         amp = fa / ft
@@ -168,25 +172,30 @@ def trapezoid_amplitude(values: dict[str, float], prose: str) -> list[str]:
         if abs(amp) > gmax + _EPS:
             shortest = math.ceil(abs(fa) / gmax / _RASTER - _EPS) * _RASTER
             return [f"{head} needs {amp:.0f} Hz/m ({_mt(amp)}): **above the {_mt(gmax)} limit, it cannot be made** "
-                    f"(pypulseq refuses it). The shortest flat time that holds it is **{shortest * 1e3:.4g} ms** "
+                    f"(the toolbox refuses it). The shortest flat time that holds it is **{shortest * 1e3:.4g} ms** "
                     f"(flat area / max gradient, on the 10 µs raster), within {limits}."]
         return [f"{head}: amplitude = flat area / flat time = **{amp:.0f} Hz/m** ({_mt(amp)}); ramps of "
                 f"{_us(rise)} on the 10 µs raster ({limits}), {(2 * rise + ft) * 1e3:.4g} ms in all and a total "
-                f"area of {amp * (ft + rise):.4g} 1/m, as `pp.make_trapezoid(flat_area=..., flat_time=...)` makes it."]
+                f"area of {amp * (ft + rise):.4g} 1/m, as `{by_flat}` makes it."]
     if "area" in given and "duration" in given:
         area, dur = given["area"], given["duration"]
-        _, rise, flat = _shortest(area, gmax, smax)
-        shortest = 2 * rise + flat
-        head = f"An area of {area:g} 1/m in {dur * 1e3:g} ms"
-        if dur < shortest - _EPS:
-            why = "shorter than its two ramps" if dur < 2 * rise - _EPS else "too short for that area"
-            return [f"{head} **cannot be made**: {dur * 1e3:g} ms is {why} within {limits} (pypulseq raises "
-                    f"\"Requested area is too large for this gradient\"). The shortest duration that works is "
-                    f"**{shortest * 1e3:.4g} ms** (ramps {_us(rise)}, flat top {_us(flat)}): give at least that, or "
-                    "leave the duration out and `make_trapezoid` makes the shortest."]
+        _, short_rise, short_flat = _shortest(area, gmax, smax)
+        shortest, rise = 2 * short_rise + short_flat, short_rise
+        if matlab and dur >= shortest - _EPS:  # mr.makeTrapezoid ramps to the amplitude the duration needs
+            d_c = 1 / smax
+            guess = (dur - math.sqrt(max(dur ** 2 - 4 * abs(area) * d_c, 0))) / (2 * d_c)
+            rise = max(math.ceil(guess / smax / _RASTER) * _RASTER, _RASTER)
+        # pypulseq (1.5) keeps the ramps of the shortest lobe with that area, the flat top taking the rest
         flat = dur - 2 * rise
-        amp = area / (rise + flat)
+        amp = area / (rise + flat) if flat > -_EPS else math.inf
+        head = f"An area of {area:g} 1/m in {dur * 1e3:g} ms"
+        if dur < shortest - _EPS or abs(amp) > gmax * (1 + 1e-12):
+            why = "shorter than its two ramps" if dur < 2 * short_rise - _EPS else "too short for that area"
+            return [f"{head} **cannot be made**: {dur * 1e3:g} ms is {why} within {limits} (the toolbox "
+                    f"raises \"Requested area is too large for this gradient\"). The shortest duration that works is "
+                    f"**{shortest * 1e3:.4g} ms** (ramps {_us(short_rise)}, flat top {_us(short_flat)}): give at "
+                    f"least that, or leave the duration out and `{by_area.split('(')[0]}` makes the shortest."]
         return [f"{head}: ramps of {_us(rise)} each on the 10 µs raster ({limits}), a flat top of "
                 f"{flat * 1e6:.0f} µs and an amplitude of area / (duration − ramp) = **{amp:.0f} Hz/m** "
-                f"({_mt(amp)}), as `pp.make_trapezoid(area=..., duration=...)` makes it."]
+                f"({_mt(amp)}), as `{by_area}` makes it."]
     return []

@@ -66,6 +66,25 @@ def test_amplitude_from_area_and_duration_is_the_one_pypulseq_builds(responder, 
     assert f"ramps of {g.rise_time * 1e6:.0f} µs" in a.text and f"flat top of {g.flat_time * 1e6:.0f} µs" in a.text
 
 
+def _matlab_trapezoid(area, duration, max_grad=40, max_slew=170, raster=10e-6):
+    """(amplitude Hz/m, rise time) of mr.makeTrapezoid(ch, 'Area', area, 'Duration', duration) as
+    pulseq/pulseq matlab/+mr/makeTrapezoid.m (023faeb) works it out: the amplitude that fits the duration with
+    ramps at the slew limit, the ramp rounded up to the raster, the amplitude refined for the area."""
+    slew = max_slew * GAMMA
+    d_c = 1 / slew
+    amp = (duration - math.sqrt(duration ** 2 - 4 * area * d_c)) / (2 * d_c)
+    rise = max(math.ceil(amp / slew / raster) * raster, raster)
+    return area / (duration - rise), rise
+
+
+def test_in_matlab_the_amplitude_is_the_one_mr_make_trapezoid_builds(responder):
+    amp, rise = _matlab_trapezoid(1000, 2e-3)
+    assert abs(amp - _trap(area=1000, duration=2e-3).amplitude) > 1000  # the toolboxes differ here
+    a = ask(responder, "area 1000 1/m in 2 ms total, what amplitude?", "matlab")
+    assert f"**{amp:.0f} Hz/m**" in a.text and f"ramps of {rise * 1e6:.0f} µs" in a.text
+    assert "mr.makeTrapezoid" in a.text and "pp.make_trapezoid" not in a.text
+
+
 def test_amplitude_from_flat_area_and_flat_time_is_the_one_pypulseq_builds(responder):
     g = _trap(flat_area=500, flat_time=1.2e-3)
     a = ask(responder, "flat area 500 1/m over a 1.2 ms flat time, what amplitude?")
