@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import pulse_math, unitfacts, uservalues, value_math
+from . import gradient_math, pulse_math, unitfacts, uservalues, value_math
 from .toolbox_values import GAMMA
 from .toolbox_values import NUMBER as _NUM
 
@@ -204,29 +204,6 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
     return out
 
 
-def _amount(prose: str, units: dict[str, float]) -> Optional[float]:
-    """The first value in the question written with one of `units` (converted to the table's base)."""
-    keys = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
-    m = re.search(_NUM + r"\s*(" + keys + r")(?![\w/])", prose.lower())
-    return float(m.group(1)) * units[m.group(2)] if m else None
-
-
-def ramp_time(values: dict[str, float], prose: str) -> list[str]:
-    """ "how long to ramp to 40 mT/m at 200 T/m/s": amplitude / slew, rounded up to the gradient raster."""
-    if not re.search(r"\bramp|\brise[ _-]?time|\bslew (up|to)\b|how (fast|quickly) can", prose, re.I):
-        return []
-    slew = _amount(prose, _SLEW) or (values["max_slew"] * GAMMA if values.get("max_slew") else None)
-    grad = _amount(re.sub(_NUM + r"\s*(hz/m/s|t/m/s|mt/m/ms|g/cm/ms|mt/m/s)", " ", prose.lower()), _GRAD)
-    grad = grad or (values["max_grad"] * GAMMA * 1e-3 if values.get("max_grad") else None)
-    if not slew or not grad:
-        return []
-    t = grad / slew
-    rounded = math.ceil(t / 10e-6 - 1e-9) * 10e-6
-    line = (f"{grad / (GAMMA * 1e-3):.4g} mT/m at {slew / GAMMA:.4g} T/m/s takes **{t * 1e6:.4g} µs** "
-            f"({t * 1e3:.4g} ms) to ramp; on the 10 µs gradient raster that is {rounded * 1e6:.0f} µs.")
-    return [line + value_math.ramp_too_short(prose, grad, slew)]
-
-
 def sampling(prose: str) -> list[str]:
     """ "1000 points over 2 ms": the dwell, and whether it lies on the raster of that kind of event."""
     m = re.search(r"\b(\d+)\s*(points|samples|sample points)\b.{0,30}?\b(over|in|during|across|within|of)\s+" + _NUM
@@ -249,56 +226,6 @@ def sampling(prose: str) -> list[str]:
     line += f", a whole multiple of the {what}." if on else f", not a multiple of the {what}: use " \
         f"{math.ceil(steps) * raster * 1e6:.4g} µs (or change the number of samples)."
     return [line]
-
-
-def shortest_lobe(values: dict[str, float], prose: str) -> list[str]:
-    """ "the fastest prephaser for my matrix": the area it needs, built by pypulseq within the user's limits."""
-    low = prose.lower()
-    if not re.search(r"\b(shortest|fastest|quickest|minimum|minimal|how long|how short)\b", low) or not re.search(
-            r"\b(prephas\w*|prewind\w*|rewind\w*|pre-?phas\w*|dephas\w*|blips?|phase[- ]encod\w* (step|gradient)|"
-            r"gradient|lobe|trapezoid)\b", low):
-        return []
-    fov, n = values.get("fov"), values.get("n_x")
-    m = re.search(_NUM + r"\s*(1/m|/m|m\^-1|cycles/m)", low)
-    if m:
-        area, what = float(m.group(1)), f"an area of {float(m.group(1)):g} 1/m"
-    elif fov and n and re.search(r"prephas|prewind|rewind|pre-?phas|dephas", low):
-        area = n / fov / 2
-        what = f"half the readout's flat area, {n:.0f}/(2 × {fov * 1e3:g} mm) = {area:.4g} 1/m"
-    elif fov and re.search(r"\bblip|phase[- ]encod\w* step", low):
-        area, what = 1 / fov, f"one k-space step, 1/FOV = {1 / fov:.4g} 1/m"
-    else:
-        return []
-    import pypulseq as pp
-
-    gmax, smax = values.get("max_grad", 40.0), values.get("max_slew", 170.0)
-    system = pp.Opts(max_grad=gmax, grad_unit="mT/m", max_slew=smax, slew_unit="T/m/s")
-    g = pp.make_trapezoid(channel="x", area=area, system=system)
-    return [f"The shortest trapezoid with {what}, built with pypulseq within {gmax:g} mT/m and {smax:g} T/m/s, takes "
-            f"**{pp.calc_duration(g) * 1e3:.3g} ms** (ramps {g.rise_time * 1e6:.0f} µs, flat top "
-            f"{g.flat_time * 1e6:.0f} µs, amplitude {g.amplitude / (GAMMA * 1e-3):.3g} mT/m): `make_trapezoid` with "
-            "only the area gives it."]
-
-
-def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
-    """EPI echo spacing: one readout lobe (flat top for the samples, ramps at the slew limit, rounded up to the
-    gradient raster), with the phase blips under the ramps, as in the pypulseq and MATLAB EPI examples."""
-    if not re.search(r"\becho[ -]spacing|\besp\b", prose, re.I):
-        return []
-    fov, n = values.get("fov"), values.get("n_x")
-    flat = values.get("readout") or (n * values["dwell"] if n and values.get("dwell") else None)
-    if not (fov and n and flat):
-        return []
-    gmax = values.get("max_grad", 40.0)  # mT/m: the toolboxes' default when the scanner's is not given
-    slew = values.get("max_slew", 170.0)  # T/m/s
-    amp = n / fov / flat / (GAMMA * 1e-3)  # mT/m
-    rise = math.ceil(amp / slew * 1e3 / 10) * 10e-6  # s, on the 10 µs raster (mT/m / T/m/s = ms)
-    esp = flat + 2 * rise
-    line = (f"Echo spacing ≈ **{esp * 1e3:.3g} ms**: a {flat * 1e6:.0f} µs flat top at {amp:.3g} mT/m plus two "
-            f"{rise * 1e6:.0f} µs ramps (at {slew:g} T/m/s), blips under the ramps")
-    if amp > gmax:
-        line += f"; but {amp:.3g} mT/m is above your {gmax:g} mT/m limit: lengthen the readout (dwell)"
-    return [line + "."]
 
 
 def rf_bandwidth(values: dict[str, float], prose: str) -> list[str]:
@@ -370,10 +297,11 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     question pasted (what a system object holds after it is read from there)."""
     values = {**scanner, **asked}
     lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
-    lines += ramp_time(values, prose) + sampling(prose) + shortest_lobe(values, prose)
+    lines += gradient_math.ramp_time(values, prose) + sampling(prose) + gradient_math.shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
-    lines += echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
+    lines += gradient_math.echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
+    lines += gradient_math.trapezoid_amplitude(values, prose, lang in ("matlab", "octave"))
     lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.slice_gradient(values, prose)
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from . import quantities
 from .sequences import Kind, requested
 from .toolbox_values import METRES_PER, SECONDS_PER
 
@@ -76,8 +77,6 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(deg|degrees|°|rad)?", re.I),
      lambda v, u: float(v) * (57.29577951308232 if (u or "").lower() == "rad" else 1.0)),
-    # "a 200 mm FOV" (the number first); before the name-first pattern, which overrides it when both match
-    ("fov", re.compile(_NUM + r"\s*(mm|cm)\s+(?:fov|field[- ]of[- ]view)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
                        + r"(?:\s*[x×*]\s*" + _NUM + r")?" + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
@@ -125,17 +124,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("bandwidth", re.compile(r"\b(?:bandwidth|bw)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(hz/px|hz/pixel|hz|khz)?",
                              re.I), None),
     ("bandwidth", re.compile(_NUM + r"\s*(hz/px|hz/pixel|hz per pixel)", re.I), None),
-    ("slice_thickness", re.compile(_NUM + r"\s*(mm|cm)\s+(?:thick\s+)?slices?\b", re.I),
-     lambda v, u: _length(v, u, "mm")),
-    ("pulse_duration", re.compile(_NUM + r"\s*(ms|us|µs)\s+(?:long\s+)?(?:(?:sinc|gauss\w*|rf|excitation|block|hard)"
-                                  r"(?:\s+pulse)?|pulse)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
-    ("dwell", re.compile(_NUM + r"\s*(s|ms|us|µs|μs)\s+(?:adc\s+)?dwell\b", re.I), lambda v, u: _time(v, u, "us")),
-    ("readout_time", re.compile(_NUM + r"\s*(s|ms|us|µs)\s+(?:long\s+)?(?:readout|acquisition window|adc window)\b",
-                                re.I), lambda v, u: _time(v, u, "ms")),
-    ("te", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:te|echo time)\b", re.I), lambda v, u: _time(v, u, "ms")),
-    ("tr", re.compile(_NUM + r"\s*(s|ms|us)\s+(?:tr|repetition time)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
@@ -233,8 +223,16 @@ _NAMED_JUST_BEFORE = re.compile(r"\b(?:te|tr|ti|echo[- ]time|repetition[- ]time|
                                 r"\s*(?:=|:|of|is)?\s*$", re.I)
 
 
+# values a quantity's name decides wherever its number stands ("a 200 mm FOV", "a 4 us dwell", "a 200 T/m/s slew"):
+# read by quantities.py; the name-first patterns above then override what they also read
+_BY_NAME = ("te", "tr", "ti", "fov", "slice_thickness", "dwell", "readout_time", "pulse_duration", "max_grad",
+            "max_slew")
+
+
 def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
-    found = False
+    general = {key: v for key, v in quantities.named(clause).items() if key in _BY_NAME} if fields is _FIELDS else {}
+    k.values.update(general)
+    found = bool(general)
     for name, pattern, conv in fields:
         m = pattern.search(clause)
         if m and pattern.pattern.startswith(_NUM) and _NAMED_JUST_BEFORE.search(clause[:m.start()]):

@@ -1,6 +1,5 @@
-"""The offline responder: understands the question (intent.py), finds what it is about (exact names, then the
-ranker), and answers from facts (pypulseq introspection, the MATLAB toolbox's recorded signatures), our how-to
-notes and templates, in the session's language.
+"""The offline responder: understands the question (intent.py), finds what it is about (names, then the ranker) and
+answers from facts (pypulseq introspection, the MATLAB toolbox's signatures), how-to notes and templates.
 
 It runs with no model and no network, so it only says what it can back: when the question matches nothing clearly
 it says so and lists the candidates best first instead of guessing. Streaming interface (shared with the LLM
@@ -29,6 +28,7 @@ from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
+from .settings_question import answered as with_pasted_limits
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
 from .types import via as _via
@@ -94,7 +94,7 @@ class OfflineResponder:
         self.last_ranking = None
         intent = detect(req.query or "", self._language(req), self.index)
         self._ranking = None
-        ans = self._answer(req, intent)
+        ans = with_pasted_limits(self, req, intent) or self._answer(req, intent)  # pasted limits + a question
         self.last_features = features(ans, self._ranking, bool(intent.code), intent.lang)
         return judge(ans, self.last_features, self.abstention)
 

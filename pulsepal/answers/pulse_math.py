@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from . import quantities
 from .toolbox_values import GAMMA, SECONDS_PER
 from .toolbox_values import NUMBER as _NUM
 
@@ -72,12 +73,15 @@ def says_pulse_bandwidth(prose: str) -> bool:
     return bandwidth_owner(prose)[0] == "pulse"
 
 
-def _duration(low: str, cues: str) -> float | None:
-    """The time written nearest to one of the `cues`, among the times no other parameter's name claims."""
+def _duration(low: str, cues: str, own: tuple[str, ...] = ("duration",)) -> float | None:
+    """The time written nearest to one of the `cues`, among the times no other parameter's name claims (a name of
+    quantities.py other than `own` and "duration", before or after the number: "a 4 us dwell" is no readout's)."""
     marks = [m.start() for m in re.finditer(rf"\b(?:{cues})", low)]
+    owners = {q.start: q.key for q in quantities.read(low)}
     best: tuple[int, float] | None = None
     for m in re.finditer(_NUM + _TIME, low):
-        if _LABEL_BEFORE.search(low[max(0, m.start() - 16):m.start()]) or _LABEL_AFTER.match(low[m.end():]):
+        if _LABEL_BEFORE.search(low[max(0, m.start() - 16):m.start()]) or _LABEL_AFTER.match(low[m.end():]) or \
+                owners.get(m.start()) not in (None, "duration") + own:
             continue
         distance = min((abs(m.start() - at) for at in marks), default=None)
         if distance is not None and distance <= 40 and (best is None or distance < best[0]):
@@ -92,7 +96,8 @@ def block_amplitude(prose: str) -> list[str]:
     if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not re.search(r"\b(amplitude|b1|strength|hz|"
                                                                                 r"how (strong|big|high))\b", low):
         return []
-    flip, dur = flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|hard|block|rect")
+    flip, dur = flip_degrees(low), _duration(low, r"pulse|lasting|long|duration|hard|block|rect",
+                                          ("pulse_duration",))
     if not flip or not dur:
         return []
     amp = flip / 360.0 / dur
@@ -138,7 +143,7 @@ def readout_from_length(values: dict[str, float], prose: str) -> list[str]:
     n = values.get("n_x")
     m = re.search(r"\b(\d+)\s*(samples|points)\b", low)
     n = float(m.group(1)) if m else n
-    length = _duration(low, r"readout|adc|acquisition|lasts?|window|sampling")
+    length = _duration(low, r"readout|adc|acquisition|lasts?|window|sampling", ("readout_time",))
     if values.get("readout_time") or not n or not length or not re.search(r"\b(dwell|bandwidth|bw)\b", low):
         return []  # a readout the knowledge parser read is calculators.readout's
     if re.search(r"\b(samples|points)\b.{0,30}?\b(over|in|during|across|within)\s+\d", low):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from . import quantities
 from .pulse_math import flip_degrees
 from .pulseq_api import ApiEntry
 from .toolbox_values import GAMMA, SECONDS_PER
@@ -41,6 +42,11 @@ _TIME_WORDS = {"flat_time": r"flat[- ]?(?:top|time)|plateau", "rise_time": r"ris
                "dwell": r"dwell|sampling (?:time|interval)|per sample", "duration": r"duration|long|lasting|total"}
 
 
+# the name quantities.py ties a time to -> the time parameter it is
+_PARAM_OF = {"dwell": "dwell", "flat_time": "flat_time", "rise_time": "rise_time", "delay": "delay",
+             "duration": "duration", "pulse_duration": "duration", "readout_time": "duration"}
+
+
 def _sec(value: str, unit: str) -> str:
     seconds = float(value) * SECONDS_PER[unit.lower()]
     return _seconds_text(seconds)
@@ -58,6 +64,9 @@ def _time_param(e: ApiEntry, prose: str, start: int, end: int, taken: set[str]) 
     names = [p.name for p in e.params if p.name in _TIME_WORDS and p.name not in taken]
     if not names:  # `make_delay(d)`: its one time
         return "d" if e.param("d") is not None and "d" not in taken else None
+    claimed = _PARAM_OF.get(quantities.owner_at(prose, start) or "")
+    if claimed in names:  # "a 4 us dwell: readout duration?": the name next to the number decides, either side
+        return claimed
     before, after = prose[max(0, start - 30):start].lower(), prose[end:end + 25].lower()
     near = [n for n in names if re.search(rf"(?:{_TIME_WORDS[n]}|{n.replace('_', '[ _]')})\W*(?:\w+\W+)?(?:of|is|=|:|"
                                           rf"to|at)?\s*$", before) or re.match(

@@ -65,7 +65,7 @@ _AREA_ASKED = re.compile(r"\b(area|moment|1/m|k-?space (extent|step|distance))\b
 
 def kspace_area(values: dict[str, float], prose: str) -> list[str]:
     """The area a lobe needs for the FOV (and matrix): a phase-encoding blip (one k-space step) 1/FOV, a readout's
-    flat area N/FOV, its prephaser half of that. "The shortest lobe with that area" is calculators.shortest_lobe's."""
+    flat area N/FOV, its prephaser half of that. "The shortest lobe with that area" is gradient_math.shortest_lobe's."""
     low = prose.lower()
     fov, n = values.get("fov"), values.get("n_x")
     if not fov or not _AREA_ASKED.search(low) or re.search(r"\b(shortest|fastest|quickest|minimum|how long)\b", low):
