@@ -15,6 +15,10 @@ yet another fresh pool, is held to it against every set that existed when it was
 heldout5.jsonl, a fifth, from the pulseq organisation's teaching repositories and a few others nobody had drawn on, is
 held to it against every other file (dev..dev6x, heldout..heldout4, and cal7.jsonl, written beside it, once it exists).
 Calibration files (cal*.jsonl) are tuned on like the later dev files, so the later-dev rule covers them too.
+heldout6.jsonl, a sixth, from another fresh pool (open low-field consoles, GrOpt sequence code, a Nim port of pypulseq,
+a .seq interpreter), is held to the strict rule against every other file of the folder when it was written (dev ..
+dev8x, cal7, heldout .. heldout5), and to the later-dev rule (its own list, empty) against every dev or calibration
+file written after it.
 
 dev8.jsonl and dev8x.jsonl (round 8) are one set written by a helper who tuned nothing, split seeded and stratified by
 kind (a third of each kind into dev8x, the transfer check the tuners score in aggregate only). `--check` recomputes
@@ -70,12 +74,19 @@ KNOWN_LATER_OVERLAPS_HELDOUT5: frozenset[str] = frozenset()
 HELDOUT5_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl",
                           "dev6x.jsonl", "cal7.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl",
                           "heldout4.jsonl")
+# heldout6 likewise: its own list for the dev and calibration items written after it (none excused), and the strict
+# rule against every file that existed when it was written (round 8's dev8/dev8x and cal7 included)
+KNOWN_LATER_OVERLAPS_HELDOUT6: frozenset[str] = frozenset()
+HELDOUT6_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl",
+                          "dev6x.jsonl", "dev7.jsonl", "dev8.jsonl", "dev8x.jsonl", "cal7.jsonl", "heldout.jsonl",
+                          "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl")
 # each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
 LATER_SEALED = {
     "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
     "heldout3": (KNOWN_LATER_OVERLAPS_HELDOUT3, HELDOUT3_WRITTEN_AFTER),
     "heldout4": (KNOWN_LATER_OVERLAPS_HELDOUT4, HELDOUT4_WRITTEN_AFTER),
     "heldout5": (KNOWN_LATER_OVERLAPS_HELDOUT5, HELDOUT5_WRITTEN_AFTER),
+    "heldout6": (KNOWN_LATER_OVERLAPS_HELDOUT6, HELDOUT6_WRITTEN_AFTER),
 }
 
 
@@ -149,12 +160,32 @@ def same_question(mine: str, theirs: str) -> bool:
     index is built once for all the sealed questions compared with it."""
     sm = _matcher(theirs)
     sm.set_seq1(mine)
-    return sm.real_quick_ratio() >= SAME_QUESTION and sm.quick_ratio() >= SAME_QUESTION and sm.ratio() >= SAME_QUESTION
+    return (sm.real_quick_ratio() >= SAME_QUESTION and sm.quick_ratio() >= SAME_QUESTION
+            and _lcs_ratio(mine, theirs) >= SAME_QUESTION and sm.ratio() >= SAME_QUESTION)
 
 
 @functools.lru_cache(maxsize=4096)
 def _matcher(theirs: str) -> difflib.SequenceMatcher:
     return difflib.SequenceMatcher(None, "", theirs)
+
+
+def _lcs_ratio(a: str, b: str) -> float:
+    """2 * (longest common subsequence) / (summed lengths): an upper bound of difflib's ratio (its matching blocks
+    are in order in both strings, so they form a common subsequence), far tighter than quick_ratio's character counts.
+    Why: with a sixth sealed set, about 10,000 pairs pass the character bound and difflib on each of them doubled the
+    time of --check; this bound is computed bit-parallel (one integer operation per character of `a`) and lets
+    difflib run only on the few pairs that can still reach the threshold, so the verdicts stay the same."""
+    if not a and not b:
+        return 1.0
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return 2.0 * (len(b) - v.bit_count()) / (len(a) + len(b))
 
 
 def overlaps(sealed: list[dict], others: list[dict], questions: list[str]) -> list[str]:
