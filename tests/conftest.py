@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Importing chainlit writes .chainlit/ and .files/ under CHAINLIT_APP_ROOT and reads its config from there: give
 # the whole test session a throwaway app root that looks like the repository (links to app.py, public/, chainlit.md
-# and a copy of .chainlit/config.toml), so no test writes into the checkout.
-if "CHAINLIT_APP_ROOT" not in os.environ:
+# and a copy of .chainlit/config.toml), so no test writes into the checkout. Each test process gets its own: the
+# pytest-xdist workers inherit the controller's environment, and one made here for another process is not reused.
+_MADE = os.environ.get("PULSEPAL_TEST_APPROOT_MADE", "")  # "pid:path" of the app root a test process made
+_INHERITED = bool(_MADE) and os.environ.get("CHAINLIT_APP_ROOT") == _MADE.partition(":")[2] \
+    and not _MADE.startswith(f"{os.getpid()}:")
+if "CHAINLIT_APP_ROOT" not in os.environ or _INHERITED:
     import shutil
     import tempfile
 
@@ -26,6 +30,7 @@ if "CHAINLIT_APP_ROOT" not in os.environ:
     (_app_root / ".chainlit").mkdir()
     shutil.copy(ROOT / ".chainlit" / "config.toml", _app_root / ".chainlit" / "config.toml")
     os.environ["CHAINLIT_APP_ROOT"] = str(_app_root)
+    os.environ["PULSEPAL_TEST_APPROOT_MADE"] = f"{os.getpid()}:{_app_root}"
 for _name in list(os.environ):
     if _name.startswith(("SESSION_", "MAX_SESSION", "MAX_CONVERSATION", "MAX_ACTIVE", "CONVERSATION_LOG", "LLM_")):
         del os.environ[_name]

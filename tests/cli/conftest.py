@@ -68,12 +68,15 @@ class Workspace:
         return manager
 
     def settle(self) -> None:
-        """Let this test's own managers finish their background indexing before a command looks at the store."""
+        """Let this test's own managers finish their background indexing before a command looks at the store.
+
+        close() alone does not wait for an index still catching up with the logs (the next process carries on), so
+        on a busy machine the index's journal files could still be open when a test takes its digest."""
         while self._managers:
             manager = self._managers.pop()
-            index = getattr(manager.store, "search_index", None)
-            if index is not None:  # close() does not wait for a first build of the index (it may be long; the
-                index.wait_idle(60)  # next process goes on with it), and its unfinished WAL would change the digest
+            index = getattr(manager.store, "search_index", None)  # the files store's full-text index
+            if index is not None:
+                index.wait_idle(60)
             manager.close()
 
     def seed(self, ago: timedelta = timedelta(0), owner: Optional[str] = None, messages: tuple = ("hello",)) -> str:

@@ -197,7 +197,11 @@ async def test_thumbs_are_kept_on_the_answer_shown_again_on_resume_and_summarise
 # ---------------------------------------------------------------------------------------- a user's whole history
 async def test_export_all_and_delete_all_act_on_the_signed_in_users_conversations_only(fresh_site):
     site = fresh_site
-    mine = [(await site.conversation("alice", f"Question number {i} about TE"))[0] for i in range(3)]
+    mine = []
+    for i in range(3):
+        thread, chat = await site.conversation("alice", f"Question number {i} about TE")
+        mine.append(thread)
+        await chat.close()
     theirs, client = await site.conversation("bob", "Bob's own question")
     site.engine().archive_session(mine[0])
     site.settle()
