@@ -28,6 +28,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
+from .sequence_requests import asks_for_sequence, variant_answer
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
@@ -182,7 +183,7 @@ class OfflineResponder:
             return _via("followup_example", self._subject(previous, lang, "overview", values))
         # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
         sequence_request = kind is not None and not intent.names and not asks_function and (
-            few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+            asks_for_sequence(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
                 top is None or top.vocab < 1.8)) or (
                 question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
                 question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
@@ -214,13 +215,13 @@ class OfflineResponder:
                 return _via("no_template", render_docs.no_template(kind, lang, intent.prose, hints, values))
             variant = missing_variant(intent.prose, kind)
             if variant:
-                return _via("variant_template", render_docs.variant_template(kind, variant, lang, values))
+                return _via("variant_template", variant_answer(kind, variant, lang, values))
             return _via("template", render_docs.template(kind.template, lang, values))
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             variant = missing_variant(intent.prose, wanted)
-            return _via("knowledge_template", render_docs.variant_template(wanted, variant, lang, values) if variant
+            return _via("knowledge_template", variant_answer(wanted, variant, lang, values) if variant
                         else render_docs.template(wanted.template, lang, values))
         if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
                 intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
@@ -291,8 +292,7 @@ class OfflineResponder:
                                         r"\bsince\b", intent.prose) if c.strip()]
         if len(clauses) < 2 or named.written in clauses[-1]:
             return None
-        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "),
-                               lang=intent.lang)
+        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "), lang=intent.lang)
         top = ask.top
         if top is None or top.entry is None or top.vocab < 1.4 or top.entry.key == named.entry.key:
             return None
