@@ -260,7 +260,9 @@ def score_followup(responder, row: Row, form: Form, history: list[dict]) -> tupl
     if form.code and want not in fs:
         return False, f"no {want} code ({ans.route})"
     if form.code and row.kind == "function":
-        calls = [n for m in row.marks[want] for n in re.findall(m + r"\([^)\n]*\d", text)]
+        # a call with real arguments, not the signature line ("=None", "system*", "'Name', value", "*args")
+        calls = [ln for ln in text.splitlines() for m in row.marks[want] if re.search(m + r"\((?!\s*\))", ln)
+                 and not re.search(r"=None|=0\.0\b|\w\*|'Name', value|\*args|\.\.\.", ln)]
         if not calls:
             return False, f"no call with values ({ans.route})"
     return True, ""

@@ -20,6 +20,7 @@ from .abstain import Features, Rule, features, judge
 from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
+from .followup_forms import finish_followup
 from .followup_subjects import moved_subject
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
@@ -112,6 +113,8 @@ class OfflineResponder:
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
         ans = _via("property", property.instead(ans, shown, intent, self.previous_subject(req.history)
                                                 if intent.refers_back else None))
+        if intent.refers_back and not intent.names:  # "default for that?", "what units?" of the subject kept
+            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
@@ -139,14 +142,12 @@ class OfflineResponder:
         extra = calculators.header(lines, bool(computed))
         if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
                       unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
-            # the numbers answer the question; a "not sure" about which function it is about becomes a list of
-            # related ones under them
+            # the numbers answer it; a "not sure" on which function it is about becomes a list of related ones
             ans.route = "computed"  # the numbers answer it, whatever path built the rest
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
         elif extra:
-            # a fact about a word in passing ("samples on the raster") does not answer "how do I ...?": the
-            # not-sure answer stays one, with the fact under it
+            # a fact in passing ("samples on the raster") does not answer "how do I ...?": not sure, fact under it
             ans.text = ans.text.rstrip("\n") + "\n\n" + extra
         return ans
 
@@ -232,8 +233,7 @@ class OfflineResponder:
             return _via("knowledge_gre", ans)
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
-            # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
-            # what "it" has become
+            # "can it be changed on the scanner later?" after a delay: "it" is now a function the words describe
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
@@ -345,9 +345,8 @@ class OfflineResponder:
         return render(entry, lang, aspect)
 
     def previous_subject(self, history: list[dict]) -> Optional[str]:
-        """What "it" refers to: the subject the previous answer recorded; else what its heading says it was about
-        (a how-to or template answer records only its first function as topic); else its topic; else a name the
-        user wrote."""
+        """What "it" refers to: the recorded subject of the previous answer; else what its heading says (a how-to or
+        template answer records only its first function as topic); else its topic; else a name the user wrote."""
         for msg in reversed(history or []):
             meta = msg.get("metadata") or {}
             if msg.get("role") == "assistant":
