@@ -37,8 +37,11 @@ def test_an_ellipsis_naming_a_part_of_a_sequence_moves_to_what_makes_it(responde
 
 
 def test_an_ellipsis_keeps_a_function_that_already_makes_the_part(responder):
+    """The sinc pulse makes its own slice gradient: "it" stays; a delay makes none: the part's note answers."""
     a = then(responder, "What does pp.make_sinc_pulse do?", "what about the slice gradient?")
     assert a.text.startswith("### `pp.make_sinc_pulse`")
+    b = then(responder, "What does pp.make_delay do?", "and the slice gradient?")
+    assert not b.text.startswith("### `pp.make_delay`") and "slice" in b.text.split("\n", 1)[0].lower()
 
 
 @pytest.mark.parametrize("follow, line", [("make it 45 degrees", "flip_deg = 45"),
@@ -91,8 +94,8 @@ def test_an_acronym_asked_for_in_a_request_form_is_an_unknown_sequence_not_a_fun
 
 
 def test_the_sequence_a_modification_turns_into_is_the_one_asked_for(responder):
-    a = ask(responder, "modify the GRE into bSSFP")
-    assert "### Template: 2D balanced SSFP" in a.text
+    a = ask(responder, "modify the EPI into a spin echo")
+    assert "### Template: 2D spin echo" in a.text and "### Template: 2D single-shot" not in a.text
     b = ask(responder, "modify the GRE into a MOLLI", "matlab")
     assert "don't have a checked template" in b.text and "MOLLI" in b.text and "### Template:" not in b.text
 
