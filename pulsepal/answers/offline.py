@@ -195,7 +195,7 @@ class OfflineResponder:
             # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
             sequence_request = True
         if kind is None and part is None and not intent.names and not asks_function:
-            unknown = unknown_sequence(intent.prose)
+            unknown = unknown_sequence(intent.prose, ranking)
             if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
                 return _via("no_template_unknown", render_docs.no_template(unknown, lang, intent.prose, hints))

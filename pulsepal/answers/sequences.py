@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ _REQUEST_FORMS = tuple(re.compile(p, re.I) for p in (
     r"\b(?:modify|turn|convert|change|adapt|extend|transform|upgrade)\b[^.?!]{0,60}?\b(?:into|to)\s+(?:(?:a|an|"
     r"the)\s+)?" + _X + r"(?:\s+(?:sequence|protocol))?\W*$"))
 _PART_ACRONYMS = frozenset("adc rf te tr ti fov sar pns ecg ttl b0 b1 slr sms gpu cpu api seq mr pp gui io kspace "
-                           "dwell ppm hz id ids ok ram".split())
+                           "dwell ppm hz id ids ok ram verse girf bir json csv yaml".split())
 
 
 def _acronym_request(prose: str) -> Optional[str]:
@@ -287,25 +287,26 @@ def _acronym_request(prose: str) -> Optional[str]:
         m = form.search(prose)
         if m is None:
             continue
-        words = m.group("x").split()
-        name = " ".join(w for w in words if w.lower() not in _NOT_A_NAME)
-        if name and re.search(r"[A-Z][^A-Z\s]*[A-Z]", name) and not (set(re.findall(r"\w+", name.lower()))
-                                                                    <= _PART_ACRONYMS):
-            return name
+        words = [w for w in m.group("x").split() if w.lower() not in _NOT_A_NAME]
+        # one name ("SASHA", "wave-CAIPI"); "ECG trigger", "SLR pulse" are parts, with functions of their own
+        if len(words) == 1 and re.search(r"[A-Z][^A-Z\s]*[A-Z]", words[0]) and not (
+                set(re.findall(r"\w+", words[0].lower())) <= _PART_ACRONYMS):
+            return words[0]
     return None
 
 
-def unknown_sequence(prose: str, known: Optional[Callable[[str], bool]] = None) -> Optional[Kind]:
+def unknown_sequence(prose: str, ranking: Optional[Any] = None) -> Optional[Kind]:
     """A request for a named sequence none of KINDS knows ("rosette trajectory sequence", "a FLORET sequence",
     "give me a FOOBAR template"): a Kind with no template and no closest one, so the answer says we do not have it
-    instead of answering with a function that happens to share a word. `known` tells whether the words name
-    something the product holds (a function or note), which is then not an unknown sequence."""
+    instead of answering with a function that happens to share a word. With the question's `ranking`, an acronym
+    that clearly describes a function or note ("can pulseq do VERSE?") is that, not an unknown sequence."""
     if _ACTION.search(prose):
         return None
     m = _UNKNOWN_SEQUENCE.search(prose)
     if not m:
         acronym = _acronym_request(prose)
-        if acronym is None or (known is not None and known(acronym)):
+        top = ranking.top if ranking is not None else None
+        if acronym is None or (top is not None and top.vocab >= 1.0):
             return None
         return Kind("unknown", acronym, re.compile(re.escape(acronym), re.I))
     name = m.group(1).strip()

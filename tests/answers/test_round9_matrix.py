@@ -91,6 +91,11 @@ def test_an_acronym_asked_for_in_a_request_form_is_an_unknown_sequence_not_a_fun
         a = ask(responder, query)
         assert "don't have a checked template for a **FOOBAR** sequence" in a.text, query
         assert "### Template:" not in a.text, query
+    # a part with a function of its own, or a technique the words describe, is not taken for a sequence's name
+    for query, name in (("give me an ECG trigger example", "make_trigger"),
+                        ("give me a TTL output example", "make_digital_output_pulse"),
+                        ("can pypulseq do PNS prediction?", "seq.calculate_pns")):
+        assert ask(responder, query).subject == "api:" + name, query
 
 
 def test_the_sequence_a_modification_turns_into_is_the_one_asked_for(responder):
