@@ -7,6 +7,8 @@ four kinds of follow-up seen in real conversations:
 * "same but with 3 slices" after a template: the template again, with the new values;
 * "why does it fail the raster check?" after `make_delay`: the note on that problem, when the note is built
   around the function;
+* "what about the slice gradient?", "same for the readout" after anything: the part of a sequence the ellipsis
+  names (its note or the function that makes it), unless the previous function is already what makes that part;
 * "and how do I get its centre time?" after a pulse: the next function, applied to what the previous one made
   (its first argument is one of the previous function's outputs, or both are methods of the sequence and the
   previous one returned nothing, so "it" is the sequence).
@@ -164,11 +166,51 @@ def next_step(api: PulseqApi, history: list[dict], prose: str, ranking: "Optiona
     return None
 
 
+# "what about the slice gradient?", "same for the readout", "and for the spoiler?": an ellipsis that names a part of
+# a sequence and nothing else
+_ELLIPSIS = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so|then|now|but),?\s+)*(?:what about|how about|same (?:thing )?for|"
+                       r"and (?:for|with)|the same for|do the same for|likewise for|and)\s+(?:the |a |an |my )?"
+                       r"(?P<part>[a-z][a-z -]{1,40}?)\s*\??\s*$", re.I)
+_GRADIENT_MAKERS = ("make_trapezoid", "make_extended_trapezoid", "make_arbitrary_grad", "make_extended_trapezoid_area")
+# (part words, its subject, the previous subjects that already make it)
+_PARTS: tuple[tuple[re.Pattern, str, tuple[str, ...]], ...] = (
+    (re.compile(r"^slice(?:[- ]select\w*)?(?: (?:selection|gradient|grad|rephaser|refocus\w*))?s?$"),
+     "howto:slice_selection", ("make_sinc_pulse", "make_gauss_pulse", "make_slr", "make_adiabatic_pulse")),
+    (re.compile(r"^(?:readout|read[- ]out|read|frequency[- ]encod\w*)(?: (?:gradient|grad|lobe|part|event))?s?$"),
+     "api:make_adc", ("make_adc",) + _GRADIENT_MAKERS),
+    (re.compile(r"^(?:adc|acquisition|sampling)(?: event| window)?s?$"), "api:make_adc", ("make_adc",)),
+    (re.compile(r"^phase[- ]?encod\w*(?: (?:gradient|grad|step|table|blip))?s?$"), "howto:phase_encoding",
+     _GRADIENT_MAKERS),
+    (re.compile(r"^(?:spoil\w*|crusher)(?: (?:gradient|grad))?s?$"), "howto:spoiler", _GRADIENT_MAKERS),
+    (re.compile(r"^(?:pre-?phaser|rephaser|dephaser|prewinder|rewinder)s?$"), "api:make_trapezoid", _GRADIENT_MAKERS),
+    (re.compile(r"^(?:excitation|refocusing|refocus|inversion|rf)(?: pulse)?s?$"), "api:make_sinc_pulse",
+     ("make_sinc_pulse", "make_block_pulse", "make_gauss_pulse", "make_adiabatic_pulse", "make_arbitrary_rf",
+      "make_slr")),
+    (re.compile(r"^fat[- ]?(?:sat\w*|suppression)(?: pulse)?$"), "howto:fat_saturation", ()),
+)
+
+
+def part_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
+    """"what about the slice gradient?" after a delay or a template: the note or function that makes that part;
+    after a function that already makes it (a sinc pulse, with its slice gradient), None: "it" stays."""
+    m = _ELLIPSIS.match(prose.strip())
+    if m is None:
+        return None
+    part = re.sub(r"\s+", " ", m.group("part").strip().lower())
+    e = _previous(api, history)
+    for pattern, subject, makers in _PARTS:
+        if pattern.match(part):
+            if e is not None and (e.key in makers or "api:" + e.key == subject):
+                return None
+            return subject
+    return None
+
+
 def moved_subject(api: PulseqApi, history: list[dict], prose: str,
                   ranking: "Optional[Ranking]" = None) -> Optional[str]:
     """The subject of a follow-up that is not the previous answer's function, by the rules above; else None (and
     always None for a question that reads a value back: followups.getter_subject's)."""
     if not history or READ_BACK.search(prose):
         return None
-    return (which_of_two(api, history, prose) or template_again(history, prose)
+    return (part_subject(api, history, prose) or which_of_two(api, history, prose) or template_again(history, prose)
             or why_note(api, history, prose, ranking) or next_step(api, history, prose, ranking))

@@ -185,6 +185,8 @@ def carried_values(history: list[dict], prose: str, refers_back: bool):
     from .knowledge import parse
 
     own = parse(prose)
+    if refers_back or _CUE.search(prose):
+        _bare_values(prose, own.values)
     if not (refers_back or _CUE.search(prose)):
         return own
     before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
@@ -195,6 +197,23 @@ def carried_values(history: list[dict], prose: str, refers_back: bool):
     earlier.series.update(own.series)
     earlier.kind = own.kind or earlier.kind
     return earlier
+
+
+# A follow-up's value that names no parameter ("make it 45 degrees", "and with 3 mm?") is the previous subject's
+# parameter that takes its unit: an angle is the flip angle, a few millimetres a slice, many a field of view.
+_BARE_DEGREES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:deg(?:rees?)?|°)(?!\w)", re.I)
+_BARE_LENGTH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(mm|cm)(?!\w)", re.I)
+
+
+def _bare_values(prose: str, values: dict) -> None:
+    """Bind the follow-up's values that parse() could not place to a parameter by their unit alone."""
+    m = _BARE_DEGREES.search(prose)
+    if m and "flip_deg" not in values:
+        values["flip_deg"] = float(m.group(1))
+    m = _BARE_LENGTH.search(prose)
+    if m and not {"slice_thickness", "fov"} & set(values):
+        metres = float(m.group(1)) * (1e-3 if m.group(2).lower() == "mm" else 1e-2)
+        values["slice_thickness" if metres <= 20e-3 else "fov"] = float(f"{metres:.12g}")
 
 
 _SAME_BUT = re.compile(r"^\W*(same|and|but|what about|how about|now|ok(ay)?|with|for)\b|\bsame but\b|\binstead\b",

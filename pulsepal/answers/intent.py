@@ -37,8 +37,9 @@ _LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python
                           r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
 _RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives back|outputs? (?:arguments?|values?)|"
                       r"what (?:are|is) (?:the |its )?outputs?|how many outputs|which outputs|output of)\b", re.I)
+# "default for that?": the defaults are in the parameter list (of the function, or of the function a note is built on)
 _PARAMS = re.compile(r"\b(param|params|parameters?|arguments?|args|signature|options?|inputs?|keywords?|kwargs|"
-                     r"name[- ]value|accepts?|takes?)\b", re.I)
+                     r"name[- ]value|accepts?|takes?|defaults?)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|the function|the same|this one|that one|"
                       r"the previous|above)\b", re.I)
 _CONTINUES = re.compile(r"^\s*(and|what about|how about|also|then|now)\b", re.I)

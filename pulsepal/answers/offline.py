@@ -19,6 +19,7 @@ from .abstain import Features, Rule, features, judge
 from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
+from .followup_forms import finish_followup
 from .followup_subjects import moved_subject
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
@@ -27,6 +28,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
+from .sequence_requests import asks_for_sequence, variant_answer
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .settings_question import answered as with_pasted_limits
 from .translate import Translator
@@ -111,6 +113,8 @@ class OfflineResponder:
         shown = self.index.api.get((ans.subject or "").split(":", 1)[-1])
         ans = _via("property", property.instead(ans, shown, intent, self.previous_subject(req.history)
                                                 if intent.refers_back else None))
+        if intent.refers_back and not intent.names:  # "default for that?", "what units?" of the subject kept
+            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
@@ -138,14 +142,12 @@ class OfflineResponder:
         extra = calculators.header(lines, bool(computed))
         if extra and (ans.confident or computed or _ASKS_VALUE.search(intent.prose) or
                       unitfacts.direct(intent.prose, "matlab" if is_matlab(intent.lang) else "python")):
-            # the numbers answer the question; a "not sure" about which function it is about becomes a list of
-            # related ones under them
+            # the numbers answer it; a "not sure" on which function it is about becomes a list of related ones
             ans.route = "computed"  # the numbers answer it, whatever path built the rest
             ans.text = extra + (render_docs.as_related(ans.text) if not ans.confident else ans.text)
             ans.confident = True
         elif extra:
-            # a fact about a word in passing ("samples on the raster") does not answer "how do I ...?": the
-            # not-sure answer stays one, with the fact under it
+            # a fact in passing ("samples on the raster") does not answer "how do I ...?": not sure, fact under it
             ans.text = ans.text.rstrip("\n") + "\n\n" + extra
         return ans
 
@@ -182,7 +184,7 @@ class OfflineResponder:
             return _via("followup_example", self._subject(previous, lang, "overview", values))
         # the sequence itself is what is asked for: "MP2RAGE pypulseq example?", "radial UTE ...", "MOLLI for T1?"
         sequence_request = kind is not None and not intent.names and not asks_function and (
-            few_words(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
+            asks_for_sequence(intent.prose) or (not question and not _MODIFYING.search(intent.prose) and (
                 top is None or top.vocab < 1.8)) or (
                 question and _TEMPLATE_REQUEST.search(intent.prose) and not strong_function) or (
                 question and not re.search(r"\b(how|what|which|why|where|when|does|do|is|are|can|should)\b",
@@ -193,7 +195,7 @@ class OfflineResponder:
             # clearly described, but what is asked for is the sequence, which we do not have: say so, name the part
             sequence_request = True
         if kind is None and part is None and not intent.names and not asks_function:
-            unknown = unknown_sequence(intent.prose)
+            unknown = unknown_sequence(intent.prose, ranking)
             if unknown is not None:  # "rosette trajectory sequence": a sequence we do not know, not a function
                 hints = [c.entry for c in ranking.candidates[:3] if c.entry is not None and c.vocab >= 1.2]
                 return _via("no_template_unknown", render_docs.no_template(unknown, lang, intent.prose, hints))
@@ -214,13 +216,13 @@ class OfflineResponder:
                 return _via("no_template", render_docs.no_template(kind, lang, intent.prose, hints, values))
             variant = missing_variant(intent.prose, kind)
             if variant:
-                return _via("variant_template", render_docs.variant_template(kind, variant, lang, values))
+                return _via("variant_template", variant_answer(kind, variant, lang, values))
             return _via("template", render_docs.template(kind.template, lang, values))
         wanted = kind or (values.kind if values else None)
         if values and wanted is not None and wanted.template and not intent.names and (
                 _KNOWLEDGE_QUESTION.search(intent.prose) and not strong_function):
             variant = missing_variant(intent.prose, wanted)
-            return _via("knowledge_template", render_docs.variant_template(wanted, variant, lang, values) if variant
+            return _via("knowledge_template", variant_answer(wanted, variant, lang, values) if variant
                         else render_docs.template(wanted.template, lang, values))
         if values and wanted is None and not intent.names and not strong_function and _KNOWLEDGE_QUESTION.search(
                 intent.prose) and re.search(r"\b(te|tr|echo time|repetition time)\b", intent.prose, re.I):
@@ -231,8 +233,7 @@ class OfflineResponder:
             return _via("knowledge_gre", ans)
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
-            # "can it be changed on the scanner later?" after a delay: a function the words clearly describe is
-            # what "it" has become
+            # "can it be changed on the scanner later?" after a delay: "it" is now a function the words describe
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
@@ -291,8 +292,7 @@ class OfflineResponder:
                                         r"\bsince\b", intent.prose) if c.strip()]
         if len(clauses) < 2 or named.written in clauses[-1]:
             return None
-        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "),
-                               lang=intent.lang)
+        ask = self.ranker.rank(clauses[-1] + " " + " ".join(clauses[:-1]).replace(named.written, " "), lang=intent.lang)
         top = ask.top
         if top is None or top.entry is None or top.vocab < 1.4 or top.entry.key == named.entry.key:
             return None
@@ -345,9 +345,8 @@ class OfflineResponder:
         return render(entry, lang, aspect)
 
     def previous_subject(self, history: list[dict]) -> Optional[str]:
-        """What "it" refers to: the subject the previous answer recorded; else what its heading says it was about
-        (a how-to or template answer records only its first function as topic); else its topic; else a name the
-        user wrote."""
+        """What "it" refers to: the recorded subject of the previous answer; else what its heading says (a how-to or
+        template answer records only its first function as topic); else its topic; else a name the user wrote."""
         for msg in reversed(history or []):
             meta = msg.get("metadata") or {}
             if msg.get("role") == "assistant":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ KINDS: list[Kind] = [
     _k("press", "PRESS / spectroscopy", r"\bpress\b|\bsemi-?laser\b|\bspectroscop|\bmrs\b|\bsvs\b|\bsteam\b", None,
        ("se_2d",), "use three slice-selective pulses on x, y, z and one long ADC without gradients"),
     _k("grappa", "parallel imaging (GRAPPA/SENSE undersampling)", r"\bgrappa\b|\bsense\b|parallel imaging|"
-       r"undersampl|acceleration factor|\bacs lines\b", None, ("gre_2d",),
+       r"undersampl|acceleration factor|\bacs lines\b|\bcaipirinha\b|\bwave[- ]caipi\b", None, ("gre_2d",),
        "acquire every R-th phase-encoding line plus a fully sampled block of ACS lines at the centre"),
     _k("fid", "FID / pulse-acquire", r"\bfid\b|free induction|pulse[- ]acquire", "fid"),
     _k("cine", "cardiac CINE", r"\bcine\b", None, ("gre_2d", "bssfp_2d"), "trigger each segment with `make_trigger`"),
@@ -93,7 +93,8 @@ KINDS: list[Kind] = [
        None, ("gre_2d",), "add bipolar flow-encoding gradients and acquire with both polarities"),
     _k("cest", "CEST / saturation transfer", r"\bcest\b|saturation transfer|\bmtr?\b (pulse|prep)", None,
        ("gre_2d",), "prepend a train of off-resonant saturation pulses (`make_gauss_pulse` with a frequency offset)"),
-    _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\bmolli\b|t1[- ]map"
+    _k("t1_mapping", "T1 mapping (Look-Locker / MOLLI / saturation recovery)", r"look[- ]locker|\b(?:sh)?molli\b|"
+       r"\bsasha\b|t1[- ]map"
        r"|saturation[- ]recovery|\bvfa\b|variable flip", None, ("ir_se_2d", "gre_2d"),
        "repeat the readout at several inversion times (or flip angles)"),
     _k("t2_mapping", "T2 mapping (multi-echo spin echo)", r"t2[- ]map|multi[- ]echo spin|\bmese\b|\b(?:\d+|two|three|"
@@ -102,12 +103,14 @@ KINDS: list[Kind] = [
     _k("t1rho", "T1rho / spin-lock", r"\bt1-?rho\b|\bt1ρ|\bspin[- ]?lock\w*", None, ("gre_2d", "se_2d"),
        "put a spin-lock preparation (90-degree tip-down, a long low-amplitude block pulse phase-shifted by 90 "
        "degrees, tip-up) and a spoiler before the readout"),
-    _k("dess", "DESS / double echo steady state", r"\bdess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
+    _k("dess", "DESS / double echo steady state", r"\bq?dess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
        r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
-    _k("tse3d", "3D turbo spin echo (SPACE / CUBE / VISTA)", r"\bcube\b|\bvista\b|\bsampling perfection", None,
+    # SPACE only as the acronym: "k-space", "free space" are not the sequence
+    _k("tse3d", "3D turbo spin echo (SPACE / CUBE / VISTA)", r"\bcube\b|\bvista\b|\bsampling perfection|"
+       r"(?<![\w-])(?-i:SPACE)\b", None,
        ("tse_2d", "flash_3d"), "add partition encoding to the echo train and lower the refocusing flip angles"),
     _k("vibe", "3D fat-suppressed spoiled GRE (VIBE / LAVA / THRIVE)", r"\bvibe\b|\blava\b|\bthrive\b", None,
        ("flash_3d",), "put a fat-saturation pulse and spoiler before each group of partitions"),
@@ -146,6 +149,20 @@ KINDS: list[Kind] = [
     # after the GRE: "a GRE with a field map" is the GRE template's missing variant, "a B0 mapping sequence" this
     _k("b0map", "B0 field mapping (dual-echo phase difference)", r"\b(b0|field)[- ]?map\w*", None, ("gre_2d",),
        "acquire two echoes with different TEs and take their phase difference"),
+    # preparations and trajectories asked for on their own, after every sequence (a "SPAIR GRE" is a GRE variant)
+    _k("fatsat_prep", "CHESS / SPAIR spectral fat saturation", r"\bchess\b|\bspair\b", None, ("gre_2d",),
+       "before each excitation play a spectrally selective pulse on the fat frequency (`make_gauss_pulse` with "
+       "`freq_offset`; SPAIR: an adiabatic inversion and its delay) and a spoiler; our fat-saturation note shows it"),
+    _k("satband", "spatial saturation band (regional saturation)", r"\bsat(?:uration)?[- ]?bands?\b|regional "
+       r"saturation|\brest[- ]slabs?\b", None, ("gre_2d",),
+       "before each excitation play a slice-selective 90-degree pulse on the band's slab (rotated to its "
+       "orientation) and a spoiler"),
+    _k("dante", "DANTE black-blood preparation", r"\bdante\b", None, ("gre_2d", "flash_3d"),
+       "before the readout play a train of low-flip block pulses, each followed by a short gradient pulse, and a "
+       "spoiler"),
+    _k("rosette", "rosette trajectory", r"\brosettes?\b", None, ("gre_2d",),
+       "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`) tracing the rosette (a sum "
+       "of two sinusoids on each axis)"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {
     "gre_2d": {"title": "2D spoiled gradient echo (GRE)", "sequence_type": "gradient echo",
@@ -182,12 +199,24 @@ _PURPOSE = re.compile(r"\b(for|to (do|measure|get|map|quantify|estimate)|so (tha
 _WITH = re.compile(r"\b(with|plus)\s+(?:(?:a|an|the|some|one)\s+)?$", re.I)
 
 
+# "modify the GRE into a MOLLI", "turn my spin echo into a TSE": the sequence after "into" is the one asked for
+INTO = re.compile(r"\b(modify|turn|convert|change|adapt|extend|transform|make|upgrade|rewrite)\b[^.?!]{0,60}?"
+                   r"\b(into|to)\s+(?:(?:a|an|the)\s+)?", re.I)
+
+
 def requested(prose: str) -> Optional[Kind]:
     """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
-    GRASE readout": ASL) beats one named as a part of it; otherwise the most specific pattern comes first."""
+    GRASE readout": ASL) beats one named as a part of it, and the one a modification turns into beats its source;
+    otherwise the most specific pattern comes first."""
     found = [(kind, m) for kind in KINDS if (m := kind.pattern.search(prose))]
     if not found:
         return None
+    into = INTO.search(prose)
+    target = [(kind, m) for kind in KINDS if into is not None and (m := kind.pattern.search(prose, into.end()))]
+    if target and [k for k, _ in target] != [k for k, _ in found]:
+        found = target
+    elif into is not None and not target and _acronym_request(prose):
+        return None  # "modify the GRE into FOOBAR": a sequence we do not know (unknown_sequence), not the GRE
     if len(found) > 1:
         whole = [(kind, m) for kind, m in found if not _PART.match(prose[m.end():])]
         # "IR spin echo for T1 mapping", "3D spoiled GRE for variable flip angle T1 mapping": what follows "for" is
@@ -234,15 +263,52 @@ _ACTION = re.compile(r"^\W*(plot|check|read|load|save|export|show|simulate|compu
                      r"debug|fix|convert|translate|time|scale|rotate|shift|repeat|loop)\b", re.I)
 
 
-def unknown_sequence(prose: str) -> Optional[Kind]:
-    """A request for a named sequence none of KINDS knows ("rosette trajectory sequence", "a FLORET sequence"):
-    a Kind with no template and no closest one, so the answer says we do not have it instead of answering with a
-    function that happens to share a word."""
+# The other shapes of a request for a sequence ("give me a X template", "I need X in pypulseq", "X example in MATLAB
+# please", "can pulseq do X?", "modify the GRE into X"): X is taken as a sequence's name only when it is written as
+# an acronym (two capitals or more: "SASHA", "qDESS") and is not one of the parts every sequence has.
+_X = r"(?P<x>[\w*/-]+(?:\s+[\w*/-]+){0,2}?)"
+_REQUEST_FORMS = tuple(re.compile(p, re.I) for p in (
+    r"^\W*(?:(?:please|pls|hi|hey)\W+)?(?:give me|i need|i want|i'd like|do you have|have you got|write|show me|"
+    r"send me|provide)\s+(?:(?:a|an|the|some)\s+)?" + _X + r"\s+(?:template|example|script|implementation|demo|"
+    r"code)s?\b",
+    r"^\W*(?:i need|i want|i'd like|need)\s+(?:(?:a|an|the)\s+)?" + _X + r"\s+(?:in|for|with|using)\s+(?:py)?"
+    r"(?:pulseq|matlab|python|octave)\b",
+    r"^\W*(?:(?:a|an|the)\s+)?" + _X + r"\s+(?:template|example|script|demo)s?\b",
+    r"^\W*can\s+(?:(?:py)?pulseq|matlab|python|you|i)\s+(?:do|run|make|build|handle|support|implement|program|"
+    r"write)\s+(?:(?:a|an|the)\s+)?" + _X + r"\W*$",
+    r"\b(?:modify|turn|convert|change|adapt|extend|transform|upgrade)\b[^.?!]{0,60}?\b(?:into|to)\s+(?:(?:a|an|"
+    r"the)\s+)?" + _X + r"(?:\s+(?:sequence|protocol))?\W*$"))
+_PART_ACRONYMS = frozenset("adc rf te tr ti fov sar pns ecg ttl b0 b1 slr sms gpu cpu api seq mr pp gui io kspace "
+                           "dwell ppm hz id ids ok ram verse girf bir json csv yaml".split())
+
+
+def _acronym_request(prose: str) -> Optional[str]:
+    for form in _REQUEST_FORMS:
+        m = form.search(prose)
+        if m is None:
+            continue
+        words = [w for w in m.group("x").split() if w.lower() not in _NOT_A_NAME]
+        # one name ("SASHA", "wave-CAIPI"); "ECG trigger", "SLR pulse" are parts, with functions of their own
+        if len(words) == 1 and re.search(r"[A-Z][^A-Z\s]*[A-Z]", words[0]) and not (
+                set(re.findall(r"\w+", words[0].lower())) <= _PART_ACRONYMS):
+            return words[0]
+    return None
+
+
+def unknown_sequence(prose: str, ranking: Optional[Any] = None) -> Optional[Kind]:
+    """A request for a named sequence none of KINDS knows ("rosette trajectory sequence", "a FLORET sequence",
+    "give me a FOOBAR template"): a Kind with no template and no closest one, so the answer says we do not have it
+    instead of answering with a function that happens to share a word. With the question's `ranking`, an acronym
+    that clearly describes a function or note ("can pulseq do VERSE?") is that, not an unknown sequence."""
     if _ACTION.search(prose):
         return None
     m = _UNKNOWN_SEQUENCE.search(prose)
     if not m:
-        return None
+        acronym = _acronym_request(prose)
+        top = ranking.top if ranking is not None else None
+        if acronym is None or (top is not None and top.vocab >= 1.0):
+            return None
+        return Kind("unknown", acronym, re.compile(re.escape(acronym), re.I))
     name = m.group(1).strip()
     if set(name.lower().split()) & _NOT_A_NAME:
         return None  # "after building the sequence": words about a sequence, not its name
