@@ -34,7 +34,7 @@ def asks_for_sequence(prose: str) -> bool:
     if few_words(prose):
         return True
     into = INTO.search(prose)
-    if into is not None and any(k.pattern.search(prose, into.end()) for k in KINDS):
+    if into is not None and any(k.find(prose, into.end()) for k in KINDS):
         return True
     can = _CAN_DO.search(prose)
     if can is not None and requested(prose[can.end():]) is not None and len(prose[can.end():].split()) <= 6:
