@@ -179,7 +179,7 @@ def rebuild_script(from_logs) -> int:
               "the last passes held (a clock jump, too many archives at once).")
 @click.option("--confirm", is_flag=True, help="Only carry out the steps the last passes held (see the "
               "cleanup_held alert); archive nothing early.")
-@click.option("--all", "all_", is_flag=True, help="With --force: move EVERY session to archive/backups/.")
+@click.option("--all", "all_", is_flag=True, help="With --force: move EVERY session to the backups.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before --force --all.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
 def cleanup_command(days, dry_run, force, confirm, all_, yes, quiet) -> int:
