@@ -141,3 +141,19 @@ def test_a_negative_page_is_the_same_clear_error_on_both_stores(store):
         assert manager.list_sessions(limit=0)[0] == 1 and manager.search_sessions("spoil")["total"] == 1
     finally:
         manager.close()
+
+
+def test_storage_option_acts_on_the_folder_or_is_refused(store):
+    """`--storage PATH` names a file store. With SESSION_DATABASE_URL set it was silently ignored: `sessions delete
+    --user NAME --storage /old/folder` removed the database's conversations of NAME."""
+    store.seed(owner="alice")
+    other = str(store.root / "other")
+    for args in (("sessions", "list", "--all", "--storage", other), ("--storage", other, "sessions", "delete",
+                                                                     "--user", "alice", "--yes"),
+                 ("users", "list", "--storage", other)):
+        result = store.cli(*args)
+        if store.kind == "files":  # an empty store there: nothing listed, nobody's to delete
+            assert result.returncode in (0, 1) and "SESSION_DATABASE_URL" not in result.stderr, (args, result)
+        else:
+            assert result.returncode == 2 and "SESSION_DATABASE_URL is set" in result.stderr, (args, result)
+    assert store.cli("sessions", "list", "--user", "alice", "--json").stdout.count('"owner": "alice"') == 1
