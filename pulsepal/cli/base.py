@@ -125,12 +125,22 @@ def open_manager(*, speak: bool = False) -> SessionManager:
     the CLI could not know, such as the backup taken before a forced import)."""
     settings = load_settings()
     echo: Callable[[str], None] = out.say if speak else (lambda _text: None)
-    manager = SessionManager(settings, storage_path=state().storage, actor="cli", echo=echo)
+    manager = SessionManager(settings, storage_path=storage_folder(settings), actor="cli", echo=echo)
     _OPENED.append(manager)  # closed when the command ends (run), so its background work finishes first
     return manager
 
 
 _OPENED: list[SessionManager] = []
+
+
+def storage_folder(settings: Any) -> Optional[str]:
+    """The --storage folder, refused when the sessions are in PostgreSQL: there it would name a store the command
+    does not act on, and a delete meant for a folder's sessions would remove the database's."""
+    folder = state().storage
+    if folder is not None and settings.session_database_url:
+        raise Failure("--storage names a file store, but SESSION_DATABASE_URL is set: the sessions are in PostgreSQL "
+                      "(unset it to act on the folder; `db copy` moves sessions between the two)")
+    return folder
 
 
 def _close_opened() -> None:

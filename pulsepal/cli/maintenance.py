@@ -6,7 +6,6 @@ defined here, so the script and the `sessions ...` spelling of each behave ident
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import click
@@ -82,6 +81,23 @@ def restore_script(session_id, date, force) -> None:
     restore(session_id, date, force)
 
 
+# --------------------------------------------------------------------------------------------------- backups
+@sessions.command("backups", json_output=True)
+def backups_command() -> None:
+    """List what delete, import --force and cleanup --force --all kept, newest first; `sessions import NAME`
+    brings one back. The same on both stores (with SESSION_DATABASE_URL the backups are rows, not files)."""
+    rows = open_manager().list_backups()
+    if state().json:
+        out.dump_json({"backups": rows})
+        return
+    if not rows:
+        out.say("no backups", err=True)
+        return
+    body = [[out.short_time(r["created_at"]), r["reason"], r["session_id"] or "-", r["name"]] for r in rows]
+    out.say(out.table(["KEPT", "REASON", "SESSION ID", "NAME"], body, flex=3, width=out.terminal_width()))
+    out.say(f"{len(rows)} backup(s); `sessions import NAME` restores one")
+
+
 # ------------------------------------------------------------------------------------------ verify / reindex
 @sessions.command("verify", json_output=True)
 @click.option("--deep", is_flag=True, help="Also decode every archive.")
@@ -123,11 +139,8 @@ def reindex_command() -> int:
 # --------------------------------------------------------------------------------------------------- rebuild
 def rebuild(from_logs: Optional[str]) -> int:
     as_json = state().json
-    manager = open_manager()
-    folder = Path(from_logs) if from_logs else manager.settings.log_path
-    if not folder.is_dir():
-        raise Failure(f"log folder {folder} does not exist")
-    report = manager.rebuild_from_logs(folder, progress=progress("rebuilding", not as_json))
+    manager = open_manager()  # the engine checks the folder: which one must exist depends on the store
+    report = manager.rebuild_from_logs(from_logs, progress=progress("rebuilding", not as_json))
     if as_json:
         out.dump_json(report)
         return EXIT_OK
@@ -166,7 +179,7 @@ def rebuild_script(from_logs) -> int:
               "the last passes held (a clock jump, too many archives at once).")
 @click.option("--confirm", is_flag=True, help="Only carry out the steps the last passes held (see the "
               "cleanup_held alert); archive nothing early.")
-@click.option("--all", "all_", is_flag=True, help="With --force: move EVERY session to archive/backups/.")
+@click.option("--all", "all_", is_flag=True, help="With --force: move EVERY session to the backups.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before --force --all.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
 def cleanup_command(days, dry_run, force, confirm, all_, yes, quiet) -> int:

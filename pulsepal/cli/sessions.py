@@ -204,7 +204,7 @@ def _print_details(d: dict, full: bool) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def delete_command(session_id, owner, yes) -> None:
     """Delete a session (active and archived copies), or with --user NAME every conversation of that user.
-    A backup of each is kept in archive/backups/ (for the operator only) and pruned after SESSION_ARCHIVE_DAYS."""
+    A backup of each is kept (for the operator only: `sessions backups`) and pruned after SESSION_ARCHIVE_DAYS."""
     if (session_id is None) == (owner is None):
         raise click.UsageError("give a SESSION_ID or --user NAME (not both)")
     if owner is not None:
@@ -215,7 +215,7 @@ def delete_command(session_id, owner, yes) -> None:
     kind = stored_state(manager, session_id)
     if kind is None:
         raise Failure(f"no session {session_id!r} (neither active nor archived)", EXIT_NOT_FOUND)
-    confirm_or_refuse(f"Delete {kind} session {session_id}? (a backup is kept in archive/backups/)",
+    confirm_or_refuse(f"Delete {kind} session {session_id}? (a backup is kept: `sessions backups`)",
                       yes=yes, action="delete a session")
     manager.delete_session(session_id)
 
@@ -226,13 +226,13 @@ def _delete_user(owner: str, yes: bool) -> None:
     if not count:
         raise Failure(f"user {owner!r} has no conversations", EXIT_NOT_FOUND)
     days = manager.settings.session_archive_days
-    confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (each is kept in archive/backups/ for "
+    confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (a backup of each is kept for "
                       f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
     result = erase_user_everywhere(manager, owner)
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return
-    out.say(f"deleted {len(result['removed'])} conversation(s) of {owner}; their backups stay in archive/backups/ "
+    out.say(f"deleted {len(result['removed'])} conversation(s) of {owner}; their backups (`sessions backups`) stay "
             f"for {days:g} days (operator only), then the cleanup prunes them")
 
 

@@ -14,7 +14,7 @@ import click
 
 from ..settings import load_settings
 from . import output as out
-from .base import EXIT_BAD_INPUT, EXIT_NOT_FOUND, Failure, Group, state
+from .base import EXIT_BAD_INPUT, EXIT_NOT_FOUND, Failure, Group, state, storage_folder
 
 
 @click.group(cls=Group)
@@ -28,7 +28,7 @@ def _accounts():  # noqa: ANN202 - FileUsers or DatabaseUsers (dependencies.acco
     from ..dependencies import accounts_for
 
     settings = load_settings()
-    storage = state().storage
+    storage = storage_folder(settings)
     path = settings.users_file or (Path(storage) / "users.json" if storage else settings.users_path)
     return accounts_for(settings, path)
 

@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Union
 from ..clock import day, ts_iso
 from .core import Core
 from .documents import build_document, load_document_source, validate_document
-from .errors import ArchiveDamaged, SessionError, SessionExists, SessionNotFound
+from .errors import ArchiveDamaged, SessionError, SessionExists, SessionNotFound, StorageError
 from .events import activated
 from .ids import check_day, validate_session_id
 from .model import ConversationContext
@@ -105,6 +105,14 @@ class Archiver:
                               f"  {row['path']}")
         return rows
 
+    def list_backups(self) -> list[dict]:
+        """What destructive operations kept, newest first: on either store `name` is what `import_session` takes
+        back (the file store's backups are also files in archive/backups/; the database store's are rows)."""
+        rows = [{"name": b.name, "session_id": b.session_id, "reason": b.reason, "created_at": ts_iso(b.created_at)}
+                for b in self.store.backups()]
+        rows.reverse()
+        return rows
+
     # --- restoring ------------------------------------------------------------------------------------------------
     def restore_session(self, session_id: str, date: Optional[str] = None, *,
                         force: bool = False) -> ConversationContext:
@@ -175,10 +183,25 @@ class Archiver:
             raise SessionNotFound(f"no session {session_id!r} (neither active nor archived)")
         return found[0], "archived"
 
+    def _stored_backup(self, source: Union[dict, bytes, str, Path]) -> Optional[dict]:
+        """The backup this store keeps under `source`, when that is not a file: the name a delete or a forced import
+        reported (on the database store a backup is a row, `postgres:backups/<name>`, so only this can reach it),
+        or a backup's bare name on either store. None when it names no backup: then it is read as a file."""
+        try:
+            if not isinstance(source, (str, Path)) or Path(source).exists():
+                return None
+            return self.store.read_backup(str(source))
+        except StorageError:  # the store itself failed: say so, not "no such file"
+            raise
+        except (SessionError, OSError, ValueError):  # not one of this store's backup names, or no such backup
+            return None
+
     def import_session(self, source: Union[dict, bytes, str, Path], *, force: bool = False) -> str:
         """Install an exported session. Refuses to replace an existing one unless force (which backs it up first)."""
         core = self.core
-        document = load_document_source(source)
+        document = self._stored_backup(source)
+        if document is None:
+            document = load_document_source(source)
         events = validate_document(document, core.settings.max_conversation_history, now=core.now())
         session_id = document["session_id"]
         state = self.store.locate(session_id)

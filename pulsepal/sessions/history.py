@@ -27,7 +27,7 @@ from .archiving import Archiver
 from .core import Core
 from .documents import document_to_markdown, load_document_source, validate_document
 from .errors import ImportFormatError, InvalidInput, SessionExists, SessionNotFound
-from .ids import validate_session_id
+from .ids import check_page, validate_session_id
 from .lifecycle import Lifecycle
 from .store import ANY
 
@@ -50,6 +50,7 @@ class History:
         (the admin page). Each hit: session_id, title, state, owner, last_activity, snippet."""
         if not isinstance(text, str) or len(text) > 500:
             raise InvalidInput("search text must be at most 500 characters")
+        check_page(offset, limit)
         total, hits = self.store.search(text, owner=ANY if owner is None else owner, limit=limit, offset=offset)
         rows = []
         for hit in hits:

@@ -84,3 +84,12 @@ def check_day(value: object) -> str:
     if not is_day(value):
         raise InvalidInput(f"date must be YYYY-MM-DD, not {value!r}")
     return str(value)
+
+
+def check_page(offset: object, limit: object) -> None:
+    """A page of a listing or search: whole numbers, none negative (limit None: all). Checked above the stores, so
+    that a bad page is the same clear error on both (the database refused it, the files quietly gave nothing)."""
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidInput(f"offset must be a whole number of at least 0, not {offset!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise InvalidInput(f"limit must be a whole number of at least 0, not {limit!r}")

@@ -27,7 +27,7 @@ from .documents import document_to_markdown
 from .engine_time import EngineClock
 from .errors import SessionNotFound
 from .history import History
-from .ids import validate_session_id
+from .ids import check_page, validate_session_id
 from .lifecycle import Lifecycle
 from .model import ConversationContext, EventError, Message
 from .rotation import Cleanup, CleanupReport
@@ -203,6 +203,9 @@ class SessionManager:
     def list_archived_sessions(self) -> list[dict]:
         return self.archiver.list_archived_sessions()
 
+    def list_backups(self) -> list[dict]:
+        return self.archiver.list_backups()
+
     def restore_session(self, session_id: str, date: Optional[str] = None, *,
                         force: bool = False) -> ConversationContext:
         return self.archiver.restore_session(session_id, date, force=force)
@@ -242,6 +245,7 @@ class SessionManager:
         walks only that owner's sessions."""
         if state not in (None, "active", "archived"):
             raise ValueError(f"state must be active or archived, not {state!r}")
+        check_page(offset, limit)
         created_before = None if older_than_hours is None else self.clock.timestamp() - older_than_hours * 3600
         total, page = self.store.list_entries(state=state,  # type: ignore[arg-type]
                                               owner=ANY if owner is None else owner, created_before=created_before,

@@ -197,7 +197,8 @@ def verify(store: "PostgresStore", *, deep: bool, progress: Progress) -> dict:
     archived = [sid for sid, _ in store.entries("archived")] if deep else []
     total = len(active) + len(archived)
     report: dict = {"active_checked": 0, "archives_checked": 0, "unrecoverable": [], "bad_archives": [],
-                    "quarantined": []}
+                    "quarantined": [], "stale_archives": [], "temp_files": []}  # the file store's keys: a
+    # transaction leaves neither half-moved archives nor temp files, so those two stay empty here
     done = 0
     for session_id in active:
         try:
@@ -242,6 +243,10 @@ def rebuild_from_logs(store: "PostgresStore", log_dir: Optional[str], progress: 
     """Install sessions from conversation logs (session_<id>.jsonl, one JSON event per line) in a folder.
     Idempotent: a session already stored (active or archived) is skipped and reported."""
     folder = Path(log_dir) if log_dir else store.settings.log_path
+    if not folder.is_dir() and folder.resolve() == store.settings.log_path.resolve():
+        # This store writes no log files (its events are rows), so the configured log folder need not exist: with
+        # nothing in it there is nothing to rebuild, as on the file store; a folder the caller named must exist.
+        return {"log_dir": str(folder), "rebuilt": [], "skipped": []}
     return rebuild_folder(folder, lambda session_id, path: _rebuild_one(store, session_id, path), progress)
 
 
