@@ -20,6 +20,7 @@ from ..sessions.documents import document_to_markdown
 from ..sessions.files import atomic_write_bytes
 from ..sessions.ids import validate_new_session_id
 from ..sessions.manager import entry_row
+from ..web import history_bus
 from . import history
 from . import output as out
 from .base import EXIT_NOT_FOUND, Failure, Group, confirm_or_refuse, open_manager, state
@@ -217,7 +218,9 @@ def delete_command(session_id, owner, yes) -> None:
         raise Failure(f"no session {session_id!r} (neither active nor archived)", EXIT_NOT_FOUND)
     confirm_or_refuse(f"Delete {kind} session {session_id}? (a backup is kept: `sessions backups`)",
                       yes=yes, action="delete a session")
+    owner = (manager.describe(session_id) or {}).get("owner")
     manager.delete_session(session_id)
+    history_bus.announce_from(manager.settings.session_database_url, owner, [session_id])  # the owner's open tabs
 
 
 def _delete_user(owner: str, yes: bool) -> None:
@@ -229,6 +232,7 @@ def _delete_user(owner: str, yes: bool) -> None:
     confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (a backup of each is kept for "
                       f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
     result = erase_user_everywhere(manager, owner)
+    history_bus.announce_from(manager.settings.session_database_url, owner, None)  # the user's open tabs follow
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return

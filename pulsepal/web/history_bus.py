@@ -6,7 +6,8 @@ the database (`stores/postgres/notices.py`, LISTEN/NOTIFY) and every other repli
 The notice carries the owner and the deleted ids (or "all of them"), nothing of the conversations; it is sent after
 the deletion has committed, so a tab that fetches its list on hearing it sees the list without them.
 
-With the file store there is one app process, so there is nothing to announce. A replica that cannot send (the
+The CLI announces its deletions the same way (`announce_from`). With the file store there is one app process and
+nothing to announce to: a deletion by the CLI shows in its tabs at their next load. A replica that cannot send (the
 database went away just after the deletion) logs it and goes on: the deletion stands, and those tabs show the
 true list on their next load, as they did before this existed.
 """
@@ -83,11 +84,20 @@ def stop() -> None:
 
 async def announce(owner: str, deleted: Optional[Iterable[str]]) -> None:
     """Send the notices for a committed deletion; never raises (the deletion is done whether or not they go)."""
-    if _url is None:
-        return
+    if _url is not None:
+        await asyncio.to_thread(announce_from, _url, owner, None if deleted is None else list(deleted))
+
+
+def announce_from(database_url: Optional[str], owner: Optional[str], deleted: Optional[list[str]]) -> bool:
+    """The same from a process that serves no tabs (the CLI deleting on the operator's behalf): every app replica
+    on that database tells the owner's open tabs. Returns whether it was sent; never raises."""
+    if not database_url or not owner:
+        return False
     from ..sessions.stores.postgres.notices import publish
 
     try:
-        await asyncio.to_thread(publish, _url, CHANNEL, notices(owner, deleted))
+        publish(database_url, CHANNEL, notices(owner, deleted))
+        return True
     except Exception as exc:  # noqa: BLE001 - see the module's docstring
-        log.warning("could not tell the other replicas of a deletion: %s", " ".join(str(exc).split()))
+        log.warning("could not tell the app's replicas of a deletion: %s", " ".join(str(exc).split()))
+        return False

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
@@ -132,6 +135,11 @@ async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(repl
     await by_admin.ask("What does mr.makeAdc do?")
     removed = by_admin.thread_id
     await by_admin.close()
+    by_cli = ChatClient(one.base, token)
+    await by_cli.connect()
+    await by_cli.ask("What does mr.makeLabel do?")
+    operator_removes = by_cli.thread_id
+    await by_cli.close()
 
     def refreshed(since: int) -> list:
         return [d for d in watching.find("first_interaction", since) if str(d.get("interaction")).startswith(MARK)]
@@ -151,6 +159,14 @@ async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(repl
                          headers={csrf["header"]: csrf["token"]})
     assert deleted.status_code == 200, deleted.text  # was a 500 on this store (its backups have no folder)
     assert deleted.json()["backup"].startswith("postgres:backups/")
+    await watching.wait_for(lambda: refreshed(mark), timeout=20)
+    assert not watching.find("window_message", mark)
+
+    mark = len(watching.events)  # the operator deleting one with the CLI: a process that serves no tab
+    cli = subprocess.run([sys.executable, "-m", "pulsepal.cli", "sessions", "delete", operator_removes, "--yes"],
+                         env={**os.environ, "SESSION_DATABASE_URL": database}, cwd=tempfile.mkdtemp(),
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr
     await watching.wait_for(lambda: refreshed(mark), timeout=20)
     assert not watching.find("window_message", mark)
 
