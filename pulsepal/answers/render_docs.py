@@ -11,7 +11,7 @@ from typing import Optional
 from . import builder
 from .knowledge import Knowledge, describe
 from .matlab_facts import later_note
-from .pulseq_api import ApiEntry
+from .pulseq_api import ApiEntry, matlab_name_for, matlab_option
 from .ranking import Ranking, note_functions
 from .render_api import name_of
 from .search import Doc, Index
@@ -126,6 +126,25 @@ def no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[Api
     return ans
 
 
+_HINT_NAME = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+|rotate)`")
+
+
+def hint_in_dialect(hint: str, lang: str) -> str:
+    """A one-line "how to add it" hint, written with pypulseq's names, in the session's dialect: `make_gauss_pulse`
+    is `mr.makeGaussPulse` for a MATLAB user and `freq_offset` the option 'FreqOffset' (a MATLAB answer must not
+    send its reader to Python names)."""
+    if not is_matlab(lang):
+        return hint
+
+    def spelled(m: re.Match) -> str:
+        name = m.group(1)
+        if name == "rotate" or name.startswith(("make_", "calc_")):
+            return f"`{matlab_name_for(name, False) or name}`"
+        return f"`'{matlab_option(name)}'`"
+
+    return _HINT_NAME.sub(spelled, hint)
+
+
 def _no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None,
                  order: Optional[list[str]] = None) -> Answer:
     closest = order or closest_templates(kind, prose)
@@ -138,7 +157,7 @@ def _no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[Ap
     if closest:
         text += [f"The closest starting point is the **{title(closest[0])}** template"
                  + (f" (or the {title(closest[1])})" if len(closest) > 1 else "")
-                 + (f": {kind.how}." if kind.how else "."), "",
+                 + (f": {hint_in_dialect(kind.how, lang)}." if kind.how else "."), "",
                  f"Ask for \"the {title(closest[0])} template\" to get it, built and timing-checked.", ""]
     named = [f"`{name_of(e, lang)}` ({e.summary_text[:1].lower() + e.summary_text[1:].rstrip('.')})"
              for e in (hints or []) if name_of(e, lang)]

@@ -96,10 +96,11 @@ def how(variant: str, lang: str) -> Optional[str]:
     if label == "parallel transmit (pTx) / RF shimming":
         return _PTX["matlab" if is_matlab(lang) else "python"]
     if label is None and re.search(r"inversion", variant, re.I):
-        return "put an inversion pulse (`make_adiabatic_pulse` or a block pulse) and its TI delay before the readout"
+        return render_docs.hint_in_dialect("put an inversion pulse (`make_adiabatic_pulse` or a block pulse) and "
+                                           "its TI delay before the readout", lang)
     if label is None and re.search(r"3-?d|three", variant, re.I):
         return "add a partition-encoding (kz) gradient and loop, with a slab-selective (or non-selective) pulse"
-    return _HOW.get(label or "")
+    return render_docs.hint_in_dialect(_HOW[label], lang) if label in _HOW else None
 
 
 def variant_answer(kind: Kind, variant: str, lang: str, knowledge: Optional[Knowledge] = None) -> Answer:

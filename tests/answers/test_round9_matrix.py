@@ -123,3 +123,28 @@ def test_rf_shimming_says_what_each_dialect_has(responder):
     assert "mr.makeRfShim" in head and "seq.registerRfShimEvent" in head and "one waveform" in head
     py = ask(responder, "GRE with RF shimming for 8 transmit channels, template?", "python")
     assert "pypulseq 1.5.0 has no RF-shim event" in py.text.split("### Template", 1)[0]
+
+
+def test_a_matlab_answer_names_the_matlab_functions_in_its_how_to_add_it_hints():
+    """The hints are written with pypulseq's names; a MATLAB user is sent to the MATLAB spelling of each, and every
+    name given is one the MATLAB toolbox has."""
+    import re
+
+    from pulsepal.answers import AnswerRequest, get_offline_responder
+    from pulsepal.answers.matlab_facts import load_facts
+    from pulsepal.answers.render_docs import hint_in_dialect
+    from pulsepal.answers.sequence_requests import _HOW
+    from pulsepal.answers.sequences import KINDS
+
+    facts = load_facts()
+    hints = [k.how for k in KINDS if k.how] + list(_HOW.values())
+    assert any("`make_" in h for h in hints)
+    for hint in hints:
+        matlab = hint_in_dialect(hint, "matlab")
+        assert not re.search(r"`[a-z]+_[a-z_]+`", matlab), matlab
+        assert all(name in facts for name in re.findall(r"`(mr\.\w+)`", matlab)), matlab
+        assert hint_in_dialect(hint, "python") == hint
+    responder = get_offline_responder()
+    for question in ("give me a CEST sequence template", "I need a fat-suppressed GRE example"):
+        text = responder.answer(AnswerRequest(question, [], "matlab", None)).text
+        assert "`mr.makeGaussPulse`" in text and "`make_gauss_pulse`" not in text
