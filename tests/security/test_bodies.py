@@ -4,7 +4,6 @@ under several large bodies at once. Memory is the server's own VmRSS from /proc.
 
 from __future__ import annotations
 
-import json
 import threading
 
 import httpx
@@ -96,13 +95,8 @@ def test_chunked_oversized_body_is_413_at_the_cap(server):
 
 def test_body_under_the_cap_is_answered(server):
     token = login_local(server.base)
-    longest = json.dumps({"text": "How do I use mr.makeTrapezoid? " + "é" * 19_000}, ensure_ascii=False).encode()
-    # A body as large as the one of a question near the longest (2 bytes a character), made of a short question and
-    # JSON whitespace: the cap counts bytes, and answering 19,000 characters costs the responder half a minute.
-    question = json.dumps({"text": "How do I use mr.makeTrapezoid? é"}, ensure_ascii=False).encode()
-    body = question[:-1] + b" " * (len(longest) - len(question)) + b"}"
-    assert len(body) == len(longest) > 32 * 1024
-    response = httpx.post(server.base + "/query", content=body, headers={"Content-Type": "application/json"},
-                          cookies={"access_token": token}, timeout=60)
+    text = "How do I use mr.makeTrapezoid? " + "é" * 19_000  # near the longest question, 2 bytes a character
+    assert len(text.encode()) > 32 * 1024  # over a smaller cap, under ours (the responder reads it in linear time)
+    response = httpx.post(server.base + "/query", json={"text": text}, cookies={"access_token": token}, timeout=60)
     assert response.status_code == 200, response.text
     assert "make_trapezoid" in response.text or "makeTrapezoid" in response.text
