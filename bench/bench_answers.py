@@ -43,6 +43,7 @@ LONG = 20_000
 SHAPES = {  # one unit of each shape, repeated to the length measured
     "prose": "how do I make a sinc pulse with a slice gradient and a spoiler, TE 5 ms, TR 10 ms, 3 mm slice? ",
     "numbers and units": "1 2 3 4.5 ms 40 mT/m 10 us 200 T/m/s ",
+    "values with names": "TE 5 ms, a 3 mm slice, dwell 4 us, a 200 T/m/s slew ",
     "one long word": "a",
     "code": "gx = pp.make_trapezoid(channel='x', area=1000, duration=2e-3, system=system)\nseq.add_block(gx)\n",
 }

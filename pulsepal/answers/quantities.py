@@ -12,6 +12,7 @@ alone reads like a 5 ms TR.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional
 
@@ -84,25 +85,29 @@ def _names(text: str) -> list[tuple[int, int, str, str]]:
 
 def read(text: str) -> list[Quantity]:
     """Every quantity in the text, in order, each with the name it belongs to: the name right before it first, else
-    the name right after it that no value of its own follows; the unit must be of the name's kind."""
+    the name right after it that no value of its own follows; the unit must be of the name's kind.
+
+    Only the nearest name on either side can own a value: the gap to any farther one holds that nearest name, and a
+    gap is only blanks and connecting words. So each value looks at two names (found by bisection), not at all of
+    them, which keeps a long question linear."""
     raw = [(m, *_UNITS[m.group(2).lower()]) for m in _QUANTITY.finditer(text)]
     names = _names(text)
+    ends = [n[1] for n in names]  # names do not overlap, so their ends are in order too
     owner: dict[int, str] = {}
     used: set[int] = set()
     for i, (m, kind, _) in enumerate(raw):  # a name, then its value
-        for j, (_, end, key, nkind) in enumerate(names):
-            if nkind == kind and j not in used and end <= m.start() and _BEFORE_GAP.match(text[end:m.start()]):
-                owner[i] = key
-                used.add(j)
-                break
+        j = bisect_right(ends, m.start()) - 1
+        if j >= 0 and names[j][3] == kind and j not in used and _BEFORE_GAP.match(text[names[j][1]:m.start()]):
+            owner[i] = names[j][2]
+            used.add(j)
+    starts = [n[0] for n in names]
     for i, (m, kind, _) in enumerate(raw):  # a value, then its name
         if i in owner:
             continue
-        for j, (start, _, key, nkind) in enumerate(names):
-            if nkind == kind and j not in used and start >= m.end() and _AFTER_GAP.match(text[m.end():start]):
-                owner[i] = key
-                used.add(j)
-                break
+        j = bisect_left(starts, m.end())
+        if j < len(names) and names[j][3] == kind and j not in used and _AFTER_GAP.match(text[m.end():names[j][0]]):
+            owner[i] = names[j][2]
+            used.add(j)
     return [Quantity(float(m.group(1)) * factor, kind, m.start(), m.end(), m.group(0), owner.get(i))
             for i, (m, kind, factor) in enumerate(raw)]
 
