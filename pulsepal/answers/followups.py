@@ -185,10 +185,9 @@ def carried_values(history: list[dict], prose: str, refers_back: bool):
     from .knowledge import parse
 
     own = parse(prose)
-    if refers_back or _CUE.search(prose):
-        _bare_values(prose, own.values)
     if not (refers_back or _CUE.search(prose)):
         return own
+    _bare_values(prose, own.values)
     before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
     earlier = parse(re.sub(r"```.*?```", " ", before, flags=re.S))
     if not earlier.values:
