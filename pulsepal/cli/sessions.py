@@ -220,7 +220,7 @@ def delete_command(session_id, owner, yes) -> None:
                       yes=yes, action="delete a session")
     owner = (manager.describe(session_id) or {}).get("owner")
     manager.delete_session(session_id)
-    history_bus.announce_from(manager.settings.session_database_url, owner, [session_id])  # the owner's open tabs
+    history_bus.announce_from(manager, owner, [session_id])  # the owner's open tabs
 
 
 def _delete_user(owner: str, yes: bool) -> None:
@@ -232,7 +232,7 @@ def _delete_user(owner: str, yes: bool) -> None:
     confirm_or_refuse(f"Delete all {count} conversation(s) of {owner}? (a backup of each is kept for "
                       f"{days:g} days, then pruned)", yes=yes, action="delete a user's conversations")
     result = erase_user_everywhere(manager, owner)
-    history_bus.announce_from(manager.settings.session_database_url, owner, None)  # the user's open tabs follow
+    history_bus.announce_from(manager, owner, None)  # the user's open tabs follow
     if state().json:
         out.dump_json({"owner": owner, "removed": result["removed"]})
         return

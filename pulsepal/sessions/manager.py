@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..clock import SYSTEM_CLOCK, Clock, ts_iso
 from ..settings import Settings, get_settings
-from . import cleanup_state, events
+from . import cleanup_state, events, notices
 from .archiving import Archiver
 from .core import Core
 from .documents import document_to_markdown
@@ -341,6 +341,18 @@ class SessionManager:
         report = self.store.rebuild_from_logs(str(log_dir) if log_dir else None, progress)
         self.core.record("rebuild_from_logs", None, rebuilt=len(report["rebuilt"]), skipped=len(report["skipped"]))
         return report
+
+    # --- notices to the other processes on this store (notices.py) -----------------------------------------------
+    def announce_deletion(self, owner: str, deleted: Optional[list[str]]) -> None:
+        """Tell every app process on this store that these conversations of `owner` (None: all of them) are gone,
+        so the tabs they serve follow at once. Raises when the notices cannot go (the deletion stands)."""
+        self.store.announce(notices.deletions(owner, deleted))
+
+    def listen_for_deletions(self, deliver: Callable[[dict], None],
+                             resync: Optional[Callable[[], None]] = None) -> notices.Listening:
+        """Hand the other processes' notices to `deliver` (check them with `notices.read`), from a thread of its
+        own; `resync` is called when some may have been missed."""
+        return self.store.listen(deliver, resync)
 
     def close(self) -> None:
         self.store.close()

@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
-from . import cleanup_state, policy
+from . import cleanup_state, notices, policy
 from .archiving import Archiver
 from .core import Core
 from .errors import LockBusy, SessionError, SessionNotFound
@@ -26,6 +26,7 @@ from .guard import CleanupGuard, stamp_skew
 from .store import Archived, Outcome, Progress
 
 ARCHIVE_BATCH = 500
+REMOVALS = ("remove_archive", "purge_archive", "purge_active")  # what takes a conversation off its owner's list
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Cleanup:
         self.reconcile = reconcile
         self.note_alerts = note_alerts
         self.guard = CleanupGuard(core)
+        self._owners: dict[str, Optional[str]] = {}  # of the sessions the last plan removes (for the notices)
 
     def plan(self, *, days: Optional[float] = None, archive_all: bool = False, purge: bool = False) -> list[dict]:
         """The actions a pass would take, from the index alone (plus the list of backups).
@@ -82,6 +84,7 @@ class Cleanup:
         now = self.core.clock.wall_clock.timestamp()
         activated_before, idle_before = policy.expiry_cutoffs(now, settings)
         actions: list[dict] = []
+        self._owners = {}
         if archive_all or purge:
             candidates = self.store.entries()
         else:  # the store answers with an index query (set-based SQL on PostgreSQL)
@@ -91,6 +94,8 @@ class Cleanup:
             state = entry.get("state")
             if entry.get("pinned") and not purge:
                 continue  # pinned: never archived for inactivity or duration, never pruned by retention
+            if purge or state == "archived":
+                self._owners[session_id] = entry.get("owner")
             if state == "active":
                 if purge:
                     actions.append({"action": "purge_active", "session_id": session_id, "reason": "forced (--all)"})
@@ -143,6 +148,7 @@ class Cleanup:
                 report = CleanupReport(started.isoformat(), dry_run, plan, held=held)
                 if not dry_run:
                     self._execute(report, progress)
+                    self._announce(report)
                     for kind, names in self.store.after_pass().items():
                         report.done += [{"action": f"swept_{kind}", "path": name,
                                          "reason": "left behind by an interrupted process"} for name in names]
@@ -208,6 +214,22 @@ class Cleanup:
             except (SessionError, OSError, ValueError) as exc:
                 report.errors.append(dict(action, error=f"{type(exc).__name__}: {exc}"))
             advance()
+
+    def _announce(self, report: CleanupReport) -> None:
+        """Tell every app process on the store which conversations this pass took off their owners' lists, so
+        their open tabs follow at once (sessions/notices.py). A notice that cannot go costs a stale list until the
+        next page load: it never fails the pass."""
+        removed: dict[str, list[str]] = {}
+        for action in report.done:
+            owner = self._owners.get(action.get("session_id") or "")
+            if action["action"] in REMOVALS and owner:
+                removed.setdefault(owner, []).append(action["session_id"])
+        messages = [m for owner, ids in removed.items() for m in notices.deletions(owner, ids, origin=None)]
+        if messages:
+            try:
+                self.store.announce(messages)
+            except Exception as exc:  # noqa: BLE001 - see the docstring
+                notices.log.warning("could not announce the cleanup's removals: %s", " ".join(str(exc).split()))
 
     def archive_expired(self) -> list[str]:
         """Only the archiving step of a pass (the spec's `archive_expired_sessions()`); a distrusted clock holds it."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Protocol, TypedDict, Union
 
 from .model import ConversationContext
+from .notices import Listening
 
 State = Literal["active", "archived"]
 ANY: Any = object()  # "any owner" in entry queries (owner=None means sessions that have no owner)
@@ -45,7 +46,7 @@ class IndexEntry(TypedDict, total=False):
     pinned: bool
     archived_at: float
     damaged: bool  # its archive was unreadable and set aside (quarantined): it cannot be opened
-    archive_path: str  # where the archive is kept: a path below the store root (files) or "db:<day>" (postgres)
+    archive_path: str  # where the archive is kept: below the store root (files), "postgres:archive/<day>/<id>"
 
 
 def entry_of(ctx: ConversationContext, *, size: int, state: State = "active", **extra: Any) -> IndexEntry:
@@ -314,6 +315,15 @@ class SessionStore(Protocol):
     def remove_backups(self, names: Iterable[str]) -> None: ...
 
     # --- maintenance ----------------------------------------------------------------------------------------------
+    def announce(self, messages: list[dict]) -> None:
+        """Send notices (sessions/notices.py) to every process listening on this store; raises if they cannot go."""
+        ...
+
+    def listen(self, deliver: Callable[[dict], None], resync: Optional[Callable[[], None]] = None) -> Listening:
+        """Start handing the notices announced on this store to `deliver`, in a thread of its own, and call `resync`
+        when some may have been missed; returns what `stop()`s it (sessions.notices.Listening)."""
+        ...
+
     def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:
         """Held by a cleanup pass; across processes (files) or replicas (postgres). Raises errors.LockBusy when
         not blocking and another pass holds it, or (scheduled=True, a replica's timer) when another replica has

@@ -341,7 +341,8 @@ async def app_startup() -> None:
     if persistence_enabled():
         await asyncio.to_thread(manager)  # open the store (and repair the index if needed) before the first chat
         scheduler.start_scheduler(manager, get_settings().session_cleanup_interval_minutes)
-        history_bus.start(get_settings().session_database_url, asyncio.get_running_loop(), history_push.tell_tabs)
+        history_bus.start(manager(), asyncio.get_running_loop(), history_push.tell_tabs,
+                          lambda: history_push.resync_tabs(lambda thread: manager().describe(thread) is not None))
     from ..answers import get_responder
 
     responder = get_responder(get_settings())

@@ -10,15 +10,17 @@ public/pulsepal.js then starts a new chat there with Chainlit's own "New chat" b
 when the open conversation is deleted from its sidebar. Without that script the list still empties; the chat
 then keeps the old messages on screen and a new question is saved as a new conversation under the same id.
 
-Chainlit's sessions live in memory, so this reaches this process's tabs; with the PostgreSQL store the deletion is
-also announced to the other replicas (`history_bus`), whose listeners tell theirs with `tell_tabs`.
+Chainlit's sessions live in memory, so this reaches this process's tabs; the deletion is also announced on the
+store (`history_bus`) and the other processes' listeners tell theirs with `tell_tabs`. After a gap in which a
+listener may have missed notices, `resync_tabs` has every tab here fetch its list again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from . import history_bus
 
@@ -28,11 +30,15 @@ MARK = "pulsepal:history-changed"  # the interaction text of our refresh (never 
 DELETED = "pulsepal-conversation-deleted"  # the window message's kind, read by public/pulsepal.js
 
 
-def _tabs_of(owner: str) -> list[Any]:
+def _tabs_of(owner: Optional[str]) -> list[Any]:
+    """The open tabs of `owner` in this process (None: of every signed-in user)."""
     from chainlit.session import ws_sessions_id
 
-    return [s for s in list(ws_sessions_id.values())
-            if getattr(getattr(s, "user", None), "identifier", None) == owner and not getattr(s, "to_clear", False)]
+    def user(tab: Any) -> Optional[str]:
+        return getattr(getattr(tab, "user", None), "identifier", None)
+
+    return [s for s in list(ws_sessions_id.values()) if not getattr(s, "to_clear", False)
+            and user(s) is not None and (owner is None or user(s) == owner)]
 
 
 async def conversations_deleted(owner: Optional[str], deleted: Optional[Iterable[str]] = None) -> int:
@@ -53,13 +59,36 @@ async def tell_tabs(owner: str, deleted: Optional[Iterable[str]] = None) -> int:
     gone = None if deleted is None else set(deleted)
     told = 0
     for tab in _tabs_of(owner):
-        current = tab.thread_id if getattr(tab, "has_first_interaction", False) else None
-        try:
-            await tab.emit("first_interaction", {"interaction": f"{MARK}:{secrets.token_hex(4)}",
-                                                 "thread_id": current})
-            if current and (gone is None or current in gone):
-                await tab.emit("window_message", {"kind": DELETED, "thread": current})
-            told += 1
-        except Exception as exc:  # noqa: BLE001 - a tab closing meanwhile: it fetches the list when it reopens
-            log.debug("could not tell tab %s of a deletion: %s", getattr(tab, "id", "?"), exc)
+        current = _shown(tab)
+        told += await _tell(tab, current, bool(current) and (gone is None or current in gone))
     return told
+
+
+async def resync_tabs(exists: Callable[[str], bool]) -> int:
+    """Have every signed-in tab here fetch its list again, and move a tab whose open conversation no longer
+    exists (`exists(thread id)`, a store lookup run off the loop) to a new chat: what the notices missed during a
+    gap would have said. Returns how many tabs were told. Never raises."""
+    told = 0
+    for tab in _tabs_of(None):
+        current = _shown(tab)
+        try:
+            missing = current is not None and not await asyncio.to_thread(exists, current)
+        except Exception:  # noqa: BLE001 - the store unreachable again: refresh the list, keep the tab where it is
+            missing = False
+        told += await _tell(tab, current, missing)
+    return told
+
+
+def _shown(tab: Any) -> Optional[str]:
+    return tab.thread_id if getattr(tab, "has_first_interaction", False) else None
+
+
+async def _tell(tab: Any, current: Optional[str], gone: bool) -> int:
+    try:
+        await tab.emit("first_interaction", {"interaction": f"{MARK}:{secrets.token_hex(4)}", "thread_id": current})
+        if current and gone:
+            await tab.emit("window_message", {"kind": DELETED, "thread": current})
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a tab closing meanwhile: it fetches the list when it reopens
+        log.debug("could not tell tab %s of a deletion: %s", getattr(tab, "id", "?"), exc)
+        return 0

@@ -404,3 +404,14 @@ def test_a_write_from_another_manager_is_seen_and_not_overwritten(manager, make_
         assert [m.content for m in ctx.conversation_history] == ["one", "two", "three"]
         assert ctx.title == "renamed" and ctx.conversation_count == 3
     assert manager.describe(sid)["message_count"] == 3
+
+
+def test_an_archive_is_named_the_same_way_wherever_it_is_shown(manager):
+    """What archiving says (`archived session X -> ...`), the index (`sessions show`, the admin page) and the
+    cleanup's plan all name an archive alike (PostgreSQL said `postgres:archive/DAY/ID` and `db:DAY`)."""
+    sid = manager.create_session(owner="ann")
+    where = str(manager.archive_session(sid))
+    shown = manager.describe(sid)["archive_path"]
+    day = manager.describe(sid)["archived_at"][:10]
+    assert where.endswith(shown) and day in shown and sid in shown
+    assert [a["path"] for a in manager.cleanup_runner.plan(purge=True) if a.get("session_id") == sid] == [shown]

@@ -150,3 +150,20 @@ def test_feedback_rates_an_answer_and_survives_reload(manager, make_manager, clo
         assert rated.metadata["feedback"]["value"] == 1 and rated.metadata["feedback"]["comment"] == "great"
     manager.store.commit(sid, [events.feedback(answer.id, None, clock.now())])
     assert "feedback" not in make_manager().get_session(sid).conversation_history[1].metadata
+
+
+def test_sync_is_a_no_op_once_archived_and_refuses_a_session_that_is_not_stored(manager):
+    """An answer's wait for durability (`sync_session`, after a durable=False turn) must not fail because the
+    cleanup archived the session meanwhile: its archive was written durably. One that does not exist is an error
+    on every store (it raised on files and passed silently on PostgreSQL)."""
+    from pulsepal.sessions.errors import SessionNotFound
+
+    sid = manager.create_session(owner="ann")
+    manager.finish_turn(manager.begin_turn(sid, "What is mr.makeAdc?", owner="ann"), "An ADC event.", durable=False)
+    manager.archive_session(sid)
+    assert manager.describe(sid)["state"] == "archived"
+    manager.sync_session(sid)
+    manager.delete_session(sid)
+    for gone in (sid, "0123456789abcdef0123456789abcdef"):
+        with pytest.raises(SessionNotFound):
+            manager.sync_session(gone)

@@ -126,7 +126,7 @@ from pulsepal.sessions.stores.postgres.logins import LoginFailures
 from pulsepal.sessions.stores.postgres.pool import open_pool
 from pulsepal.web.throttle import SharedBackoff
 pool = open_pool(sys.argv[1], size=1, timeout=10, name="skewed")
-print(SharedBackoff(LoginFailures(pool), free=2, max_delay=30).wait(("user", sys.argv[2])))
+print(SharedBackoff(LoginFailures(pool), free=2, max_delay=300).wait(("user", sys.argv[2])))
 pool.close()
 """
 
@@ -139,8 +139,8 @@ def test_a_replica_whose_clock_runs_ahead_still_sees_the_wait(replicas):
     key = "skew-" + secrets.token_hex(4)
     pool = open_pool(url, size=1, timeout=10, name="here")
     try:
-        here = SharedBackoff(LoginFailures(pool), free=2, max_delay=30)
-        for _ in range(4):
+        here = SharedBackoff(LoginFailures(pool), free=2, max_delay=300)
+        for _ in range(8):  # a 32 s wait: longer than a loaded machine takes to start the skewed process
             here.failed(("user", key))
         assert here.wait(("user", key)) > 0
     finally:

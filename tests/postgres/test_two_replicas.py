@@ -180,6 +180,32 @@ async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(repl
     await watching.close()
 
 
+async def test_a_replica_cut_off_from_the_database_has_its_tabs_look_again(replicas, database):
+    """A notice sent while a replica's listening connection is down is missed (NOTIFY is not queued for it); once it
+    listens again, its tabs fetch their lists again and one showing a conversation deleted meanwhile moves on."""
+    import psycopg
+
+    _, two = replicas
+    watching = ChatClient(two.base, login_local(two.base))
+    await watching.connect()
+    await watching.ask("How do I make a block pulse?")
+    shown = watching.thread_id
+    mark = len(watching.events)
+    manager = _manager(database)
+    try:
+        manager.delete_session(shown)  # from a process that announces nothing: as good as a missed notice
+    finally:
+        manager.close()
+    with psycopg.connect(database, autocommit=True) as conn:
+        cut = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE application_name = 'pulsepal-listener'").fetchone()[0]
+    assert cut == 2  # one listener per replica
+    await watching.wait_for(lambda: watching.find("window_message", mark), timeout=30)
+    assert watching.find("window_message", mark)[0] == {"kind": DELETED, "thread": shown}
+    assert [d for d in watching.find("first_interaction", mark) if str(d.get("interaction")).startswith(MARK)]
+    await watching.close()
+
+
 async def test_sigkill_mid_chat_loses_nothing_acknowledged(replicas, database):
     one, two = replicas
     token = login_local(one.base)

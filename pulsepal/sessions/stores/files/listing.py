@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ...store import IndexEntry, sort_key
 from .index import SessionIndex
@@ -122,3 +122,17 @@ def linear_page(entries: Iterable[tuple[str, IndexEntry]], *, created_before: Op
     else:
         page = sorted(rows, key=key, reverse=descending)[offset:]
     return total, page[:limit] if limit is not None else page
+
+
+def due_for_cleanup(entries: Iterable[tuple[str, IndexEntry]], activated_before: float, idle_before: float,
+                    archived_before: float) -> Iterator[tuple[str, IndexEntry]]:
+    """The cleanup pass's candidates: two comparisons per index entry, in memory (100,000 sessions screen in
+    milliseconds). Pinned sessions are never candidates."""
+    for session_id, entry in entries:
+        if entry.get("pinned"):
+            continue
+        if entry.get("state") == "active":
+            if entry["activated_at"] < activated_before or entry["last_activity"] < idle_before:
+                yield session_id, entry
+        elif entry.get("state") == "archived" and float(entry.get("archived_at") or 0) < archived_before:
+            yield session_id, entry

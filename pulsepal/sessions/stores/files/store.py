@@ -25,6 +25,7 @@ from ...errors import (
     storage_error,
 )
 from ...model import ConversationContext, apply_event, replay
+from ...notices import Listening
 from ...store import (
     ANY,
     Aggregates,
@@ -47,8 +48,9 @@ from . import journal, maintenance
 from .audit import AuditLog
 from .index import SessionIndex
 from .layout import Layout
-from .listing import SortedViews, linear_page
+from .listing import SortedViews, due_for_cleanup, linear_page
 from .live import CHECKPOINT_EVERY, Live, LiveSessions
+from .notices import NoticeLog, Tail
 from .search import SearchIndex
 
 
@@ -67,6 +69,7 @@ class FileStore:
         self.layout = Layout(settings.session_storage_path, settings.log_path, codec)
         self.root = self.layout.root
         self.audit = AuditLog(self.layout.audit_path, clock)
+        self.notices = NoticeLog(self.root, self.layout.named_lock("notices"))  # to the other processes here
         self.index = SessionIndex(self.root, self.layout.named_lock("index"))
         self.views = SortedViews(self.index)
         self.live = LiveSessions(self.layout, self.index, self.audit, clock, settings.max_conversation_history, actor)
@@ -190,6 +193,8 @@ class FileStore:
         try:
             files.fsync_file(jpath)
         except FileNotFoundError:
+            if self.locate(session_id) == "archived":  # archived since: its archive was written durably
+                return
             raise SessionNotFound(self.not_active_message(session_id)) from None
         live = self.live.cached(session_id)
         if live is None or not (live.unsynced or live.since_checkpoint >= CHECKPOINT_EVERY):
@@ -289,15 +294,7 @@ class FileStore:
 
     def cleanup_candidates(self, *, activated_before: float, idle_before: float,
                            archived_before: float) -> Iterator[tuple[str, IndexEntry]]:
-        """Two comparisons per index entry, in memory: 100,000 sessions screen in milliseconds."""
-        for session_id, entry in self.entries():
-            if entry.get("pinned"):
-                continue
-            if entry.get("state") == "active":
-                if entry["activated_at"] < activated_before or entry["last_activity"] < idle_before:
-                    yield session_id, entry
-            elif entry.get("state") == "archived" and float(entry.get("archived_at") or 0) < archived_before:
-                yield session_id, entry
+        return due_for_cleanup(self.entries(), activated_before, idle_before, archived_before)
 
     def aggregates(self) -> Aggregates:
         index = self.index
@@ -348,7 +345,16 @@ class FileStore:
         swept = maintenance.sweep(self)
         self.index.compact()
         self.audit.rotate_if_large()
+        self.notices.drop_if_idle()
         return swept
+
+    def announce(self, messages: list[dict]) -> None:
+        self.notices.append(messages)
+
+    def listen(self, deliver: Callable[[dict], None], resync: Optional[Callable[[], None]] = None) -> Listening:
+        tail = Tail(self.notices.path, deliver, resync)
+        tail.start()
+        return tail
 
     def erase_traces(self) -> None:
         self.index.compact()

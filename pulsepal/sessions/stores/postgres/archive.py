@@ -148,7 +148,7 @@ class Archives:
             for session_id in params["ids"]:
                 self.live.forget(session_id)
                 if session_id in moved:
-                    results[session_id] = Archived(session_id, f"postgres:archive/{day}/{session_id}",
+                    results[session_id] = Archived(session_id, rows.archive_location(day, session_id),
                                                    sizes[session_id])
                 else:
                     results[session_id] = SessionChanged(session_id)
@@ -166,7 +166,7 @@ class Archives:
             return None
         data, suffix, found_day = row
         document = self.codec.decode(bytes(data), f"session_{session_id}{suffix}")
-        return document, f"postgres:archive/{found_day}/{session_id}"
+        return document, rows.archive_location(found_day, session_id)
 
     # --- removal ---------------------------------------------------------------------------------------------
     def remove_archives(self, session_ids: Iterable[str], *, to_backups: bool) -> dict[str, Optional[Exception]]:

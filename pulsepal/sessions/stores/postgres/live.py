@@ -293,9 +293,11 @@ class LiveSessions:
         self.remember(session_id, done)
         return done
 
-    def sync(self) -> None:
+    def sync(self, session_id: str) -> bool:
         """Make everything committed with synchronous_commit off durable: a transaction that gets an id writes a
         commit record, and a synchronous commit waits until the WAL is flushed up to it, which covers every record
-        written before it."""
+        written before it. Returns whether the session exists (active or archived), in the same statement."""
         with connection(self.pool) as conn:
-            conn.execute("SELECT pg_current_xact_id()")
+            row = conn.execute("SELECT pg_current_xact_id(), EXISTS (SELECT 1 FROM sessions WHERE id = %s)",
+                               (session_id,)).fetchone()
+        return bool(row and row[1])

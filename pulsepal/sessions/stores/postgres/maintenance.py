@@ -194,7 +194,7 @@ def recount(store: "PostgresStore") -> bool:
 def verify(store: "PostgresStore", *, deep: bool, progress: Progress) -> dict:
     """Replay every active session's log against its row; with deep, decode every archive too."""
     active = [sid for sid, _ in store.entries("active")]
-    archived = [sid for sid, _ in store.entries("archived")] if deep else []
+    archived = list(store.entries("archived")) if deep else []
     total = len(active) + len(archived)
     report: dict = {"active_checked": 0, "archives_checked": 0, "unrecoverable": [], "bad_archives": [],
                     "quarantined": [], "stale_archives": [], "temp_files": []}  # the file store's keys: a
@@ -214,11 +214,11 @@ def verify(store: "PostgresStore", *, deep: bool, progress: Progress) -> dict:
         done += 1
         if progress:
             progress(done, total)
-    for session_id in archived:
+    for session_id, entry in archived:
         try:
             store.read_archive(session_id)
         except Exception as exc:  # noqa: BLE001 - reported per archive
-            report["bad_archives"].append({"path": f"db:{session_id}", "error": str(exc)})
+            report["bad_archives"].append({"path": entry.get("archive_path"), "error": str(exc)})
         report["archives_checked"] += 1
         done += 1
         if progress:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import orjson
 
@@ -33,26 +33,40 @@ MAX_PAYLOAD = 7000  # bytes; PostgreSQL refuses a NOTIFY payload of 8000 or more
 RETRY_SECONDS = (0.5, 1, 2, 5, 10)  # reconnecting after the database went away, then every 10 s
 
 
-def publish(url: str, channel: str, messages: list[dict[str, Any]], *, timeout: float = 5.0) -> None:
-    """Send each message (a JSON object) as one notice on `channel`, all in one transaction, so listeners get all
-    of them or, if this fails, none. Raises the driver's error: the caller decides whether that matters."""
-    payloads = [orjson.dumps(m).decode() for m in messages]
-    for p in payloads:
+def payloads(messages: list[dict[str, Any]]) -> list[str]:
+    """The messages as NOTIFY payloads; ValueError (before anything is sent) for one PostgreSQL would refuse."""
+    out = [orjson.dumps(m).decode() for m in messages]
+    for p in out:
         if len(p.encode()) > MAX_PAYLOAD:
             raise ValueError(f"a notice is {len(p.encode())} bytes; the limit is {MAX_PAYLOAD}")
+    return out
+
+
+def send(conn: Any, channel: str, messages: list[dict[str, Any]]) -> None:
+    """Send each message as one notice on `channel`, all in one transaction on `conn`, so listeners get all of
+    them or, if this fails, none. Raises the driver's error: the caller decides whether that matters."""
+    texts = payloads(messages)
+    with conn.transaction():
+        for p in texts:
+            conn.execute("SELECT pg_notify(%s, %s)", (channel, p))
+
+
+def publish(url: str, channel: str, messages: list[dict[str, Any]], *, timeout: float = 5.0) -> None:
+    """`send` on a connection of its own (for a process without the store's pool)."""
+    payloads(messages)
     with psycopg.connect(url, connect_timeout=max(1, int(timeout)), application_name="pulsepal-notices") as conn:
-        with conn.transaction():
-            for p in payloads:
-                conn.execute("SELECT pg_notify(%s, %s)", (channel, p))
+        send(conn, channel, messages)
 
 
 class Listener:
     """One thread that LISTENs on `channel` with its own connection and hands each notice's JSON object to
     `deliver` (called in that thread). A lost connection is reopened with a back-off; notices sent while it was
-    down are missed (see the module's docstring). `ready` is set once the LISTEN is in place."""
+    down are missed (see the module's docstring), so after a reconnect `resync` is called: whoever listens asks its
+    tabs to look again. `ready` is set once the LISTEN is in place."""
 
-    def __init__(self, url: str, channel: str, deliver: Callable[[dict[str, Any]], None]) -> None:
-        self._url, self._channel, self._deliver = url, channel, deliver
+    def __init__(self, url: str, channel: str, deliver: Callable[[dict[str, Any]], None],
+                 resync: Optional[Callable[[], None]] = None) -> None:
+        self._url, self._channel, self._deliver, self._resync = url, channel, deliver, resync
         self._stopping = threading.Event()
         self.ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"pulsepal-listen-{channel}", daemon=True)
@@ -66,7 +80,7 @@ class Listener:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        failures = 0
+        failures, listened = 0, False
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(self._url, autocommit=True, connect_timeout=5,
@@ -74,6 +88,9 @@ class Listener:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     failures = 0
                     self.ready.set()
+                    if listened:
+                        self._call_resync()
+                    listened = True
                     while not self._stopping.is_set():
                         for notice in conn.notifies(timeout=0.5):
                             self._hand_over(notice.payload)
@@ -84,6 +101,13 @@ class Listener:
                 log.warning("listening for notices at %s failed (%s); trying again in %g s",
                             redact_url(self._url), " ".join(str(exc).split()), wait)
                 self._stopping.wait(wait)
+
+    def _call_resync(self) -> None:
+        try:
+            if self._resync is not None:
+                self._resync()
+        except Exception:  # noqa: BLE001 - as for a failing receiver
+            log.exception("asking the tabs to look again failed")
 
     def _hand_over(self, payload: str) -> None:
         try:

@@ -82,8 +82,10 @@ def row_values(ctx: ConversationContext) -> dict[str, Any]:
     }
 
 
-def archive_location(day: Any) -> str:
-    return f"db:{day}"
+def archive_location(day: Any, session_id: str) -> str:
+    """Where an archive is kept, one spelling everywhere (the index, what archiving returns, verify): the file
+    store's relative path has the same shape, `archive/DAY/...`."""
+    return f"postgres:archive/{day}/{session_id}"
 
 
 def entry_from_row(row: tuple) -> tuple[str, IndexEntry]:
@@ -105,7 +107,7 @@ def entry_from_row(row: tuple) -> tuple[str, IndexEntry]:
         entry["pinned"] = True
     if state == "archived":
         entry["archived_at"] = archived_at
-        entry["archive_path"] = archive_location(archive_day)
+        entry["archive_path"] = archive_location(archive_day, session_id)
     return session_id, entry
 
 

@@ -26,8 +26,9 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from ....clock import Clock
 from ....settings import Settings
 from ...codec import BlobCodec
-from ...errors import StorageError, StorageFull
+from ...errors import SessionNotFound, StorageError, StorageFull
 from ...model import ConversationContext
+from ...notices import CHANNEL, Listening
 from ...store import (
     ANY,
     Aggregates,
@@ -42,7 +43,7 @@ from ...store import (
     State,
 )
 from ..failures import translate_failures
-from . import maintenance, schema
+from . import maintenance, notices, schema
 from .archive import Archives
 from .audit import AuditTable
 from .folder import Folder
@@ -115,12 +116,11 @@ class PostgresStore:
         return result
 
     def sync(self, session_id: str) -> None:
-        self.live.sync()
+        if not self.live.sync(session_id):  # an archived one is durable already, as on the file store
+            raise SessionNotFound(self.not_active_message(session_id))
 
     def checkpoint(self, session_id: str) -> None:
         if self.locate(session_id) != "active":
-            from ...errors import SessionNotFound
-
             raise SessionNotFound(self.not_active_message(session_id))
 
     def read_log(self, session_id: str) -> Optional[LogView]:
@@ -191,6 +191,15 @@ class PostgresStore:
 
     def remove_backups(self, names: Iterable[str]) -> None:
         self.archives.remove_backups(names)
+
+    # --- notices to the other processes on this database (sessions/notices.py) ---------------------------------------
+    def announce(self, messages: list[dict]) -> None:
+        with connection(self.pool) as conn:
+            notices.send(conn, CHANNEL, messages)
+
+    def listen(self, deliver: Callable[[dict], None], resync: Optional[Callable[[], None]] = None) -> Listening:
+        url = self.settings.session_database_url or self.pool.conninfo
+        return notices.Listener(str(url), CHANNEL, deliver, resync).start()
 
     # --- maintenance ----------------------------------------------------------------------------------------------
     def cleanup_lock(self, blocking: bool = True, *, scheduled: bool = False) -> AbstractContextManager[None]:

@@ -1,0 +1,99 @@
+"""The file store's notice log (stores/files/notices.py): private, read from where each reader started, followed
+across a new log, never lingering, and a line still being written waits for its end."""
+
+from __future__ import annotations
+
+import os
+import queue
+import stat
+import time
+
+import pytest
+
+from pulsepal.sessions.stores.files.notices import KEEP_SECONDS, NoticeLog, Tail
+
+
+@pytest.fixture
+def log_and_reader(tmp_path):
+    notices = NoticeLog(tmp_path, tmp_path / "notices.lock")
+    received: "queue.Queue[dict]" = queue.Queue()
+    readers: list[Tail] = []
+
+    def reader() -> "queue.Queue[dict]":
+        tail = Tail(notices.path, received.put, poll=0.02)
+        tail.start()
+        assert tail.ready.wait(10)
+        readers.append(tail)
+        return received
+
+    yield notices, reader
+    for tail in readers:
+        tail.stop()
+
+
+def _age(path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_a_reader_gets_what_is_announced_after_it_started_and_the_log_is_private(log_and_reader):
+    notices, reader = log_and_reader
+    notices.append([{"n": 0}])  # before the reader: for tabs it did not serve
+    received = reader()
+    notices.append([{"n": 1}, {"n": 2}])
+    notices.append([{"n": 3}])
+    assert [received.get(timeout=10)["n"] for _ in range(3)] == [1, 2, 3]
+    assert stat.S_IMODE(notices.path.stat().st_mode) == 0o600
+
+
+def test_a_log_created_after_the_reader_started_is_read_from_its_start(log_and_reader):
+    notices, reader = log_and_reader
+    received = reader()
+    assert not notices.path.exists()
+    notices.append([{"n": 1}])
+    assert received.get(timeout=10) == {"n": 1}
+
+
+def test_an_old_log_is_replaced_and_the_reader_follows_without_losing_a_notice(log_and_reader):
+    notices, reader = log_and_reader
+    notices.append([{"n": 0}])
+    received = reader()
+    notices.append([{"n": 1}])
+    first = notices.path.stat().st_ino
+    _age(notices.path, KEEP_SECONDS + 5)
+    notices.append([{"n": 2}])  # starts a new log: the owners and ids in the old one do not linger
+    assert notices.path.stat().st_ino != first
+    assert notices.path.read_bytes().count(b"\n") == 1
+    notices.append([{"n": 3}])
+    assert [received.get(timeout=10)["n"] for _ in range(3)] == [1, 2, 3]
+
+
+def test_an_idle_log_is_removed_by_the_cleanup_and_a_recent_one_kept(log_and_reader):
+    notices, _ = log_and_reader
+    notices.append([{"n": 1}])
+    assert not notices.drop_if_idle() and notices.path.exists()
+    _age(notices.path, KEEP_SECONDS + 5)
+    assert notices.drop_if_idle() and not notices.path.exists()
+    assert not notices.drop_if_idle()
+
+
+def test_a_line_being_written_waits_and_garbage_is_skipped(log_and_reader):
+    notices, reader = log_and_reader
+    notices.append([{"n": 0}])
+    received = reader()
+    with open(notices.path, "ab") as handle:  # what a writer in another process might leave mid-write
+        handle.write(b'not json\n[1, 2]\n{"n": ')
+        handle.flush()
+        time.sleep(0.2)  # several polls see the half line
+        assert received.empty()
+        handle.write(b'1}\n')
+    assert received.get(timeout=10) == {"n": 1}
+    notices.append([{"n": 2}])
+    assert received.get(timeout=10) == {"n": 2}
+
+
+def test_an_oversized_notice_is_refused_before_anything_is_written(log_and_reader):
+    notices, _ = log_and_reader
+    with pytest.raises(ValueError, match="limit"):
+        notices.append([{"n": 1}, {"ids": "x" * 8000}])
+    assert not notices.path.exists()
