@@ -289,7 +289,8 @@ EXTRA_SEQUENCES = ["FLAIR", "T2-FLAIR", "SPAIR fat-sat GRE", "CHESS fat saturati
                    "ZTE", "TOF", "Dixon", "CEST", "MRF", "QSM", "B0 map", "DESS", "SPACE", "VIBE", "bSSFP cine",
                    "double echo GRE", "IR-FLASH", "saturation recovery", "4D flow", "PSIF", "EPSI", "PRESS"]
 REQUESTS = ["give me a {X} template", "I need {X} in {lib}", "how do I program a {X} sequence",
-            "{X} example in {other} please", "can pulseq do {X}?", "modify the GRE into {X}"]
+            "{X} example in {other} please", "can pulseq do {X}?", "modify the GRE into {X}",
+            "can I do {X} with pulseq?", "could pulseq make a {X} trajectory?"]  # round 10: the "can ...?" forms
 
 
 def sequence_rows() -> list[tuple[str, str]]:
