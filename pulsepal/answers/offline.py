@@ -114,7 +114,7 @@ class OfflineResponder:
         ans = _via("property", property.instead(ans, shown, intent, self.previous_subject(req.history)
                                                 if intent.refers_back else None))
         if intent.refers_back and not intent.names:  # "default for that?", "what units?" of the subject kept
-            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang)
+            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang, req.history)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
