@@ -285,7 +285,8 @@ def _why_template(stem: str, lang: str, shown: str) -> list[str]:
     lines = [f"### Why the {title(stem)} template looks like this", "", *_header(stem, lang), ""]
     if re.search(r"cannot work|≥|\bminimum", shown):
         lines += [_MINIMUM, ""]
-    lines += ["Delays are computed from the events' own durations (`calc_duration`) rather than written as fixed "
+    duration = "mr.calcDuration" if is_matlab(lang) else "pp.calc_duration"
+    lines += [f"Delays are computed from the events' own durations (`{duration}`) rather than written as fixed "
               "numbers, so a change of one value keeps every block on the raster and the timing legal.", ""]
     return lines
 

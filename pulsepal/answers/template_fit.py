@@ -62,10 +62,10 @@ def reasons(stem: str, ignored: list[str], values: dict[str, float], used: dict[
     imaging = [k for k in _IMAGING if k in ignored]
     if imaging and stem == "fid":
         shown = [_one(k, values[k]) for k in imaging if not (k in ("n_y", "n_z") and "n_x" in imaging)]
-        verb = "is" if len(shown) == 1 else "are"
+        verb, samples = ("is" if len(shown) == 1 else "are"), ("nSamples" if dialect == "matlab" else "n_samples")
         lines.append(f"- **{', '.join(shown)} {verb} not taken**: the FID template plays a non-selective hard pulse "
                      "with no imaging "
-                     "gradients, so it has no field of view, matrix or slice (its `n_samples` is the number of ADC "
+                     f"gradients, so it has no field of view, matrix or slice (its `{samples}` is the number of ADC "
                      "samples of the one readout).")
     done = {"flip_deg"} if stem in _SPIN_ECHOES else set()
     done |= {"te"} if stem in ("fid", "bssfp_2d") else set()
