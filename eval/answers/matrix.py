@@ -181,6 +181,7 @@ class Form:
     switch: Optional[Callable[[Row], tuple[str, str]]] = None  # (question, regex its answer must hold)
     code: bool = False  # a code block in the asked dialect
     part: bool = False  # names a part of a sequence: the answer is about that part, the old subject need not stay
+    fresh: bool = False  # an answer of its own (round 10): not the first answer's page shown again
 
 
 def _same(row: Row) -> str:
@@ -221,10 +222,11 @@ FORMS = [
     Form("TE 7 ms", lambda r: "what if TE is 7 ms", _same, r"\b7\s*ms\b|7e-3|0\.007\b", "te"),
     Form("example", lambda r: "show an example", _same, code=True),
     Form("full code", lambda r: "full code please", _same, code=True),
-    Form("why", lambda r: "why?", _same),
-    Form("correct?", lambda r: "is that correct?", _same),
+    Form("why", lambda r: "why?", _same, fresh=True),
+    Form("correct?", lambda r: "is that correct?", _same, fresh=True),
+    Form("sure?", lambda r: "are you sure?", _same, fresh=True),
     Form("explain", lambda r: "can you explain that?", _same),
-    Form("more", lambda r: "tell me more", _same),
+    Form("more", lambda r: "tell me more", _same, fresh=True),
     Form("switch fn", lambda r: "", _same, switch=_switch_fn),
     Form("switch tpl", lambda r: "", _same, switch=_switch_template),
 ]
@@ -253,6 +255,8 @@ def score_followup(responder, row: Row, form: Form, history: list[dict]) -> tupl
         return (bool(re.search(must, text, re.M)), f"switch missed ({ans.route} {ans.subject})")
     if not form.part and not any(re.search(m, text, re.M) for m in row.marks[want]):
         return False, f"subject lost ({ans.route} {ans.subject})"
+    if form.fresh and text.split("\n", 1)[0] == (history[-1]["content"] or "").split("\n", 1)[0]:
+        return False, f"the first answer's page again ({ans.route} {ans.subject})"
     if form.holds and not re.search(form.holds, text, re.I):
         return False, f"does not answer the form ({ans.route} {ans.subject})"
     if form.value and form.takes in row.takes and not re.search(form.value, text):
@@ -289,7 +293,8 @@ EXTRA_SEQUENCES = ["FLAIR", "T2-FLAIR", "SPAIR fat-sat GRE", "CHESS fat saturati
                    "ZTE", "TOF", "Dixon", "CEST", "MRF", "QSM", "B0 map", "DESS", "SPACE", "VIBE", "bSSFP cine",
                    "double echo GRE", "IR-FLASH", "saturation recovery", "4D flow", "PSIF", "EPSI", "PRESS"]
 REQUESTS = ["give me a {X} template", "I need {X} in {lib}", "how do I program a {X} sequence",
-            "{X} example in {other} please", "can pulseq do {X}?", "modify the GRE into {X}"]
+            "{X} example in {other} please", "can pulseq do {X}?", "modify the GRE into {X}",
+            "can I do {X} with pulseq?", "could pulseq make a {X} trajectory?"]  # round 10: the "can ...?" forms
 
 
 def sequence_rows() -> list[tuple[str, str]]:

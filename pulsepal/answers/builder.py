@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from .knowledge import Knowledge
+from .template_fit import implied
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _BLOCK = re.compile(r"^([%#] --- parameters ---\n)(.*?)(^[%#] --- end of parameters ---)", re.M | re.S)
@@ -104,6 +105,7 @@ def _template_values(stem: str, knowledge: Knowledge, names: set[str]) -> tuple[
         v["readout_time"] = v["dwell"] * v.get("n_x", 64)
     if "slab_thickness" in names and "slice_thickness" in v and "slab_thickness" not in v:
         v["slab_thickness"] = v.pop("slice_thickness")
+    v = implied(stem, v)  # a value the sequence's physics turns into one of its parameters (bSSFP: TR = 2 x TE)
     used = {k: x for k, x in v.items() if k in names}
     ignored = [k for k in knowledge.values if k not in used and k not in ("bandwidth", "dwell", "b0",
                                                                           "bandwidth_total")

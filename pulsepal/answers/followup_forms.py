@@ -23,8 +23,15 @@ _UNITS = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?),?\s+)?(?:what|which|in what|in
 _PARAM_BLOCK = re.compile(r"^[#%] --- parameters ---\n(?P<body>(?:.+\n)+?)\n", re.M)
 
 
-def finish_followup(ans: Answer, prose: str, subject: Optional[str], api: PulseqApi, lang: str) -> Answer:
-    """`ans` (a follow-up answer about `subject`) with the line the follow-up's form asks for on top."""
+def finish_followup(ans: Answer, prose: str, subject: Optional[str], api: PulseqApi, lang: str,
+                    history: Optional[list[dict]] = None) -> Answer:
+    """`ans` (a follow-up answer about `subject`) with the line the follow-up's form asks for on top; "why?",
+    "is that correct?" and "tell me more" get an answer of their own (followup_explain.py)."""
+    from .followup_explain import reply
+
+    own = reply(prose, subject, history or [], api, lang)
+    if own is not None:
+        return own
     kind, _, ref = (subject or "").partition(":")
     if _UNITS.search(prose):
         entry = _entry_of(api, ans, kind, ref)

@@ -80,8 +80,10 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("fov", re.compile(r"\b(?:fov|field[- ]of[- ]view)\b\s*(?:=|:|of|is)?\s*" + _NUM
                        + r"(?:\s*[x×*]\s*" + _NUM + r")?" + r"(?:\s*[x×*]\s*" + _NUM + r")?" + _L_UNIT, re.I), None),
     ("matrix", re.compile(r"\b(?:matrix|resolution|matrix size)\b\s*(?:=|:|of|is)?\s*(\d+)(?:\s*[x×*]\s*(\d+))?"
-                          r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$",
-                          re.I), None),
+                          r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$"
+                          # "a 96x96 matrix": the size written before its name
+                          r"|\b(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*"
+                          r"(?:acquisition |image |imaging )?matri(?:x|ces)\b", re.I), None),
     ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
                                    + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
@@ -247,7 +249,7 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
             if groups[2]:  # "256x256x160 mm": the third is the extent along z, the 3D slab
                 k.values["slab_thickness"] = _length(groups[2], unit, "mm")
         elif name == "matrix":
-            g = groups[:3] if groups[0] else groups[3:]
+            g = next(groups[i:i + 3] for i in (0, 3, 6) if groups[i])
             k.values["n_x"] = float(g[0])
             k.values["n_y"] = float(g[1] or g[0])
             if g[2]:
@@ -297,10 +299,16 @@ def describe(k: Knowledge) -> str:
 
 
 def merged(settings: Optional[Knowledge], question: Knowledge) -> Optional[Knowledge]:
-    """The settings panel's values with the question's own on top (None when neither has any)."""
+    """The settings panel's values with the question's own on top (None when neither has any); a gradient or slew
+    limit the question asks for above the settings' scanner limit stays beside it as `wanted_<key>`."""
     if not settings and not question:
         return None
-    out = Knowledge(values={**(settings.values if settings else {}), **question.values},
+    asked = dict(question.values)
+    for key in _LIMIT_KEYS:  # a limit asked for above the scanner's (settings) is judged, never used (see parse)
+        limit = settings.values.get(key) if settings else None
+        if limit is not None and asked.get(key, 0) > limit:
+            asked["wanted_" + key] = asked.pop(key)
+    out = Knowledge(values={**(settings.values if settings else {}), **asked},
                     kind=(settings.kind if settings else None),
                     unparsed=(settings.unparsed if settings else []), focus=settings.focus if settings else "",
                     series={**(settings.series if settings else {}), **question.series})

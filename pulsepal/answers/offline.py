@@ -28,7 +28,7 @@ from .pulseq_api import ApiEntry
 from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
-from .sequence_requests import asks_for_sequence, variant_answer
+from .sequence_requests import asks_for_sequence, can_do_sequence, variant_answer
 from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .settings_question import answered as with_pasted_limits
 from .translate import Translator
@@ -114,7 +114,7 @@ class OfflineResponder:
         ans = _via("property", property.instead(ans, shown, intent, self.previous_subject(req.history)
                                                 if intent.refers_back else None))
         if intent.refers_back and not intent.names:  # "default for that?", "what units?" of the subject kept
-            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang)
+            ans = finish_followup(ans, intent.prose, ans.subject, self.index.api, intent.lang, req.history)
         guess = fu.on_a_guess(req.history, name_of(shown, intent.lang) if shown else ans.subject) if not \
             intent.names else None
         if guess and ans.subject == self.previous_subject(req.history):
@@ -156,7 +156,8 @@ class OfflineResponder:
         kind = requested(intent.prose)
         top = ranking.top
         # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
-        part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names else None
+        part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names and not \
+            can_do_sequence(intent.prose) else None
         if part is not None and (intent.pronoun or top is not None and top.kind != "template" and top.score >= 0.8):
             kind = None
         strong = top is not None and top.vocab >= 1.2

@@ -16,6 +16,7 @@ from .ranking import Ranking, note_functions
 from .render_api import name_of
 from .search import Doc, Index
 from .sequences import TEMPLATES, Kind, closest_templates, title
+from .template_fit import reasons
 from .types import Answer, is_matlab, lang_label, unwrap_paragraphs
 
 
@@ -71,10 +72,9 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
         code = filled.matlab if is_matlab(lang) else filled.python
         read = describe(knowledge)
         notes.append(f"Filled in with your values: {read}." if filled.used else
-                     "Your sequence knowledge has no values this template takes.")
+                     f"This template takes none of the values you gave ({read}).")
         notes += builder.summary(filled, is_matlab(lang))
-        if filled.ignored:
-            notes.append("Not used by this template: " + ", ".join(sorted(filled.ignored)) + ".")
+        notes += reasons(stem, filled.ignored, knowledge.values, filled.used, filled.adjusted, lang)
         if knowledge.unparsed:
             notes.append("I could not read: " + "; ".join(f"\"{u}\"" for u in knowledge.unparsed[:6]) + ".")
     else:

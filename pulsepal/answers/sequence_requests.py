@@ -27,6 +27,29 @@ _PROGRAM = re.compile(r"\bhow (?:do|can|would|should) (?:i|we|one) (?:program|wr
                       r"set up)\s+(?:(?:a|an|the)\s+)?(?P<x>.{2,60}?)\s+(?:sequence|protocol|scan)s?\b", re.I)
 
 
+# what may follow the name in "can I do a rosette trajectory?": a word for the whole acquisition, a language
+_CAN_TAIL = re.compile(r"^(?P<name>.+?)(?:\s+(?:trajector(?:y|ies)|readouts?|imaging|acquisitions?|sequences?|scans?|"
+                       r"protocols?))?(?:\s+(?:in|with|using)\s+(?:py)?(?:pulseq|matlab|python|octave))?\W*$", re.I)
+
+
+def can_do_sequence(prose: str) -> bool:
+    """"can I do a rosette trajectory?", "could pypulseq make a spiral readout?": the "can ...?" form asks whether
+    the sequence can be had, even though its name qualifies a part ("trajectory"); the part is not the question
+    (seqcontext.part_question would take it as one). Only the name, a word for the acquisition and a language may
+    follow the verb: "can I make the EPI readout faster?" asks about a part."""
+    can = _CAN_DO.search(prose)
+    if can is None:
+        return False
+    tail = _CAN_TAIL.match(re.sub(r"^(?:a|an)\s+", "", prose[can.end():].strip(), flags=re.I))
+    kind = requested(tail.group("name")) if tail is not None else None
+    m = kind.find(tail.group("name")) if kind is not None and tail is not None else None
+    if m is None or tail is None:
+        return False
+    name = tail.group("name")
+    return len((name[:m.start()] + " " + name[m.end():]).split()) <= 1 and not re.match(r"(the|my|this|our|your|"
+                                                                                        r"that)\b", name, re.I)
+
+
 def asks_for_sequence(prose: str) -> bool:
     """The request's form says the sequence itself is wanted, whatever its words also describe: a bare name with
     a language (few_words), "modify the GRE into a MOLLI", "can pulseq do qDESS?", "how do I program a navigator-

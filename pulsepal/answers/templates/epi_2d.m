@@ -7,6 +7,7 @@ Nx = 64;                 % readout samples
 Ny = 64;                 % phase-encoding lines
 sliceThickness = 3e-3;   % (m)
 nSlices = 3;             % slices per TR
+flipDeg = 90;            % flip angle (degrees)
 TE = 0;                  % echo time (s): excitation to the centre line; 0 = the shortest
 TR = 0;                  % repetition time (s) for all slices; 0 = the shortest
 dwell = 4e-6;            % ADC dwell time (s)
@@ -30,13 +31,14 @@ if flatTime < minFlatTime
     error('dwell must be at least %.2f us for this FOV and matrix', minFlatTime/Nx*1e6);
 end
 
-[rf, gz, gzReph] = mr.makeSincPulse(pi/2, sys, 'Duration', 3e-3, 'SliceThickness', sliceThickness, ...
+[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 3e-3, 'SliceThickness', sliceThickness, ...
     'timeBwProduct', 4, 'apodization', 0.5, 'use', 'excitation');
 gx = mr.makeTrapezoid('x', sys, 'FlatArea', Nx*deltak, 'FlatTime', flatTime);
 adc = mr.makeAdc(Nx, sys, 'Dwell', dwell, 'Delay', gx.riseTime + round((flatTime - readoutTime)/2/sys.rfRasterTime)*sys.rfRasterTime);
 % Each blip gets its own short block between readout lobes: simple and always legal, at the cost of a slightly
 % longer echo spacing than blips overlapping the ramps.
-blipDuration = ceil(2*sqrt(deltak/sys.maxSlew)/rt)*rt;
+% the shortest blip the toolbox makes for one line's area (a trapezoid where the gradient limit caps it)
+blipDuration = ceil(mr.calcDuration(mr.makeTrapezoid('y', sys, 'Area', deltak))/rt - 1e-9)*rt;
 gyBlip = mr.makeTrapezoid('y', sys, 'Area', -deltak, 'Duration', blipDuration);
 gxPre = mr.makeTrapezoid('x', sys, 'Area', -gx.area/2);
 gyPre = mr.makeTrapezoid('y', sys, 'Area', Ny/2*deltak);

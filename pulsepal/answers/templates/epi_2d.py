@@ -9,6 +9,7 @@ n_x = 64  # readout samples
 n_y = 64  # phase-encoding lines
 slice_thickness = 3e-3  # (m)
 n_slices = 3  # slices per TR
+flip_deg = 90  # flip angle (degrees)
 te = 0  # echo time (s): excitation to the centre line; 0 = the shortest
 tr = 0  # repetition time (s) for all slices; 0 = the shortest
 dwell = 4e-6  # ADC dwell time (s)
@@ -34,7 +35,7 @@ if flat_time < min_flat_time:
     raise ValueError(f"dwell must be at least {min_flat_time / n_x * 1e6:.2f} us for this FOV and matrix")
 
 rf, gz, gz_reph = pp.make_sinc_pulse(
-    flip_angle=np.pi / 2, duration=3e-3, slice_thickness=slice_thickness, time_bw_product=4,
+    flip_angle=np.deg2rad(flip_deg), duration=3e-3, slice_thickness=slice_thickness, time_bw_product=4,
     apodization=0.5, system=system, return_gz=True, use="excitation",
 )
 gx = pp.make_trapezoid(channel="x", flat_area=n_x * delta_k, flat_time=flat_time, system=system)
@@ -42,7 +43,9 @@ adc_delay = gx.rise_time + np.round((flat_time - readout_time) / 2 / system.rf_r
 adc = pp.make_adc(num_samples=n_x, dwell=dwell, delay=adc_delay, system=system)
 # Each blip gets its own short block between readout lobes: simple and always legal, at the cost of a slightly
 # longer echo spacing than blips overlapping the ramps.
-blip_duration = np.ceil(2 * np.sqrt(delta_k / system.max_slew) / raster) * raster
+# the shortest blip pypulseq makes for one line's area (a trapezoid where the gradient limit caps it)
+blip_duration = np.ceil(pp.calc_duration(pp.make_trapezoid(channel="y", area=delta_k, system=system)) / raster - 1e-9)
+blip_duration *= raster
 gy_blip = pp.make_trapezoid(channel="y", area=-delta_k, duration=blip_duration, system=system)
 gx_pre = pp.make_trapezoid(channel="x", area=-gx.area / 2, system=system)
 gy_pre = pp.make_trapezoid(channel="y", area=n_y / 2 * delta_k, system=system)
