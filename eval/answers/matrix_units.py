@@ -103,6 +103,9 @@ MARKERS: dict[tuple[str, str], str] = {
     ("traj_to_grad", "raster_time"): GRAD_RASTER,
     ("calc_rf_bandwidth", "dt"): RF_RASTER,
     ("Opts", "rise_time"): r"not set|\bunset\b|\bnone\b|no rise|from (the )?(max(imum)?[ _]?)?slew|maxSlew",
+    ("make_arbitrary_grad", "first"): r"extrapolat|from the (first|last)|waveform",
+    ("make_arbitrary_grad", "last"): r"extrapolat|from the (first|last)|waveform",
+    ("make_arbitrary_rf", "center"): r"\bpeak\b|calc_rf_center|calcRfCenter",
     ("make_extended_trapezoid", "times"): REQUIRED,
     ("make_extended_trapezoid", "amplitudes"): REQUIRED,
 }
@@ -151,7 +154,7 @@ def _py_default(key: str, name: str, default: Optional[str]) -> Optional[str]:
         import pypulseq as pp
 
         value = getattr(pp.Opts(), name, None)
-        return None if value is None else repr(value)
+        return "None" if value is None else repr(value)
     return default
 
 
@@ -271,6 +274,16 @@ def _named(text: str, row: Row) -> Optional[str]:
     return "function not named"
 
 
+def _other_param(said: str, row: Row) -> Optional[str]:
+    """The parameter the answer's fact line is about, when it is another one than asked ("The default `use` of ..."
+    for a question about the delay)."""
+    m = re.search(r"The default [`']+(\w+)[`']+ of|^[`']+(\w+)[`']+ of `", said, re.M)
+    if m is None:
+        return None
+    name = (m.group(1) or m.group(2)).lower()
+    return None if name in (row.said.lower(), row.param.lower()) else name
+
+
 def score_unit(text: str, confident: bool, row: Row, bare: bool = False, whole: bool = False) -> tuple[str, str]:
     """`whole`: the question asked for every unit of the function, so only a line naming this parameter counts."""
     if not confident:
@@ -281,7 +294,7 @@ def score_unit(text: str, confident: bool, row: Row, bare: bool = False, whole: 
     said = head(text)
     lines = _param_lines(said, row) or ("" if whole else said)
     true = UNIT_RE[row.unit]
-    if re.search(true, lines, re.I if row.unit not in ("T",) else 0):
+    if re.search(true, lines if whole else said, re.I if row.unit not in ("T",) else 0):
         return ("right", "") if why is None else ("unsure", why)
     bold = " ".join(re.findall(r"\*\*(.+?)\*\*", lines))
     others = [u for u, pat in UNIT_RE.items() if u != row.unit and re.search(pat, bold)]
@@ -298,6 +311,9 @@ def score_default(text: str, confident: bool, row: Row, bare: bool = False) -> t
         return "wrong", why
     said = head(text)
     lines = _param_lines(said, row) or said
+    other = _other_param(said, row)
+    if other:
+        return "wrong", f"answers about {other}"
     mark = marker(row)
     if row.default is None:
         ok = re.search(REQUIRED, lines, re.I) is not None

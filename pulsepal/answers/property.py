@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from . import seqfile_units, value_math
+from . import default_markers, seqfile_units, value_math
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -194,6 +194,17 @@ _ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\
             "time_disp": r"\b(time|times|time axis) (is |are )?(drawn|shown|displayed|plotted)\b"}
 
 
+# parameters named by a plain English word: the word said as a verb is not the parameter ("what does it use for
+# the delay?" asks about the delay, not about `use`)
+_VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|should|can|could|must|they)\s+use\b|"
+                                r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b")}
+
+
+# words a question about a property uses anyway: alone they do not pick a parameter ("default" is not
+# `default_duration`)
+_ASKING_WORDS = frozenset({"default", "defaults", "value", "values", "units"})
+
+
 def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -> Optional[Param]:
     """The parameter the question is about: written as an identifier, in words, or (MATLAB) as an option name; the
     longest match wins ("time bandwidth product" over "bandwidth"); a function of one argument is about that one."""
@@ -205,14 +216,16 @@ def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -
         if matlab and e.matlab is not None:
             patterns += [r"\b" + re.escape(o.name.lower()) + r"\b" for o in (*e.matlab.args, *e.matlab.options)
                          if e.matlab.python_of.get(o.name) == name]
-        found += [(m.start(), m.end(), p) for pattern in patterns for m in re.finditer(pattern, low)]
+        text = _VERB_USES[name].sub(lambda m: " " * len(m.group(0)), low) if name in _VERB_USES else low
+        found += [(m.start(), m.end(), p) for pattern in patterns for m in re.finditer(pattern, text)]
     # a match inside a longer one does not count ("bandwidth" in "time bandwidth product"); then the first one
     outer = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)]
     best: tuple[int, Optional[Param]] = (0, min(outer, key=lambda f: f[0])[2] if outer else None)
     if best[1] is None:  # "does it add the signature?": one distinctive word of a parameter's name
         for name, p in names.items():
             for word in name.lower().split("_"):
-                if len(word) >= 5 and len(word) > best[0] and re.search(r"\b" + word + r"s?\b", low):
+                if len(word) >= 5 and len(word) > best[0] and word not in _ASKING_WORDS and re.search(
+                        r"\b" + word + r"s?\b", low):
                     best = (len(word), p)
     if best[1] is None and fallback and len(names) == 1:
         return next(iter(names.values()))
@@ -309,7 +322,10 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         said = _with_value(p, raw or prose, unit) or hint.get(unit, "")
         return f"{shown} of `{name_of(e, lang)}` is in **{unit}**{said}."
     default = _matlab_default(e, p) if matlab else p.default
-    if e.key == "Opts" and default in (None, "None"):
+    marker = default_markers.meaning(e, p.name, default, matlab)
+    if marker:  # a "not given" marker the code replaces: what replaces it, not "0 seconds"
+        return f"The default {shown} of `{name_of(e, lang)}` is `{default}`: {marker}."
+    if e.key == "Opts" and default in (None, "None", "[]"):
         default = _opts_value(p.name)
     extra = _SUBSTITUTED.get((e.key, p.name))
     if default is None and extra is None:
