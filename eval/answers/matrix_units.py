@@ -46,12 +46,15 @@ UNIT_RE = {
     "ppm": r"\bppm\b",
     "T": r"\btesla\b|\*\*T\*\*|\d\s*T\b(?!/)",
     "Hz/T": r"\bHz/T\b",
+    "rad/s": r"\brad/s\b|\b1/s\b",
     "none": r"\bdimensionless\b|\bno unit\b|\bunitless\b|\bhas no units?\b|\bfraction\b",
 }
 FALSE_UNIT = {"s": "ms", "rad": "degrees", "Hz": "kHz", "Hz/m": "mT/m", "Hz/m/s": "T/m/s", "1/m": "1/cm", "m": "mm",
-              "ppm": "Hz", "T": "gauss", "Hz/T": "rad/s/T", "none": "Hz"}
+              "ppm": "Hz", "T": "gauss", "Hz/T": "rad/s/T", "rad/s": "Hz",
+              "none": "Hz"}
 SAID = {"s": "seconds", "rad": "radians", "Hz": "Hz", "Hz/m": "Hz/m", "Hz/m/s": "Hz/m/s", "1/m": "1/m",
-        "m": "metres", "ppm": "ppm", "T": "tesla", "Hz/T": "Hz/T", "none": "no unit"}
+        "m": "metres", "ppm": "ppm", "T": "tesla", "Hz/T": "Hz/T", "rad/s": "rad/s",
+        "none": "no unit"}
 
 # parameter (pypulseq spelling) -> unit; first match wins (checked against pypulseq 1.5.0 docstrings and source)
 UNIT_OF = [
@@ -63,6 +66,7 @@ UNIT_OF = [
     (r"delay|duration|dwell|rise_time|fall_time|flat_time|time_point|d|raster_time|grad_raster_time|dt|times|"
      r"default_duration|offset|trajectory_delay|window_width|adc_dead_time|rf_dead_time|rf_ringdown_time|"
      r"adc_raster_time|rf_raster_time|block_duration_raster", "s"),
+    (r"beta", "rad/s"),  # make_adiabatic_pulse._hypsec: cosh(beta * t) with t in seconds
     (r"max_slew", "Hz/m/s"),
     (r"amplitude|amplitudes|max_grad|grad_start|grad_end|first|last|waveform|gradient_offset", "Hz/m"),
     (r"area|flat_area|k|k0|k_end", "1/m"),

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from . import default_markers, seqfile_units, value_math
+from .param_units import unit_of, units_line
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -66,21 +67,6 @@ def asked(prose: str) -> Optional[str]:
 
 # --- facts -------------------------------------------------------------------------------------------------------
 
-_SECONDS = r"(.*_)?(time|times|duration|delay|dwell|raster|width)|d|time_point|default_duration|offset_time"
-_UNIT_OF: list[tuple[str, str]] = [  # parameter-name pattern -> unit, first match wins
-    (r"flip_angle|phase_offset|angle", "radians"),
-    (r"freq_ppm|phase_ppm", "ppm of the Larmor frequency"),
-    (r"signal", "any scale: the shape is scaled to give `flip_angle` (in Hz, γ·B1, with `no_signal_scaling=True`)"),
-    (r"freq_offset|bandwidth|max_frequency", "Hz"),
-    (r"time_bw_product|apodization|center_pos|adiabaticity|n_fac|beta|mu|factor|scale", "no unit (dimensionless)"),
-    (_SECONDS, "seconds"),
-    (r"max_slew", "Hz/m/s (or the `slew_unit` given)"),
-    (r"amplitude|amplitudes|max_grad|grad_start|grad_end|first|last|waveform", "Hz/m"),
-    (r"area|flat_area", "1/m"),
-    (r"slice_thickness|fov", "metres"),
-    (r"b0", "tesla"),
-    (r"gamma", "Hz/T"),
-]
 # what the code puts in place of a 0 / None default (read from pypulseq's source), as a sentence
 _SUBSTITUTED: dict[tuple[str, str], str] = {
     ("make_block_pulse", "duration"): "with neither `duration` nor `bandwidth` given it uses **4 ms** (and warns)",
@@ -105,25 +91,6 @@ _RETURN_UNITS: dict[str, str] = {
     "seq.calculate_pns": "`(ok, pns_norm, pns_components, t_pns)`: ok is True when the normalised PNS stays below "
                          "1 (100 % of the stimulation threshold)",
 }
-
-
-def unit_of(name: str, description: str = "") -> Optional[str]:
-    """By the parameter's name (the toolboxes' conventions), else as its own docstring states it ("Spectral
-    resolution in (Hz)", "Sampling time in (s)")."""
-    low = name.lower()
-    for pattern, unit in _UNIT_OF:
-        if re.fullmatch(pattern, low):
-            return unit
-    m = _DESCRIBED_UNIT.search(description)
-    if m is None:
-        return None
-    found = m.group(1) or m.group(2)
-    return _SPELLED.get(found.lower(), found)
-
-
-_DESCRIBED_UNIT = re.compile(r"\((Hz/m/s|Hz/m|Hz|s|rad|radians|1/m|m|T|ppm|mT/m|T/m/s|degrees?)\)|\bin "
-                             r"(seconds|radians|hertz|degrees|metres|meters|tesla)\b", re.I)
-_SPELLED = {"s": "seconds", "rad": "radians", "m": "metres", "t": "tesla", "hertz": "Hz", "meters": "metres"}
 
 
 def _with_value(p: Param, prose: str, unit: str) -> str:
@@ -197,7 +164,8 @@ _ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\
 # parameters named by a plain English word: the word said as a verb is not the parameter ("what does it use for
 # the delay?" asks about the delay, not about `use`)
 _VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|should|can|could|must|they)\s+use\b|"
-                                r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b")}
+                                r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b|"
+                                r"\buse\s*\?")}
 
 
 # words a question about a property uses anyway: alone they do not pick a parameter ("default" is not
@@ -295,6 +263,9 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
     if kind == "returns" or (kind == "unit" and (p is None or of_outputs)):
         unit_line = f"`{name_of(e, lang)}` returns {_RETURN_UNITS[e.key]}." if e.key in _RETURN_UNITS else None
         outs = output_lines(e, lang)
+        if kind == "unit" and p is None and not of_outputs and any(unit_of(q.name, q.description) for q in e.params):
+            # "what units does it use?": every parameter's unit (and the outputs' where we hold it)
+            return units_line(e, lang) + (f"\n\n{unit_line}" if unit_line else "")
         if kind == "unit" or not outs:
             return unit_line
         return (unit_line + "\n\n" if unit_line else "") + "Outputs, in order:\n" + "\n".join(outs)
@@ -306,7 +277,7 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
     if p is None:
         return None
-    unit = unit_of(p.name, p.description)
+    unit = unit_of(p.name, p.description, e.key, lang)
     if matlab and p.name == "signal":  # MATLAB always scales the shape: no option turns it off
         unit = ("any scale: the shape is always scaled to give the flip angle (`flip`); MATLAB has no option to keep "
                 "the samples as given")
@@ -346,7 +317,7 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
     label = {"values": "accepted values", "limit": "limits", "returns": "outputs"}.get(kind, kind)
     if kind == "unit" and e.key in _RETURN_UNITS and _param_asked(e, prose, is_matlab(lang), fallback=False) is None:
-        label = "unit of its outputs"
+        label = "units" if (fact or "").startswith("Units of `") else "unit of its outputs"
     if fact is None:
         head = (f"I have no recorded fact about the {label} you ask for in `{name}`; this is its signature, and its "
                 "docstring is the place to check.")

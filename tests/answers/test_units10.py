@@ -64,3 +64,44 @@ def test_markers_are_read_from_pypulseq_source():
     e = api.get("make_trigger")
     found = read_source(e.module, e.python_name, tuple(p.name for p in e.params))
     assert "grad_raster_time" in found["duration"]
+
+
+@pytest.mark.parametrize("lang, must, must_not", [
+    ("python", [r"`flip_angle`: radians", r"`slice_thickness`: metres", r"`freq_offset`: Hz\b"], ["flipAngle"]),
+    ("matlab", [r"`flipAngle`: radians", r"`sliceThickness`: metres", r"`freqOffset`: Hz\b"],
+     ["flip_angle", "slew_unit"]),
+])
+def test_what_units_does_a_function_use_lists_each_parameter(responder, lang, must, must_not):
+    name = "pp.make_sinc_pulse" if lang == "python" else "mr.makeSincPulse"
+    head = _head(_ask(responder, f"what units does {name} use?", lang))
+    for pattern in must:
+        assert re.search(pattern, head), (pattern, head)
+    for word in must_not:
+        assert word not in head, (word, head)
+
+
+def test_beta_of_the_hyperbolic_secant_pulse_is_in_rad_per_s(responder):
+    head = _head(_ask(responder, "What unit is beta of pp.make_adiabatic_pulse in?"))
+    assert "rad/s" in head and "no unit" not in head, head
+
+
+def test_only_the_system_object_reads_a_slew_unit(responder):
+    head = _head(_ask(responder, "What unit is max_slew of pp.make_sinc_pulse in?"))
+    assert "Hz/m/s" in head and "slew_unit" not in head, head
+    head = _head(_ask(responder, "What unit is maxSlew of mr.opts in?", "matlab"))
+    assert "Hz/m/s" in head and "'slewUnit'" in head, head
+
+
+def test_a_unit_offered_per_centimetre_is_answered(responder):
+    head = _head(_ask(responder, "Does pp.make_trapezoid take area in 1/cm?"))
+    assert re.search(r"\*\*1/m", head), head
+
+
+@pytest.mark.parametrize("question, must", [
+    ("What is the default slew unit?", "'Hz/m/s'"),
+    ("What is grad_raster_time by default?", "10 µs"),
+    ("What is adc_samples_limit by default?", "no limit"),
+])
+def test_system_defaults_asked_by_their_option_name(responder, question, must):
+    head = _head(_ask(responder, question, "matlab" if "mr." in question else "python"))
+    assert must in head, head
