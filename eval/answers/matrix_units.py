@@ -224,11 +224,28 @@ UNIT_FORMS = {
     "u:give": lambda r: f"In what unit do I give {r.said} to {r.func}?",
     "u:does it take": lambda r: f"Does {r.func} take {r.said} in {FALSE_UNIT[r.unit]}?",
     "u:fn units": lambda r: f"What units does {r.func} use?",
+    "u:short": lambda r: f"{r.func} {r.said} unit?",
+    "u:value": lambda r: f"I pass {r.said}=5 to {r.func}, is that 5 {FALSE_UNIT[r.unit]}?",
+    "u:no fn": lambda r: f"In {TOOLBOX[r.lang]}, what unit is the {words(r.said)} in?",
+    "u:described": lambda r: f"In {TOOLBOX[r.lang]}, for the function that {_described(r)}, in what unit do I "
+                             f"give the {words(r.said)}?",
+    "u:page": lambda r: f"What are the parameters of {r.func}?",
 }
+TOOLBOX = {"python": "pypulseq", "matlab": "the MATLAB Pulseq toolbox"}
+
+
+def _described(row: Row) -> str:
+    """The function by what it does, not by its name: our one-line summary, its verb made plain."""
+    e = get_offline_responder().index.api.get(row.key)
+    text = re.split(r"[;:(]", e.summary_text)[0].strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
 DEFAULT_FORMS = {
     "d:default of": lambda r: f"What is the default {words(r.said)} of {r.func}?",
     "d:by default": lambda r: f"What is {r.said} by default in {r.func}?",
     "d:leave out": lambda r: f"What does {r.func} use for {r.said} if I leave it out?",
+    "d:short": lambda r: f"{r.func} {r.said} default?",
 }
 BARE_FORMS = {  # system limits asked without the object's name
     "b:default": lambda r: f"What is the default {words(r.said)}?",
@@ -286,6 +303,20 @@ def _other_param(said: str, row: Row) -> Optional[str]:
         return None
     name = (m.group(1) or m.group(2)).lower()
     return None if name in (row.said.lower(), row.param.lower()) else name
+
+
+def score_page(text: str, confident: bool, row: Row) -> tuple[str, str]:
+    """The reference page's line for the parameter: the unit its description states, if it states one."""
+    if not confident:
+        return "unsure", "not sure"
+    line = next((ln for ln in text.splitlines() if re.match(r"- `'?" + re.escape(row.said) + r"'?`", ln, re.I)), None)
+    if line is None:
+        return "unsure", "parameter not on the page"
+    described = line.split(":", 1)[-1]
+    if re.search(UNIT_RE[row.unit], described, re.I if row.unit != "T" else 0):
+        return "right", ""
+    others = [u for u, pat in UNIT_RE.items() if u not in (row.unit, "none") and re.search(pat, described)]
+    return ("wrong", f"states {others[0]}") if others else ("unsure", "silent")
 
 
 def score_unit(text: str, confident: bool, row: Row, bare: bool = False, whole: bool = False) -> tuple[str, str]:
@@ -349,8 +380,10 @@ def cell(responder, row: Row, key: str, form) -> tuple[str, str]:
         ans = responder.answer(AnswerRequest(q, [], row.lang, None))
     except Exception as exc:  # noqa: BLE001 - a crash is a wrong cell, reported
         return "wrong", f"raised {type(exc).__name__}"
-    bare = key.startswith("b:")
-    if key.startswith("u:") or (bare and key == "b:unit"):
+    bare = key.startswith("b:") or key == "u:no fn"
+    if key == "u:page":
+        return score_page(ans.text, ans.confident, row)
+    if key.startswith("u:"):
         return score_unit(ans.text, ans.confident, row, bare, whole=key == "u:fn units")
     return score_default(ans.text, ans.confident, row, bare)
 

@@ -10,6 +10,7 @@ docstring ("Spectral resolution in (Hz)"). Checked against pypulseq 1.5.0's sour
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .pulseq_api import ApiEntry
@@ -98,3 +99,59 @@ def _spelled(param: str, entry: ApiEntry, lang: str) -> Optional[str]:
             return o.name
     return None
 
+
+
+# --- a parameter named without its function: "in pypulseq, what unit is the apodization in?" -------------------
+
+_ASKED_AT = re.compile(r"\b(?:what|which|in what|in which)\s+units?\b|\bunits?\s+(?:is|are|do|does|of|for)\b", re.I)
+
+
+def asked_after(prose: str) -> int:
+    """Where the quantity asked about starts: after "what unit (is/do I give) ...", else 0. A question that
+    describes a function first ("for the function that makes a trapezoid from an area ..., what unit is the max
+    slew?") names other quantities in the description; the one asked for comes after the question words."""
+    found = [m.end() for m in _ASKED_AT.finditer(prose)]
+    return found[-1] if found else 0
+
+
+@lru_cache(maxsize=1)
+def _inventory() -> tuple[tuple[re.Pattern, str], ...]:
+    """Every parameter name of either toolbox whose unit is the same wherever it occurs, with a pattern for how it
+    is written: as the identifier (pypulseq or MATLAB spelling) or, for a long or compound name, in words."""
+    from .pulseq_api import get_api
+
+    units: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
+    for e in get_api().entries:
+        for p in e.params:
+            if p.kind not in ("keyword", "positional") or p.name == "system":
+                continue
+            unit = unit_of(p.name, p.description)
+            if unit is not None and "`" in unit:  # said without a dialect's names, or not at all
+                unit = unit.split(" (")[0]
+            if unit is None or "`" in unit:
+                continue
+            units.setdefault(p.name, set()).add(unit)
+            names = spellings.setdefault(p.name, {p.name})
+            if e.matlab is not None and e.matlab.matlab_for(p.name):
+                names.add(str(e.matlab.matlab_for(p.name)))
+    out = []
+    for name, found in units.items():
+        if len(found) != 1 or len(name) < 2:
+            continue
+        forms = [re.escape(s) for s in spellings[name]]
+        if "_" in name or len(name) >= 5:
+            forms.append(r"[ _-]?".join(re.escape(w) for w in name.split("_")))
+        out.append((re.compile(r"(?<![\w.])(?:" + "|".join(forms) + r")(?!\w)", re.I), next(iter(found))))
+    return tuple(out)
+
+
+def named_parameter_units(prose: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, as written, unit) of each parameter name the question holds, by the inventory."""
+    found = []
+    for pattern, unit in _inventory():
+        for m in pattern.finditer(prose):
+            found.append((m.start(), m.end(), m.group(0), unit))
+    # a name inside a longer one does not count ("bandwidth" in "time_bw_product" never; "delay" in "trajectory
+    # delay" does not)
+    return [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)]

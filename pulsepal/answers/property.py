@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from . import default_markers, seqfile_units, value_math
-from .param_units import unit_of, units_line
+from .param_units import asked_after, unit_of, units_line
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -188,6 +188,8 @@ def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -
         found += [(m.start(), m.end(), p) for pattern in patterns for m in re.finditer(pattern, text)]
     # a match inside a longer one does not count ("bandwidth" in "time bandwidth product"); then the first one
     outer = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)]
+    cut = asked_after(prose)  # "for the function that ... RF pulse ..., what unit is the dt?": the dt
+    outer = [f for f in outer if f[0] >= cut] or outer
     best: tuple[int, Optional[Param]] = (0, min(outer, key=lambda f: f[0])[2] if outer else None)
     if best[1] is None:  # "does it add the signature?": one distinctive word of a parameter's name
         for name, p in names.items():

@@ -95,7 +95,7 @@ _TWO_NUMBERS = re.compile(r"(?<![\w.])" + _NUM + r"(?:[\s,]+\w+){0,3}[\s,]+or\s+
                           r"(?![\w.])", re.I)
 # "10 what?", "that's mm, right?", "is that µs?": the unit of a value the user already has
 _THAT_UNIT = re.compile(r"\b\d+(?:\.\d+)?\s+what\s*\?|\b(that'?s|that is|is that|is it|are they|those are|these "
-                        r"are)\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
+                        r"are)\s+(in\s+)?(\d+(?:\.\d+)?\s*)?" + _U + r"(?![\w/])", re.I)
 
 
 def scalings(prose: str) -> Optional[tuple[str, str]]:
@@ -136,7 +136,10 @@ def unit_lines(prose: str) -> list[str]:
     specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
                                    "rfamplitude", "timepoints", "edges", "shapedur", "deadtime", "gradwaveform")
                 for m in re.finditer(UNITS[k][0], low)]
-    out = []
+    from .param_units import asked_after, named_parameter_units
+
+    cut = asked_after(prose)
+    lined: list[tuple[int, str]] = []  # (where the quantity is named, its line)
     for key, (pattern, unit, hint) in UNITS.items():
         found = [m.span() for m in re.finditer(pattern, low)]
         if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov", "timing") and all(
@@ -147,7 +150,16 @@ def unit_lines(prose: str) -> list[str]:
             if key in _PLAIN_LIMIT and _OTHER_FUNCTION.search(prose):
                 unit, hint = _PLAIN_LIMIT[key], ""
             verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
-            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
+            lined.append((max(s for s, _ in found), f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") +
+                          _users_value(prose, unit)))
+    if not lined or (cut and not any(at >= cut for at, _ in lined)):  # a parameter the table has no word for
+        for start, _, written, unit in named_parameter_units(prose):
+            if start >= cut:
+                verb = "has" if unit.startswith("no unit") else "is in"
+                lined.append((start, f"`{written}` {verb} **{unit}**."))
+    if cut and any(at >= cut for at, _ in lined):  # the quantity asked for, not those of a described function
+        lined = [x for x in lined if x[0] >= cut]
+    out = [line for _, line in lined]
     if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low) and not re.search(
             r"\d\s*[a-zµ°]", low):
         out.append(_ALL_UNITS)  # "which units does Pulseq use?": all of them

@@ -105,3 +105,25 @@ def test_a_unit_offered_per_centimetre_is_answered(responder):
 def test_system_defaults_asked_by_their_option_name(responder, question, must):
     head = _head(_ask(responder, question, "matlab" if "mr." in question else "python"))
     assert must in head, head
+
+
+@pytest.mark.parametrize("question, lang, must, must_not", [
+    ("In pypulseq, what unit is the apodization in?", "python", r"`apodization` has \*\*no unit", r"\*\*seconds"),
+    ("In the MATLAB Pulseq toolbox, what unit is the centerpos in?", "matlab", r"`centerpos` has \*\*no unit",
+     r"\*\*seconds"),
+    ("In pypulseq, what unit is the beta in?", "python", r"\*\*rad/s", r"\*\*seconds"),
+])
+def test_a_parameter_named_without_its_function_gets_its_unit(responder, question, lang, must, must_not):
+    head = _head(_ask(responder, question, lang))
+    assert re.search(must, head) and not re.search(must_not, head), head
+
+
+def test_a_described_function_does_not_lend_its_words_to_the_unit_asked(responder):
+    head = _head(_ask(responder, "In pypulseq, for the function that computes the bandwidth of an RF pulse from its "
+                                 "spectrum, in what unit do I give the dt?"))
+    assert "`dt` is in **seconds**" in head and "**Hz**" not in head, head
+
+
+def test_is_that_five_ms_asks_the_unit(responder):
+    head = _head(_ask(responder, "I pass duration=5 to pp.make_sinc_pulse, is that 5 ms?"))
+    assert "**seconds**" in head, head
