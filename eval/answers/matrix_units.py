@@ -246,6 +246,9 @@ DEFAULT_FORMS = {
     "d:by default": lambda r: f"What is {r.said} by default in {r.func}?",
     "d:leave out": lambda r: f"What does {r.func} use for {r.said} if I leave it out?",
     "d:short": lambda r: f"{r.func} {r.said} default?",
+    "d:not passed": lambda r: f"If I don't pass {r.said} to {r.func}, what value does it take?",
+    "d:described": lambda r: f"In {TOOLBOX[r.lang]}, for the function that {_described(r)}, what is the default "
+                             f"{words(r.said)}?",
 }
 BARE_FORMS = {  # system limits asked without the object's name
     "b:default": lambda r: f"What is the default {words(r.said)}?",

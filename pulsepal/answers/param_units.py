@@ -103,13 +103,15 @@ def _spelled(param: str, entry: ApiEntry, lang: str) -> Optional[str]:
 
 # --- a parameter named without its function: "in pypulseq, what unit is the apodization in?" -------------------
 
-_ASKED_AT = re.compile(r"\b(?:what|which|in what|in which)\s+units?\b|\bunits?\s+(?:is|are|do|does|of|for)\b", re.I)
+_ASKED_AT = re.compile(r"\b(?:what|which|in what|in which)\s+units?\b|\bunits?\s+(?:is|are|do|does|of|for)\b|"
+                       r"\b(?:what|which) is the default\b", re.I)
 
 
 def asked_after(prose: str) -> int:
-    """Where the quantity asked about starts: after "what unit (is/do I give) ...", else 0. A question that
-    describes a function first ("for the function that makes a trapezoid from an area ..., what unit is the max
-    slew?") names other quantities in the description; the one asked for comes after the question words."""
+    """Where the quantity asked about starts: after "what unit (is/do I give) ..." or "what is the default", else 0.
+    A question that describes a function first ("for the function that makes a trapezoid from an area ..., what
+    unit is the max slew?") names other quantities in the description; the one asked for comes after the question
+    words."""
     found = [m.end() for m in _ASKED_AT.finditer(prose)]
     return found[-1] if found else 0
 

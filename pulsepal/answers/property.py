@@ -40,6 +40,9 @@ _DEFAULT = re.compile(r"\bdefaults?\b|\bby default\b|\bwhen i give (no|neither|n
                       r"set)\b|\bleave \w+ out\b", re.I)
 _RETURNS = re.compile(r"\bwhat does (it|that|this|\S+) (return|give back|output)|\breturns?\b|\bgives? back\b|"
                       r"\boutputs?\b|\bfirst (value|output)\b", re.I)
+# a value the user leaves out: what it becomes is its default, whatever else the question says ("what value")
+_NOT_GIVEN = re.compile(r"\b(?:if|when) (?:i|you|we) (?:don'?t|do not|leave|omit|never) (?:pass|give|set|specify|"
+                        r"provide)\b|\bif (?:i|you|we) leave\b.{0,30}\bout\b", re.I)
 # "50 ms?" is a value, not a question about the unit: no number right before it
 _UNIT = re.compile(r"\bunits?\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\b[\s,]*(\?|or\b)|\bor " + _U + r"\b|"
                    r"\bis \w+ (in )?" + _U + r"\b|"
@@ -57,6 +60,8 @@ def asked(prose: str) -> Optional[str]:
     """The one property the question asks for, or None when it asks for more (or for something else)."""
     if _NOT_ONE_PROPERTY.search(prose):
         return None
+    if _NOT_GIVEN.search(prose) and not asks_unit(prose):  # "if I don't pass X, what value does it take?"
+        return "default"
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
                           ("limit", _LIMIT)):
         if pattern.search(prose) or (kind == "unit" and asks_unit(prose)):
@@ -165,7 +170,7 @@ _ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\
 # the delay?" asks about the delay, not about `use`)
 _VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|should|can|could|must|they)\s+use\b|"
                                 r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b|"
-                                r"\buse\s*\?")}
+                                r"(?<!default )(?<!the )\buse\s*\?")}
 
 
 # words a question about a property uses anyway: alone they do not pick a parameter ("default" is not
@@ -173,7 +178,7 @@ _VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|sho
 _ASKING_WORDS = frozenset({"default", "defaults", "value", "values", "units"})
 
 
-def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -> Optional[Param]:
+def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True, loose: bool = True) -> Optional[Param]:
     """The parameter the question is about: written as an identifier, in words, or (MATLAB) as an option name; the
     longest match wins ("time bandwidth product" over "bandwidth"); a function of one argument is about that one."""
     low = prose.lower()
@@ -191,7 +196,7 @@ def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -
     cut = asked_after(prose)  # "for the function that ... RF pulse ..., what unit is the dt?": the dt
     outer = [f for f in outer if f[0] >= cut] or outer
     best: tuple[int, Optional[Param]] = (0, min(outer, key=lambda f: f[0])[2] if outer else None)
-    if best[1] is None:  # "does it add the signature?": one distinctive word of a parameter's name
+    if best[1] is None and loose:  # "does it add the signature?": one distinctive word of a parameter's name
         for name, p in names.items():
             for word in name.lower().split("_"):
                 if len(word) >= 5 and len(word) > best[0] and word not in _ASKING_WORDS and re.search(
@@ -344,6 +349,14 @@ def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent", previous_s
         return ans
     previous = get_api().get(previous_subject[4:]) if previous_subject and previous_subject.startswith("api:") else None
     named = [h.entry for h in intent.names if not h.invented] or ([previous] if previous is not None else [])
+    opts = get_api().get("Opts")
+    if not named and entry is not None and opts is not None and entry.key != "Opts" and kind in ("default", "unit") \
+            and ans.confident and _param_asked(opts, prose, is_matlab(lang), False, False) is not None and \
+            _param_asked(entry, prose, is_matlab(lang), False, False) is None:
+        # "what is the default adc samples divisor?": a system setting by its full name, not a word of make_adc's
+        fact = _fact(opts, kind, prose, lang, raw)
+        if fact:
+            return answer(opts, kind, prose, lang, fact)
     if len(named) == 1 and (entry is None or named[0].key != entry.key or "\n### " in ans.text) and ans.confident:
         fact = _fact(named[0], kind, prose, lang, raw)
         return answer(named[0], kind, prose, lang, fact) if fact else ans

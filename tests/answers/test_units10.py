@@ -127,3 +127,25 @@ def test_a_described_function_does_not_lend_its_words_to_the_unit_asked(responde
 def test_is_that_five_ms_asks_the_unit(responder):
     head = _head(_ask(responder, "I pass duration=5 to pp.make_sinc_pulse, is that 5 ms?"))
     assert "**seconds**" in head, head
+
+
+def test_a_value_left_out_asks_its_default_not_its_accepted_values(responder):
+    head = _head(_ask(responder, "If I don't pass dwell to pp.make_sinc_pulse, what value does it take?"))
+    assert "rf_raster_time" in head, head
+
+
+def test_a_described_function_does_not_lend_its_words_to_the_default_asked(responder):
+    head = _head(_ask(responder, "In pypulseq, for the function that makes a trapezoidal gradient on one axis from an "
+                                 "area, what is the default rise time?"))
+    assert "`rise_time`" in head and "`area`" not in head, head
+
+
+def test_a_system_setting_by_its_full_name_is_the_system_objects(responder):
+    head = _head(_ask(responder, "What is the default adc samples divisor?"))
+    assert "`adc_samples_divisor` of `pp.Opts`" in head and "num_samples" not in head, head
+
+
+def test_the_default_use_is_the_use_parameter(responder):
+    head = _head(_ask(responder, "In pypulseq, for the function that makes a Gaussian RF pulse, what is the default "
+                                 "use?"))
+    assert "`use`" in head, head
