@@ -36,7 +36,7 @@ from pulsepal.answers import AnswerRequest, get_offline_responder  # noqa: E402
 # --- units: how each is recognised in an answer, and a false one to offer in a question ---------------------------
 
 UNIT_RE = {
-    "s": r"\bseconds?\b|\*\*s\*\*|\bin s\b",
+    "s": r"\bseconds?\b|\*\*s\*\*|\bin s\b|(?<=\d) s\b",
     "rad": r"\bradians?\b|\brad\b",
     "Hz": r"\bHz\b(?![/·])",
     "Hz/m": r"\bHz/m\b(?!/)",

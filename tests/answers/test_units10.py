@@ -149,3 +149,13 @@ def test_the_default_use_is_the_use_parameter(responder):
     head = _head(_ask(responder, "In pypulseq, for the function that makes a Gaussian RF pulse, what is the default "
                                  "use?"))
     assert "`use`" in head, head
+
+
+@pytest.mark.parametrize("question, lang, line", [
+    ("What are the parameters of pp.make_adc?", "python", r"- `delay` .*\(in seconds\)"),
+    ("What are the parameters of pp.make_sinc_pulse?", "python", r"- `apodization` .*\(no unit\)"),
+    ("What are the parameters of mr.makeAdiabaticPulse?", "matlab", r"- `'Beta'` .*\(in rad/s\)"),
+])
+def test_a_reference_page_states_each_parameters_unit(responder, question, lang, line):
+    a = _ask(responder, question, lang)
+    assert re.search(line, a.text), a.text
