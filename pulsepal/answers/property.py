@@ -318,7 +318,7 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
     facts already put on top of every answer (unitfacts.py) is not said twice, unless with the user's number."""
     fact = fact or _fact(e, kind, prose, lang)
     bold = re.search(r"\*\*(.+?)\*\*", fact or "")
-    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and any(
+    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and "\n" not in (fact or "") and any(
         "**" + bold.group(1) in ln for ln in unit_lines(prose))
     name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)

@@ -159,3 +159,8 @@ def test_the_default_use_is_the_use_parameter(responder):
 def test_a_reference_page_states_each_parameters_unit(responder, question, lang, line):
     a = _ask(responder, question, lang)
     assert re.search(line, a.text), a.text
+
+
+def test_the_units_list_is_not_dropped_when_one_unit_is_already_on_top(responder):
+    head = _head(_ask(responder, "What units does seq.calculate_kspace use?"))
+    assert "`trajectory_delay`: seconds" in head, head
