@@ -67,9 +67,6 @@ _BY_HAND: dict[tuple[str, str], str] = {
     # opts.py: if rise_time is not None: max_slew = max_grad / rise_time (mr.opts: the same, lines 91-93)
     ("Opts", "rise_time"): "not set: ramps are timed by the maximum slew rate; a rise time given sets the slew "
                            "limit to `max_grad / rise_time`",
-    # opts.py / calc_adc_segments.py: a limit of 0 is no limit (one segment); Siemens interpreters allow 8192
-    ("Opts", "adc_samples_limit"): "`0` means no limit: one ADC may hold any number of samples (Siemens "
-                                   "scanners allow 8192 per ADC; set the limit to split longer readouts)",
     # make_arbitrary_grad.py: first/last None -> extrapolated from the waveform's first/last samples
     ("make_arbitrary_grad", "first"): "not given, it is extrapolated from the first two samples of the waveform",
     ("make_arbitrary_grad", "last"): "not given, it is extrapolated from the last two samples of the waveform",

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .param_units import units_line
 from .pulseq_api import ApiEntry, PulseqApi
 from .render_api import name_of, render
-from .types import Answer
+from .types import Answer, is_matlab
 
 _DEFAULTS = re.compile(r"\bdefaults?\b", re.I)
 # "what units does it use?", "which units?", "in what units?": units in general, no quantity named
@@ -71,3 +70,30 @@ def _entry_of(api: PulseqApi, ans: Answer, kind: str, ref: str) -> Optional[ApiE
     return None
 
 
+def units_line(entry: ApiEntry, lang: str) -> str:
+    """Each parameter with its unit, as the toolboxes' conventions and the docstrings state them."""
+    from .property import unit_of
+
+    seen: list[str] = []
+    for p in entry.params:
+        if p.kind in ("var_positional", "var_keyword") or p.name == "system":
+            continue
+        unit = unit_of(p.name, p.description)
+        if unit:
+            seen.append(f"`{_spelled(p.name, entry, lang)}`: {unit}")
+    name = name_of(entry, lang)
+    if not seen:
+        return (f"*`{name}` takes no physical quantities (its arguments are events or names); Pulseq's units "
+                "are SI: seconds, Hz, Hz/m for gradients, radians for angles.*")
+    return f"Units of `{name}` (Pulseq works in SI: seconds, Hz, Hz/m, radians):\n\n" + "\n".join(
+        f"- {s}" for s in seen)
+
+
+def _spelled(param: str, entry: ApiEntry, lang: str) -> str:
+    """The parameter as the dialect writes it: MATLAB's option of the same name, else the Python name."""
+    if is_matlab(lang) and entry.matlab is not None:
+        flat = param.replace("_", "").lower()
+        for o in tuple(entry.matlab.options) + tuple(entry.matlab.args):
+            if o.name.replace("_", "").lower() == flat:
+                return o.name
+    return param

@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from . import default_markers, seqfile_units, value_math
-from .param_units import asked_after, unit_of, units_line
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -40,9 +39,6 @@ _DEFAULT = re.compile(r"\bdefaults?\b|\bby default\b|\bwhen i give (no|neither|n
                       r"set)\b|\bleave \w+ out\b", re.I)
 _RETURNS = re.compile(r"\bwhat does (it|that|this|\S+) (return|give back|output)|\breturns?\b|\bgives? back\b|"
                       r"\boutputs?\b|\bfirst (value|output)\b", re.I)
-# a value the user leaves out: what it becomes is its default, whatever else the question says ("what value")
-_NOT_GIVEN = re.compile(r"\b(?:if|when) (?:i|you|we) (?:don'?t|do not|leave|omit|never) (?:pass|give|set|specify|"
-                        r"provide)\b|\bif (?:i|you|we) leave\b.{0,30}\bout\b", re.I)
 # "50 ms?" is a value, not a question about the unit: no number right before it
 _UNIT = re.compile(r"\bunits?\b|(?<![\d.] )(?<![\d.])\b" + _U + r"\b[\s,]*(\?|or\b)|\bor " + _U + r"\b|"
                    r"\bis \w+ (in )?" + _U + r"\b|"
@@ -60,8 +56,6 @@ def asked(prose: str) -> Optional[str]:
     """The one property the question asks for, or None when it asks for more (or for something else)."""
     if _NOT_ONE_PROPERTY.search(prose):
         return None
-    if _NOT_GIVEN.search(prose) and not asks_unit(prose):  # "if I don't pass X, what value does it take?"
-        return "default"
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
                           ("limit", _LIMIT)):
         if pattern.search(prose) or (kind == "unit" and asks_unit(prose)):
@@ -72,6 +66,21 @@ def asked(prose: str) -> Optional[str]:
 
 # --- facts -------------------------------------------------------------------------------------------------------
 
+_SECONDS = r"(.*_)?(time|times|duration|delay|dwell|raster|width)|d|time_point|default_duration|offset_time"
+_UNIT_OF: list[tuple[str, str]] = [  # parameter-name pattern -> unit, first match wins
+    (r"flip_angle|phase_offset|angle", "radians"),
+    (r"freq_ppm|phase_ppm", "ppm of the Larmor frequency"),
+    (r"signal", "any scale: the shape is scaled to give `flip_angle` (in Hz, γ·B1, with `no_signal_scaling=True`)"),
+    (r"freq_offset|bandwidth|max_frequency", "Hz"),
+    (r"time_bw_product|apodization|center_pos|adiabaticity|n_fac|beta|mu|factor|scale", "no unit (dimensionless)"),
+    (_SECONDS, "seconds"),
+    (r"max_slew", "Hz/m/s (or the `slew_unit` given)"),
+    (r"amplitude|amplitudes|max_grad|grad_start|grad_end|first|last|waveform", "Hz/m"),
+    (r"area|flat_area", "1/m"),
+    (r"slice_thickness|fov", "metres"),
+    (r"b0", "tesla"),
+    (r"gamma", "Hz/T"),
+]
 # what the code puts in place of a 0 / None default (read from pypulseq's source), as a sentence
 _SUBSTITUTED: dict[tuple[str, str], str] = {
     ("make_block_pulse", "duration"): "with neither `duration` nor `bandwidth` given it uses **4 ms** (and warns)",
@@ -96,6 +105,25 @@ _RETURN_UNITS: dict[str, str] = {
     "seq.calculate_pns": "`(ok, pns_norm, pns_components, t_pns)`: ok is True when the normalised PNS stays below "
                          "1 (100 % of the stimulation threshold)",
 }
+
+
+def unit_of(name: str, description: str = "") -> Optional[str]:
+    """By the parameter's name (the toolboxes' conventions), else as its own docstring states it ("Spectral
+    resolution in (Hz)", "Sampling time in (s)")."""
+    low = name.lower()
+    for pattern, unit in _UNIT_OF:
+        if re.fullmatch(pattern, low):
+            return unit
+    m = _DESCRIBED_UNIT.search(description)
+    if m is None:
+        return None
+    found = m.group(1) or m.group(2)
+    return _SPELLED.get(found.lower(), found)
+
+
+_DESCRIBED_UNIT = re.compile(r"\((Hz/m/s|Hz/m|Hz|s|rad|radians|1/m|m|T|ppm|mT/m|T/m/s|degrees?)\)|\bin "
+                             r"(seconds|radians|hertz|degrees|metres|meters|tesla)\b", re.I)
+_SPELLED = {"s": "seconds", "rad": "radians", "m": "metres", "t": "tesla", "hertz": "Hz", "meters": "metres"}
 
 
 def _with_value(p: Param, prose: str, unit: str) -> str:
@@ -169,8 +197,7 @@ _ALIASES = {"time_bw_product": r"time[ -]?bandwidth|\btbw\b", "d": r"\bdelay\b|\
 # parameters named by a plain English word: the word said as a verb is not the parameter ("what does it use for
 # the delay?" asks about the delay, not about `use`)
 _VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|should|can|could|must|they)\s+use\b|"
-                                r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b|"
-                                r"(?<!default )(?<!the )\buse\s*\?")}
+                                r"\buse\s+(?:for|as|when|to|it|a|an|the|my|with|this|that|if|instead)\b")}
 
 
 # words a question about a property uses anyway: alone they do not pick a parameter ("default" is not
@@ -178,7 +205,7 @@ _VERB_USES = {"use": re.compile(r"\b(?:do|does|did|will|would|to|i|it|we|you|sho
 _ASKING_WORDS = frozenset({"default", "defaults", "value", "values", "units"})
 
 
-def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True, loose: bool = True) -> Optional[Param]:
+def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True) -> Optional[Param]:
     """The parameter the question is about: written as an identifier, in words, or (MATLAB) as an option name; the
     longest match wins ("time bandwidth product" over "bandwidth"); a function of one argument is about that one."""
     low = prose.lower()
@@ -193,10 +220,8 @@ def _param_asked(e: ApiEntry, prose: str, matlab: bool, fallback: bool = True, l
         found += [(m.start(), m.end(), p) for pattern in patterns for m in re.finditer(pattern, text)]
     # a match inside a longer one does not count ("bandwidth" in "time bandwidth product"); then the first one
     outer = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)]
-    cut = asked_after(prose)  # "for the function that ... RF pulse ..., what unit is the dt?": the dt
-    outer = [f for f in outer if f[0] >= cut] or outer
     best: tuple[int, Optional[Param]] = (0, min(outer, key=lambda f: f[0])[2] if outer else None)
-    if best[1] is None and loose:  # "does it add the signature?": one distinctive word of a parameter's name
+    if best[1] is None:  # "does it add the signature?": one distinctive word of a parameter's name
         for name, p in names.items():
             for word in name.lower().split("_"):
                 if len(word) >= 5 and len(word) > best[0] and word not in _ASKING_WORDS and re.search(
@@ -270,9 +295,6 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
     if kind == "returns" or (kind == "unit" and (p is None or of_outputs)):
         unit_line = f"`{name_of(e, lang)}` returns {_RETURN_UNITS[e.key]}." if e.key in _RETURN_UNITS else None
         outs = output_lines(e, lang)
-        if kind == "unit" and p is None and not of_outputs and any(unit_of(q.name, q.description) for q in e.params):
-            # "what units does it use?": every parameter's unit (and the outputs' where we hold it)
-            return units_line(e, lang) + (f"\n\n{unit_line}" if unit_line else "")
         if kind == "unit" or not outs:
             return unit_line
         return (unit_line + "\n\n" if unit_line else "") + "Outputs, in order:\n" + "\n".join(outs)
@@ -284,7 +306,7 @@ def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optio
         return ("pypulseq's code states: " + " ".join(f"“{s.rstrip('.')}.”" for s in found)) if found else None
     if p is None:
         return None
-    unit = unit_of(p.name, p.description, e.key, lang)
+    unit = unit_of(p.name, p.description)
     if matlab and p.name == "signal":  # MATLAB always scales the shape: no option turns it off
         unit = ("any scale: the shape is always scaled to give the flip angle (`flip`); MATLAB has no option to keep "
                 "the samples as given")
@@ -318,13 +340,13 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
     facts already put on top of every answer (unitfacts.py) is not said twice, unless with the user's number."""
     fact = fact or _fact(e, kind, prose, lang)
     bold = re.search(r"\*\*(.+?)\*\*", fact or "")
-    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and "\n" not in (fact or "") and any(
+    said = bold is not None and kind == "unit" and ": `" not in (fact or "") and any(
         "**" + bold.group(1) in ln for ln in unit_lines(prose))
     name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
     label = {"values": "accepted values", "limit": "limits", "returns": "outputs"}.get(kind, kind)
     if kind == "unit" and e.key in _RETURN_UNITS and _param_asked(e, prose, is_matlab(lang), fallback=False) is None:
-        label = "units" if (fact or "").startswith("Units of `") else "unit of its outputs"
+        label = "unit of its outputs"
     if fact is None:
         head = (f"I have no recorded fact about the {label} you ask for in `{name}`; this is its signature, and its "
                 "docstring is the place to check.")
@@ -349,14 +371,6 @@ def instead(ans: Answer, entry: Optional[ApiEntry], intent: "Intent", previous_s
         return ans
     previous = get_api().get(previous_subject[4:]) if previous_subject and previous_subject.startswith("api:") else None
     named = [h.entry for h in intent.names if not h.invented] or ([previous] if previous is not None else [])
-    opts = get_api().get("Opts")
-    if not named and entry is not None and opts is not None and entry.key != "Opts" and kind in ("default", "unit") \
-            and ans.confident and _param_asked(opts, prose, is_matlab(lang), False, False) is not None and \
-            _param_asked(entry, prose, is_matlab(lang), False, False) is None:
-        # "what is the default adc samples divisor?": a system setting by its full name, not a word of make_adc's
-        fact = _fact(opts, kind, prose, lang, raw)
-        if fact:
-            return answer(opts, kind, prose, lang, fact)
     if len(named) == 1 and (entry is None or named[0].key != entry.key or "\n### " in ans.text) and ans.confident:
         fact = _fact(named[0], kind, prose, lang, raw)
         return answer(named[0], kind, prose, lang, fact) if fact else ans

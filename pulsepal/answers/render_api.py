@@ -9,7 +9,6 @@ one door).
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from .callmap import option_spelling
@@ -131,25 +130,6 @@ def _describe(e: ApiEntry, p: Param) -> str:
     return param_meaning(e.key, p.name, p.description) or "(not described in pypulseq)"
 
 
-_STATES_UNIT = re.compile(r"(?<![\w/])(s|seconds?|ms|µs|us|Hz|kHz|Hz/m|Hz/m/s|mT/m|T/m/s|1/m|rad\w*|degrees?|"
-                          r"metres?|meters?|m|mm|ppm|tesla|T|dimensionless|no unit|unitless|fraction)(?![\w/])")
-
-
-def _with_unit(meaning: str, e: ApiEntry, python_name: str, lang: str) -> str:
-    """The description with the parameter's unit, when the description does not state one: a reference page is
-    where a user looks a unit up."""
-    from .param_units import unit_of
-
-    p = e.param(python_name)
-    unit = unit_of(python_name, p.description if p else "", e.key, lang)
-    if unit is None or not meaning or _STATES_UNIT.search(meaning):
-        return meaning
-    short = unit.split(" (")[0]
-    if "`" in short:
-        return meaning
-    return meaning + (" (no unit)" if short.startswith("no unit") else f" (in {short})")
-
-
 def parameter_lines(e: ApiEntry, lang: str) -> list[str]:
     lines: list[str] = []
     if is_matlab(lang):
@@ -162,13 +142,11 @@ def parameter_lines(e: ApiEntry, lang: str) -> list[str]:
                 status = "optional (struct from `mr.opts`); default `mr.opts()`" if not a.required else \
                     "required (struct from `mr.opts`)"
             meaning = param_meaning(e.key, f.python_of.get(a.name, a.name)) or param_meaning(e.key, a.name) or ""
-            meaning = _with_unit(meaning, e, f.python_of.get(a.name, a.name), lang)
             lines.append(f"- `{a.name}` (positional, {status}){': ' + meaning if meaning else ''}")
         if f.varargin and f.inputs:
             lines.append(f"- {'then' if f.args else 'inputs'}: {f.inputs}")  # mr.makeRotation has no fixed ones
         for o in f.options:
             meaning = param_meaning(e.key, f.python_of.get(o.name, o.name)) or param_meaning(e.key, o.name) or ""
-            meaning = _with_unit(meaning, e, f.python_of.get(o.name, o.name), lang)
             default = f"default `{o.default}`" if o.default not in (None, "") else "no default"
             lines.append(f"- `'{option_spelling(o.name)}'` ({default}){': ' + meaning if meaning else ''}")
         return lines
@@ -179,7 +157,7 @@ def parameter_lines(e: ApiEntry, lang: str) -> list[str]:
             lines.append(f"- `**{p.name}`: {_describe(e, p)}")
         else:
             status = "required" if p.required else f"default `{p.default}`"
-            lines.append(f"- `{p.name}` ({status}): {_with_unit(_describe(e, p), e, p.name, lang)}")
+            lines.append(f"- `{p.name}` ({status}): {_describe(e, p)}")
     return lines
 
 

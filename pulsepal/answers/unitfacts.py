@@ -65,8 +65,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
                "TE = 5 ms is `5e-3`; frequencies are in Hz, gradients in Hz/m, angles in radians"),
 }
 # how units are written, for "X or Y?" between two of them ("Hz or Hz/m?", "ms or s?", "per metre or per cm?")
-_U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/cm|1/mm|1/m|rad/s|radians?|rad|degrees?|deg|ppm|"
-      r"teslas?|µt|gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
+_U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?|rad|degrees?|deg|ppm|teslas?|µt|"
+      r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 # "shorter than two ms?" asks about a duration, "TE: ms?" about a unit
 _NOT_A_COUNT = "".join(f"(?<!{w} )" for w in
@@ -95,7 +95,7 @@ _TWO_NUMBERS = re.compile(r"(?<![\w.])" + _NUM + r"(?:[\s,]+\w+){0,3}[\s,]+or\s+
                           r"(?![\w.])", re.I)
 # "10 what?", "that's mm, right?", "is that µs?": the unit of a value the user already has
 _THAT_UNIT = re.compile(r"\b\d+(?:\.\d+)?\s+what\s*\?|\b(that'?s|that is|is that|is it|are they|those are|these "
-                        r"are)\s+(in\s+)?(\d+(?:\.\d+)?\s*)?" + _U + r"(?![\w/])", re.I)
+                        r"are)\s+(in\s+)?" + _U + r"(?![\w/])", re.I)
 
 
 def scalings(prose: str) -> Optional[tuple[str, str]]:
@@ -136,10 +136,7 @@ def unit_lines(prose: str) -> list[str]:
     specific = [m.span() for k in ("slicethickness", "phaseoffset", "freqoffset", "flipangle", "flattime", "risetime",
                                    "rfamplitude", "timepoints", "edges", "shapedur", "deadtime", "gradwaveform")
                 for m in re.finditer(UNITS[k][0], low)]
-    from .param_units import asked_after, named_parameter_units
-
-    cut = asked_after(prose)
-    lined: list[tuple[int, str]] = []  # (where the quantity is named, its line)
+    out = []
     for key, (pattern, unit, hint) in UNITS.items():
         found = [m.span() for m in re.finditer(pattern, low)]
         if key in ("duration", "delay", "area", "amplitude", "bandwidth", "angle", "ktraj", "fov", "timing") and all(
@@ -147,32 +144,13 @@ def unit_lines(prose: str) -> list[str]:
             continue  # a generic word inside a more specific name ("flip angle", "flat time")
         if found:
             name = _display(key, prose)
-            if key in _PLAIN_LIMIT and _OTHER_FUNCTION.search(prose):
-                unit, hint = _PLAIN_LIMIT[key], ""
             verb = "has" if unit.startswith("no unit") else ("are in" if key == "timepoints" else "is in")
-            lined.append((max(s for s, _ in found), f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") +
-                          _users_value(prose, unit)))
-    if not lined or (cut and not any(at >= cut for at, _ in lined)):  # a parameter the table has no word for
-        for start, _, written, unit in named_parameter_units(prose):
-            if start >= cut:
-                verb = "has" if unit.startswith("no unit") else "is in"
-                lined.append((start, f"`{written}` {verb} **{unit}**."))
-    if cut and any(at >= cut for at, _ in lined):  # the quantity asked for, not those of a described function
-        lined = [x for x in lined if x[0] >= cut]
-    out = [line for _, line in lined]
+            out.append(f"{name} {verb} **{unit}**" + (f" ({hint})." if hint else ".") + _users_value(prose, unit))
     if not out and re.search(r"\b(pulseq|pypulseq|toolbox|internal\w*|convention\w*)\b", low) and not re.search(
             r"\d\s*[a-zµ°]", low):
         out.append(_ALL_UNITS)  # "which units does Pulseq use?": all of them
     return out[:3]
 
-
-# a limit passed to a function other than the system object is taken as it is: only Opts / mr.opts converts
-_OTHER_FUNCTION = re.compile(r"\b(?:pp|mr)\.(?!opts\b|Opts\b)[A-Za-z]\w*|\bmake_?[A-Za-z]\w*|\bcalc_?[A-Za-z]\w*|"
-                             r"\badd_?gradients\b", re.I)
-_PLAIN_LIMIT = {"maxgrad": "Hz/m (taken as it is: only the system object, `pp.Opts` / `mr.opts`, converts a limit "
-                           "from the unit named beside it)",
-                "maxslew": "Hz/m/s (taken as it is: only the system object, `pp.Opts` / `mr.opts`, converts a "
-                           "limit from the unit named beside it)"}
 
 _ALL_UNITS = ("Pulseq's units: times in **seconds**, gradient amplitudes in **Hz/m**, slew rates in **Hz/m/s**, RF "
               "amplitudes in **Hz** (γ·B1), angles and phases in **radians**, gradient areas and k-space in **1/m**, "
@@ -264,9 +242,6 @@ def defaults() -> dict[str, str]:
         "b0": f"{o.B0:g} T",
         "deadtimes": "0 s (RF dead time, RF ringdown time and ADC dead time)",
         "adcdivisor": f"{o.adc_samples_divisor}",
-        "adclimit": f"{o.adc_samples_limit} (no limit: one ADC may hold any number of samples)",
-        "gradunit": "'Hz/m' (`grad_unit` / 'gradUnit': a bare `max_grad` is read in Hz/m)",
-        "slewunit": "'Hz/m/s' (`slew_unit` / 'slewUnit': a bare `max_slew` is read in Hz/m/s)",
     }
 
 
@@ -274,13 +249,9 @@ _DEFAULT_TOPICS: list[tuple[str, str, str]] = [
     ("maxgrad", r"max(imum)?[ _-]?grad\w*|gradient (limit|strength|amplitude)", "maximum gradient"),
     ("maxslew", r"max(imum)?[ _-]?slew|slew[ -]?rate", "maximum slew rate"),
     ("maxb1", r"\bb1\b|max[ _-]?b1", "maximum B1"),
-    ("gradraster", r"grad\w*[ _]raster", "gradient raster time"),
-    ("rfraster", r"\brf[ _]raster", "RF raster time"),
-    ("adcraster", r"\badc[ _]raster|dwell raster", "ADC raster time"),
-    ("adcdivisor", r"samples?[ _-]?divisor", "ADC samples divisor"),
-    ("adclimit", r"samples?[ _-]?limit", "ADC samples limit"),
-    ("gradunit", r"\bgrad[ _-]?unit", "gradient unit of the system object"),
-    ("slewunit", r"\bslew[ _-]?unit", "slew-rate unit of the system object"),
+    ("gradraster", r"grad\w* raster", "gradient raster time"),
+    ("rfraster", r"\brf raster", "RF raster time"),
+    ("adcraster", r"\badc raster|dwell raster", "ADC raster time"),
     ("blockraster", r"block[ _-]?duration[ _-]?raster|block raster", "block duration raster"),
     ("gamma", r"\bgamma\b|gyromagnetic", "gamma"),
     ("b0", r"\bb0\b|field strength", "B0"),
@@ -289,7 +260,7 @@ _DEFAULT_TOPICS: list[tuple[str, str, str]] = [
 
 
 def default_lines(prose: str) -> list[str]:
-    if re.search(r"\b(grad|slew|b1)[ _]?unit\b", prose, re.I) and re.search(r"max[ _-]?(grad|slew|b1)", prose, re.I):
+    if re.search(r"\b(grad|slew|b1)[ _]?unit\b", prose, re.I):
         return []  # "max_grad without grad_unit": the unit it is read in, not the limit's default
     if not re.search(r"\bdefaults?\b|\bassume[sd]?\b|if i (don'?t|do not) (give|set|pass)|\bout of the box\b|"
                      r"when (nothing|none) is given", prose, re.I):
