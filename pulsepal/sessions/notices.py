@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any, Iterable, Optional, Protocol
+from typing import Any, Callable, Iterable, Optional, Protocol, Union
+
+import orjson
 
 from .ids import validate_session_id
 
@@ -62,3 +64,19 @@ def read(message: Any) -> Optional[tuple[str, Optional[list[str]]]]:
         return owner, [validate_session_id(i) for i in deleted]
     except (ValueError, TypeError):
         return None
+
+
+def hand_over(payload: Union[str, bytes], deliver: Callable[[dict[str, Any]], None]) -> None:
+    """Give one received payload's JSON object to `deliver`, as both stores' listeners do: what is not a JSON
+    object is dropped, and neither a bad notice nor a failing receiver ends the listening."""
+    try:
+        message = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        log.debug("ignored a notice that is not JSON")
+        return
+    if not isinstance(message, dict):
+        return
+    try:
+        deliver(message)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("handling a notice failed")

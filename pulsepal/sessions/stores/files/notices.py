@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, Callable, Optional
 import orjson
 
 from ... import files
+from ...notices import hand_over
 
 log = logging.getLogger("pulsepal.sessions")
 
@@ -143,17 +144,4 @@ class Tail(threading.Thread):
             return
         *lines, self._partial = (self._partial + data).split(b"\n")  # a line still being written waits its turn
         for line in lines:
-            self._hand_over(line)
-
-    def _hand_over(self, line: bytes) -> None:
-        try:
-            message = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            log.debug("ignored a notice that is not JSON")
-            return
-        if not isinstance(message, dict):
-            return
-        try:
-            self._deliver(message)
-        except Exception:  # noqa: BLE001 - a bad notice or a failing receiver must not end the reading
-            log.exception("handling a notice failed")
+            hand_over(line, self._deliver)

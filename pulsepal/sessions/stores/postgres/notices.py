@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 
 import orjson
 
+from ...notices import hand_over
 from .pool import redact_url
 
 try:
@@ -93,7 +94,7 @@ class Listener:
                     listened = True
                     while not self._stopping.is_set():
                         for notice in conn.notifies(timeout=0.5):
-                            self._hand_over(notice.payload)
+                            hand_over(notice.payload, self._deliver)
             except psycopg.Error as exc:
                 self.ready.clear()
                 wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
@@ -108,17 +109,3 @@ class Listener:
                 self._resync()
         except Exception:  # noqa: BLE001 - as for a failing receiver
             log.exception("asking the tabs to look again failed")
-
-    def _hand_over(self, payload: str) -> None:
-        try:
-            message = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            log.debug("ignored a notice that is not JSON")
-            return
-        if not isinstance(message, dict):
-            return
-        try:
-            self._deliver(message)
-        except Exception:  # noqa: BLE001 - a bad notice or a failing receiver must not end the listening
-            log.exception("handling a notice failed")
-
