@@ -169,9 +169,27 @@ async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(repl
     await watching.close()
 
 
+def test_a_replica_refuses_to_start_without_the_shared_secret_or_on_an_old_schema(tmp_path, pg_server):
+    """The app's start-up asks the database store what must hold first (stores/postgres/startup.py)."""
+    unmigrated = pg_server.fresh_database("unmigrated", migrated=False)
+    url = pg_server.fresh_database("nosecret")
+    try:
+        no_secret = ChatServer(tmp_path / "a", env={"SESSION_DATABASE_URL": url})
+        proc = no_secret.spawn()
+        assert proc.wait(60) == 2
+        assert "CHAINLIT_AUTH_SECRET" in no_secret.log() and "refuses to start" in no_secret.log()
+        old = ChatServer(tmp_path / "b", env={"SESSION_DATABASE_URL": unmigrated,
+                                               "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48)})
+        proc = old.spawn()
+        assert proc.wait(60) == 2 and "db upgrade" in old.log()
+    finally:
+        pg_server.drop_database(url)
+        pg_server.drop_database(unmigrated)
+
+
 async def test_cleanup_runs_exactly_once_per_interval_across_both(replicas, database):
-    """Watches the replicas from the moment both were up (the tests before this one chatted meanwhile), until
-    four intervals have passed; the SIGKILL test comes after it."""
+    """Watches the replicas from the moment both were up (the tests before this one chatted and started refused
+    replicas meanwhile), until four intervals have passed; the SIGKILL test comes after it."""
     seconds = INTERVAL_MINUTES * 60
     start, skipped_before = replicas.watched_from, replicas.skipped_before
     await asyncio.sleep(max(0.0, start + seconds * 4 + 1 - time.time()))
@@ -216,21 +234,3 @@ async def test_sigkill_mid_chat_loses_nothing_acknowledged(replicas, database):
     assert [s["output"] for s in resumed.find("resume_thread")[0]["steps"] if s["type"] == "assistant_message"][:4] \
         == answered
     await resumed.close()
-
-
-def test_a_replica_refuses_to_start_without_the_shared_secret_or_on_an_old_schema(tmp_path, pg_server):
-    """The app's start-up asks the database store what must hold first (stores/postgres/startup.py)."""
-    unmigrated = pg_server.fresh_database("unmigrated", migrated=False)
-    url = pg_server.fresh_database("nosecret")
-    try:
-        no_secret = ChatServer(tmp_path / "a", env={"SESSION_DATABASE_URL": url})
-        proc = no_secret.spawn()
-        assert proc.wait(60) == 2
-        assert "CHAINLIT_AUTH_SECRET" in no_secret.log() and "refuses to start" in no_secret.log()
-        old = ChatServer(tmp_path / "b", env={"SESSION_DATABASE_URL": unmigrated,
-                                               "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48)})
-        proc = old.spawn()
-        assert proc.wait(60) == 2 and "db upgrade" in old.log()
-    finally:
-        pg_server.drop_database(url)
-        pg_server.drop_database(unmigrated)
