@@ -91,6 +91,11 @@ class ChatServer:
 
     def start(self, timeout: float = 60.0) -> "ChatServer":
         self.proc = self.spawn()
+        return self.wait_up(timeout)
+
+    def wait_up(self, timeout: float = 60.0) -> "ChatServer":
+        """Wait for the spawned server's /health; raise with its log when it exits or does not come up in time."""
+        assert self.proc is not None, "spawn() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -143,6 +148,21 @@ class ChatServer:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no start-up URL in the server log:\n{self.log()}")
             time.sleep(0.1)
+
+
+def start_together(servers: list["ChatServer"], timeout: float = 120.0) -> list["ChatServer"]:
+    """Start several servers at once: each start is mostly the child's imports, so their start-ups overlap instead
+    of adding up. Kills the ones that did come up when another did not."""
+    for server in servers:
+        server.proc = server.spawn()
+    try:
+        for server in servers:
+            server.wait_up(timeout)
+    except BaseException:
+        for server in servers:
+            server.kill()
+        raise
+    return servers
 
 
 # ---------------------------------------------------------------------------------------------------- auth

@@ -17,7 +17,11 @@ from typing import Optional
 import httpx
 from chat_harness import REPO, ChatClient, ChatServer, login_password
 
-PASSWORDS = {name: f"{name}-password-long" for name in ("alice", "bob", "carol", "dave", "boss")}
+USERS = ("alice", "bob", "carol", "dave", "boss")  # what every site has (boss is its admin)
+# More people, for the shared site (conftest's `own_users_site`): a test that looks at the whole of a user's history
+# (delete-all, the whole sidebar, a user's count) takes users no other test of that site signs in as
+OWN_USERS = ("erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia")
+PASSWORDS = {name: f"{name}-password-long" for name in USERS + OWN_USERS}
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -110,20 +114,20 @@ def run_cli(storage: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
                           capture_output=True, text=True, cwd=storage.parent, env=env, timeout=120)
 
 
-def serving_site(workdir: Path, **env: str):
+def serving_site(workdir: Path, users: tuple = USERS, **env: str):
     """A fixture's body: a started site, killed once its tests are done (after its writes settled)."""
-    site = start_site(workdir, **env)
+    site = start_site(workdir, users, **env)
     yield site
     site.settle()
     site.server.kill()
 
 
-def start_site(workdir: Path, **env: str) -> Site:
+def start_site(workdir: Path, users: tuple = USERS, **env: str) -> Site:
     from pulsepal.web.users import add_user
 
     server = ChatServer(workdir, env={"AUTH_MODE": "password", "ADMIN_USERS": "boss", **env})
-    for name, password in PASSWORDS.items():
-        add_user(server.storage / "users.json", name, password, admin=name == "boss")
+    for name in users:
+        add_user(server.storage / "users.json", name, PASSWORDS[name], admin=name == "boss")
     server.start()
     return Site(server)
 

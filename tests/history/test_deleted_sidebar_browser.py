@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from history_harness import CHROMIUM, VIEWPORT, launch_chromium, sign_in_page, start_site
+from history_harness import CHROMIUM, VIEWPORT, launch_chromium, sign_in_page
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is not installed (apt-get install chromium)")
@@ -51,15 +51,16 @@ def _command(page, text: str) -> None:
         page.locator("#chat-input").press("Enter")
 
 
-def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_path, artifacts):
+def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(own_users_site, artifacts):
+    """ivan deletes all his conversations; judy is someone else on the same server."""
     from playwright.sync_api import expect, sync_playwright
 
-    site = start_site(tmp_path / "site")
+    site = own_users_site
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
-            alice_context = browser.new_context(viewport=VIEWPORT)
-            page = sign_in_page(alice_context, site, "alice")
+            ivan_context = browser.new_context(viewport=VIEWPORT)
+            page = sign_in_page(ivan_context, site, "ivan")
             deleted = []
             for number, question in enumerate(QUESTIONS):
                 if number:
@@ -67,21 +68,21 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
                 deleted.append(_ask(page, question))
             expect(page.locator(LISTED)).to_have_count(3)
 
-            other_tab = alice_context.new_page()  # the same user in a second tab, showing the first conversation
+            other_tab = ivan_context.new_page()  # the same user in a second tab, showing the first conversation
             other_tab.set_default_timeout(30_000)
             other_tab.goto(f"{site.base}/thread/{deleted[0]}")
             expect(other_tab.locator(ANSWER).first).to_be_visible()
             expect(other_tab.locator(LISTED)).to_have_count(3)
 
-            bob = sign_in_page(browser.new_context(viewport=VIEWPORT), site, "bob")
-            bobs = _ask(bob, "What is a gradient spoiler?")  # someone else's tab: untouched by alice's deletion
+            judy = sign_in_page(browser.new_context(viewport=VIEWPORT), site, "judy")
+            judys = _ask(judy, "What is a gradient spoiler?")  # someone else's tab: untouched by ivan's deletion
 
             _command(page, "/delete-all")
             button = page.get_by_role("button", name="Delete all 3")
             expect(button).to_be_visible()
             button.click()
 
-            # no reload anywhere: both of alice's tabs list nothing, and both left the deleted conversation
+            # no reload anywhere: both of ivan's tabs list nothing, and both left the deleted conversation
             expect(page.locator(LISTED)).to_have_count(0)
             expect(page.get_by_text("Deleted all 3 of your conversations").first).to_be_visible()
             page.wait_for_url(re.compile(r".*/$"))
@@ -92,7 +93,7 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
             expect(other_tab.get_by_text(QUESTIONS[0])).to_have_count(0)
             assert "resume" not in other_tab.locator("body").inner_text().lower()  # no "Couldn't resume" error
             other_tab.screenshot(path=str(artifacts / "12-delete-all-other-tab.png"))
-            assert _listed(bob) == [bobs] and bob.url.endswith(f"/thread/{bobs}")
+            assert _listed(judy) == [judys] and judy.url.endswith(f"/thread/{judys}")
 
             # the chat goes on: a question gets an answer and makes exactly one new conversation in the sidebar
             fresh = _ask(page, "How do I check the timing of my sequence?")
@@ -104,24 +105,23 @@ def test_delete_all_empties_every_open_tab_of_the_user_and_the_chat_goes_on(tmp_
             browser.close()
     finally:
         site.settle()
-        site.server.kill()
     left = site.engine()
     try:
-        total, rows = left.list_sessions(state=None, owner="alice")
+        total, rows = left.list_sessions(state=None, owner="ivan")
         assert total == 1 and [r["session_id"] for r in rows] == [fresh], rows
     finally:
         site.settle()
 
 
-def test_deleting_one_conversation_in_one_tab_updates_the_other_tab(tmp_path, artifacts):
+def test_deleting_one_conversation_in_one_tab_updates_the_other_tab(own_users_site, artifacts):
     from playwright.sync_api import expect, sync_playwright
 
-    site = start_site(tmp_path / "site")
+    site = own_users_site
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             context = browser.new_context(viewport=VIEWPORT)
-            page = sign_in_page(context, site, "alice")
+            page = sign_in_page(context, site, "mallory")
             kept = _ask(page, QUESTIONS[0])
             _new_chat(page)
             gone = _ask(page, QUESTIONS[1])
@@ -153,4 +153,3 @@ def test_deleting_one_conversation_in_one_tab_updates_the_other_tab(tmp_path, ar
             browser.close()
     finally:
         site.settle()
-        site.server.kill()

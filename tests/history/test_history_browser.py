@@ -15,7 +15,6 @@ Screenshots go to $PULSEPAL_TEST_ARTIFACTS/history (default test-artifacts/histo
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import zipfile
@@ -24,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 from chat_harness import ChatServer
-from history_harness import CHROMIUM, VIEWPORT, launch_chromium, run_cli, sign_in_page, start_site
+from history_harness import CHROMIUM, VIEWPORT, launch_chromium, run_cli, sign_in_page
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is not installed (apt-get install chromium)")
@@ -215,7 +214,10 @@ def test_a_pinned_conversation_stays_active_while_the_scheduler_archives_the_oth
             while _tags(server.base, cookie).get(other) != ["archived"]:  # the scheduler's own passes
                 assert time.monotonic() < deadline, f"never archived:\n{server.log()}"
                 time.sleep(0.5)
-            time.sleep(3)  # a few more passes over the pinned one
+            archived_seen = time.time()
+            while _passes_since(server.storage, archived_seen) < 2:  # a few more passes over the pinned one
+                assert time.monotonic() < deadline, f"the scheduler stopped:\n{server.log()}"
+                time.sleep(0.2)
             tags = _tags(server.base, cookie)
             assert tags[kept] == ["active"], tags
             assert list(tags)[0] == kept  # and it is listed first
@@ -229,6 +231,18 @@ def test_a_pinned_conversation_stays_active_while_the_scheduler_archives_the_oth
     assert _state(server.storage, kept) == "active"
 
 
+def _passes_since(storage: Path, since: float) -> int:
+    """How many cleanup passes (the engine's record, shared by every process) started after `since`."""
+    from datetime import datetime
+
+    sm = _engine(storage)
+    try:
+        history = sm.cleanup_record().get("history", [])
+    finally:
+        sm.close()
+    return sum(datetime.fromisoformat(run["started_at"]).timestamp() > since for run in history)
+
+
 def _tags(base: str, cookie: str) -> dict:
     response = httpx.post(base + "/project/threads", json={"pagination": {"first": 50}, "filter": {}},
                           cookies={"access_token": cookie}, timeout=10)
@@ -236,16 +250,17 @@ def _tags(base: str, cookie: str) -> dict:
     return {t["id"]: t["tags"] for t in response.json()["data"]}
 
 
-def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(tmp_path, artifacts):
+def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(own_users_site, artifacts):
+    """niaj shares, olivia reads."""
     from playwright.sync_api import expect, sync_playwright
 
-    site = start_site(tmp_path / "share")
+    site = own_users_site
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             owner_context = browser.new_context(viewport=VIEWPORT)
             owner_context.grant_permissions(["clipboard-read", "clipboard-write"])  # the dialog copies the link
-            owner = sign_in_page(owner_context, site, "alice")
+            owner = sign_in_page(owner_context, site, "niaj")
             _ask(owner, "How do I write a seq file?")
             thread = _thread_id(owner)
             _open_share_dialog(owner, thread)
@@ -259,7 +274,7 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
             link = f"{site.base}/share/{thread}"
 
             viewer_context = browser.new_context(viewport=VIEWPORT)
-            viewer = sign_in_page(viewer_context, site, "bob")  # someone else, signed in as themselves
+            viewer = sign_in_page(viewer_context, site, "olivia")  # someone else, signed in as themselves
             viewer.goto(link)
             expect(viewer.locator(ANSWER).first).to_contain_text("seq")
             expect(viewer.get_by_text("How do I write a seq file?")).to_be_visible()
@@ -285,8 +300,7 @@ def test_a_share_link_shows_the_transcript_to_another_user_until_it_is_revoked(t
             browser.close()
     finally:
         site.settle()
-        site.server.kill()
-    actions = [json.loads(line)["action"] for line in (site.storage / "audit.log").read_text().splitlines()]
+    actions = [a["action"] for a in site.audit() if a.get("session_id") == thread]  # the server is shared
     assert actions.count("share") == 1 and "share_view" in actions and actions.count("unshare") == 1
 
 

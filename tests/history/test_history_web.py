@@ -195,63 +195,67 @@ async def test_thumbs_are_kept_on_the_answer_shown_again_on_resume_and_summarise
 
 
 # ---------------------------------------------------------------------------------------- a user's whole history
-async def test_export_all_and_delete_all_act_on_the_signed_in_users_conversations_only(fresh_site):
-    site = fresh_site
+async def test_export_all_and_delete_all_act_on_the_signed_in_users_conversations_only(own_users_site):
+    """erin's whole history; frank is someone else on the same server."""
+    site = own_users_site
+    erased_before = {b.session_id for b in site.engine().store.backups() if b.reason == "erase"}  # a shared server
     mine = []
     for i in range(3):
-        thread, chat = await site.conversation("alice", f"Question number {i} about TE")
+        thread, chat = await site.conversation("erin", f"Question number {i} about TE")
         mine.append(thread)
         await chat.close()
-    theirs, client = await site.conversation("bob", "Bob's own question")
+    theirs, client = await site.conversation("frank", "Frank's own question")
     site.engine().archive_session(mine[0])
     site.settle()
     preferences = Preferences(site.storage / "preferences.json")  # what the chat keeps per user: the language
-    preferences.set("alice", "language", "python")
-    preferences.set("bob", "language", "octave")
-    with site.http("alice") as alice:
-        response = alice.get("/pulsepal/export-all.zip")
+    preferences.set("erin", "language", "python")
+    preferences.set("frank", "language", "octave")
+    with site.http("erin") as erin:
+        response = erin.get("/pulsepal/export-all.zip")
         assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
         assert sorted(n for n in names if n.endswith(".json")) == sorted(f"conversations/{s}.json" for s in mine)
-        assert alice.post("/pulsepal/delete-all", json={}).status_code == 400  # needs {"confirm": true}
-    with site.http("alice", Origin="http://evil.example") as forged:
+        assert erin.post("/pulsepal/delete-all", json={}).status_code == 400  # needs {"confirm": true}
+    with site.http("erin", Origin="http://evil.example") as forged:
         assert forged.post("/pulsepal/delete-all", json={"confirm": True}).status_code == 403
     with site.http() as nobody:
         assert nobody.post("/pulsepal/delete-all", json={"confirm": True}).status_code == 401
         assert nobody.get("/pulsepal/export-all.zip").status_code == 401
-    assert len(site.threads("alice")) == 3
-    with site.http("alice") as alice:
-        response = alice.post("/pulsepal/delete-all", json={"confirm": True})
+    assert len(site.threads("erin")) == 3
+    with site.http("erin") as erin:
+        response = erin.post("/pulsepal/delete-all", json={"confirm": True})
         assert response.status_code == 200 and response.json() == {"ok": True, "removed": 3}
-    assert site.threads("alice") == [] and [t["id"] for t in site.threads("bob")] == [theirs]
-    assert preferences.get("alice", "language") is None and preferences.get("bob", "language") == "octave"
+    assert site.threads("erin") == [] and [t["id"] for t in site.threads("frank")] == [theirs]
+    assert preferences.get("erin", "language") is None and preferences.get("frank", "language") == "octave"
     backups = site.engine().store.backups()
-    assert sorted(b.session_id for b in backups if b.reason == "erase") == sorted(mine)
-    assert [a for a in site.audit() if a["action"] == "erase_user"][-1]["detail"]["owner"] == "alice"
+    assert sorted(b.session_id for b in backups if b.reason == "erase" and b.session_id not in erased_before) \
+        == sorted(mine)
+    assert [a for a in site.audit() if a["action"] == "erase_user"][-1]["detail"]["owner"] == "erin"
     await client.close()
 
 
-async def test_chat_commands_export_and_delete_with_a_confirmation(fresh_site):
-    site = fresh_site
-    first, client = await site.conversation("alice", "What does mr.makeAdc do?")
+async def test_chat_commands_export_and_delete_with_a_confirmation(own_users_site):
+    """grace's whole history; heidi is someone else on the same server."""
+    site = own_users_site
+    first, client = await site.conversation("grace", "What does mr.makeAdc do?")
     said = await send(client, "/export-all")
     assert "/pulsepal/export-all.zip" in said[-1] and "1 conversation(s)" in said[-1]
     said = await send(client, "", command="delete-all")
     assert "Delete all 1 of your conversations?" in said[-1]
     confirm = next(a for a in sent_actions(client) if a["name"] == "delete_all_confirm")
-    with site.http("alice") as alice:  # a stale or forged confirmation deletes nothing
+    with site.http("grace") as grace:  # a stale or forged confirmation deletes nothing
         forged = {**confirm, "payload": {"nonce": "guessed"}}
-        assert alice.post("/project/action", json={"sessionId": client.session_id, "action": forged}).status_code == 200
+        assert grace.post("/project/action", json={"sessionId": client.session_id, "action": forged}).status_code == 200
         assert site.engine().describe(first) is not None
-        with site.http("bob") as bob:  # another user cannot press alice's button
-            assert bob.post("/project/action", json={"sessionId": client.session_id,
-                                                     "action": confirm}).status_code == 401
+        with site.http("heidi") as heidi:  # another user cannot press grace's button
+            assert heidi.post("/project/action", json={"sessionId": client.session_id,
+                                                       "action": confirm}).status_code == 401
         said = await send(client, "/delete-all")
         confirm = next(a for a in reversed(sent_actions(client)) if a["name"] == "delete_all_confirm")
-        pressed = alice.post("/project/action", json={"sessionId": client.session_id, "action": confirm})
+        pressed = grace.post("/project/action", json={"sessionId": client.session_id, "action": confirm})
         assert pressed.status_code == 200
     await client.wait_for(lambda: any("Deleted all 1" in t for t in _texts(client)))
-    assert site.engine().describe(first) is None and site.threads("alice") == []
+    assert site.engine().describe(first) is None and site.threads("grace") == []
 
     # the settings panel's "Your data" does the same, and resets itself
     mark = len(client.events)

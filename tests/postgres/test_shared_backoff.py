@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from chat_harness import ChatServer
+from chat_harness import ChatServer, start_together
 
 from pulsepal.sessions.stores.postgres.logins import LoginFailures
 from pulsepal.sessions.stores.postgres.pool import open_pool
@@ -31,8 +31,7 @@ def replicas(tmp_path_factory, pg_server):
     servers = [ChatServer(tmp_path_factory.mktemp(f"logins{n}"), env=env) for n in (1, 2)]
     done = cli(servers[0], "users", "add", "alice", "--password-stdin", stdin="alice-password-123\n")
     assert done.returncode == 0, done.stderr
-    for server in servers:
-        server.start(timeout=120)
+    start_together(servers, timeout=120)
     yield servers, url
     for server in servers:
         server.kill()

@@ -26,9 +26,17 @@ from pulsepal.sessions import SessionManager
 from pulsepal.settings import Settings
 from pulsepal.web.history_push import DELETED, MARK
 
-from ..chat.chat_harness import ChatClient, ChatServer, login_local
+from ..chat.chat_harness import ChatClient, ChatServer, login_local, start_together
 
 INTERVAL_MINUTES = 0.1  # 6 s: several intervals pass within the test, each long enough for a busy machine
+
+
+class Replicas(list):
+    """The two running servers, and since when the cleanup check watches them: from the moment both were up, so
+    the intervals it needs pass while the other tests chat on the replicas instead of after them."""
+
+    watched_from: float
+    skipped_before: int
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +50,14 @@ def database(pg_server):
 def replicas(tmp_path_factory, database):
     env = {"SESSION_DATABASE_URL": database, "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48),
            "SESSION_CLEANUP_INTERVAL_MINUTES": str(INTERVAL_MINUTES)}
-    servers = [ChatServer(tmp_path_factory.mktemp(f"replica{n}"), env=env) for n in (1, 2)]
-    for server in servers:
-        server.start(timeout=120)
+    servers = Replicas(ChatServer(tmp_path_factory.mktemp(f"replica{n}"), env=env) for n in (1, 2))
+    start_together(servers, timeout=120)
+    servers.watched_from = time.time()
+    checker = _manager(database)
+    try:
+        servers.skipped_before = checker.cleanup_record().get("skipped", 0)
+    finally:
+        checker.close()
     yield servers
     for server in servers:
         server.kill()
@@ -91,30 +104,6 @@ async def test_chat_on_one_replica_resume_on_the_other(replicas, database):
         assert checker.get_session(thread_id).conversation_count == 6
     finally:
         checker.close()
-
-
-async def test_cleanup_runs_exactly_once_per_interval_across_both(replicas, database):
-    seconds = INTERVAL_MINUTES * 60
-    checker = _manager(database)
-    try:
-        skipped_before = checker.cleanup_record().get("skipped", 0)
-    finally:
-        checker.close()
-    start = time.time()
-    await asyncio.sleep(seconds * 4 + 1)
-    end = time.time()
-    checker = _manager(database)
-    try:
-        record = checker.cleanup_record()
-    finally:
-        checker.close()
-    runs = [datetime.fromisoformat(run["started_at"]).timestamp() for run in record["history"]]
-    slots = sorted(math.floor(ts / seconds) for ts in runs if start <= ts <= end)
-    assert len(slots) == len(set(slots)), f"two passes in one interval: {slots}"
-    inside = list(range(math.ceil(start / seconds), math.floor(end / seconds)))  # intervals wholly observed
-    assert set(inside) <= set(slots), f"an interval without a pass: ran {slots}, expected {inside}"
-    assert record["skipped"] - skipped_before >= len(inside)  # the other replica fired too, and stood aside
-    assert all(run["ok"] for run in record["history"])
 
 
 async def test_a_deletion_on_one_replica_reaches_the_open_tabs_on_the_other(replicas, database):
@@ -206,6 +195,45 @@ async def test_a_replica_cut_off_from_the_database_has_its_tabs_look_again(repli
     await watching.close()
 
 
+def test_a_replica_refuses_to_start_without_the_shared_secret_or_on_an_old_schema(tmp_path, pg_server):
+    """The app's start-up asks the database store what must hold first (stores/postgres/startup.py)."""
+    unmigrated = pg_server.fresh_database("unmigrated", migrated=False)
+    url = pg_server.fresh_database("nosecret")
+    try:
+        no_secret = ChatServer(tmp_path / "a", env={"SESSION_DATABASE_URL": url})
+        proc = no_secret.spawn()
+        assert proc.wait(60) == 2
+        assert "CHAINLIT_AUTH_SECRET" in no_secret.log() and "refuses to start" in no_secret.log()
+        old = ChatServer(tmp_path / "b", env={"SESSION_DATABASE_URL": unmigrated,
+                                               "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48)})
+        proc = old.spawn()
+        assert proc.wait(60) == 2 and "db upgrade" in old.log()
+    finally:
+        pg_server.drop_database(url)
+        pg_server.drop_database(unmigrated)
+
+
+async def test_cleanup_runs_exactly_once_per_interval_across_both(replicas, database):
+    """Watches the replicas from the moment both were up (the tests before this one chatted and started refused
+    replicas meanwhile), until four intervals have passed; the SIGKILL test comes after it."""
+    seconds = INTERVAL_MINUTES * 60
+    start, skipped_before = replicas.watched_from, replicas.skipped_before
+    await asyncio.sleep(max(0.0, start + seconds * 4 + 1 - time.time()))
+    end = time.time()
+    checker = _manager(database)
+    try:
+        record = checker.cleanup_record()
+    finally:
+        checker.close()
+    runs = [datetime.fromisoformat(run["started_at"]).timestamp() for run in record["history"]]
+    slots = sorted(math.floor(ts / seconds) for ts in runs if start <= ts <= end)
+    assert len(slots) == len(set(slots)), f"two passes in one interval: {slots}"
+    inside = list(range(math.ceil(start / seconds), math.floor(end / seconds)))  # intervals wholly observed
+    assert set(inside) <= set(slots), f"an interval without a pass: ran {slots}, expected {inside}"
+    assert record["skipped"] - skipped_before >= len(inside)  # the other replica fired too, and stood aside
+    assert all(run["ok"] for run in record["history"])
+
+
 async def test_sigkill_mid_chat_loses_nothing_acknowledged(replicas, database):
     one, two = replicas
     token = login_local(one.base)
@@ -232,21 +260,3 @@ async def test_sigkill_mid_chat_loses_nothing_acknowledged(replicas, database):
     assert [s["output"] for s in resumed.find("resume_thread")[0]["steps"] if s["type"] == "assistant_message"][:4] \
         == answered
     await resumed.close()
-
-
-def test_a_replica_refuses_to_start_without_the_shared_secret_or_on_an_old_schema(tmp_path, pg_server):
-    """The app's start-up asks the database store what must hold first (stores/postgres/startup.py)."""
-    unmigrated = pg_server.fresh_database("unmigrated", migrated=False)
-    url = pg_server.fresh_database("nosecret")
-    try:
-        no_secret = ChatServer(tmp_path / "a", env={"SESSION_DATABASE_URL": url})
-        proc = no_secret.spawn()
-        assert proc.wait(60) == 2
-        assert "CHAINLIT_AUTH_SECRET" in no_secret.log() and "refuses to start" in no_secret.log()
-        old = ChatServer(tmp_path / "b", env={"SESSION_DATABASE_URL": unmigrated,
-                                               "CHAINLIT_AUTH_SECRET": secrets.token_urlsafe(48)})
-        proc = old.spawn()
-        assert proc.wait(60) == 2 and "db upgrade" in old.log()
-    finally:
-        pg_server.drop_database(url)
-        pg_server.drop_database(unmigrated)

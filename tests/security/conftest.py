@@ -27,6 +27,19 @@ def cli(server: ChatServer, *args: str, stdin: Optional[str] = None) -> subproce
                           input=stdin, capture_output=True, text=True, timeout=60)
 
 
+def add_users(server: ChatServer, passwords: dict[str, str]) -> None:
+    """`users add NAME --password-stdin` for each user, the CLI processes run at once (each is mostly its own
+    imports; the command takes the users file's lock, so concurrent adds lose none)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def add(item: tuple[str, str]) -> subprocess.CompletedProcess:
+        return cli(server, "users", "add", item[0], "--password-stdin", stdin=item[1] + "\n")
+
+    with ThreadPoolExecutor(max_workers=len(passwords)) as pool:
+        for done in pool.map(add, passwords.items()):
+            assert done.returncode == 0, done.stderr
+
+
 def vm_rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

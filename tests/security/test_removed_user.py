@@ -11,15 +11,13 @@ import pytest
 import socketio
 from chat_harness import ChatClient, login_password
 
-from .conftest import ChatServer, cli
+from .conftest import ChatServer, add_users, cli
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = ChatServer(tmp_path_factory.mktemp("removed"), env={"AUTH_MODE": "password"})
-    for name in ("carol", "alice"):
-        done = cli(srv, "users", "add", name, "--password-stdin", stdin=f"{name}-password-123\n")
-        assert done.returncode == 0, done.stderr
+    add_users(srv, {name: f"{name}-password-123" for name in ("carol", "alice")})
     yield srv.start()
     srv.kill()
 
