@@ -7,9 +7,23 @@ from __future__ import annotations
 from pulsepal.answers import AnswerRequest
 
 
-def ask(responder, text, lang="python", history=None):
+def ask(responder, text, lang="python", history=None, knowledge=None):
     return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=None))
+                                          sequence_knowledge=knowledge))
+
+
+def pair(responder, first, follow, lang="python"):
+    """(first answer, follow-up's answer), the history built as eval/answers/score.py builds it: the first answer's
+    text with its topic and confidence."""
+    a = ask(responder, first, lang)
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic, "confident": a.confident}}]
+    return a, ask(responder, follow, lang, history)
+
+
+def then(responder, first, follow, lang="python"):
+    """The follow-up's answer after the responder answered the first turn itself (as `pair`)."""
+    return pair(responder, first, follow, lang)[1]
 
 
 def chat(responder, turns, lang="python"):

@@ -3,21 +3,7 @@ own about the same subject, in the same dialect, instead of the first answer's p
 score.py builds it (the responder answers the first turn)."""
 
 import pytest
-
-from pulsepal.answers import AnswerRequest
-
-
-def ask(responder, text, lang="python", history=None):
-    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=None))
-
-
-def pair(responder, first, follow, lang="python"):
-    a = ask(responder, first, lang)
-    history = [{"role": "user", "content": first},
-               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic, "confident": a.confident}}]
-    return a, ask(responder, follow, lang, history)
-
+from answer_turns import pair
 
 FIRSTS = [("What does pp.make_trapezoid do?", "python", "pp.make_trapezoid"),
           ("What does mr.makeAdc do?", "matlab", "mr.makeAdc"),

@@ -2,12 +2,7 @@
 when the sequence's name qualifies a part ("a rosette trajectory"); a "can ...?" about a part itself stays one."""
 
 import pytest
-
-from pulsepal.answers import AnswerRequest
-
-
-def ask(responder, text, lang="python"):
-    return responder.answer(AnswerRequest(query=text, history=[], preferred_language=lang, sequence_knowledge=None))
+from answer_turns import ask
 
 
 @pytest.mark.parametrize("q, said", [

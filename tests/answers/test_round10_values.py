@@ -5,22 +5,10 @@ built as score.py builds it (the responder answers the first turn)."""
 import re
 
 import pytest
+from answer_turns import ask, then
 
-from pulsepal.answers import AnswerRequest
 from pulsepal.answers.knowledge import parse
 from pulsepal.answers.sequences import TEMPLATES
-
-
-def ask(responder, text, lang="python", history=None, knowledge=None):
-    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=knowledge))
-
-
-def then(responder, first, follow, lang="python"):
-    a = ask(responder, first, lang)
-    history = [{"role": "user", "content": first},
-               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic, "confident": a.confident}}]
-    return ask(responder, follow, lang, history)
 
 
 def notes(ans):

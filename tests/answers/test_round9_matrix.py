@@ -5,22 +5,7 @@ history is built as score.py builds it (the responder answers the first turn).""
 import re
 
 import pytest
-
-from pulsepal.answers import AnswerRequest
-
-
-def ask(responder, text, lang="python", history=None):
-    return responder.answer(AnswerRequest(query=text, history=history or [], preferred_language=lang,
-                                          sequence_knowledge=None))
-
-
-def then(responder, first, follow, lang="python"):
-    """The follow-up's answer after the responder answered the first turn itself."""
-    a = ask(responder, first, lang)
-    history = [{"role": "user", "content": first},
-               {"role": "assistant", "content": a.text, "metadata": {"topic": a.topic, "confident": a.confident}}]
-    return ask(responder, follow, lang, history)
-
+from answer_turns import ask, then
 
 # --- follow-ups ---------------------------------------------------------------------------------------------------
 
