@@ -302,7 +302,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     lines += gradient_math.echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
     lines += gradient_math.trapezoid_amplitude(values, prose, lang in ("matlab", "octave"))
-    lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.slice_gradient(values, prose)
+    lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.block_flip(prose)
+    lines += pulse_math.slice_gradient(values, prose)
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
         prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])

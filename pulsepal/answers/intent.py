@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..language import detect_language, normalise_language
+from .followup_rewrite import ONE
 from .search import Index, NameHit
 
 CODE_FENCE = re.compile(r"```[ \t]*([a-zA-Z]*)[ \t]*\n(.*?)```", re.S)
@@ -170,7 +171,7 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
         aspect = "returns"
     elif _PARAMS.search(prose):
         aspect = "params"
-    pronoun = not names and bool(_PRONOUN.search(prose))
+    pronoun = not names and bool(_PRONOUN.search(prose) or ONE.search(prose))  # "make one of 10 ms"
     refers_back = not names and (pronoun or bool(_CONTINUES.search(prose)) or len(prose.split()) <= 6 or (
         aspect != "overview" and len(prose.split()) <= 10))  # "how many outputs can I ask for?"
     wants_template = bool(_TEMPLATE_WORD.search(prose) and _SEQUENCE_WORD.search(prose)) or bool(

@@ -122,10 +122,14 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("adc_dead_time", re.compile(r"\badc[- ]dead[- ]?time\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
     ("b0", re.compile(r"\b(?:b0|field strength)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*t\b|\b" + _NUM + r"\s*t\b"
-                      r"(?=\s*(?:scanner|system|magnet|,|$))", re.I), None),
+                      r"(?=\s*(?:scanner|system|magnet|,|$))|\b(?:at|on)\s+(?:an?\s+)?" + _NUM + r"\s*t\b(?![/\w])",
+                      re.I), None),
     ("bandwidth", re.compile(r"\b(?:bandwidth|bw)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(hz/px|hz/pixel|hz|khz)?",
                              re.I), None),
     ("bandwidth", re.compile(_NUM + r"\s*(hz/px|hz/pixel|hz per pixel)", re.I), None),
+    # "200 kHz bandwidth", "a 100 kHz receiver bw": the value before its name (a kHz figure is a total bandwidth)
+    ("bandwidth", re.compile(_NUM + r"\s*(khz|hz)\s+(?:(?:receiver|readout|adc|acquisition|total|sampling)\s+)?"
+                             r"(?:bandwidth|bw)\b", re.I), None),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
     ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
@@ -20,6 +21,8 @@ from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
 from .followup_forms import finish_followup
+from .conversation_subject import previous_subject
+from .followup_rewrite import compared_with, completed_ellipsis, context_words, moved_to_note
 from .followup_subjects import moved_subject
 from .followups import ASKS_VALUE as _ASKS_VALUE
 from .intent import Intent, detect
@@ -29,7 +32,7 @@ from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
 from .sequence_requests import asks_for_sequence, can_do_sequence, variant_answer
-from .sequences import TEMPLATES, few_words, missing_variant, names_sequence, requested, unknown_sequence
+from .sequences import few_words, missing_variant, names_sequence, requested, unknown_sequence
 from .settings_question import answered as with_pasted_limits
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
@@ -94,6 +97,8 @@ class OfflineResponder:
     def answer(self, req: AnswerRequest) -> Answer:
         """The answer, then the fitted abstention rule's verdict on it (abstain.py)."""
         self.last_ranking = None
+        if req.history and (completed := completed_ellipsis(req.history, req.query or "")):
+            req = replace(req, query=completed)  # "and for RF?" after "what's the raster time for gradients?"
         intent = detect(req.query or "", self._language(req), self.index)
         self._ranking = None
         ans = with_pasted_limits(self, req, intent) or self._answer(req, intent)  # pasted limits + a question
@@ -135,7 +140,10 @@ class OfflineResponder:
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
         if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
             ans.text = option + "\n\n" + ans.text
-        lines = calculators.compute(fu.carried_question(req.history, intent.prose), knowledge.values if knowledge
+        about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and not \
+            intent.names else ""  # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's
+        lines = calculators.compute(fu.carried_question(req.history, intent.prose) + (f" ({about})" if about else ""),
+                                    knowledge.values if knowledge
                                     else {}, asked.values, intent.lang, intent.code)
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
@@ -232,13 +240,18 @@ class OfflineResponder:
             ans.text = ("*No sequence type given: assuming a 2D gradient echo (the shortest TE a Cartesian readout "
                         "allows; a spin echo needs more).*\n\n" + ans.text)
             return _via("knowledge_gre", ans)
+        other = compared_with(self.ranker, previous, intent.prose, lang) if not intent.names else None
+        if other and previous and (a := self.index.api.get(previous[4:])) and (b := self.index.api.get(other[4:])):
+            return _via("followup_compare", self._both(a, b, lang))  # "the difference to a normal trapezoid?"
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: "it" is now a function the words describe
             moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
-                return _via("followup", self._subject(previous, lang, intent.aspect, values))
+                note = moved_to_note(self.ranker, self.index, previous, intent.prose, lang)  # "how do I plot it?"
+                return _via("followup_note", self._subject(note, lang, "overview")) if note else \
+                    _via("followup", self._subject(previous, lang, intent.aspect, values))
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
                 unitfacts.unit_lines(intent.prose) or previous.startswith("api:") and re.search(
                     r"\bunits?\b.{0,30}\b(result|returns?|output|it|that)\b", intent.prose, re.I)):
@@ -346,39 +359,8 @@ class OfflineResponder:
         return render(entry, lang, aspect)
 
     def previous_subject(self, history: list[dict]) -> Optional[str]:
-        """What "it" refers to: the recorded subject of the previous answer; else what its heading says (a how-to or
-        template answer records only its first function as topic); else its topic; else a name the user wrote."""
-        for msg in reversed(history or []):
-            meta = msg.get("metadata") or {}
-            if msg.get("role") == "assistant":
-                if meta.get("subject"):
-                    return str(meta["subject"])
-                listed = re.search(r"Closest matches, best first:\s*\n\s*- `([^`]+)`", msg.get("content") or "")
-                hit = self.index.lookup(listed.group(1)) if listed else None
-                if hit is not None and not hit.invented:
-                    return "api:" + hit.entry.key  # a "not sure" answer: its first candidate is the best guess
-                heading = re.search(r"^###\s+(.+)$", msg.get("content") or "", re.M)
-                subject = self._subject_of_heading(heading.group(1)) if heading else None
-                if subject:
-                    return subject
-                if meta.get("topic"):
-                    return "api:" + str(meta["topic"])
-            if msg.get("role") == "user":
-                hits = [h for h in self.index.names_in(msg.get("content", "")) if not h.invented]
-                if hits:
-                    return "api:" + hits[0].entry.key
-        return None
-
-    def _subject_of_heading(self, heading: str) -> Optional[str]:
-        m = re.match(r"Template: (.+?) \((MATLAB|Octave|Python)", heading)
-        if m:
-            return next((f"template:{stem}" for stem, meta in TEMPLATES.items() if meta["title"] == m.group(1)), None)
-        doc = next((d for d in self.index.howto_docs if d.kind == "howto" and d.title == heading.strip()), None)
-        if doc is not None:
-            return doc.id
-        name = re.match(r"`([^`]+)`", heading)
-        hit = self.index.lookup(name.group(1)) if name else None
-        return "api:" + hit.entry.key if hit is not None else None
+        """What "it" refers to (conversation_subject.py)."""
+        return previous_subject(self.index, history)
 
     def _check(self, intent: Intent) -> Answer:
         return check_answer(self.checker, self.index, intent)

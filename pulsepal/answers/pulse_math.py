@@ -105,6 +105,33 @@ def block_amplitude(prose: str) -> list[str]:
             f"**{amp:.4g} Hz** (`rf.signal`, the toolboxes' unit), i.e. B1 = {amp / GAMMA * 1e6:.3g} µT."]
 
 
+_B1 = re.compile(_NUM + r"\s*(µt|ut|μt|microtesla)\b")
+_AMPLITUDE_HZ = re.compile(r"\b(?:amplitude|b1|signal)\b[^\d.,;?]{0,12}" + _NUM + r"\s*hz\b|" + _NUM +
+                           r"\s*hz\s+(?:amplitude|b1)\b")
+_ASKS_FLIP = re.compile(r"\b(what|which|how (big|large|much)( a)?)\b[^.?;]{0,25}\bflip\b|\bflip(?:[- ]angle)?\b[^.?;]{0,30}"
+                        r"\b(give|get|gives|result|produce|make|reach)\b|\bhow many degrees\b")
+
+
+def block_flip(prose: str) -> list[str]:
+    """The other way round: the flip angle a block pulse of a given B1 (µT) or amplitude (Hz) and duration gives,
+    360° × γ·B1 × duration. Only for a rectangular pulse, whose B1 is constant; a shaped pulse of the same peak
+    turns less, by the ratio of its area to peak × duration."""
+    low = prose.lower()
+    if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not _ASKS_FLIP.search(low):
+        return []
+    b1 = _B1.search(low)
+    amp_hz = float(b1.group(1)) * 1e-6 * GAMMA if b1 else None
+    if amp_hz is None and (m := _AMPLITUDE_HZ.search(low)):
+        amp_hz = float(m.group(1) or m.group(2))
+    dur = _duration(low, r"pulse|lasting|long|duration|hard|block|rect", ("pulse_duration",))
+    if not amp_hz or not dur:
+        return []
+    flip = 360.0 * amp_hz * dur
+    given = f"B1 {float(b1.group(1)):g} µT (γ·B1 = {amp_hz:.4g} Hz)" if b1 else f"an amplitude of {amp_hz:g} Hz"
+    return [f"A block pulse of {given} lasting {dur * 1e3:g} ms turns the magnetisation by 360° × amplitude × "
+            f"duration = **{flip:.4g}°** ({flip * 3.141592653589793 / 180:.4g} rad)."]
+
+
 def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     """The slice-select amplitude that makes a pulse of bandwidth BW excite a slice of thickness d: BW / d (Hz/m)."""
     low = prose.lower()
