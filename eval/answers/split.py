@@ -25,6 +25,9 @@ kind (a third of each kind into dev8x, the transfer check the tuners score in ag
 that split from their union, keeps their ids and questions clear of every other file, and holds them to the
 near rule (difflib >= 0.75) against cal7.jsonl and our own tests and, as later dev files, against every sealed set.
 
+dev11.jsonl and dev11x.jsonl (round 11) are split and checked the same way, with their own seed (`assign_round11`):
+a set written from a pool no earlier file draws on (OpenMRF, PTB-MR's mrseq, and three smaller repositories).
+
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
 """
@@ -39,6 +42,7 @@ import random
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -116,29 +120,52 @@ def assign(items: list[dict], share: float = HELDOUT_SHARE, tag: str = "") -> tu
     return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
 
 
+# round 11: the same shape as round 8 (dev11 for the tuner, dev11x its transfer check), from another fresh pool
+ROUND11 = ("dev11.jsonl", "dev11x.jsonl")
+ROUND11_SHARE = 1 / 3  # of every kind, into dev11x
+
+
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
     return assign(items, ROUND8_SHARE, "round8:")
 
 
+def assign_round11(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev11, dev11x): as `assign_round8`, with round 11's own seed, so its split does not repeat round 8's."""
+    return assign(items, ROUND11_SHARE, "round11:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
-    """Why dev8/dev8x are not as committed: not the seeded split of their union; an id or a question (after
-    normalising) shared with any other file of the folder; or a question nearly the same (difflib rule) as one of
-    cal7.jsonl or our own tests. The sealed sets hold them to the near rule themselves (`near_later_dev`: they are
-    later dev files), so the costly comparison is not made twice."""
-    paths = [folder / name for name in ROUND8]
+    """Why dev8/dev8x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND8, assign_round8)
+
+
+def check_round11(folder: Path = HERE) -> list[str]:
+    """Why dev11/dev11x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND11, assign_round11)
+
+
+def _check_round(folder: Path, names: tuple[str, str],
+                 split_of: Callable[[list[dict]], tuple[list[dict], list[dict]]]) -> list[str]:
+    """Why a round's pair of files (the tuner's and its transfer check) is not as committed: not the seeded split of
+    their union; an id or a question (after normalising) shared with any other file of the folder; or a question
+    nearly the same (difflib rule) as one of a calibration file (cal*.jsonl) or our own tests. The sealed sets hold
+    them to the near rule themselves (`near_later_dev`: they are later dev files), so the costly comparison is not
+    made twice. One function for every such round, so the rounds cannot drift apart in what they check."""
+    paths = [folder / name for name in names]
     if not all(p.is_file() for p in paths):
         return []
-    dev8, dev8x = (read(p) for p in paths)
+    tuned, held_back = (read(p) for p in paths)
+    pair = "/".join(Path(n).stem for n in names)
     problems = []
-    dev, held = assign_round8(dev8 + dev8x)
-    wrong = sorted({i["id"] for i in held} ^ {i["id"] for i in dev8x})
+    dev, held = split_of(tuned + held_back)
+    wrong = sorted({i["id"] for i in held} ^ {i["id"] for i in held_back})
     if wrong:
-        problems.append(f"dev8/dev8x differ from the seeded split for {', '.join(wrong)}")
-    mine = dev8 + dev8x
+        problems.append(f"{pair} differ from the seeded split for {', '.join(wrong)}")
+    mine = tuned + held_back
     ids = [i["id"] for i in mine]
-    problems += [f"id {i} is used twice in dev8/dev8x" for i in sorted({i for i in ids if ids.count(i) > 1})]
-    others = {p.name: read(p) for p in sorted(folder.glob("*.jsonl")) if p.name not in ROUND8}
+    problems += [f"id {i} is used twice in {pair}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    others = {p.name: read(p) for p in sorted(folder.glob("*.jsonl")) if p.name not in names}
     taken = {i["id"]: name for name, its in others.items() for i in its}
     asked = {normalised(i["question"]): name for name, its in others.items() for i in its}
     problems += [f"id {i['id']} is also in {taken[i['id']]}" for i in mine if i["id"] in taken]
@@ -281,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if (HERE / ROUND8[0]).is_file():
         print("dev8/dev8x OK: the seeded split (a third of each kind in dev8x), clear of every other file")
+    problems11 = check_round11()
+    if problems11:
+        print(f"dev11/dev11x: {'; '.join(problems11)}", file=sys.stderr)
+        return 1
+    if (HERE / ROUND11[0]).is_file():
+        print("dev11/dev11x OK: the seeded split (a third of each kind in dev11x), clear of every other file")
     own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
     for name, sealed in sealed_sets[1:]:
         before = LATER_SEALED[name][1]

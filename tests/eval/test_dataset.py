@@ -139,6 +139,8 @@ def test_split_is_the_seeded_one():
     assert "dev8/dev8x OK" in out.stdout, out.stdout
     # heldout6 likewise, against every file there (round 8's and cal7 included)
     assert "heldout6 OK" in out.stdout, out.stdout
+    # round 11's set (dev11 + dev11x) likewise: the seeded split of their union, clear of every other file
+    assert "dev11/dev11x OK" in out.stdout, out.stdout
 
 
 def test_heldout2_shares_nothing_with_the_other_sets(splits):
@@ -161,12 +163,13 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
 
 # the copies for the heldout3 and heldout4 checks leave heldout5 out: it is not what they test, and comparing its
 # questions with every other file's is the costliest part of a --check (test_split_is_the_seeded_one runs it)
-NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "dev8.jsonl", "dev8x.jsonl")
+NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl")
 # the later sealed sets and the calibration set are not what the heldout3 / heldout4 twin tests look at, and each
 # costs a comparison with every later file on every run (the suite is at its time budget)
-ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "cal7.jsonl", "dev8.jsonl", "dev8x.jsonl")
+ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "cal7.jsonl", "dev8.jsonl", "dev8x.jsonl",
+                 "dev11.jsonl", "dev11x.jsonl")
 ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "heldout6.jsonl", "cal7.jsonl", "dev8.jsonl",
-                 "dev8x.jsonl")
+                 "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl")
 
 
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
@@ -355,7 +358,7 @@ def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tm
     cal_twin = {**second, "id": "c7-twin", "question": "  " + second["question"].lower()}
     out = _check_with_later_dev(tmp_path, "dev7.jsonl", [dev_twin], cal7=[cal_twin],
                                 not_copied=("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout6.jsonl",
-                                            "dev8.jsonl", "dev8x.jsonl"))
+                                            "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl"))
     assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
     assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
 
@@ -473,7 +476,8 @@ def test_heldout6_is_held_to_every_other_file(splits):
     split = _split_module()
     # the strict rule's list names every file there when heldout6 was written; that the real files pass it is
     # test_split_is_the_seeded_one's "heldout6 OK"
-    present = {p.name for p in EVAL.glob("*.jsonl")} - {"heldout6.jsonl"}
+    # (files written after it, round 11's, are held to the later-dev rule instead: near_later_dev in the same run)
+    present = {p.name for p in EVAL.glob("*.jsonl")} - {"heldout6.jsonl", *WRITTEN_AFTER_HELDOUT6}
     assert present <= set(split.HELDOUT6_WRITTEN_AFTER), present - set(split.HELDOUT6_WRITTEN_AFTER)
     assert split.LATER_SEALED["heldout6"] == (split.KNOWN_LATER_OVERLAPS_HELDOUT6, split.HELDOUT6_WRITTEN_AFTER)
     assert split.KNOWN_LATER_OVERLAPS_HELDOUT6 == frozenset()
@@ -487,7 +491,8 @@ def test_a_later_dev_item_near_a_heldout6_item_fails_the_check(splits, tmp_path)
     first = splits["heldout6"][0]
     excused = sorted(_split_module().KNOWN_LATER_OVERLAPS)[0]
     twin = {**first, "id": excused, "question": first["question"].upper() + " ?"}
-    skip = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "dev8.jsonl", "dev8x.jsonl")
+    skip = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "dev8.jsonl", "dev8x.jsonl",
+            "dev11.jsonl", "dev11x.jsonl")
     out = _check_with_later_dev(tmp_path, "dev9.jsonl", [twin], skip)
     assert out.returncode == 1 and "heldout6" in out.stderr and excused in out.stderr, out.stderr
     unrelated = {**twin, "question": "an unrelated question about the labels of a radial scan"}
@@ -508,3 +513,83 @@ def test_the_lcs_bound_is_an_upper_bound_of_difflib():
         ratio = difflib.SequenceMatcher(None, a, b).ratio()
         assert ratio <= split._lcs_ratio(a, b) + 1e-12, (a, b)
     assert split._lcs_ratio("abc", "cba") < difflib.SequenceMatcher(None, "abc", "cba").quick_ratio()
+
+
+# round 11's pool (the brief: repositories that build on Pulseq or pypulseq and that no earlier set cites): the OpenMRF
+# MATLAB toolbox (its own code, not the Pulseq copy it carries), PTB-MR's pypulseq sequences (mrseq), the CEST-MRF
+# sequences of molecular-mrf, a double-half-pulse UTE in pypulseq, and Hennig's single-shot spiral TSE
+POOL11 = re.compile(r"^(https://github\.com/)?(tomgriesler/openmrf-core-matlab|PTB-MR/mrseq"
+                    r"|momentum-laboratory/molecular-mrf|EdnilH/pypulseq-double_half_pulses"
+                    r"|HennigJue/single-shot-spiral-TSE)[@/]")
+# every earlier pool (heldout6's included) and the repositories their README sections name as read and left out
+NOT_POOL11 = re.compile(NOT_POOL6.pattern[:-1] + r"|mri4all/|josalggui/|LincolnCB/|mloecher/|ahannum/|fsantini/"
+                        r"|vnegnev/)", re.I)
+WRITTEN_AFTER_HELDOUT6 = ("dev11.jsonl", "dev11x.jsonl")
+
+
+def _round11() -> list[dict]:
+    return [i for name in ("dev11.jsonl", "dev11x.jsonl") for i in _read(name)]
+
+
+def test_round11_is_written_from_its_own_pool_only(splits):
+    items = _round11()
+    assert len(items) >= 60 and len(_read("dev11x.jsonl")) >= 18
+    assert [i["id"] for i in items if not POOL11.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if NOT_POOL11.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if any(pool.match(i["provenance"]["source"])
+                                          for pool in (POOL4, POOL5, POOL6, POOL8))] == []
+    # its pool is its own: no other file cites these repositories
+    others = [i for its in splits.values() for i in its] + [
+        i for p in _later_files() if p.name not in WRITTEN_AFTER_HELDOUT6 for i in _read(p.name)]
+    assert [i["id"] for i in others if POOL11.match(i["provenance"]["source"])] == []
+    # the kinds the brief weighs toward the responder's weak spots on unseen sets, both session languages equally
+    kinds = Counter(i["kind"] for i in items)
+    assert kinds == {"followup": 18, "no_template": 12, "knowledge": 12, "described": 12, "units": 6}, kinds
+    languages = Counter(i["language"] for i in items)
+    assert languages["python"] == languages["matlab"], languages
+    # a follow-up carries a real first question whose answer the responder gives itself, as in a chat
+    for item in items:
+        if item["kind"] == "followup":
+            first, answer = item["history"]
+            assert first["role"] == "user" and first["content"].strip(), item["id"]
+            assert answer == {"role": "assistant", "content": None}, item["id"]
+    # at least four impossible requests, each expecting the word for it and the computed minimum beside it
+    impossible = [i for i in items if i["kind"] == "knowledge" and "minimum" in i["expect"]["text"][0]]
+    assert len(impossible) >= 4 and all(len(i["expect"]["text"]) >= 2 for i in impossible), impossible
+
+
+def test_the_pool11_checks_can_fail():
+    sha = "@" + "0" * 40
+    assert POOL11.match("PTB-MR/mrseq" + sha + ":src/mrseq/sequences/spiral_flash.py")
+    assert POOL11.match("https://github.com/tomgriesler/openmrf-core-matlab/issues/1")
+    for outside in ("pulseq/pulseq" + sha + ":matlab/demoSeq/writeTSE.m", "mri4all/console" + sha + ":a.py",
+                    "MRsources/MRzero-Core" + sha + ":a.ipynb", "HarmonizedMRI/SMS-EPI" + sha + ":a.m",
+                    "ahannum/gropt-diffusion-pypulseq" + sha + ":a.py", "https://github.com/pulseq/pypulseq/issues/285"):
+        assert not POOL11.match(outside) and NOT_POOL11.match(outside), outside
+    # a fork or a repository whose name only begins like a pool one is not in the pool
+    assert not POOL11.match("Ashgon/OpenMRF" + sha + ":a.m") and not POOL11.match("PTB-MR/mrseq-fork" + sha + ":a.py")
+    assert not NOT_POOL11.match("PTB-MR/mrseq" + sha + ":a.py")
+
+
+def test_round11_split_check_can_fail(tmp_path):
+    # the check on a small folder: the real dev11/dev11x pass; an item moved between them, or a question near a
+    # calibration file's, fails; round 8's files are not needed for it (nor looked at)
+    split = _split_module()
+    dev11, dev11x = _read("dev11.jsonl"), _read("dev11x.jsonl")
+    other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
+
+    def folder(name: str, d11: list[dict], d11x: list[dict]) -> Path:
+        work = tmp_path / name
+        work.mkdir()
+        for fname, its in (("dev11.jsonl", d11), ("dev11x.jsonl", d11x), ("cal9.jsonl", [other])):
+            (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
+        return work
+
+    assert split.check_round11(folder("ok", dev11, dev11x)) == []
+    moved = split.check_round11(folder("moved", dev11 + dev11x[:1], dev11x[1:]))
+    assert moved and dev11x[0]["id"] in moved[0] and moved[0].startswith("dev11/dev11x"), moved
+    twin = {**dev11[0], "id": "d11-twin", "question": other["question"].upper() + "?!"}
+    near = split.check_round11(folder("near", dev11 + [twin], dev11x))
+    assert any("d11-twin" in p and "x-other" in p for p in near), near
+    # its own seed: the same items split by round 8's rule land differently, so a copy of that rule would be caught
+    assert {i["id"] for i in split.assign_round8(dev11 + dev11x)[1]} != {i["id"] for i in dev11x}
