@@ -37,8 +37,8 @@ def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
     if not READ_BACK.search(prose):
         return option_subject(api, history, prose)
     last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
-    if str(((last or {}).get("metadata") or {}).get("topic") or "") == "seq.write" or re.search(
-            r"\.seq\b|\bfiles?\b", prose, re.I):
+    if str(((last or {}).get("metadata") or {}).get("topic") or "") == "seq.write" and not re.search(
+            r"\b(definitions?|values?|fields?|fov|name)\b", prose, re.I):
         return "api:seq.read"  # "how do I read it back?" after writing the file: the file is read back
     for name in re.findall(r"\bseq\.set_?([A-Za-z]\w*)", (last or {}).get("content") or ""):
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -102,6 +102,12 @@ class OfflineResponder:
         intent = detect(req.query or "", self._language(req), self.index)
         self._ranking = None
         ans = with_pasted_limits(self, req, intent) or self._answer(req, intent)  # pasted limits + a question
+        if not ans.confident and req.history and intent.action == "ask" and not intent.names and \
+                not intent.pronoun and self.previous_subject(req.history):
+            # "plus an adc dead time of 10 us, what's the keyword?" after the system limits: in a conversation a
+            # question that is unclear on its own is read as being about the subject already on the table
+            again = self._answer(req, replace(intent, refers_back=True, pronoun=True))
+            ans = again if again.confident else ans
         self.last_features = features(ans, self._ranking, bool(intent.code), intent.lang)
         return judge(ans, self.last_features, self.abstention)
 
@@ -140,8 +146,9 @@ class OfflineResponder:
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
         if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
             ans.text = option + "\n\n" + ans.text
-        about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and not \
-            intent.names else ""  # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's
+        # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's word (a "why?" asks none)
+        about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and \
+            not intent.names and (_ASKS_VALUE.search(intent.prose) or re.search(r"\d", intent.prose)) else ""
         lines = calculators.compute(fu.carried_question(req.history, intent.prose) + (f" ({about})" if about else ""),
                                     knowledge.values if knowledge
                                     else {}, asked.values, intent.lang, intent.code)

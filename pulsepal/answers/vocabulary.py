@@ -27,10 +27,15 @@ TERMS: list[Term] = [
     # a topic named in passing ("my sinc", "an EPI blip", "k-space") is weaker evidence than an action described:
     # alone it stays under the confidence floor unless the rest of the question backs it
     _t(r"\bsinc\b", A("make_sinc_pulse", 0.9), H("slice_selection", 0.3)),
+    # ... but a sinc pulse that is the request itself ("non-selective sinc inversion pulse, 6 ms") is that function
+    _t(r"^\W*(?:\w+: )?(?:a |an |the |my )?(?:[\w-]+ ){0,4}sinc(?:[- ]shaped)?(?: [\w-]+){0,2} pulse\b(?!.*\bhow\b)",
+       A("make_sinc_pulse", 1.4)),
     _t(r"\badiabatic|hyperbolic secant|\bhypsec|\bwurst\b|\b(insensitive|robust|immune)\w* to b1|b1[- ]"
        r"(insensitive|robust)|\b(bad|poor|inhomogeneous|non-?uniform|low|varying) b1\b|\bb1 inhomogeneit",
        A("make_adiabatic_pulse", 1.6)),
-    _t(r"\binversion pulse|\binvert (the )?magneti[sz]ation", A("make_adiabatic_pulse", 1.0)),
+    # an inversion pulse is adiabatic unless the question gives its shape ("a sinc inversion pulse")
+    _t(r"^(?!.*\b(sinc|gauss\w*|block|hard|rect\w*|slr)\b).*?(\binversion pulse|\binvert (the )?magneti[sz]ation)",
+       A("make_adiabatic_pulse", 1.0)),
     _t(r"\bramps? (faster|slower|quicker|shorter|longer)|\brise[- ]?time|\bramp time", A("make_trapezoid", 1.2),
        H("system_limits", 0.8)),
     _t(r"\b(arbitrary|custom|own|user[- ]defined|shaped?) (rf|pulse|waveform for (the )?rf|rf shape)|"
@@ -84,7 +89,8 @@ TERMS: list[Term] = [
        r"|\b(add|sum|combin|merg|superimpos|superpos)\w*\b.{0,30}\bgradients?\b.{0,40}\b(into one|together|single|"
        r"one waveform|one gradient|same (channel|axis))", A("add_gradients", 1.8)),
     _t(r"\b(scal|multipl|negat|invert|revers|flip)\w* (the (sign|polarity|direction) of )?(a |the |my |an |an existing "
-       r"|existing |every |each )?((?!(x|y|z|all|whole)\b)[\w-]+ ){0,2}(gradient|grad|trapezoid)s?\b"
+       r"|existing |every |each )?((?!(x|y|z|all|whole)\b)[\w-]+ ){0,2}(gradient|grad|trapezoid|prephaser|rephaser|"
+       r"rewinder|lobe|blip)s?\b"
        r"|\b(gradient|trapezoid)\w* by a (factor|scalar|constant)", A("scale_grad", 1.8)),
     _t(r"\b(split|cut|divide|break)\w* (a |the |my )?([\w-]+ )?(gradient|trapezoid|grad|blip|lobe)\b.{0,60}\b(at|"
        r"time point|point|instant|middle|half|halves|centre|center)\b", A("split_gradient_at", 2.4)),
@@ -270,9 +276,16 @@ _WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[()\[\]{},;:!?\"`*]")
 
 
+# "non slice selective", "without a slice gradient": the words of slice selection, negated. Read as one word that
+# no slice-selection term matches (a negation would otherwise vote for what the user says they do not want).
+_NO_SLICE = re.compile(r"\b(?:non|not)[- ]?slice[- ]?selective\b|\b(?:without|no) (?:a |any |the )?slice[- ]?"
+                       r"(?:select\w*|gradient)\b")
+
+
 def normalise(text: str) -> str:
-    """Lower case, one space between words, hyphen forms kept (the patterns allow both)."""
-    return _WS.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+    """Lower case, one space between words, hyphen forms kept (the patterns allow both); negated slice selection as
+    one word, "nonselective"."""
+    return _NO_SLICE.sub("nonselective", _WS.sub(" ", _PUNCT.sub(" ", text.lower())).strip())
 
 
 def votes(text: str) -> dict[str, float]:
