@@ -58,7 +58,7 @@ def subject_phrase(index: "Index", subject: Optional[str]) -> str:
     depth, cut = 0, len(text)
     for i, ch in enumerate(text):  # the end of the object phrase, outside parentheses ("(hard, block)")
         depth += (ch == "(") - (ch == ")")
-        if depth == 0 and (m := _PHRASE_END.match(text, i)) is not None:
+        if depth == 0 and _PHRASE_END.match(text, i) is not None:
             cut = i
             break
     return text[:cut].strip(" ,")

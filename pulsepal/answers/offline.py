@@ -20,8 +20,8 @@ from .abstain import Features, Rule, features, judge
 from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
-from .followup_forms import finish_followup
 from .conversation_subject import previous_subject
+from .followup_forms import finish_followup
 from .followup_rewrite import compared_with, completed_ellipsis, context_words, moved_to_note
 from .followup_subjects import moved_subject
 from .followups import ASKS_VALUE as _ASKS_VALUE
@@ -32,7 +32,8 @@ from .ranking import Candidate, Ranker, Ranking, note_functions, related
 from .render_api import name_of, render
 from .search import Index, get_index
 from .sequence_requests import asks_for_sequence, can_do_sequence, variant_answer
-from .sequences import few_words, missing_variant, names_sequence, requested, unknown_sequence
+from .sequence_variants import missing_variant
+from .sequences import few_words, names_sequence, requested, unknown_sequence
 from .settings_question import answered as with_pasted_limits
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces

@@ -108,8 +108,9 @@ def block_amplitude(prose: str) -> list[str]:
 _B1 = re.compile(_NUM + r"\s*(µt|ut|μt|microtesla)\b")
 _AMPLITUDE_HZ = re.compile(r"\b(?:amplitude|b1|signal)\b[^\d.,;?]{0,12}" + _NUM + r"\s*hz\b|" + _NUM +
                            r"\s*hz\s+(?:amplitude|b1)\b")
-_ASKS_FLIP = re.compile(r"\b(what|which|how (big|large|much)( a)?)\b[^.?;]{0,25}\bflip\b|\bflip(?:[- ]angle)?\b[^.?;]{0,30}"
-                        r"\b(give|get|gives|result|produce|make|reach)\b|\bhow many degrees\b")
+_ASKS_FLIP = re.compile(r"\b(what|which|how (big|large|much)( a)?)\b[^.?;]{0,25}\bflip\b|"
+                        r"\bflip(?:[- ]angle)?\b[^.?;]{0,30}\b(give|get|gives|result|produce|make|reach)\b|"
+                        r"\bhow many degrees\b")
 
 
 def block_flip(prose: str) -> list[str]:

@@ -18,7 +18,8 @@ from typing import Optional
 
 from . import render_docs
 from .knowledge import Knowledge
-from .sequences import _VARIANTS, INTO, KINDS, Kind, few_words, requested
+from .sequence_variants import _VARIANTS
+from .sequences import INTO, KINDS, Kind, few_words, requested
 from .types import Answer, is_matlab
 
 _CAN_DO = re.compile(r"^\W*(?:can|could|does|is it possible to)\s+(?:(?:py)?pulseq|matlab|python|you|i|we)\s+(?:do|run|"
