@@ -3,13 +3,14 @@
 A document is `{"format": "pulsepal-session", "version": 1, "session_id", "exported_at", "redacted", "session",
 "events"}`. `events` is the session's complete conversation log, so importing a document rebuilds exactly the
 session that was exported; `session` is the folded state, there for people reading the file. Import trusts only
-the events and checks every one of them.
+the events and checks every one of them. An archive also carries `archived_at` (see `stamp_archived`); older
+archives and every other document have none, and readers ignore it, so the version stays 1.
 """
 
 from __future__ import annotations
 
 import zlib
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, Union
 
@@ -61,6 +62,34 @@ def build_document(ctx: ConversationContext, events: list[dict], now: datetime, 
         "session": session,
         "events": events,
     }
+
+
+ARCHIVED_AT = "archived_at"
+
+
+def stamp_archived(document: dict, when: datetime) -> dict:
+    """The document as an archive keeps it: with the instant it was archived, the one the store's listing records.
+
+    The archive file carries this itself because the file store's index is derived data: a rebuild (after a lost or
+    corrupt index, or on a data folder restored from a backup) must find the archive time in the archive. The file's
+    mtime is not it: a copy without times (`cp -r`, many backup tools) makes every archive "archived now", and
+    retention counts from that time. The document was chosen over the gzip header's MTIME field because it is there
+    under every codec setting (uncompressed, encrypted), is written in the same atomic write as the archive, and
+    moves with the archive between stores unchanged. The key is additive: readers ignore it, so no version bump."""
+    return {**document, ARCHIVED_AT: _iso(when.astimezone(timezone.utc))}
+
+
+def archived_time(document: dict) -> Optional[float]:
+    """When the archive says it was archived (epoch seconds), or None for an archive written before archives were
+    stamped (or a stamp that is not an aware ISO time): the caller then falls back to what it has (a file's mtime)."""
+    value = document.get(ARCHIVED_AT)
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.timestamp() if when.tzinfo is not None else None
 
 
 def events_from_context(ctx: ConversationContext) -> list[dict]:

@@ -124,3 +124,25 @@ def test_another_process_stamps_with_the_shared_reference(make_manager, make_set
     clock.advance(minutes=5)
     assert sm.cleanup().counts() == {}
     assert written["sid"] in _archived(sm) and len(sm.store.backups()) == 1
+
+
+def test_the_archive_itself_says_when_it_was_archived_and_a_reindex_keeps_it(make_manager, clock):
+    """Every store writes into the archive the archived_at its listing shows (the engine's true time, not the skewed
+    wall clock): the file store rebuilds its index from it, and an archive moved between stores carries it along.
+    A reindex changes no archive time on either store (the file store's reads the archives; the database keeps it
+    in a column)."""
+    sm = make_manager(**WEEK)
+    sm.cleanup()
+    clock.advance(minutes=30)
+    true_time = clock.now()
+    clock.jump(days=-10)
+    sid = sm.create_session("ann")
+    sm.add_message(sid, "user", "archive me")
+    sm.archive_session(sid)
+    row = sm.describe(sid)
+    found = sm.store.read_archive(sid)
+    assert found is not None and found[0]["archived_at"] == row["archived_at"]
+    assert row["archived_at"].startswith(day(true_time))
+    assert sm.export_session(sid)["archived_at"] == row["archived_at"]  # an export of the archive says so too
+    sm.reindex()
+    assert sm.describe(sid)["archived_at"] == row["archived_at"]

@@ -187,6 +187,16 @@ def test_copy_files_to_postgres_and_back_is_idempotent_and_verified(tmp_path, pg
 
     assert verify_user(back / "users.json", "ann", "correct horse") is not None  # the hash came back as it was
     assert Preferences(back / "preferences.json").get("ann", "language") == "python"
+    # The archive that came back was written now, so only the time it carries dates it once its index is rebuilt.
+    returned.close()
+    (back / "metadata.json").unlink()
+    (back / "metadata.log").unlink(missing_ok=True)
+    assert _cli("sessions", "reindex", env={"SESSION_STORAGE_PATH": str(back)}).returncode == 0
+    rebuilt = SessionManager(make_settings(session_storage_path=back), clock=clock, actor="test")
+    try:
+        assert rebuilt.describe(archived)["archived_at"] == source.describe(archived)["archived_at"]
+    finally:
+        rebuilt.close()
 
 
 def test_copy_refuses_nonsense(tmp_path, pg_url):

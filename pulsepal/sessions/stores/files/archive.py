@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from ....clock import stamp
 from ... import files
+from ...documents import stamp_archived
 from ...errors import ArchiveDamaged, ArchiveError, InvalidInput, SessionNotFound
 from ...model import ConversationContext
 from ...store import Archived, ArchiveItem, Backup, IndexEntry, Location, Outcome, SessionChanged, State, entry_of
@@ -24,17 +25,21 @@ DAMAGED = ("the archive of conversation {} is damaged and was set aside for an o
 def archive(store: "FileStore", items: list[ArchiveItem], day: str) -> dict[str, Outcome]:
     """Stage every archive (written, read back), one durability barrier for the batch, then per session under
     its lock: remove the active files only if the log is exactly as it was read; otherwise discard the staged
-    archive (SessionChanged)."""
+    archive (SessionChanged).
+
+    The archive time is read once, before staging, and written into each archive (documents.stamp_archived) as
+    well as its index entry, so a rebuilt index finds the same time in the file (maintenance.reindex)."""
     results: dict[str, Outcome] = {}
     staged: list[tuple[ArchiveItem, Path, int]] = []
+    now = store.clock.now()
     for item in items:
         path = store.layout.archive_path(item.session_id, day)
         try:
-            staged.append((item, path, store.layout.write_document(path, item.document, durable=False)))
+            document = stamp_archived(item.document, now)
+            staged.append((item, path, store.layout.write_document(path, document, durable=False)))
         except (ArchiveError, OSError) as exc:
             results[item.session_id] = exc
     files.sync_paths([path for _, path, _ in staged])
-    now = store.clock.now()
     touched: list[Path] = []
     existing = store.layout.find_archives_many([item.session_id for item, _, _ in staged])
     for item, path, size in staged:

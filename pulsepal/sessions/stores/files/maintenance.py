@@ -17,6 +17,7 @@ import orjson
 
 from ....clock import file_age
 from ... import files
+from ...documents import archived_time
 from ...errors import ArchiveError, InvalidInput
 from ...ids import is_valid_session_id
 from ...model import ConversationContext, EventError, replay
@@ -51,8 +52,9 @@ def reconcile_index(store: "FileStore") -> int:
     """Index the sessions a crash left on disk but not in the index, and drop entries whose files are gone.
 
     Two directory listings and set arithmetic (no file opened, no per-name work for the sessions the index already
-    knows). Only a crash between a session write and its index update creates such a difference, so the manager
-    runs it when it opens the store and then at most hourly."""
+    knows, except the archive of one it holds as active, opened for the time it was archived). Only a crash between
+    a session write and its index update creates such a difference, so the manager runs it when it opens the store
+    and then at most hourly."""
     index, layout = store.index, store.layout
     index.refresh()
     indexed_active = {sid for sid, entry in index.entries.items() if entry.get("state") == "active"}
@@ -75,7 +77,8 @@ def reconcile_index(store: "FileStore") -> int:
         if archives:
             moved = IndexEntry(**{**(index.get(session_id) or {}), "state": "archived",
                                   "archive_path": str(archives[0].relative_to(layout.root)),
-                                  "archived_at": archives[0].stat().st_mtime, "size": archives[0].stat().st_size})
+                                  "archived_at": _archived_at(layout, archives[0]),
+                                  "size": archives[0].stat().st_size})
             index.put(session_id, moved)
         else:
             index.delete(session_id)
@@ -149,7 +152,8 @@ def reindex(store: "FileStore", progress: Progress = None) -> dict:
         try:
             document = layout.read_document(path)
             ctx = ConversationContext.model_validate(document["session"])
-            entry = entry_of(ctx, size=path.stat().st_size, state="archived", archived_at=path.stat().st_mtime,
+            entry = entry_of(ctx, size=path.stat().st_size, state="archived",
+                             archived_at=_archived_at(layout, path, document),
                              archive_path=str(path.relative_to(layout.root)))
             previous = entries.get(session_id)
             if previous is None or previous["archived_at"] < entry["archived_at"]:
@@ -171,6 +175,20 @@ def reindex(store: "FileStore", progress: Progress = None) -> dict:
     counts = {"active": sum(e["state"] == "active" for e in entries.values()),
               "archived": sum(e["state"] == "archived" for e in entries.values())}
     return {**counts, "problems": problems}
+
+
+def _archived_at(layout: Layout, path: Path, document: Optional[dict] = None) -> float:
+    """When an archive was archived: the time written into it (documents.stamp_archived), which survives a copy or a
+    restore that does not keep file times. Only an archive written before archives carried that time (or one that
+    cannot be read here, e.g. under another encryption key) is dated by its file's mtime, as every archive was
+    before: the best that is known about it."""
+    if document is None:
+        try:
+            document = layout.read_document(path)
+        except ArchiveError:
+            document = {}
+    stamped = archived_time(document)
+    return stamped if stamped is not None else path.stat().st_mtime
 
 
 def rebuild_from_logs(store: "FileStore", log_dir: Optional[str] = None, progress: Progress = None) -> dict:

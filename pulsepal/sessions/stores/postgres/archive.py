@@ -7,6 +7,9 @@ archive inserted, all or nothing, so a crash leaves each session active or archi
 in `turn_queue` stay there: the batch moves the row's whole size and count, which includes their sums, so the fold
 must still add them; with the events gone it indexes nothing for them. Retention
 removes a day whose archives all expire by dropping its partition (no row-by-row delete, no table bloat).
+The archive time is a column written in that same transaction (nothing here derives it later, so a reindex leaves
+it alone), and each archive carries it too (documents.stamp_archived), so the bytes stay the file store's: an
+archive moved to a file store keeps its time through that store's index rebuilds.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Iterable, Optional
 
 from ....clock import Clock, stamp
 from ...codec import BlobCodec
+from ...documents import stamp_archived
 from ...errors import ArchiveError, InvalidInput, SessionExists, SessionNotFound
 from ...ids import check_day
 from ...model import ConversationContext, replay
@@ -116,9 +120,10 @@ class Archives:
         params: dict[str, list] = {k: [] for k in ("ids", "versions", "datas", "titles", "owners", "counts",
                                                    "text_ids", "text_message_ids", "text_contents")}
         sizes: dict[str, int] = {}
+        when = self.clock.now()  # the archive time: in the rows' archived_at and in each archive itself, as on files
         for item in items:
             try:
-                data = self.codec.encode(item.document)
+                data = self.codec.encode(stamp_archived(item.document, when))
                 session = ConversationContext.model_validate(item.document["session"])
             except (ArchiveError, ValueError, TypeError, KeyError) as exc:
                 results[item.session_id] = exc if isinstance(exc, Exception) else ArchiveError(str(exc))
@@ -141,7 +146,7 @@ class Archives:
                         params["text_message_ids"].append(event.get("id"))
                         params["text_contents"].append(rows.clean_text(event["content"]))
         if params["ids"]:
-            now = self.clock.timestamp()
+            now = when.timestamp()
             with connection(self.pool) as conn:
                 moved = {sid for (sid,) in conn.execute(MOVE, {**params, "now": now, "day": day,
                                                                "suffix": self.codec.suffix}).fetchall()}
