@@ -15,6 +15,7 @@ from .pulseq_api import ApiEntry, matlab_name_for, matlab_option
 from .ranking import Ranking, note_functions
 from .render_api import name_of
 from .search import Doc, Index
+from .request_phrase import request_words
 from .sequences import TEMPLATES, Kind, closest_templates, title
 from .template_fit import reasons
 from .types import Answer, is_matlab, lang_label, unwrap_paragraphs
@@ -145,6 +146,9 @@ def hint_in_dialect(hint: str, lang: str) -> str:
     return _HINT_NAME.sub(spelled, hint)
 
 
+_FILLER = frozenset("a an the sequence sequences protocol scan with and for of in my".split())
+
+
 def _no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[ApiEntry]] = None,
                  order: Optional[list[str]] = None) -> Answer:
     closest = order or closest_templates(kind, prose)
@@ -152,7 +156,10 @@ def _no_template(kind: Kind, lang: str, prose: str = "", hints: Optional[list[Ap
     m = kind.find(prose)
     asked = m.group(0) if m else ""
     label = kind.label if not asked or asked.lower() in kind.label.lower() else f"{asked} ({kind.label})"
-    text = [f"I don't have a checked template for a **{label}** sequence, and I won't make one up or pass "
+    said = request_words(prose, m.start()) if m else ""
+    echo = f" (you asked for: *{said}*)" if said and set(said.lower().split()) - set(
+        re.findall(r"[\w-]+", label.lower())) - _FILLER else ""
+    text = [f"I don't have a checked template for a **{label}** sequence{echo}, and I won't make one up or pass "
             "another sequence off as one.", ""]
     if closest:
         text += [f"The closest starting point is the **{title(closest[0])}** template"

@@ -136,3 +136,4 @@ def variant_answer(kind: Kind, variant: str, lang: str, knowledge: Optional[Know
         note, sep, rest = ans.text.partition("\n\n")
         ans.text = f"{note}\n\nHow to add it: {line}{'' if line.endswith('.') else '.'}{sep}{rest}"
     return ans
+

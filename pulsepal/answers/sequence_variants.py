@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bgolden[- ]?angle", "golden-angle ordering"),
     (r"\bstack[- ]of[- ]stars\b", "stack-of-stars"),
+    # non-Cartesian readouts: every template reads Cartesian lines (EPI's zig-zag included)
+    (r"\bseiffert\b", "Seiffert-spiral trajectory"),
+    (r"\bcones?\b", "3D cones trajectory"),
+    (r"\bspirals?\b", "spiral readout"),
+    (r"\brosettes?\b", "rosette trajectory"),
+    (r"\bradial\b|\bkoosh[- ]?ball\b|\bprojection reconstruction\b", "radial readout"),
+    (r"\bpropeller\b|\bblade\b", "PROPELLER/BLADE"),
+    (r"\bfloret\b|\btpi\b|\btwisted projection\w*|\byarn[- ]?ball\b|\bconcentric rings?\b",
+     "non-Cartesian 3D trajectory"),
     (r"\breadout[- ]segmented\b|\bresolve\b|\brs[- ]?epi\b", "readout-segmented"),
     (r"\bmulti[- ]?shot\b|\bsegmented\b", "multi-shot (segmented)"),
     (r"\b(partial|half)[- ]fourier\b|\bhomodyne\b", "partial Fourier"),

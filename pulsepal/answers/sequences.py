@@ -226,6 +226,11 @@ def requested(prose: str) -> Optional[Kind]:
     elif into is not None and not target and _acronym_request(prose):
         return None  # "modify the GRE into FOOBAR": a sequence we do not know (unknown_sequence), not the GRE
     if len(found) > 1:
+        # "a cardiac MRF sequence (spiral, ECG triggered)": what an aside names is a part of a request whose main
+        # clause names a sequence we have no template for; "turboflash with inversion (MPRAGE-like)" says in the
+        # aside what the plain words only approximate, so there the aside stays
+        outside = [(kind, m) for kind, m in found if prose[:m.start()].count("(") <= prose[:m.start()].count(")")]
+        found = outside if any(kind.template is None for kind, _ in outside) else found
         whole = [(kind, m) for kind, m in found if not _PART.match(prose[m.end():])]
         # "IR spin echo for T1 mapping", "3D spoiled GRE for variable flip angle T1 mapping": what follows "for" is
         # the purpose the named sequence serves, not the sequence
