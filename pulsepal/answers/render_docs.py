@@ -14,8 +14,8 @@ from .matlab_facts import later_note
 from .pulseq_api import ApiEntry, matlab_name_for, matlab_option
 from .ranking import Ranking, note_functions
 from .render_api import name_of
-from .search import Doc, Index
 from .request_phrase import request_words
+from .search import Doc, Index
 from .sequences import TEMPLATES, Kind, closest_templates, title
 from .template_fit import reasons
 from .types import Answer, is_matlab, lang_label, unwrap_paragraphs

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-
 _CLAUSE_END = re.compile(r"[,;?!()\[\]:\n]|\s[-–—]\s|\.\s|\.$")
 _ASKING = re.compile(r"^\W*(?:(?:hi|hello|hey|please|pls|so|ok|okay|and|also|now)\b\W*)*(?:(?:do|does) (?:you|pulseq|"
                      r"pypulseq) have|have you got|is there|are there|got|(?:can|could|would) you (?:write|give|make|"
