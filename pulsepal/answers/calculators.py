@@ -53,11 +53,42 @@ def conversions(prose: str) -> list[str]:
         result = value * table[src] / table[dst]
         plain = f" = {result:.0f} {_SPELL[dst]}" if result >= 1e5 and abs(result - round(result)) < 1e-6 else ""
         out.append(f"{m.group(1)} {_SPELL[src]} = **{_fmt(result)} {_SPELL[dst]}**{plain} (γ = 42.576 MHz/T).")
+    if not out:
+        out += _same_quantity(low)
     # an RF amplitude: B1 in µT is γ·B1 in Hz, the unit rf.signal is kept in
     for m in re.finditer(_NUM + r"\s*(µt|ut|μt|microtesla)\b.{0,40}?\b(?:in|to|into|as)\s+(hz|pulseq)\b", low):
         value = float(m.group(1))
         out.append(f"B1 {m.group(1)} µT = **{_fmt(value * GAMMA * 1e-6)} Hz** (γ·B1, γ = 42.576 MHz/T): the RF "
                    "amplitude as `rf.signal` holds it.")
+    return out
+
+
+# what the system object holds is asked: "I print sys.max_slew and get a giant number", "what does it store?"
+_STORED = re.compile(r"\b(print\w*|stor\w*|internal\w*|giant|huge|large|big|weird|strange) (number|value)s?\b|"
+                     r"\bwhat (exactly )?(should|does|will|would) (it|that|this) (read|show|say|be|hold|contain)\b|"
+                     r"\b(sys|system|opts)\.max_?(slew|grad)\b|\bstored (as|in)\b")
+
+
+def _same_quantity(low: str) -> list[str]:
+    """A value given in one unit beside another unit of the same quantity ("is 200 mT/m/ms the same as 200 T/m/s?",
+    "slew_unit='mT/m/ms' ... 200 T/m/s"), or beside a question about what the system object stores: the value in
+    the other units named and in the toolboxes' own (Hz/m, Hz/m/s), so the equivalence is a number, not a claim."""
+    units = list(dict.fromkeys(u for u in re.findall(r"(?<![\w/])" + _UNIT + r"(?![\w/])", low)))
+    stored = bool(_STORED.search(low))
+    out = []
+    for m in re.finditer(_NUM + r"\s*" + _UNIT + r"(?![\w/])", low):
+        value, src = float(m.group(1)), m.group(2)
+        table = _SLEW if src in _SLEW else _GRAD
+        others = [u for u in units if u != src and u in table]
+        if not others and not stored:
+            continue
+        own = "hz/m/s" if table is _SLEW else "hz/m"
+        dsts = list(dict.fromkeys(others + ([own] if own != src else [])))
+        parts = [f"**{_fmt(value * table[src] / table[d])} {_SPELL[d]}**" for d in dsts]
+        line = f"{m.group(1)} {_SPELL[src]} = " + " = ".join(parts)
+        if stored:
+            line += f" (the system object holds limits in {_SPELL[own]}: that is the number it shows)"
+        out.append(line + ".")
     return out
 
 
@@ -163,7 +194,7 @@ def fat_frequency(values: dict[str, float], prose: str) -> list[str]:
     if not b0:
         return []
     hz = -3.45e-6 * GAMMA * b0
-    return [f"At {b0:g} T fat sits at -3.45 ppm, about **{hz:.0f} Hz** from water (`freq_ppm=-3.45`)."]
+    return [f"At {b0:g} T fat sits at -3.45 ppm, about **{hz:.1f} Hz** from water (`freq_ppm=-3.45`)."]
 
 
 def geometry(values: dict[str, float], prose: str) -> list[str]:

@@ -54,6 +54,12 @@ _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|pr
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
+# "is there one that takes a rotation matrix?": another function than the one shown is asked for
+_ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
+                      r"\b(another|other|different) (function|one|version)\b", re.I)
+# "is there one that takes a rotation matrix?": another function than the one shown is asked for
+_ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
+                      r"\b(another|other|different) (function|one|version)\b", re.I)
 _QUESTION = re.compile(r"\b(how|what|which|why|where|when|is there|are there|does|do i|can i|should|is it|"
                        r"could)\b|\?\s*$", re.I)
 
@@ -254,7 +260,8 @@ class OfflineResponder:
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: "it" is now a function the words describe
-            moved = top is not None and top.kind in ("api", "howto") and top.vocab >= 1.8 and previous != top.id \
+            moved = top is not None and top.kind in ("api", "howto") and previous != top.id and (
+                top.vocab >= 1.8 or ranking.confident and bool(_ANOTHER.search(intent.prose))) \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
             if previous is not None and not moved:
                 note = moved_to_note(self.ranker, self.index, previous, intent.prose, lang)  # "how do I plot it?"

@@ -214,6 +214,18 @@ MORE_TERMS: list[Term] = [
        r"respect|obey|satisf|check|wrong|error)\w*|\b(violat|break)\w*\b.{0,30}\b(raster|dead ?times?|timing)\b"
        r".{0,60}\b(blocks?|sequence)\b|\b(blocks?|sequence)\b.{0,60}\b(violat|break)\w*\b.{0,30}\b(raster|dead ?"
        r"times?|timing)\b", A("seq.check_timing", 2.2), damps=("howto:raster_rounding", "howto:system_limits")),
+    # round 11: "bell shaped" is how a Gaussian pulse is described; "the whole summary of the sequence" is its
+    # report; "the total length of everything added so far" is the sequence's duration; a gradient that starts at
+    # zero and ends at a plateau's amplitude with an area is the extended trapezoid from an area
+    _t(r"\bbell[- ]?shaped?\b|\bbell[- ]curve\b", A("make_gauss_pulse", 1.6)),
+    _t(r"\b(summary|overview|report|statistics|stats)\b (of|for) (the |my |this )?(whole |entire )?sequence\b|"
+       r"\bsequence(\'s)? (summary|statistics|stats)\b", A("seq.test_report", 2.0)),
+    _t(r"\btotal (length|duration|time|play ?time)\b.{0,40}\b(sequence|everything|so far|added)\b|\b(length|duration) "
+       r"of (everything|all)\b.{0,30}\b(added|sequence)\b|\bso far\b.{0,30}\b(how long|length|duration)\b",
+       A("seq.duration", 1.9)),
+    _t(r"\bfrom (zero|0)\b.{0,15}\bto (the )?(amplitude|plateau|flat[- ]?top|level)\b.{0,60}\barea\b|"
+       r"\b(start\w*|begin\w*) (at|from) (zero|0)\b.{0,40}\b(end\w*|finish\w*) (at|on)\b.{0,60}\barea\b",
+       A("make_extended_trapezoid_area", 2.0)),
     # "as short as my limits allow for a given area": the shortest lobe of an area is a trapezoid from its area
     _t(r"\b(as short as|as fast as|shortest|fastest|quickest|minimum[- ]time|time[- ]optimal)\b.{0,80}\b(area|moment)"
        r"\b|\b(area|moment)\b.{0,60}\b(as short as|as fast as|shortest|fastest|quickest)\b",
