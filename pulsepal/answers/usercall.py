@@ -139,7 +139,9 @@ def call_with_values(e: ApiEntry, prose: str, matlab: bool, text: str = "") -> O
 
     if e.python_name is None or e.kind not in ("function", "method") or (matlab and e.matlab is None):
         return None
-    if not _BUILD.search(prose) or _JUDGE.search(prose) or (text and not re.search(
+    # "ok, how do I make one of 25 ms?": a leading "ok" is an interjection, not "is it ok?"
+    judged = re.sub(r"^\W*(?:(?:ok|okay|alright|right|so|and)\b[,!.]?\s*)+", "", prose, flags=re.I)
+    if not _BUILD.search(prose) or _JUDGE.search(judged) or (text and not re.search(
             rf"^### `{re.escape(name_of(e, 'matlab' if matlab else 'python'))}`", text, re.M)):
         return None
     given = values_for(e, prose)
