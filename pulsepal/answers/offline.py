@@ -260,16 +260,16 @@ class OfflineResponder:
         # "and a trapezoid?" names a new subject; "now make it 3 slices" and "its parameters?" keep the old one
         if not intent.names and intent.refers_back and (intent.pronoun or top is None or top.vocab < 1.0):
             # "can it be changed on the scanner later?" after a delay: "it" is now a function the words describe
-            if _ANOTHER.search(intent.prose):  # "is there one that ...?": not the one shown, whatever else ranks
-                top = next((c for c in ranking.candidates if c.id != previous), None)
-            moved = top is not None and top.kind in ("api", "howto") and previous != top.id and (
-                top.vocab >= 1.8 or top.score >= ranking.floor and bool(_ANOTHER.search(intent.prose))) \
+            another = bool(_ANOTHER.search(intent.prose))  # "is there one that ...?": not the one shown
+            lead = next((c for c in ranking.candidates if c.id != previous), None) if another else top
+            moved = lead is not None and lead.kind in ("api", "howto") and previous != lead.id and (
+                lead.vocab >= 1.8 or another and lead.score >= ranking.floor) \
                 and not fu.speaks_of_parameter(self.index.api, previous, intent.prose)
-            if moved and top is not None and _ANOTHER.search(intent.prose):
-                return _via("followup_another", self._candidate(top, lang, intent))
+            if moved and lead is not None and another:
+                return _via("followup_another", self._candidate(lead, lang, intent))
             if previous is not None and not moved:
-                note = moved_to_note(self.ranker, self.index, previous, intent.prose, lang)  # "how do I plot it?"
-                return _via("followup_note", self._subject(note, lang, "overview")) if note else \
+                to_note = moved_to_note(self.ranker, self.index, previous, intent.prose, lang)  # "how do I plot it?"
+                return _via("followup_note", self._subject(to_note, lang, "overview")) if to_note else \
                     _via("followup", self._subject(previous, lang, intent.aspect, values))
         if previous is not None and not intent.names and len(intent.prose.split()) <= 10 and (
                 unitfacts.unit_lines(intent.prose) or previous.startswith("api:") and re.search(

@@ -5,7 +5,7 @@ answers that show the user's own words. Questions are ours, not the eval set's; 
 builds it (the responder answers the first turn)."""
 
 import pytest
-from answer_turns import ask, pair, then
+from answer_turns import ask, then
 
 
 def test_a_calculation_in_a_follow_up_uses_the_subject(responder):
@@ -111,6 +111,6 @@ def test_a_non_cartesian_readout_is_a_variant_no_template_has(responder, q):
 
 
 def test_a_sequence_named_only_in_an_aside_is_a_part_of_the_request(responder):
-    a = ask(responder, "is there a cardiac MR fingerprinting sequence (spiral, inversion prep, ECG gated) for pypulseq?",
-            "python")
+    a = ask(responder, "is there a cardiac MR fingerprinting sequence (spiral, inversion prep, ECG gated) for "
+            "pypulseq?", "python")
     assert a.confident and "fingerprinting" in a.text.split("\n", 1)[0]
