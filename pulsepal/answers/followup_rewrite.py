@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional
 
+from .followups import _NUMBER_UNIT as NUMBER_UNIT  # the numbers carried_question leaves out too
+
 if TYPE_CHECKING:
     from .ranking import Ranker
     from .search import Index
@@ -110,15 +112,12 @@ def moved_to_note(ranker: "Ranker", index: "Index", previous: Optional[str], pro
     return top.id if {entry.key, entry.python_name or ""} & set(note_functions(top.doc)) else None
 
 
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e-?\d+)?\s*(?:[a-zµ°/]+\b)?", re.I)
-
-
 def context_words(index: "Index", subject: Optional[str], history: list[dict]) -> str:
     """The words a follow-up leaves out, for the calculators: the subject's phrase and the previous question's
     words without its numbers ("how far off resonance at 3T?" after "how do I make a fat saturation pulse?" is about
     fat). The numbers stay out because the follow-up's own values replace them (followups.carried_values)."""
     before = next((str(h.get("content") or "") for h in reversed(history or []) if h.get("role") == "user"), "")
-    before = _NUMBER.sub(" ", re.sub(r"```.*?```", " ", before, flags=re.S))
+    before = NUMBER_UNIT.sub(" ", re.sub(r"```.*?```", " ", before, flags=re.S))
     return " ".join(w for w in (subject_phrase(index, subject), " ".join(before.split())) if w)
 
 
