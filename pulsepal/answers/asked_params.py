@@ -15,6 +15,7 @@ from typing import Optional
 from .callmap import option_spelling
 from .event_roles import role_note
 from .glossary import param_meaning
+from .option_words import ASKS_OPTION, described_param, option_line
 from .pulseq_api import ApiEntry
 from .usercall import call_with_values
 
@@ -61,4 +62,5 @@ def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[s
         how = f"`{call}(..., {spelled}, value)`" if matlab else f"`{call}(..., {spelled}value)`"
         return (f"**`{bare}`** is an option of `{call}`{dflt}: pass it as {how}."
                 + (f" ({meaning})" if meaning else ""))
-    return None
+    described = described_param(e, prose) if ASKS_OPTION.search(prose) else None  # "which option starts it later?"
+    return option_line(e, described, matlab) if described is not None else None

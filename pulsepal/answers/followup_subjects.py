@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional
 
+from .event_pairing import paired_subject
 from .followups import READ_BACK, speaks_of_parameter, two_subjects
 from .pulseq_api import ApiEntry, PulseqApi
 
@@ -212,5 +213,6 @@ def moved_subject(api: PulseqApi, history: list[dict], prose: str,
     always None for a question that reads a value back: followups.getter_subject's)."""
     if not history or READ_BACK.search(prose):
         return None
-    return (part_subject(api, history, prose) or which_of_two(api, history, prose) or template_again(history, prose)
+    e = _previous(api, history)
+    return (paired_subject("api:" + e.key if e else None, prose) or part_subject(api, history, prose) or which_of_two(api, history, prose) or template_again(history, prose)
             or why_note(api, history, prose, ranking) or next_step(api, history, prose, ranking))

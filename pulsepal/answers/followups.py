@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .option_words import ASKS_OPTION, described_param, part_function
 from .pulseq_api import PulseqApi
 
 # "and how do I read it back?" after an answer that used a setter
@@ -137,7 +138,9 @@ def last_function(api: PulseqApi, history: list[dict]):
         return api.get(subject[4:])
     heading = re.search(r"^###\s+`(?:pp\.)?([^`(]+)`", last.get("content") or "", re.M)
     entry = api.get(heading.group(1)) if heading else None
-    return entry or (api.get(str(meta["topic"])) if meta.get("topic") else None)
+    # a no-template answer shows no function page, but names the functions for the part the user described
+    return entry or (api.get(str(meta["topic"])) if meta.get("topic") else None) or part_function(
+        api, last.get("content") or "")
 
 
 def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
@@ -153,6 +156,8 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         word = (m.group(1) or m.group(2)).replace("_", "").lower()
         if word in names:
             return "api:" + entry.key
+    if ASKS_OPTION.search(prose) and described_param(entry, prose):  # "it should start 10 us in, which option?"
+        return "api:" + entry.key
     if _CUE.search(prose):  # "and the default dwell?": a plain word that is one of its parameters, in a follow-up
         words = set(re.findall(r"[a-z]{4,}", prose.lower()))
         if words & {n for n in names if len(n) >= 4}:

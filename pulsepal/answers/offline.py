@@ -21,6 +21,7 @@ from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
 from .conversation_subject import previous_subject
+from .event_pairing import GRADIENT_MAKERS, pairing_line
 from .followup_forms import finish_followup
 from .followup_rewrite import compared_with, completed_ellipsis, context_words, moved_to_note
 from .followup_subjects import moved_subject
@@ -54,9 +55,6 @@ _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|pr
                                  r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
                                  r"reach|do|achieve|handle|run|manage))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
-# "is there one that takes a rotation matrix?": another function than the one shown is asked for
-_ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
-                      r"\b(another|other|different) (function|one|version)\b", re.I)
 # "is there one that takes a rotation matrix?": another function than the one shown is asked for
 _ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
                       r"\b(another|other|different) (function|one|version)\b", re.I)
@@ -193,7 +191,9 @@ class OfflineResponder:
         getter = None if intent.names else (moved_subject(self.index.api, req.history or [], intent.prose, ranking)
                                             or fu.getter_subject(self.index.api, req.history or [], intent.prose))
         if getter:  # "and how do I read it back?" after set_definition: its getter
-            return _via("followup_getter", self._subject(getter, lang, intent.aspect, values))
+            ans = _via("followup_getter", self._subject(getter, lang, intent.aspect, values))
+            tie = pairing_line(getter, is_matlab(lang)) if previous and previous[4:] in GRADIENT_MAKERS else None
+            return replace(ans, text=tie + "\n\n" + ans.text) if tie else ans  # the ADC on that gradient's flat top
         if previous and previous.startswith("template:") and not intent.names and (
                 kind is None or kind.template == previous.split(":", 1)[1]) and \
                 (_CHANGE.search(intent.prose) or template_params.asks_setting(intent.prose)) and \

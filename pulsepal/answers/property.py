@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from . import default_markers, seqfile_units, value_math
+from . import copy_semantics, default_markers, seqfile_units, value_math
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
 from .types import Answer, is_matlab
@@ -54,6 +54,8 @@ _NOT_ONE_PROPERTY = re.compile(r"\b(how (do|can|should|would) (i|we)|why|example
 
 def asked(prose: str) -> Optional[str]:
     """The one property the question asks for, or None when it asks for more (or for something else)."""
+    if copy_semantics.ASKS.search(prose):  # "does it change my original gradient or hand me a new one?"
+        return "copies"
     if _NOT_ONE_PROPERTY.search(prose):
         return None
     for kind, pattern in (("values", _VALUES), ("default", _DEFAULT), ("unit", _UNIT), ("returns", _RETURNS),
@@ -290,6 +292,8 @@ def _limits(e: ApiEntry, prose: str) -> list[str]:
 
 def _fact(e: ApiEntry, kind: str, prose: str, lang: str, raw: str = "") -> Optional[str]:
     matlab = is_matlab(lang)
+    if kind == "copies":
+        return copy_semantics.fact(e, matlab)
     p = _param_asked(e, prose, matlab, fallback=kind != "unit" or e.key not in _RETURN_UNITS)
     of_outputs = kind == "unit" and e.key in _RETURN_UNITS and bool(_RETURNS.search(prose))
     if kind == "returns" or (kind == "unit" and (p is None or of_outputs)):
@@ -344,7 +348,7 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
         "**" + bold.group(1) in ln for ln in unit_lines(prose))
     name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
-    label = {"values": "accepted values", "limit": "limits", "returns": "outputs"}.get(kind, kind)
+    label = {"values": "accepted values", "limit": "limits", "returns": "outputs", "copies": "copy or in place"}.get(kind, kind)
     if kind == "unit" and e.key in _RETURN_UNITS and _param_asked(e, prose, is_matlab(lang), fallback=False) is None:
         label = "unit of its outputs"
     if fact is None:

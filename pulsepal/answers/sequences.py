@@ -171,6 +171,12 @@ KINDS: list[Kind] = [
     _k("rosette", "rosette trajectory", r"\brosettes?\b", None, ("gre_2d",),
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`) tracing the rosette (a sum "
        "of two sinusoids on each axis)"),
+    _k("trajectory_measurement", "gradient trajectory measurement (thin-slice method)",
+       r"\btrajector(?:y|ies) (?:measurement|mapping|calibration)\b|\bmeasur\w* (?:(?:my|the|our|an?|actual|real|"
+       r"true|gradient|k-?space)\s+)*trajector(?:y|ies)\b|\bduyn\b|\bgradient impulse response\b|\bgirf\b", None,
+       ("gre_2d",), "excite a thin slice away from the isocentre, then play the readout gradient under test along "
+       "the slice axis with the ADC running, once with the gradient and once without (and at the opposite slice "
+       "position); the phase difference over time gives the trajectory, one axis at a time"),
 ]
 TEMPLATES: dict[str, dict[str, str]] = {
     "gre_2d": {"title": "2D spoiled gradient echo (GRE)", "sequence_type": "gradient echo",
