@@ -27,6 +27,8 @@ near rule (difflib >= 0.75) against cal7.jsonl and our own tests and, as later d
 
 dev11.jsonl and dev11x.jsonl (round 11) are split and checked the same way, with their own seed (`assign_round11`):
 a set written from a pool no earlier file draws on (OpenMRF, PTB-MR's mrseq, and three smaller repositories).
+dev12.jsonl and dev12x.jsonl (round 12) likewise (`assign_round12`, its own seed), from another fresh pool (a
+phase-cycled bSSFP, hyperpolarized 13C sequences, a multi-echo bSSFP, a benchtop NMR console, GIRF measurements).
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -125,6 +127,10 @@ ROUND11 = ("dev11.jsonl", "dev11x.jsonl")
 ROUND11_SHARE = 1 / 3  # of every kind, into dev11x
 
 
+# round 12: the same shape again (dev12 for the tuner, dev12x its transfer check), from yet another fresh pool
+ROUND12 = ("dev12.jsonl", "dev12x.jsonl")
+
+
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
     return assign(items, ROUND8_SHARE, "round8:")
@@ -135,6 +141,11 @@ def assign_round11(items: list[dict]) -> tuple[list[dict], list[dict]]:
     return assign(items, ROUND11_SHARE, "round11:")
 
 
+def assign_round12(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev12, dev12x): as `assign_round11`, with round 12's own seed, so its split repeats no earlier round's."""
+    return assign(items, ROUND11_SHARE, "round12:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
     """Why dev8/dev8x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND8, assign_round8)
@@ -143,6 +154,11 @@ def check_round8(folder: Path = HERE) -> list[str]:
 def check_round11(folder: Path = HERE) -> list[str]:
     """Why dev11/dev11x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND11, assign_round11)
+
+
+def check_round12(folder: Path = HERE) -> list[str]:
+    """Why dev12/dev12x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND12, assign_round12)
 
 
 def _check_round(folder: Path, names: tuple[str, str],
@@ -314,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if (HERE / ROUND11[0]).is_file():
         print("dev11/dev11x OK: the seeded split (a third of each kind in dev11x), clear of every other file")
+    problems12 = check_round12()
+    if problems12:
+        print(f"dev12/dev12x: {'; '.join(problems12)}", file=sys.stderr)
+        return 1
+    if (HERE / ROUND12[0]).is_file():
+        print("dev12/dev12x OK: the seeded split (a third of each kind in dev12x), clear of every other file")
     own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
     for name, sealed in sealed_sets[1:]:
         before = LATER_SEALED[name][1]

@@ -141,6 +141,8 @@ def test_split_is_the_seeded_one():
     assert "heldout6 OK" in out.stdout, out.stdout
     # round 11's set (dev11 + dev11x) likewise: the seeded split of their union, clear of every other file
     assert "dev11/dev11x OK" in out.stdout, out.stdout
+    # round 12's set (dev12 + dev12x) likewise
+    assert "dev12/dev12x OK" in out.stdout, out.stdout
 
 
 def test_heldout2_shares_nothing_with_the_other_sets(splits):
@@ -163,13 +165,14 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
 
 # the copies for the heldout3 and heldout4 checks leave heldout5 out: it is not what they test, and comparing its
 # questions with every other file's is the costliest part of a --check (test_split_is_the_seeded_one runs it)
-NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl")
+NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl",
+              "dev12.jsonl", "dev12x.jsonl")
 # the later sealed sets and the calibration set are not what the heldout3 / heldout4 twin tests look at, and each
 # costs a comparison with every later file on every run (the suite is at its time budget)
 ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "cal7.jsonl", "dev8.jsonl", "dev8x.jsonl",
-                 "dev11.jsonl", "dev11x.jsonl")
+                 "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl")
 ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "heldout6.jsonl", "cal7.jsonl", "dev8.jsonl",
-                 "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl")
+                 "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl")
 
 
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
@@ -358,7 +361,8 @@ def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tm
     cal_twin = {**second, "id": "c7-twin", "question": "  " + second["question"].lower()}
     out = _check_with_later_dev(tmp_path, "dev7.jsonl", [dev_twin], cal7=[cal_twin],
                                 not_copied=("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout6.jsonl",
-                                            "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl"))
+                                            "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl",
+                                            "dev12.jsonl", "dev12x.jsonl"))
     assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
     assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
 
@@ -492,7 +496,7 @@ def test_a_later_dev_item_near_a_heldout6_item_fails_the_check(splits, tmp_path)
     excused = sorted(_split_module().KNOWN_LATER_OVERLAPS)[0]
     twin = {**first, "id": excused, "question": first["question"].upper() + " ?"}
     skip = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "dev8.jsonl", "dev8x.jsonl",
-            "dev11.jsonl", "dev11x.jsonl")
+            "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl")
     out = _check_with_later_dev(tmp_path, "dev9.jsonl", [twin], skip)
     assert out.returncode == 1 and "heldout6" in out.stderr and excused in out.stderr, out.stderr
     unrelated = {**twin, "question": "an unrelated question about the labels of a radial scan"}
@@ -524,7 +528,7 @@ POOL11 = re.compile(r"^(https://github\.com/)?(tomgriesler/openmrf-core-matlab|P
 # every earlier pool (heldout6's included) and the repositories their README sections name as read and left out
 NOT_POOL11 = re.compile(NOT_POOL6.pattern[:-1] + r"|mri4all/|josalggui/|LincolnCB/|mloecher/|ahannum/|fsantini/"
                         r"|vnegnev/)", re.I)
-WRITTEN_AFTER_HELDOUT6 = ("dev11.jsonl", "dev11x.jsonl")
+WRITTEN_AFTER_HELDOUT6 = ("dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl")
 
 
 def _round11() -> list[dict]:
@@ -540,7 +544,7 @@ def test_round11_is_written_from_its_own_pool_only(splits):
                                           for pool in (POOL4, POOL5, POOL6, POOL8))] == []
     # its pool is its own: no other file cites these repositories
     others = [i for its in splits.values() for i in its] + [
-        i for p in _later_files() if p.name not in WRITTEN_AFTER_HELDOUT6 for i in _read(p.name)]
+        i for p in _later_files() if p.name not in ("dev11.jsonl", "dev11x.jsonl") for i in _read(p.name)]
     assert [i["id"] for i in others if POOL11.match(i["provenance"]["source"])] == []
     # the kinds the brief weighs toward the responder's weak spots on unseen sets, both session languages equally
     kinds = Counter(i["kind"] for i in items)
@@ -593,3 +597,85 @@ def test_round11_split_check_can_fail(tmp_path):
     assert any("d11-twin" in p and "x-other" in p for p in near), near
     # its own seed: the same items split by round 8's rule land differently, so a copy of that rule would be caught
     assert {i["id"] for i in split.assign_round8(dev11 + dev11x)[1]} != {i["id"] for i in dev11x}
+
+
+# round 12's pool (the brief: repositories that build on Pulseq or pypulseq and that no earlier file cites): QIS-MRI's
+# phase-cycled bSSFP (MATLAB and pypulseq twins), UCSF's hyperpolarized 13C sequences, a multi-echo bSSFP, a benchtop
+# NMR console's pypulseq sequences (MR-Core), and the GIRF measurement code of cmr-group/GIRFbench
+POOL12 = re.compile(r"^(https://github\.com/)?(QIS-MRI/Pulseq|Xiaoxi-Liu/C13_sequences_Pulseq"
+                    r"|ZirunWang666/Pulseq_me_bssfp|hansgaensbauer/MR-Core|cmr-group/GIRFbench)[@/]")
+# every earlier pool (round 11's included) and the repositories the README names as read and left out
+NOT_POOL12 = re.compile(NOT_POOL11.pattern[:-1] + r"|tomgriesler/|PTB-MR/|momentum-laboratory/|EdnilH/|HennigJue/"
+                        r"|Ashgon/|jfnielsen/|MichielMoe/|mrphysics-bonn/|schmidt-jo/|YongliHe23/|ahsanjav/"
+                        r"|linkaishengmri/)", re.I)
+ROUND12_FILES = ("dev12.jsonl", "dev12x.jsonl")
+
+
+def _round12() -> list[dict]:
+    return [i for name in ROUND12_FILES for i in _read(name)]
+
+
+def test_round12_is_written_from_its_own_pool_only(splits):
+    items = _round12()
+    assert len(items) >= 60 and len(_read("dev12x.jsonl")) >= 18
+    assert [i["id"] for i in items if not POOL12.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if NOT_POOL12.match(i["provenance"]["source"])] == []
+    assert [i["id"] for i in items if any(pool.match(i["provenance"]["source"])
+                                          for pool in (POOL4, POOL5, POOL6, POOL8, POOL11))] == []
+    # its pool is its own: no other file cites these repositories
+    others = [i for its in splits.values() for i in its] + [
+        i for p in _later_files() if p.name not in ROUND12_FILES for i in _read(p.name)]
+    assert [i["id"] for i in others if POOL12.match(i["provenance"]["source"])] == []
+    # the kinds the brief weighs toward the weakest unseen kinds, both session languages equally
+    kinds = Counter(i["kind"] for i in items)
+    assert kinds == {"followup": 14, "knowledge": 10, "units": 10, "described": 10, "in_language": 8,
+                     "no_template": 8}, kinds
+    languages = Counter(i["language"] for i in items)
+    assert languages["python"] == languages["matlab"], languages
+    for item in items:
+        if item["kind"] == "followup":  # a real first question whose answer the responder gives itself
+            first, answer = item["history"]
+            assert first["role"] == "user" and first["content"].strip(), item["id"]
+            assert answer == {"role": "assistant", "content": None}, item["id"]
+        if item["kind"] == "in_language":  # asks for the other language than the session's: not a translation
+            assert item["answer_language"] != item["language"], item["id"]
+    # at least four impossible requests, each expecting the word for it and the computed minimum beside it
+    impossible = [i for i in items if i["kind"] == "knowledge" and "minimum" in i["expect"]["text"][0]]
+    assert len(impossible) >= 4 and all(len(i["expect"]["text"]) >= 2 for i in impossible), impossible
+
+
+def test_the_pool12_checks_can_fail():
+    sha = "@" + "0" * 40
+    assert POOL12.match("QIS-MRI/Pulseq" + sha + ":write_pulseq_PhaseCycledbSSFP.m")
+    assert POOL12.match("https://github.com/cmr-group/GIRFbench/issues/1")
+    for outside in ("pulseq/pulseq" + sha + ":matlab/demoSeq/writeTrufi.m", "PTB-MR/mrseq" + sha + ":a.py",
+                    "tomgriesler/openmrf-core-matlab" + sha + ":a.m", "mri4all/console" + sha + ":a.py",
+                    "MRsources/MRzero-Core" + sha + ":a.ipynb", "https://github.com/pulseq/pypulseq/issues/285"):
+        assert not POOL12.match(outside) and NOT_POOL12.match(outside), outside
+    # a fork or a repository whose name only begins like a pool one is not in the pool
+    assert not POOL12.match("QIS-MRI/Pulseq-fork" + sha + ":a.m") and not POOL12.match("QIS-MRI/pcbSSFP_PDFF" + sha)
+    assert not NOT_POOL12.match("cmr-group/GIRFbench" + sha + ":a.py")
+
+
+def test_round12_split_check_can_fail(tmp_path):
+    # the check on a small folder: the real dev12/dev12x pass; an item moved between them, or a question near a
+    # calibration file's, fails
+    split = _split_module()
+    dev12, dev12x = _read("dev12.jsonl"), _read("dev12x.jsonl")
+    other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
+
+    def folder(name: str, d12: list[dict], d12x: list[dict]) -> Path:
+        work = tmp_path / name
+        work.mkdir()
+        for fname, its in (("dev12.jsonl", d12), ("dev12x.jsonl", d12x), ("cal9.jsonl", [other])):
+            (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
+        return work
+
+    assert split.check_round12(folder("ok", dev12, dev12x)) == []
+    moved = split.check_round12(folder("moved", dev12 + dev12x[:1], dev12x[1:]))
+    assert moved and dev12x[0]["id"] in moved[0] and moved[0].startswith("dev12/dev12x"), moved
+    twin = {**dev12[0], "id": "d12-twin", "question": other["question"].upper() + "?!"}
+    near = split.check_round12(folder("near", dev12 + [twin], dev12x))
+    assert any("d12-twin" in p and "x-other" in p for p in near), near
+    # its own seed: the same items split by round 11's rule land differently, so a copy of that rule would be caught
+    assert {i["id"] for i in split.assign_round11(dev12 + dev12x)[1]} != {i["id"] for i in dev12x}
