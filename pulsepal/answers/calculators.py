@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import gradient_math, pulse_math, unitfacts, uservalues, value_math
+from . import gradient_math, pulse_math, unit_calcs, unitfacts, uservalues, value_math
 from .toolbox_values import GAMMA
 from .toolbox_values import NUMBER as _NUM
 
@@ -338,7 +338,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
         prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])
-    return lines
+    return lines + unit_calcs.lines(prose, lang, code)
 
 
 def header(lines: list[str], worked_out: bool = True) -> Optional[str]:

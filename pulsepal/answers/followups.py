@@ -36,7 +36,7 @@ def getter_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
     function, when the follow-up names one of its options ("what do I give as 'use' then?"). The subjects a
     follow-up moves to (followup_subjects.moved_subject) are tried first, by offline.py."""
     if not READ_BACK.search(prose):
-        return option_subject(api, history, prose)
+        return option_subject(api, history, prose) or asked_function_option(api, history, prose)
     last = next((m for m in reversed(history) if m.get("role") == "assistant"), None)
     if str(((last or {}).get("metadata") or {}).get("topic") or "") == "seq.write" and not re.search(
             r"\b(definitions?|values?|fields?|fov|name)\b", prose, re.I):
@@ -168,6 +168,21 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
         from .usercall import values_for
 
         if values_for(entry, prose):  # "same but 15 degrees, 300 us": new values for its parameters
+            return "api:" + entry.key
+    return None
+
+
+def asked_function_option(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
+    """"and the block duration raster, does that need the same?" after "how do I set the rasters in pypulseq
+    Opts": a follow-up that spells, in words, a parameter of a function the user's previous question named keeps
+    that function, even when our answer was a note around it."""
+    if not _CUE.search(prose):
+        return None
+    before = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "")
+    spaced = " " + " ".join(re.findall(r"[a-z0-9]+", prose.lower())) + " "
+    for word in re.findall(r"\b(?:pp\.|mr\.|seq\.)?[A-Za-z_]\w{2,}\b", before):
+        entry = api.get(word[3:] if word.startswith("pp.") else word)
+        if entry is not None and any(f" {w} " in spaced for w in _spoken_names(entry)):
             return "api:" + entry.key
     return None
 

@@ -159,7 +159,11 @@ MORE_TERMS: list[Term] = [
        r"\bwith (a |an )?(label|counter)s?\b", A("make_label", 1.8)),
     _t(r"\b(join|glue|stitch|concatenat\w*|fuse|merge)\w*\b.{0,60}\b(blips?|gradients?|lobes?|halves|half|pieces)\b"
        r".{0,40}\b(single|one|into)\b|\b(into|as) (a |one )?single (gradient|waveform|event)"
-       r"|\b(join|glue|stitch|put|fuse)\w*\b.{0,40}\b(pieces|parts|halves)\b.{0,20}\b(back )?together\b",
+       r"|\b(join|glue|stitch|put|fuse)\w*\b.{0,40}\b(pieces|parts|halves)\b.{0,20}\b(back )?together\b"
+       # "stick the prephaser in front of the first piece so it's one gradient": one lobe put before/after another
+       r"|\b(stick|glue|attach|prepend|append|put|place|chain)\w*\b.{0,50}\b(in front of|before|after|onto|to the "
+       r"(start|end) of)\b.{0,50}\b(so (it'?s|it is|they are|that it'?s) )?(one|a single|single) (gradient|waveform|"
+       r"event|object)\b",
        A("add_gradients", 1.8)),
     _t(r"\bbandwidth\b.{0,30}\b(of|for) (the |my |a |an |this )?([\w-]+ )?(excitation|refocus\w*|inversion|"
        r"saturation|pulse|rf)\b|\b(excitation|pulse|rf)('s)? (actual |real |effective )?(frequency )?bandwidth",

@@ -32,7 +32,8 @@ _VALUES = re.compile(r"\b(which|what) (\w+ ){0,2}(values?|keywords?|channels?|na
                      r"strings?|modes?|choices)\b.{0,40}\b(allowed|accept\w*|take|takes|valid|pick|choose|possible|"
                      r"can|supported|exist)\b|\b(valid|allowed|possible|supported) (\w+ )?(values?|options?|"
                      r"channels?|types?|units?|names?|modes?)\b|\b(which|what) \w+ (\w+ )?(does|can) \S+ (accept|"
-                     r"take)\b", re.I)
+                     r"take)\b|\b(has|have|needs?) to be '?\w+'? or\b|"
+                     r"\b(are there|any) other (outputs|channels|inputs|ports|values|choices)\b", re.I)
 _DEFAULT = re.compile(r"\bdefaults?\b|\bby default\b|\bwhen i give (no|neither|none)\b|\bwhich \w+ does it use\b|"
                       r"\bwithout \w+ or \w+\b|\bwhat (length|value) does it (pick|use)\b|\bif i (leave|don'?t|do not|"
                       r"omit)\b|\bwithout (giving|passing|setting|specifying)\b|\bwhen i (don'?t|do not) (give|pass|"

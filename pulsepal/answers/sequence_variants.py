@@ -53,6 +53,13 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\bverse\b", "VERSE pulses"),
     (r"\bvariable[- ]flip[- ]angle refocus\w*|\bvfa (tse|fse|train|refocus\w*)|\blow[- ]flip refocus\w*",
      "variable (low) refocusing flip angles"),
+    # acquisitions a template's loop does not make: a phase-cycled series, a 1D projection (no phase encoding),
+    # a CPMG train read as NMR echoes with no imaging gradients (a "CPMG" that names imaging is the TSE itself)
+    (r"\bphase[- ]cycl\w*", "phase-cycled"),
+    (r"\b1-?d\b.{0,40}\bprojections?\b|\b1-?d (profile|readout)\b|\bwithout phase[- ]encod\w*|\bno phase[- ]encod\w*",
+     "1D projection (no phase encoding)"),
+    (r"\bcpmg\b(?!.{0,80}\b(imag\w*|slices?|phase[- ]encod\w*|k-?space|fov|matrix|tse|fse|rare)\b)",
+     "non-imaging CPMG echo train"),
     (r"\bp-?tx\b|\bparallel[- ]transmi\w*|\brf[- ]shim\w*|\bb1[- ]shim\w*|\bmulti[- ]?channel transmi\w*|"
      r"\b\d+ tx channels\b", "parallel transmit (pTx) / RF shimming"),
 )

@@ -1,0 +1,136 @@
+"""Small worked values users ask for with their own numbers: a flip angle passed in degrees where radians are
+expected, the FOV a readout gradient and bandwidth give, a chemical shift in ppm or Hz for a nucleus, how a long ADC
+is split into segments, the phase of the n-th pulse under quadratic RF spoiling, and what a system object stores for
+a limit written inline.
+
+Why: each is a one-line formula a user gets wrong by a unit (90 passed as a flip angle is 90 radians; gamma of
+carbon is not proton's), and an answer that names the right function without the number leaves the question open.
+Every value is computed here (gamma from the nucleus named, pypulseq's own `calc_adc_segments` for the split), never
+looked up from an example. Each rule fires only when the question carries all the numbers it needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Optional
+
+from . import value_math
+
+_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+# gyromagnetic ratio / 2 pi in MHz/T, by the words a user names the nucleus with (CODATA / the usual NMR tables)
+_GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
+    (re.compile(r"\b(13c|c-?13|carbon|pyruvate|lactate|bicarbonate|alanine)\b", re.I), "13C", 10.7084),
+    (re.compile(r"\b(31p|p-?31|phosphorus)\b", re.I), "31P", 17.235),
+    (re.compile(r"\b(19f|f-?19|fluorine)\b", re.I), "19F", 40.078),
+    (re.compile(r"\b(23na|na-?23|sodium)\b", re.I), "23Na", 11.262),
+    (re.compile(r"\b(2h|h-?2|deuterium)\b", re.I), "2H", 6.536),
+    (re.compile(r"\b(129xe|xe-?129|xenon)\b", re.I), "129Xe", 11.777),
+)
+_PROTON = 42.576
+
+
+def _b0(low: str) -> Optional[float]:
+    m = re.search(_NUM + r"\s*(?:t|tesla)\b", low)
+    return float(m.group(1)) if m else None
+
+
+def flip_in_degrees(prose: str) -> list[str]:
+    """`flip_angle=90` (or `mr.makeBlockPulse(90, ...)`): the toolboxes read radians, so 90 is 90 rad."""
+    m = re.search(r"\bflip_?angle\s*=\s*" + _NUM + r"(?!\s*\*|\s*/|\s*(?:deg|°)|\w)", prose, re.I) or re.search(
+        r"\bmr\.make(?:Block|Sinc|Gauss|ArbitraryRf|Adiabatic)\w*\(\s*" + _NUM + r"\s*[,)]", prose)
+    if m is None:
+        return []
+    value = float(m.group(1))
+    if value <= 2 * math.pi + 1e-9:
+        return []
+    degrees = math.degrees(value)
+    return [f"Flip angles are in **radians**: {value:g} is {value:g} rad = {degrees:.1f}° ({degrees % 360:.1f}° "
+            f"modulo a full turn), not {value:g}°. For {value:g}° pass {value:g} × π/180 = {math.radians(value):.4f} "
+            f"rad (`{value:g} * np.pi / 180`, MATLAB `{value:g} * pi / 180`)."]
+
+
+def fov_from_gradient(prose: str) -> list[str]:
+    """"readout gradient 48 mT/m and 100 kHz bandwidth, what FOV?": FOV = BW / (gamma G)."""
+    low = prose.lower()
+    if not re.search(r"\bfov\b|field of view", low):
+        return []
+    g = re.search(_NUM + r"\s*mt/m\b(?!/)", low)
+    bw = re.search(_NUM + r"\s*(khz|hz)\b", low)
+    if g is None or bw is None or re.search(r"\bfov\b[^.?]{0,15}" + _NUM + r"\s*(mm|cm|m)\b", low):
+        return []
+    hz = float(bw.group(1)) * (1e3 if bw.group(2) == "khz" else 1)
+    fov = hz / (_PROTON * 1e6 * float(g.group(1)) * 1e-3)
+    return [f"FOV = bandwidth / (γ × G) = {hz:g} Hz / (42.576 MHz/T × {g.group(1)} mT/m) = **{fov * 1e3:.1f} mm** "
+            f"({fov:.4f} m), for protons; the full receiver bandwidth (1/dwell) is meant."]
+
+
+def chemical_shift(prose: str) -> list[str]:
+    """"395 Hz at 3T for carbon, how many ppm?" (or ppm to Hz): with the nucleus's gamma."""
+    low = prose.lower()
+    b0 = _b0(low)
+    hz = re.search(_NUM + r"\s*hz\b", low)
+    ppm = re.search(_NUM + r"\s*ppm\b", low)
+    if b0 is None or not re.search(r"\bppm\b", low) or not re.search(r"\bhz\b", low) or (hz is None) == (ppm is None):
+        return []
+    nucleus, gamma = next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(low)), ("1H", _PROTON))
+    if nucleus == "1H" and re.search(r"\b(fat|lipids?|water)\b", low):
+        return []  # the fat offset is calculators.fat_frequency's
+    larmor = gamma * b0  # MHz
+    if hz is not None:
+        value = float(hz.group(1)) / larmor
+        return [f"{hz.group(1)} Hz at {b0:g} T for {nucleus} (γ/2π = {gamma} MHz/T, Larmor {larmor:.3f} MHz) is "
+                f"{hz.group(1)} / {larmor:.3f} = **{value:.2f} ppm**."]
+    assert ppm is not None
+    value = float(ppm.group(1)) * larmor
+    return [f"{ppm.group(1)} ppm at {b0:g} T for {nucleus} (γ/2π = {gamma} MHz/T, Larmor {larmor:.3f} MHz) is "
+            f"**{value:.1f} Hz** (`freq_ppm` / `'freqPPM'` takes the ppm value and lets the system's B0 and gamma "
+            "do this)."]
+
+
+def adc_segments(prose: str) -> list[str]:
+    """"20000 samples at 4 us dwell with an 8192 sample limit": the split pypulseq's calc_adc_segments makes."""
+    low = prose.lower()
+    n = re.search(r"\b(\d{4,6})\s*(?:adc )?(?:samples|points)\b", low)
+    dwell = re.search(_NUM + r"\s*(us|µs|ns)\s*(?:dwell|sampling)|\bdwell (?:of |time )?" + _NUM + r"\s*(us|µs|ns)",
+                      low)
+    limit = re.search(r"\b(\d{3,5})[- ]sample(?:s)? limit\b|\blimit (?:of |is )?(\d{3,5})\b", low)
+    if n is None or dwell is None or not re.search(r"\bsegment|\bsplit|\bchop|\blimit\b", low):
+        return []
+    value, unit = (dwell.group(1), dwell.group(2)) if dwell.group(1) else (dwell.group(3), dwell.group(4))
+    seconds = float(value) * (1e-9 if unit == "ns" else 1e-6)
+    cap = int(next(g for g in limit.groups() if g)) if limit else 8192
+    import pypulseq as pp
+
+    try:
+        count, each = pp.calc_adc_segments(int(n.group(1)), seconds, pp.Opts(adc_samples_limit=cap))
+    except (ValueError, AssertionError, ZeroDivisionError) as exc:
+        return [f"pypulseq's `calc_adc_segments` refuses {n.group(1)} samples at {value} {unit}: {exc}"]
+    return [f"{n.group(1)} samples at {value} {unit} with a limit of {cap} per ADC: `pp.calc_adc_segments` "
+            f"(with `adc_samples_limit={cap}` in `pp.Opts`) gives **{count} segments of {each} samples** "
+            f"({count * each} in all)."]
+
+
+def spoiling_phase(prose: str) -> list[str]:
+    """The phase of the n-th pulse under quadratic RF spoiling, in the two countings examples use."""
+    low = prose.lower()
+    n = re.search(r"\b(\d+)(?:st|nd|rd|th)? (?:pulse|tr|excitation|repetition)\b", low)
+    inc = re.search(_NUM + r"\s*(?:°|deg\w*)", low)
+    if n is None or inc is None or not re.search(r"\b(quadratic|rf[- ]spoil\w*|spoiling)\b", low):
+        return []
+    k, step = int(n.group(1)), float(inc.group(1))
+    squared = (step * k * k / 2) % 360
+    summed = (step * (k - 1) * k / 2) % 360
+    return [f"Quadratic RF spoiling with {step:g}°: φ(n) = ½ × {step:g}° × n² gives n = {k}: **{squared:g}°** "
+            f"(modulo 360); counted as pypulseq's gradient-echo example does (the increment grows by {step:g}° after "
+            f"each pulse, the first pulse at 0°), the {k}th pulse gets ½ × {step:g}° × {k - 1} × {k} = {summed:g}°. "
+            "Give the same phase to the ADC."]
+
+
+def lines(prose: str, lang: str, code: Optional[str] = None) -> list[str]:
+    """Every rule that applies to the question, in order."""
+    out = flip_in_degrees(prose) + fov_from_gradient(prose) + chemical_shift(prose) + adc_segments(prose)
+    out += spoiling_phase(prose)
+    if not code:  # a limit written inline ("Opts(max_slew=130, slew_unit='mT/m/ms') -> what is stored?")
+        out += list(value_math.opts_stored(prose, lang in ("matlab", "octave")).values())
+    return out
