@@ -35,8 +35,10 @@ def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> 
     one line about the option the question names."""
     if e is None:
         return None
-    call = call_with_values(e, prose, matlab, text)
     option = _option_line(e, prose, text, matlab)
+    # an option found from the question's description: the user's number belongs to it, which the generic call
+    # (binding numbers by their unit) cannot know, so the call is left out
+    call = None if option and option.startswith("**That is") else call_with_values(e, prose, matlab, text)
     return "\n\n".join(x for x in (call, option, role_note(e.key, prose, matlab)) if x) or None
 
 

@@ -234,4 +234,16 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(as short as|as fast as|shortest|fastest|quickest|minimum[- ]time|time[- ]optimal)\b.{0,80}\b(area|moment)"
        r"\b|\b(area|moment)\b.{0,60}\b(as short as|as fast as|shortest|fastest|quickest)\b",
        A("make_trapezoid", 1.6), A("make_extended_trapezoid_area", 1.4)),
+    # "a copy of my gradient multiplied by a factor": the noun first, the factor after it
+    _t(r"\b(gradient|trapezoid|lobe|blip|waveform)s?\b.{0,25}\bmultipl\w* by\b|\bmultipl\w* by a (factor|constant|"
+       r"scalar)\b", A("scale_grad", 1.8)),
+    # "reuse the same spiral at a bigger fov": the same shape at another FOV or resolution is a scaled copy
+    _t(r"\b(same|reuse\w*|existing|my) (spiral|trajectory|readout|waveform|gradient)s?\b.{0,40}\b(bigger|larger|"
+       r"smaller|coarser|finer|different|another|half|double) (fov|field of view|resolution)\b", A("scale_grad", 1.8)),
+    # "longer than one adc may be ... chop it into equal pieces that fit the limit"
+    _t(r"\b(longer|more samples|too many samples) (than|for) (one|a single|an?) adc\b|\b(chop|split|cut|divide|break)\w*\b"
+       r".{0,40}\b(equal )?(pieces|parts|segments|chunks)\b.{0,40}\blimit\b", A("calc_adc_segments", 1.8)),
+    # "the gradient and rf shapes as arrays with their time points, to plot myself"
+    _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
+       r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
 ]
