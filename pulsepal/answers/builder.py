@@ -29,9 +29,11 @@ MATLAB_NAMES = {"fov": "fov", "n_x": "Nx", "n_y": "Ny", "n_z": "Nz", "slice_thic
                 "rf_dead_time": "rfDeadTime", "rf_ringdown_time": "rfRingdownTime", "adc_dead_time": "adcDeadTime",
                 "n_echoes": "nEchoes", "n_slices": "nSlices", "dwell": "dwell", "b_value": "bValue",
                 "n_samples": "nSamples", "pulse_duration": "pulseDuration", "n_repetitions": "nRepetitions"}
-_INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies", "b_value", "n_samples", "n_repetitions"}
+_INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies", "b_value", "n_samples", "n_repetitions",
+             "adc_samples_limit"}
 _SCALED = {"te", "tr", "ti", "readout_time", "fov", "slice_thickness", "slab_thickness"}  # written as "<x>e-3"
-_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration"}  # written as "<x>e-6"
+_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration", "grad_raster_time",
+          "rf_raster_time", "adc_raster_time", "block_duration_raster"}  # written as "<x>e-6"
 _LABELS = {"te": "TE", "tr": "TR", "ti": "TI", "readout_time": "the readout time", "flip_deg": "the flip angle",
            "b_value": "the b-value"}
 
@@ -76,6 +78,8 @@ def _format(name: str, value: float) -> str:
         return str(int(round(value)))
     if name in _SCALED and value != 0:
         return f"{value * 1e3:.6g}e-3"
+    if name == "gamma":  # Hz/T, as MHz/T times 1e6: 10.708e6 for carbon
+        return f"{value / 1e6:.6g}e6"
     if name in _MICRO and value != 0:
         return f"{value * 1e6:.6g}e-6"
     return f"{value:.6g}"
@@ -224,7 +228,12 @@ def summary(filled: Filled, matlab: bool) -> list[str]:
 
 _LIMITS = {"max_grad": ("max_grad", "MaxGrad"), "max_slew": ("max_slew", "MaxSlew"),
            "rf_dead_time": ("rf_dead_time", "rfDeadTime"), "rf_ringdown_time": ("rf_ringdown_time", "rfRingdownTime"),
-           "adc_dead_time": ("adc_dead_time", "adcDeadTime"), "b0": ("B0", "B0")}
+           "adc_dead_time": ("adc_dead_time", "adcDeadTime"), "b0": ("B0", "B0"), "gamma": ("gamma", "gamma"),
+           "grad_raster_time": ("grad_raster_time", "gradRasterTime"), "rf_raster_time": ("rf_raster_time",
+                                                                                         "rfRasterTime"),
+           "adc_raster_time": ("adc_raster_time", "adcRasterTime"),
+           "block_duration_raster": ("block_duration_raster", "blockDurationRaster"),
+           "adc_samples_limit": ("adc_samples_limit", "adcSamplesLimit")}
 
 
 def fill_limits(text: str, values: dict[str, float]) -> tuple[str, bool]:
@@ -246,5 +255,5 @@ def fill_limits(text: str, values: dict[str, float]) -> tuple[str, bool]:
                      rf"'{ml}'|\b{py}\s*=", args, re.I)]
         return m.group(1) + args + "".join(", " + x for x in extra) + ")" if extra and args.strip() else m.group(0)
 
-    new = re.sub(r"(\b(?:pp\.Opts|mr\.opts)\()([^()\n]*)\)", add_missing, text)
+    new = re.sub(r"(\b(?:pp\.Opts|mr\.opts)\()([^()]*)\)", add_missing, text)  # a call over several lines too
     return new, changed or new != text
