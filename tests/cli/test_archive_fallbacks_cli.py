@@ -93,3 +93,12 @@ def test_the_sweep_leaves_a_fresh_archive_alone_whatever_its_file_time_says(ws):
     assert r.code == 0 and not [a for a in json.loads(r.out)["done"] if a["action"].startswith("swept_")], r
     assert session_id in archives(copy)
     assert datetime.now(timezone.utc).timestamp() - week_ago > 6 * 86400  # the file really says last week
+
+
+def test_verify_names_a_session_written_while_the_clock_was_a_year_ahead(ws):
+    ahead = ws.seed(-timedelta(days=365), messages=("written a year ahead",))
+    fine = ws.seed(timedelta(minutes=5))
+    r = ws.cli("sessions", "verify")
+    assert r.code == 0, r
+    warned = [line for line in r.out.splitlines() if "future time" in line]
+    assert len(warned) == 1 and ahead in warned[0] and "365" in warned[0] and fine not in r.out, r
