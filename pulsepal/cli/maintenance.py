@@ -118,6 +118,9 @@ def verify_command(deep) -> int:
             out.say(f"  quarantined: {name}")
         if report["index_rebuilt"]:
             out.say("  the index disagreed with the files and was rebuilt")
+        for item in report["future_stamps"]:  # a warning: written while the clock was ahead (guard.future_stamps)
+            out.say(f"  future time: {item['session_id']} ({item['state']}): {item['stamp']} is {item['ahead']} "
+                    "ahead of now; it will not expire (or be pruned) until then")
         out.say("OK" if report["ok"] else "problems found (see above)")
     return EXIT_OK if report["ok"] else EXIT_NOT_FOUND
 

@@ -4,7 +4,8 @@ A document is `{"format": "pulsepal-session", "version": 1, "session_id", "expor
 "events"}`. `events` is the session's complete conversation log, so importing a document rebuilds exactly the
 session that was exported; `session` is the folded state, there for people reading the file. Import trusts only
 the events and checks every one of them. An archive also carries `archived_at` (see `stamp_archived`); older
-archives and every other document have none, and readers ignore it, so the version stays 1.
+archives and every other document have none, and readers ignore it, so the version stays 1. An older archive is
+dated by its `exported_at` instead (`archived_time`).
 """
 
 from __future__ import annotations
@@ -79,17 +80,35 @@ def stamp_archived(document: dict, when: datetime) -> dict:
     return {**document, ARCHIVED_AT: _iso(when.astimezone(timezone.utc))}
 
 
+def stamped_archive_time(document: dict) -> Optional[datetime]:
+    """The `archived_at` an archive carries (an aware instant), or None for an archive written before archives were
+    stamped (or a stamp that is not an aware ISO time). `db copy` takes this one as it is, so the copy's archive
+    carries the very same stamp."""
+    return _aware(document.get(ARCHIVED_AT))
+
+
 def archived_time(document: dict) -> Optional[float]:
-    """When the archive says it was archived (epoch seconds), or None for an archive written before archives were
-    stamped (or a stamp that is not an aware ISO time): the caller then falls back to what it has (a file's mtime)."""
-    value = document.get(ARCHIVED_AT)
+    """When an archive was archived (epoch seconds), from the archive alone, or None when it does not say.
+
+    Its `archived_at` first. An archive written before that stamp existed still carries `exported_at`: every archive
+    document is built by the archiving pass (archiving.Archiver) a moment before the store writes it, and a copy
+    between stores passes it on unchanged, so it is the archive time to within that moment, whatever happened to the
+    file's times since. The caller falls back to what it has (a file's mtime) only when both are missing."""
+    for key in (ARCHIVED_AT, "exported_at"):
+        when = _aware(document.get(key))
+        if when is not None:
+            return when.timestamp()
+    return None
+
+
+def _aware(value: object) -> Optional[datetime]:
     if not isinstance(value, str):
         return None
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return when.timestamp() if when.tzinfo is not None else None
+    return when if when.tzinfo is not None else None
 
 
 def events_from_context(ctx: ConversationContext) -> list[dict]:

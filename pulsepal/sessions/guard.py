@@ -31,7 +31,7 @@ shows as an archive dated before its own last activity; `stamp_skew` holds its r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from .core import Core
 from .engine_time import JUMP_TOLERANCE_SECONDS, EngineClock, same_boot_drift, tolerance
@@ -127,6 +127,28 @@ def stamp_skew(entry: Mapping[str, Any]) -> Optional[str]:
         return (f"the archive is dated {_span(latest - archived_at)} before its own last activity: it was written "
                 "while the clock was behind, so its age is not known; confirm to remove it")
     return None
+
+
+FUTURE_STAMPS = ("created_at", "activated_at", "last_activity", "archived_at")
+
+
+def future_stamps(entries: Iterable[tuple[str, Mapping[str, Any]]], now: float) -> list[dict]:
+    """The sessions whose stamps lie ahead of `now` (beyond the jump tolerance), for `sessions verify` to report.
+
+    They were written while the clock was ahead and nothing told the engine so (a restart on another boot with the
+    date set forward: no reference can correct that), and they stay wrong after the clock is set back: such a
+    session never expires and lists as the most recent until that date comes, and such an archive outlives its
+    retention by as long. The guard cannot tell them from the truth by itself; an operator can (delete, or archive
+    and later purge them)."""
+    found = []
+    for session_id, entry in entries:
+        ahead = {key: float(entry[key]) - now for key in FUTURE_STAMPS
+                 if entry.get(key) and float(entry[key]) - now > JUMP_TOLERANCE_SECONDS}
+        if ahead:
+            key = max(ahead, key=lambda k: ahead[k])
+            found.append({"session_id": session_id, "state": entry.get("state"), "stamp": key,
+                          "ahead": _span(ahead[key])})
+    return sorted(found, key=lambda f: f["session_id"])
 
 
 def _span(seconds: float) -> str:

@@ -26,6 +26,7 @@ from .core import Core
 from .documents import document_to_markdown
 from .engine_time import EngineClock
 from .errors import SessionNotFound
+from .guard import future_stamps
 from .history import History
 from .ids import check_page, validate_session_id
 from .lifecycle import Lifecycle
@@ -329,6 +330,7 @@ class SessionManager:
 
     def verify(self, *, deep: bool = False, progress: Progress = None) -> dict:
         report = self.store.verify(deep=deep, progress=progress)
+        report["future_stamps"] = future_stamps(self.store.entries(), self.core.clock.timestamp())  # a warning only
         self.core.record("verify", None, ok=report.get("ok"), deep=deep)
         return report
 

@@ -146,3 +146,25 @@ def test_the_archive_itself_says_when_it_was_archived_and_a_reindex_keeps_it(mak
     assert sm.export_session(sid)["archived_at"] == row["archived_at"]  # an export of the archive says so too
     sm.reindex()
     assert sm.describe(sid)["archived_at"] == row["archived_at"]
+
+
+def test_verify_reports_what_was_stamped_while_the_clock_was_far_ahead(make_manager, clock):
+    """A start with the date a year ahead and no pass before it (nothing to correct the clock by) stamps a year
+    ahead; once the clock is set back those sessions would never expire or be pruned before that date, unseen.
+    `sessions verify` names them (a warning: the store itself is sound)."""
+    sm = make_manager(**WEEK)
+    fine = sm.create_session("ann")
+    clock.jump(days=365)
+    ahead = sm.create_session("ann")
+    sm.add_message(ahead, "user", "written a year ahead")
+    shelved = sm.create_session("ann")
+    sm.add_message(shelved, "user", "archived a year ahead")
+    sm.archive_session(shelved)
+    clock.jump(days=-365)  # set right again
+    report = sm.verify()
+    assert report["ok"]
+    assert {(f["session_id"], f["state"]) for f in report["future_stamps"]} == {(ahead, "active"),
+                                                                                (shelved, "archived")}
+    assert all(f["ahead"].startswith("365") for f in report["future_stamps"]) and fine not in str(report)
+    clock.advance(days=366)
+    assert sm.verify()["future_stamps"] == []  # that date has come: nothing is ahead any more

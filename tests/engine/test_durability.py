@@ -207,7 +207,7 @@ def test_lock_descriptors_stay_bounded_across_many_stores(tmp_path):
     assert len(os.listdir("/proc/self/fd")) - before <= files.MAX_IDLE_LOCK_FDS + 8
 
 
-def test_leftovers_of_killed_passes_are_reported_then_swept(manager, tmp_path):
+def test_leftovers_of_killed_passes_are_reported_then_swept(manager, clock, tmp_path):
     import gzip
     import json
     import time
@@ -229,6 +229,7 @@ def test_leftovers_of_killed_passes_are_reported_then_swept(manager, tmp_path):
     old = time.time() - 7200
     for path in (stale, temp):
         os.utime(path, (old, old))
+    clock.advance(hours=2)  # the stale copy is dated by the time it carries (its file's mtime only if it has none)
     report = manager.verify()
     assert report["temp_files"] == [temp.name] and report["stale_archives"] == [live]
     done = manager.cleanup().done

@@ -1,7 +1,8 @@
 """The file store's side of the session lifecycle: where a session lives on disk (active/, conversationLogs/,
 archive/<day>/, archive/backups/), in which format and with which modes, and that a spec recipe working on those files
 (gunzip into active/) is adopted. The lifecycle rules themselves are specified once for every store in
-tests/contract/test_lifecycle_contract.py; the spec's public import paths, which need no store, are checked here."""
+tests/contract/test_live_sessions_contract.py and tests/contract/test_archive_and_transfer_contract.py; the spec's
+public import paths, which need no store, are checked here."""
 
 from __future__ import annotations
 

@@ -24,8 +24,11 @@ DAMAGED = ("the archive of conversation {} is damaged and was set aside for an o
 
 def archive(store: "FileStore", items: list[ArchiveItem], day: str) -> dict[str, Outcome]:
     """Stage every archive (written, read back), one durability barrier for the batch, then per session under
-    its lock: remove the active files only if the log is exactly as it was read; otherwise discard the staged
-    archive (SessionChanged).
+    its lock: remove the active files only if the log is exactly as it was read and the staged archive is still
+    there; otherwise discard the staged archive (SessionChanged: the caller reads the session again and retries).
+    The staged archive of a session that is still active looks like what a killed pass leaves behind, so another
+    process's cleanup sweep may remove it (maintenance.sweep, under the same lock) before this pass gets the lock:
+    removing the active files then would leave the session nowhere.
 
     The archive time is read once, before staging, and written into each archive (documents.stamp_archived) as
     well as its index entry, so a rebuilt index finds the same time in the file (maintenance.reindex)."""
@@ -41,6 +44,7 @@ def archive(store: "FileStore", items: list[ArchiveItem], day: str) -> dict[str,
             results[item.session_id] = exc
     files.sync_paths([path for _, path, _ in staged])
     touched: list[Path] = []
+    emptied: list[Path] = []  # older archives removed; their day folders go once the removals are durable
     existing = store.layout.find_archives_many([item.session_id for item, _, _ in staged])
     for item, path, size in staged:
         session_id = item.session_id
@@ -51,20 +55,21 @@ def archive(store: "FileStore", items: list[ArchiveItem], day: str) -> dict[str,
                 unchanged = (st.st_ino, st.st_size) == tuple(item.version)
             except FileNotFoundError:
                 unchanged = False
-            if not unchanged:
+            if not unchanged or not path.exists():  # gone: a cleanup's sweep took it for a killed pass's leftover
                 store.layout.remove_archives([path], durable=False)
                 results[session_id] = SessionChanged(session_id)
                 continue
             store.search_index.index_now(session_id)  # the log goes next; the index must have read it
             older = [p for p in existing[session_id] if p != path]
             touched += files.remove_durable(spath, jpath, *older, durable=False)
-            store.layout.prune_empty_days(older)
+            emptied += older
             store.live.forget(session_id)
             ctx = ConversationContext.model_validate(item.document["session"])
             store.index.put(session_id, entry_of(ctx, size=size, state="archived", archived_at=now.timestamp(),
                                                 archive_path=str(path.relative_to(store.root))))
         results[session_id] = Archived(session_id, path, size)
     files.sync_dirs(touched)
+    store.layout.prune_empty_days(emptied)  # after the sync: a day folder removed first could not be synced
     store.views.invalidate()
     return results
 

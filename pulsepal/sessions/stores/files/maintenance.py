@@ -178,10 +178,10 @@ def reindex(store: "FileStore", progress: Progress = None) -> dict:
 
 
 def _archived_at(layout: Layout, path: Path, document: Optional[dict] = None) -> float:
-    """When an archive was archived: the time written into it (documents.stamp_archived), which survives a copy or a
-    restore that does not keep file times. Only an archive written before archives carried that time (or one that
-    cannot be read here, e.g. under another encryption key) is dated by its file's mtime, as every archive was
-    before: the best that is known about it."""
+    """When an archive was archived: the time the archive itself says (documents.archived_time: its `archived_at`,
+    or for an archive written before that stamp its `exported_at`), which survives a copy or a restore that does
+    not keep file times. Only an archive that says neither (or cannot be read here, e.g. under another encryption
+    key) is dated by its file's mtime, as every archive was before: the best that is known about it."""
     if document is None:
         try:
             document = layout.read_document(path)
@@ -295,9 +295,28 @@ def leftovers(store: "FileStore", min_age: float = LEFTOVER_AGE_SECONDS) -> dict
             continue
     # Asked from the archives' side (a stat or two per archive), not by listing active/ and the logs again: the
     # archive holds what retention keeps, the active folders hold up to MAX_ACTIVE_SESSIONS and are listed above.
+    # Only the archive of a session that is still active (rare) is opened, for its age.
     stale = [(sid, path) for sid, _day, path in layout.archived_files()
-             if _still_active(layout, sid) and file_age(path.stat().st_mtime) > min_age]
+             if _still_active(layout, sid) and _archive_age(store, path) > min_age]
     return {"temp_files": temps, "stale_archives": stale}
+
+
+def _archive_age(store: "FileStore", path: Path) -> float:
+    """How long ago an archive copy was written, by the time it carries (as reindex dates it, `_archived_at`),
+    against the store's clock that stamped it; by its file's mtime, on the kernel's clock, only when it carries none.
+
+    A data folder copied without file times gives every file a fresh mtime, and one copied by a tool that sets old
+    times makes a fresh file look old: by mtime, the leftover of a pass killed weeks ago would wait another hour and
+    the archive a pass is writing right now could pass for a leftover. The archive's own time says neither. (Even an
+    archive taken for a leftover while its pass is still at work loses nothing: the pass finds its archive gone and
+    leaves the session active, archive.archive.)"""
+    try:
+        stamped = archived_time(store.layout.read_document(path))
+    except ArchiveError:
+        stamped = None  # unreadable here (another key): verify --deep reports it; the sweep would not open it either
+    if stamped is None:
+        return file_age(path.stat().st_mtime)
+    return store.clock.now().timestamp() - stamped
 
 
 def _still_active(layout: Layout, session_id: str) -> bool:

@@ -2,10 +2,11 @@
 
 Every session keeps what identifies it: its complete log (active sessions are installed from it), its archive
 document, day and archive time (archived sessions stay archived, and their retention keeps counting from when they
-were archived), the backups with their reasons and times. The copy is idempotent: a session that is already in the
-target with the same messages is left alone, so an interrupted copy is simply run again. At the end both stores are
-compared: the number of active and archived sessions, and per session a checksum over its message ids, roles and
-texts; any difference is reported, and the command exits non-zero.
+were archived: from the time the archive itself carries, see `_archive_time`), the backups with their reasons and
+times. The copy is idempotent: a session that is already in the target with the same messages is left alone, so an
+interrupted copy is simply run again. At the end both stores are compared: the number of active and archived
+sessions, and per session a checksum over its message ids, roles and texts; any difference is reported, and the
+command exits non-zero.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Optional
 
 from ....clock import Clock
-from ...documents import validate_document
+from ...documents import archived_time, stamped_archive_time, validate_document
 from ...store import ArchiveItem, IndexEntry, SessionStore
 
 Progress = Optional[Callable[[int, int], None]]
@@ -121,8 +122,7 @@ def _copy_one(source: SessionStore, target: SessionStore, pinned: PinnedClock, s
         target.install(session_id, events, replace=True)
         view = target.read_log(session_id)
         assert view is not None
-        archived_at = float(entry.get("archived_at") or 0) or None
-        when = datetime.fromtimestamp(archived_at, timezone.utc) if archived_at else datetime.now(timezone.utc)
+        when = _archive_time(document[0], entry)
         pinned.at = when
         try:  # the archived document itself, byte for byte the same content (already redacted once)
             outcome = target.archive([ArchiveItem(session_id, document[0], view.version)], when.strftime("%Y-%m-%d"))
@@ -131,6 +131,20 @@ def _copy_one(source: SessionStore, target: SessionStore, pinned: PinnedClock, s
         if isinstance(outcome.get(session_id), Exception):
             raise outcome[session_id]  # type: ignore[misc]
     report.copied += 1
+
+
+def _archive_time(document: dict, entry: IndexEntry) -> datetime:
+    """The time the copy's archive is given: the one the archive carries (its `archived_at`, taken as it is, so the
+    target's archive holds the same stamp), since the archive is what a rebuilt index, a later copy and an operator
+    reading the file all go by; a source index can disagree with it (a file store's index rebuilt by an older
+    release from file times after a copy that dropped them). Then the source's index, for an archive written before
+    archives were stamped (it recorded that archive's time when it was archived); then the `exported_at` such an
+    archive carries (documents.archived_time); "now" only when nothing says anything."""
+    stamped = stamped_archive_time(document)
+    if stamped is not None:
+        return stamped
+    indexed = float(entry.get("archived_at") or 0) or archived_time(document)
+    return datetime.fromtimestamp(indexed, timezone.utc) if indexed else datetime.now(timezone.utc)
 
 
 def _verify(source: SessionStore, target: SessionStore, listing: list, report: CopyReport) -> None:
