@@ -88,6 +88,39 @@ def chemical_shift(prose: str) -> list[str]:
             "do this)."]
 
 
+def nucleus_gamma(prose: str, lang: str) -> list[str]:
+    """"Larmor frequency of 13C at 3T?", "what gamma do I give Opts for sodium?": the nucleus's gamma, and the
+    frequency at the field named, with how the system object takes it (its default is the proton's)."""
+    low = prose.lower()
+    hit = next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(low)), None)
+    if hit is None or not re.search(r"\b(larmor|gamma|gyromagnetic|γ|(cent(er|re)|resonance|rf|carrier) "
+                                    r"frequency)\b", low):
+        return []
+    name, gamma = hit
+    how = f"`mr.opts('gamma', {gamma}e6)`" if lang in ("matlab", "octave") else f"`pp.Opts(gamma={gamma}e6)`"
+    line = (f"γ/2π of {name} is **{gamma} MHz/T** ({gamma * 1e6:.6g} Hz/T; the toolboxes' default is the proton's "
+            f"42.576 MHz/T): give it as {how} so every Hz/m and ppm value uses it")
+    b0 = _b0(low)
+    return [line + (f"; at {b0:g} T its Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.3f} MHz**."
+                    if b0 else ".")]
+
+
+def ernst_angle(prose: str) -> list[str]:
+    """"Ernst angle for TR 8 ms and T1 1200 ms": arccos(exp(-TR/T1))."""
+    low = prose.lower()
+    if "ernst" not in low and not re.search(r"\b(optimal|best|maximum signal) flip\b", low):
+        return []
+    tr = re.search(r"\btr\b\D{0,10}" + _NUM + r"\s*(ms|s)\b", low)
+    t1 = re.search(r"\bt1\b\D{0,10}" + _NUM + r"\s*(ms|s)\b", low)
+    if tr is None or t1 is None:
+        return []
+    tr_s = float(tr.group(1)) * (1e-3 if tr.group(2) == "ms" else 1)
+    t1_s = float(t1.group(1)) * (1e-3 if t1.group(2) == "ms" else 1)
+    angle = math.degrees(math.acos(math.exp(-tr_s / t1_s)))
+    return [f"Ernst angle = arccos(exp(−TR/T1)) = arccos(exp(−{tr_s * 1e3:g} ms / {t1_s * 1e3:g} ms)) = "
+            f"**{angle:.1f}°** ({math.radians(angle):.4f} rad for `flip_angle`)."]
+
+
 def adc_segments(prose: str) -> list[str]:
     """"20000 samples at 4 us dwell with an 8192 sample limit": the split pypulseq's calc_adc_segments makes."""
     low = prose.lower()
@@ -130,7 +163,7 @@ def spoiling_phase(prose: str) -> list[str]:
 def lines(prose: str, lang: str, code: Optional[str] = None) -> list[str]:
     """Every rule that applies to the question, in order."""
     out = flip_in_degrees(prose) + fov_from_gradient(prose) + chemical_shift(prose) + adc_segments(prose)
-    out += spoiling_phase(prose)
+    out += spoiling_phase(prose) + nucleus_gamma(prose, lang) + ernst_angle(prose)
     if not code:  # a limit written inline ("Opts(max_slew=130, slew_unit='mT/m/ms') -> what is stored?")
         out += list(value_math.opts_stored(prose, lang in ("matlab", "octave")).values())
     return out

@@ -57,6 +57,9 @@ def test_a_new_one_of_another_length_is_not_a_copy_question(responder):
     ("a 31P peak 120 Hz away at 7T, how many ppm?", "matlab", "**0.99 ppm**"),
     ("16384 samples at 2 us dwell with an 8192 sample limit: how many segments?", "python", "**4 segments of 4100"),
     ("quadratic rf spoiling with 50 degrees, what phase does the 4th pulse get?", "python", "**40°**"),
+    ("larmor frequency of 31P at 7T?", "python", "**120.645 MHz**"),
+    ("which gamma should mr.opts get for a carbon scan?", "matlab", "`mr.opts('gamma', 10.7084e6)`"),
+    ("ernst angle with TR 10 ms and T1 800 ms?", "python", "**9.0°**"),
     ("mr.opts('MaxSlew', 150, 'SlewUnit', 'T/m/s'): what value ends up stored in sys.maxSlew?", "matlab",
      "6386400000 Hz/m/s"),
 ])
