@@ -59,11 +59,29 @@ def _vendor_gaps(prose: str, lang: str) -> list[str]:
     return ["On GE (the pge2 interpreter, as its design rules say): " + "; ".join(out) + "."] if out else []
 
 
+# GE's interpreter runs the sequence as segments: a segment starts at a block that carries a TRID label, one id
+# per distinct segment (pge2 design rules, as above); the toolbox's default branch (after v1.5.1) adds seq.addTRID
+_TRID = re.compile(r"\btrid\b|\b(tag|mark|label|id|number)\w*\b.{0,50}\bsegments?\b|\bsegments?\b.{0,50}\b(tag|mark|"
+                   r"label|ids?)\b", re.I)
+
+
+def _trid_line(prose: str, lang: str) -> list[str]:
+    label = "mr.makeLabel('SET', 'TRID', id)" if lang == "matlab" else "pp.make_label(type='SET', label='TRID', value=id)"
+    add = "seq.addBlock" if lang == "matlab" else "seq.add_block"
+    return [f"On GE (the pge2 interpreter) a segment starts at a block that carries a **TRID** label: make "
+            f"`trid = {label}` and add it to the first block of each segment (`{add}(..., trid)`), one id per "
+            "distinct segment, reused each time that segment repeats"
+            + ("; the toolbox's default branch (newer than v1.5.1) also has `seq.addTRID` for this (not in the release "
+               "PulsePal records, so its arguments are not checked here)." if lang == "matlab" else ".")]
+
+
 def vendor_lines(prose: str, lang: str = "python") -> list[str]:
     """A raster or a dead time asked for one vendor's scanner: that vendor's value, in the system object's
     spelling."""
     # "grad_raster_time", "gradRasterTime": the words of an identifier count as words
     words = re.sub(r"([a-z])([A-Z])", r"\1 \2", prose).replace("_", " ")
+    if re.search(r"\btrid\b", words, re.I) or (_GE_SURE.search(words) and _TRID.search(words)):
+        return _trid_line(words, lang)  # segments tagged for GE's interpreter
     ge = bool(_GE_SURE.search(words)) or (bool(_GE_BARE.search(words)) and not _SIEMENS.search(words))
     siemens = bool(_SIEMENS.search(words)) and not ge
     if not (ge or siemens):

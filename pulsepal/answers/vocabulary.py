@@ -178,6 +178,8 @@ TERMS: list[Term] = [
        r"|reconstruction (flag|label|counter)|\bflags? for (the )?recon", A("make_label", 1.3)),
     _t(r"\blabel\w* (the |each |every )?(slice|line|partition|echo|repetition|average|set|phase|segment|contrast)s?"
        r"\b", A("make_label", 2.0)),
+    _t(r"\btrid\b|\b(tag|mark|label)\w*\b.{0,40}\b(where )?(each |every |a )?segments?\b.{0,30}\b(starts?|begins?|"
+       r"ids?)\b|\bsegment (ids?|tags?|labels?)\b", A("make_label", 1.8)),
     _t(r"\bline (number|index|counter)|\bso (that )?the recon\w*|sort the (data|lines|k-?space)|(tell|let) the recon",
        A("make_label", 2.0)),
     _t(r"\b(tag|mark|flag|label|annotat)\w* (each |every |the |all |which )?([\w-]+ )?(readouts?|lines?|adcs?|"

@@ -120,3 +120,10 @@ def test_rf_and_adc_phase_per_tr_is_its_note(responder, q, lang):
     a = ask(responder, q, lang)
     assert a.confident and a.subject == "howto:rf_phase" and ("phaseOffset" in a.text if lang == "matlab"
                                                               else "adc.phase_offset" in a.text)
+
+
+@pytest.mark.parametrize("lang, label", [("matlab", "mr.makeLabel('SET', 'TRID', id)"),
+                                         ("python", "pp.make_label(type='SET', label='TRID', value=id)")])
+def test_segments_for_ges_interpreter_are_tagged_with_trid(responder, lang, label):
+    a = ask(responder, "on a GE scanner, how do I mark where each segment starts?", lang)
+    assert a.confident and label in a.text and ("seq.addTRID" in a.text) == (lang == "matlab")
