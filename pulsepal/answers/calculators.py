@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from . import gradient_math, pulse_math, unit_calcs, unitfacts, uservalues, value_math
+from . import event_options, event_timing, gradient_math, pulse_math, unit_calcs, unitfacts, uservalues, value_math
 from .toolbox_values import GAMMA
 from .toolbox_values import NUMBER as _NUM
 
@@ -338,6 +338,10 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
         prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])
+    matlab = lang in ("matlab", "octave")  # the user's own events: timings built from them, options set from words
+    lines += event_timing.minimum_ti(values, prose) + event_timing.gre_minimum(values, prose)
+    lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
+    lines += event_options.trigger_timing(prose, matlab)
     return lines + unit_calcs.lines(prose, lang, code)
 
 

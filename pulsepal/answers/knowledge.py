@@ -66,6 +66,31 @@ def _slew(value: str, unit: Optional[str]) -> float:
 
 _T_UNIT = r"\s*(s|sec|ms|msec|us|µs|μs|usec)?\b"
 _L_UNIT = r"\s*(mm|cm|m)?\b"
+_D_UNIT = r"\s*(ms|us|µs|μs)\b"  # an event's duration: the unit is required (a bare number is no duration)
+_INVERSION = (r"(?:(?:hypsec|hyperbolic[- ]secant|adiabatic|wurst)(?:[- ](?:inversion|pulse|rf))*|"
+              r"inversion[- ](?:pulse|rf))")
+_SPOILER = r"(?:spoil(?:er|ing)?|crusher)"
+# The events of a preparation, for the timings worked out from them (event_timing.py): "hypsec inversion 10.24 ms",
+# "a 10 ms adiabatic inversion", "spoiler 9.6 ms", "spoiler ramp 0.6 ms flat 8.4 ms", "refocusing pulses 2 ms",
+# "gradient raster 10 us". An inversion pulse's duration is not the excitation's (`pulse_duration`, see _read_clause).
+_EVENT_FIELDS: list[tuple[str, re.Pattern, object]] = [
+    ("inversion_duration", re.compile(r"\b" + _INVERSION + r"(?:[- ](?:duration|length))?\s*(?:=|:|of|is)?\s*" + _NUM
+                                      + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("inversion_duration", re.compile(_NUM + _D_UNIT + r"\s+(?:long\s+)?" + _INVERSION + r"?\s*inversion\b", re.I),
+     lambda v, u: _time(v, u, "ms")),
+    ("spoiler_duration", re.compile(r"\b" + _SPOILER + r"(?:[- ](?:gradients?|grads?|duration|length))*\s*"
+                                    r"(?:=|:|of|is)?\s*" + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("spoiler_rise", re.compile(r"\b" + _SPOILER + r"\b[^,;]{0,30}?\b(?:ramps?|rise(?:[- ]time)?)\s*(?:=|:|of|is)?\s*"
+                                + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("spoiler_flat", re.compile(r"\b" + _SPOILER + r"\b[^,;]{0,40}?\bflat(?:[- ]?(?:top|time))?\s*(?:=|:|of|is)?\s*"
+                                + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("refocus_duration", re.compile(r"\brefocus\w*(?:[- ](?:pulses?|rf))?(?:[- ](?:duration|length))?\s*"
+                                    r"(?:=|:|of|is|are)?\s*" + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("t2prep", re.compile(r"\bt2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT,
+                          re.I), lambda v, u: _time(v, u, "ms")),
+    ("grad_raster", re.compile(r"\b(?:gradient|grad|block)[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT,
+                               re.I), lambda v, u: _time(v, u, "us")),
+]
 # (name, pattern, converter); the first group is the number, the second (if any) the unit.
 _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
@@ -136,6 +161,10 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    # "acquisition 3.2 ms", "ADC 2.56 ms": the ADC window, when a time unit says it is one (not "acquisition 5 min")
+    ("readout_time", re.compile(r"\b(?:acquisition|adc(?:[- ](?:duration|window|length))?)\s*(?:=|:|of|is)?\s*"
+                                + _NUM + r"\s*(ms|us|µs)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    *_EVENT_FIELDS,
 ]
 
 
@@ -198,23 +227,26 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
 
 # "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
 # or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
-_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?)\b\s*"
+_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?|"
+                     r"t2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?)\b\s*"
                      r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
                      r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
 _SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
-               "fa": "flip_deg", "b": "b_value"}
+               "fa": "flip_deg", "b": "b_value", "t2": "t2prep", "t2prep": "t2prep", "t2prep_time": "t2prep"}
 
 
 def _read_series(line: str, k: Knowledge) -> str:
     """Take every value of a list out of the line into k.series (the first also into k.values); the rest of the
     line is returned for the ordinary reading."""
     def take(m: re.Match) -> str:
-        key = _SERIES_KEY[re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b"]
+        key = _SERIES_KEY.get(re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b", "t2prep")
         numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(2))]
         unit = m.group(m.lastindex or 0)
-        if key in ("te", "tr", "ti"):
+        if key in ("te", "tr", "ti", "t2prep"):
             numbers = [_time(str(x), unit or None, "ms") for x in numbers]
         k.series[key] = [float(f"{x:.12g}") for x in numbers]
+        if key == "t2prep":  # no template takes them: each is kept as a value, for the delays worked out from them
+            k.values.update({f"t2prep_{i}": x for i, x in enumerate(k.series[key][1:], 2)})
         # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
         k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
         return " "
@@ -237,6 +269,7 @@ _BY_NAME = ("te", "tr", "ti", "fov", "slice_thickness", "dwell", "readout_time",
 
 def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
     general = {key: v for key, v in quantities.named(clause).items() if key in _BY_NAME} if fields is _FIELDS else {}
+    excitation = k.values.get("pulse_duration")
     k.values.update(general)
     found = bool(general)
     for name, pattern, conv in fields:
@@ -270,6 +303,13 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
             k.values["bandwidth" if unit in ("hz/px", "hz/pixel") else "bandwidth_total"] = value
         elif callable(conv):
             k.values[name] = float(f"{conv(groups[0], groups[1] if len(groups) > 1 else None):.12g}")
+    if fields is _FIELDS and re.search(r"\b(inversion|hypsec|adiabatic|spoil\w*|crusher)\b", clause, re.I) \
+            and not re.search(r"\b(excitation|sinc|gauss\w*)\b", clause, re.I):
+        # "inversion pulse 10 ms": that pulse's duration, not the excitation's (a pattern for "pulse 10 ms" reads both)
+        if excitation is None:
+            k.values.pop("pulse_duration", None)
+        else:
+            k.values["pulse_duration"] = excitation
     return found
 
 
@@ -286,7 +326,10 @@ def describe(k: Knowledge) -> str:
            "dwell": ("dwell", 1e6, "µs"), "readout_time": ("readout", 1e3, "ms"),
            "pulse_duration": ("pulse", 1e3, "ms"), "tbw": ("time-bandwidth product", 1, ""),
            "b_value": ("b-value", 1, "s/mm²"), "bandwidth_total": ("receiver bandwidth", 1e-3, "kHz"),
-           "slab_thickness": ("slab", 1e3, "mm")}
+           "slab_thickness": ("slab", 1e3, "mm"), "inversion_duration": ("inversion pulse", 1e3, "ms"),
+           "spoiler_duration": ("spoiler", 1e3, "ms"), "spoiler_rise": ("spoiler ramp", 1e3, "ms"),
+           "spoiler_flat": ("spoiler flat top", 1e3, "ms"), "refocus_duration": ("refocusing pulse", 1e3, "ms"),
+           "grad_raster": ("gradient raster", 1e6, "µs")}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))
@@ -297,6 +340,10 @@ def describe(k: Knowledge) -> str:
     for key, (label, scale, unit) in fmt.items():
         if key in v:
             parts.append(f"{label} {v[key] * scale:g}{(' ' + unit) if unit and unit != '°' else unit}")
+    prep = [v[key] for key in sorted(v, key=lambda x: (len(x), x)) if re.fullmatch(r"t2prep(_\d+)?", key)]
+    if prep:
+        parts.append("T2-prep " + ("time " if len(prep) == 1 else "times ") + ", ".join(f"{x * 1e3:g}" for x in prep)
+                     + " ms")
     if k.kind is not None:
         parts.insert(0, k.kind.label)
     return ", ".join(parts)

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from typing import Any, Optional
 
-from . import value_math
+from . import chat_limits, value_math
 from .checkreport import check_answer
 from .intent import _CHECK, Intent, detect
 from .types import Answer, AnswerRequest
@@ -58,6 +58,8 @@ def answered(responder: Any, req: AnswerRequest, intent: Intent) -> Optional[Ans
     """The answer to the question asked beside a pasted settings line, with that line's limits as the scanner's;
     None when the code is not one settings line, or the words ask to check it rather than something else.
     `responder` is the offline responder: the question, without the line, is answered as it answers any."""
+    if not intent.code.strip():  # no pasted line: limits the chat's first message gave are context the same way
+        return chat_limits.answered(responder, req, intent)
     lines = [ln for ln in intent.code.strip().splitlines() if ln.strip()]
     code = "\n".join(ln for ln in lines if _SETTINGS_LINE.match(ln))
     words = [ln for ln in lines if not _SETTINGS_LINE.match(ln)]

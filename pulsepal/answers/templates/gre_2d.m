@@ -9,6 +9,8 @@ Ny = 64;                 % phase-encoding lines
 sliceThickness = 5e-3;   % (m)
 nSlices = 1;             % slices, spaced by their thickness
 flipDeg = 15;            % flip angle (degrees)
+pulseDuration = 2e-3;    % sinc excitation (s)
+tbw = 4;                 % time-bandwidth product of the sinc
 TE = 5e-3;               % echo time (s)
 TR = 12e-3;              % repetition time (s)
 readoutTime = 3.2e-3;    % ADC window (s)
@@ -30,8 +32,8 @@ if readoutTime < minReadoutTime
     error('readoutTime must be at least %.2f ms for this FOV and matrix', minReadoutTime*1e3);
 end
 
-[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 2e-3, 'SliceThickness', sliceThickness, ...
-    'apodization', 0.5, 'timeBwProduct', 4, 'use', 'excitation');
+[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', pulseDuration, 'SliceThickness', sliceThickness, ...
+    'apodization', 0.5, 'timeBwProduct', tbw, 'use', 'excitation');
 % The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
 dwell = round(readoutTime/Nx/sys.adcRasterTime)*sys.adcRasterTime;
 flatTime = ceil(Nx*dwell/rt)*rt;

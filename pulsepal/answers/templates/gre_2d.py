@@ -11,6 +11,8 @@ n_y = 64  # phase-encoding lines
 slice_thickness = 5e-3  # (m)
 n_slices = 1  # slices, spaced by their thickness
 flip_deg = 15  # flip angle (degrees)
+pulse_duration = 2e-3  # sinc excitation (s)
+tbw = 4  # time-bandwidth product of the sinc
 te = 5e-3  # echo time (s)
 tr = 12e-3  # repetition time (s)
 readout_time = 3.2e-3  # ADC window (s)
@@ -34,8 +36,8 @@ if readout_time < min_readout_time:
     raise ValueError(f"readout_time must be at least {min_readout_time * 1e3:.2f} ms for this FOV and matrix")
 
 rf, gz, gz_reph = pp.make_sinc_pulse(
-    flip_angle=np.deg2rad(flip_deg), duration=2e-3, slice_thickness=slice_thickness,
-    apodization=0.5, time_bw_product=4, system=system, return_gz=True, use="excitation",
+    flip_angle=np.deg2rad(flip_deg), duration=pulse_duration, slice_thickness=slice_thickness,
+    apodization=0.5, time_bw_product=tbw, system=system, return_gz=True, use="excitation",
 )
 # The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
 dwell = np.round(readout_time / n_x / system.adc_raster_time) * system.adc_raster_time

@@ -1,0 +1,189 @@
+"""Timings worked out from the user's own events, built with pypulseq and placed as it places them.
+
+"TI 5 ms after a 10 ms hypsec, can I do that?" has an exact answer once the events are known: the inversion time
+runs from the inversion pulse's centre to the excitation's, so it cannot be shorter than the rest of the inversion
+block after its centre (half the pulse and the RF ringdown), the spoiler, and the start of the excitation block up
+to its centre (the RF dead time, or the slice gradient's ramp, and half the pulse). In the same way a gradient
+echo's shortest TR is its excitation block, its prephasers and its readout, with the user's pulse and ADC window,
+and a T2 preparation's delays follow from its prep time and refocusing pulses. Each number here comes from events
+pypulseq builds with the user's values (never from a formula with guessed defaults); when an event is missing,
+the answer says which.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Any, Optional
+
+from .toolbox_values import GAMMA
+
+_ASKS_FEASIBLE = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|can i|could i|will (it|this) work|"
+                            r"work|too short|enough|allowed|achievable|at least|how short|short as)\b|\?", re.I)
+
+
+def _system(values: dict[str, float]) -> Any:
+    import pypulseq as pp
+
+    return pp.Opts(max_grad=values.get("max_grad", 40.0), grad_unit="mT/m", max_slew=values.get("max_slew", 170.0),
+                   slew_unit="T/m/s", rf_dead_time=values.get("rf_dead_time", 0.0),
+                   rf_ringdown_time=values.get("rf_ringdown_time", 0.0),
+                   adc_dead_time=values.get("adc_dead_time", 0.0),
+                   grad_raster_time=values.get("grad_raster", 10e-6))
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1e3:.4g} ms"
+
+
+def _defaults_note(values: dict[str, float]) -> str:
+    """What was taken as the toolbox's default because the user did not give it (said, never passed off)."""
+    missing = [name for key, name in (("rf_dead_time", "RF dead time"), ("rf_ringdown_time", "RF ringdown"))
+               if key not in values]
+    return f" ({' and '.join(missing)} not given: taken as 0, the toolbox default)" if missing else ""
+
+
+def minimum_ti(values: dict[str, float], prose: str) -> list[str]:
+    """The shortest inversion time the user's inversion pulse, spoiler and excitation allow, each in its own block
+    as pypulseq places them, and whether the TI asked for fits; what is missing when an event is not given."""
+    if not re.search(r"\b(ti|inversion[- ]time|inversion|inversion[- ]recovery|ir)\b", prose, re.I) or \
+            "inversion_duration" not in values or not (_ASKS_FEASIBLE.search(prose) or "ti" in values):
+        return []
+    spoiler = values.get("spoiler_duration")
+    if spoiler is None and "spoiler_flat" in values:
+        spoiler = values["spoiler_flat"] + 2 * values.get("spoiler_rise", 0.0)
+    missing = [what for what, have in (("the spoiler's duration (or its ramp and flat top)", spoiler is not None),
+                                       ("the excitation pulse's duration", "pulse_duration" in values)) if not have]
+    if missing:
+        return ["To work out the shortest TI from your events I also need " + " and ".join(missing) + ": the TI runs "
+                "from the inversion's centre to the excitation's, over the rest of the inversion block, the spoiler "
+                "and the start of the excitation block."]
+    import pypulseq as pp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "delay increased to the dead time": that is what is worked out here
+        system = _system(values)
+        raster = system.grad_raster_time
+        inv = pp.make_block_pulse(flip_angle=math.pi, duration=values["inversion_duration"], system=system,
+                                  use="inversion")
+        after_inv = pp.calc_duration(inv) - (inv.delay + pp.calc_rf_center(inv)[0])
+        spoil = math.ceil(round(spoiler / raster, 6)) * raster
+        exc, gz = _excitation(values, system)
+        before_exc = exc.delay + pp.calc_rf_center(exc)[0]
+    total = after_inv + spoil + before_exc
+    start = "slice gradient ramp" if gz is not None and exc.delay > values.get("rf_dead_time", 0.0) + 1e-9 else \
+        "RF dead time"
+    parts = (f"rest of the inversion block after its centre {_ms(after_inv)} (half the "
+             f"{_ms(values['inversion_duration'])} pulse + RF ringdown) + spoiler {_ms(spoil)} + excitation block "
+             f"up to its centre {_ms(before_exc)} ({start} {exc.delay * 1e6:.4g} µs + half the "
+             f"{_ms(values['pulse_duration'])} pulse)")
+    line = f"The shortest TI with your events is **{_ms(total)}**: {parts}{_defaults_note(values)}"
+    ti = values.get("ti")
+    if ti is not None and ti < total - 1e-9:
+        return [f"**TI {_ms(ti)} is too short**: it cannot be done with these events. " + line + ". Shorten the "
+                "spoiler or the inversion pulse, or use a TI of at least that."]
+    if ti is not None:
+        return [line + f"; your TI {_ms(ti)} fits: put a delay of {_ms(ti - total)} between the spoiler and the "
+                "excitation (`make_delay`, on the gradient raster)."]
+    return [line + "."]
+
+
+def _excitation(values: dict[str, float], system: Any) -> tuple[Any, Optional[Any]]:
+    """The user's excitation as pypulseq builds it: a sinc (TBW 4 unless given), with its slice gradient when a
+    slice thickness is given (the RF then starts after the gradient's ramp)."""
+    import pypulseq as pp
+
+    args = dict(flip_angle=math.radians(values.get("flip_deg", 90.0)), duration=values["pulse_duration"],
+                time_bw_product=values.get("tbw", 4.0), apodization=0.5, system=system, use="excitation")
+    if "slice_thickness" in values:
+        rf, gz, _ = pp.make_sinc_pulse(slice_thickness=values["slice_thickness"], return_gz=True, **args)
+        return rf, gz
+    return pp.make_sinc_pulse(**args), None
+
+
+_GRE = re.compile(r"\b(gradient[- ]echo|gre|flash|spoiled gradient|fl2d)\b", re.I)
+
+
+def gre_minimum(values: dict[str, float], prose: str) -> list[str]:
+    """A gradient echo's shortest TE and TR for the user's excitation pulse and ADC window: excitation block, the
+    prephasers (readout dephaser, largest phase encoding, slice rephaser, played together) and the readout, before
+    any spoiler. Only with the user's own pulse or ADC duration: without them a template's default events decide."""
+    if not _GRE.search(prose) or not re.search(r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not (
+            "tr" in values or "te" in values or _ASKS_FEASIBLE.search(prose)):
+        return []
+    if not ("pulse_duration" in values or "readout_time" in values) or not all(
+            k in values for k in ("fov", "n_x", "slice_thickness")):
+        return []
+    import pypulseq as pp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        system = _system(values)
+        raster = system.grad_raster_time
+        n, fov = int(values["n_x"]), values["fov"]
+        pulse = {**values, "pulse_duration": values.get("pulse_duration", 2e-3)}
+        rf, gz = _excitation(pulse, system)
+        readout = values.get("readout_time", 3.2e-3)
+        if n / fov / readout / (GAMMA * 1e-3) > values.get("max_grad", 40.0):
+            return []  # the readout itself cannot be played: the template's own check says so with its minimum
+        flat = math.ceil(round(readout / raster, 6)) * raster
+        gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=flat, system=system)
+        pre = max(pp.calc_duration(pp.make_trapezoid(channel="x", area=-gx.area / 2, system=system)),
+                  pp.calc_duration(pp.make_trapezoid(channel="y", area=int(values.get("n_y", n)) / 2 / fov,
+                                                     system=system)),
+                  pp.calc_duration(pp.make_trapezoid(channel="z", area=-gz.area / 2 if gz is not None else 0.0,
+                                                     system=system)))
+        excitation = pp.calc_duration(rf, gz)
+        readout_block = pp.calc_duration(gx)
+        min_te = excitation - (rf.delay + pp.calc_rf_center(rf)[0]) + pre + readout_block / 2
+    min_tr = excitation + pre + readout_block
+    given = [w for w, k in (("pulse", "pulse_duration"), ("ADC window", "readout_time")) if k in values]
+    assumed = [f"{w} not given: the template's {d}" for w, k, d in (("pulse", "pulse_duration", "2 ms"),
+                                                                   ("ADC window", "readout_time", "3.2 ms"))
+               if k not in values]
+    line = (f"With your {' and '.join(given)}, the events of one TR take excitation block {_ms(excitation)} + "
+            f"prephasers {_ms(pre)} + readout {_ms(readout_block)}: the shortest TR is **{min_tr * 1e3:.3g} ms** "
+            f"before any spoiler, and the shortest TE **{min_te * 1e3:.3g} ms**" +
+            (f" ({'; '.join(assumed)})" if assumed else "") + _defaults_note(values))
+    out = []
+    for key, label, minimum in (("tr", "TR", min_tr), ("te", "TE", min_te)):
+        if key in values and values[key] < minimum - 1e-9:
+            out.append(f"**{label} {_ms(values[key])} is too short** for these events: at least "
+                       f"{minimum * 1e3:.3g} ms.")
+    return out + [line + "; a spoiler after the readout (as in the template below) adds its own duration to the TR."]
+
+
+def t2prep_delays(values: dict[str, float], prose: str, matlab: bool = False) -> list[str]:
+    """The free-precession delays of a T2 preparation (90° – τ – 180° – 2τ – 180° – τ – -90°, two refocusing
+    pulses unless another count is given) for each prep time the user gave: the prep time counts the refocusing
+    pulses and the delays, so τ = (T − n·d) / (2n) for n pulses of duration d, on the gradient raster."""
+    if not re.search(r"\bt2[- ]?prep\w*|\bt2[- ]preparation\b", prose, re.I):
+        return []
+    times = [values[k] for k in sorted(values, key=lambda x: (len(x), x)) if re.fullmatch(r"t2prep(_\d+)?", k)]
+    d = values.get("refocus_duration")
+    if not times or d is None:
+        need = [w for w, have in (("the prep time(s)", bool(times)), ("the refocusing pulses' duration", d is not None))
+                if not have]
+        return ["For the T2-prep delays I need " + " and ".join(need) + ": each delay is (prep time − refocusing "
+                "pulses) / (2 × their number), between the 90° pulses."]
+    m = re.search(r"\b(\d+)\s*(?:composite\s+)?(?:refocusing|180)", prose, re.I)
+    n = int(m.group(1)) if m else 2
+    raster = values.get("grad_raster", 10e-6)
+    out = []
+    for t in times:
+        tau = round((t - n * d) / (2 * n) / raster) * raster
+        if tau <= 0:
+            out.append(f"A {t * 1e3:g} ms prep time is shorter than its {n} refocusing pulses of {d * 1e3:g} ms: it "
+                       "cannot be built.")
+            continue
+        delay = "mr.makeDelay" if matlab else "pp.make_delay"
+        out.append(f"T2 prep {t * 1e3:g} ms with {n} refocusing pulses of {d * 1e3:g} ms: τ = ({t * 1e3:g} − "
+                   f"{n} × {d * 1e3:g}) / {2 * n} = **{tau * 1e3:.5g} ms** (on the {raster * 1e6:g} µs raster); the "
+                   f"delays are τ, 2τ = {2 * tau * 1e3:.5g} ms" + (", 2τ" * (n - 2)) + f", τ: `{delay}("
+                   f"{tau * 1e3:.5g}e-3)` and `{delay}({2 * tau * 1e3:.5g}e-3)`.")
+    if out:
+        out.append("The prep time here counts the refocusing pulses and the delays between the 90° tip-down and the "
+                   "tip-up (the 90° pulses themselves not included); if yours counts them too, subtract their "
+                   "durations first.")
+    return out
