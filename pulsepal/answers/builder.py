@@ -32,7 +32,7 @@ MATLAB_NAMES = {"fov": "fov", "n_x": "Nx", "n_y": "Ny", "n_z": "Nz", "slice_thic
 _INTEGERS = {"n_x", "n_y", "n_z", "n_echoes", "n_slices", "n_dummies", "b_value", "n_samples", "n_repetitions",
              "adc_samples_limit"}
 _SCALED = {"te", "tr", "ti", "readout_time", "fov", "slice_thickness", "slab_thickness"}  # written as "<x>e-3"
-_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration", "grad_raster_time",
+_MICRO = {"rf_dead_time", "rf_ringdown_time", "adc_dead_time", "dwell", "pulse_duration", "grad_raster",
           "rf_raster_time", "adc_raster_time", "block_duration_raster"}  # written as "<x>e-6"
 _LABELS = {"te": "TE", "tr": "TR", "ti": "TI", "readout_time": "the readout time", "flip_deg": "the flip angle",
            "b_value": "the b-value"}
@@ -229,7 +229,7 @@ def summary(filled: Filled, matlab: bool) -> list[str]:
 _LIMITS = {"max_grad": ("max_grad", "MaxGrad"), "max_slew": ("max_slew", "MaxSlew"),
            "rf_dead_time": ("rf_dead_time", "rfDeadTime"), "rf_ringdown_time": ("rf_ringdown_time", "rfRingdownTime"),
            "adc_dead_time": ("adc_dead_time", "adcDeadTime"), "b0": ("B0", "B0"), "gamma": ("gamma", "gamma"),
-           "grad_raster_time": ("grad_raster_time", "gradRasterTime"), "rf_raster_time": ("rf_raster_time",
+           "grad_raster": ("grad_raster_time", "gradRasterTime"), "rf_raster_time": ("rf_raster_time",
                                                                                          "rfRasterTime"),
            "adc_raster_time": ("adc_raster_time", "adcRasterTime"),
            "block_duration_raster": ("block_duration_raster", "blockDurationRaster"),

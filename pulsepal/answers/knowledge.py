@@ -164,6 +164,15 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     # "acquisition 3.2 ms", "ADC 2.56 ms": the ADC window, when a time unit says it is one (not "acquisition 5 min")
     ("readout_time", re.compile(r"\b(?:acquisition|adc(?:[- ](?:duration|window|length))?)\s*(?:=|:|of|is)?\s*"
                                 + _NUM + r"\s*(ms|us|µs)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    # the rest of the system object: another nucleus's gamma, the other rasters, the ADC's sample limit
+    ("gamma", re.compile(r"\b(?:gamma|gyromagnetic ratio)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(mhz/t|hz/t)?", re.I),
+     lambda v, u: float(v) * (1.0 if (u or "").lower() == "hz/t" or float(v) > 1e5 else 1e6)),
+    ("rf_raster_time", re.compile(r"\brf(?:\s*/\s*grad\w*)?[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT,
+                                  re.I), lambda v, u: _time(v, u, "us")),
+    ("adc_raster_time", re.compile(r"\badc[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(us|µs|ns)\b", re.I),
+     lambda v, u: float(v) * (1e-9 if u.lower() == "ns" else 1e-6)),
+    ("adc_samples_limit", re.compile(r"\badc[- ]samples?[- ]limit\s*(?:=|:|of|is)?\s*(\d+)()", re.I),
+     lambda v, u: float(v)),
     *_EVENT_FIELDS,
 ]
 
@@ -220,6 +229,13 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             k.values["wanted_" + key] = value  # above the scanner's: that stays the limit, the request is judged
         else:  # within it (or no limit given): the value asked for is the one to use
             k.values[key] = value
+    if settings_text and "gamma" not in k.values:  # "13C" in the settings: that nucleus's gamma for the system object
+        from .unit_calcs import nucleus_of
+
+        nucleus = nucleus_of(text)
+        if nucleus is not None:
+            k.values["gamma"] = nucleus[1] * 1e6
+            k.unparsed = [u for u in k.unparsed if u.lower() != nucleus[0].lower()]
     if k.kind is None:
         k.kind = requested(text)
     return k
@@ -329,7 +345,9 @@ def describe(k: Knowledge) -> str:
            "slab_thickness": ("slab", 1e3, "mm"), "inversion_duration": ("inversion pulse", 1e3, "ms"),
            "spoiler_duration": ("spoiler", 1e3, "ms"), "spoiler_rise": ("spoiler ramp", 1e3, "ms"),
            "spoiler_flat": ("spoiler flat top", 1e3, "ms"), "refocus_duration": ("refocusing pulse", 1e3, "ms"),
-           "grad_raster": ("gradient raster", 1e6, "µs")}
+           "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
+           "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
+           "adc_samples_limit": ("ADC sample limit", 1, "")}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

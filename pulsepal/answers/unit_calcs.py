@@ -30,6 +30,11 @@ _GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
 _PROTON = 42.576
 
 
+def nucleus_of(text: str) -> Optional[tuple[str, float]]:
+    """The nucleus other than the proton a text names (its symbol and gamma/2pi in MHz/T), else None."""
+    return next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(text)), None)
+
+
 def _b0(low: str) -> Optional[float]:
     m = re.search(_NUM + r"\s*(?:t|tesla)\b", low)
     return float(m.group(1)) if m else None
@@ -92,7 +97,7 @@ def nucleus_gamma(prose: str, lang: str) -> list[str]:
     """"Larmor frequency of 13C at 3T?", "what gamma do I give Opts for sodium?": the nucleus's gamma, and the
     frequency at the field named, with how the system object takes it (its default is the proton's)."""
     low = prose.lower()
-    hit = next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(low)), None)
+    hit = nucleus_of(low)
     if hit is None or not re.search(r"\b(larmor|gamma|gyromagnetic|γ|(cent(er|re)|resonance|rf|carrier) "
                                     r"frequency)\b", low):
         return []
