@@ -316,7 +316,8 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
             f"{amp:.4g} Hz/m = **{amp_mt:.3g} mT/m**")
     tail = (f"the shortest dwell at this FOV is {shortest * 1e6:.3g} µs (a receiver bandwidth of at most "
             f"{1 / shortest / 1e3:.4g} kHz" +
-            (f", {1 / (shortest * n):.0f} Hz/pixel with {int(n)} samples" if n else "") + ")")
+            (f", {1 / (shortest * n):.0f} Hz/pixel with {int(n)} samples; the shortest readout is {int(n)} × "
+             f"{shortest * 1e6:.3g} µs = **{n * shortest * 1e3:.4g} ms**" if n else "") + ")")
     if amp_mt > gmax * (1 + 1e-9):
         return [line + f", **above {limit}: it cannot work**; {tail}, or make the FOV larger."]
     return [line + f", within {limit}; {tail}."]

@@ -157,7 +157,7 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                              r"(?:bandwidth|bw)\b", re.I), None),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
-    ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
+    ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is|be|to)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _T_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
