@@ -60,7 +60,14 @@ def _seconds_text(seconds: float) -> str:
     return f"{seconds:g}"
 
 
+# "TI 5 ms", "a TE of 4 ms": a time of the sequence's, never one of an event's own parameters
+_SEQUENCE_TIME = re.compile(r"\b(ti|te|tr|esp|echo spacing|inversion time|echo time|repetition time|repetition)\W*"
+                            r"(?:of|is|=|:)?\s*$", re.I)
+
+
 def _time_param(e: ApiEntry, prose: str, start: int, end: int, taken: set[str]) -> Optional[str]:
+    if _SEQUENCE_TIME.search(prose[max(0, start - 30):start]):
+        return None
     names = [p.name for p in e.params if p.name in _TIME_WORDS and p.name not in taken]
     if not names:  # `make_delay(d)`: its one time
         return "d" if e.param("d") is not None and "d" not in taken else None

@@ -127,3 +127,8 @@ def test_rf_and_adc_phase_per_tr_is_its_note(responder, q, lang):
 def test_segments_for_ges_interpreter_are_tagged_with_trid(responder, lang, label):
     a = ask(responder, "on a GE scanner, how do I mark where each segment starts?", lang)
     assert a.confident and label in a.text and ("seq.addTRID" in a.text) == (lang == "matlab")
+
+
+def test_a_sequence_time_is_not_bound_to_an_events_delay(responder):
+    a = ask(responder, "with TE 4 ms, how do I make the sinc pulse for my slice?", "python")
+    assert "delay=4e-3" not in a.text and "duration=4e-3" not in a.text
