@@ -343,7 +343,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += event_timing.minimum_ti(values, prose) + event_timing.gre_minimum(values, prose)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
     lines += event_options.trigger_timing(prose, matlab)
-    return lines + unit_calcs.lines(prose, lang, code)
+    return lines + unit_calcs.lines(prose, lang, code, values)
 
 
 def header(lines: list[str], worked_out: bool = True) -> Optional[str]:

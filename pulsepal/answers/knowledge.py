@@ -171,6 +171,9 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                                   re.I), lambda v, u: _time(v, u, "us")),
     ("adc_raster_time", re.compile(r"\badc[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(us|µs|ns)\b", re.I),
      lambda v, u: float(v) * (1e-9 if u.lower() == "ns" else 1e-6)),
+    ("esp", re.compile(r"\becho[- ]spacing\b\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("echoes_centred", re.compile(r"\b(?:cent(?:er|re)d?|symmetric\w*)\b.{0,20}?\b(tr) ?/ ?2()", re.I),
+     lambda v, u: 1.0),  # "5 echoes centred on TR/2": a multi-echo bSSFP's layout
     ("adc_samples_limit", re.compile(r"\badc[- ]samples?[- ]limit\s*(?:=|:|of|is)?\s*(\d+)()", re.I),
      lambda v, u: float(v)),
     *_EVENT_FIELDS,
@@ -347,7 +350,7 @@ def describe(k: Knowledge) -> str:
            "spoiler_flat": ("spoiler flat top", 1e3, "ms"), "refocus_duration": ("refocusing pulse", 1e3, "ms"),
            "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
            "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
-           "adc_samples_limit": ("ADC sample limit", 1, "")}
+           "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms")}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

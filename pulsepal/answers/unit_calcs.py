@@ -165,10 +165,31 @@ def spoiling_phase(prose: str) -> list[str]:
             "Give the same phase to the ADC."]
 
 
-def lines(prose: str, lang: str, code: Optional[str] = None) -> list[str]:
-    """Every rule that applies to the question, in order."""
+def echo_times(values: dict[str, float], prose: str) -> list[str]:
+    """The echo times of a multi-echo readout: from the first TE and the spacing, or centred on TR/2 (a multi-echo
+    bSSFP's layout), when the question asks for them."""
+    n, esp = values.get("n_echoes"), values.get("esp")
+    if not n or not esp or n > 64 or not re.search(r"\b(echo times|tes)\b|\bte of each\b", prose, re.I):
+        return []
+    count = int(n)
+    if (values.get("echoes_centred") or re.search(r"\b(cent(er|re)d?|symmetric\w*)\b.{0,20}\btr ?/ ?2\b", prose,
+                                                  re.I)) and values.get("tr"):
+        middle = values["tr"] / 2
+        tes = [middle + (k - (count - 1) / 2) * esp for k in range(count)]
+        how = f"centred on TR/2 = {middle * 1e3:g} ms"
+    elif values.get("te"):
+        tes = [values["te"] + k * esp for k in range(count)]
+        how = f"from the first TE {values['te'] * 1e3:g} ms"
+    else:
+        return []
+    shown = ", ".join(f"{t * 1e3:.4g}" for t in tes)
+    return [f"{count} echoes {esp * 1e3:g} ms apart, {how}: TE = **{shown} ms**."]
+
+
+def lines(prose: str, lang: str, code: Optional[str] = None, values: Optional[dict[str, float]] = None) -> list[str]:
+    """Every rule that applies to the question, in order; `values` are the settings' and the question's."""
     out = flip_in_degrees(prose) + fov_from_gradient(prose) + chemical_shift(prose) + adc_segments(prose)
-    out += spoiling_phase(prose) + nucleus_gamma(prose, lang) + ernst_angle(prose)
+    out += spoiling_phase(prose) + nucleus_gamma(prose, lang) + ernst_angle(prose) + echo_times(values or {}, prose)
     if not code:  # a limit written inline ("Opts(max_slew=130, slew_unit='mT/m/ms') -> what is stored?")
         out += list(value_math.opts_stored(prose, lang in ("matlab", "octave")).values())
     return out

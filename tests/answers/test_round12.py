@@ -132,3 +132,15 @@ def test_segments_for_ges_interpreter_are_tagged_with_trid(responder, lang, labe
 def test_a_sequence_time_is_not_bound_to_an_events_delay(responder):
     a = ask(responder, "with TE 4 ms, how do I make the sinc pulse for my slice?", "python")
     assert "delay=4e-3" not in a.text and "duration=4e-3" not in a.text
+
+
+def test_echo_times_from_the_settings(responder):
+    a = ask(responder, "which echo times will I get?", "python",
+            knowledge="multi-echo GRE, 4 echoes, TE 2 ms, echo spacing 2.5 ms")
+    assert a.confident and "TE = **2, 4.5, 7, 9.5 ms**" in a.text
+
+
+def test_system_limits_carry_the_settings_nucleus_rasters_and_sample_limit(responder):
+    a = ask(responder, "set up my system limits", "matlab",
+            knowledge="23Na, max grad 30 mT/m, adc raster 1 us, adc samples limit 4096")
+    assert "'gamma', 11.262e6" in a.text and "'adcRasterTime', 1e-6" in a.text and "'adcSamplesLimit', 4096" in a.text
