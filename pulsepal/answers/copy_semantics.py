@@ -24,9 +24,10 @@ from typing import Optional
 from .pulseq_api import ApiEntry
 
 ASKS = re.compile(r"\bin[- ]place\b|\b(change|modif\w*|alter\w*|mutate\w*|overwrit\w*|touch\w*)\b.{0,40}\b(original|"
-                  r"input|argument|the one i (pass|gave)|what i pass\w*|(the|my) \w+ i (pass|give|gave|hand)\w*)\b|\b(a copy|copies|new (one|object|event|"
-                  r"gradient|pulse|struct|instance))\b.{0,40}\bor\b|\bor\b.{0,40}\b(a copy|copies|a new (one|object|"
-                  r"event|gradient|pulse|struct))\b|\bis (the result|it|that|the output|what it returns) a (copy|new)\b",
+                  r"input|argument|the one i (pass|gave)|what i pass\w*|(the|my) \w+ i (pass|give|gave|hand)\w*)\b|"
+                  r"\b(a copy|copies|new (one|object|event|gradient|pulse|struct|instance))\b.{0,40}\bor\b|"
+                  r"\bor\b.{0,40}\b(a copy|copies|a new (one|object|event|gradient|pulse|struct))\b|"
+                  r"\bis (the result|it|that|the output|what it returns) a (copy|new)\b",
                   re.I)
 
 

@@ -44,7 +44,8 @@ def pairing_line(subject: str, matlab: bool) -> Optional[str]:
         rise = "`gx.riseTime`" if matlab else "`gx.rise_time`"
         return (f"**To sample on the flat top of the gradient (`gx`)**, make the ADC last its flat time ({field}) and "
                 f"start after its rise time ({rise}); both start with the block, so add them together "
-                f"(`{'seq.addBlock' if matlab else 'seq.add_block'}(gx, adc)`):\n\n```{'matlab' if matlab else 'python'}\n{code}\n```")
+                f"(`{'seq.addBlock' if matlab else 'seq.add_block'}(gx, adc)`):\n\n"
+                f"```{'matlab' if matlab else 'python'}\n{code}\n```")
     if subject == "api:make_block_pulse":
         code = ("rf = mr.makeBlockPulse(flip, 'Duration', 1e-3, 'Delay', gz.riseTime, 'system', sys);" if matlab else
                 "rf = pp.make_block_pulse(flip_angle=flip, duration=1e-3, delay=gz.rise_time, system=system)")

@@ -214,5 +214,6 @@ def moved_subject(api: PulseqApi, history: list[dict], prose: str,
     if not history or READ_BACK.search(prose):
         return None
     e = _previous(api, history)
-    return (paired_subject("api:" + e.key if e else None, prose) or part_subject(api, history, prose) or which_of_two(api, history, prose) or template_again(history, prose)
+    return (paired_subject("api:" + e.key if e else None, prose) or part_subject(api, history, prose)
+            or which_of_two(api, history, prose) or template_again(history, prose)
             or why_note(api, history, prose, ranking) or next_step(api, history, prose, ranking))

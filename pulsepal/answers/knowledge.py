@@ -165,13 +165,16 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("readout_time", re.compile(r"\b(?:acquisition|adc(?:[- ](?:duration|window|length))?)\s*(?:=|:|of|is)?\s*"
                                 + _NUM + r"\s*(ms|us|µs)\b", re.I), lambda v, u: _time(v, u, "ms")),
     # the rest of the system object: another nucleus's gamma, the other rasters, the ADC's sample limit
-    ("gamma", re.compile(r"\b(?:gamma|gyromagnetic ratio)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(mhz/t|hz/t)?", re.I),
+    ("gamma", re.compile(r"\b(?:gamma|gyromagnetic ratio)\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(mhz/t|hz/t)?",
+                         re.I),
      lambda v, u: float(v) * (1.0 if (u or "").lower() == "hz/t" or float(v) > 1e5 else 1e6)),
-    ("rf_raster_time", re.compile(r"\brf(?:\s*/\s*grad\w*)?[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT,
-                                  re.I), lambda v, u: _time(v, u, "us")),
-    ("adc_raster_time", re.compile(r"\badc[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(us|µs|ns)\b", re.I),
+    ("rf_raster_time", re.compile(r"\brf(?:\s*/\s*grad\w*)?[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM
+                                  + _D_UNIT, re.I), lambda v, u: _time(v, u, "us")),
+    ("adc_raster_time", re.compile(r"\badc[- ]raster(?:[- ]time)?\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(us|µs|ns)\b",
+                                   re.I),
      lambda v, u: float(v) * (1e-9 if u.lower() == "ns" else 1e-6)),
-    ("esp", re.compile(r"\becho[- ]spacing\b\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    ("esp", re.compile(r"\becho[- ]spacing\b\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT, re.I),
+     lambda v, u: _time(v, u, "ms")),
     ("echoes_centred", re.compile(r"\b(?:cent(?:er|re)d?|symmetric\w*)\b.{0,20}?\b(tr) ?/ ?2()", re.I),
      lambda v, u: 1.0),  # "5 echoes centred on TR/2": a multi-echo bSSFP's layout
     ("adc_samples_limit", re.compile(r"\badc[- ]samples?[- ]limit\s*(?:=|:|of|is)?\s*(\d+)()", re.I),

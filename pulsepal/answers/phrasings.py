@@ -241,8 +241,9 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(same|reuse\w*|existing|my) (spiral|trajectory|readout|waveform|gradient)s?\b.{0,40}\b(bigger|larger|"
        r"smaller|coarser|finer|different|another|half|double) (fov|field of view|resolution)\b", A("scale_grad", 1.8)),
     # "longer than one adc may be ... chop it into equal pieces that fit the limit"
-    _t(r"\b(longer|more samples|too many samples) (than|for) (one|a single|an?) adc\b|\b(chop|split|cut|divide|break)\w*\b"
-       r".{0,40}\b(equal )?(pieces|parts|segments|chunks)\b.{0,40}\blimit\b", A("calc_adc_segments", 1.8)),
+    _t(r"\b(longer|more samples|too many samples) (than|for) (one|a single|an?) adc\b|"
+       r"\b(chop|split|cut|divide|break)\w*\b.{0,40}\b(equal )?(pieces|parts|segments|chunks)\b.{0,40}\blimit\b",
+       A("calc_adc_segments", 1.8)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),

@@ -349,7 +349,8 @@ def answer(e: ApiEntry, kind: str, prose: str, lang: str, fact: Optional[str] = 
         "**" + bold.group(1) in ln for ln in unit_lines(prose))
     name, fence = name_of(e, lang), ("matlab" if is_matlab(lang) else "python")
     signature = matlab_signature(e) if is_matlab(lang) else python_signature(e)
-    label = {"values": "accepted values", "limit": "limits", "returns": "outputs", "copies": "copy or in place"}.get(kind, kind)
+    label = {"values": "accepted values", "limit": "limits", "returns": "outputs",
+             "copies": "copy or in place"}.get(kind, kind)
     if kind == "unit" and e.key in _RETURN_UNITS and _param_asked(e, prose, is_matlab(lang), fallback=False) is None:
         label = "unit of its outputs"
     if fact is None:

@@ -50,9 +50,9 @@ def flip_in_degrees(prose: str) -> list[str]:
     if value <= 2 * math.pi + 1e-9:
         return []
     degrees = math.degrees(value)
-    return [f"Flip angles are in **radians** (one radian is 57.3°): {value:g} is {value:g} rad = {degrees:.1f}° ({degrees % 360:.1f}° "
-            f"modulo a full turn), not {value:g}°. For {value:g}° pass {value:g} × π/180 = {math.radians(value):.4f} "
-            f"rad (`{value:g} * np.pi / 180`, MATLAB `{value:g} * pi / 180`)."]
+    return [f"Flip angles are in **radians** (one radian is 57.3°): {value:g} is {value:g} rad = {degrees:.1f}° "
+            f"({degrees % 360:.1f}° modulo a full turn), not {value:g}°. For {value:g}° pass {value:g} × π/180 = "
+            f"{math.radians(value):.4f} rad (`{value:g} * np.pi / 180`, MATLAB `{value:g} * pi / 180`)."]
 
 
 def fov_from_gradient(prose: str) -> list[str]:

@@ -66,7 +66,8 @@ _TRID = re.compile(r"\btrid\b|\b(tag|mark|label|id|number)\w*\b.{0,50}\bsegments
 
 
 def _trid_line(prose: str, lang: str) -> list[str]:
-    label = "mr.makeLabel('SET', 'TRID', id)" if lang == "matlab" else "pp.make_label(type='SET', label='TRID', value=id)"
+    label = "mr.makeLabel('SET', 'TRID', id)" if lang == "matlab" else \
+        "pp.make_label(type='SET', label='TRID', value=id)"
     add = "seq.addBlock" if lang == "matlab" else "seq.add_block"
     return [f"On GE (the pge2 interpreter) a segment starts at a block that carries a **TRID** label: make "
             f"`trid = {label}` and add it to the first block of each segment (`{add}(..., trid)`), one id per "

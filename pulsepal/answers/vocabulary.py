@@ -122,7 +122,8 @@ TERMS: list[Term] = [
        r"\b(each|every|per|from) (tr|shot|excitation|repetition|pulse|one tr)", H("spoiler", 1.3)),
     _t(r"\bspoilers?\b|\bcrushers?\b", H("spoiler", 0.9)),
     # the phase of the pulses and the receiver per TR: alternating, phase cycling, "same phase as the pulse"
-    _t(r"\b(adc|receiver|readout)('s)? phase\b|\badc\b.{0,40}\b(pulse|rf)('s|s')? phase\b|\bphase of the (adc|receiver)\b|\bsame phase as (the|my) (pulse|rf)\b|"
+    _t(r"\b(adc|receiver|readout)('s)? phase\b|\badc\b.{0,40}\b(pulse|rf)('s|s')? phase\b|"
+       r"\bphase of the (adc|receiver)\b|\bsame phase as (the|my) (pulse|rf)\b|"
        r"\b(pulse|rf) phase\b.{0,40}\b(every|each|per|from one) (tr|repetition|pulse)\b|\b(flip|alternat|invert|"
        r"toggl|chang)\w* (the )?(pulse |rf )?phase\b.{0,30}\b(180|pi|sign|every|each)\b|\bphase[- ]cycl\w*\b",
        H("rf_phase", 1.8)),
