@@ -29,6 +29,9 @@ dev11.jsonl and dev11x.jsonl (round 11) are split and checked the same way, with
 a set written from a pool no earlier file draws on (OpenMRF, PTB-MR's mrseq, and three smaller repositories).
 dev12.jsonl and dev12x.jsonl (round 12) likewise (`assign_round12`, its own seed), from another fresh pool (a
 phase-cycled bSSFP, hyperpolarized 13C sequences, a multi-echo bSSFP, a benchtop NMR console, GIRF measurements).
+heldout7.jsonl, a seventh sealed set (a 0.55 T QISS angiography script, a student's radial/EPI/spiral test scripts,
+a pypulseq contributor's trapezoid tests), is held to the strict rule against every file there when it was written
+(dev .. dev12x, cal7, heldout .. heldout6) and to the later-dev rule (its own list, empty) against later dev files.
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -86,6 +89,11 @@ KNOWN_LATER_OVERLAPS_HELDOUT6: frozenset[str] = frozenset()
 HELDOUT6_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl",
                           "dev6x.jsonl", "dev7.jsonl", "dev8.jsonl", "dev8x.jsonl", "cal7.jsonl", "heldout.jsonl",
                           "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl")
+# heldout7 likewise: its own list (empty) for the dev and calibration files written after it (dev13.jsonl, written
+# beside it, included), and the strict rule against every file there when it was written (round 12's dev12/dev12x too)
+KNOWN_LATER_OVERLAPS_HELDOUT7: frozenset[str] = frozenset()
+HELDOUT7_WRITTEN_AFTER = (*HELDOUT6_WRITTEN_AFTER, "heldout6.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl",
+                          "dev12x.jsonl")
 # each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
 LATER_SEALED = {
     "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
@@ -93,6 +101,7 @@ LATER_SEALED = {
     "heldout4": (KNOWN_LATER_OVERLAPS_HELDOUT4, HELDOUT4_WRITTEN_AFTER),
     "heldout5": (KNOWN_LATER_OVERLAPS_HELDOUT5, HELDOUT5_WRITTEN_AFTER),
     "heldout6": (KNOWN_LATER_OVERLAPS_HELDOUT6, HELDOUT6_WRITTEN_AFTER),
+    "heldout7": (KNOWN_LATER_OVERLAPS_HELDOUT7, HELDOUT7_WRITTEN_AFTER),
 }
 
 
