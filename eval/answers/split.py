@@ -32,6 +32,8 @@ phase-cycled bSSFP, hyperpolarized 13C sequences, a multi-echo bSSFP, a benchtop
 heldout7.jsonl, a seventh sealed set (a 0.55 T QISS angiography script, a student's radial/EPI/spiral test scripts,
 a pypulseq contributor's trapezoid tests), is held to the strict rule against every file there when it was written
 (dev .. dev12x, cal7, heldout .. heldout6) and to the later-dev rule (its own list, empty) against later dev files.
+dev13.jsonl and dev13x.jsonl (round 13) likewise (`assign_round13`, its own seed), from owners A-M no pool had named
+(tabletop MaRCoS sequences in MATLAB, an ultra-low-field pypulseq suite, a user's spiral and radial pypulseq scripts).
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -139,6 +141,9 @@ ROUND11_SHARE = 1 / 3  # of every kind, into dev11x
 # round 12: the same shape again (dev12 for the tuner, dev12x its transfer check), from yet another fresh pool
 ROUND12 = ("dev12.jsonl", "dev12x.jsonl")
 
+# round 13: the same shape (dev13 for the tuner, dev13x its transfer check), from a pool of owners A-M nobody drew on
+ROUND13 = ("dev13.jsonl", "dev13x.jsonl")
+
 
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
@@ -155,6 +160,11 @@ def assign_round12(items: list[dict]) -> tuple[list[dict], list[dict]]:
     return assign(items, ROUND11_SHARE, "round12:")
 
 
+def assign_round13(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev13, dev13x): as `assign_round12`, with round 13's own seed, so its split repeats no earlier round's."""
+    return assign(items, ROUND11_SHARE, "round13:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
     """Why dev8/dev8x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND8, assign_round8)
@@ -168,6 +178,11 @@ def check_round11(folder: Path = HERE) -> list[str]:
 def check_round12(folder: Path = HERE) -> list[str]:
     """Why dev12/dev12x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND12, assign_round12)
+
+
+def check_round13(folder: Path = HERE) -> list[str]:
+    """Why dev13/dev13x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND13, assign_round13)
 
 
 def _check_round(folder: Path, names: tuple[str, str],
@@ -345,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if (HERE / ROUND12[0]).is_file():
         print("dev12/dev12x OK: the seeded split (a third of each kind in dev12x), clear of every other file")
+    problems13 = check_round13()
+    if problems13:
+        print(f"dev13/dev13x: {'; '.join(problems13)}", file=sys.stderr)
+        return 1
+    if (HERE / ROUND13[0]).is_file():
+        print("dev13/dev13x OK: the seeded split (a third of each kind in dev13x), clear of every other file")
     own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
     for name, sealed in sealed_sets[1:]:
         before = LATER_SEALED[name][1]
