@@ -15,7 +15,7 @@ from typing import Optional
 from .callmap import option_spelling
 from .event_roles import role_note
 from .glossary import param_meaning
-from .option_words import ASKS_OPTION, described_param, option_line
+from .option_words import ASKS_OPTION, described_param, option_line, strong_param
 from .pulseq_api import ApiEntry
 from .usercall import call_with_values
 
@@ -64,5 +64,6 @@ def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[s
         how = f"`{call}(..., {spelled}, value)`" if matlab else f"`{call}(..., {spelled}value)`"
         return (f"**`{bare}`** is an option of `{call}`{dflt}: pass it as {how}."
                 + (f" ({meaning})" if meaning else ""))
-    described = described_param(e, prose) if ASKS_OPTION.search(prose) else None  # "which option starts it later?"
+    # "which option starts it later?"; "how do I tell pypulseq the field strength?" (an idea only one option holds)
+    described = described_param(e, prose) if ASKS_OPTION.search(prose) else strong_param(e, prose)
     return option_line(e, described, matlab) if described is not None else None

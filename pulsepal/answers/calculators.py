@@ -253,7 +253,8 @@ def sampling(prose: str) -> list[str]:
         raster, what = 100e-9, "ADC raster (100 ns)"
     steps = dwell / raster
     on = abs(steps - round(steps)) < 1e-6
-    line = f"{n} samples over {total * 1e3:g} ms is a dwell of **{dwell * 1e6:.4g} µs**"
+    shown = f"{dwell * 1e9:.4g} ns** ({dwell * 1e6:.4g} µs)" if dwell < 1e-6 else f"{dwell * 1e6:.4g} µs**"
+    line = f"{n} samples over {total * 1e3:g} ms is a dwell of **{shown}"  # below 1 µs in ns, as rasters are given
     line += f", a whole multiple of the {what}." if on else f", not a multiple of the {what}: use " \
         f"{math.ceil(steps) * raster * 1e6:.4g} µs (or change the number of samples)."
     return [line]

@@ -35,6 +35,22 @@ _IDEAS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bflat (part|top|section|portion)\b|\bplateau\b", re.I), "flat_time"),
     (re.compile(r"\bhow many (samples|points)\b|\bnumber of (samples|points)\b", re.I), "num_samples"),
 )
+# ideas so tied to one parameter that naming them asks for it, on that function's page ("tell pypulseq the field
+# strength of the magnet" is `B0` of the system object)
+_STRONG: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(field strength|main field|static field|strength of the magnet|magnet'?s? (field|strength))\b",
+                re.I), "B0"),
+    (re.compile(r"\b(gyromagnetic|which nucleus|other nucle\w+|x-?nucle\w+)\b", re.I), "gamma"),
+)
+
+
+def strong_param(e: ApiEntry, prose: str) -> Optional[Param]:
+    """The parameter of `e` a question names by its idea alone (see _STRONG), else None."""
+    for pattern, name in _STRONG:
+        p = e.param(name)
+        if p is not None and pattern.search(prose):
+            return p
+    return None
 _STOP = frozenset({"the", "that", "this", "which", "what", "option", "options", "argument", "parameter", "keyword",
                    "should", "there", "with", "from", "into", "event", "seconds", "value", "give", "pass", "does",
                    "when", "have", "need", "want", "make", "used", "uses", "sets", "your", "default", "than"})

@@ -240,6 +240,21 @@ MORE_TERMS: list[Term] = [
     # "reuse the same spiral at a bigger fov": the same shape at another FOV or resolution is a scaled copy
     _t(r"\b(same|reuse\w*|existing|my) (spiral|trajectory|readout|waveform|gradient)s?\b.{0,40}\b(bigger|larger|"
        r"smaller|coarser|finer|different|another|half|double) (fov|field of view|resolution)\b", A("scale_grad", 1.8)),
+    # round 13's phrasings: a frequency-swept (B1-insensitive) inversion, where each sample sat in k-space, turning
+    # events about an axis, the time of a pulse's middle, one's own waveform played as a gradient
+    _t(r"\b(sweeps?|swept)\b.{0,20}\bfrequenc\w*|\bfrequency[- ]swept\b|\b(insensitive|immune|doesn'?t care\w*)\b"
+       r".{0,30}\bb1\b|\bb1[- ]insensitive\b", A("make_adiabatic_pulse", 1.8)),
+    _t(r"\bwhere in k[- ]?space\b|\bk[- ]?space (position|location|coordinate)s? of (every|each|all)\b",
+       A("seq.calculate_kspace", 1.8)),
+    _t(r"\b(spin|turn|rotate|twist)\w*\b.{0,40}\b(gradients?|adc|events?|readout)\b.{0,40}\b(about|around) (the )?"
+       r"[xyz][- ]?(axis)?\b", A("rotate", 1.8)),
+    _t(r"\b(time|moment|instant)\b.{0,20}\b(of )?(the |my )?(pulse'?s?|rf'?s?) (middle|cent(er|re)|peak)\b|"
+       r"\b(middle|cent(er|re)|peak) of (the |my )?(rf )?pulse\b.{0,30}\b(time|when)\b", A("calc_rf_center", 1.8)),
+    _t(r"\b(play|use|turn|make)\w*\b.{0,20}\bmy own\b.{0,30}\b(waveform|samples|shape)\b.{0,30}\b(as|into) (a )?"
+       r"gradient\b", A("make_arbitrary_grad", 1.8)),
+    _t(r"\b(field strength|main field|static field|strength of the magnet|b0)\b.{0,40}\b(system (settings|limits|"
+       r"object|struct)|opts|where do i (tell|set|put|give))\b|\b(tell|give|set)\w* (pypulseq|pulseq|the system|it)\b"
+       r".{0,20}\b(field strength|main field|strength of the magnet)\b", A("Opts", 1.8)),
     # "longer than one adc may be ... chop it into equal pieces that fit the limit"
     _t(r"\b(longer|more samples|too many samples) (than|for) (one|a single|an?) adc\b|"
        r"\b(chop|split|cut|divide|break)\w*\b.{0,40}\b(equal )?(pieces|parts|segments|chunks)\b.{0,40}\blimit\b",

@@ -36,7 +36,12 @@ def flip_degrees(low: str) -> float | None:
     for m in found:
         if _WANT_BEFORE.search(low[max(0, m.start() - 40):m.start()]) or _WANT_AFTER.match(low[m.end():]):
             return float(m.group(1))
-    return float(found[0].group(1)) if found else None
+    if found:
+        return float(found[0].group(1))
+    # "hard 90 of 100 us", "a block 180 pulse": an angle written as a pulse's name, without its unit
+    bare = re.search(r"\b(?:hard|block|rect\w*|square)\s+(?:pulse\s+)?(90|180|45|30|60|120|270|360)\s+(?:pulse|of|in|"
+                     r"with|for|lasting)\b", low)
+    return float(bare.group(1)) if bare else None
 
 
 # a time that belongs to another parameter: "TR of 5 ms", "TE 5 ms", "a 2 ms gap", "echo spacing 0.5 ms"

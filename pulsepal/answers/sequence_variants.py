@@ -56,6 +56,7 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     # acquisitions a template's loop does not make: a phase-cycled series, a 1D projection (no phase encoding),
     # a CPMG train read as NMR echoes with no imaging gradients (a "CPMG" that names imaging is the TSE itself)
     (r"\bphase[- ]cycl\w*", "phase-cycled"),
+    (r"\binterleaved (phase[- ])?(order\w*|encod\w*)\b", "interleaved phase ordering"),
     (r"\b1-?d\b.{0,40}\bprojections?\b|\b1-?d (profile|readout)\b|\bwithout phase[- ]encod\w*|\bno phase[- ]encod\w*",
      "1D projection (no phase encoding)"),
     (r"\bcpmg\b(?!.{0,80}\b(imag\w*|slices?|phase[- ]encod\w*|k-?space|fov|matrix|tse|fse|rare)\b)",

@@ -27,6 +27,7 @@ _GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
     (re.compile(r"\b(2h|h-?2|deuterium)\b", re.I), "2H", 6.536),
     (re.compile(r"\b(129xe|xe-?129|xenon)\b", re.I), "129Xe", 11.777),
 )
+_PROTONS = re.compile(r"\b(1h|protons?|hydrogen|water)\b", re.I)
 _PROTON = 42.576
 
 
@@ -36,8 +37,8 @@ def nucleus_of(text: str) -> Optional[tuple[str, float]]:
 
 
 def _b0(low: str) -> Optional[float]:
-    m = re.search(_NUM + r"\s*(?:t|tesla)\b", low)
-    return float(m.group(1)) if m else None
+    m = re.search(_NUM + r"\s*(t|tesla|mt|millitesla)\b(?!/)", low)
+    return float(m.group(1)) * (1e-3 if m.group(2) in ("mt", "millitesla") else 1) if m else None
 
 
 def flip_in_degrees(prose: str) -> list[str]:
@@ -97,17 +98,20 @@ def nucleus_gamma(prose: str, lang: str) -> list[str]:
     """"Larmor frequency of 13C at 3T?", "what gamma do I give Opts for sodium?": the nucleus's gamma, and the
     frequency at the field named, with how the system object takes it (its default is the proton's)."""
     low = prose.lower()
-    hit = nucleus_of(low)
+    hit = nucleus_of(low) or (("1H", _PROTON) if _PROTONS.search(low) or "larmor" in low else None)
     if hit is None or not re.search(r"\b(larmor|gamma|gyromagnetic|γ|(cent(er|re)|resonance|rf|carrier) "
                                     r"frequency)\b", low):
         return []
     name, gamma = hit
     how = f"`mr.opts('gamma', {gamma}e6)`" if lang in ("matlab", "octave") else f"`pp.Opts(gamma={gamma}e6)`"
     line = (f"γ/2π of {name} is **{gamma} MHz/T** ({gamma * 1e6:.6g} Hz/T; the toolboxes' default is the proton's "
-            f"42.576 MHz/T): give it as {how} so every Hz/m and ppm value uses it")
+            f"42.576 MHz/T): give it as {how} so every Hz/m and ppm value uses it") if name != "1H" else \
+        f"γ/2π of protons is **{gamma} MHz/T** (the toolboxes' default `gamma`, {gamma * 1e6:.6g} Hz/T)"
     b0 = _b0(low)
-    return [line + (f"; at {b0:g} T its Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.3f} MHz**."
-                    if b0 else ".")]
+    if name == "1H" and b0 is None and not re.search(r"\b(gamma|gyromagnetic|γ)\b", low):
+        return []  # "the larmor frequency" alone: nothing to compute
+    return [line + (f"; at {b0:g} T the Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.4g} MHz** "
+                    f"({gamma * b0 * 1e6:.6g} Hz)." if b0 else ".")]
 
 
 def ernst_angle(prose: str) -> list[str]:
@@ -124,6 +128,52 @@ def ernst_angle(prose: str) -> list[str]:
     angle = math.degrees(math.acos(math.exp(-tr_s / t1_s)))
     return [f"Ernst angle = arccos(exp(−TR/T1)) = arccos(exp(−{tr_s * 1e3:g} ms / {t1_s * 1e3:g} ms)) = "
             f"**{angle:.1f}°** ({math.radians(angle):.4f} rad for `flip_angle`)."]
+
+
+def clock_ticks(prose: str) -> list[str]:
+    """"sequencer clock 122.88 MHz, which raster near 10 us is a whole number of ticks?": ceil(t × f) ticks."""
+    low = prose.lower()
+    clock = re.search(r"\b(?:clock|sequencer|console|timebase|time base)\b[^.?;]{0,30}?" + _NUM + r"\s*mhz\b|" + _NUM +
+                      r"\s*mhz\s+(?:clock|sequencer|timebase)\b", low)
+    near = re.search(r"\b(?:near|about|around|close to|of|at)\s+" + _NUM + r"\s*(us|µs|ns|ms)\b", low)
+    if clock is None or near is None or not re.search(r"\b(ticks?|whole|integer|multiple|cycles?)\b", low):
+        return []
+    f = float(clock.group(1) or clock.group(2)) * 1e6
+    t = float(near.group(1)) * {"us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ms": 1e-3}[near.group(2)]
+    ticks = math.ceil(t * f - 1e-9)
+    return [f"At {f / 1e6:g} MHz one tick is {1e9 / f:.4g} ns: {near.group(1)} {near.group(2)} is {t * f:.6g} ticks, so "
+            f"the raster is **{ticks} ticks = {ticks / f * 1e6:.6g} µs** (rounded up; {ticks - 1} ticks = "
+            f"{(ticks - 1) / f * 1e6:.6g} µs rounded down)."]
+
+
+def readout_amplitude(prose: str) -> list[str]:
+    """"200 samples across 10 mm in 3 ms: how many mT/m?": G = N / (extent × time) / gamma."""
+    low = prose.lower()
+    m = re.search(r"\b(\d+)\s*(?:samples|points|pixels)\b[^.?;]{0,20}?\b(?:across|over|covering|for)\s+(?:an?\s+)?"
+                  + _NUM + r"\s*(mm|cm)\b[^.?;]{0,20}?\b(?:in|over|within)\s+" + _NUM + r"\s*(ms|us|µs)\b", low)
+    if m is None or not re.search(r"\b(mt/m|gradient|amplitude|hz/m|strength)\b", low):
+        return []
+    n, extent = int(m.group(1)), float(m.group(2)) * (1e-3 if m.group(3) == "mm" else 1e-2)
+    t = float(m.group(4)) * (1e-3 if m.group(5) == "ms" else 1e-6)
+    hz = n / extent / t
+    return [f"{n} samples over {m.group(2)} {m.group(3)} (a flat area of N/FOV = {n / extent:g} 1/m) in {m.group(4)} "
+            f"{m.group(5)}: G = {hz:.4g} Hz/m = **{hz / (_PROTON * 1e3):.4g} mT/m**."]
+
+
+def kspace_extent(prose: str) -> list[str]:
+    """"for 256 mm and 256 pixels what is kmax?": kmax = N / (2 FOV) = 0.5 / resolution, and the step 1/FOV."""
+    low = prose.lower()
+    if not re.search(r"\bk[- _]?max\b|\bmax(imum)? k\b|\bk-?space (extent|radius)\b|\brmax\b", low):
+        return []
+    fov = re.search(_NUM + r"\s*(mm|cm)\b", low)
+    n = re.search(r"\b(\d+)\s*(?:pixels?|samples|matrix|points)\b|\bmatrix (?:of |size )?(\d+)\b", low)
+    if fov is None or n is None:
+        return []
+    extent = float(fov.group(1)) * (1e-3 if fov.group(2) == "mm" else 1e-2)
+    count = int(n.group(1) or n.group(2))
+    return [f"FOV {fov.group(1)} {fov.group(2)}, {count} pixels: resolution {extent / count * 1e3:.4g} mm, k-space "
+            f"step Δk = 1/FOV = {1 / extent:.4g} 1/m, **kmax = N/(2·FOV) = 0.5/resolution = {count / extent / 2:.4g} "
+            "1/m**."]
 
 
 def adc_segments(prose: str) -> list[str]:
@@ -190,6 +240,11 @@ def lines(prose: str, lang: str, code: Optional[str] = None, values: Optional[di
     """Every rule that applies to the question, in order; `values` are the settings' and the question's."""
     out = flip_in_degrees(prose) + fov_from_gradient(prose) + chemical_shift(prose) + adc_segments(prose)
     out += spoiling_phase(prose) + nucleus_gamma(prose, lang) + ernst_angle(prose) + echo_times(values or {}, prose)
+    out += clock_ticks(prose) + readout_amplitude(prose) + kspace_extent(prose)
     if not code:  # a limit written inline ("Opts(max_slew=130, slew_unit='mT/m/ms') -> what is stored?")
-        out += list(value_math.opts_stored(prose, lang in ("matlab", "octave")).values())
+        inline = prose if re.search(r"\b(opts)\s*\(", prose, re.I) else \
+            f"Opts({prose})" if re.search(r"\bmax_(slew|grad)\s*=", prose) else ""  # "max_slew=100 ...": its call
+        # "with slew_unit T/m/s": the unit written without its quotes is still the unit
+        inline = re.sub(r"\b(slew_unit|grad_unit)\b\s*(?:=|:|of|is|as)?\s*['\"]?([A-Za-z/]+)['\"]?", r"\1='\2'", inline)
+        out += list(value_math.opts_stored(inline, lang in ("matlab", "octave")).values()) if inline else []
     return out
