@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .event_words import FLAGS as EVENT_FLAGS
 from .knowledge import Knowledge
 from .template_fit import implied
 
@@ -112,7 +113,7 @@ def _template_values(stem: str, knowledge: Knowledge, names: set[str]) -> tuple[
     v = implied(stem, v)  # a value the sequence's physics turns into one of its parameters (bSSFP: TR = 2 x TE)
     used = {k: x for k, x in v.items() if k in names}
     ignored = [k for k in knowledge.values if k not in used and k not in ("bandwidth", "dwell", "b0",
-                                                                          "bandwidth_total")
+                                                                          "bandwidth_total", *EVENT_FLAGS)
                and not k.startswith("wanted_")]  # a limit asked for above the scanner's is judged, not used
     return used, ignored
 

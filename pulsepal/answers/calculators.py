@@ -12,7 +12,17 @@ import math
 import re
 from typing import Optional
 
-from . import event_options, event_timing, gradient_math, pulse_math, unit_calcs, unitfacts, uservalues, value_math
+from . import (
+    echo_timing,
+    event_options,
+    event_timing,
+    gradient_math,
+    pulse_math,
+    unit_calcs,
+    unitfacts,
+    uservalues,
+    value_math,
+)
 from .toolbox_values import GAMMA
 from .toolbox_values import NUMBER as _NUM
 
@@ -343,7 +353,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     matlab = lang in ("matlab", "octave")  # the user's own events: timings built from them, options set from words
     lines += event_timing.minimum_ti(values, prose) + event_timing.gre_minimum(values, prose)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
-    lines += event_options.trigger_timing(prose, matlab)
+    lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
     return lines + unit_calcs.lines(prose, lang, code, values)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import quantities
+from .event_words import LABELS as EVENT_LABELS
+from .event_words import read_events
 from .sequences import Kind, requested
 from .toolbox_values import METRES_PER, SECONDS_PER
 
@@ -235,6 +237,10 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             k.values["wanted_" + key] = value  # above the scanner's: that stays the limit, the request is judged
         else:  # within it (or no limit given): the value asked for is the one to use
             k.values[key] = value
+    events, read = read_events(k.unparsed)  # "hard 90 of 100 us", "prephaser 1 ms": a kernel's events
+    for key, value in events.items():
+        k.values.setdefault(key, value)
+    k.unparsed = [u for u in k.unparsed if u not in read]
     if settings_text and "gamma" not in k.values:  # "13C" in the settings: that nucleus's gamma for the system object
         from .unit_calcs import nucleus_of
 
@@ -353,7 +359,7 @@ def describe(k: Knowledge) -> str:
            "spoiler_flat": ("spoiler flat top", 1e3, "ms"), "refocus_duration": ("refocusing pulse", 1e3, "ms"),
            "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
            "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
-           "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms")}
+           "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms"), **EVENT_LABELS}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

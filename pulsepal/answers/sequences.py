@@ -172,8 +172,7 @@ KINDS: list[Kind] = [
        "replace the Cartesian readout with an arbitrary gradient (`make_arbitrary_grad`) tracing the rosette (a sum "
        "of two sinusoids on each axis)"),
     _k("noise_scan", "noise measurement (ADC only, no RF)",
-       r"\bnoise (?:scan|measurement|sequence|prescan|acquisition)s?\b|\b(?:just|only) (?:an? )?adc\b|\badc[- ]only\b|"
-       r"\brecord\w* (?:the )?noise\b", None, ("fid",),
+       r"\bnoise (?:scan|measurement|sequence|prescan|acquisition)s?\b|\brecord\w* (?:the )?noise\b", None, ("fid",),
        "keep only the ADC blocks (no RF pulse, no gradients): one long ADC, or several, with delays between them"),
     _k("trajectory_measurement", "gradient trajectory measurement (thin-slice method)",
        r"\btrajector(?:y|ies) (?:measurement|mapping|calibration)\b|\bmeasur\w* (?:(?:my|the|our|an?|actual|real|"

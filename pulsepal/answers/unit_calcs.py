@@ -141,8 +141,8 @@ def clock_ticks(prose: str) -> list[str]:
     f = float(clock.group(1) or clock.group(2)) * 1e6
     t = float(near.group(1)) * {"us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ms": 1e-3}[near.group(2)]
     ticks = math.ceil(t * f - 1e-9)
-    return [f"At {f / 1e6:g} MHz one tick is {1e9 / f:.4g} ns: {near.group(1)} {near.group(2)} is {t * f:.6g} ticks, so "
-            f"the raster is **{ticks} ticks = {ticks / f * 1e6:.6g} µs** (rounded up; {ticks - 1} ticks = "
+    return [f"At {f / 1e6:g} MHz one tick is {1e9 / f:.4g} ns: {near.group(1)} {near.group(2)} is {t * f:.6g} ticks, "
+            f"so the raster is **{ticks} ticks = {ticks / f * 1e6:.6g} µs** (rounded up; {ticks - 1} ticks = "
             f"{(ticks - 1) / f * 1e6:.6g} µs rounded down)."]
 
 

@@ -134,7 +134,8 @@ NOT_COPIED_H7 = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5
 
 
 def test_a_later_dev_item_near_a_heldout7_item_fails_the_check(items, tmp_path):
-    # a later dev file (dev14.jsonl: dev13 exists, with its own split check) repeats a heldout7 question (reworded in case and punctuation) under an id excused for
+    # a later dev file (dev14.jsonl: dev13 exists, with its own split check) repeats a heldout7 question (reworded
+    # in case and punctuation) under an id excused for
     # heldout/heldout2: the check fails and names it; an unrelated question passes
     excused = sorted(split.KNOWN_LATER_OVERLAPS)[0]
     twin = {**items[0], "id": excused, "question": items[0]["question"].upper() + " ?"}
