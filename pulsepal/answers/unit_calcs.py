@@ -110,7 +110,7 @@ def nucleus_gamma(prose: str, lang: str) -> list[str]:
     b0 = _b0(low)
     if name == "1H" and b0 is None and not re.search(r"\b(gamma|gyromagnetic|γ)\b", low):
         return []  # "the larmor frequency" alone: nothing to compute
-    return [line + (f"; at {b0:g} T the Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.4g} MHz** "
+    return [line + (f"; at {b0:g} T the Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.6g} MHz** "
                     f"({gamma * b0 * 1e6:.6g} Hz)." if b0 else ".")]
 
 

@@ -45,7 +45,7 @@ def test_no_minimum_is_claimed_without_the_readout(responder):
     # 5 us at 100 MHz is 500 ticks exactly; 7.3 us at 64 MHz is 467.2 ticks -> 468 = 7.3125 us
     ("console clock 64 MHz, which raster near 7.3 us is a whole number of ticks?", "python", "**468 ticks = 7.3125 µs**"),
     # 42.576 MHz/T x 0.1 T
-    ("proton larmor frequency at 100 mT?", "python", "**4.258 MHz**"),
+    ("proton larmor frequency at 100 mT?", "python", "**4.2576 MHz**"),
     # 128 / 0.064 m / 2 ms = 1e6 Hz/m = 23.49 mT/m
     ("128 samples across 64 mm in 2 ms, what gradient amplitude in mT/m?", "matlab", "**23.49 mT/m**"),
     # kmax = 192 / (2 x 0.24 m) = 400 1/m
