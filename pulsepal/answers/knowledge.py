@@ -237,10 +237,10 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             k.values["wanted_" + key] = value  # above the scanner's: that stays the limit, the request is judged
         else:  # within it (or no limit given): the value asked for is the one to use
             k.values[key] = value
-    events, read = read_events(k.unparsed)  # "hard 90 of 100 us", "prephaser 1 ms": a kernel's events
+    events, taken = read_events(k.unparsed)  # "hard 90 of 100 us", "prephaser 1 ms": a kernel's events
     for key, value in events.items():
         k.values.setdefault(key, value)
-    k.unparsed = [u for u in k.unparsed if u not in read]
+    k.unparsed = [u for u in k.unparsed if u not in taken]
     if settings_text and "gamma" not in k.values:  # "13C" in the settings: that nucleus's gamma for the system object
         from .unit_calcs import nucleus_of
 

@@ -584,28 +584,34 @@ def test_the_pool11_checks_can_fail():
     assert not NOT_POOL11.match("PTB-MR/mrseq" + sha + ":a.py")
 
 
-def test_round11_split_check_can_fail(tmp_path):
-    # the check on a small folder: the real dev11/dev11x pass; an item moved between them, or a question near a
-    # calibration file's, fails; round 8's files are not needed for it (nor looked at)
-    split = _split_module()
-    dev11, dev11x = _read("dev11.jsonl"), _read("dev11x.jsonl")
+def assert_round_check_can_fail(tmp_path, check, names: tuple[str, str], earlier_assign) -> None:
+    """A round's split check on a small folder: the real files pass; an item moved between them, or a question near
+    a calibration file's, fails; and its own seed splits differently from the earlier round's rule (so a copy of that
+    rule would be caught). Shared by every round that splits a batch into a tuning part and a transfer check."""
+    dev, devx = _read(names[0]), _read(names[1])
     other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
 
-    def folder(name: str, d11: list[dict], d11x: list[dict]) -> Path:
+    def folder(name: str, d: list[dict], dx: list[dict]) -> Path:
         work = tmp_path / name
         work.mkdir()
-        for fname, its in (("dev11.jsonl", d11), ("dev11x.jsonl", d11x), ("cal9.jsonl", [other])):
+        for fname, its in ((names[0], d), (names[1], dx), ("cal9.jsonl", [other])):
             (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
         return work
 
-    assert split.check_round11(folder("ok", dev11, dev11x)) == []
-    moved = split.check_round11(folder("moved", dev11 + dev11x[:1], dev11x[1:]))
-    assert moved and dev11x[0]["id"] in moved[0] and moved[0].startswith("dev11/dev11x"), moved
-    twin = {**dev11[0], "id": "d11-twin", "question": other["question"].upper() + "?!"}
-    near = split.check_round11(folder("near", dev11 + [twin], dev11x))
-    assert any("d11-twin" in p and "x-other" in p for p in near), near
-    # its own seed: the same items split by round 8's rule land differently, so a copy of that rule would be caught
-    assert {i["id"] for i in split.assign_round8(dev11 + dev11x)[1]} != {i["id"] for i in dev11x}
+    label = "/".join(n.removesuffix(".jsonl") for n in names)
+    assert check(folder("ok", dev, devx)) == []
+    moved = check(folder("moved", dev + devx[:1], devx[1:]))
+    assert moved and devx[0]["id"] in moved[0] and moved[0].startswith(label), moved
+    twin = {**dev[0], "id": "twin-item", "question": other["question"].upper() + "?!"}
+    near = check(folder("near", dev + [twin], devx))
+    assert any("twin-item" in p and "x-other" in p for p in near), near
+    assert {i["id"] for i in earlier_assign(dev + devx)[1]} != {i["id"] for i in devx}
+
+
+def test_round11_split_check_can_fail(tmp_path):
+    # round 8's files are not needed for it (nor looked at)
+    split = _split_module()
+    assert_round_check_can_fail(tmp_path, split.check_round11, ("dev11.jsonl", "dev11x.jsonl"), split.assign_round8)
 
 
 # round 12's pool (the brief: repositories that build on Pulseq or pypulseq and that no earlier file cites): QIS-MRI's
@@ -667,24 +673,5 @@ def test_the_pool12_checks_can_fail():
 
 
 def test_round12_split_check_can_fail(tmp_path):
-    # the check on a small folder: the real dev12/dev12x pass; an item moved between them, or a question near a
-    # calibration file's, fails
     split = _split_module()
-    dev12, dev12x = _read("dev12.jsonl"), _read("dev12x.jsonl")
-    other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
-
-    def folder(name: str, d12: list[dict], d12x: list[dict]) -> Path:
-        work = tmp_path / name
-        work.mkdir()
-        for fname, its in (("dev12.jsonl", d12), ("dev12x.jsonl", d12x), ("cal9.jsonl", [other])):
-            (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
-        return work
-
-    assert split.check_round12(folder("ok", dev12, dev12x)) == []
-    moved = split.check_round12(folder("moved", dev12 + dev12x[:1], dev12x[1:]))
-    assert moved and dev12x[0]["id"] in moved[0] and moved[0].startswith("dev12/dev12x"), moved
-    twin = {**dev12[0], "id": "d12-twin", "question": other["question"].upper() + "?!"}
-    near = split.check_round12(folder("near", dev12 + [twin], dev12x))
-    assert any("d12-twin" in p and "x-other" in p for p in near), near
-    # its own seed: the same items split by round 11's rule land differently, so a copy of that rule would be caught
-    assert {i["id"] for i in split.assign_round11(dev12 + dev12x)[1]} != {i["id"] for i in dev12x}
+    assert_round_check_can_fail(tmp_path, split.check_round12, ("dev12.jsonl", "dev12x.jsonl"), split.assign_round11)

@@ -9,7 +9,6 @@ module size limit, so the round's tests live here and take the earlier pools fro
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -111,27 +110,9 @@ def test_the_pool13_checks_can_fail():
 
 
 def test_round13_split_is_the_seeded_one_and_its_check_can_fail(tmp_path):
-    # the real files pass (split.py --check prints "dev13/dev13x OK" from this same check); an item moved between
-    # them, or a question near a calibration file's, fails
+    # the real files pass (split.py --check prints "dev13/dev13x OK" from this same check); the rest as every round
     assert split.check_round13() == []
-    dev13, dev13x = ds._read("dev13.jsonl"), ds._read("dev13x.jsonl")
-    other = {"id": "x-other", "kind": "api", "question": "an unrelated question about the labels of a radial scan"}
-
-    def folder(name: str, d13: list[dict], d13x: list[dict]) -> Path:
-        work = tmp_path / name
-        work.mkdir()
-        for fname, its in (("dev13.jsonl", d13), ("dev13x.jsonl", d13x), ("cal9.jsonl", [other])):
-            (work / fname).write_text("".join(json.dumps(i) + "\n" for i in its), encoding="utf-8")
-        return work
-
-    assert split.check_round13(folder("ok", dev13, dev13x)) == []
-    moved = split.check_round13(folder("moved", dev13 + dev13x[:1], dev13x[1:]))
-    assert moved and dev13x[0]["id"] in moved[0] and moved[0].startswith("dev13/dev13x"), moved
-    twin = {**dev13[0], "id": "d13-twin", "question": other["question"].upper() + "?!"}
-    near = split.check_round13(folder("near", dev13 + [twin], dev13x))
-    assert any("d13-twin" in p and "x-other" in p for p in near), near
-    # its own seed: the same items split by round 12's rule land differently, so a copy of that rule would be caught
-    assert {i["id"] for i in split.assign_round12(dev13 + dev13x)[1]} != {i["id"] for i in dev13x}
+    ds.assert_round_check_can_fail(tmp_path, split.check_round13, ("dev13.jsonl", "dev13x.jsonl"), split.assign_round12)
 
 
 def test_check_reports_round13(capsys):
