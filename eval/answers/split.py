@@ -342,30 +342,16 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if matches:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
-    problems8 = check_round8()
-    if problems8:
-        print(f"dev8/dev8x: {'; '.join(problems8)}", file=sys.stderr)
-        return 1
-    if (HERE / ROUND8[0]).is_file():
-        print("dev8/dev8x OK: the seeded split (a third of each kind in dev8x), clear of every other file")
-    problems11 = check_round11()
-    if problems11:
-        print(f"dev11/dev11x: {'; '.join(problems11)}", file=sys.stderr)
-        return 1
-    if (HERE / ROUND11[0]).is_file():
-        print("dev11/dev11x OK: the seeded split (a third of each kind in dev11x), clear of every other file")
-    problems12 = check_round12()
-    if problems12:
-        print(f"dev12/dev12x: {'; '.join(problems12)}", file=sys.stderr)
-        return 1
-    if (HERE / ROUND12[0]).is_file():
-        print("dev12/dev12x OK: the seeded split (a third of each kind in dev12x), clear of every other file")
-    problems13 = check_round13()
-    if problems13:
-        print(f"dev13/dev13x: {'; '.join(problems13)}", file=sys.stderr)
-        return 1
-    if (HERE / ROUND13[0]).is_file():
-        print("dev13/dev13x OK: the seeded split (a third of each kind in dev13x), clear of every other file")
+    for names, check in ((ROUND8, check_round8), (ROUND11, check_round11), (ROUND12, check_round12),
+                         (ROUND13, check_round13)):  # every round's tuning set and its transfer check
+        label = "/".join(n.removesuffix(".jsonl") for n in names)
+        problems = check()
+        if problems:
+            print(f"{label}: {'; '.join(problems)}", file=sys.stderr)
+            return 1
+        if (HERE / names[0]).is_file():
+            print(f"{label} OK: the seeded split (a third of each kind in {names[1].removesuffix('.jsonl')}), clear of "
+                  "every other file")
     own = [c["query"] for c in json.loads(OWN_TESTS.read_text(encoding="utf-8"))] if OWN_TESTS.is_file() else []
     for name, sealed in sealed_sets[1:]:
         before = LATER_SEALED[name][1]

@@ -8,28 +8,20 @@ module size limit, so the round's tests live here and take the earlier pools fro
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from module_files import load
 
 EVAL = Path(__file__).resolve().parents[2] / "eval" / "answers"
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
 
 
 # the earlier pools and helpers, from the one place they are defined (its tests are not collected again from here)
-ds = _load("eval_test_dataset_r13", Path(__file__).with_name("test_dataset.py"))
-split = _load("eval_split_r13", EVAL / "split.py")
+ds = load("eval_test_dataset_r13", Path(__file__).with_name("test_dataset.py"))
+split = load("eval_split_r13", EVAL / "split.py")
 
 # round 13's pool (the brief: owners A-M, repositories that build on Pulseq or pypulseq and that no earlier pool or
 # README list names): catkira's MaRCoS tabletop sequences (MATLAB), h3lg3's ultra-low-field pypulseq suite, and

@@ -9,7 +9,6 @@ borrow its pool patterns and folder-copy helper.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -17,23 +16,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from module_files import load
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "eval" / "answers"
 NAME = "heldout7.jsonl"
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
 
 
-ds = _load("eval_dataset_h7", Path(__file__).with_name("test_dataset.py"))  # pools, _read, the folder-copy helper
-split = _load("eval_split_h7", EVAL / "split.py")
+ds = load("eval_dataset_h7", Path(__file__).with_name("test_dataset.py"))  # pools, _read, the folder-copy helper
+split = load("eval_split_h7", EVAL / "split.py")
 score = ds.score
 
 # heldout7's pool: a 0.55 T QISS angiography script on pypulseq (rfuentes89), a student's own radial / EPI / spiral
