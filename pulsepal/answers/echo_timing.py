@@ -90,6 +90,8 @@ def _target(prose: str, key: str) -> Optional[float]:
 def echo_minimum(values: dict[str, float], prose: str) -> list[str]:
     """The shortest TE (gradient or spin echo) or echo spacing (echo train) for the user's events, and whether the
     value asked for fits."""
+    if "readout_time" not in values and "dwell" in values and "n_x" in values:  # "256 samples at a 10 us dwell"
+        values = {**values, "readout_time": values["dwell"] * values["n_x"]}
     kind = next((k for k, pattern in _KIND if pattern.search(prose)), None)
     if kind is None and "refocus_duration" in values:
         kind = "tse" if "pe_duration" in values else "se"

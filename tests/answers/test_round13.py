@@ -92,3 +92,10 @@ def test_acquisitions_no_template_makes(responder, q, said):
 def test_an_adc_block_for_noise_is_still_the_adc_function(responder):
     a = ask(responder, "how do I make an adc block to record pure noise, no rf?", "matlab")
     assert a.route not in ("variant_template", "no_template") and "mr.makeAdc" in a.text
+
+
+def test_the_readout_window_may_come_from_the_dwell(responder):
+    # 128 samples x 20 us = 2.56 ms, as in _GRE: the same 2.42 ms
+    a = ask(responder, "can I get TE 2 ms in my gradient echo?", "python",
+            knowledge=_GRE.replace("readout flat 2.56 ms", "dwell 20 us"))
+    assert a.confident and "the minimum is **2.42 ms**" in a.text
