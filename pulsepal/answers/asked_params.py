@@ -15,7 +15,7 @@ from typing import Optional
 from .callmap import option_spelling
 from .event_roles import role_note
 from .glossary import param_meaning
-from .option_words import ASKS_OPTION, described_param, option_line, strong_param
+from .option_words import ASKS_OPTION, described_param, option_key, option_line, strong_param
 from .pulseq_api import ApiEntry
 from .usercall import call_with_values
 
@@ -24,10 +24,6 @@ _IDENT = re.compile(r"['\"`]?\b([A-Za-z][A-Za-z0-9_]*)\b['\"`]?")
 
 def _identifier_like(raw: str, word: str) -> bool:
     return raw[:1] in "'\"`" or bool(re.search(r"\d|_|[a-z][A-Z]", word))
-
-
-def _key(name: str) -> str:
-    return name.replace("_", "").lower()
 
 
 def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> Optional[str]:
@@ -45,14 +41,14 @@ def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> 
 def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[str]:
     """One Markdown line about the option the question names, when the answer leaves it out."""
     if matlab and e.matlab is not None:
-        known = {_key(o.name): (f"'{option_spelling(o.name)}'", o.default) for o in e.matlab.options}
+        known = {option_key(o.name): (f"'{option_spelling(o.name)}'", o.default) for o in e.matlab.options}
         call = e.matlab.call
     else:
-        known = {_key(p.name): (f"{p.name}=", p.default) for p in e.params if p.kind in ("keyword", "positional")}
+        known = {option_key(p.name): (f"{p.name}=", p.default) for p in e.params if p.kind in ("keyword", "positional")}
         call = e.python_call or e.key
     for m in _IDENT.finditer(prose):
         word = m.group(1)
-        hit = known.get(_key(word))
+        hit = known.get(option_key(word))
         if hit is None or not _identifier_like(m.group(0), word):
             continue
         spelled, default = hit

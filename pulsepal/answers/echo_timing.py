@@ -26,6 +26,9 @@ import re
 import warnings
 from typing import Any, Optional
 
+from .event_timing import as_ms as _ms
+from .event_timing import system_object
+
 _KIND = (("tse", re.compile(r"\b(tse|fse|rare|turbo spin|fast spin|cpmg|echo train|echo spacing|esp)\b", re.I)),
          ("se", re.compile(r"\bspin[- ]?echo\b|\bse\b", re.I)),
          ("gre", re.compile(r"\b(gradient[- ]echo|gre|flash|radial|spoiled)\b", re.I)))
@@ -33,18 +36,6 @@ _TARGET = {"te": re.compile(r"\bte\b\s*(?:=|:|of|to|at|is|be)?\s*(\d+(?:\.\d+)?)
                             re.I),
            "esp": re.compile(r"(\d+(?:\.\d+)?)\s*ms\s+echo[- ]spacing\b|\becho[- ]spacing\s*(?:=|:|of|to|is|be|at)?\s*"
                              r"(\d+(?:\.\d+)?)\s*ms\b", re.I)}
-
-
-def _system(v: dict[str, float]) -> Any:
-    import pypulseq as pp
-
-    return pp.Opts(max_grad=v.get("max_grad", 40.0), grad_unit="mT/m", max_slew=v.get("max_slew", 170.0),
-                   slew_unit="T/m/s", rf_dead_time=v.get("rf_dead_time", 0.0),
-                   rf_ringdown_time=v.get("rf_ringdown_time", 0.0), grad_raster_time=v.get("grad_raster", 10e-6))
-
-
-def _ms(t: float) -> str:
-    return f"{t * 1e3:.4g} ms"
 
 
 def _up(t: float, raster: float) -> float:
@@ -107,7 +98,7 @@ def echo_minimum(values: dict[str, float], prose: str) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            system = _system(values)
+            system = system_object(values)
             raster = system.grad_raster_time
             flat = _up(values["readout_time"], raster)
             gx = pp.make_trapezoid(channel="x", flat_area=values["n_x"] / values["fov"], flat_time=flat, system=system)

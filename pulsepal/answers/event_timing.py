@@ -23,7 +23,8 @@ _ASKS_FEASIBLE = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|can 
                             r"work|too short|enough|allowed|achievable|at least|how short|short as)\b|\?", re.I)
 
 
-def _system(values: dict[str, float]) -> Any:
+def system_object(values: dict[str, float]) -> Any:
+    """The user's limits as a pypulseq system object (the toolbox defaults where a limit is not given)."""
     import pypulseq as pp
 
     return pp.Opts(max_grad=values.get("max_grad", 40.0), grad_unit="mT/m", max_slew=values.get("max_slew", 170.0),
@@ -33,7 +34,7 @@ def _system(values: dict[str, float]) -> Any:
                    grad_raster_time=values.get("grad_raster", 10e-6))
 
 
-def _ms(x: float) -> str:
+def as_ms(x: float) -> str:
     return f"{x * 1e3:.4g} ms"
 
 
@@ -63,7 +64,7 @@ def minimum_ti(values: dict[str, float], prose: str) -> list[str]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "delay increased to the dead time": that is what is worked out here
-        system = _system(values)
+        system = system_object(values)
         raster = system.grad_raster_time
         inv = pp.make_block_pulse(flip_angle=math.pi, duration=values["inversion_duration"], system=system,
                                   use="inversion")
@@ -74,17 +75,17 @@ def minimum_ti(values: dict[str, float], prose: str) -> list[str]:
     total = after_inv + spoil + before_exc
     start = "slice gradient ramp" if gz is not None and exc.delay > values.get("rf_dead_time", 0.0) + 1e-9 else \
         "RF dead time"
-    parts = (f"rest of the inversion block after its centre {_ms(after_inv)} (half the "
-             f"{_ms(values['inversion_duration'])} pulse + RF ringdown) + spoiler {_ms(spoil)} + excitation block "
-             f"up to its centre {_ms(before_exc)} ({start} {exc.delay * 1e6:.4g} µs + half the "
-             f"{_ms(values['pulse_duration'])} pulse)")
-    line = f"The shortest TI with your events is **{_ms(total)}**: {parts}{_defaults_note(values)}"
+    parts = (f"rest of the inversion block after its centre {as_ms(after_inv)} (half the "
+             f"{as_ms(values['inversion_duration'])} pulse + RF ringdown) + spoiler {as_ms(spoil)} + excitation block "
+             f"up to its centre {as_ms(before_exc)} ({start} {exc.delay * 1e6:.4g} µs + half the "
+             f"{as_ms(values['pulse_duration'])} pulse)")
+    line = f"The shortest TI with your events is **{as_ms(total)}**: {parts}{_defaults_note(values)}"
     ti = values.get("ti")
     if ti is not None and ti < total - 1e-9:
-        return [f"**TI {_ms(ti)} is too short**: it cannot be done with these events. " + line + ". Shorten the "
+        return [f"**TI {as_ms(ti)} is too short**: it cannot be done with these events. " + line + ". Shorten the "
                 "spoiler or the inversion pulse, or use a TI of at least that."]
     if ti is not None:
-        return [line + f"; your TI {_ms(ti)} fits: put a delay of {_ms(ti - total)} between the spoiler and the "
+        return [line + f"; your TI {as_ms(ti)} fits: put a delay of {as_ms(ti - total)} between the spoiler and the "
                 "excitation (`make_delay`, on the gradient raster)."]
     return [line + "."]
 
@@ -119,7 +120,7 @@ def gre_minimum(values: dict[str, float], prose: str) -> list[str]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        system = _system(values)
+        system = system_object(values)
         raster = system.grad_raster_time
         n, fov = int(values["n_x"]), values["fov"]
         pulse = {**values, "pulse_duration": values.get("pulse_duration", 2e-3)}
@@ -142,14 +143,14 @@ def gre_minimum(values: dict[str, float], prose: str) -> list[str]:
     assumed = [f"{w} not given: the template's {d}" for w, k, d in (("pulse", "pulse_duration", "2 ms"),
                                                                    ("ADC window", "readout_time", "3.2 ms"))
                if k not in values]
-    line = (f"With your {' and '.join(given)}, the events of one TR take excitation block {_ms(excitation)} + "
-            f"prephasers {_ms(pre)} + readout {_ms(readout_block)}: the shortest TR is **{min_tr * 1e3:.3g} ms** "
+    line = (f"With your {' and '.join(given)}, the events of one TR take excitation block {as_ms(excitation)} + "
+            f"prephasers {as_ms(pre)} + readout {as_ms(readout_block)}: the shortest TR is **{min_tr * 1e3:.3g} ms** "
             f"before any spoiler, and the shortest TE **{min_te * 1e3:.3g} ms**" +
             (f" ({'; '.join(assumed)})" if assumed else "") + _defaults_note(values))
     out = []
     for key, label, minimum in (("tr", "TR", min_tr), ("te", "TE", min_te)):
         if key in values and values[key] < minimum - 1e-9:
-            out.append(f"**{label} {_ms(values[key])} is too short** for these events: at least "
+            out.append(f"**{label} {as_ms(values[key])} is too short** for these events: at least "
                        f"{minimum * 1e3:.3g} ms.")
     return out + [line + "; a spoiler after the readout (as in the template below) adds its own duration to the TR."]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from .toolbox_values import SECONDS_PER
+
 _NUM = r"(\d+(?:\.\d+)?)"
 _DUR = r"\s*(ms|us|µs)\b"
-_SCALE = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6}
 # (key, pattern with the number and unit as its last two groups)
 _EVENTS: tuple[tuple[str, re.Pattern], ...] = (
     ("rf_dead_time", re.compile(r"\brf[- ]dead\b\s*" + _NUM + _DUR, re.I)),
@@ -44,7 +45,7 @@ def read_events(clauses: list[str]) -> tuple[dict[str, float], list[str]]:
             if m is None or key in values:
                 continue
             number, unit = m.groups()[-2:]
-            values[key] = float(f"{float(number) * _SCALE[unit.lower()]:.12g}")
+            values[key] = float(f"{float(number) * SECONDS_PER[unit.lower()]:.12g}")
             if key == "pulse_duration" and _HARD.search(clause):
                 values["excitation_hard"] = 1.0
             read.append(clause)

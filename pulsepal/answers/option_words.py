@@ -65,21 +65,22 @@ def _bag(text: str) -> set[str]:
     return {_stem(w) for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
 
 
-def _key(name: str) -> str:
+def option_key(name: str) -> str:
+    """The form both toolboxes' spellings of a parameter reduce to (`flat_time`, `'FlatTime'` -> `flattime`)."""
     return name.replace("_", "").lower()
 
 
 def described_param(e: ApiEntry, prose: str) -> Optional[Param]:
     """The parameter of `e` the question describes, when one is clearly ahead of the others; else None."""
     asked = _bag(prose)
-    ideas = {_key(name) for pattern, name in _IDEAS if pattern.search(prose)}
+    ideas = {option_key(name) for pattern, name in _IDEAS if pattern.search(prose)}
     scores: list[tuple[float, Param]] = []
     for p in e.params:
         if p.name in ("system", "self"):
             continue
         meaning = param_meaning(e.key, p.name, p.description) or ""
         words = _bag(meaning) | {_stem(t.lower()) for t in re.split(r"_|(?<=[a-z])(?=[A-Z])", p.name) if len(t) >= 4}
-        score = len(asked & words) + (2.0 if _key(p.name) in ideas else 0.0)
+        score = len(asked & words) + (2.0 if option_key(p.name) in ideas else 0.0)
         scores.append((score, p))
     scores.sort(key=lambda s: -s[0])
     if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] >= scores[0][0]):
@@ -92,8 +93,8 @@ def option_line(e: ApiEntry, p: Param, matlab: bool) -> str:
     meaning = param_meaning(e.key, p.name, p.description) or ""
     if matlab and e.matlab is not None:
         call, args = e.matlab.call, [a.name for a in e.matlab.args]
-        at = next((i for i, a in enumerate(args) if _key(a) == _key(p.name)), None)
-        option = next((o.name for o in e.matlab.options if _key(o.name) == _key(p.name)), p.name)
+        at = next((i for i, a in enumerate(args) if option_key(a) == option_key(p.name)), None)
+        option = next((o.name for o in e.matlab.options if option_key(o.name) == option_key(p.name)), p.name)
         how = f"argument {at + 1} of `{call}`, `{args[at]}`" if at is not None else \
             f"the option `'{option_spelling(option)}'` of `{call}`: `{call}(..., '{option_spelling(option)}', value)`"
     else:

@@ -16,8 +16,9 @@ import re
 from typing import Optional
 
 from . import value_math
+from .toolbox_values import GAMMA, METRES_PER, SECONDS_PER
+from .toolbox_values import NUMBER as _NUM
 
-_NUM = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 # gyromagnetic ratio / 2 pi in MHz/T, by the words a user names the nucleus with (CODATA / the usual NMR tables)
 _GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
     (re.compile(r"\b(13c|c-?13|carbon|pyruvate|lactate|bicarbonate|alanine)\b", re.I), "13C", 10.7084),
@@ -28,7 +29,7 @@ _GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
     (re.compile(r"\b(129xe|xe-?129|xenon)\b", re.I), "129Xe", 11.777),
 )
 _PROTONS = re.compile(r"\b(1h|protons?|hydrogen|water)\b", re.I)
-_PROTON = 42.576
+_PROTON = GAMMA / 1e6  # MHz/T
 
 
 def nucleus_of(text: str) -> Optional[tuple[str, float]]:
@@ -123,8 +124,8 @@ def ernst_angle(prose: str) -> list[str]:
     t1 = re.search(r"\bt1\b\D{0,10}" + _NUM + r"\s*(ms|s)\b", low)
     if tr is None or t1 is None:
         return []
-    tr_s = float(tr.group(1)) * (1e-3 if tr.group(2) == "ms" else 1)
-    t1_s = float(t1.group(1)) * (1e-3 if t1.group(2) == "ms" else 1)
+    tr_s = float(tr.group(1)) * SECONDS_PER[tr.group(2)]
+    t1_s = float(t1.group(1)) * SECONDS_PER[t1.group(2)]
     angle = math.degrees(math.acos(math.exp(-tr_s / t1_s)))
     return [f"Ernst angle = arccos(exp(−TR/T1)) = arccos(exp(−{tr_s * 1e3:g} ms / {t1_s * 1e3:g} ms)) = "
             f"**{angle:.1f}°** ({math.radians(angle):.4f} rad for `flip_angle`)."]
@@ -139,7 +140,7 @@ def clock_ticks(prose: str) -> list[str]:
     if clock is None or near is None or not re.search(r"\b(ticks?|whole|integer|multiple|cycles?)\b", low):
         return []
     f = float(clock.group(1) or clock.group(2)) * 1e6
-    t = float(near.group(1)) * {"us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ms": 1e-3}[near.group(2)]
+    t = float(near.group(1)) * SECONDS_PER[near.group(2)]
     ticks = math.ceil(t * f - 1e-9)
     return [f"At {f / 1e6:g} MHz one tick is {1e9 / f:.4g} ns: {near.group(1)} {near.group(2)} is {t * f:.6g} ticks, "
             f"so the raster is **{ticks} ticks = {ticks / f * 1e6:.6g} µs** (rounded up; {ticks - 1} ticks = "
@@ -153,8 +154,8 @@ def readout_amplitude(prose: str) -> list[str]:
                   + _NUM + r"\s*(mm|cm)\b[^.?;]{0,20}?\b(?:in|over|within)\s+" + _NUM + r"\s*(ms|us|µs)\b", low)
     if m is None or not re.search(r"\b(mt/m|gradient|amplitude|hz/m|strength)\b", low):
         return []
-    n, extent = int(m.group(1)), float(m.group(2)) * (1e-3 if m.group(3) == "mm" else 1e-2)
-    t = float(m.group(4)) * (1e-3 if m.group(5) == "ms" else 1e-6)
+    n, extent = int(m.group(1)), float(m.group(2)) * METRES_PER[m.group(3)]
+    t = float(m.group(4)) * SECONDS_PER[m.group(5)]
     hz = n / extent / t
     return [f"{n} samples over {m.group(2)} {m.group(3)} (a flat area of N/FOV = {n / extent:g} 1/m) in {m.group(4)} "
             f"{m.group(5)}: G = {hz:.4g} Hz/m = **{hz / (_PROTON * 1e3):.4g} mT/m**."]
@@ -169,7 +170,7 @@ def kspace_extent(prose: str) -> list[str]:
     n = re.search(r"\b(\d+)\s*(?:pixels?|samples|matrix|points)\b|\bmatrix (?:of |size )?(\d+)\b", low)
     if fov is None or n is None:
         return []
-    extent = float(fov.group(1)) * (1e-3 if fov.group(2) == "mm" else 1e-2)
+    extent = float(fov.group(1)) * METRES_PER[fov.group(2)]
     count = int(n.group(1) or n.group(2))
     return [f"FOV {fov.group(1)} {fov.group(2)}, {count} pixels: resolution {extent / count * 1e3:.4g} mm, k-space "
             f"step Δk = 1/FOV = {1 / extent:.4g} 1/m, **kmax = N/(2·FOV) = 0.5/resolution = {count / extent / 2:.4g} "
@@ -186,7 +187,7 @@ def adc_segments(prose: str) -> list[str]:
     if n is None or dwell is None or not re.search(r"\bsegment|\bsplit|\bchop|\blimit\b", low):
         return []
     value, unit = (dwell.group(1), dwell.group(2)) if dwell.group(1) else (dwell.group(3), dwell.group(4))
-    seconds = float(value) * (1e-9 if unit == "ns" else 1e-6)
+    seconds = float(value) * SECONDS_PER[unit]
     cap = int(next(g for g in limit.groups() if g)) if limit else 8192
     import pypulseq as pp
 

@@ -65,7 +65,7 @@ _TRID = re.compile(r"\btrid\b|\b(tag|mark|label|id|number)\w*\b.{0,50}\bsegments
                    r"label|ids?)\b", re.I)
 
 
-def _trid_line(prose: str, lang: str) -> list[str]:
+def _trid_line(lang: str) -> list[str]:
     label = "mr.makeLabel('SET', 'TRID', id)" if lang == "matlab" else \
         "pp.make_label(type='SET', label='TRID', value=id)"
     add = "seq.addBlock" if lang == "matlab" else "seq.add_block"
@@ -82,7 +82,7 @@ def vendor_lines(prose: str, lang: str = "python") -> list[str]:
     # "grad_raster_time", "gradRasterTime": the words of an identifier count as words
     words = re.sub(r"([a-z])([A-Z])", r"\1 \2", prose).replace("_", " ")
     if re.search(r"\btrid\b", words, re.I) or (_GE_SURE.search(words) and _TRID.search(words)):
-        return _trid_line(words, lang)  # segments tagged for GE's interpreter
+        return _trid_line(lang)  # segments tagged for GE's interpreter
     ge = bool(_GE_SURE.search(words)) or (bool(_GE_BARE.search(words)) and not _SIEMENS.search(words))
     siemens = bool(_SIEMENS.search(words)) and not ge
     if not (ge or siemens):
