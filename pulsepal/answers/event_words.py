@@ -21,7 +21,6 @@ _EVENTS: tuple[tuple[str, re.Pattern], ...] = (
                                     + _DUR, re.I)),
     ("pulse_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?(?:90|alpha|excitation)\b(?:\s*(?:pulses?|of|"
                                   r"is))?\s*" + _NUM + _DUR, re.I)),
-    ("crusher_duration", re.compile(r"\bcrushers?\b\s*(?:of\s+)?()" + _NUM + _DUR, re.I)),
     ("readout_time", re.compile(r"\breadout[- ]flat(?:[- ]?(?:top|time))?\s*(?:of\s+)?()" + _NUM + _DUR, re.I)),
     ("prephaser_duration", re.compile(r"\b(?:pre-?phasers?|dephasers?)\b\s*(?:of\s+)?()" + _NUM + _DUR, re.I)),
     ("pe_duration", re.compile(r"\b(?:rewinders?|phase[- ]encod\w*(?: blips?| gradients?)?)\b\s*(?:of\s+)?()" + _NUM

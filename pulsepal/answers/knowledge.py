@@ -86,6 +86,9 @@ _EVENT_FIELDS: list[tuple[str, re.Pattern, object]] = [
                                 + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
     ("spoiler_flat", re.compile(r"\b" + _SPOILER + r"\b[^,;]{0,40}?\bflat(?:[- ]?(?:top|time))?\s*(?:=|:|of|is)?\s*"
                                 + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
+    # a crusher beside a refocusing pulse (a spin echo's TE counts it) is read as one too, whatever its number
+    ("crusher_duration", re.compile(r"\bcrushers?\b\s*(?:of\s+)?" + _NUM + _D_UNIT, re.I),
+     lambda v, u: _time(v, u, "ms")),
     ("refocus_duration", re.compile(r"\brefocus\w*(?:[- ](?:pulses?|rf))?(?:[- ](?:duration|length))?\s*"
                                     r"(?:=|:|of|is|are)?\s*" + _NUM + _D_UNIT, re.I), lambda v, u: _time(v, u, "ms")),
     ("t2prep", re.compile(r"\bt2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?\s*(?:=|:|of|is)?\s*" + _NUM + _D_UNIT,
@@ -244,7 +247,7 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     if settings_text and "gamma" not in k.values:  # "13C" in the settings: that nucleus's gamma for the system object
         from .unit_calcs import nucleus_of
 
-        nucleus = nucleus_of(text)
+        nucleus = nucleus_of(text, metabolites=False)
         if nucleus is not None:
             k.values["gamma"] = nucleus[1] * 1e6
             k.unparsed = [u for u in k.unparsed if u.lower() != nucleus[0].lower()]

@@ -28,12 +28,16 @@ _GAMMA_MHZ: tuple[tuple[re.Pattern, str, float], ...] = (
     (re.compile(r"\b(2h|h-?2|deuterium)\b", re.I), "2H", 6.536),
     (re.compile(r"\b(129xe|xe-?129|xenon)\b", re.I), "129Xe", 11.777),
 )
+_METABOLITES = re.compile(r"\b(pyruvate|lactate|bicarbonate|alanine)\b", re.I)
 _PROTONS = re.compile(r"\b(1h|protons?|hydrogen|water)\b", re.I)
 _PROTON = GAMMA / 1e6  # MHz/T
 
 
-def nucleus_of(text: str) -> Optional[tuple[str, float]]:
-    """The nucleus other than the proton a text names (its symbol and gamma/2pi in MHz/T), else None."""
+def nucleus_of(text: str, metabolites: bool = True) -> Optional[tuple[str, float]]:
+    """The nucleus other than the proton a text names (its symbol and gamma/2pi in MHz/T), else None. A metabolite
+    ("lactate 395 Hz from pyruvate") names carbon in a question about a shift; in the settings it does not (a proton
+    spectroscopy protocol names lactate too), so there only the nucleus itself counts."""
+    text = text if metabolites else _METABOLITES.sub(" ", text)
     return next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(text)), None)
 
 

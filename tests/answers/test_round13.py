@@ -99,3 +99,17 @@ def test_the_readout_window_may_come_from_the_dwell(responder):
     a = ask(responder, "can I get TE 2 ms in my gradient echo?", "python",
             knowledge=_GRE.replace("readout flat 2.56 ms", "dwell 20 us"))
     assert a.confident and "the minimum is **2.42 ms**" in a.text
+
+
+def test_a_crusher_written_in_the_singular_still_counts_in_the_spin_echo(responder):
+    # "crusher 1 ms" is read both as the IR spoiler it may be and as the spin echo's crusher: the same 5.04 ms
+    a = ask(responder, "is TE 3 ms possible for my spin echo?", "matlab", knowledge=_SE.replace("crushers", "crusher"))
+    assert a.confident and "the minimum is **5.04 ms**" in a.text
+
+
+def test_a_metabolite_in_the_settings_does_not_set_the_nucleus(responder):
+    # a proton spectroscopy protocol names lactate too; only "13C" or "carbon" makes the system object carbon's
+    a = ask(responder, "set up my system limits", "python", knowledge="lactate spectroscopy, 3 T, max grad 30 mT/m")
+    assert "gamma=" not in a.text
+    b = ask(responder, "set up my system limits", "python", knowledge="13C lactate imaging, 3 T, max grad 30 mT/m")
+    assert "gamma=10.7084e6" in b.text
