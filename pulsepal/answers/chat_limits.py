@@ -41,8 +41,9 @@ def first_limits(history: list[dict], settings: Optional[str]) -> list[str]:
 
 
 def answered(responder: Any, req: AnswerRequest, intent: Intent) -> Optional[Answer]:
-    """The answer with the first message's limits as the scanner's, when they are used in it (a system object, a
-    template, computed numbers); None otherwise, and the question is answered as it is."""
+    """The answer with the first message's limits as the scanner's, said on top when they are used in it (a system
+    object, a template, computed numbers); None when the chat's first message states no limits. An answer that uses
+    none of them is what the question gets without them, so it is returned as it is rather than built again."""
     if not req.history or intent.action != "ask":
         return None
     limits = first_limits(req.history, req.sequence_knowledge)
@@ -51,7 +52,7 @@ def answered(responder: Any, req: AnswerRequest, intent: Intent) -> Optional[Ans
     knowledge = "\n".join(x for x in ((req.sequence_knowledge or "").strip(), *limits) if x)
     ans = responder._answer(dataclasses.replace(req, sequence_knowledge=knowledge), intent)
     if not _USES_LIMITS.search(ans.text):
-        return None
+        return ans
     ans.text = f"*With the scanner limits from your first message: {', '.join(limits)}.*\n\n" + ans.text
     ans.route = "chat_limits"
     return ans
