@@ -74,7 +74,8 @@ def test_a_newcomers_first_session(tmp_path, artifacts):
             answer = page.locator("[data-step-type='assistant_message']").last
             expect(answer).to_contain_text("makeTrapezoid")
             expect(answer).to_contain_text("FlatTime")
-            page.wait_for_load_state("networkidle")
+            # the address moves to the new thread once the first answer is saved: wait for it, not for the network
+            page.wait_for_url(re.compile(r"/thread/[0-9a-f-]{36}"))
             thread_id = re.search(r"/thread/([0-9a-f-]{36})", page.url).group(1)
             footer = page.locator(".watermark")  # shown under the composer once the chat has messages
             expect(footer).to_contain_text("offline Pulseq reference")
