@@ -17,6 +17,7 @@ from . import (
     event_options,
     event_timing,
     gradient_math,
+    imaging_calcs,
     pulse_math,
     unit_calcs,
     unitfacts,
@@ -233,13 +234,20 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         # a turbo spin echo reads `etl` lines per excitation: the scan needs ceil(lines / etl) TRs, not one per line
         train = etl > 1 and bool(re.search(r"\b(tse|fse|turbo|rare|haste|echo[- ]train|etl)\b", prose, re.I))
         shots = math.ceil(ny / etl) if train else int(ny)
-        t = tr * shots * nz * values.get("n_slices", 1)
+        # slices interleaved within each TR cost no time of their own; sequential ones repeat the whole scan
+        interleaved = bool(re.search(r"\binterleav\w*|\b(in|within|per) (one|each|a|the) tr\b", prose, re.I))
+        slices = 1 if interleaved else values.get("n_slices", 1)
+        averages = values.get("n_avg", 1)
+        t = tr * shots * nz * slices * averages
         what = f"{shots} shots ({int(ny)} lines / echo train {etl})" if train else f"{int(ny)} lines"
         out.append(f"TR {tr * 1e3:g} ms × {what}" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
-            f" × {int(values['n_slices'])} slices (sequential)" if values.get("n_slices", 1) > 1 else "") +
-            f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)." if t >= 60 else "."))
+            f" × {int(values['n_slices'])} slices (sequential)" if slices > 1 else "") +
+            (f" × {int(averages)} averages" if averages > 1 else "") +
+            f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)" if t >= 60 else "") +
+            (f"; the {int(values['n_slices'])} slices are interleaved within each TR, so they add no time."
+             if interleaved and values.get("n_slices", 1) > 1 else "."))
         if etl > 1 and not train:
-            alt = tr * math.ceil(ny / etl) * nz * values.get("n_slices", 1)
+            alt = tr * math.ceil(ny / etl) * nz * slices * averages
             out.append(f"If your {etl} echoes are a turbo spin echo's echo train (one line each), it is "
                        f"{math.ceil(ny / etl)} shots: **{alt:.4g} s**.")
     return out
@@ -314,7 +322,10 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
     if not dwell and n and values.get("readout_time"):
         dwell = values["readout_time"] / n
     gmax = values.get("max_grad")
-    if not (fov and dwell) or not _FEASIBLE.search(prose) or (gmax is None and not re.search(
+    # "what gradient amplitude do I need?" asks for the number even without a limit to hold it against
+    asks = re.search(r"\b(what|which|how (much|strong|big|large|high))\b[^.?]{0,40}\b(gradient|amplitude|mt/m)\b",
+                     prose, re.I)
+    if not (fov and dwell) or not _FEASIBLE.search(prose) or (gmax is None and not asks and not re.search(
             r"\b(feasib\w*|possible|work|limits?|too)\b", prose, re.I)):
         return []
     given = gmax is not None
@@ -354,7 +365,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += event_timing.minimum_ti(values, prose) + event_timing.gre_minimum(values, prose)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
     lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
-    return lines + unit_calcs.lines(prose, lang, code, values)
+    return lines + unit_calcs.lines(prose, lang, code, values) + imaging_calcs.lines(values, prose)
 
 
 def header(lines: list[str], worked_out: bool = True) -> Optional[str]:

@@ -82,6 +82,12 @@ def echo_spacing(values: dict[str, float], prose: str) -> list[str]:
         return []
     fov, n = values.get("fov"), values.get("n_x")
     flat = values.get("readout") or (n * values["dwell"] if n and values.get("dwell") else None)
+    ramp = value_math.WANTED_RAMP.search(prose)
+    if n and flat and ramp:  # the user's own ramps: the lobe is their flat top plus two of them
+        value, unit = (ramp.group(1), ramp.group(2)) if ramp.group(1) else (ramp.group(6), ramp.group(7))
+        rise = float(value) * {"ms": 1e-3, "us": 1e-6, "µs": 1e-6}[unit.lower()]
+        return [f"Echo spacing = flat top + two ramps = {flat * 1e3:.4g} ms + 2 × {rise * 1e3:.4g} ms = "
+                f"**{(flat + 2 * rise) * 1e3:.4g} ms** (the blips sit under the ramps, as in the EPI examples)."]
     if not (fov and n and flat):
         return []
     gmax = values.get("max_grad", 40.0)  # mT/m: the toolboxes' default when the scanner's is not given

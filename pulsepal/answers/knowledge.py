@@ -113,7 +113,9 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                           r"(?:\s*[x×*]\s*(\d+))?|^\s*(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*$"
                           # "a 96x96 matrix": the size written before its name
                           r"|\b(\d{2,4})\s*[x×*]\s*(\d{2,4})(?:\s*[x×*]\s*(\d{1,4}))?\s*"
-                          r"(?:acquisition |image |imaging )?matri(?:x|ces)\b", re.I), None),
+                          r"(?:acquisition |image |imaging )?matri(?:x|ces)\b"
+                          # "a 176 matrix": one number, a square matrix (the empty groups keep the triples aligned)
+                          r"|\b(\d{2,4})()()\s*(?:acquisition |image |imaging )?matri(?:x|ces)\b", re.I), None),
     ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
                                    + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
@@ -129,7 +131,7 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("n_x", re.compile(r"\b(?:nx|n_x|readout (?:points|samples)|frequency[- ]encod\w*(?: steps)?)\s*(?:=|:|of|is)?\s*"
                        r"(\d+)\b", re.I), lambda v, u: float(v)),
     ("n_y", re.compile(r"\b(?:ny|n_y|phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines))\s*(?:=|:|of|is)?\s*"
-                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines)\b",
+                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines|lines)\b",
                        re.I), None),
     ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
      lambda v, u: float(v)),
@@ -182,6 +184,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("echoes_centred", re.compile(r"\b(?:cent(?:er|re)d?|symmetric\w*)\b.{0,20}?\b(tr) ?/ ?2()", re.I),
      lambda v, u: 1.0),  # "5 echoes centred on TR/2": a multi-echo bSSFP's layout
+    ("n_avg", re.compile(r"\b(\d+)\s*(?:averages|avgs?|nex|nsa|signal averages)\b|\b(?:averages|avgs?|nex|nsa|"
+                         r"n_?avg|number of averages)\s*(?:=|:|of|is)?\s*(\d+)\b", re.I), None),
     ("adc_samples_limit", re.compile(r"\badc[- ]samples?[- ]limit\s*(?:=|:|of|is)?\s*(\d+)()", re.I),
      lambda v, u: float(v)),
     *_EVENT_FIELDS,
@@ -317,14 +321,14 @@ def _read_clause(clause: str, k: Knowledge, fields: list) -> bool:
             if groups[2]:  # "256x256x160 mm": the third is the extent along z, the 3D slab
                 k.values["slab_thickness"] = _length(groups[2], unit, "mm")
         elif name == "matrix":
-            g = next(groups[i:i + 3] for i in (0, 3, 6) if groups[i])
+            g = next(groups[i:i + 3] for i in (0, 3, 6, 9) if groups[i])
             k.values["n_x"] = float(g[0])
             k.values["n_y"] = float(g[1] or g[0])
             if g[2]:
                 k.values["n_z"] = float(g[2])
         elif name == "n_y":
             k.values["n_y"] = float(next(g for g in groups if g))
-        elif name in ("n_slices", "n_echoes"):
+        elif name in ("n_slices", "n_echoes", "n_avg"):
             k.values[name] = float(next(g for g in groups if g))
         elif name == "b0":
             k.values["b0"] = float(next(g for g in groups if g))
@@ -362,7 +366,8 @@ def describe(k: Knowledge) -> str:
            "spoiler_flat": ("spoiler flat top", 1e3, "ms"), "refocus_duration": ("refocusing pulse", 1e3, "ms"),
            "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
            "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
-           "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms"), **EVENT_LABELS}
+           "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms"),
+           "n_avg": ("averages", 1, ""), **EVENT_LABELS}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

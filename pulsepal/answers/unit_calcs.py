@@ -172,6 +172,12 @@ def kspace_extent(prose: str) -> list[str]:
         return []
     fov = re.search(_NUM + r"\s*(mm|cm)\b", low)
     n = re.search(r"\b(\d+)\s*(?:pixels?|samples|matrix|points)\b|\bmatrix (?:of |size )?(\d+)\b", low)
+    res = re.search(_NUM + r"\s*(mm|cm)\s*(?:isotropic\s*)?(?:resolution|pixels?|voxels?|in-?plane)\b|\b(?:resolution|"
+                    r"pixel size|voxel size)\s*(?:of|=|:|is)?\s*" + _NUM + r"\s*(mm|cm)\b", low)
+    if n is None and res is not None:  # "kmax for 1 mm resolution": 0.5 / resolution, no FOV needed
+        size = float(res.group(1) or res.group(3)) * METRES_PER[res.group(2) or res.group(4)]
+        return [f"A resolution of {size * 1e3:g} mm needs **kmax = 1/(2 × resolution) = {0.5 / size:.4g} 1/m** (the "
+                f"whole k-space extent 1/resolution = {1 / size:.4g} 1/m)."]
     if fov is None or n is None:
         return []
     extent = float(fov.group(1)) * METRES_PER[fov.group(2)]

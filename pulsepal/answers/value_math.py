@@ -84,7 +84,7 @@ def kspace_area(values: dict[str, float], prose: str) -> list[str]:
     return out
 
 
-_WANTED_RAMP = re.compile(_NUM + r"\s*(ms|us|µs)\s*(ramps?|rise|rise[ _-]?times?)\b|\b(ramp[ _-]?times?|ramps?|"
+WANTED_RAMP = re.compile(_NUM + r"\s*(ms|us|µs)\s*(ramps?|rise|rise[ _-]?times?)\b|\b(ramp[ _-]?times?|ramps?|"
                           r"rise[ _-]?times?)\s*"
                           r"(of|=|:)?\s*" + _NUM + r"\s*(ms|us|µs)\b", re.I)
 
@@ -92,7 +92,7 @@ _WANTED_RAMP = re.compile(_NUM + r"\s*(ms|us|µs)\s*(ramps?|rise|rise[ _-]?times
 def ramp_too_short(prose: str, grad: float, slew: float) -> str:
     """The sentence to add when the ramp time the user wants ("100 us ramps") is shorter than the slew rate allows
     for the amplitude (`grad` Hz/m, `slew` Hz/m/s): it cannot be made, with the minimum and what would work."""
-    want = _WANTED_RAMP.search(prose)
+    want = WANTED_RAMP.search(prose)
     if not want:
         return ""
     value, unit = (want.group(1), want.group(2)) if want.group(1) else (want.group(6), want.group(7))
