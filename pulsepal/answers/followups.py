@@ -224,7 +224,7 @@ def carried_values(history: list[dict], prose: str, refers_back: bool):
 # A follow-up's value that names no parameter ("make it 45 degrees", "and with 3 mm?") is the previous subject's
 # parameter that takes its unit: an angle is the flip angle, a few millimetres a slice, many a field of view.
 _BARE_DEGREES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:deg(?:rees?)?|°)(?!\w)", re.I)
-_BARE_LENGTH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(mm|cm)(?!\w)", re.I)
+_BARE_LENGTH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(mm|cm)(?![\w/])", re.I)  # not a speed (cm/s)
 
 
 def _bare_values(prose: str, values: dict) -> None:

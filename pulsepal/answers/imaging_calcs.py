@@ -29,7 +29,8 @@ def _seconds(value: str, unit: str) -> float:
 
 def _timed(low: str, names: str) -> Optional[float]:
     """A time written after one of `names` ("T1 = 800 ms", "t1 of 1.2 s"), in seconds."""
-    m = re.search(r"\b(?:" + names + r")(?!\w)\s*(?:=|:|of|is|~|≈)?\s*" + _NUM + _TIME, low)
+    m = re.search(r"\b(?:" + names + r")(?!\w)(?:\s+(?:of|for|in)(?:\s+[a-z]+){1,2}?)?\s*(?:=|:|of|is|~|≈)?\s*"
+                  + _NUM + _TIME, low)
     return _seconds(m.group(1), m.group(2)) if m else None
 
 
@@ -69,7 +70,7 @@ def null_ti(prose: str) -> list[str]:
     """The inversion time that nulls a tissue: TI = T1 ln 2 after full recovery, T1 ln(2 / (1 + e^(-TR/T1))) with
     a TR."""
     low = prose.lower()
-    if not re.search(r"\b(null\w*|suppress\w*|zero[- ]crossing|cross(es)? zero|black)\b", low):
+    if not re.search(r"\b(null\w*|suppress\w*|zero[- ]crossing|cross(es)? zero|black|stir|flair)\b", low):
         return []
     t1 = _timed(low, r"t1")
     if t1 is None or not re.search(r"\b(ti|inversion|invert\w*|flair|stir)\b", low):
@@ -107,7 +108,7 @@ def b_value(prose: str) -> list[str]:
     """The Stejskal-Tanner b-value of a pair of lobes: b = γ²G²δ²(Δ − δ/3), with the trapezoid terms for ramps ε
     (+ ε³/30 − δε²/6); or, given b, the amplitude it needs."""
     low = prose.replace("Δ", " big delta ").replace("δ", " small delta ").lower()
-    if not re.search(r"\bb[- ]?(value|factor)\b|\bb\s*=", low):
+    if not re.search(r"\bb[- ]?(value|factor)\b|\bb\s*=|\bwhat b\b|\bb (do|does|would|will|is)\b", low):
         return []
     delta, sep, ramp = _lobe_times(low)
     if not delta or not sep or sep <= delta / 3:
@@ -207,6 +208,30 @@ def gradient_area(prose: str) -> list[str]:
             "`area`)."]
 
 
+def trapezoid_area(values: dict[str, float], prose: str) -> list[str]:
+    """"make_trapezoid with flat_time 2 ms and amplitude 10 mT/m: what area?": built with pypulseq on the user's
+    limits (the default ones otherwise), so the ramps it adds are the ones the toolbox would make."""
+    low = prose.lower()
+    if not re.search(r"\barea\b", low) or not re.search(r"\btrapez\w*|\blobe\b|\bgradient\b", low):
+        return []
+    g = _gradient_hz(low)
+    flat = re.search(r"\bflat(?:[ _-]?(?:time|top))?\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
+    if g is None or flat is None:
+        return []
+    import pypulseq as pp
+
+    limits = {"max_grad": values.get("max_grad", 40.0), "grad_unit": "mT/m",
+              "max_slew": values.get("max_slew", 170.0), "slew_unit": "T/m/s"}
+    try:
+        grad = pp.make_trapezoid(channel="x", amplitude=g, flat_time=_seconds(flat.group(1), flat.group(2)),
+                                 system=pp.Opts(**limits))
+    except (ValueError, AssertionError) as exc:
+        return [f"pypulseq refuses that trapezoid: {exc}"]
+    return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (GAMMA * 1e-3):g} mT/m) and a {grad.flat_time * 1e3:g} "
+            f"ms flat top, at {limits['max_slew']:g} T/m/s, ramps in {grad.rise_time * 1e6:.0f} µs: **area = "
+            f"{grad.area:.4g} 1/m** (ramps included), flat area {grad.flat_area:.4g} 1/m."]
+
+
 def offresonance_phase(prose: str) -> list[str]:
     """The phase an off-resonance Δf accrues over a time t: 360° × Δf × t."""
     low = prose.lower()
@@ -228,7 +253,8 @@ def relaxation_left(prose: str) -> list[str]:
     """How much signal relaxation leaves: e^(−TE/T2) (or T2*), 1 − e^(−t/T1) recovered, 1 − 2e^(−TI/T1) after an
     inversion."""
     low = prose.lower()
-    if not re.search(r"\b(left|remain\w*|decay\w*|signal|fraction|percent|recover\w*|how much)\b", low):
+    if not re.search(r"\b(left|remain\w*|decay\w*|signal|fraction|percent|recover\w*|how much|mz|"
+                     r"magneti[sz]ation)\b", low):
         return []
     t2 = _timed(low, r"t2\*|t2star|t2 star|t2")
     te = _timed(low, r"te|echo time|at|after")
@@ -259,12 +285,14 @@ def slice_offset_frequency(values: dict[str, float], prose: str) -> list[str]:
         return []
     z = re.search(r"(-?\d+(?:\.\d+)?)\s*(mm|cm)\s*(?:off[- ]?cent\w*|offset|away|from (?:the )?(?:iso|cent)\w*|"
                   r"shift)", low) or re.search(r"\b(?:offset|position|shift(?:ed)?|moved?)\s*(?:of|by|to|=|:)?\s*"
-                                               r"(-?\d+(?:\.\d+)?)\s*(mm|cm)\b", low)
+                                               r"(-?\d+(?:\.\d+)?)\s*(mm|cm)\b", low) or (
+        re.search(r"\b(?:by|to)\s+(-?\d+(?:\.\d+)?)\s*(mm|cm)\b", low) if re.search(r"\b(shift|move)", low) else None)
     if z is None:
         return []
     metres = float(z.group(1)) * METRES_PER[z.group(2)]
     g = _gradient_hz(low)
-    thk = values.get("slice_thickness")
+    thick = re.search(_NUM + r"\s*(mm|cm)\s*(?:thick\s*)?slices?\b", low)
+    thk = float(thick.group(1)) * METRES_PER[thick.group(2)] if thick else values.get("slice_thickness")
     bw = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
     how = ""
     if g is None and thk and bw:
@@ -280,4 +308,5 @@ def lines(values: dict[str, float], prose: str) -> list[str]:
     """Every rule that applies, in order."""
     return (fat_shift_pixels(values, prose) + null_ti(prose) + b_value(prose) + venc(prose) +
             radial_spokes(values, prose) + golden_angle(prose) + gradient_area(prose) + offresonance_phase(prose) +
+            trapezoid_area(values, prose) +
             relaxation_left(prose) + slice_offset_frequency(values, prose))
