@@ -11,6 +11,7 @@ written from real sources (see README.md here for the method). Run:
     python eval/answers/score.py --split heldout5       # the fifth, from the pulseq teaching repositories' pool
     python eval/answers/score.py --split heldout6       # the sixth, from low-field consoles and other fresh sources
     python eval/answers/score.py --split heldout7       # the seventh, from another fresh pool (owners N-Z)
+    python eval/answers/score.py --split heldout8       # the eighth, from yet another fresh pool (owners N-Z)
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -40,8 +41,8 @@ from expressions import same_value_present  # noqa: E402
 KINDS = ("api", "params", "described", "in_language", "translate", "template", "no_template", "followup", "check",
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
-# 2-7: written after tuning had begun (3 to 7: from fresh pools)
-SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+# 2-8: written after tuning had begun (3 to 8: from fresh pools)
+SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 SPLITS = ("dev", *SEALED)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"

@@ -34,6 +34,10 @@ a pypulseq contributor's trapezoid tests), is held to the strict rule against ev
 (dev .. dev12x, cal7, heldout .. heldout6) and to the later-dev rule (its own list, empty) against later dev files.
 dev13.jsonl and dev13x.jsonl (round 13) likewise (`assign_round13`, its own seed), from owners A-M no pool had named
 (tabletop MaRCoS sequences in MATLAB, an ultra-low-field pypulseq suite, a user's spiral and radial pypulseq scripts).
+heldout8.jsonl, an eighth sealed set (3D-QALAS, a line-scan diffusion TSE, a pTx gradient echo, 2D-MSI and SPGR
+scripts, Bruker MRE/RARE pypulseq scripts; owners N-Z), is held to the strict rule against every file there when it
+was written (dev .. dev13x, cal7, heldout .. heldout7) and to the later-dev rule (its own list, empty) against later
+dev files (dev14.jsonl and dev14x.jsonl, written beside it, included).
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -96,6 +100,11 @@ HELDOUT6_WRITTEN_AFTER = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl",
 KNOWN_LATER_OVERLAPS_HELDOUT7: frozenset[str] = frozenset()
 HELDOUT7_WRITTEN_AFTER = (*HELDOUT6_WRITTEN_AFTER, "heldout6.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl",
                           "dev12x.jsonl")
+# heldout8 likewise: its own list (empty) for the dev and calibration files written after it (dev14.jsonl and
+# dev14x.jsonl, written beside it, included), and the strict rule against every file there when it was written
+# (heldout7 and round 13's dev13/dev13x too)
+KNOWN_LATER_OVERLAPS_HELDOUT8: frozenset[str] = frozenset()
+HELDOUT8_WRITTEN_AFTER = (*HELDOUT7_WRITTEN_AFTER, "heldout7.jsonl", "dev13.jsonl", "dev13x.jsonl")
 # each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
 LATER_SEALED = {
     "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
@@ -104,6 +113,7 @@ LATER_SEALED = {
     "heldout5": (KNOWN_LATER_OVERLAPS_HELDOUT5, HELDOUT5_WRITTEN_AFTER),
     "heldout6": (KNOWN_LATER_OVERLAPS_HELDOUT6, HELDOUT6_WRITTEN_AFTER),
     "heldout7": (KNOWN_LATER_OVERLAPS_HELDOUT7, HELDOUT7_WRITTEN_AFTER),
+    "heldout8": (KNOWN_LATER_OVERLAPS_HELDOUT8, HELDOUT8_WRITTEN_AFTER),
 }
 
 
