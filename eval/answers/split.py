@@ -38,6 +38,9 @@ heldout8.jsonl, an eighth sealed set (3D-QALAS, a line-scan diffusion TSE, a pTx
 scripts, Bruker MRE/RARE pypulseq scripts; owners N-Z), is held to the strict rule against every file there when it
 was written (dev .. dev13x, cal7, heldout .. heldout7) and to the later-dev rule (its own list, empty) against later
 dev files (dev14.jsonl and dev14x.jsonl, written beside it, included).
+dev14.jsonl and dev14x.jsonl (round 14) likewise (`assign_round14`, its own seed), from owners A-M no pool had named
+(a multi-echo SSFP pypulseq package, sodium triple-quantum and twisted-projection MATLAB sequences, FOV positioning with
+gradient delay correction on a radial GRE and a spiral).
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -154,6 +157,9 @@ ROUND12 = ("dev12.jsonl", "dev12x.jsonl")
 # round 13: the same shape (dev13 for the tuner, dev13x its transfer check), from a pool of owners A-M nobody drew on
 ROUND13 = ("dev13.jsonl", "dev13x.jsonl")
 
+# round 14: the same shape (dev14 for the tuner, dev14x its transfer check), from another pool of owners A-M
+ROUND14 = ("dev14.jsonl", "dev14x.jsonl")
+
 
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
@@ -175,6 +181,11 @@ def assign_round13(items: list[dict]) -> tuple[list[dict], list[dict]]:
     return assign(items, ROUND11_SHARE, "round13:")
 
 
+def assign_round14(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev14, dev14x): as `assign_round13`, with round 14's own seed, so its split repeats no earlier round's."""
+    return assign(items, ROUND11_SHARE, "round14:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
     """Why dev8/dev8x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND8, assign_round8)
@@ -193,6 +204,11 @@ def check_round12(folder: Path = HERE) -> list[str]:
 def check_round13(folder: Path = HERE) -> list[str]:
     """Why dev13/dev13x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND13, assign_round13)
+
+
+def check_round14(folder: Path = HERE) -> list[str]:
+    """Why dev14/dev14x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND14, assign_round14)
 
 
 def _check_round(folder: Path, names: tuple[str, str],
@@ -353,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         if matches:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
     for names, check in ((ROUND8, check_round8), (ROUND11, check_round11), (ROUND12, check_round12),
-                         (ROUND13, check_round13)):  # every round's tuning set and its transfer check
+                         (ROUND13, check_round13), (ROUND14, check_round14)):  # every round's pair of files
         label = "/".join(n.removesuffix(".jsonl") for n in names)
         problems = check()
         if problems:

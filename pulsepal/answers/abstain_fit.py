@@ -15,7 +15,7 @@ and record a rule that does not hold up there under `fitted_rules` with the `dec
 Which sets may be used: questions the responder was never tuned on, scored the first time (cal7), and the sealed
 sets that earlier rounds declared spent (heldout2, heldout3: scored in aggregate only, never read by a tuner, and
 no longer used as a measure once they calibrate). The sets that measure the result (heldout, heldout4 .. heldout7
-and every round's transfer check: dev6x, dev8x, dev11x, dev12x, dev13x) are refused.
+and every round's transfer check: dev6x, dev8x, dev11x, dev12x, dev13x, dev14x) are refused.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ PENALTY = 4.0  # as the ranker's calibration: a wrong answer costs four "not sur
 MIN_GAIN = 2.0
 MIN_WRONG = 3  # a rule must turn at least this many wrong answers: two questions are no evidence
 MIN_ITEMS = 8
-# the sealed sets and every round's transfer check (dev6x, dev8x, dev11x, dev12x, dev13x): aggregate only, never fit
-# on; heldout7 is the sealed set written beside round 13, heldout8 the one written beside round 14
+# the sealed sets and every round's transfer check (dev6x, dev8x, dev11x, dev12x, dev13x, dev14x): aggregate only,
+# never fit on; heldout7 is the sealed set written beside round 13, heldout8 the one written beside round 14
 MEASURING = ("heldout.jsonl", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "dev6x", "dev8x", "dev11x",
-             "dev12x", "dev13x")
+             "dev12x", "dev13x", "dev14x")
 RANKED = ("ranked", "howto")
 
 

@@ -226,7 +226,8 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
                      f"**{g / (GAMMA * 1e-3):.3g} mT/m**")
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
-    if tr and ny and re.search(r"\bscan time|acquisition time|\bhow long for\b|how long (will|does|is|would) (the |my |this )?"
+    if tr and ny and re.search(r"\bscan time|acquisition time|\bhow long for\b|how long (will|does|is|would) "
+                               r"(the |my |this )?"
                                r"([\w-]+ ){0,3}(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
                                prose, re.I):
         nz = values.get("n_z", 1)  # a 3D scan repeats every phase-encoding line for each partition

@@ -171,7 +171,8 @@ def radial_spokes(values: dict[str, float], prose: str) -> list[str]:
     if not n:
         return []
     full, half = math.ceil(math.pi / 2 * n), math.ceil(math.pi * n)
-    return [f"For a {int(n)}-point readout Nyquist at the edge of k-space needs π/2 × {int(n)} ≈ **{full} full spokes** "
+    return [f"For a {int(n)}-point readout Nyquist at the edge of k-space needs π/2 × {int(n)} ≈ **{full} full "
+            "spokes** "
             f"(each through the centre, angles over 180°), or π × {int(n)} ≈ **{half} half spokes** (centre-out, as "
             f"in UTE, over 360°); fewer spokes undersample the outer k-space (streaks)."]
 
@@ -227,8 +228,8 @@ def trapezoid_area(values: dict[str, float], prose: str) -> list[str]:
                                  system=pp.Opts(**limits))
     except (ValueError, AssertionError) as exc:
         return [f"pypulseq refuses that trapezoid: {exc}"]
-    return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (GAMMA * 1e-3):g} mT/m) and a {grad.flat_time * 1e3:g} "
-            f"ms flat top, at {limits['max_slew']:g} T/m/s, ramps in {grad.rise_time * 1e6:.0f} µs: **area = "
+    return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (GAMMA * 1e-3):g} mT/m) and a "
+            f"{grad.flat_time * 1e3:g} ms flat top, at {limits['max_slew']:g} T/m/s, ramps in {grad.rise_time * 1e6:.0f} µs: **area = "
             f"{grad.area:.4g} 1/m** (ramps included), flat area {grad.flat_area:.4g} 1/m."]
 
 
@@ -261,7 +262,8 @@ def relaxation_left(prose: str) -> list[str]:
     if t2 and te and te != t2:
         name = "T2*" if re.search(r"t2\*|t2 ?star", low) else "T2"
         left = math.exp(-te / t2)
-        return [f"Signal left = e^(−TE/{name}) = e^(−{te * 1e3:g} / {t2 * 1e3:g}) = **{left:.3f}** ({left * 100:.1f} %)."]
+        return [f"Signal left = e^(−TE/{name}) = e^(−{te * 1e3:g} / {t2 * 1e3:g}) = **{left:.3f}** "
+                f"({left * 100:.1f} %)."]
     t1 = _timed(low, r"t1")
     ti = _timed(low, r"ti|inversion time")
     if t1 and ti and re.search(r"\binver\w*|\bti\b", low):

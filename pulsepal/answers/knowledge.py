@@ -131,7 +131,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("n_x", re.compile(r"\b(?:nx|n_x|readout (?:points|samples)|frequency[- ]encod\w*(?: steps)?)\s*(?:=|:|of|is)?\s*"
                        r"(\d+)\b", re.I), lambda v, u: float(v)),
     ("n_y", re.compile(r"\b(?:ny|n_y|phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines))\s*(?:=|:|of|is)?\s*"
-                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines|lines)\b",
+                       r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines|"
+                       r"lines)\b",
                        re.I), None),
     ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
      lambda v, u: float(v)),

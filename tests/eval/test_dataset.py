@@ -167,15 +167,15 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
 # questions with every other file's is the costliest part of a --check (test_split_is_the_seeded_one runs it)
 NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl",
               "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
-               "dev13.jsonl", "dev13x.jsonl", "heldout8.jsonl")
+               "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
 # the later sealed sets and the calibration set are not what the heldout3 / heldout4 twin tests look at, and each
 # costs a comparison with every later file on every run (the suite is at its time budget)
 ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "cal7.jsonl", "dev8.jsonl",
                  "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
-               "dev13.jsonl", "dev13x.jsonl", "heldout8.jsonl")
+               "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
 ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "cal7.jsonl",
                  "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
-               "dev13.jsonl", "dev13x.jsonl", "heldout8.jsonl")
+               "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
 
 
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:
@@ -367,7 +367,8 @@ def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tm
                                             "heldout7.jsonl",
                                             "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl",
                                             "dev12.jsonl", "dev12x.jsonl",
-                                            "dev13.jsonl", "dev13x.jsonl", "heldout8.jsonl"))
+                                            "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
+                                            "heldout8.jsonl"))
     assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
     assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
 
@@ -502,7 +503,7 @@ def test_a_later_dev_item_near_a_heldout6_item_fails_the_check(splits, tmp_path)
     twin = {**first, "id": excused, "question": first["question"].upper() + " ?"}
     skip = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "heldout7.jsonl", "dev8.jsonl",
             "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
-               "dev13.jsonl", "dev13x.jsonl", "heldout8.jsonl")
+               "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
     out = _check_with_later_dev(tmp_path, "dev9.jsonl", [twin], skip)
     assert out.returncode == 1 and "heldout6" in out.stderr and excused in out.stderr, out.stderr
     unrelated = {**twin, "question": "an unrelated question about the labels of a radial scan"}
@@ -537,7 +538,7 @@ NOT_POOL11 = re.compile(NOT_POOL6.pattern[:-1] + r"|mri4all/|josalggui/|LincolnC
 # (heldout7, a later sealed set, holds itself to the strict rule against heldout6: its own HELDOUT7_WRITTEN_AFTER)
 WRITTEN_AFTER_HELDOUT6 = ("dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl", "heldout7.jsonl",
                           "dev13.jsonl",
-                          "dev13x.jsonl", "heldout8.jsonl")
+                          "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
 
 
 def _round11() -> list[dict]:
