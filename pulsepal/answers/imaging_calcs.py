@@ -229,8 +229,9 @@ def trapezoid_area(values: dict[str, float], prose: str) -> list[str]:
     except (ValueError, AssertionError) as exc:
         return [f"pypulseq refuses that trapezoid: {exc}"]
     return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (GAMMA * 1e-3):g} mT/m) and a "
-            f"{grad.flat_time * 1e3:g} ms flat top, at {limits['max_slew']:g} T/m/s, ramps in {grad.rise_time * 1e6:.0f} µs: **area = "
-            f"{grad.area:.4g} 1/m** (ramps included), flat area {grad.flat_area:.4g} 1/m."]
+            f"{grad.flat_time * 1e3:g} ms flat top, at {limits['max_slew']:g} T/m/s, ramps in "
+            f"{grad.rise_time * 1e6:.0f} µs: **area = {grad.area:.4g} 1/m** (ramps included), flat area "
+            f"{grad.flat_area:.4g} 1/m."]
 
 
 def offresonance_phase(prose: str) -> list[str]:
