@@ -62,8 +62,15 @@ def conversions(prose: str) -> list[str]:
         if table is None:
             continue
         result = value * table[src] / table[dst]
+        gamma_text = "γ = 42.576 MHz/T"
+        nucleus = unit_calcs.nucleus_of(prose)
+        if nucleus and (src.startswith(("hz", "khz")) != dst.startswith(("hz", "khz"))):
+            # Hz/m is γ times T/m: for another nucleus its own γ, not the proton's
+            ratio = nucleus[1] * 1e6 / GAMMA
+            result = result * ratio if dst.startswith(("hz", "khz")) else result / ratio
+            gamma_text = f"γ of {nucleus[0]} = {nucleus[1]:g} MHz/T, not the proton's 42.576"
         plain = f" = {result:.0f} {_SPELL[dst]}" if result >= 1e5 and abs(result - round(result)) < 1e-6 else ""
-        out.append(f"{m.group(1)} {_SPELL[src]} = **{_fmt(result)} {_SPELL[dst]}**{plain} (γ = 42.576 MHz/T).")
+        out.append(f"{m.group(1)} {_SPELL[src]} = **{_fmt(result)} {_SPELL[dst]}**{plain} ({gamma_text}).")
     if not out:
         out += _same_quantity(low)
     # an RF amplitude: B1 in µT is γ·B1 in Hz, the unit rf.signal is kept in
@@ -121,6 +128,13 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
                 f"(bandwidth per pixel = 1/readout time)")
         if n:
             text += f"; with {int(n)} samples the dwell is {readout_time / n * 1e6:.4g} µs"
+            grid = re.search(r"\b(?:whole|multiple of|grid of|raster of|on an?|round(?:ed)? to)\s+(?:an?\s+)?" + _NUM +
+                             r"\s*(us|µs|ns)\b", prose, re.I)
+            if grid:
+                step = float(grid.group(1)) * (1e-9 if grid.group(2).lower() == "ns" else 1e-6)
+                dwell = max(1, round(readout_time / n / step)) * step
+                text += (f"; on the {grid.group(1)} {grid.group(2)} grid that is a dwell of **{dwell * 1e6:.4g} µs**"
+                         f" ({n * dwell * 1e3:.4g} ms for the {int(n)} samples)")
         return [text + "."]
     bw_total = values.get("bandwidth_total")
     if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose):  # a pulse's is no receiver's
@@ -204,8 +218,10 @@ def fat_frequency(values: dict[str, float], prose: str) -> list[str]:
     b0 = values.get("b0")
     if not b0:
         return []
-    hz = -3.45e-6 * GAMMA * b0
-    return [f"At {b0:g} T fat sits at -3.45 ppm, about **{hz:.1f} Hz** from water (`freq_ppm=-3.45`)."]
+    own = re.search(r"(-?\d+(?:\.\d+)?)\s*ppm\b", prose, re.I)  # the user's own figure for fat, when given
+    ppm = -abs(float(own.group(1))) if own else -3.45
+    hz = ppm * 1e-6 * GAMMA * b0
+    return [f"At {b0:g} T fat sits at {ppm:g} ppm, about **{hz:.1f} Hz** from water (`freq_ppm={ppm:g}`)."]
 
 
 def geometry(values: dict[str, float], prose: str) -> list[str]:

@@ -307,9 +307,56 @@ def slice_offset_frequency(values: dict[str, float], prose: str) -> list[str]:
             "(the pulse's `freqOffset` / `freq_offset`; the examples compute it as `gz.amplitude * offset`)."]
 
 
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "twelve": 12, "sixteen": 16}
+
+
+def echoes_on_one_flat_top(values: dict[str, float], prose: str) -> list[str]:
+    """"six echoes of 150 samples at 5 us on one flat top": each echo's window is the echo spacing, the flat top
+    (and one long ADC) holds them all."""
+    low = prose.lower()
+    n, dwell = values.get("n_x"), values.get("dwell")
+    m = re.search(r"\b(\d+|" + "|".join(_COUNT_WORDS) + r")\s+echoes\b", low)
+    if not (n and dwell and m) or not re.search(r"\b(flat[- ]?top|one (long )?adc|single (long )?adc|one readout|"
+                                                r"single readout|echo spacing|per echo)\b", low):
+        return []
+    echoes = int(m.group(1)) if m.group(1).isdigit() else _COUNT_WORDS[m.group(1)]
+    each = n * dwell
+    return [f"{int(n)} samples × {dwell * 1e6:g} µs = **{each * 1e3:.4g} ms** per echo (the echo spacing on one flat "
+            f"top); {echoes} echoes need a flat top of {echoes} × {each * 1e3:.4g} ms = **{echoes * each * 1e3:.4g} ms** "
+            f"and one ADC of {echoes} × {int(n)} = **{echoes * int(n)} samples** at the same dwell."]
+
+
+def angle_steps(values: dict[str, float], prose: str) -> list[str]:
+    """"phase cycles in 15 degree steps from 0 up to 345": how many, and the step in radians; "180 spokes over 180
+    degrees": the angle between spokes."""
+    low = prose.lower()
+    steps = re.search(_NUM + r"\s*(?:°|deg\w*)\s*(?:steps?|increments?)\b[^.?;]{0,20}?\bfrom\s+" + _NUM +
+                      r"\s*(?:°|deg\w*)?\s*(?:up )?to\s+" + _NUM, low)
+    if steps:
+        step, first, last = (float(g) for g in steps.groups())
+        if step > 0 and last >= first:
+            count = int(round((last - first) / step)) + 1
+            return [f"From {first:g}° to {last:g}° in {step:g}° steps: **{count}** values ({count} acquisitions, one "
+                    f"per phase cycle); one step is {step:g} × π/180 = **{math.radians(step):.4f} rad**."]
+    spokes = values.get("n_spokes")
+    m = re.search(r"\b(\d+)\s*(?:spokes|projections|radial lines|views)\b", low)
+    if m:
+        spokes = float(m.group(1))
+    if not spokes or not re.search(r"\b(angle|step|increment|rotat\w*)\b", low):
+        return []
+    span = 360.0 if re.search(r"\b(360|full (turn|circle)|2 ?pi|2π)\b", low) else 180.0 if re.search(
+        r"\b(180|half (a )?(turn|circle)|pi|π)\b", low) else None
+    spans = [span] if span else [180.0, 360.0]
+    parts = [f"over {s:g}°: {s:g}° / {int(spokes)} = **{s / spokes:.4g}°** ({math.radians(s / spokes):.5g} rad)"
+             for s in spans]
+    return [f"Angle between {int(spokes)} spokes " + "; ".join(parts) + " (the rotation takes radians: spoke i is "
+            "rotated by i × the step)."]
+
+
 def lines(values: dict[str, float], prose: str) -> list[str]:
     """Every rule that applies, in order."""
     return (fat_shift_pixels(values, prose) + null_ti(prose) + b_value(prose) + venc(prose) +
             radial_spokes(values, prose) + golden_angle(prose) + gradient_area(prose) + offresonance_phase(prose) +
-            trapezoid_area(values, prose) +
+            trapezoid_area(values, prose) + echoes_on_one_flat_top(values, prose) + angle_steps(values, prose) +
             relaxation_left(prose) + slice_offset_frequency(values, prose))

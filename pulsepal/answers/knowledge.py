@@ -141,7 +141,7 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("n_slices", re.compile(r"\b(\d+)\s*slices\b|\b(?:number of slices|slices|n_?slices)\s*(?:=|:)?\s*(\d+)", re.I),
      None),
     ("n_echoes", re.compile(r"\b(?:etl|echo[- ]train(?:[- ]length)?|turbo[- ]factor|n_?echoes|echoes)\b\s*"
-                            r"(?:=|:|of|is)?\s*(\d+)|\b(\d+)\s*echoes\b", re.I), None),
+                            r"(?:=|:|of|is)?\s*(\d+)\b(?!\s*(?:samples|points))|\b(\d+)\s*echoes\b", re.I), None),
     ("max_grad", re.compile(r"\b(?:max(?:imum)?[._]?\s*grad(?:ient)?(?:[- ](?:amplitude|strength))?|gmax|grad(?:ient)? "
                             r"(?:limit|strength|amplitude))\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(mT/m|G/cm|Hz/m|T/m)?", re.I), lambda v, u: _grad(v, u)),
@@ -165,6 +165,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                              r"(?:bandwidth|bw)\b", re.I), None),
     ("dwell", re.compile(r"\bdwell(?:[- ]time)?\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "us")),
+    ("dwell", re.compile(r"\b\d+\s*(?:samples|points)(?: per \w+)?\s+at\s+" + _NUM + r"\s*(us|µs|ns)\b", re.I),
+     lambda v, u: float(v) * (1e-9 if u.lower() == "ns" else 1e-6)),
     ("readout_time", re.compile(r"\breadout\s*(?:=|:|of|is|be|to)?\s*" + _NUM + r"\s*(s|ms|us|µs)\b", re.I),
      lambda v, u: _time(v, u, "ms")),
     ("readout_time", re.compile(r"\b(?:readout|acquisition)(?:[- ](?:time|duration|window))\b\s*(?:=|:|of|is)?\s*"
@@ -185,6 +187,7 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("echoes_centred", re.compile(r"\b(?:cent(?:er|re)d?|symmetric\w*)\b.{0,20}?\b(tr) ?/ ?2()", re.I),
      lambda v, u: 1.0),  # "5 echoes centred on TR/2": a multi-echo bSSFP's layout
+    ("n_spokes", re.compile(r"\b(\d+)\s*(?:radial )?(?:spokes|projections)\b", re.I), lambda v, u: float(v)),
     ("n_avg", re.compile(r"\b(\d+)\s*(?:averages|avgs?|nex|nsa|signal averages)\b|\b(?:averages|avgs?|nex|nsa|"
                          r"n_?avg|number of averages)\s*(?:=|:|of|is)?\s*(\d+)\b", re.I), None),
     ("adc_samples_limit", re.compile(r"\badc[- ]samples?[- ]limit\s*(?:=|:|of|is)?\s*(\d+)()", re.I),
@@ -368,7 +371,7 @@ def describe(k: Knowledge) -> str:
            "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
            "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
            "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms"),
-           "n_avg": ("averages", 1, ""), **EVENT_LABELS}
+           "n_avg": ("averages", 1, ""), "n_spokes": ("spokes", 1, ""), **EVENT_LABELS}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

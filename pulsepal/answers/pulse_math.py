@@ -112,7 +112,8 @@ def block_amplitude(prose: str) -> list[str]:
 
 _B1 = re.compile(_NUM + r"\s*(µt|ut|μt|microtesla)\b")
 _AMPLITUDE_HZ = re.compile(r"\b(?:amplitude|b1|signal)\b[^\d.,;?]{0,12}" + _NUM + r"\s*hz\b|" + _NUM +
-                           r"\s*hz\s+(?:amplitude|b1)\b")
+                           r"\s*hz\s+(?:amplitude|b1)\b|\b(?:block|hard|rect\w*|square)(?: pulse)?\s+(?:at|of|with)\s+"
+                           + _NUM + r"\s*hz\b(?!/)")
 _ASKS_FLIP = re.compile(r"\b(what|which|how (big|large|much)( a)?)\b[^.?;]{0,25}\bflip\b|"
                         r"\bflip(?:[- ]angle)?\b[^.?;]{0,30}\b(give|get|gives|result|produce|make|reach)\b|"
                         r"\bhow many degrees\b")
@@ -128,14 +129,20 @@ def block_flip(prose: str) -> list[str]:
     b1 = _B1.search(low)
     amp_hz = float(b1.group(1)) * 1e-6 * GAMMA if b1 else None
     if amp_hz is None and (m := _AMPLITUDE_HZ.search(low)):
-        amp_hz = float(m.group(1) or m.group(2))
+        amp_hz = float(m.group(1) or m.group(2) or m.group(3))
     dur = _duration(low, r"pulse|lasting|long|duration|hard|block|rect", ("pulse_duration",))
     if not amp_hz or not dur:
         return []
     flip = 360.0 * amp_hz * dur
     given = f"B1 {float(b1.group(1)):g} µT (γ·B1 = {amp_hz:.4g} Hz)" if b1 else f"an amplitude of {amp_hz:g} Hz"
-    return [f"A block pulse of {given} lasting {dur * 1e3:g} ms turns the magnetisation by 360° × amplitude × "
-            f"duration = **{flip:.4g}°** ({flip * 3.141592653589793 / 180:.4g} rad)."]
+    line = (f"A block pulse of {given} lasting {dur * 1e3:g} ms turns the magnetisation by 360° × amplitude × "
+            f"duration = **{flip:.4g}°** ({flip * 3.141592653589793 / 180:.4g} rad)")
+    if not b1:  # the B1 that amplitude is, for the nucleus named (the amplitude in Hz is γ·B1 whatever the nucleus)
+        from .unit_calcs import nucleus_of
+
+        name, mhz = nucleus_of(prose) or ("1H", GAMMA / 1e6)
+        line += f"; B1 = amplitude / γ = {amp_hz:g} Hz / {mhz:g} MHz/T = **{amp_hz / mhz:.4g} µT** for {name}"
+    return [line + "."]
 
 
 def slice_gradient(values: dict[str, float], prose: str) -> list[str]:

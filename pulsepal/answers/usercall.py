@@ -39,7 +39,8 @@ _FREQ = re.compile(_NUM + r"\s*(hz|khz)\b(?!\s*/)(?=.{0,25}\b(?:offset|off-?reso
 # words next to a time that name which time parameter it is (parameter-name tokens count by themselves)
 _TIME_WORDS = {"flat_time": r"flat[- ]?(?:top|time)|plateau", "rise_time": r"rise|ramp(?:[- ]up)?|ramps",
                "fall_time": r"fall|ramp[- ]down", "delay": r"delay|after|wait|start(?:s|ing)? at|offset",
-               "dwell": r"dwell|sampling (?:time|interval)|per sample", "duration": r"duration|long|lasting|total"}
+               "dwell": r"dwell|sampling (?:time|interval)|per sample|(?:samples|points)(?: per \w+)?(?= at)",
+               "duration": r"duration|long|lasting|total"}
 
 
 # the name quantities.py ties a time to -> the time parameter it is
