@@ -35,7 +35,28 @@ def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> 
     # an option found from the question's description: the user's number belongs to it, which the generic call
     # (binding numbers by their unit) cannot know, so the call is left out
     call = None if option and option.startswith("**That is") else call_with_values(e, prose, matlab, text)
-    return "\n\n".join(x for x in (call, option, role_note(e.key, prose, matlab)) if x) or None
+    key = _definition_key(e, prose, text, matlab)
+    return "\n\n".join(x for x in (call, option, key, role_note(e.key, prose, matlab)) if x) or None
+
+
+# a header key as users write it: CamelCase ("MaxAdcSegmentLength", "PhaseCycle") or an UPPER name ("TE_LIST")
+_KEY = re.compile(r"['\"`]?\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}(?:_[A-Z0-9]+)+)\b['\"`]?")
+
+
+def _definition_key(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[str]:
+    """The header key the question names, in the call that writes it ("put MaxAdcSegmentLength in the header"):
+    the generic example sets the FOV, which is not the key asked about."""
+    if e.key != "seq.set_definition":
+        return None
+    keys = [k for k in dict.fromkeys(m.group(1) for m in _KEY.finditer(prose)) if k not in text
+            and not k.startswith(("Pulseq", "Python", "Siemens", "MATLAB", "Matlab"))]
+    if not keys:
+        return None
+    method = "seq.setDefinition" if matlab else "seq.set_definition"
+    calls = "\n".join(f"{method}('{k}', value){';' if matlab else ''}" for k in keys)
+    lang = "matlab" if matlab else "python"
+    return (f"For your key{'s' if len(keys) > 1 else ''} (the name is free text; the interpreter looks it up by "
+            f"that exact spelling):\n\n```{lang}\n{calls}\n```")
 
 
 def _option_line(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optional[str]:

@@ -33,7 +33,10 @@ _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|p
                           r"|\b(python|pypulseq|matlab|octave)(?:'s)?\s+(?:version|equivalent|code|syntax|way)\b", re.I)
 # "from MATLAB", "my MATLAB code into Python" name the source; "MATLAB code to register an RF event" names the
 # language of the answer, so a source needs the other language after its "to"
-_LANG_SOURCE = re.compile(r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
+# "a .seq written from pypulseq" is made with it: the language of the answer, not a source to translate from
+_MADE = "".join(f"(?<!{w} )" for w in ("written", "generated", "made", "built", "created", "exported", "produced",
+                                         "saved"))
+_LANG_SOURCE = re.compile(_MADE + r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
                           r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b"
                           r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
 _RETURNS = re.compile(r"\b(return|returns|returned|returning|give back|gives back|outputs? (?:arguments?|values?)|"

@@ -259,6 +259,28 @@ MORE_TERMS: list[Term] = [
     _t(r"\b(longer|more samples|too many samples) (than|for) (one|a single|an?) adc\b|"
        r"\b(chop|split|cut|divide|break)\w*\b.{0,40}\b(equal )?(pieces|parts|segments|chunks)\b.{0,40}\blimit\b",
        A("calc_adc_segments", 1.8)),
+    # round 14: one's own entries in the file header; a tag on each ADC saying which line it is; the middle of an
+    # asymmetric pulse; a lobe of a given area stretched to a chosen length; whether rasters and dead times hold
+    # everywhere; the FOV moved after the fact; one block taken out of a sequence; a lobe ending with its block
+    _t(r"\b(own|custom|extra|additional|my) (key[- ]?value( pairs?)?|header (entries|entry|fields?|keys?)|metadata)\b|"
+       r"\b(store|save|put|write|add|keep)\w*\b.{0,50}\b(in|into|to) (the )?(\.seq('?s)? |file('?s)? |sequence('?s)? )?"
+       r"header\b|\bheader (of|in) (the |my )?(\.seq|seq file|file)\b", A("seq.set_definition", 1.9)),
+    _t(r"\b(adc|readout|block)s?\b.{0,40}\b(carry|carries|tag|tagged|mark|marked|know|say|tell)\w*\b.{0,40}\b(which|"
+       r"what) (ky|kz|k-?space|phase[- ]encod\w*|line|slice|echo|partition|repetition)\b", A("make_label", 1.8)),
+    _t(r"\b(asymmetric|isn'?t symmetric|not symmetric|non-?symmetric)\b.{0,60}\b(cent(er|re)|middle|peak)\b|"
+       r"\b(instant|time|moment)\b.{0,10}\bof (its|the|my) (cent(er|re)|middle|peak)\b", A("calc_rf_center", 1.8)),
+    _t(r"\b(stretch|lengthen|spread|extend)\w*\b.{0,40}\b(exact|exactly|fixed|given|chosen|the length|duration)\b|"
+       r"\barea\b.{0,60}\b(exact(ly)?|fixed|given|chosen|pick\w*) (length|duration|time)\b|\bshare (one|a|the same) "
+       r"duration\b", A("make_trapezoid", 1.8)),
+    _t(r"\b(rasters?|dead ?times?)\b.{0,40}\b(respected|obeyed|satisfied|met|violated|honou?red)\b|\bwhether\b.{0,40}"
+       r"\b(rasters?|dead ?times?)\b", A("seq.check_timing", 2.2),
+       damps=("howto:raster_rounding", "howto:system_limits")),
+    _t(r"\b(fov|field of view)\b.{0,15}\b(moved|shifted|offset|translated|off-?cent\w*)\b|\b(shift|move|translate)\w* "
+       r"(the )?(fov|field of view)\b", M("mr.TransformFOV", 1.8)),
+    _t(r"\b(pull|take|get|grab|extract|copy)\w* (out )?(one|a|each|every|the|a single) blocks?\b",
+       A("seq.get_block", 1.8)),
+    _t(r"\b(end|finish|stop)\w*\b.{0,20}\b(exactly )?(where|when|at) the (block|others?|rest) (ends?|finish\w*|stops?)"
+       r"\b|\bflush (with|to|against) the (end|right)\b", A("align", 1.9)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
