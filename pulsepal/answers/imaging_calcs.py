@@ -324,7 +324,8 @@ def echoes_on_one_flat_top(values: dict[str, float], prose: str) -> list[str]:
     each = n * dwell
     return [f"{int(n)} samples × {dwell * 1e6:g} µs = **{each * 1e3:.4g} ms** per echo (the echo spacing on one "
             f"flat top); {echoes} echoes need a flat top of {echoes} × {each * 1e3:.4g} ms = "
-            f"**{echoes * each * 1e3:.4g} ms** and one ADC of {echoes} × {int(n)} = **{echoes * int(n)} samples** at the same dwell."]
+            f"**{echoes * each * 1e3:.4g} ms** and one ADC of {echoes} × {int(n)} = **{echoes * int(n)} samples** "
+            "at the same dwell."]
 
 
 def angle_steps(values: dict[str, float], prose: str) -> list[str]:
