@@ -64,7 +64,7 @@ def test_the_value_is_worked_out(responder, question, lang, expected):
 @pytest.mark.parametrize("question, lang, absent", [
     ("how do I set the b value in the diffusion template", "matlab", "s/mm²**"),  # no lobes given: nothing computed
     ("what does seq.duration return", "python", "of acquisition"),  # no TR, no lines: no scan time
-    ("how do I rotate radial spokes by the golden angle in pypulseq", "python", "full spokes"),  # no count asked
+    ("how do I rotate radial spokes by the golden angle in pypulseq", "python", "Nyquist"),  # no count asked
     ("make a gradient with area 851 1/m", "python", "has an area of"),  # an area given, none to work out
 ])
 def test_nothing_is_worked_out_without_the_question_or_its_numbers(responder, question, lang, absent):
