@@ -15,6 +15,7 @@ from typing import Optional
 from . import quantities
 from .event_words import LABELS as EVENT_LABELS
 from .event_words import read_events
+from .knowledge_text import read_series, spelled_out
 from .sequences import Kind, requested
 from .toolbox_values import METRES_PER, SECONDS_PER
 
@@ -221,7 +222,7 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     if not text:
         return k
     for raw_line in text.splitlines():
-        line = _read_series(raw_line.strip(), k)
+        line = read_series(spelled_out(raw_line.strip()), k)
         if not line:
             continue
         head, _, rest = line.partition(":")
@@ -262,35 +263,6 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     if k.kind is None:
         k.kind = requested(text)
     return k
-
-
-# "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
-# or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
-_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?|"
-                     r"t2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?)\b\s*"
-                     r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
-                     r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
-_SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
-               "fa": "flip_deg", "b": "b_value", "t2": "t2prep", "t2prep": "t2prep", "t2prep_time": "t2prep"}
-
-
-def _read_series(line: str, k: Knowledge) -> str:
-    """Take every value of a list out of the line into k.series (the first also into k.values); the rest of the
-    line is returned for the ordinary reading."""
-    def take(m: re.Match) -> str:
-        key = _SERIES_KEY.get(re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b", "t2prep")
-        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(2))]
-        unit = m.group(m.lastindex or 0)
-        if key in ("te", "tr", "ti", "t2prep"):
-            numbers = [_time(str(x), unit or None, "ms") for x in numbers]
-        k.series[key] = [float(f"{x:.12g}") for x in numbers]
-        if key == "t2prep":  # no template takes them: each is kept as a value, for the delays worked out from them
-            k.values.update({f"t2prep_{i}": x for i, x in enumerate(k.series[key][1:], 2)})
-        # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
-        k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
-        return " "
-
-    return _SERIES.sub(take, line)
 
 
 # A number right after a parameter's name is that parameter's value: in "TE 5ms TR 12ms" the 5 ms is the TE's, not

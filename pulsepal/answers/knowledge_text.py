@@ -1,0 +1,62 @@
+"""How the settings panel's free text is rewritten before its fields are read: lists of values of one parameter
+("TI 50 100 200 ms") taken out whole, and phrases the field patterns cannot read spelled out ("150 x 150 over 200
+mm" is a matrix and its FOV; "three hard 90s of 500 us" are 90-degree pulses, not ninety seconds).
+
+Why apart from knowledge.py: these work on the whole line before it is cut into clauses at commas and "and", which
+would keep only the first value of a list or split a matrix from its FOV.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .toolbox_values import SECONDS_PER
+
+if TYPE_CHECKING:
+    from .knowledge import Knowledge
+
+_NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+
+
+# "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
+# or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
+_SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?|"
+                     r"t2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?)\b\s*"
+                     r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
+                     r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
+_SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
+               "fa": "flip_deg", "b": "b_value", "t2": "t2prep", "t2prep": "t2prep", "t2prep_time": "t2prep"}
+
+
+# "150 x 150 x 75 over 200 x 200 x 100 mm": a matrix over its FOV, said as one phrase
+_MATRIX_OVER = re.compile(r"\b(?:matrix\s*)?(\d{2,4}\s*[x×*]\s*\d{2,4}(?:\s*[x×*]\s*\d{1,4})?)\s+"
+                          r"(?:over|across|on|in)\s+(?:an?\s+)?"
+                          r"(\d+(?:\.\d+)?(?:\s*[x×*]\s*\d+(?:\.\d+)?){0,2}\s*(?:mm|cm|m)\b)", re.I)
+# "three hard 90s of 500 us": the plural of a 90° pulse, not ninety seconds
+_PULSE_PLURAL = re.compile(r"\b(90|180)s\b(?=\s+(?:of|each|at|with|,|;|and)\b|\s*$)", re.I)
+
+
+def spelled_out(line: str) -> str:
+    """The line with phrases the field patterns cannot read rewritten into ones they can."""
+    line = _MATRIX_OVER.sub(lambda m: f"matrix {m.group(1)}, FOV {m.group(2)}", line)
+    return _PULSE_PLURAL.sub(lambda m: f"{m.group(1)}° pulse", line)
+
+
+def read_series(line: str, k: Knowledge) -> str:
+    """Take every value of a list out of the line into k.series (the first also into k.values); the rest of the
+    line is returned for the ordinary reading."""
+    def take(m: re.Match) -> str:
+        key = _SERIES_KEY.get(re.split(r"[- ]", m.group(1).lower().rstrip("s"))[0].rstrip("s") or "b", "t2prep")
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(2))]
+        unit = m.group(m.lastindex or 0)
+        if key in ("te", "tr", "ti", "t2prep"):
+            numbers = [float(x) * SECONDS_PER.get((unit or "ms").lower(), 1e-3) for x in numbers]
+        k.series[key] = [float(f"{x:.12g}") for x in numbers]
+        if key == "t2prep":  # no template takes them: each is kept as a value, for the delays worked out from them
+            k.values.update({f"t2prep_{i}": x for i, x in enumerate(k.series[key][1:], 2)})
+        # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
+        k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
+        return " "
+
+    return _SERIES.sub(take, line)
