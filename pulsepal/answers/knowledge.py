@@ -99,11 +99,11 @@ _EVENT_FIELDS: list[tuple[str, re.Pattern, object]] = [
 ]
 # (name, pattern, converter); the first group is the number, the second (if any) the unit.
 _FIELDS: list[tuple[str, re.Pattern, object]] = [
-    ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+    ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
-    ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+    ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
-    ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is)?\s*" + _NUM + _T_UNIT, re.I),
+    ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
     ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
                             + r"\s*(deg|degrees|°|rad)?", re.I),
@@ -235,7 +235,9 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             continue
         for clause in re.split(r"[,;]|\band\b", line):
             before = {key: k.values[key] for key in _LIMIT_KEYS if key in k.values}
-            read = _read_clause(clause, k, _FIELDS) or (settings_text and _read_clause(clause, k, _LIMITS_BY_UNIT))
+            read = _read_clause(clause, k, _FIELDS)
+            if settings_text:  # "on a 5 T system: 80 mT/m": a limit by its unit, beside what the clause named
+                read = _read_clause(clause, k, [f for f in _LIMITS_BY_UNIT if f[0] not in k.values]) or read
             if not read and re.search(r"\d", clause):
                 k.unparsed.append(clause.strip())
             if read and _WANTS.search(clause):

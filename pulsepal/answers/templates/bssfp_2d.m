@@ -7,6 +7,8 @@ Nx = 128;                % readout samples
 Ny = 128;                % phase-encoding lines
 sliceThickness = 5e-3;   % (m)
 flipDeg = 50;            % flip angle (degrees)
+pulseDuration = 1e-3;    % sinc excitation (s)
+tbw = 2;                 % time-bandwidth product of the sinc
 TR = 0;                  % repetition time (s); 0 = the shortest these gradients allow (TE is always TR/2)
 readoutTime = 1.28e-3;   % ADC window (s)
 nDummies = 10;           % repetitions before data are acquired
@@ -27,8 +29,8 @@ if readoutTime < minReadoutTime
     error('readoutTime must be at least %.2f ms for this FOV and matrix', minReadoutTime*1e3);
 end
 
-[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 1e-3, 'SliceThickness', sliceThickness, ...
-    'apodization', 0.5, 'timeBwProduct', 2, 'use', 'excitation');
+[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', pulseDuration, 'SliceThickness', sliceThickness, ...
+    'apodization', 0.5, 'timeBwProduct', tbw, 'use', 'excitation');
 % The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
 dwell = round(readoutTime/Nx/sys.adcRasterTime)*sys.adcRasterTime;
 flatTime = ceil(Nx*dwell/rt)*rt;
@@ -51,8 +53,8 @@ if TR < minTR
 end
 pad = round((TR - minTR)/2/rt)*rt;   % split evenly so the echo stays at TR/2
 % Preparation: alpha/2 with the opposite phase, half a TR before the first alpha pulse.
-rfPrep = mr.makeSincPulse(flipDeg*pi/180/2, sys, 'Duration', 1e-3, 'SliceThickness', sliceThickness, ...
-    'apodization', 0.5, 'timeBwProduct', 2, 'PhaseOffset', pi, 'use', 'preparation');
+rfPrep = mr.makeSincPulse(flipDeg*pi/180/2, sys, 'Duration', pulseDuration, 'SliceThickness', sliceThickness, ...
+    'apodization', 0.5, 'timeBwProduct', tbw, 'PhaseOffset', pi, 'use', 'preparation');
 seq.addBlock(rfPrep, gz);
 seq.addBlock(gzPre);
 seq.addBlock(mr.makeDelay(round((TR/2 - rfBlock - encTime)/rt)*rt));

@@ -9,6 +9,8 @@ n_x = 128  # readout samples
 n_y = 128  # phase-encoding lines
 slice_thickness = 5e-3  # (m)
 flip_deg = 50  # flip angle (degrees)
+pulse_duration = 1e-3  # sinc excitation (s)
+tbw = 2  # time-bandwidth product of the sinc
 tr = 0  # repetition time (s); 0 = the shortest these gradients allow (TE is always TR / 2)
 readout_time = 1.28e-3  # ADC window (s)
 n_dummies = 10  # repetitions before data are acquired
@@ -31,8 +33,8 @@ if readout_time < min_readout_time:
     raise ValueError(f"readout_time must be at least {min_readout_time * 1e3:.2f} ms for this FOV and matrix")
 
 rf, gz, gz_reph = pp.make_sinc_pulse(
-    flip_angle=np.deg2rad(flip_deg), duration=1e-3, slice_thickness=slice_thickness, apodization=0.5,
-    time_bw_product=2, system=system, return_gz=True, use="excitation",
+    flip_angle=np.deg2rad(flip_deg), duration=pulse_duration, slice_thickness=slice_thickness, apodization=0.5,
+    time_bw_product=tbw, system=system, return_gz=True, use="excitation",
 )
 # The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
 dwell = np.round(readout_time / n_x / system.adc_raster_time) * system.adc_raster_time
@@ -60,8 +62,8 @@ min_te = min_tr / 2
 pad = np.round((tr - min_tr) / 2 / raster) * raster  # split evenly so the echo stays at TR / 2
 # Preparation: alpha/2 with the opposite phase, half a TR before the first alpha pulse.
 rf_prep = pp.make_sinc_pulse(
-    flip_angle=np.deg2rad(flip_deg) / 2, duration=1e-3, slice_thickness=slice_thickness, apodization=0.5,
-    time_bw_product=2, phase_offset=np.pi, system=system, use="preparation",
+    flip_angle=np.deg2rad(flip_deg) / 2, duration=pulse_duration, slice_thickness=slice_thickness, apodization=0.5,
+    time_bw_product=tbw, phase_offset=np.pi, system=system, use="preparation",
 )
 seq.add_block(rf_prep, gz)
 seq.add_block(gz_pre)

@@ -8,6 +8,8 @@ Nx = 48;                 % readout samples
 Ny = 32;                 % phase-encoding lines
 Nz = 16;                 % partitions
 flipDeg = 8;             % flip angle (degrees)
+pulseDuration = 1.5e-3;  % sinc slab excitation (s)
+tbw = 4;                 % time-bandwidth product of the sinc
 TE = 0;                  % echo time (s); 0 = the shortest
 TR = 10e-3;              % repetition time (s)
 readoutTime = 2.4e-3;    % ADC window (s)
@@ -29,8 +31,8 @@ if readoutTime < minReadoutTime
 end
 
 % A sinc with a slice thickness selects the slab (a block pulse would excite everything).
-[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', 1.5e-3, 'SliceThickness', slabThickness, ...
-    'timeBwProduct', 4, 'apodization', 0.5, 'use', 'excitation');
+[rf, gz, gzReph] = mr.makeSincPulse(flipDeg*pi/180, sys, 'Duration', pulseDuration, 'SliceThickness', slabThickness, ...
+    'timeBwProduct', tbw, 'apodization', 0.5, 'use', 'excitation');
 % The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
 dwell = round(readoutTime/Nx/sys.adcRasterTime)*sys.adcRasterTime;
 flatTime = ceil(Nx*dwell/rt)*rt;

@@ -10,6 +10,8 @@ n_x = 48  # readout samples
 n_y = 32  # phase-encoding lines
 n_z = 16  # partitions
 flip_deg = 8  # flip angle (degrees)
+pulse_duration = 1.5e-3  # sinc slab excitation (s)
+tbw = 4  # time-bandwidth product of the sinc
 te = 0  # echo time (s); 0 = the shortest
 tr = 10e-3  # repetition time (s)
 readout_time = 2.4e-3  # ADC window (s)
@@ -33,7 +35,7 @@ if readout_time < min_readout_time:
 
 # A sinc with a slice thickness selects the slab (a block pulse would excite everything).
 rf, gz, gz_reph = pp.make_sinc_pulse(
-    flip_angle=np.deg2rad(flip_deg), duration=1.5e-3, slice_thickness=slab_thickness, time_bw_product=4,
+    flip_angle=np.deg2rad(flip_deg), duration=pulse_duration, slice_thickness=slab_thickness, time_bw_product=tbw,
     apodization=0.5, system=system, return_gz=True, use="excitation",
 )
 # The ADC dwell time lies on the ADC raster; the flat top covers the samples on the gradient raster.
