@@ -221,10 +221,15 @@ def summary(filled: Filled, matlab: bool) -> list[str]:
     lines.append(f"- Built with pypulseq on your values{twin} in {b.seconds:.2f} s: `check_timing` {verdict}.")
     if b.report:
         lines.append(f"  Timing problems: {b.report}")
-    mins = [f"{_LABELS.get(k[4:], k[4:])} ≥ {v * 1e3:.2f} ms" for k, v in b.minimums.items() if k != "min_readout_time"]
+    mins = [f"{_LABELS.get(k[4:], k[4:])} ≥ {_ms(v)} ms" for k, v in b.minimums.items() if k != "min_readout_time"]
     if mins:
         lines.append("- With these gradients: " + ", ".join(mins) + ".")
     return lines
+
+
+def _ms(seconds: float) -> str:
+    """A minimum in ms to two decimals, without trailing zeros (2.4, not 2.40: the figure as people write it)."""
+    return f"{seconds * 1e3:.2f}".rstrip("0").rstrip(".")
 
 
 _LIMITS = {"max_grad": ("max_grad", "MaxGrad"), "max_slew": ("max_slew", "MaxSlew"),

@@ -57,7 +57,10 @@ rfPrep = mr.makeSincPulse(flipDeg*pi/180/2, sys, 'Duration', pulseDuration, 'Sli
     'apodization', 0.5, 'timeBwProduct', tbw, 'PhaseOffset', pi, 'use', 'preparation');
 seq.addBlock(rfPrep, gz);
 seq.addBlock(gzPre);
-seq.addBlock(mr.makeDelay(round((TR/2 - rfBlock - encTime)/rt)*rt));
+prepGap = round((TR/2 - rfBlock - encTime)/rt)*rt;
+if prepGap > 0  % a pulse longer than the readout leaves no gap: the alpha/2 then sits just over TR/2 before
+    seq.addBlock(mr.makeDelay(prepGap));
+end
 
 for i = -nDummies:Ny-1
     phase = pi*mod(i, 2);   % alternate the RF phase by 180 degrees

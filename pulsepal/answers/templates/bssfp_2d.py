@@ -67,7 +67,9 @@ rf_prep = pp.make_sinc_pulse(
 )
 seq.add_block(rf_prep, gz)
 seq.add_block(gz_pre)
-seq.add_block(pp.make_delay(np.round((tr / 2 - rf_block - enc_time) / raster) * raster))
+prep_gap = np.round((tr / 2 - rf_block - enc_time) / raster) * raster
+if prep_gap > 0:  # a pulse longer than the readout leaves no gap: the alpha/2 then sits just over TR / 2 before
+    seq.add_block(pp.make_delay(prep_gap))
 
 for i in range(-n_dummies, n_y):
     phase = np.pi * (i % 2)  # alternate the RF phase by 180 degrees
