@@ -113,6 +113,11 @@ KINDS: list[Kind] = [
        "degrees, tip-up) and a spoiler before the readout"),
     _k("dess", "DESS / double echo steady state", r"\bq?dess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
+    # several steady-state echoes (dephasing orders) in one TR: "multi-echo SSFP" is not the balanced template
+    _k("mess", "multi-echo steady state (MESS / TESS)", r"\bmess\b|\btess\b|multi[- ]?echo (steady[- ]state|ssfp)|"
+       r"triple[- ]echo steady|\bdephasing orders?\b|\bconfiguration (states?|orders?)\b", None, ("bssfp_2d", "gre_2d"),
+       "read several echoes (dephasing orders) in one TR on one unbalanced readout, with the gradient areas that "
+       "select each order"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
        r"two|three) slices (at once|simultaneously|at the same time)|slices simultaneously", None, ("epi_2d",),
        "use a multiband RF pulse (several frequency offsets summed) and CAIPI blips"),
