@@ -17,6 +17,7 @@ _DUR = r"\s*(ms|us|µs)\b"
 # (key, pattern with the number and unit as its last two groups)
 _EVENTS: tuple[tuple[str, re.Pattern], ...] = (
     ("rf_dead_time", re.compile(r"\brf[- ]dead\b\s*" + _NUM + _DUR, re.I)),
+    ("adc_dead_time", re.compile(r"\badc[- ]dead\b\s*" + _NUM + _DUR, re.I)),
     ("refocus_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?180\b(?:\s*(?:pulses?|of|is))?\s*" + _NUM
                                     + _DUR, re.I)),
     ("pulse_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?(?:90|alpha|excitation)\b(?:\s*(?:pulses?|of|"

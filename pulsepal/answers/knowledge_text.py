@@ -37,9 +37,22 @@ _MATRIX_OVER = re.compile(r"\b(?:matrix\s*)?(\d{2,4}\s*[x×*]\s*\d{2,4}(?:\s*[x�
 _PULSE_PLURAL = re.compile(r"\b(90|180)s\b(?=\s+(?:of|each|at|with|,|;|and)\b|\s*$)", re.I)
 
 
+# "256 samples over 256 mm": the readout's samples and its FOV; "... with a 1.28 ms flat top": the readout's
+_SAMPLES_OVER = re.compile(r"\b(\d+)\s*(samples|points)\s+(?:over|across)\s+(?:an?\s+)?"
+                           r"(\d+(?:\.\d+)?\s*(?:mm|cm)\b)", re.I)
+# "prephaser and slice rephaser 2 ms each": the duration belongs to both (the line is cut at "and" later)
+_EACH = re.compile(r"\b([a-z]+(?:ers?|s))\s+and\s+([a-z ]{0,25}?[a-z]+(?:ers?|s))\s+"
+                   r"(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+each\b", re.I)
+_FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;]{0,40}?)\s*\bwith an?\s+(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+"
+                              r"flat[- ]?top\b", re.I)
+
+
 def spelled_out(line: str) -> str:
     """The line with phrases the field patterns cannot read rewritten into ones they can."""
     line = _MATRIX_OVER.sub(lambda m: f"matrix {m.group(1)}, FOV {m.group(2)}", line)
+    line = _FLAT_OF_SAMPLES.sub(lambda m: f"{m.group(1)}{m.group(2)}, readout flat {m.group(3)}", line)
+    line = _SAMPLES_OVER.sub(lambda m: f"{m.group(1)} {m.group(2)}, FOV {m.group(3)}", line)
+    line = _EACH.sub(lambda m: f"{m.group(1)} {m.group(3)}, {m.group(2)} {m.group(3)}", line)
     return _PULSE_PLURAL.sub(lambda m: f"{m.group(1)}° pulse", line)
 
 
