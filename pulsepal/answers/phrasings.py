@@ -281,6 +281,28 @@ MORE_TERMS: list[Term] = [
        A("seq.get_block", 1.8)),
     _t(r"\b(end|finish|stop)\w*\b.{0,20}\b(exactly )?(where|when|at) the (block|others?|rest) (ends?|finish\w*|stops?)"
        r"\b|\bflush (with|to|against) the (end|right)\b", A("align", 1.9)),
+    # round 14's own probes, in other words than its set: an EPI blip, the sequence plotted over time, the sample
+    # positions for gridding, the FOV told to the file, two gradients on one axis made one, an ADC on the flat top,
+    # the TE a built sequence really has, a pulse's spectrum
+    _t(r"\b(small|little|short|tiny)\b.{0,20}\bgradients?\b.{0,40}\b(steps?|moves?|jumps?|advances?)\b.{0,30}\b(lines?|"
+       r"k-?space)\b|\b(step|move|jump|advance)\w* (on )?(to|through) the next (k-?space )?line\b",
+       A("make_trapezoid", 1.6)),
+    _t(r"\bplot\w*\b.{0,40}\b(sequence|waveforms?|timing|blocks?)\b.{0,30}\b(over time|time ?line|time axis|looks? "
+       r"like)\b|\bwhat (the |my )?sequence looks like\b", A("seq.plot", 1.9), damps=("howto:kspace_plot",)),
+    _t(r"\btrajectory of (the |my |all )?(samples|adc|readout|data)\b|\b(grid|regrid|nufft)\w*\b.{0,40}\b(trajectory|"
+       r"k-?space (positions|coordinates))\b|\b(trajectory|k-?space (positions|coordinates))\b.{0,40}\b(grid|regrid|"
+       r"nufft)", A("seq.calculate_kspace", 1.9)),
+    _t(r"\b(tell|give|store|write|put)\w*\b (the )?(file|header|\.seq)\b.{0,30}\b(fov|field of view|name|resolution)\b|"
+       r"\b(fov|field of view)\b.{0,20}\b(in|into|to) the (file|header|\.seq)\b", A("seq.set_definition", 1.9)),
+    _t(r"\b(two|both|several|multiple) gradients\b.{0,40}\b(same axis|one axis|together|into one|single)\b|\b(put|"
+       r"combine|merge|add)\w*\b.{0,30}\bgradients\b.{0,30}\b(together|into one|single one)\b",
+       A("add_gradients", 1.8)),
+    _t(r"\badc\b.{0,50}\b(flat|plateau)\b|\b(samples?|sampling)\b.{0,30}\b(during|on|over) the (flat|plateau)",
+       A("make_adc", 1.6)),
+    _t(r"\b(actual|real|effective|resulting|true)\b (te|tr|echo time|repetition time)\b|\b(te|tr|echo time)\b.{0,30}"
+       r"\b(actually|really)\b", A("seq.test_report", 1.8)),
+    _t(r"\b(frequency )?spectrum\b.{0,30}\b(pulse|rf|shape)\b|\b(pulse|rf|shape)\b.{0,40}\b(frequency )?spectrum\b",
+       A("calc_rf_bandwidth", 1.8)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
