@@ -137,7 +137,8 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
                          f" ({n * dwell * 1e3:.4g} ms for the {int(n)} samples)")
         return [text + "."]
     bw_total = values.get("bandwidth_total")
-    if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose):  # a pulse's is no receiver's
+    if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose) and not re.search(
+            r"\b(block|hard|rect\w*|sinc|gauss\w*)\b[^.?]{0,20}\bpulse", prose, re.I):  # a pulse's is no receiver's
         dw = 1 / bw_total
         line = f"A receiver bandwidth of {bw_total / 1e3:g} kHz is a dwell of 1/bandwidth = **{dw * 1e6:.4g} µs**"
         if n:
@@ -374,6 +375,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += gradient_math.echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
     lines += gradient_math.trapezoid_amplitude(values, prose, lang in ("matlab", "octave"))
     lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.block_flip(prose)
+    lines += pulse_math.block_from_bandwidth(prose)
     lines += pulse_math.slice_gradient(values, prose)
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(

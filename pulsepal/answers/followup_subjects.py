@@ -32,7 +32,9 @@ if TYPE_CHECKING:  # the ranker is handed in by offline.py; importing it here wo
 _WHICH_OF_TWO = re.compile(r"\bwhich (one|of (them|the two|these|those|both|the 2))\b|\bwhich is (the )?(one|better|"
                            r"faster|right)\b", re.I)
 _WHY = re.compile(r"^\W*(and |so |but )?(why|how come|what if|what happens (if|when))\b", re.I)
-_NEXT_STEP = re.compile(r"^\W*((and|so|then|ok(ay)?),?\s+)?how (do|can|would|should) (i|we|one)\b", re.I)
+_NEXT_STEP = re.compile(r"^\W*((and|so|then|ok(ay)?),?\s+)?how (do|can|would|should) (i|we|one)\b|"
+                        r"^\W*(and|so|now)\b,?\s+(then\s+)?(plot|write|save|export|check|show|display|rotate|read)\w*\b",
+                        re.I)
 _PRONOUN = re.compile(r"\b(it|its|that|this|them)\b", re.I)
 _SAME = re.compile(r"^\W*(same|now|and|then|ok(ay)?|instead|what about|how about|make it|but)\b|\b(same but|"
                    r"instead|this time)\b", re.I)
@@ -199,6 +201,9 @@ def part_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[st
         return None
     part = re.sub(r"\s+", " ", m.group("part").strip().lower())
     e = _previous(api, history)
+    if e is not None and e.key == "make_label" and re.match(r"^(slices?|lines?|echo(es)?|partitions?|repetitions?|"
+                                                           r"averages?|segments?|sets?|phases?)$", part):
+        return None  # "and for slices?" after a line counter: the slice counter, the same function
     for pattern, subject, makers in _PARTS:
         if pattern.match(part):
             if e is not None and (e.key in makers or "api:" + e.key == subject):

@@ -145,6 +145,27 @@ def block_flip(prose: str) -> list[str]:
     return [line + "."]
 
 
+def block_from_bandwidth(prose: str) -> list[str]:
+    """"how long should a block pulse be for 2 kHz bandwidth?": the toolboxes' rule when a block pulse is made from
+    its bandwidth, duration = 1 / (4 x bandwidth) (time-bandwidth product / bandwidth when one is given)."""
+    low = prose.lower()
+    if not re.search(r"\b(block|hard|rect\w*|square)\b", low) or not re.search(r"\bbandwidth|\bbw\b", low) or \
+            not re.search(r"\bhow (long|short)\b|\bduration\b|\blength\b", low):
+        return []
+    bw = re.search(_NUM + r"\s*(khz|hz)\b(?!/)", low)
+    if bw is None:
+        return []
+    hz = float(bw.group(1)) * (1e3 if bw.group(2) == "khz" else 1)
+    tbw = re.search(r"\b(?:time[- ]bandwidth(?: product)?|tbw|tbp)\s*(?:of|=|:)?\s*" + _NUM, low)
+    if tbw:
+        dur = float(tbw.group(1)) / hz
+        return [f"A block pulse of bandwidth {hz:g} Hz with time-bandwidth product {tbw.group(1)} lasts TBW / "
+                f"bandwidth = **{dur * 1e6:.4g} µs**."]
+    return [f"Made from its bandwidth, a block pulse lasts 1 / (4 × bandwidth) = 1 / (4 × {hz:g} Hz) = "
+            f"**{1 / (4 * hz) * 1e6:.4g} µs** (the toolboxes' rule when no time-bandwidth product is given; pass "
+            "`bandwidth` instead of `duration` and it is applied for you)."]
+
+
 def slice_gradient(values: dict[str, float], prose: str) -> list[str]:
     """The slice-select amplitude that makes a pulse of bandwidth BW excite a slice of thickness d: BW / d (Hz/m)."""
     low = prose.lower()

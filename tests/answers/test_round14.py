@@ -1,0 +1,125 @@
+"""Round 14: worked values with the user's own figures (another nucleus's gamma, their ppm, a pulse amplitude in Hz,
+a dwell on their grid, echoes on one flat top, phase-cycle steps, the angle between spokes, a block pulse from its
+bandwidth), settings text read as people write it, templates that take the user's pulse, phrasings, a sequence kind
+with no template, and follow-ups that move to the next step or stay on the function. Questions and numbers are ours;
+each expected value is worked out in the comment beside it."""
+
+import pytest
+from answer_turns import ask, then
+
+from pulsepal.answers import builder
+from pulsepal.answers.knowledge import merged, parse
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    # 30 mT/m x 17.235 MHz/T (31P) = 517050 Hz/m
+    ("what is 30 mT/m in Hz/m for phosphorus?", "python", "517050 Hz/m"),
+    # -3.4e-6 x 42.576e6 x 1.5 = -217.1 Hz: the user's ppm, not the default -3.45
+    ("fat at -3.4 ppm at 1.5 T, what frequency offset in Hz?", "matlab", "**-217.1 Hz**"),
+    # 360 x 250 Hz x 1 ms = 90 degrees; B1 = 250 / 42.576 = 5.872 uT
+    ("hard pulse at 250 Hz for 1 ms, what flip angle do I get?", "python", "**90°**"),
+    # 2.56 ms / 64 = 40 us exactly; on a 10 us grid it stays 40 us; 3 ms / 64 = 46.875 -> 50 us
+    ("readout about 3 ms with 64 samples, the dwell must be a multiple of 10 us", "python", "**50 µs**"),
+    # 128 x 4 us = 0.512 ms per echo; 4 echoes: 2.048 ms flat top, 512 samples
+    ("four echoes of 128 samples at 4 us on one flat top: flat top length?", "python", "**2.048 ms**"),
+    # 0 to 330 in 30-degree steps: 12 values; 30 degrees = 0.5236 rad
+    ("phase cycling in 30 degree steps from 0 to 330, how many scans?", "matlab", "**12**"),
+    # 360 / 400 = 0.9 degrees
+    ("400 spokes over a full circle of 360, what angle step between them?", "python", "**0.9°**"),
+    # 1 / (4 x 5000 Hz) = 50 us
+    ("how long is a hard pulse with a 5 kHz bandwidth?", "matlab", "**50 µs**"),
+])
+def test_the_value_uses_the_users_own_figures(responder, question, lang, expected):
+    a = ask(responder, question, lang)
+    assert a.confident and expected in a.text, a.text[:700]
+
+
+def test_the_b1_of_a_block_pulse_is_for_the_nucleus_named(responder):
+    # 400 Hz / 11.262 MHz/T (23Na) = 35.52 uT, not 400 / 42.576 = 9.39 uT
+    a = ask(responder, "sodium block pulse at 400 Hz for 625 us, what flip and what B1?", "python")
+    assert "**90°**" in a.text and "**35.52 µT** for 23Na" in a.text
+
+
+def test_a_time_after_the_samples_is_the_dwell_of_the_call(responder):
+    # "96 points at 8 us" is 96 samples with an 8 us dwell, not an ADC lasting 8 us
+    a = ask(responder, "make an adc with 96 points at 8 us", "python")
+    assert "dwell=8e-6" in a.text and "duration=8e-6" not in a.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("matrix 96 x 96 x 32 over 240 x 240 x 96 mm", {"n_x": 96.0, "n_y": 96.0, "n_z": 32.0, "fov": 0.24}),
+    ("128 x 128 over 220 mm, dwell 4 us", {"n_x": 128.0, "fov": 0.22, "dwell": 4e-6}),
+    ("two hard 180s of 300 us", {"pulse_duration": 3e-4}),
+    ("prototype on a 1.5 T system: 33 mT/m, 125 T/m/s", {"b0": 1.5, "max_grad": 33.0, "max_slew": 125.0}),
+    ("192 samples over 240 mm with a 1.92 ms flat top", {"n_x": 192.0, "fov": 0.24, "readout_time": 1.92e-3}),
+    ("prephaser and rewinder 1.2 ms each, adc dead 20 us", {"prephaser_duration": 1.2e-3, "adc_dead_time": 2e-5}),
+    ("five echoes of 64 samples", {"n_x": 64.0}),  # no echo train of 64
+    ("3 averages, 176 matrix", {"n_avg": 3.0, "n_x": 176.0, "n_y": 176.0}),
+])
+def test_settings_text_is_read_as_people_write_it(text, expected):
+    values = parse(text, settings_text=True).values
+    assert {k: values.get(k) for k in expected} == pytest.approx(expected), values
+    assert "n_echoes" not in values
+
+
+def test_a_te_set_with_to_is_read():
+    assert parse("set TE to 2.5 ms please").values["te"] == pytest.approx(2.5e-3)
+
+
+def test_the_bssfp_and_3d_flash_templates_take_the_users_pulse():
+    # a 2.4 ms excitation lengthens the minimum TR: the template's own 1 ms pulse would not
+    settings = parse("matrix 128 x 128 over 256 mm, 5 mm slice, sinc 2.4 ms, TBW 3, 40 mT/m, 150 T/m/s",
+                     settings_text=True)
+    filled = builder.prepare("bssfp_2d", merged(settings, parse("")))
+    assert filled.used["pulse_duration"] == pytest.approx(2.4e-3) and filled.used["tbw"] == 3
+    assert "duration=pulse_duration" in filled.python and "'Duration', pulseDuration" in filled.matlab
+    # a pulse longer than the readout used to build a negative delay before the train: now it builds and passes
+    assert filled.build.ok and filled.build.timing_ok, filled.build.error
+    three_d = builder.prepare("flash_3d", merged(parse("sinc 2 ms, TBW 2", settings_text=True), parse("")), False)
+    assert three_d.used["pulse_duration"] == pytest.approx(2e-3) and three_d.used["tbw"] == 2
+
+
+@pytest.mark.parametrize("question, lang, function", [
+    ("i want to keep extra key value pairs in the header of my .seq", "python", "seq.set_definition"),
+    ("every readout should carry which slice it belongs to for the recon, how", "matlab", "mr.makeLabel"),
+    ("my pulse is asymmetric, how do I get the time of its centre", "python", "pp.calc_rf_center"),
+    ("gradient with a given area but stretched to a fixed duration of my choice", "python", "pp.make_trapezoid"),
+    ("how do I know whether rasters and dead times are respected in all blocks", "matlab", "seq.checkTiming"),
+    ("shift the fov by 10 mm in y after the sequence is built", "matlab", "mr.TransformFOV"),
+    ("how do i grab one block out of the sequence to edit it", "python", "seq.get_block"),
+    ("the readout prephaser should end when the block ends, which function", "python", "pp.align"),
+    ("is there something to plot what my sequence looks like over time", "python", "seq.plot"),
+    ("what gives me the trajectory of the adc samples to grid my data", "python", "seq.calculate_kspace"),
+    ("how do I merge two gradients on the same axis into one", "matlab", "mr.addGradients"),
+    ("what turns the RF shape into its frequency spectrum", "python", "pp.calc_rf_bandwidth"),
+])
+def test_phrasings_name_the_function(responder, question, lang, function):
+    a = ask(responder, question, lang)
+    assert a.confident and function in a.text, a.text[:400]
+
+
+def test_the_header_key_asked_about_goes_into_the_call(responder):
+    a = ask(responder, "how do I store ReadoutOversamplingFactor2 in the file header?", "matlab")
+    assert "seq.setDefinition('ReadoutOversamplingFactor2', value);" in a.text
+
+
+def test_a_seq_written_from_pypulseq_asks_for_python(responder):
+    a = ask(responder, "how do i add my own header entries to a .seq written from pypulseq", "matlab")
+    assert a.confident and "seq.set_definition" in a.text and "```python" in a.text
+
+
+def test_multi_echo_steady_state_is_not_passed_off_as_the_balanced_template(responder):
+    a = ask(responder, "can you give me a MESS sequence with dephasing orders -1, 0 and 1", "python")
+    assert "don't have a checked template" in a.text and "multi-echo steady state" in a.text
+    assert "balanced SSFP" in a.text  # offered as the closest, said to be that
+
+
+def test_follow_ups_move_to_the_next_step_or_stay_on_the_function(responder):
+    assert then(responder, "how do I load a .seq file from disk?", "and then plot it?", "python").topic == "seq.plot"
+    # the echo counter: the same function, not a note about echoes
+    assert then(responder, "how do I make a label for the partition counter?", "and for echoes?",
+                "matlab").topic == "make_label"
+    a = then(responder, "make me a block pulse of 180 degrees", "how long should it be for a 4 kHz bandwidth?",
+             "python")
+    # 1 / (4 x 4000 Hz) = 62.5 us; no receiver bandwidth (1/4 kHz = 250 us dwell) is read into it
+    assert "**62.5 µs**" in a.text and "dwell of" not in a.text
