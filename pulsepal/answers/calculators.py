@@ -340,6 +340,9 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
     if not dwell and n and values.get("readout_time"):
         dwell = values["readout_time"] / n
     gmax = values.get("max_grad")
+    if re.search(r"\b(te|tr|ti|esp|echo (time|spacing)|repetition time|inversion time)\b", prose, re.I) and not \
+            re.search(r"\b(readout|dwell|bandwidth|bw|gradient|sampl\w*|fov|field of view)\b", prose, re.I):
+        return []  # "is TE 3 ms possible?": a sequence time, which the readout's own figures do not answer
     # "what gradient amplitude do I need?" asks for the number even without a limit to hold it against
     asks = re.search(r"\b(what|which|how (much|strong|big|large|high))\b[^.?]{0,40}\b(gradient|amplitude|mt/m)\b",
                      prose, re.I)

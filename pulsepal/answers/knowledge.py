@@ -209,6 +209,8 @@ _LIMITS_BY_UNIT: list[tuple[str, re.Pattern, object]] = [
 # A clause that asks for a limit rather than stating the scanner's ("I want max_slew 250 T/m/s", "use 60 mT/m"):
 # when the scanner's limit is given too, the request is kept apart (`wanted_max_slew`) so it can be judged against it.
 _LIMIT_KEYS = ("max_grad", "max_slew")
+_REFOCUSING = re.compile(r"^\s*(?:(?:hard|block|rect\w*|sinc)\s+)?180\b(?:\s*(?:hard|block|rect\w*|sinc|gauss\w*|"
+                         r"pulses?))?\s*(?:of|is)?\s*\d+(?:\.\d+)?\s*(?:ms|us|µs)\b", re.I)
 _WANTS = re.compile(r"\b(i(?:'d| would)? (?:want|like|need|plan|hope|intend)|i'?m (?:planning|going|trying)|"
                     r"want(?:ed)? to|wants?|would like|please use|let'?s use|use|set (?:it )?to|try|request(?:ed)?|"
                     r"target|aim(?:ing)? (?:for|at))\b", re.I)
@@ -235,7 +237,8 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             continue
         for clause in re.split(r"[,;]|\band\b", line):
             before = {key: k.values[key] for key in _LIMIT_KEYS if key in k.values}
-            read = _read_clause(clause, k, _FIELDS)
+            # "180 sinc 3 ms" is the refocusing pulse, not the excitation: left to the events (event_words.py)
+            read = not _REFOCUSING.match(clause) and _read_clause(clause, k, _FIELDS)
             if settings_text:  # "on a 5 T system: 80 mT/m": a limit by its unit, beside what the clause named
                 read = _read_clause(clause, k, [f for f in _LIMITS_BY_UNIT if f[0] not in k.values]) or read
             if not read and re.search(r"\d", clause):

@@ -52,8 +52,9 @@ _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starte
                                r"base \w+ on|based on|begin with|starting point)\b", re.I)
 _EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
-                                 r"feasible|possible|achievable|will (it|this) work|can (i|we|it|my \w+) (use|get|"
-                                 r"reach|do|achieve|handle|run|manage))\b", re.I)
+                                 r"feasible|possible|achievable|(will|would|does|do) (it|this|that|these|they) (work|"
+                                 r"fit|run|build)|(is|are) (it|this|that|these) (ok|okay|fine|valid|doable)|can (i|we|"
+                                 r"it|my \w+) (use|get|reach|do|achieve|handle|run|manage))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 # "is there one that takes a rotation matrix?": another function than the one shown is asked for
 _ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
