@@ -103,6 +103,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
      lambda v, u: _time(v, u, "ms")),
     ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
+    # "2.5 ms repetition", "a 3 ms TR": the value before its name
+    ("tr", re.compile(_NUM + r"\s*(s|ms)\s+(?:repetition(?:[- ]time)?|tr)\b", re.I), lambda v, u: _time(v, u, "ms")),
     ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
     ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
