@@ -119,6 +119,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                           r"(?:acquisition |image |imaging )?matri(?:x|ces)\b"
                           # "a 176 matrix": one number, a square matrix (the empty groups keep the triples aligned)
                           r"|\b(\d{2,4})()()\s*(?:acquisition |image |imaging )?matri(?:x|ces)\b", re.I), None),
+    ("slab_thickness", re.compile(r"\bslab(?:[- ]thickness)?\b\s*(?:=|:|of|is)?\s*" + _NUM + r"\s*(mm|cm|m)\b", re.I),
+     lambda v, u: _length(v, u, "mm")),
     ("slice_thickness", re.compile(r"\b(?:slice[- ]?thickness|slice|thickness)\b\s*(?:=|:|of|is)?\s*" + _NUM
                                    + r"\s*(mm|cm|m)\b", re.I), lambda v, u: _length(v, u, "mm")),
     ("n_z", re.compile(r"\b(\d+)\s*(?:partitions|kz (?:lines|steps)|slice encod\w*(?: steps)?)\b", re.I),
@@ -243,7 +245,8 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
             read = not _REFOCUSING.match(clause) and _read_clause(clause, k, _FIELDS)
             if settings_text:  # "on a 5 T system: 80 mT/m": a limit by its unit, beside what the clause named
                 read = _read_clause(clause, k, [f for f in _LIMITS_BY_UNIT if f[0] not in k.values]) or read
-            if not read and re.search(r"\d", clause):
+            if not read and re.search(r"\d", clause) and not (requested(clause) and re.fullmatch(
+                    r"\s*(?:[23]-?d\s+)?[a-z][\w /-]*", clause, re.I)):  # "3D bSSFP" names the sequence: read
                 k.unparsed.append(clause.strip())
             if read and _WANTS.search(clause):
                 for key in _LIMIT_KEYS:  # "I want max_slew 250": what is asked for, not (yet) the scanner's limit

@@ -52,9 +52,10 @@ _TEMPLATE_REQUEST = re.compile(r"\b(example|template|script|code|skeleton|starte
                                r"base \w+ on|based on|begin with|starting point)\b", re.I)
 _EXAMPLE_OF_SEQUENCE = re.compile(r"\b(example|template|script|demo|implementation|sequence)s?\b", re.I)
 _KNOWLEDGE_QUESTION = re.compile(r"\b(my (sequence|values|parameters|settings|protocol|scanner)|minimum|shortest|"
-                                 r"feasible|possible|achievable|(will|would|does|do) (it|this|that|these|they) (work|"
-                                 r"fit|run|build)|(is|are) (it|this|that|these) (ok|okay|fine|valid|doable)|can (i|we|"
-                                 r"it|my \w+) (use|get|reach|do|achieve|handle|run|manage))\b", re.I)
+                                 r"feasible|possible|achievable|reachable|attainable|doable|(will|would|does|do) (it|"
+                                 r"this|that|these|they) (work|fit|run|build)|(is|are) (it|this|that|these) (ok|okay|"
+                                 r"fine|valid|doable)|can (i|we|it|my \w+) (use|get|reach|do|achieve|handle|run|"
+                                 r"manage))\b", re.I)
 _MODIFYING = re.compile(r"\b(add|insert|includ|put|modif|chang|extend|combin|replac)\w*\b|\bmy\b", re.I)
 # "is there one that takes a rotation matrix?": another function than the one shown is asked for
 _ANOTHER = re.compile(r"\bis there (one|another|a version|something|a function|an? \w+ (one|version))\b|"
@@ -175,6 +176,8 @@ class OfflineResponder:
     def _main(self, req: AnswerRequest, intent: Intent, values: Optional[Knowledge], ranking: Ranking) -> Answer:
         lang = intent.lang
         kind = requested(intent.prose)
+        if kind and values and values.kind and values.kind.key.startswith(kind.key) and values.kind.key != kind.key:
+            kind = values.kind  # "this trufi" with a 3D bSSFP in the settings: the settings' refinement of it
         top = ranking.top
         # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
         part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names and not \

@@ -146,6 +146,9 @@ KINDS: list[Kind] = [
     _k("multi_echo_gre", "multi-echo gradient echo", r"multi-?echo (gre|gradient)|\bmge\b|\bswi\b|\bqsm\b|"
        r"\b[tr]2\*[- ]?map\w*|susceptibility[- ]weighted", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
+    _k("bssfp3d", "3D balanced SSFP (3D TrueFISP / FIESTA-C)", r"\b3-?d[- ](?:b-?ssfp|true[- ]?fisp|trufi|fiesta|"
+       r"balanced)|\b(?:b-?ssfp|true[- ]?fisp|trufi|fiesta|balanced(?: ssfp| steady[- ]state)?)\b.{0,30}\b(?:3-?d|"
+       r"three[- ]dimensional|slab|partitions?|volume)\b|\bbalanced 3-?d\b|\bfiesta[- ]c\b", "bssfp_3d"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
     _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"
@@ -205,6 +208,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
                    "keywords": "diffusion dwi dti b value stejskal tanner spin echo epi single shot"},
     "bssfp_2d": {"title": "2D balanced SSFP (bSSFP/TrueFISP)", "sequence_type": "bssfp",
                  "keywords": "bssfp balanced ssfp truefisp trufi fiesta steady state alternating phase"},
+    "bssfp_3d": {"title": "3D balanced SSFP (3D bSSFP/TrueFISP)", "sequence_type": "bssfp 3d",
+                 "keywords": "3d bssfp balanced ssfp truefisp trufi fiesta volume slab partition encoding kz"},
 }
 
 

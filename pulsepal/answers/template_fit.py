@@ -24,10 +24,13 @@ _EXCITATION = {"python": "`flip_angle` of the excitation's `pp.make_sinc_pulse` 
 _IMAGING = ("fov", "n_x", "n_y", "n_z", "slice_thickness", "slab_thickness", "n_slices")
 
 
+_BALANCED = ("bssfp_2d", "bssfp_3d")  # TE is TR / 2: the templates take no TE of their own
+
+
 def implied(stem: str, values: dict[str, float]) -> dict[str, float]:
     """The values with what a template's physics makes of one it has no line for: in balanced SSFP the echo is at
     TR/2, so a TE with no TR of its own sets TR = 2 x TE."""
-    if stem == "bssfp_2d" and values.get("te", 0) > 0 and "tr" not in values:
+    if stem in _BALANCED and values.get("te", 0) > 0 and "tr" not in values:
         return {**values, "tr": float(f"{2 * values['te']:.12g}")}
     return values
 
@@ -48,7 +51,7 @@ def reasons(stem: str, ignored: list[str], values: dict[str, float], used: dict[
             lines.append(f"- **The {label} you ask for, {values['wanted_' + key]:g} {unit}, is over your scanner's "
                          f"{used[key]:g} {unit} limit**, so it is not put into the template: the code is built with "
                          f"the limit, {used[key]:g} {unit}.")
-    if "te" in values and stem == "bssfp_2d":
+    if "te" in values and stem in _BALANCED:
         lines.append(_bssfp_te(values, used, adjusted))
     if "flip_deg" in ignored and stem in _SPIN_ECHOES:
         lines.append(f"- **Flip {values['flip_deg']:g}° is not taken**: the {name} template's flip angles are "
@@ -68,7 +71,7 @@ def reasons(stem: str, ignored: list[str], values: dict[str, float], used: dict[
                      f"gradients, so it has no field of view, matrix or slice (its `{samples}` is the number of ADC "
                      "samples of the one readout).")
     done = {"flip_deg"} if stem in _SPIN_ECHOES else set()
-    done |= {"te"} if stem in ("fid", "bssfp_2d") else set()
+    done |= {"te"} if stem == "fid" or stem in _BALANCED else set()
     done |= set(_IMAGING) if stem == "fid" else set()
     rest = [k for k in ignored if k not in done and k in values and not (k in ("n_y", "n_z") and "n_x" in ignored)]
     for key in rest:

@@ -123,3 +123,19 @@ def test_follow_ups_move_to_the_next_step_or_stay_on_the_function(responder):
              "python")
     # 1 / (4 x 4000 Hz) = 62.5 us; no receiver bandwidth (1/4 kHz = 250 us dwell) is read into it
     assert "**62.5 µs**" in a.text and "dwell of" not in a.text
+
+
+@pytest.mark.parametrize("question", ["give me a 3D bSSFP template", "3d trufi in pypulseq please",
+                                      "balanced ssfp with partitions in z"])
+def test_a_3d_balanced_request_gets_the_3d_template(responder, question):
+    a = ask(responder, question, "python")
+    assert "Template: 3D balanced SSFP" in a.text and "n_z = " in a.text
+
+
+def test_a_3d_balanced_scan_in_the_settings_refines_a_trufi_question(responder):
+    # the question says "trufi" (2D by itself); the settings say 3D: the 3D template is built on them, and its TR is
+    # judged by that build (partition encoding rides on the slab rephaser, so the minimum is the 3D one)
+    a = ask(responder, "is a 2 ms TR reachable for this trufi?", "python",
+            knowledge="3D bSSFP, FOV 256 mm, matrix 128 x 128 x 32, slab 96 mm, readout 1.28 ms, 30 mT/m, 120 T/m/s")
+    assert "Template: 3D balanced SSFP" in a.text and "**TR 2.00 ms cannot work**" in a.text
+    assert 'I could not read: "3D bSSFP"' not in a.text and "slab 96 mm" in a.text  # both were read

@@ -20,7 +20,8 @@ HOWTOS = sorted((TEMPLATES / "howto").glob("*.md"))
 
 def test_template_set_is_complete():
     stems = {p.stem for p in PY_TEMPLATES}
-    assert {"gre_2d", "se_2d", "epi_2d", "flash_3d", "ir_se_2d", "tse_2d", "bssfp_2d", "dwi_se_epi", "fid"} <= stems
+    assert {"gre_2d", "se_2d", "epi_2d", "flash_3d", "ir_se_2d", "tse_2d", "bssfp_2d", "bssfp_3d", "dwi_se_epi",
+            "fid"} <= stems
     assert stems == {p.stem for p in M_TEMPLATES}
 
 
