@@ -303,6 +303,8 @@ MORE_TERMS: list[Term] = [
        r"\b(actually|really)\b", A("seq.test_report", 1.8)),
     _t(r"\b(frequency )?spectrum\b.{0,30}\b(pulse|rf|shape)\b|\b(pulse|rf|shape)\b.{0,40}\b(frequency )?spectrum\b",
        A("calc_rf_bandwidth", 1.8)),
+    _t(r"\b(set|change|define|specify|use)\w*\b.{0,25}\b(gradient|grad|rf|adc|block(?: duration)?)[- _]raster",
+       A("Opts", 1.8)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
