@@ -305,6 +305,8 @@ MORE_TERMS: list[Term] = [
        A("calc_rf_bandwidth", 1.8)),
     _t(r"\b(set|change|define|specify|use)\w*\b.{0,25}\b(gradient|grad|rf|adc|block(?: duration)?)[- _]raster",
        A("Opts", 1.8)),
+    _t(r"\bphase(?:[ _-]?offset)?\b.{0,30}\badc\b.{0,30}\b(match|same|follow|equal)\w*\b|\badc\b.{0,30}\bphase\b.{0,30}"
+       r"\b(match|same as|follow|equal)\w*\b.{0,20}\b(rf|pulse|excitation)\b", H("rf_phase", 1.8)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
