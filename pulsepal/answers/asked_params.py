@@ -15,6 +15,7 @@ from typing import Optional
 from .callmap import option_spelling
 from .event_roles import role_note
 from .glossary import param_meaning
+from .intent import Intent
 from .option_words import ASKS_OPTION, described_param, option_key, option_line, strong_param
 from .pulseq_api import ApiEntry
 from .usercall import call_with_values
@@ -26,15 +27,22 @@ def _identifier_like(raw: str, word: str) -> bool:
     return raw[:1] in "'\"`" or bool(re.search(r"\d|_|[a-z][A-Z]", word))
 
 
-def asked_option(e: Optional[ApiEntry], prose: str, text: str, matlab: bool) -> Optional[str]:
+def asked_option(e: Optional[ApiEntry], intent: Intent, text: str,
+                 history: Optional[list[dict]] = None) -> Optional[str]:
     """What the answer about `e` leaves out of the question: the call with the user's values (usercall.py), and
-    one line about the option the question names."""
+    one line about the option the question names. In a follow-up ("now make it last 2 ms" after "a trapezoid with
+    area 1000") the values the earlier question gave the same function are kept."""
     if e is None:
         return None
+    prose, matlab = intent.prose, intent.lang in ("matlab", "octave")
+    last = next((m for m in reversed(history or []) if m.get("role") == "assistant"), None) if intent.refers_back \
+        else None
+    earlier = next((m.get("content") or "" for m in reversed(history or []) if m.get("role") == "user"), "") if (
+        last is not None and (last.get("metadata") or {}).get("topic") == e.key) else ""
     option = _option_line(e, prose, text, matlab)
     # an option found from the question's description: the user's number belongs to it, which the generic call
     # (binding numbers by their unit) cannot know, so the call is left out
-    call = None if option and option.startswith("**That is") else call_with_values(e, prose, matlab, text)
+    call = None if option and option.startswith("**That is") else call_with_values(e, prose, matlab, text, earlier)
     key = _definition_key(e, prose, text, matlab)
     return "\n\n".join(x for x in (call, option, key, role_note(e.key, prose, matlab)) if x) or None
 

@@ -151,7 +151,7 @@ class OfflineResponder:
                 for ex in ans.code_examples:
                     ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
-        if option := asked_option(entry, intent.prose, ans.text, is_matlab(intent.lang)):
+        if option := asked_option(entry, intent, ans.text, req.history):
             ans.text = option + "\n\n" + ans.text
         # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's word (a "why?" asks none)
         about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and \

@@ -307,6 +307,11 @@ MORE_TERMS: list[Term] = [
        A("Opts", 1.8)),
     _t(r"\bphase(?:[ _-]?offset)?\b.{0,30}\badc\b.{0,30}\b(match|same|follow|equal)\w*\b|\badc\b.{0,30}\bphase\b.{0,30}"
        r"\b(match|same as|follow|equal)\w*\b.{0,20}\b(rf|pulse|excitation)\b", H("rf_phase", 1.8)),
+    _t(r"\b(read|get|compute|calculate|obtain|extract)\w*\b.{0,15}\b(the |my )?k-?space (trajector(y|ies)|positions)\b",
+       A("seq.calculate_kspace", 1.9), damps=("api:seq.read",)),
+    # "make a delay of 2 ms" is the delay event, even right after a gradient whose `delay` option it could be
+    _t(r"\b(make|create|add|insert|put)\w* (a|an|one|another) (\d+(\.\d+)? ?m?s )?(delay|pause|wait)\b",
+       A("make_delay", 2.2)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),

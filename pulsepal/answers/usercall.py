@@ -140,9 +140,10 @@ _JUDGE = re.compile(r"\b(ok|okay|possible|valid|allowed|legal|feasible|raster|me
                     r"|\b(what'?s|what is|whats) the\b|\bhow (long|much|many|fast)\b", re.I)
 
 
-def call_with_values(e: ApiEntry, prose: str, matlab: bool, text: str = "") -> Optional[str]:
+def call_with_values(e: ApiEntry, prose: str, matlab: bool, text: str = "", earlier: str = "") -> Optional[str]:
     """A Markdown code block: the call with the user's values, or None when the question gives none (or asks to
-    judge a value rather than to build something), or when the answer is not the function's own page."""
+    judge a value rather than to build something), or when the answer is not the function's own page. `earlier`
+    is the previous question about the same function: its values stay unless this one gives the parameter anew."""
     from .render_api import _EVENT_DEFAULT, _py_value_to_matlab, name_of
 
     if e.python_name is None or e.kind not in ("function", "method") or (matlab and e.matlab is None):
@@ -155,6 +156,8 @@ def call_with_values(e: ApiEntry, prose: str, matlab: bool, text: str = "") -> O
     given = values_for(e, prose)
     if not given or (len(given) == 1 and given[0][0] == "channel"):
         return None
+    if earlier and not re.search(r"\b(instead|only|just)\b", prose, re.I):  # "instead of the area": not kept
+        given = list({**dict(values_for(e, re.sub(r"```.*?```", " ", earlier, flags=re.S))), **dict(given)}.items())
     names = {k for k, _ in given}
     gz = "slice_thickness" in names and e.param("return_gz") is not None
     kws, refused = _runnable(e, given, gz)

@@ -139,3 +139,18 @@ def test_a_3d_balanced_scan_in_the_settings_refines_a_trufi_question(responder):
             knowledge="3D bSSFP, FOV 256 mm, matrix 128 x 128 x 32, slab 96 mm, readout 1.28 ms, 30 mT/m, 120 T/m/s")
     assert "Template: 3D balanced SSFP" in a.text and "**TR 2.00 ms cannot work**" in a.text
     assert 'I could not read: "3D bSSFP"' not in a.text and "slab 96 mm" in a.text  # both were read
+
+
+def test_a_follow_up_keeps_the_values_the_earlier_question_gave_the_same_function(responder):
+    a = then(responder, "make a trapezoid with area 1000 1/m", "now make it last 2 ms", "python")
+    assert "pp.make_trapezoid(channel='x', area=1000, duration=2e-3, system=system)" in a.text
+    m = then(responder, "make a trapezoid with area 1000 1/m", "now make it last 2 ms", "matlab")
+    assert "mr.makeTrapezoid('x', sys, 'Area', 1000, 'Duration', 2e-3);" in m.text
+    # a fresh question about another function carries nothing over
+    other = then(responder, "make a trapezoid with area 1000 1/m", "make a delay of 2 ms", "python")
+    assert "area=1000" not in other.text
+
+
+def test_reading_the_kspace_trajectory_is_calculate_kspace(responder):
+    a = ask(responder, "how do I read the k-space trajectory?", "matlab")
+    assert a.confident and "seq.calculateKspacePP" in a.text
