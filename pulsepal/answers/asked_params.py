@@ -56,8 +56,12 @@ def _definition_key(e: ApiEntry, prose: str, text: str, matlab: bool) -> Optiona
     the generic example sets the FOV, which is not the key asked about."""
     if e.key != "seq.set_definition":
         return None
-    keys = [k for k in dict.fromkeys(m.group(1) for m in _KEY.finditer(prose)) if k not in text
-            and not k.startswith(("Pulseq", "Python", "Siemens", "MATLAB", "Matlab"))]
+    from .sequences import requested
+
+    # a library, a vendor or a sequence named in passing is no key; "FoV" is the standard key, spelled FOV
+    keys = [k for k in dict.fromkeys("FOV" if m.group(1).lower() == "fov" else m.group(1) for m in
+                                     _KEY.finditer(prose)) if not re.search(rf"'{re.escape(k)}'", text) and not
+            re.search(r"pulseq|python|siemens|matlab|octave|bruker|philips", k, re.I) and not requested(k)]
     if not keys:
         return None
     method = "seq.setDefinition" if matlab else "seq.set_definition"

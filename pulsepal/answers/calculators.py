@@ -137,8 +137,9 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
                          f" ({n * dwell * 1e3:.4g} ms for the {int(n)} samples)")
         return [text + "."]
     bw_total = values.get("bandwidth_total")
-    if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose) and not re.search(
-            r"\b(block|hard|rect\w*|sinc|gauss\w*)\b[^.?]{0,20}\bpulse", prose, re.I):  # a pulse's is no receiver's
+    if bw_total and not dwell and not pulse_math.says_pulse_bandwidth(prose) and not (re.search(
+            r"\b(block|hard|rect\w*|sinc|gauss\w*)\b[^.?]{0,20}\bpulse", prose, re.I) and not re.search(
+            r"\b(receiver|adc|readout|dwell|sampl\w*|acquisition)\b", prose, re.I)):  # a pulse's is no receiver's
         dw = 1 / bw_total
         line = f"A receiver bandwidth of {bw_total / 1e3:g} kHz is a dwell of 1/bandwidth = **{dw * 1e6:.4g} µs**"
         if n:
@@ -219,8 +220,7 @@ def fat_frequency(values: dict[str, float], prose: str) -> list[str]:
     b0 = values.get("b0")
     if not b0:
         return []
-    own = re.search(r"(-?\d+(?:\.\d+)?)\s*ppm\b", prose, re.I)  # the user's own figure for fat, when given
-    ppm = -abs(float(own.group(1))) if own else -3.45
+    ppm = imaging_calcs.fat_ppm(prose)  # the user's own figure for fat, when given
     hz = ppm * 1e-6 * GAMMA * b0
     return [f"At {b0:g} T fat sits at {ppm:g} ppm, about **{hz:.1f} Hz** from water (`freq_ppm={ppm:g}`)."]
 
@@ -253,7 +253,8 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         train = etl > 1 and bool(re.search(r"\b(tse|fse|turbo|rare|haste|echo[- ]train|etl)\b", prose, re.I))
         shots = math.ceil(ny / etl) if train else int(ny)
         # slices interleaved within each TR cost no time of their own; sequential ones repeat the whole scan
-        interleaved = bool(re.search(r"\binterleav\w*|\b(in|within|per) (one|each|a|the) tr\b", prose, re.I))
+        interleaved = bool(re.search(r"(?<!not )(?<!non-)\binterleav\w*|\b(in|within|per) (one|each|a|the) tr\b",
+                                     prose, re.I)) and not re.search(r"\bnot interleav|\bnon-?interleav", prose, re.I)
         slices = 1 if interleaved else values.get("n_slices", 1)
         averages = values.get("n_avg", 1)
         t = tr * shots * nz * slices * averages

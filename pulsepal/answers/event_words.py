@@ -19,10 +19,12 @@ _EVENTS: tuple[tuple[str, re.Pattern], ...] = (
     ("rf_dead_time", re.compile(r"\brf[- ]dead\b\s*" + _NUM + _DUR, re.I)),
     ("adc_dead_time", re.compile(r"\badc[- ]dead\b\s*" + _NUM + _DUR, re.I)),
     # "hard 180 200 us", "180 sinc 3 ms": the pulse's shape may come before or after its angle
-    ("refocus_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?180\b(?:\s*(?:hard|block|rect\w*|sinc|"
-                                    r"gauss\w*)\b)?(?:\s*(?:pulses?|of|is))?\s*" + _NUM + _DUR, re.I)),
-    ("pulse_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?(?:90|alpha|excitation)\b(?:\s*(?:hard|block|"
-                                  r"rect\w*|sinc|gauss\w*)\b)?(?:\s*(?:pulses?|of|is))?\s*" + _NUM + _DUR, re.I)),
+    ("refocus_duration", re.compile(r"^\s*(?:(?:two|three|four|both|the|\d+)\s+)?(?:(hard|block|rect\w*|sinc)\s+)?"
+                                    r"180(?:°|\s*deg\w*)?(?!\w)(?:\s*(?:hard|block|rect\w*|sinc|gauss\w*|refocus\w*)\b)*"
+                                    r"(?:\s*(?:pulses?|of|is))*\s*" + _NUM + _DUR, re.I)),
+    ("pulse_duration", re.compile(r"^\s*(?:(hard|block|rect\w*|sinc)\s+)?(?:90(?:°|\s*deg\w*)?|alpha|excitation)(?!\w)"
+                                  r"(?:\s*(?:hard|block|rect\w*|sinc|gauss\w*)\b)?(?:\s*(?:pulses?|of|is))?\s*" + _NUM
+                                  + _DUR, re.I)),
     ("readout_time", re.compile(r"\breadout[- ]flat(?:[- ]?(?:top|time))?\s*(?:of\s+)?()" + _NUM + _DUR, re.I)),
     ("prephaser_duration", re.compile(r"\b(?:pre-?phasers?|dephasers?)\b\s*(?:of\s+)?()" + _NUM + _DUR, re.I)),
     ("pe_duration", re.compile(r"\b(?:rewinders?|phase[- ]encod\w*(?: blips?| gradients?)?)\b\s*(?:of\s+)?()" + _NUM

@@ -152,7 +152,8 @@ def next_step(api: PulseqApi, history: list[dict], prose: str, ranking: "Optiona
     """"and how do I get its centre time?" after `make_block_pulse`: a function the question ranks among its
     first three that takes what the previous one made (`calc_rf_center(rf)`), or another method of the sequence
     after a method that returned nothing ("and how do I plot it then?" after `seq.read`)."""
-    if ranking is None or not _NEXT_STEP.search(prose) or not _PRONOUN.search(prose):
+    if ranking is None or not _NEXT_STEP.search(prose) or not _PRONOUN.search(prose) or re.search(
+            r"\b(matlab|python|pypulseq|octave)\b", prose, re.I):  # "and write it in MATLAB?": the same, translated
         return None
     e = _previous(api, history)
     if e is None or speaks_of_parameter(api, "api:" + e.key, prose, common=True):

@@ -39,13 +39,33 @@ def _b0(low: str) -> Optional[float]:
     return float(m.group(1)) * (1e-3 if m.group(2) in ("mt", "millitesla") else 1) if m else None
 
 
+def _gamma(low: str) -> float:
+    """Hz/T of the nucleus the text names (protons unless another is named)."""
+    from .unit_calcs import nucleus_of
+
+    nucleus = nucleus_of(low)
+    return nucleus[1] * 1e6 if nucleus else GAMMA
+
+
 def _gradient_hz(low: str) -> Optional[float]:
-    """A gradient amplitude written with its unit, in Hz/m."""
+    """A gradient amplitude written with its unit, in Hz/m (with the named nucleus's gamma for a T/m figure)."""
     m = re.search(_NUM + r"\s*(mt/m|g/cm|khz/m|hz/m|t/m)(?![/\w])", low)
     if m is None:
         return None
-    per = {"mt/m": GAMMA * 1e-3, "g/cm": GAMMA * 1e-2, "khz/m": 1e3, "hz/m": 1.0, "t/m": GAMMA}
+    g = _gamma(low)
+    per = {"mt/m": g * 1e-3, "g/cm": g * 1e-2, "khz/m": 1e3, "hz/m": 1.0, "t/m": g}
     return float(m.group(1)) * per[m.group(2)]
+
+
+def fat_ppm(prose: str) -> float:
+    """The fat shift the user gives ("fat at -3.35 ppm": a ppm figure in fat's range, or written next to "fat"), else
+    the toolboxes' -3.45 ppm; a shim or another offset in ppm is not fat's."""
+    for m in re.finditer(r"(-?\d+(?:\.\d+)?)\s*ppm\b", prose, re.I):
+        value = abs(float(m.group(1)))
+        near = re.search(r"\bfat\b", prose[max(0, m.start() - 25):m.end() + 10], re.I)
+        if 2.5 <= value <= 4.5 and (near or not re.search(r"\b(shim|water|offset|drift|error)\b", prose, re.I)):
+            return -value
+    return -_FAT_PPM
 
 
 def fat_shift_pixels(values: dict[str, float], prose: str) -> list[str]:
@@ -60,8 +80,9 @@ def fat_shift_pixels(values: dict[str, float], prose: str) -> list[str]:
         per_pixel = values["bandwidth_total"] / values["n_x"]
     if not b0 or not per_pixel:
         return []
-    hz = _FAT_PPM * 1e-6 * GAMMA * b0
-    return [f"At {b0:g} T fat is {_FAT_PPM:g} ppm × 42.576 MHz/T × {b0:g} T = {hz:.1f} Hz from water; at "
+    ppm = -fat_ppm(prose)
+    hz = ppm * 1e-6 * GAMMA * b0
+    return [f"At {b0:g} T fat is {ppm:g} ppm × 42.576 MHz/T × {b0:g} T = {hz:.1f} Hz from water; at "
             f"{per_pixel:g} Hz/pixel it is displaced by {hz:.1f} / {per_pixel:g} = **{hz / per_pixel:.2f} pixels** "
             "along the readout (more bandwidth per pixel, less shift)."]
 
@@ -84,24 +105,29 @@ def null_ti(prose: str) -> list[str]:
     return [out + "."]
 
 
-def _lobe_times(low: str) -> tuple[Optional[float], Optional[float], Optional[float]]:
-    """(δ lobe duration, Δ separation, ramp) in seconds, from "delta 20 ms, Delta 30 ms", "δ=20ms Δ=30ms", "small
-    delta", "big delta", "lobe duration", "separation"."""
-    small = re.search(r"(?:\bsmall delta|δ|\blobe (?:duration|length|width)|\bduration of (?:each|the) lobe|"
-                      r"\bgradient duration|\bpulse duration|\bdelta(?!\s*(?:t\b|k\b)))\s*(?:=|:|of|is)?\s*" + _NUM
-                      + _TIME, low)
-    big = re.search(r"(?:\bbig delta|\blarge delta|Δ|\bseparation|\bspacing|\bdiffusion time|\bdelta_?2|\bcap(?:ital)? "
-                    r"delta)\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
-    if big is None:  # "delta 20 ms, Delta 30 ms": lower-cased, the second delta is Δ
-        both = re.findall(r"\bdelta\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
+_RAMP = re.compile(r"\b(?:ramps?(?:[ _-]?times?)?|rise[- ]?times?|slopes?)\s*(?:=|:|of|is)?\s*" + _NUM + _TIME)
+
+
+def _lobe_times(prose: str) -> tuple[Optional[float], Optional[float], Optional[float]]:
+    """(δ lobe duration, Δ separation, ramp) in seconds, from "delta 20 ms, Delta 30 ms" (the capital is Δ), "δ=20ms
+    Δ=30ms", "small delta", "big delta", "lobe duration", "separation"; two plain deltas are δ < Δ by physics."""
+    text = prose.replace("Δ", " big delta ").replace("δ", " small delta ")
+    text = re.sub(r"\bDelta\b", "big delta", text)  # the capital is the separation
+    low = text.lower()
+    small = re.search(r"(?:\bsmall delta|\blobe (?:duration|length|width)|\bduration of (?:each|the) lobe|\bgradient "
+                      r"duration|(?<!big )(?<!large )\bdelta(?!\s*(?:t\b|k\b)))\s*(?:=|:|of|is)?\s*" + _NUM + _TIME,
+                      low)
+    big = re.search(r"(?:\bbig delta|\blarge delta|\blobe separation|\bseparation|\bdiffusion time|\bdelta_?2)\s*"
+                    r"(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
+    ramp = _RAMP.search(low)
+    ramp_s = _seconds(ramp.group(1), ramp.group(2)) if ramp else None
+    if big is None:
+        both = re.findall(r"(?<!big )(?<!large )\bdelta\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
         if len(both) == 2:
-            small_s, big_s = (_seconds(*both[0]), _seconds(*both[1]))
-            ramp = re.search(r"\b(?:ramps?|rise[- ]?times?|slopes?)\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
-            return small_s, big_s, _seconds(ramp.group(1), ramp.group(2)) if ramp else None
-    ramp = re.search(r"\b(?:ramps?|rise[- ]?times?|slopes?)\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
+            a, b = sorted((_seconds(*both[0]), _seconds(*both[1])))
+            return a, b, ramp_s
     return (_seconds(small.group(1), small.group(2)) if small else None,
-            _seconds(big.group(1), big.group(2)) if big else None,
-            _seconds(ramp.group(1), ramp.group(2)) if ramp else None)
+            _seconds(big.group(1), big.group(2)) if big else None, ramp_s)
 
 
 def b_value(prose: str) -> list[str]:
@@ -110,7 +136,7 @@ def b_value(prose: str) -> list[str]:
     low = prose.replace("Δ", " big delta ").replace("δ", " small delta ").lower()
     if not re.search(r"\bb[- ]?(value|factor)\b|\bb\s*=|\bwhat b\b|\bb (do|does|would|will|is)\b", low):
         return []
-    delta, sep, ramp = _lobe_times(low)
+    delta, sep, ramp = _lobe_times(prose)
     if not delta or not sep or sep <= delta / 3:
         return []
     ramp = ramp or 0.0
@@ -119,18 +145,25 @@ def b_value(prose: str) -> list[str]:
                                                                   ", rectangular lobes"))
     formula = "γ²G²[δ²(Δ − δ/3) + ε³/30 − δε²/6]" if ramp else "γ²G²δ²(Δ − δ/3)"
     g = _gradient_hz(low)
-    if g is not None:
+    wanted = re.search(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\b(?!\s*(?:mt|ms|us|hz|t/|g/))", low)
+    limit = re.search(r"\b(max\w*|limit\w*|gmax|scanner'?s?|system'?s?|up to|at most)\b[^.;?\d]{0,25}?" + _NUM +
+                      r"\s*(?:mt/m|g/cm)", low)
+    if g is not None and not (wanted and limit):
         tesla_per_m = g / GAMMA
         b = _GAMMA_RAD ** 2 * tesla_per_m ** 2 * shape  # s/m²
         return [f"b = {formula} with γ = 2π × 42.576 MHz/T, G = {tesla_per_m * 1e3:g} mT/m, {how}: "
                 f"**b = {b * 1e-6:.0f} s/mm²** ({b:.4g} s/m²)."]
-    wanted = re.search(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\b", low)
     if wanted is None:
         return []
     b = float(wanted.group(1)) * 1e6
     tesla_per_m = math.sqrt(b / shape) / _GAMMA_RAD
-    return [f"G = √(b / (γ² [δ²(Δ − δ/3){' + ε³/30 − δε²/6' if ramp else ''}])) with {how}: b = {wanted.group(1)} "
-            f"s/mm² needs **G = {tesla_per_m * 1e3:.1f} mT/m** ({tesla_per_m * GAMMA:.4g} Hz/m in Pulseq's unit)."]
+    line = (f"G = √(b / (γ² [δ²(Δ − δ/3){' + ε³/30 − δε²/6' if ramp else ''}])) with {how}: b = {wanted.group(1)} "
+            f"s/mm² needs **G = {tesla_per_m * 1e3:.1f} mT/m** ({tesla_per_m * GAMMA:.4g} Hz/m in Pulseq's unit)")
+    if limit:
+        cap = float(limit.group(2))
+        line += (f", within your {cap:g} mT/m limit" if tesla_per_m * 1e3 <= cap else
+                 f", **above your {cap:g} mT/m limit**: lengthen δ or Δ")
+    return [line + "."]
 
 
 def venc(prose: str) -> list[str]:
@@ -201,10 +234,10 @@ def gradient_area(prose: str) -> list[str]:
         return []
     g = _gradient_hz(low)
     t = re.search(r"\b(?:for|held for|lasting|of|over|during)\s+" + _NUM + _TIME, low)
-    if g is None or t is None or re.search(r"\b(ramp|rise|trapez\w*|shortest|fastest|minimum)\b", low):
+    if g is None or t is None or re.search(r"\b(ramps?|rise|trapez\w*|shortest|fastest|minimum|flat)\b", low):
         return []
     seconds = _seconds(t.group(1), t.group(2))
-    return [f"A constant {g / (GAMMA * 1e-3):g} mT/m ({g:.6g} Hz/m) for {seconds * 1e3:g} ms has an area of "
+    return [f"A constant {g:.6g} Hz/m for {seconds * 1e3:g} ms has an area of "
             f"{g:.6g} Hz/m × {seconds:g} s = **{g * seconds:.4g} 1/m** (the k-space distance it moves; Pulseq's "
             "`area`)."]
 
@@ -216,7 +249,9 @@ def trapezoid_area(values: dict[str, float], prose: str) -> list[str]:
     if not re.search(r"\barea\b", low) or not re.search(r"\btrapez\w*|\blobe\b|\bgradient\b", low):
         return []
     g = _gradient_hz(low)
-    flat = re.search(r"\bflat(?:[ _-]?(?:time|top))?\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low)
+    flat = re.search(r"\bflat(?:[ _-]?(?:time|top))?\s*(?:=|:|of|is)?\s*" + _NUM + _TIME, low) or re.search(
+        r"\b(?:for|held for|lasting|over)\s+" + _NUM + _TIME + r"(?=.{0,40}\bramps?\b)", low)
+    ramp = _RAMP.search(low) or re.search(r"\bramps? of\s+" + _NUM + _TIME, low)
     if g is None or flat is None:
         return []
     import pypulseq as pp
@@ -224,11 +259,12 @@ def trapezoid_area(values: dict[str, float], prose: str) -> list[str]:
     limits = {"max_grad": values.get("max_grad", 40.0), "grad_unit": "mT/m",
               "max_slew": values.get("max_slew", 170.0), "slew_unit": "T/m/s"}
     try:
+        rise = {"rise_time": _seconds(ramp.group(1), ramp.group(2))} if ramp else {}
         grad = pp.make_trapezoid(channel="x", amplitude=g, flat_time=_seconds(flat.group(1), flat.group(2)),
-                                 system=pp.Opts(**limits))
+                                 system=pp.Opts(**limits), **rise)
     except (ValueError, AssertionError) as exc:
         return [f"pypulseq refuses that trapezoid: {exc}"]
-    return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (GAMMA * 1e-3):g} mT/m) and a "
+    return [f"`make_trapezoid` with amplitude {g:.6g} Hz/m ({g / (_gamma(low) * 1e-3):g} mT/m) and a "
             f"{grad.flat_time * 1e3:g} ms flat top, at {limits['max_slew']:g} T/m/s, ramps in "
             f"{grad.rise_time * 1e6:.0f} µs: **area = {grad.area:.4g} 1/m** (ramps included), flat area "
             f"{grad.flat_area:.4g} 1/m."]
@@ -260,7 +296,7 @@ def relaxation_left(prose: str) -> list[str]:
         return []
     t2 = _timed(low, r"t2\*|t2star|t2 star|t2")
     te = _timed(low, r"te|echo time|at|after")
-    if t2 and te and te != t2:
+    if t2 and te:
         name = "T2*" if re.search(r"t2\*|t2 ?star", low) else "T2"
         left = math.exp(-te / t2)
         return [f"Signal left = e^(−TE/{name}) = e^(−{te * 1e3:g} / {t2 * 1e3:g}) = **{left:.3f}** "

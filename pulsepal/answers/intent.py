@@ -36,6 +36,9 @@ _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|p
 # "a .seq written from pypulseq" is made with it: the language of the answer, not a source to translate from
 _MADE = "".join(f"(?<!{w} )" for w in ("written", "generated", "made", "built", "created", "exported", "produced",
                                          "saved"))
+# ... unless the question reads the file: "read a .seq generated from pypulseq" in MATLAB stays MATLAB
+_MADE_FROM = re.compile(r"\b(?:written|generated|made|built|created|exported|produced|saved) from\s+(python|pypulseq|"
+                        r"matlab|octave)\b", re.I)
 _LANG_SOURCE = re.compile(_MADE + r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
                           r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b"
                           r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
@@ -156,6 +159,8 @@ def detect(query: str, preferred: str, index: Index) -> Intent:
     code_lang = (_fence_language(query) or code_language(code)) if code else None
     targets = [m.group(1) or m.group(2) for m in _LANG_TARGET.finditer(prose)]
     sources = [m.group(1) or m.group(2) for m in _LANG_SOURCE.finditer(prose)]
+    if re.search(r"\b(read|load|open|import|view|inspect|plot)\w*\b", prose, re.I):
+        sources += [m.group(1) for m in _MADE_FROM.finditer(prose) if m.group(1)]
     words = [m.group(1) or m.group(2) for m in _LANG_WORD.finditer(prose)]
     explicit: Optional[str] = None
     wanted = [w for w in targets if w not in sources] or ([w for w in words if w not in sources] if len(set(

@@ -104,7 +104,8 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
     ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
     # "2.5 ms repetition", "a 3 ms TR": the value before its name
-    ("tr", re.compile(_NUM + r"\s*(s|ms)\s+(?:repetition(?:[- ]time)?|tr)\b", re.I), lambda v, u: _time(v, u, "ms")),
+    ("tr", re.compile(_NUM + r"\s*(s|ms)\s+(?:repetition(?:[- ]time)?|tr)\b(?!\s*(?:=|:|of|is)?\s*\d)", re.I),
+     lambda v, u: _time(v, u, "ms")),
     ("ti", re.compile(r"\b(?:ti|inversion[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
     ("flip_deg", re.compile(r"\b(?:flips?(?:[- ]angles?)?|fa|alpha)\b\s*(?:=|:|of|is)?\s*" + _NUM
@@ -137,7 +138,7 @@ _FIELDS: list[tuple[str, re.Pattern, object]] = [
                        r"(\d+)\b", re.I), lambda v, u: float(v)),
     ("n_y", re.compile(r"\b(?:ny|n_y|phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines))\s*(?:=|:|of|is)?\s*"
                        r"(\d+)\b|\b(\d+)\s*(?:phase[- ]encod\w*(?: steps| lines)?|pe (?:steps|lines)|k-?space lines|"
-                       r"lines)\b",
+                       r"lines\b(?!\s+of\b))\b",
                        re.I), None),
     ("b_value", re.compile(r"\bb[- ]?(?:value|factor)?\s*(?:=|:|of)?\s*(\d{2,5})\s*(s/mm2|s/mm²|s/mm\^2|s/mm)?", re.I),
      lambda v, u: float(v)),
@@ -213,8 +214,9 @@ _LIMITS_BY_UNIT: list[tuple[str, re.Pattern, object]] = [
 # A clause that asks for a limit rather than stating the scanner's ("I want max_slew 250 T/m/s", "use 60 mT/m"):
 # when the scanner's limit is given too, the request is kept apart (`wanted_max_slew`) so it can be judged against it.
 _LIMIT_KEYS = ("max_grad", "max_slew")
-_REFOCUSING = re.compile(r"^\s*(?:(?:hard|block|rect\w*|sinc)\s+)?180\b(?:\s*(?:hard|block|rect\w*|sinc|gauss\w*|"
-                         r"pulses?))?\s*(?:of|is)?\s*\d+(?:\.\d+)?\s*(?:ms|us|µs)\b", re.I)
+_REFOCUSING = re.compile(r"^\s*(?:(?:two|three|four|both|the|\d+)\s+)?(?:(?:hard|block|rect\w*|sinc)\s+)?180(?:°|\s*deg"
+                         r"\w*)?(?!\w)(?:\s*(?:hard|block|rect\w*|sinc|gauss\w*|refocus\w*|pulses?))*\s*(?:of|is)?\s*"
+                         r"\d+(?:\.\d+)?\s*(?:ms|us|µs)\b", re.I)
 _WANTS = re.compile(r"\b(i(?:'d| would)? (?:want|like|need|plan|hope|intend)|i'?m (?:planning|going|trying)|"
                     r"want(?:ed)? to|wants?|would like|please use|let'?s use|use|set (?:it )?to|try|request(?:ed)?|"
                     r"target|aim(?:ing)? (?:for|at))\b", re.I)

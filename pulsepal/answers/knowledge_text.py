@@ -31,10 +31,13 @@ _SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "t
 
 # "150 x 150 x 75 over 200 x 200 x 100 mm": a matrix over its FOV, said as one phrase
 _MATRIX_OVER = re.compile(r"\b(?:matrix\s*)?(\d{2,4}\s*[x×*]\s*\d{2,4}(?:\s*[x×*]\s*\d{1,4})?)\s+"
-                          r"(?:over|across|on|in)\s+(?:an?\s+)?"
+                          r"(?:over|across)\s+(?:an?\s+)?"
                           r"(\d+(?:\.\d+)?(?:\s*[x×*]\s*\d+(?:\.\d+)?){0,2}\s*(?:mm|cm|m)\b)", re.I)
 # "three hard 90s of 500 us": the plural of a 90° pulse, not ninety seconds
-_PULSE_PLURAL = re.compile(r"\b(90|180)s\b(?=\s+(?:of|each|at|with|,|;|and)\b|\s*$)", re.I)
+# (only after a word that counts or shapes pulses: "TR 2.90s", "TE 90s", "dummy scans for 90s" are seconds)
+_PULSE_PLURAL = re.compile("(?:" + "|".join(f"(?<=\\b{w} )" for w in ("hard", "block", "sinc", "rect", "two", "three",
+                                                                        "four", "both", "the", "our")) +
+                           r")(90|180)s\b(?=\s+(?:of|each|at|with|,|;|and)\b|\s*$)", re.I)
 
 
 # "256 samples over 256 mm": the readout's samples and its FOV; "... with a 1.28 ms flat top": the readout's
@@ -43,7 +46,7 @@ _SAMPLES_OVER = re.compile(r"\b(\d+)\s*(samples|points)\s+(?:over|across)\s+(?:a
 # "prephaser and slice rephaser 2 ms each": the duration belongs to both (the line is cut at "and" later)
 _EACH = re.compile(r"\b([a-z]+(?:ers?|s))\s+and\s+([a-z ]{0,25}?[a-z]+(?:ers?|s))\s+"
                    r"(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+each\b", re.I)
-_FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;]{0,40}?)\s*\bwith an?\s+(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+"
+_FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;,]{0,40}?)\s*\bwith an?\s+(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+"
                               r"flat[- ]?top\b", re.I)
 
 

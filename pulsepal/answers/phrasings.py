@@ -267,17 +267,18 @@ MORE_TERMS: list[Term] = [
        r"header\b|\bheader (of|in) (the |my )?(\.seq|seq file|file)\b", A("seq.set_definition", 1.9)),
     _t(r"\b(adc|readout|block)s?\b.{0,40}\b(carry|carries|tag|tagged|mark|marked|know|say|tell)\w*\b.{0,40}\b(which|"
        r"what) (ky|kz|k-?space|phase[- ]encod\w*|line|slice|echo|partition|repetition)\b", A("make_label", 1.8)),
-    _t(r"\b(asymmetric|isn'?t symmetric|not symmetric|non-?symmetric)\b.{0,60}\b(cent(er|re)|middle|peak)\b|"
-       r"\b(instant|time|moment)\b.{0,10}\bof (its|the|my) (cent(er|re)|middle|peak)\b", A("calc_rf_center", 1.8)),
-    _t(r"\b(stretch|lengthen|spread|extend)\w*\b.{0,40}\b(exact|exactly|fixed|given|chosen|the length|duration)\b|"
-       r"\barea\b.{0,60}\b(exact(ly)?|fixed|given|chosen|pick\w*) (length|duration|time)\b|\bshare (one|a|the same) "
-       r"duration\b", A("make_trapezoid", 1.8)),
+    _t(r"\b(pulse|rf|excitation)\b.{0,20}\b(asymmetric|isn'?t symmetric|not symmetric|non-?symmetric)\b.{0,60}"
+       r"\b(cent(er|re)|middle|peak|instant)\b|\b(asymmetric|non-?symmetric) (rf |sinc |excitation )?(pulse|rf|"
+       r"excitation)\b.{0,60}\b(cent(er|re)|middle|peak)\b", A("calc_rf_center", 1.8)),
+    _t(r"\b(lobe|gradient|trapezoid|grad)s?\b.{0,60}\b(stretch|lengthen|spread)\w*\b.{0,40}\b(exact|exactly|fixed|"
+       r"given|chosen|the length|duration)\b|\barea\b.{0,60}\b(exact(ly)?|fixed|given|chosen|pick\w*) (length|duration|"
+       r"time)\b|\b(lobes|gradients)\b.{0,30}\bshare (one|a|the same) duration\b", A("make_trapezoid", 1.8)),
     _t(r"\b(rasters?|dead ?times?)\b.{0,40}\b(respected|obeyed|satisfied|met|violated|honou?red)\b|\bwhether\b.{0,40}"
        r"\b(rasters?|dead ?times?)\b", A("seq.check_timing", 2.2),
        damps=("howto:raster_rounding", "howto:system_limits")),
     _t(r"\b(fov|field of view)\b.{0,15}\b(moved|shifted|offset|translated|off-?cent\w*)\b|\b(shift|move|translate)\w* "
        r"(the )?(fov|field of view)\b", M("mr.TransformFOV", 1.8)),
-    _t(r"\b(pull|take|get|grab|extract|copy)\w* (out )?(one|a|each|every|the|a single) blocks?\b",
+    _t(r"\b(pull|take|get|grab|extract|copy)\w* (out )?(one|a|each|every|the|a single) blocks?\b(?![- ]?pulse)",
        A("seq.get_block", 1.8)),
     _t(r"\b(end|finish|stop)\w*\b.{0,20}\b(exactly )?(where|when|at) the (block|others?|rest) (ends?|finish\w*|stops?)"
        r"\b|\bflush (with|to|against) the (end|right)\b", A("align", 1.9)),
@@ -292,7 +293,7 @@ MORE_TERMS: list[Term] = [
     _t(r"\btrajectory of (the |my |all )?(samples|adc|readout|data)\b|\b(grid|regrid|nufft)\w*\b.{0,40}\b(trajectory|"
        r"k-?space (positions|coordinates))\b|\b(trajectory|k-?space (positions|coordinates))\b.{0,40}\b(grid|regrid|"
        r"nufft)", A("seq.calculate_kspace", 1.9)),
-    _t(r"\b(tell|give|store|write|put)\w*\b (the )?(file|header|\.seq)\b.{0,30}\b(fov|field of view|name|resolution)\b|"
+    _t(r"\b(tell|give|store|put)\w*\b (the )?(file|header|\.seq)\b.{0,30}\b(fov|field of view|resolution)\b|"
        r"\b(fov|field of view)\b.{0,20}\b(in|into|to) the (file|header|\.seq)\b", A("seq.set_definition", 1.9)),
     _t(r"\b(two|both|several|multiple) gradients\b.{0,40}\b(same axis|one axis|together|into one|single)\b|\b(put|"
        r"combine|merge|add)\w*\b.{0,30}\bgradients\b.{0,30}\b(together|into one|single one)\b",
@@ -301,8 +302,9 @@ MORE_TERMS: list[Term] = [
        A("make_adc", 1.6)),
     _t(r"\b(actual|real|effective|resulting|true)\b (te|tr|echo time|repetition time)\b|\b(te|tr|echo time)\b.{0,30}"
        r"\b(actually|really)\b", A("seq.test_report", 1.8)),
-    _t(r"\b(frequency )?spectrum\b.{0,30}\b(pulse|rf|shape)\b|\b(pulse|rf|shape)\b.{0,40}\b(frequency )?spectrum\b",
-       A("calc_rf_bandwidth", 1.8)),
+    _t(r"\b(frequency )?spectrum of (the |my |a |an |its )?(rf |sinc |gauss\w* )?(pulse|rf|shape)\b|"
+       r"\b(pulse|rf|shape)('s)? (frequency )?spectrum\b|\b(rf|pulse) (shape|waveform)\b.{0,30}\b(into|to) (its |a )?"
+       r"(frequency )?spectrum\b", A("calc_rf_bandwidth", 1.8)),
     _t(r"\b(set|change|define|specify|use)\w*\b.{0,25}\b(gradient|grad|rf|adc|block(?: duration)?)[- _]raster",
        A("Opts", 1.8)),
     _t(r"\bphase(?:[ _-]?offset)?\b.{0,30}\badc\b.{0,30}\b(match|same|follow|equal)\w*\b|\badc\b.{0,30}\bphase\b.{0,30}"

@@ -71,7 +71,9 @@ def template(stem: str, lang: str, knowledge: Optional[Knowledge] = None, build:
     if knowledge:
         filled = builder.prepare(stem, knowledge, build=build)
         code = filled.matlab if is_matlab(lang) else filled.python
-        read = describe(knowledge)
+        # the settings' sequence is named only when it is this template's ("3D FLASH" is no label for a 3D bSSFP)
+        read = describe(knowledge if knowledge.kind is None or knowledge.kind.template in (stem, None) else
+                        Knowledge(values=knowledge.values))
         notes.append(f"Filled in with your values: {read}." if filled.used else
                      f"This template takes none of the values you gave ({read}).")
         notes += builder.summary(filled, is_matlab(lang))

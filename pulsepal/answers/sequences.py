@@ -114,8 +114,9 @@ KINDS: list[Kind] = [
     _k("dess", "DESS / double echo steady state", r"\bq?dess\b|double[- ]echo steady", None, ("bssfp_2d", "gre_2d"),
        "read the FID and the echo either side of an unbalanced gradient"),
     # several steady-state echoes (dephasing orders) in one TR: "multi-echo SSFP" is not the balanced template
-    _k("mess", "multi-echo steady state (MESS / TESS)", r"\bmess\b|\btess\b|multi[- ]?echo (steady[- ]state|ssfp)|"
-       r"triple[- ]echo steady|\bdephasing orders?\b|\bconfiguration (states?|orders?)\b", None, ("bssfp_2d", "gre_2d"),
+    _k("mess", "multi-echo steady state (MESS / TESS)", r"(?-i:\bMESS\b|\bTESS\b)|multi[- ]?echo "
+       r"(steady[- ]state|ssfp)|"
+       r"triple[- ]echo steady|\bdephasing orders?\b", None, ("bssfp_2d", "gre_2d"),
        "read several echoes (dephasing orders) in one TR on one unbalanced readout, with the gradient areas that "
        "select each order"),
     _k("sms", "simultaneous multi-slice (multiband)", r"\bsms\b|multi-?band|simultaneous multi|(several|multiple|many|"
@@ -147,8 +148,9 @@ KINDS: list[Kind] = [
        r"\b[tr]2\*[- ]?map\w*|susceptibility[- ]weighted", None,
        ("gre_2d",), "repeat the readout with alternating gradients after one excitation"),
     _k("bssfp3d", "3D balanced SSFP (3D TrueFISP / FIESTA-C)", r"\b3-?d[- ](?:b-?ssfp|true[- ]?fisp|trufi|fiesta|"
-       r"balanced)|\b(?:b-?ssfp|true[- ]?fisp|trufi|fiesta|balanced(?: ssfp| steady[- ]state)?)\b.{0,30}\b(?:3-?d|"
-       r"three[- ]dimensional|slab|partitions?|volume)\b|\bbalanced 3-?d\b|\bfiesta[- ]c\b", "bssfp_3d"),
+       r"balanced)|(?<!2d )(?<!2-d )\b(?:b-?ssfp|true[- ]?fisp|trufi|fiesta|balanced(?: ssfp| steady[- ]state)?)\b"
+       r"(?:(?!\b(?:or|vs|versus|and|flash|gre|spgr|tse|epi)\b)[^,.;?]){0,30}\b(?:3-?d|three[- ]dimensional|"
+       r"partitions?)\b|\bbalanced 3-?d\b|\bfiesta[- ]c\b", "bssfp_3d"),
     _k("bssfp", "balanced SSFP (bSSFP / TrueFISP)", r"\bb-?ssfp\b|\btrue[- ]?fisp\b|\btrufi\b|\bfiesta\b|balanced"
        r"( steady[- ]state| ssfp)|\bssfp\b", "bssfp_2d"),
     _k("tse", "turbo spin echo (TSE/FSE)", r"\btse\b|\bfse\b|\bturbo[- ]spin|\bfast[- ]spin|\brare\b|echo[- ]train"

@@ -49,7 +49,7 @@ def test_a_time_after_the_samples_is_the_dwell_of_the_call(responder):
 @pytest.mark.parametrize("text, expected", [
     ("matrix 96 x 96 x 32 over 240 x 240 x 96 mm", {"n_x": 96.0, "n_y": 96.0, "n_z": 32.0, "fov": 0.24}),
     ("128 x 128 over 220 mm, dwell 4 us", {"n_x": 128.0, "fov": 0.22, "dwell": 4e-6}),
-    ("two hard 180s of 300 us", {"pulse_duration": 3e-4}),
+    ("two hard 180s of 300 us", {"refocus_duration": 3e-4}),  # a 180 is the refocusing pulse
     ("prototype on a 1.5 T system: 33 mT/m, 125 T/m/s", {"b0": 1.5, "max_grad": 33.0, "max_slew": 125.0}),
     ("192 samples over 240 mm with a 1.92 ms flat top", {"n_x": 192.0, "fov": 0.24, "readout_time": 1.92e-3}),
     ("prephaser and rewinder 1.2 ms each, adc dead 20 us", {"prephaser_duration": 1.2e-3, "adc_dead_time": 2e-5}),
@@ -154,3 +154,49 @@ def test_a_follow_up_keeps_the_values_the_earlier_question_gave_the_same_functio
 def test_reading_the_kspace_trajectory_is_calculate_kspace(responder):
     a = ask(responder, "how do I read the k-space trajectory?", "matlab")
     assert a.confident and "seq.calculateKspacePP" in a.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("flip 15, pulse 2 ms TR 10 ms TE 4 ms", {"tr": 0.01, "pulse_duration": 2e-3}),  # the TR written after its name
+    ("spoiler 1 ms tr 6 ms", {"tr": 6e-3}),
+    ("TR 2.90s", {"tr": 2.9}),  # seconds, not 90-degree pulses
+    ("matrix 128x128 in 2 mm slices, FOV 220 mm", {"fov": 0.22, "slice_thickness": 2e-3}),
+    ("256 samples, spoiler with a 3 ms flat top", {"n_x": 256.0, "readout_time": None}),
+    ("I have 300 lines of code", {"n_y": None}),
+    ("90° sinc 2 ms, 180° sinc 3 ms", {"pulse_duration": 2e-3, "refocus_duration": 3e-3}),
+    ("excitation 2 ms, 180 refocusing pulse 4 ms", {"pulse_duration": 2e-3, "refocus_duration": 4e-3}),
+])
+def test_settings_rewrites_do_not_overreach(text, expected):
+    values = parse(text, settings_text=True).values
+    assert {k: values.get(k) for k in expected} == pytest.approx(expected), values
+
+
+@pytest.mark.parametrize("question, lang, present, absent", [
+    # delta written second as "Delta" or as the Greek capital: still δ = 20 ms, Δ = 30 ms, b = 1069 s/mm²
+    ("What b-value do I get with 40 mT/m lobes, Δ = 30 ms and δ = 20 ms?", "python", "**b = 1069 s/mm²**", "2061"),
+    ("Delta 30 ms and delta 20 ms with 40 mT/m, what b value?", "python", "**b = 1069 s/mm²**", "1031"),
+    # a scanner limit is not the lobe amplitude: b = 1000 with these lobes needs 38.7 mT/m, within 45
+    ("my scanner's max gradient is 45 mT/m: what gradient amplitude gives b = 1000 with delta 20 ms and Delta 30 ms?",
+     "matlab", "**G = 38.7 mT/m**", "s/mm²**"),
+    # sodium's gamma: 11.262 MHz/T x 10 mT/m x 20 mm = 2252.4 Hz (protons would give 8515 Hz)
+    ("sodium: what frequency offset moves the slice 20 mm off-center with a 10 mT/m slice gradient?", "python",
+     "**2252.4 Hz**", "8515"),
+    # a shim in ppm is not fat's shift: -3.45 ppm at 3 T is -440.7 Hz
+    ("at 3T with a shim of 0.1 ppm, what is the fat frequency offset?", "matlab", "**-440.7 Hz**", "-12.8"),
+    # the receiver's dwell is still worked out when a pulse is named beside it: 1 / 100 kHz = 10 us
+    ("sinc pulse 2 ms, receiver bandwidth 100 kHz: what dwell do I need?", "python", "**10 µs**", "@@"),
+    # "not interleaved" slices repeat the scan: 2 s x 128 x 20 = 5120 s
+    ("how long does my scan take with TR 2 s, 128 lines and 20 slices (not interleaved)", "python", "**5120 s**", "@@"),
+])
+def test_worked_values_read_the_question_right(responder, question, lang, present, absent):
+    a = ask(responder, question, lang)
+    assert present in a.text and absent not in a.text, a.text[:600]
+
+
+@pytest.mark.parametrize("question, not_topic", [
+    ("my GRE code is a mess, can you write me a clean 2D GRE?", "no_template"),  # "mess" is no MESS
+    ("how do I get a block pulse of 90 degrees in pypulseq?", "seq.get_block"),
+])
+def test_new_words_do_not_capture_other_questions(responder, question, not_topic):
+    a = ask(responder, question, "python")
+    assert a.topic != not_topic and "don't have a checked template" not in a.text
