@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from item_shapes import assert_item_shapes
 from module_files import load
 
 EVAL = Path(__file__).resolve().parents[2] / "eval" / "answers"
@@ -65,19 +66,7 @@ def test_round14_weighs_the_weak_kinds_in_both_languages(round14):
                      "no_template": 6}, kinds
     languages = Counter(i["language"] for i in round14)
     assert languages == {"python": 30, "matlab": 30}, languages
-    for item in round14:
-        if item["kind"] == "followup":  # a real first question whose answer the responder gives itself
-            first, answer = item["history"]
-            assert first["role"] == "user" and first["content"].strip(), item["id"]
-            assert answer == {"role": "assistant", "content": None}, item["id"]
-        if item["kind"] == "in_language":  # asks for the other language than the session's: not a translation
-            assert item["answer_language"] != item["language"], item["id"]
-        if item["kind"] == "knowledge":  # the user's values travel in the settings panel's text
-            assert item["sequence_knowledge"].strip(), item["id"]
-    # at least six impossible requests, each expecting the word for it and the computed minimum beside it
-    impossible = [i for i in round14 if i["kind"] == "knowledge" and "minimum" in i["expect"]["text"][0]]
-    assert len(impossible) >= 6 and all(len(i["expect"]["text"]) >= 2 for i in impossible), impossible
-    assert all("pypulseq 1.5.0" in i["provenance"]["where"] for i in impossible)
+    impossible = assert_item_shapes(round14, 6)
     assert {i["language"] for i in impossible} == {"python", "matlab"}
 
 

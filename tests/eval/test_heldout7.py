@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from item_shapes import assert_item_shapes
 from module_files import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,19 +85,7 @@ def test_heldout7_kinds_languages_and_shapes(items):
     assert Counter(i["kind"] for i in items) == KINDS
     languages = Counter(i["language"] for i in items)
     assert languages == {"python": 30, "matlab": 30}, languages
-    for item in items:
-        if item["kind"] == "followup":  # a real first question whose answer the responder gives itself, as in a chat
-            first, answer = item["history"]
-            assert first["role"] == "user" and first["content"].strip(), item["id"]
-            assert answer == {"role": "assistant", "content": None}, item["id"]
-        if item["kind"] == "in_language":  # asks for the other language than the session's: not a translation
-            assert item["answer_language"] != item["language"], item["id"]
-        if item["kind"] == "knowledge":  # the user's values come through the settings panel
-            assert item["sequence_knowledge"].strip(), item["id"]
-    # at least three impossible requests, each expecting the word for it and the computed minimum beside it
-    impossible = [i for i in items if i["kind"] == "knowledge" and "minimum" in i["expect"]["text"][0]]
-    assert len(impossible) >= 3 and all(len(i["expect"]["text"]) >= 2 for i in impossible), impossible
-    assert all("pypulseq 1.5.0" in i["provenance"]["where"] for i in impossible)
+    assert_item_shapes(items, 3)
 
 
 def test_every_heldout7_item_is_valid_and_its_names_are_real(items):
