@@ -34,11 +34,10 @@ _LANG_TARGET = re.compile(r"\b(?:in|to|into|for|with|using|via|from)\s+(python|p
 # "from MATLAB", "my MATLAB code into Python" name the source; "MATLAB code to register an RF event" names the
 # language of the answer, so a source needs the other language after its "to"
 # "a .seq written from pypulseq" is made with it: the language of the answer, not a source to translate from
-_MADE = "".join(f"(?<!{w} )" for w in ("written", "generated", "made", "built", "created", "exported", "produced",
-                                         "saved"))
+_MADE_WORDS = ("written", "generated", "made", "built", "created", "exported", "produced", "saved")
+_MADE = "".join(f"(?<!{w} )" for w in _MADE_WORDS)
 # ... unless the question reads the file: "read a .seq generated from pypulseq" in MATLAB stays MATLAB
-_MADE_FROM = re.compile(r"\b(?:written|generated|made|built|created|exported|produced|saved) from\s+(python|pypulseq|"
-                        r"matlab|octave)\b", re.I)
+_MADE_FROM = re.compile(rf"\b(?:{'|'.join(_MADE_WORDS)}) from\s+(python|pypulseq|matlab|octave)\b", re.I)
 _LANG_SOURCE = re.compile(_MADE + r"\bfrom\s+(python|pypulseq|matlab|octave)\b|\b(python|pypulseq|matlab|octave)\s+"
                           r"(?:code|script|snippet|call|line|statement)s?\b.{0,40}\b(?:to|into|in)\b"
                           r"(?=.{0,25}\b(?:python|pypulseq|matlab|octave|the other)\b)", re.I)
