@@ -16,6 +16,7 @@ from typing import Optional
 
 from .toolbox_values import GAMMA, METRES_PER, SECONDS_PER
 from .toolbox_values import NUMBER as _NUM
+from .unit_calcs import field_strength, nucleus_of
 
 _GAMMA_RAD = 2 * math.pi * GAMMA  # rad/s/T, protons
 _FAT_PPM = 3.45  # the fat-water shift the toolboxes' fat-sat examples use (-3.45 ppm)
@@ -34,15 +35,8 @@ def _timed(low: str, names: str) -> Optional[float]:
     return _seconds(m.group(1), m.group(2)) if m else None
 
 
-def _b0(low: str) -> Optional[float]:
-    m = re.search(_NUM + r"\s*(t|tesla|mt|millitesla)\b(?!/)", low)
-    return float(m.group(1)) * (1e-3 if m.group(2) in ("mt", "millitesla") else 1) if m else None
-
-
 def _gamma(low: str) -> float:
     """Hz/T of the nucleus the text names (protons unless another is named)."""
-    from .unit_calcs import nucleus_of
-
     nucleus = nucleus_of(low)
     return nucleus[1] * 1e6 if nucleus else GAMMA
 
@@ -74,7 +68,7 @@ def fat_shift_pixels(values: dict[str, float], prose: str) -> list[str]:
     if not re.search(r"\bfat\b", low) or not re.search(r"\bpixels?\b|\bvoxels?\b", low) or not re.search(
             r"\b(shift\w*|displac\w*|mov\w*|offset|misregist\w*)\b", low):
         return []
-    b0 = values.get("b0") or _b0(low)
+    b0 = values.get("b0") or field_strength(low)
     per_pixel = values.get("bandwidth")
     if not per_pixel and values.get("bandwidth_total") and values.get("n_x"):
         per_pixel = values["bandwidth_total"] / values["n_x"]

@@ -41,7 +41,8 @@ def nucleus_of(text: str, metabolites: bool = True) -> Optional[tuple[str, float
     return next(((name, g) for pattern, name, g in _GAMMA_MHZ if pattern.search(text)), None)
 
 
-def _b0(low: str) -> Optional[float]:
+def field_strength(low: str) -> Optional[float]:
+    """B0 in tesla as written ("3T", "50 mT"), or None."""
     m = re.search(_NUM + r"\s*(t|tesla|mt|millitesla)\b(?!/)", low)
     return float(m.group(1)) * (1e-3 if m.group(2) in ("mt", "millitesla") else 1) if m else None
 
@@ -79,7 +80,7 @@ def fov_from_gradient(prose: str) -> list[str]:
 def chemical_shift(prose: str) -> list[str]:
     """"395 Hz at 3T for carbon, how many ppm?" (or ppm to Hz): with the nucleus's gamma."""
     low = prose.lower()
-    b0 = _b0(low)
+    b0 = field_strength(low)
     hz = re.search(_NUM + r"\s*hz\b", low)
     ppm = re.search(_NUM + r"\s*ppm\b", low)
     if b0 is None or not re.search(r"\bppm\b", low) or not re.search(r"\bhz\b", low) or (hz is None) == (ppm is None):
@@ -112,7 +113,7 @@ def nucleus_gamma(prose: str, lang: str) -> list[str]:
     line = (f"γ/2π of {name} is **{gamma} MHz/T** ({gamma * 1e6:.6g} Hz/T; the toolboxes' default is the proton's "
             f"42.576 MHz/T): give it as {how} so every Hz/m and ppm value uses it") if name != "1H" else \
         f"γ/2π of protons is **{gamma} MHz/T** (the toolboxes' default `gamma`, {gamma * 1e6:.6g} Hz/T)"
-    b0 = _b0(low)
+    b0 = field_strength(low)
     if name == "1H" and b0 is None and not re.search(r"\b(gamma|gyromagnetic|γ)\b", low):
         return []  # "the larmor frequency" alone: nothing to compute
     return [line + (f"; at {b0:g} T the Larmor frequency is {gamma:g} × {b0:g} = **{gamma * b0:.6g} MHz** "
