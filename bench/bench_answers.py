@@ -14,7 +14,7 @@ same machine in the same run:
   a question should be linear in its length: about 10x. A pattern that retries from every position is quadratic
   (100x: a 19,000-character question once took a minute of CPU on the event loop).
 * quality: the answer scorer (eval/answers/score.py, method in eval/answers/README.md) on the dev split and the
-  eight sealed sets (heldout, heldout2, ..., heldout8) of the evaluation set: correct / unsure / wrong %,
+  nine sealed sets (heldout, heldout2, ..., heldout9) of the evaluation set: correct / unsure / wrong %,
   invented calls, honest-unsure rate. Quality targets (issue 10): held-out >= 85 % correct, 0 invented calls,
   <= 5 % wrong, on every sealed set. `--dev-only` leaves the sealed sets out, for whoever tunes the responder (they
   must not look at them).
@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "answers" / "eval_questions.json"
 SCORER = ROOT / "eval" / "answers" / "score.py"
-SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 LONG = 20_000
 SHAPES = {  # one unit of each shape, repeated to the length measured
     "prose": "how do I make a sinc pulse with a slice gradient and a spoiler, TE 5 ms, TR 10 ms, 3 mm slice? ",

@@ -12,6 +12,7 @@ written from real sources (see README.md here for the method). Run:
     python eval/answers/score.py --split heldout6       # the sixth, from low-field consoles and other fresh sources
     python eval/answers/score.py --split heldout7       # the seventh, from another fresh pool (owners N-Z)
     python eval/answers/score.py --split heldout8       # the eighth, from yet another fresh pool (owners N-Z)
+    python eval/answers/score.py --split heldout9       # the ninth (owners N-Z again; only the lead scores it)
 
 `--items FILE` scores any JSONL file of items; `--responder module:callable` scores another responder (the callable
 returns an object with `answer(req)` or `async respond(req)`); the default is PulsePal's offline responder.
@@ -42,7 +43,7 @@ KINDS = ("api", "params", "described", "in_language", "translate", "template", "
          "units", "knowledge")
 LANGUAGES = ("python", "matlab")
 # 2-8: written after tuning had begun (3 to 8: from fresh pools)
-SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+SEALED = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 SPLITS = ("dev", *SEALED)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 ARTICLE = r"(?:a|an|the)(?!\w)"

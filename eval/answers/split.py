@@ -38,6 +38,10 @@ heldout8.jsonl, an eighth sealed set (3D-QALAS, a line-scan diffusion TSE, a pTx
 scripts, Bruker MRE/RARE pypulseq scripts; owners N-Z), is held to the strict rule against every file there when it
 was written (dev .. dev13x, cal7, heldout .. heldout7) and to the later-dev rule (its own list, empty) against later
 dev files (dev14.jsonl and dev14x.jsonl, written beside it, included).
+heldout9.jsonl, a ninth sealed set (a rotary-excitation spin-lock/spiral MATLAB script, a pypulseq gradient-audio
+add-on, an agent-tuned pypulseq TSE; owners N-Z), is held to the strict rule against every file there when it was
+written (dev .. dev14x, cal7, heldout .. heldout8) and to the later-dev rule (its own list, empty) against later dev
+files.
 dev14.jsonl and dev14x.jsonl (round 14) likewise (`assign_round14`, its own seed), from owners A-M no pool had named
 (a multi-echo SSFP pypulseq package, sodium triple-quantum and twisted-projection MATLAB sequences, FOV positioning with
 gradient delay correction on a radial GRE and a spiral).
@@ -108,6 +112,11 @@ HELDOUT7_WRITTEN_AFTER = (*HELDOUT6_WRITTEN_AFTER, "heldout6.jsonl", "dev11.json
 # (heldout7 and round 13's dev13/dev13x too)
 KNOWN_LATER_OVERLAPS_HELDOUT8: frozenset[str] = frozenset()
 HELDOUT8_WRITTEN_AFTER = (*HELDOUT7_WRITTEN_AFTER, "heldout7.jsonl", "dev13.jsonl", "dev13x.jsonl")
+# heldout9 likewise: its own list (empty) for the dev and calibration files written after it (the tuning set written
+# beside it included), and the strict rule against every file there when it was written (heldout8 and round 14's
+# dev14/dev14x too)
+KNOWN_LATER_OVERLAPS_HELDOUT9: frozenset[str] = frozenset()
+HELDOUT9_WRITTEN_AFTER = (*HELDOUT8_WRITTEN_AFTER, "heldout8.jsonl", "dev14.jsonl", "dev14x.jsonl")
 # each sealed set written after the split: the dev items excused for it, and the sets its questions must stay clear of
 LATER_SEALED = {
     "heldout2": (KNOWN_LATER_OVERLAPS, ("dev.jsonl", "heldout.jsonl")),
@@ -117,6 +126,7 @@ LATER_SEALED = {
     "heldout6": (KNOWN_LATER_OVERLAPS_HELDOUT6, HELDOUT6_WRITTEN_AFTER),
     "heldout7": (KNOWN_LATER_OVERLAPS_HELDOUT7, HELDOUT7_WRITTEN_AFTER),
     "heldout8": (KNOWN_LATER_OVERLAPS_HELDOUT8, HELDOUT8_WRITTEN_AFTER),
+    "heldout9": (KNOWN_LATER_OVERLAPS_HELDOUT9, HELDOUT9_WRITTEN_AFTER),
 }
 
 

@@ -93,3 +93,20 @@ POOL12 = re.compile(r"^(https://github\.com/)?(QIS-MRI/Pulseq|Xiaoxi-Liu/C13_seq
 NOT_POOL12 = re.compile(NOT_POOL11.pattern[:-1] + r"|tomgriesler/|PTB-MR/|momentum-laboratory/|EdnilH/|HennigJue/"
                         r"|Ashgon/|jfnielsen/|MichielMoe/|mrphysics-bonn/|schmidt-jo/|YongliHe23/|ahsanjav/"
                         r"|linkaishengmri/)", re.I)
+
+
+# heldout9's pool (the brief: owners N-Z, repositories no earlier pool or README list names): a rotary-excitation
+# (REX) spin-lock/spiral MATLAB script (petraalbertova), a pypulseq gradient-audio add-on (ShanghaiTech-Hu-Lab) and an
+# agent-tuned pypulseq TSE (zjgao-spin); each repository's own threads would count too
+POOL9H = re.compile(r"^(https://github\.com/)?(petraalbertova/pulseq_rex_detection"
+                    r"|ShanghaiTech-Hu-Lab/Listen-to-your-pulseq|zjgao-spin/Autoresearch_MRsequence)[@/]")
+
+
+# every earlier pool (round 12's, round 13's, heldout7's, round 14's and heldout8's) and the repositories their README
+# sections name as read and left out
+NOT_POOL9H = re.compile(NOT_POOL12.pattern[:-1] + r"|QIS-MRI/|Xiaoxi-Liu/|ZirunWang666/|hansgaensbauer/|cmr-group/"
+                        r"|catkira/|h3lg3/|alice-carre/|mcencini/|FrankZijlstra/|Happinessjump/|foroozandehgroup/"
+                        r"|d1s-utils/|rfuentes89/|RikRolling/|ZhengguoTan/|TheMind9991/|wjgxw/|bughht/"
+                        r"|Computer-Assisted-Clinical-Medicine/|cmsh96/|shoheifujitaSF/|Qievit/|Roosted7/|tonggehua/"
+                        r"|Pierrickkk/|rkcatarina/|zhengliuer/|pvillacorta/|Snowwolf11/|5o1/|sh-mirzargar/"
+                        r"|navneeth479/)", re.I)
