@@ -45,6 +45,9 @@ files.
 dev14.jsonl and dev14x.jsonl (round 14) likewise (`assign_round14`, its own seed), from owners A-M no pool had named
 (a multi-echo SSFP pypulseq package, sodium triple-quantum and twisted-projection MATLAB sequences, FOV positioning with
 gradient delay correction on a radial GRE and a spiral).
+dev15.jsonl and dev15x.jsonl (round 15) likewise (`assign_round15`, its own seed), from owners A-M no pool had named
+(the ESMRMB 2024 "hardware to map" course's pypulseq notebooks for a portable low-field scanner, the .seq files JEMRIS
+exports, and the spiral .seq of a KomaMRI workshop); heldout7 and heldout8 hold them to the later-dev rule.
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -109,7 +112,8 @@ HELDOUT7_WRITTEN_AFTER = (*HELDOUT6_WRITTEN_AFTER, "heldout6.jsonl", "dev11.json
                           "dev12x.jsonl")
 # heldout8 likewise: its own list (empty) for the dev and calibration files written after it (dev14.jsonl and
 # dev14x.jsonl, written beside it, included), and the strict rule against every file there when it was written
-# (heldout7 and round 13's dev13/dev13x too)
+# (heldout7 and round 13's dev13/dev13x too). Round 15's dev15/dev15x, written after both heldout7 and heldout8, are
+# later dev files for both (`later_dev_files`: the near rule), so they are in neither WRITTEN_AFTER list
 KNOWN_LATER_OVERLAPS_HELDOUT8: frozenset[str] = frozenset()
 HELDOUT8_WRITTEN_AFTER = (*HELDOUT7_WRITTEN_AFTER, "heldout7.jsonl", "dev13.jsonl", "dev13x.jsonl")
 # heldout9 likewise: its own list (empty) for the dev and calibration files written after it (the tuning set written
@@ -170,6 +174,9 @@ ROUND13 = ("dev13.jsonl", "dev13x.jsonl")
 # round 14: the same shape (dev14 for the tuner, dev14x its transfer check), from another pool of owners A-M
 ROUND14 = ("dev14.jsonl", "dev14x.jsonl")
 
+# round 15: the same shape (dev15 for the tuner, dev15x its transfer check), from a third pool of owners A-M
+ROUND15 = ("dev15.jsonl", "dev15x.jsonl")
+
 
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
@@ -196,6 +203,11 @@ def assign_round14(items: list[dict]) -> tuple[list[dict], list[dict]]:
     return assign(items, ROUND11_SHARE, "round14:")
 
 
+def assign_round15(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev15, dev15x): as `assign_round14`, with round 15's own seed, so its split repeats no earlier round's."""
+    return assign(items, ROUND11_SHARE, "round15:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
     """Why dev8/dev8x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND8, assign_round8)
@@ -219,6 +231,11 @@ def check_round13(folder: Path = HERE) -> list[str]:
 def check_round14(folder: Path = HERE) -> list[str]:
     """Why dev14/dev14x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND14, assign_round14)
+
+
+def check_round15(folder: Path = HERE) -> list[str]:
+    """Why dev15/dev15x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND15, assign_round15)
 
 
 def _check_round(folder: Path, names: tuple[str, str],
@@ -379,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         if matches:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
     for names, check in ((ROUND8, check_round8), (ROUND11, check_round11), (ROUND12, check_round12),
-                         (ROUND13, check_round13), (ROUND14, check_round14)):  # every round's pair of files
+                         (ROUND13, check_round13), (ROUND14, check_round14),
+                         (ROUND15, check_round15)):  # every round's pair of files
         label = "/".join(n.removesuffix(".jsonl") for n in names)
         problems = check()
         if problems:

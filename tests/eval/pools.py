@@ -109,4 +109,22 @@ NOT_POOL9H = re.compile(NOT_POOL12.pattern[:-1] + r"|QIS-MRI/|Xiaoxi-Liu/|ZirunW
                         r"|d1s-utils/|rfuentes89/|RikRolling/|ZhengguoTan/|TheMind9991/|wjgxw/|bughht/"
                         r"|Computer-Assisted-Clinical-Medicine/|cmsh96/|shoheifujitaSF/|Qievit/|Roosted7/|tonggehua/"
                         r"|Pierrickkk/|rkcatarina/|zhengliuer/|pvillacorta/|Snowwolf11/|5o1/|sh-mirzargar/"
-                        r"|navneeth479/)", re.I)
+                        r"|navneeth479/|mritogether/|JEMRIS/|cncastillo/|Hotchapu13/)", re.I)
+
+# round 15's pool (the brief: owners A-M, repositories with Pulseq or pypulseq sequence material that no earlier pool
+# or README list names): the ESMRMB 2024 "hardware to map" course's pypulseq notebooks for a portable low-field scanner
+# (mritogether), the Pulseq files JEMRIS exports (its example .seq files and the writer that makes them), and the
+# spiral .seq of a KomaMRI workshop repository (cncastillo's own repository, not JuliaHealth/KomaMRI.jl)
+POOL15 = re.compile(r"^(https://github\.com/)?(mritogether/ESMRMB2024_Hardware_to_Map|JEMRIS/jemris"
+                    r"|cncastillo/KomaMRI_MRITogether2025)[@/]")
+
+
+# every earlier pool (NOT_POOL12's; round 13's, heldout7's, round 14's and heldout8's pools) and the repositories the
+# README sections of rounds 13-14 and heldout7-8 name as read and left out
+NOT_POOL15 = re.compile(NOT_POOL12.pattern[:-1] + r"|QIS-MRI/|Xiaoxi-Liu/|ZirunWang666/|hansgaensbauer/|cmr-group/"
+                        r"|catkira/|h3lg3/|alice-carre/|mcencini/|FrankZijlstra/|Happinessjump/|foroozandehgroup/"
+                        r"|d1s-utils/|rfuentes89/|RikRolling/|ZhengguoTan/|TheMind9991/|wjgxw/"
+                        r"|bughht/|Computer-Assisted-Clinical-Medicine/|cmsh96/|fedibbm/|ingo4it/"
+                        r"|shoheifujitaSF/|Qievit/|Roosted7/|tonggehua/|Pierrickkk/|Snowwolf11/|pvillacorta/"
+                        r"|rkcatarina/|zhengliuer/|5o1/|sh-mirzargar/|navneeth479/|petraalbertova/"
+                        r"|ShanghaiTech-Hu-Lab/|zjgao-spin/)", re.I)

@@ -41,8 +41,8 @@ EARLIER_POOLS = (ds.POOL4, ds.POOL5, ds.POOL6, ds.POOL8, ds.POOL11, ds.POOL12)
 KINDS = {"followup": 12, "described": 10, "knowledge": 8, "units": 8, "in_language": 6, "no_template": 6, "api": 4,
          "params": 3, "template": 3}
 # files written after heldout7 (or beside it): held to the later-dev rule, not named in its strict list
-WRITTEN_AFTER_HELDOUT7 = ("dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl",
-                          "heldout9.jsonl")
+WRITTEN_AFTER_HELDOUT7 = ("dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
+                          "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl", "heldout9.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -113,19 +113,19 @@ def test_split_check_passes_for_heldout7():
 # the other sealed sets and the round files are not what the twin tests below look at (each costs a comparison)
 NOT_COPIED_H7 = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "cal7.jsonl", "dev8.jsonl",
                  "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl", "dev13.jsonl",
-                 "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "heldout8.jsonl")
+                 "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl", "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl")
 
 
 def test_a_later_dev_item_near_a_heldout7_item_fails_the_check(items, tmp_path):
-    # a later dev file (dev15.jsonl: dev13 and dev14 exist, with their own split checks) repeats a heldout7 question
-    # (reworded in case and punctuation) under an id excused for heldout/heldout2: the check fails and names it; an
-    # unrelated question passes
+    # a later dev file (dev16.jsonl: dev13, dev14 and dev15 exist, with their own split checks) repeats a heldout7
+    # question (reworded in case and punctuation) under an id excused for heldout/heldout2: the check fails and names
+    # it; an unrelated question passes
     excused = sorted(split.KNOWN_LATER_OVERLAPS)[0]
     twin = {**items[0], "id": excused, "question": items[0]["question"].upper() + " ?"}
-    out = ds._check_with_later_dev(tmp_path, "dev15.jsonl", [twin], NOT_COPIED_H7)
+    out = ds._check_with_later_dev(tmp_path, "dev16.jsonl", [twin], NOT_COPIED_H7)
     assert out.returncode == 1 and "heldout7" in out.stderr and excused in out.stderr, out.stderr
     unrelated = {**twin, "question": "an unrelated question about the labels of a radial scan"}
-    assert ds._check_with_later_dev(tmp_path / "b", "dev15.jsonl", [unrelated], NOT_COPIED_H7).returncode == 0
+    assert ds._check_with_later_dev(tmp_path / "b", "dev16.jsonl", [unrelated], NOT_COPIED_H7).returncode == 0
 
 
 def test_a_heldout7_question_near_an_earlier_sealed_set_fails_the_check(items, tmp_path):
@@ -139,6 +139,6 @@ def test_a_heldout7_question_near_an_earlier_sealed_set_fails_the_check(items, t
 def test_the_round_files_never_fit_on_heldout7():
     from pulsepal.answers import abstain_fit
 
-    assert {"heldout7", "dev13x", "dev14x"} <= set(abstain_fit.MEASURING)
+    assert {"heldout7", "dev13x", "dev14x", "dev15x"} <= set(abstain_fit.MEASURING)
     with pytest.raises(SystemExit, match="measures the result"):
         abstain_fit.dump(str(EVAL / NAME))
