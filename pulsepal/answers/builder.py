@@ -113,7 +113,7 @@ def _template_values(stem: str, knowledge: Knowledge, names: set[str]) -> tuple[
     v = implied(stem, v)  # a value the sequence's physics turns into one of its parameters (bSSFP: TR = 2 x TE)
     used = {k: x for k, x in v.items() if k in names}
     ignored = [k for k in knowledge.values if k not in used and k not in ("bandwidth", "dwell", "b0",
-                                                                          "bandwidth_total", *EVENT_FLAGS)
+                                                                          "bandwidth_total", "n_ti", *EVENT_FLAGS)
                and not k.startswith("wanted_")]  # a limit asked for above the scanner's is judged, not used
     return used, ignored
 

@@ -19,6 +19,8 @@ from . import (
     gradient_math,
     imaging_calcs,
     pulse_math,
+    readout_calcs,
+    seqfile_units,
     unit_calcs,
     unitfacts,
     uservalues,
@@ -114,9 +116,9 @@ def readout(values: dict[str, float], prose: str) -> list[str]:
     if not re.search(r"\b(readout|bandwidth|dwell|acquisition (time|window|duration)|bw|sampling (time|rate))\b",
                      prose, re.I):
         return []
-    n = values.get("n_x")
-    dwell = values.get("dwell")
-    bw_px = values.get("bandwidth")
+    n, dwell, bw_px = values.get("n_x"), values.get("dwell"), values.get("bandwidth")
+    if seqfile_units.raw_dwell(prose):  # the file's ns, not the toolbox's seconds: seqfile_units.raw_values
+        return []
     readout_time = values.get("readout_time")
     if dwell and n:
         t = dwell * n
@@ -244,9 +246,8 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         out.append(line + ".")
     tr, ny = values.get("tr"), values.get("n_y")
     if tr and ny and re.search(r"\bscan time|acquisition time|\bhow long for\b|how long (will|does|is|would) "
-                               r"(the |my |this )?"
-                               r"([\w-]+ ){0,3}(scan|sequence|acquisition|measurement|protocol)|total (duration|time)",
-                               prose, re.I):
+                               r"(the |my |this )?([\w-]+ ){0,3}(scan|sequence|acquisition|measurement|protocol|take)"
+                               r"|total (duration|time)|\btake in total\b", prose, re.I):
         nz = values.get("n_z", 1)  # a 3D scan repeats every phase-encoding line for each partition
         etl = int(values.get("n_echoes", 1))
         # a turbo spin echo reads `etl` lines per excitation: the scan needs ceil(lines / etl) TRs, not one per line
@@ -256,12 +257,13 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
         interleaved = bool(re.search(r"(?<!not )(?<!non-)\binterleav\w*|\b(in|within|per) (one|each|a|the) tr\b",
                                      prose, re.I)) and not re.search(r"\bnot interleav|\bnon-?interleav", prose, re.I)
         slices = 1 if interleaved else values.get("n_slices", 1)
-        averages = values.get("n_avg", 1)
-        t = tr * shots * nz * slices * averages
+        averages, scans = values.get("n_avg", 1), int(values.get("n_ti", 1))  # one scan per inversion time
+        t = tr * shots * nz * slices * averages * scans
         what = f"{shots} shots ({int(ny)} lines / echo train {etl})" if train else f"{int(ny)} lines"
         out.append(f"TR {tr * 1e3:g} ms × {what}" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
             f" × {int(values['n_slices'])} slices (sequential)" if slices > 1 else "") +
             (f" × {int(averages)} averages" if averages > 1 else "") +
+            (f" × {scans} inversion times" if scans > 1 else "") +
             f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)" if t >= 60 else "") +
             (f"; the {int(values['n_slices'])} slices are interleaved within each TR, so they add no time."
              if interleaved and values.get("n_slices", 1) > 1 else "."))
@@ -270,31 +272,6 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
             out.append(f"If your {etl} echoes are a turbo spin echo's echo train (one line each), it is "
                        f"{math.ceil(ny / etl)} shots: **{alt:.4g} s**.")
     return out
-
-
-def sampling(prose: str) -> list[str]:
-    """ "1000 points over 2 ms": the dwell, and whether it lies on the raster of that kind of event."""
-    m = re.search(r"\b(\d+)\s*(points|samples|sample points)\b.{0,30}?\b(over|in|during|across|within|of)\s+" + _NUM
-                  + r"\s*(ms|us|µs|s)\b", prose, re.I)
-    if not m:
-        return []
-    n = int(m.group(1))
-    total = float(m.group(4)) * {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0}[m.group(5).lower()]
-    dwell = total / n
-    low = prose.lower()
-    if re.search(r"\brf\b|\bpulse|\bshape", low):
-        raster, what = 1e-6, "RF raster (1 µs)"
-    elif re.search(r"\bgradient|\bwaveform", low):
-        raster, what = 10e-6, "gradient raster (10 µs)"
-    else:
-        raster, what = 100e-9, "ADC raster (100 ns)"
-    steps = dwell / raster
-    on = abs(steps - round(steps)) < 1e-6
-    shown = f"{dwell * 1e9:.4g} ns** ({dwell * 1e6:.4g} µs)" if dwell < 1e-6 else f"{dwell * 1e6:.4g} µs**"
-    line = f"{n} samples over {total * 1e3:g} ms is a dwell of **{shown}"  # below 1 µs in ns, as rasters are given
-    line += f", a whole multiple of the {what}." if on else f", not a multiple of the {what}: use " \
-        f"{math.ceil(steps) * raster * 1e6:.4g} µs (or change the number of samples)."
-    return [line]
 
 
 def rf_bandwidth(values: dict[str, float], prose: str) -> list[str]:
@@ -368,18 +345,19 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
 
 
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python",
-            code: Optional[str] = None) -> list[str]:
+            code: Optional[str] = None, settings: str = "") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence; `code` is a call the
-    question pasted (what a system object holds after it is read from there)."""
+    question pasted (what a system object holds after it is read from there); `settings` the panel's own text."""
     values = {**scanner, **asked}
     lines = unitfacts.lines(prose, "matlab" if lang in ("matlab", "octave") else "python") + conversions(prose)
-    lines += gradient_math.ramp_time(values, prose) + sampling(prose) + gradient_math.shortest_lobe(values, prose)
+    lines += gradient_math.ramp_time(values, prose) + readout_calcs.sampling(prose)
+    lines += gradient_math.shortest_lobe(values, prose)
     lines += readout(values, prose) + slice_limit(values, prose) + limits(asked, scanner)
     lines += raster(prose) + fat_frequency(values, prose) + geometry(values, prose)
     lines += gradient_math.echo_spacing(values, prose) + readout_gradient(values, prose) + spoiler_area(values, prose)
     lines += gradient_math.trapezoid_amplitude(values, prose, lang in ("matlab", "octave"))
     lines += rf_bandwidth(values, prose) + pulse_math.block_amplitude(prose) + pulse_math.block_flip(prose)
-    lines += pulse_math.block_from_bandwidth(prose)
+    lines += pulse_math.block_from_bandwidth(prose) + seqfile_units.raw_values(prose)
     lines += pulse_math.slice_gradient(values, prose)
     lines += pulse_math.readout_from_length(values, prose) + uservalues.for_missing_sequence(prose, values)
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
@@ -388,7 +366,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += event_timing.minimum_ti(values, prose) + event_timing.gre_minimum(values, prose)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
     lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
-    return lines + unit_calcs.lines(prose, lang, code, values) + imaging_calcs.lines(values, prose)
+    lines += readout_calcs.lines(values, prose, settings, matlab) + imaging_calcs.lines(values, prose)
+    return lines + unit_calcs.lines(prose, lang, code, values)
 
 
 def header(lines: list[str], worked_out: bool = True) -> Optional[str]:

@@ -22,8 +22,8 @@ _NUM = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
 # "TI 50 100 200 400 ms", "flips 3 and 15 deg", "TE 5, 10, 15 ms": several values of one parameter (one per scan
 # or per echo). Read before the text is cut into clauses at commas and "and", which would keep only the first.
 _SERIES = re.compile(r"\b(te|tr|ti|echo[- ]times?|inversion[- ]times?|flips?(?:[- ]angles?)?|fa|b[- ]?values?|"
-                     r"t2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?)\b\s*"
-                     r"(?:=|:|of|are|is)?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
+                     r"t2[- ]?prep\w*(?:[- ](?:times?|durations?|te))?)s?\b\s*"  # "five TIs (50, 100, 500 ms)"
+                     r"(?:=|:|of|are|is|\()?\s*(" + _NUM + r"(?:(?:\s*(?:,|/|and|&)\s*|\s+)" + _NUM + r")+)\s*"
                      r"(s|ms|us|µs|deg|degrees|°|s/mm2|s/mm²)(?![\w/])", re.I)  # the unit closes the list
 _SERIES_KEY = {"te": "te", "tr": "tr", "ti": "ti", "echo": "te", "inversion": "ti", "flip": "flip_deg",
                "fa": "flip_deg", "b": "b_value", "t2": "t2prep", "t2prep": "t2prep", "t2prep_time": "t2prep"}
@@ -50,8 +50,24 @@ _FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;,]{0,40}?)\s*\bwith an?\
                               r"flat[- ]?top\b", re.I)
 
 
+# "gradients 25/40/35 mT/m and 50/80/70 mT/m/ms on x/y/z": one limit per axis; the weakest holds for any direction
+# (an oblique or rotated gradient may fall on any axis), so it is the one the system object takes
+_PER_AXIS = re.compile(r"\b(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?){1,2})\s*(mt/m/ms|t/m/s|mt/m|g/cm)(?![\w/])", re.I)
+# "rf dead time and ringdown 15 us each": both times are the value
+_DEAD_AND_RINGDOWN = re.compile(r"\b(rf |adc )?dead[- ]?times?\s+and\s+(?:rf\s+)?ring[- ]?down(?:[- ]times?)?\s+"
+                                r"(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+each\b", re.I)
+
+
+def _weakest(m: re.Match) -> str:
+    return f"{min(float(x) for x in m.group(1).split('/')):g} {m.group(2)}"
+
+
 def spelled_out(line: str) -> str:
     """The line with phrases the field patterns cannot read rewritten into ones they can."""
+    line = _PER_AXIS.sub(_weakest, line)
+    line = re.sub(r"\bno (adc|rf) (dead[- ]?time|ring[- ]?down(?:[- ]time)?)\b", r"\1 \2 0 us", line, flags=re.I)
+    line = _DEAD_AND_RINGDOWN.sub(lambda m: f"{m.group(1) or 'rf '}dead time {m.group(2)}, rf ringdown {m.group(2)}",
+                                  line)
     line = _MATRIX_OVER.sub(lambda m: f"matrix {m.group(1)}, FOV {m.group(2)}", line)
     line = _FLAT_OF_SAMPLES.sub(lambda m: f"{m.group(1)}{m.group(2)}, readout flat {m.group(3)}", line)
     line = _SAMPLES_OVER.sub(lambda m: f"{m.group(1)} {m.group(2)}, FOV {m.group(3)}", line)
@@ -73,6 +89,8 @@ def read_series(line: str, k: Knowledge) -> str:
             k.values.update({f"t2prep_{i}": x for i, x in enumerate(k.series[key][1:], 2)})
         # one scan per value; a diffusion scan's b = 0 images are its references, the weighting is the largest
         k.values[key] = max(k.series[key]) if key == "b_value" else k.series[key][0]
+        if key == "ti" and len(k.series[key]) > 1:  # one scan per inversion time: the scan time counts them
+            k.values["n_ti"] = float(len(k.series[key]))
         return " "
 
     return _SERIES.sub(take, line)

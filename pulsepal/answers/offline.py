@@ -36,6 +36,7 @@ from .sequence_requests import asks_for_sequence, can_do_sequence, variant_answe
 from .sequence_variants import missing_variant
 from .sequences import few_words, names_sequence, requested, unknown_sequence
 from .settings_question import answered as with_pasted_limits
+from .steps import two_steps
 from .translate import Translator
 from .types import Answer, AnswerRequest, AnswerStream, is_matlab, split_pieces
 from .types import via as _via
@@ -158,7 +159,7 @@ class OfflineResponder:
             not intent.names and (_ASKS_VALUE.search(intent.prose) or re.search(r"\d", intent.prose)) else ""
         lines = calculators.compute(fu.carried_question(req.history, intent.prose) + (f" ({about})" if about else ""),
                                     knowledge.values if knowledge
-                                    else {}, asked.values, intent.lang, intent.code)
+                                    else {}, asked.values, intent.lang, intent.code, req.sequence_knowledge or "")
         facts = unitfacts.lines(intent.prose, "matlab" if is_matlab(intent.lang) else "python")
         computed = [ln for ln in lines if ln not in facts]
         extra = calculators.header(lines, bool(computed))
@@ -287,11 +288,9 @@ class OfflineResponder:
                 return _via("aside", aside)
         if intent.names:
             return _via("named", self._named(intent))
-        second = ranking.runner_up
-        if top is not None and top.entry is not None and second is not None and second.entry is not None and \
-                min(top.vocab, second.vocab) >= 1.0 and re.search(r"\b(and|then)\b", intent.prose):
-            # "load a .seq file and look at one of its blocks"
-            return _via("both", self._both(top.entry, second.entry, lang))
+        steps = two_steps(intent.prose, lambda part: self.ranker.rank(part, lang=lang), ranking, self.index.api)
+        if steps:  # "load a .seq file and compute its k-space", "read the gre.seq and plot it"
+            return _via("both", self._both(*steps, lang))
         self.last_ranking = ranking
         if top is not None and ranking.confident:
             if top.entry is not None and _HOW.search(intent.prose):

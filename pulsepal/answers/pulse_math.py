@@ -116,7 +116,7 @@ _AMPLITUDE_HZ = re.compile(r"\b(?:amplitude|b1|signal)\b[^\d.,;?]{0,12}" + _NUM 
                            + _NUM + r"\s*hz\b(?!/)")
 _ASKS_FLIP = re.compile(r"\b(what|which|how (big|large|much)( a)?)\b[^.?;]{0,25}\bflip\b|"
                         r"\bflip(?:[- ]angle)?\b[^.?;]{0,30}\b(give|get|gives|result|produce|make|reach)\b|"
-                        r"\bhow many degrees\b")
+                        r"\bhow many degrees\b|[.;,]\s*(?:the |what )?flip(?:[- ]angle)?\s*\?")  # "100 us. flip angle?"
 
 
 def block_flip(prose: str) -> list[str]:

@@ -14,7 +14,7 @@ import re
 
 _ABOUT_FILE = re.compile(r"\.seq\b|\bseq[ -]?files?\b|\bsequence files?\b|\[(blocks|rf|trap|adc|gradients|shapes|"
                          r"definitions|delays|extensions)\]|\bin the file\b|\bwritten (to|in) the file\b|"
-                         r"\bfile format\b", re.I)
+                         r"\bfile format\b|\b(adc|rf|trap|block|gradient|shape)s? (entry|entries|row|rows)\b", re.I)
 # (section, what the question says, the fact)
 _FIELDS: list[tuple[str, str, str]] = [
     ("blocks", r"\bblocks?\b.{0,30}\b(dur\w*|length)|\b(dur\w*|length)\b.{0,30}\bblocks?\b|\[blocks\]",
@@ -54,3 +54,42 @@ def lines(prose: str) -> list[str]:
     if not found:
         found = [fact for _, _, fact in _FIELDS[:5]]
     return ["In the .seq file (format 1.5), " + found[0] + "."] + [f + "." for f in found[1:3]]
+
+
+# numbers as the file writes them, with no unit: "DUR 2245" (block duration rasters), "dwell 125000" (ns)
+_NO_UNIT = r"(?!\d|\.\d|\s*(?:ns|us|µs|μs|ms|s|sec\w*|seconds?)\b)"
+_RAW_DUR = re.compile(r"\b(?:dur|duration)\s*(?:=|:|of|is)?\s*(\d+)" + _NO_UNIT, re.I)
+_RAW_DWELL = re.compile(r"\bdwell\s*(?:=|:|of|is)?\s*(\d{2,})" + _NO_UNIT, re.I)
+_BLOCK_RASTER = re.compile(r"\bblock ?duration ?raster\b\D{0,12}?(\d+(?:\.\d+)?(?:e-?\d+)?)", re.I)
+_SAMPLES = re.compile(r"\b(\d+)\s*samples\b|\bnum(?:ber of samples)?\s*(?:=|:|is)?\s*(\d+)\b", re.I)
+
+
+def raw_dwell(prose: str) -> float | None:
+    """The dwell (s) a question copies from the file's [ADC] section, an integer in ns ("dwell 125000")."""
+    m = _RAW_DWELL.search(prose) if about_file(prose) else None
+    return int(m.group(1)) * 1e-9 if m else None
+
+
+def raw_values(prose: str) -> list[str]:
+    """What the file's integers are in the toolbox's units: a block's duration from its count of rasters (the
+    header's BlockDurationRaster, 10 us by default), an ADC's dwell from ns, and that ADC's window and bandwidth."""
+    if not about_file(prose):
+        return []
+    out = []
+    dur, raster = _RAW_DUR.search(prose), _BLOCK_RASTER.search(prose)
+    if dur and re.search(r"\bblocks?\b|\bdur\b", prose, re.I):
+        step = float(raster.group(1)) if raster else 10e-6
+        t = int(dur.group(1)) * step
+        out.append(f"A block duration of {int(dur.group(1))} in the file is {int(dur.group(1))} × {step:g} s "
+                   f"(BlockDurationRaster{'' if raster else ', the default'}) = **{t * 1e3:.6g} ms**.")
+    dwell = raw_dwell(prose)
+    if dwell:
+        line = f"The [ADC] dwell {round(dwell * 1e9)} is in ns: **{dwell * 1e6:.6g} µs**"
+        n = _SAMPLES.search(prose)
+        if n:
+            count = int(n.group(1) or n.group(2))
+            window = count * dwell
+            line += (f"; {count} samples × {dwell * 1e6:.6g} µs = **{window * 1e3:.6g} ms** window, bandwidth per "
+                     f"pixel 1/window = **{1 / window:.6g} Hz/pixel**")
+        out.append(line + ".")
+    return out

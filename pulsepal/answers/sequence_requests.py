@@ -64,7 +64,17 @@ def asks_for_sequence(prose: str) -> bool:
     if can is not None and requested(prose[can.end():]) is not None and len(prose[can.end():].split()) <= 6:
         return True
     program = _PROGRAM.search(prose)
-    return program is not None and requested(program.group("x")) is not None
+    if program is not None and requested(program.group("x")) is not None:
+        return True
+    # "3d spin echo for a tabletop where the spoilers ... are merged, in matlab": a noun phrase that opens with the
+    # sequence and goes on to say what it is for or how it is built, not a question about one of its parts
+    kind = requested(prose) if "?" not in prose else None
+    head = kind.find(prose) if kind is not None else None
+    return head is not None and bool(_NOUN_HEAD.match(prose[:head.start()])) and bool(
+        re.match(r"\s+(for|with|where|that|on)\b", prose[head.end():]))
+
+
+_NOUN_HEAD = re.compile(r"^\W*(?:(?:an?|the|my|our|some)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 
 
 _HOW: dict[str, str] = {

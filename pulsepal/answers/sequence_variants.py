@@ -48,6 +48,12 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     # echo-train and transmit variants: low-flip "burst" trains, variable refocusing flip angles, several transmit
     # channels (Pulseq drives one RF channel: pTx / RF shimming is not in any template, nor in Pulseq itself)
     (r"\bburst\b", "burst"),
+    # a console's receiver needs: an oversampled ADC with extra samples either side for its decimation filter
+    (r"\boversampl\w*.{0,60}\b(decimat\w*|dummy samples|extra (samples|points))\b|\bdecimation filter\b",
+     "oversampled ADC with extra samples for the decimation filter"),
+    # the gradients of one axis glued into one waveform (extended trapezoids), where the templates play lobes
+    (r"\bmerged\b.{0,40}\b(single|one) (continuous )?waveforms?\b|\b(merged|combined|joined) into (single|one) "
+     r"(continuous )?waveforms?\b", "merged (extended-trapezoid) gradient waveforms"),
     (r"\bramp[- ]?sampl\w*|\bsampl\w* on the ramps?\b", "ramp sampling"),
     (r"\bcentric\b|\bcent(er|re)[- ]out (order\w*|encod\w*|k-?space)", "centric ordering"),
     (r"\bverse\b", "VERSE pulses"),

@@ -158,6 +158,10 @@ KINDS: list[Kind] = [
     _k("epi", "echo-planar imaging (EPI)", r"\bepi\b|echo[- ]planar|\bbold\b|\bfmri\b", "epi_2d"),
     _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b|\bdir\b"
        r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
+    # a 3D spin echo is not the 3D FLASH (a gradient echo) nor the 2D spin echo: no template makes it
+    _k("se3d", "3D spin echo", r"\b3-?d[- ](?:spin[- ]echo|se)\b|\bspin[- ]echo\b[^,.;?]{0,25}\b(?:3-?d|partitions?|"
+       r"kz)\b", None, ("se_2d", "flash_3d"), "add partition encoding to the 2D spin echo: a second phase-encoding "
+       "lobe on z before the readout (and its rewinder after it), stepped in an outer loop over the partitions"),
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
@@ -233,10 +237,19 @@ INTO = re.compile(r"\b(modify|turn|convert|change|adapt|extend|transform|make|up
                    r"\b(into|to)\s+(?:(?:a|an|the)\s+)?", re.I)
 
 
+# a sequence's name that is a file's name, when the file exists or is named: the file, not a request for the sequence
+_FILE_NAMED = re.compile(r"\b([\w-]+)(\s?\.seq)\b", re.I)
+_EXISTING_FILE = re.compile(r"\b(i|we) (have|had|got)\b|\b(exported|export|loads?|loading|read(ing)?|open(ing)?|"
+                            r"look(ing)? at|plot(ting)?|import(ing)?|inspect(ing)?|view(ing)?|wrote|written|named|"
+                            r"called|the name)\b", re.I)
+
+
 def requested(prose: str) -> Optional[Kind]:
     """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
     GRASE readout": ASL) beats one named as a part of it, and the one a modification turns into beats its source;
     otherwise the most specific pattern comes first."""
+    if _EXISTING_FILE.search(prose):  # "I have a gre .seq JEMRIS exported", "write it with the name gre.seq": a file
+        prose = _FILE_NAMED.sub(lambda m: " " * len(m.group(1)) + m.group(2), prose)  # (offsets kept)
     found = [(kind, m) for kind in KINDS if (m := kind.find(prose))]
     if not found:
         return None

@@ -69,8 +69,8 @@ _U = (r"(?:hz/m/s|hz/m|khz|mhz|hz|mt/m/ms|mt/m|t/m/s|t/m|g/cm|1/m|rad/s|radians?
       r"gauss|mm|cm|metres?|meters?|m|seconds?|secs?|s|ms|milliseconds?|us|µs|microseconds?|ns|nanoseconds?|"
       r"cycles|samples|raster (?:steps|units)|per (?:metre|meter|second|millisecond|m|s|cm))")
 # "shorter than two ms?" asks about a duration, "TE: ms?" about a unit
-_NOT_A_COUNT = "".join(f"(?<!{w} )" for w in
-                       "one two three four five six seven eight nine ten few some more less".split())
+_NOT_A_COUNT = "".join(f"(?<!{w} )" for w in  # "... of its adc samples?" asks for the samples, not their unit
+                       "one two three four five six seven eight nine ten few some more less adc its the".split())
 _ASKS_UNIT = re.compile(r"\bdimensionless\b|\bunitless\b|\bha(s|ve) (a |any )?units?\b|"
                         r"\bwhat units?\b|\bwhich units?\b|\bin what\b|\bunits? (of|for|does|is|are|used)\b|"
                         r"\bunits?\s*\?|\b(what|which) are the units\b|"

@@ -70,7 +70,15 @@ def kspace_area(values: dict[str, float], prose: str) -> list[str]:
     fov, n = values.get("fov"), values.get("n_x")
     if not fov or not _AREA_ASKED.search(low) or re.search(r"\b(shortest|fastest|quickest|minimum|how long)\b", low):
         return []
-    out = []
+    out, ny = [], values.get("n_y") or n
+    if ny and re.search(r"\b(largest|biggest|max(imum)?|outermost|strongest|extreme)\b.{0,20}\b(phase[- ]?encod\w*|pe|"
+                        r"partition|kz|ky)\b|\b(phase[- ]?encod\w*|partition) (lobe|gradient|step)s?\b.{0,20}\b("
+                        r"largest|biggest|max(imum)?|outermost)\b", low):
+        # the toolboxes step the lobes over (-N/2 .. N/2 - 1) x dk: the largest magnitude is (N/2) / FOV
+        out.append(f"The largest phase-encoding lobe has the area of N/2 k-space steps: (N/2)/FOV = {ny / 2:g}/"
+                   f"{fov:g} m = **{ny / 2 / fov:.5g} 1/m** (Δk = 1/FOV = {1 / fov:.4g} 1/m); each step's lobe is "
+                   f"that one scaled (`scaleGrad` / `scale_grad`), from -{ny / 2 / fov:.5g} to "
+                   f"{(ny / 2 - 1) / fov:.5g} 1/m.")
     if re.search(r"\bblips?\b|\bphase[- ]?encod\w* (step|increment|blip)|\bone (k-?space )?(line|step)\b|\bdelta ?k\b",
                  low):
         out.append(f"One k-space step (an EPI blip, one phase-encoding increment) is Δk = 1/FOV = 1/{fov:g} m = "
