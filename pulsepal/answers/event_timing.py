@@ -45,15 +45,57 @@ def _defaults_note(values: dict[str, float]) -> str:
     return f" ({' and '.join(missing)} not given: taken as 0, the toolbox default)" if missing else ""
 
 
-def minimum_ti(values: dict[str, float], prose: str) -> list[str]:
+# "a z crusher of area 4/slice thickness", "spoiler area 500 1/m": a spoiler given by its area (the shortest lobe)
+_SPOILER_AREA = re.compile(r"\b(?:spoil\w*|crush\w*)\b[^.;]{0,30}?\barea\s*(?:of\s*|=\s*)?(\d+(?:\.\d+)?)\s*"
+                           r"(?:/\s*(?:the\s+)?(?:slice[- ]?thickness|thickness|slice)\b|(1/m|/m|m\^-1)(?![\w/]))",
+                           re.I)
+_ADIABATIC = re.compile(r"\bhyp(?:erbolic)?[- ]?sec\w*|\badiabatic\b", re.I)
+
+
+def _spoiler_from_area(values: dict[str, float], text: str, system: Any) -> Optional[float]:
+    """The duration of the shortest trapezoid with the spoiler's area on the user's limits."""
+    m = _SPOILER_AREA.search(text)
+    if not m or (not m.group(2) and "slice_thickness" not in values):
+        return None
+    import pypulseq as pp
+
+    area = float(m.group(1)) if m.group(2) else float(m.group(1)) / values["slice_thickness"]
+    return float(pp.calc_duration(pp.make_trapezoid(channel="z", area=area, system=system)))
+
+
+def _inversion(values: dict[str, float], text: str, system: Any) -> tuple[Any, float]:
+    """The user's inversion as pypulseq builds it and its block's duration: a hyperbolic secant with its slice
+    gradient when the text says so and gives a slice (beta and mu as written, else pypulseq's 800 and 4.9), else a
+    block pulse."""
+    import pypulseq as pp
+
+    if _ADIABATIC.search(text) and "slice_thickness" in values:
+        beta = re.search(r"\bbeta\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
+        mu = re.search(r"\bmu\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
+        inv, gz, _ = pp.make_adiabatic_pulse(pulse_type="hypsec", duration=values["inversion_duration"],
+                                             beta=float(beta.group(1)) if beta else 800.0,
+                                             mu=float(mu.group(1)) if mu else 4.9, return_gz=True,
+                                             slice_thickness=values["slice_thickness"], system=system)
+        return inv, float(pp.calc_duration(inv, gz))
+    inv = pp.make_block_pulse(flip_angle=math.pi, duration=values["inversion_duration"], system=system,
+                              use="inversion")
+    return inv, float(pp.calc_duration(inv))
+
+
+def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
     """The shortest inversion time the user's inversion pulse, spoiler and excitation allow, each in its own block
     as pypulseq places them, and whether the TI asked for fits; what is missing when an event is not given."""
     if not re.search(r"\b(ti|inversion[- ]time|inversion|inversion[- ]recovery|ir)\b", prose, re.I) or \
             "inversion_duration" not in values or not (_ASKS_FEASIBLE.search(prose) or "ti" in values):
         return []
+    text = prose + "\n" + settings
     spoiler = values.get("spoiler_duration")
     if spoiler is None and "spoiler_flat" in values:
         spoiler = values["spoiler_flat"] + 2 * values.get("spoiler_rise", 0.0)
+    if spoiler is None and _SPOILER_AREA.search(text):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spoiler = _spoiler_from_area(values, text, system_object(values))
     missing = [what for what, have in (("the spoiler's duration (or its ramp and flat top)", spoiler is not None),
                                        ("the excitation pulse's duration", "pulse_duration" in values)) if not have]
     if missing:
@@ -66,20 +108,22 @@ def minimum_ti(values: dict[str, float], prose: str) -> list[str]:
         warnings.simplefilter("ignore")  # "delay increased to the dead time": that is what is worked out here
         system = system_object(values)
         raster = system.grad_raster_time
-        inv = pp.make_block_pulse(flip_angle=math.pi, duration=values["inversion_duration"], system=system,
-                                  use="inversion")
-        after_inv = pp.calc_duration(inv) - (inv.delay + pp.calc_rf_center(inv)[0])
+        inv, inv_block = _inversion(values, text, system)
+        after_inv = inv_block - (inv.delay + pp.calc_rf_center(inv)[0])
         spoil = math.ceil(round(spoiler / raster, 6)) * raster
         exc, gz = _excitation(values, system)
         before_exc = exc.delay + pp.calc_rf_center(exc)[0]
     total = after_inv + spoil + before_exc
+    sliced = bool(_ADIABATIC.search(text)) and "slice_thickness" in values
+    ends = "its slice gradient's ramp" if sliced else "RF ringdown"
     start = "slice gradient ramp" if gz is not None and exc.delay > values.get("rf_dead_time", 0.0) + 1e-9 else \
         "RF dead time"
     parts = (f"rest of the inversion block after its centre {as_ms(after_inv)} (half the "
-             f"{as_ms(values['inversion_duration'])} pulse + RF ringdown) + spoiler {as_ms(spoil)} + excitation block "
+             f"{as_ms(values['inversion_duration'])} pulse + {ends}) + spoiler {as_ms(spoil)} + excitation block "
              f"up to its centre {as_ms(before_exc)} ({start} {exc.delay * 1e6:.4g} µs + half the "
              f"{as_ms(values['pulse_duration'])} pulse)")
-    line = f"The shortest TI with your events is **{as_ms(total)}**: {parts}{_defaults_note(values)}"
+    shown = as_ms(total) + (f" (about {total * 1e3:.3g} ms)" if f"{total * 1e3:.3g}" != f"{total * 1e3:.4g}" else "")
+    line = f"The shortest TI with your events is **{shown}**: {parts}{_defaults_note(values)}"
     ti = values.get("ti")
     if ti is not None and ti < total - 1e-9:
         return [f"**TI {as_ms(ti)} is too short**: it cannot be done with these events. " + line + ". Shorten the "

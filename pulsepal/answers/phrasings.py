@@ -335,6 +335,9 @@ MORE_TERMS: list[Term] = [
        r"time)\b|\b(rest|remainder) of (the|my|each) tr\b", A("make_delay", 1.9)),
     _t(r"\b(length|duration|how long)\b.{0,20}\bof (a |an |the |my )?(delay|gradient|event|block|pulse|adc)s?"
        r"( objects?)?\b.{0,30}\b(plus|and|together|combined|with)\b", A("calc_duration", 1.9)),
+    _t(r"\b(block|hard)\b.{0,30}\b(tag|mark|label|flag|declare)\w*\b.{0,20}\b(refocus|excit|invers|saturat)\w*|"
+       r"\b(tag|mark|label|flag|declare)\w*\b.{0,20}\b(block|hard) (pulse|90|180)\b.{0,20}\b(refocus|excit|invers|"
+       r"saturat)\w*", A("make_block_pulse", 1.9)),
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),

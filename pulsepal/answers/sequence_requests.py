@@ -105,6 +105,12 @@ _HOW: dict[str, str] = {
     "reduced field of view": "excite or refocus with a pulse perpendicular to the slice (or saturate outer "
                              "volume) and shrink the phase-encoding FOV",
     "burst": "replace the single excitation with a train of low-flip pulses between readout gradient steps",
+    "hard (block) pulses": "replace each sinc pulse and its slice gradient with a block pulse (`make_block_pulse`, "
+                           "`use` 'excitation' or 'refocusing'): non-selective, so the slice rephaser goes too",
+    "oversampled ADC with extra samples for the decimation filter": "take the ADC's samples `os` times as often "
+                           "(dwell / os) and add the extra samples either side, starting the ADC that much earlier",
+    "merged (extended-trapezoid) gradient waveforms": "join each axis's lobes into one waveform with "
+                                                      "`make_extended_trapezoid` (times and amplitudes at the corners)",
     "ramp sampling": "start the ADC on the readout ramp-up and regrid the samples",
     "centric ordering": "reorder the phase-encoding loop from the centre of k-space outwards",
     "VERSE pulses": "reshape the pulse and its slice gradient together (lower peak B1, same slice profile) with "

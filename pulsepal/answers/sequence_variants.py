@@ -48,6 +48,9 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     # echo-train and transmit variants: low-flip "burst" trains, variable refocusing flip angles, several transmit
     # channels (Pulseq drives one RF channel: pTx / RF shimming is not in any template, nor in Pulseq itself)
     (r"\bburst\b", "burst"),
+    # every imaging template excites with a shaped (sinc) pulse; a tabletop or low-field console often uses hard ones
+    (r"\b(hard|block|rectangular) (rf )?pulses\b|\bwith (a )?(hard|block) (90|180|excitation|refocusing)\b",
+     "hard (block) pulses"),
     # a console's receiver needs: an oversampled ADC with extra samples either side for its decimation filter
     (r"\boversampl\w*.{0,60}\b(decimat\w*|dummy samples|extra (samples|points))\b|\bdecimation filter\b",
      "oversampled ADC with extra samples for the decimation filter"),
@@ -63,7 +66,8 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     # a CPMG train read as NMR echoes with no imaging gradients (a "CPMG" that names imaging is the TSE itself)
     (r"\bphase[- ]cycl\w*", "phase-cycled"),
     (r"\binterleaved (phase[- ])?(order\w*|encod\w*)\b", "interleaved phase ordering"),
-    (r"\b1-?d\b.{0,40}\bprojections?\b|\b1-?d (profile|readout)\b|\bwithout phase[- ]encod\w*|\bno phase[- ]encod\w*",
+    (r"\b1-?d\b.{0,40}\bprojections?\b|\b1-?d (profile|readout|spin[- ]echo|se|gradient[- ]echo|gre|sequence)\b|"
+     r"\bwithout phase[- ]encod\w*|\bno phase[- ]encod\w*",
      "1D projection (no phase encoding)"),
     (r"\bcpmg\b(?!.{0,80}\b(imag\w*|slices?|phase[- ]encod\w*|k-?space|fov|matrix|tse|fse|rare)\b)",
      "non-imaging CPMG echo train"),
