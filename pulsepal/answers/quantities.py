@@ -57,7 +57,7 @@ _NAME = [(key, re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.I), kin
          for key, (pattern, kind) in NAMES.items()]
 # between a name and its value ("TE = 5 ms", "slew of 200 T/m/s", "duration: a 2 ms"), and between a value and a
 # name after it ("a 3 mm thick slice", "a 4 us ADC dwell")
-_BEFORE_GAP = re.compile(r"^\s*(?:=|:|of|is|was|at|about|around|~)?\s*(?:a|an|the)?\s*$", re.I)
+_BEFORE_GAP = re.compile(r"^\s*(?:=|:|of|is|was|be|at|about|around|~)?\s*(?:a|an|the)?\s*$", re.I)
 _AFTER_GAP = re.compile(r"^\s*-?\s*(?:(?:long|lasting|thick|wide|adc|receiver)\s+)?$", re.I)
 
 
