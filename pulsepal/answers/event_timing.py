@@ -50,6 +50,11 @@ _SPOILER_AREA = re.compile(r"\b(?:spoil\w*|crush\w*)\b[^.;]{0,30}?\barea\s*(?:of
                            r"(?:/\s*(?:the\s+)?(?:slice[- ]?thickness|thickness|slice)\b|(1/m|/m|m\^-1)(?![\w/]))",
                            re.I)
 _ADIABATIC = re.compile(r"\bhyp(?:erbolic)?[- ]?sec\w*|\badiabatic\b", re.I)
+# the inversion's own slice gradient, said of it ("hypsec inversion with its slice gradient", "slice-selective
+# inversion"): a slice given for the excitation alone does not make the inversion selective
+_SELECTIVE_INVERSION = re.compile(r"\b(?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b[^;.]{0,40}\b"
+                                  r"(?:with (?:its|a) slice(?:[- ]select\w*)? gradient|slice[- ]selective)\b|"
+                                  r"\bslice[- ]selective (?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b", re.I)
 
 
 def _spoiler_from_area(values: dict[str, float], text: str, system: Any) -> Optional[float]:
@@ -69,7 +74,7 @@ def _inversion(values: dict[str, float], text: str, system: Any) -> tuple[Any, f
     block pulse."""
     import pypulseq as pp
 
-    if _ADIABATIC.search(text) and "slice_thickness" in values:
+    if _ADIABATIC.search(text) and _SELECTIVE_INVERSION.search(text) and "slice_thickness" in values:
         beta = re.search(r"\bbeta\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
         mu = re.search(r"\bmu\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
         inv, gz, _ = pp.make_adiabatic_pulse(pulse_type="hypsec", duration=values["inversion_duration"],
@@ -114,7 +119,7 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
         exc, gz = _excitation(values, system)
         before_exc = exc.delay + pp.calc_rf_center(exc)[0]
     total = after_inv + spoil + before_exc
-    sliced = bool(_ADIABATIC.search(text)) and "slice_thickness" in values
+    sliced = bool(_ADIABATIC.search(text) and _SELECTIVE_INVERSION.search(text)) and "slice_thickness" in values
     ends = "its slice gradient's ramp" if sliced else "RF ringdown"
     start = "slice gradient ramp" if gz is not None and exc.delay > values.get("rf_dead_time", 0.0) + 1e-9 else \
         "RF dead time"

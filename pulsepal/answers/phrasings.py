@@ -317,18 +317,21 @@ MORE_TERMS: list[Term] = [
     # round 15's own probes, in other words than its set: a .seq looked at, part of the timeline shown, a lobe scaled
     # per step rather than rebuilt, lobes played as one waveform that never returns to zero, the TR's rest filled,
     # the length of a few events added up, a gradient multiplied by a number
-    _t(r"\.seq\b.{0,60}\b(look at|view|inspect|examine)\b|\b(look at|view|inspect|examine|load(ing|ed)?|"
+    _t(r"\.seq\b.{0,60}\b(look at|view|inspect|examine)\b(?![^.?]{0,30}\b(simulator|scanner|viewer|poet|idea)\b)|"
+       r"\b(look at|view|inspect|examine|load(ing|ed)?|"
        r"import(ing)?)\b.{0,30}\.seq\b", A("seq.read", 1.6)),
     _t(r"\bk-?space (positions|coordinates|locations|points) of\b|\bwhere in k-?space\b",
        A("seq.calculate_kspace", 1.9)),
     _t(r"\b(only|just)\b.{0,25}\b\d+(\.\d+)? ?(ms|s)? ?(to|-|–|until) ?\d+(\.\d+)? ?(ms|s)\b.{0,30}\b("
        r"on (the )?screen|shown|plotted|displayed|visible|in the (plot|figure))\b|"
        r"\bon (the )?screen\b.{0,30}\bnot the (whole|entire|full)\b|"
-       r"\bzoom\w*\b.{0,30}\b(plot|figure|sequence|waveforms?)\b|\b(plot|show|display)\w*\b.{0,20}\b(a )?time ?range\b",
+       r"\bzoom\w*\b(?![^.?]{0,30}\bk-?space)[^.?]{0,30}\b(plot|figure|sequence|waveforms?)\b|"
+       r"\b(plot|show|display)\w*\b.{0,20}\b(a )?time ?range\b",
        A("seq.plot", 1.8)),
     _t(r"\bscal(e|ed|ing)\b.{0,30}\b(or|vs\.?|versus|instead of)\b.{0,15}\b(rebuild|recreat|remak|re-?mak|mak\w* (a )?"
        r"new)\w*|\b(rebuild|recreat|remak)\w*\b.{0,30}\b(or|vs\.?|versus|instead of)\b.{0,15}\bscal(e|ed|ing)\b|"
-       r"\bmultipl\w*\b.{0,30}\bby (a |some |one )?(factor|scalar|number|constant)\b", A("scale_grad", 1.8)),
+       r"\b(gradient|lobe|grad)\b.{0,40}\bmultipl\w*\b.{0,30}\bby (a |some |one )?(factor|scalar|number|constant)\b",
+       A("scale_grad", 1.8)),
     _t(r"\b(one|single|a) continuous (gradient|waveform)\b|\b(no|without( a)?|never) (return\w*|going|dropping) "
        r"(back )?to zero\b|\bnot (return|go|drop)\w* (back )?to zero\b", A("make_extended_trapezoid", 1.9)),
     _t(r"\b(pad|fill|wait out|top up)\w*\b.{0,30}\b(rest|remainder|remaining|end)\b.{0,20}\b(tr|repetition|"

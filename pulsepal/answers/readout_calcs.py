@@ -22,20 +22,23 @@ _PER_SECOND = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6}
 _SAMPLES_IN = re.compile(r"\b(\d+)\s+(?:useful\s+|readout\s+)?(?:samples|points)\b[^.;?]{0,20}?\b(?:over|in|during|"
                          r"within|across)\s+" + _NUM + _TIME, re.I)
 _OVERSAMPLING = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:x|×|-?fold|times)\s*(?:over-?sampl\w*|os)\b|\bover-?sampl\w*"
-                           r"(?:\s+(?:factor|ratio|rate))?\s*(?:of|=|:|by|is)?\s*(\d+(?:\.\d+)?)\s*(?:x|×)?", re.I)
+                           r"(?:\s+(?:factor|ratio|rate))?\s*(?:of|=|:|by|is)?\s*(\d+(?:\.\d+)?)\b"
+                           r"(?!\s*(?:samples|points|[.\d]))", re.I)  # "oversampled 512 samples" is a count
 _EXTRA = re.compile(r"\b(\d+)\s+(?:extra|dummy|additional)\b[^.;?]{0,40}?\b(?:points|samples)\b[^.;?]{0,15}?\bbefore\b"
                     r"[^.;?]{0,10}?\b(?:and\s+)?(\d+)\s+after\b|\b(\d+)\s+(?:extra|dummy|additional)\s+(?:points|"
                     r"samples)\s+(?:on\s+)?(?:each|either|both)\s+sides?\b", re.I)
 _ACROSS = re.compile(r"\b(\d+)\s+(?:samples|points|pixels)\s+(?:across|over|covering|for)\s+(?:an?\s+|the\s+)?"
                      + _NUM + r"\s*(mm|cm)\b", re.I)
-_SAMPLED_IN = re.compile(r"\b(?:sampled|acquired|read(?: out)?|readout|flat top|in|within)\s+(?:in\s+)?" + _NUM
-                         + _TIME, re.I)
+# right after the samples and their FOV: "..., sampled in 0.5 ms", "... read in 1 ms", "... in 2 ms"
+_SAMPLED_IN = re.compile(r"^[\s,]*(?:(?:sampled|acquired|read(?: out)?)\s+)?(?:in|within|over)\s+" + _NUM + _TIME, re.I)
 _FEASIBLE = re.compile(r"\b(possible|feasible|can i|could i|will it|does (it|that) (fit|work)|fit|achievable|doable)\b"
                        r"|\?\s*$", re.I)
 
 
 def sampling(prose: str) -> list[str]:
     """ "1000 points over 2 ms": the dwell, and whether it lies on the raster of that kind of event."""
+    if _OVERSAMPLING.search(prose) and _SAMPLES_IN.search(prose):
+        return []  # oversampled_adc gives the dwell the ADC takes; the plain one would contradict it
     m = re.search(r"\b(\d+)\s*(points|samples|sample points)\b.{0,30}?\b(over|in|during|across|within|of)\s+" + _NUM
                   + r"\s*(ms|us|µs|s)\b", prose, re.I)
     if not m:
@@ -100,7 +103,7 @@ def readout_fits(values: dict[str, float], text: str) -> list[str]:
     across, when = _ACROSS.search(text), None
     if not across or not values.get("max_grad") or not _FEASIBLE.search(text):
         return []
-    when = _SAMPLED_IN.search(text[across.end():]) or _SAMPLED_IN.search(text)
+    when = _SAMPLED_IN.search(text[across.end():])
     if not when:
         return []
     n, fov = int(across.group(1)), float(across.group(2)) * (1e-3 if across.group(3).lower() == "mm" else 1e-2)

@@ -57,7 +57,8 @@ def lines(prose: str) -> list[str]:
 
 
 # numbers as the file writes them, with no unit: "DUR 2245" (block duration rasters), "dwell 125000" (ns)
-_NO_UNIT = r"(?!\d|\.\d|\s*(?:ns|us|µs|μs|ms|s|sec\w*|seconds?)\b)"
+_NO_UNIT = (r"(?!\d|\.\d|\s*(?:ns|us|µs|μs|ms|s|sec\w*|seconds?|micro\w*|nano\w*|milli\w*|[unm]sec\w*|min\w*|hours?|h|"
+            r"samples?|points?|blocks?)\b)")
 _RAW_DUR = re.compile(r"\b(?:dur|duration)\s*(?:=|:|of|is)?\s*(\d+)" + _NO_UNIT, re.I)
 _RAW_DWELL = re.compile(r"\bdwell\s*(?:=|:|of|is)?\s*(\d{2,})" + _NO_UNIT, re.I)
 _BLOCK_RASTER = re.compile(r"\bblock ?duration ?raster\b\D{0,12}?(\d+(?:\.\d+)?(?:e-?\d+)?)", re.I)
@@ -77,7 +78,8 @@ def raw_values(prose: str) -> list[str]:
         return []
     out = []
     dur, raster = _RAW_DUR.search(prose), _BLOCK_RASTER.search(prose)
-    if dur and re.search(r"\bblocks?\b|\bdur\b", prose, re.I):
+    if dur and re.search(r"\bblocks?\b[^.?]{0,40}\b(dur|duration)\b|\bdur\b", prose, re.I) and not re.search(
+            r"\btotal (duration|dur)\b", prose, re.I):
         step = float(raster.group(1)) if raster else 10e-6
         t = int(dur.group(1)) * step
         out.append(f"A block duration of {int(dur.group(1))} in the file is {int(dur.group(1))} × {step:g} s "

@@ -83,7 +83,9 @@ def missing_variant(prose: str, kind: "Kind") -> Optional[str]:
     """The variant a request asks for that `kind`'s template does not implement, as the user wrote it, or None."""
     if kind.template is None:
         return None
-    for pattern, _label in _VARIANTS:
+    for pattern, label in _VARIANTS:
+        if label == "hard (block) pulses" and kind.template == "fid":
+            continue  # the FID template's excitation is a block pulse already
         m = re.search(pattern, prose, re.I)
         if m:
             return m.group(0)

@@ -159,9 +159,10 @@ KINDS: list[Kind] = [
     _k("ir", "inversion recovery", r"inversion[- ]recovery|\bir[- ]?se\b|\bflair\b|\bstir\b|\bdir\b"
        r"|\binversion\b(?! (pulse|rf))|\bti\b", "ir_se_2d"),
     # a 3D spin echo is not the 3D FLASH (a gradient echo) nor the 2D spin echo: no template makes it
-    _k("se3d", "3D spin echo", r"\b3-?d[- ](?:spin[- ]echo|se)\b|\bspin[- ]echo\b[^,.;?]{0,25}\b(?:3-?d|partitions?|"
-       r"kz)\b", None, ("se_2d", "flash_3d"), "add partition encoding to the 2D spin echo: a second phase-encoding "
-       "lobe on z before the readout (and its rewinder after it), stepped in an outer loop over the partitions"),
+    _k("se3d", "3D spin echo", r"\b3-?d[- ](?:spin[- ]echo|se)\b|\bspin[- ]echo\b[^,.;?]{0,25}\b"
+       r"(?:3-?d(?![- ]?print)|partitions?|kz)\b", None, ("se_2d", "flash_3d"),
+       "add partition encoding to the 2D spin echo: a second phase-encoding lobe on z before the readout (and "
+       "its rewinder after it), stepped in an outer loop over the partitions"),
     _k("flash3d", "3D FLASH / 3D gradient echo", r"\b3d\b|\b3-d\b|three[- ]dimensional|\bvolume\b|\bslab\b",
        "flash_3d"),
     _k("se", "spin echo", r"\bspin[- ]echo\b|\bse\b", "se_2d"),
@@ -240,8 +241,8 @@ INTO = re.compile(r"\b(modify|turn|convert|change|adapt|extend|transform|make|up
 # a sequence's name that is a file's name, when the file exists or is named: the file, not a request for the sequence
 _FILE_NAMED = re.compile(r"\b([\w-]+)(\s?\.seq)\b", re.I)
 _EXISTING_FILE = re.compile(r"\b(i|we) (have|had|got)\b|\b(exported|export|loads?|loading|read(ing)?|open(ing)?|"
-                            r"look(ing)? at|plot(ting)?|import(ing)?|inspect(ing)?|view(ing)?|wrote|written|named|"
-                            r"called|the name)\b", re.I)
+                            r"look(ing)? at|plot(ting)?|import(ing)?|inspect(ing)?|view(ing)?|wrote|written)\b|"
+                            r"\bsav\w* (my|our|this|the) (sequence|file)\b", re.I)
 
 
 def requested(prose: str) -> Optional[Kind]:

@@ -20,6 +20,8 @@ _VERBS = (r"plot|compute|calculate|get|show|display|write|save|export|check|read
           r"inspect|test|convert|draw|see")
 # "... and then plot it", "..., then compute ...", "... and compute ...": the second step starts with its verb
 _SPLIT = re.compile(r",?\s+(?:and\s+then|and|then|,\s*then)\s+(?=(?:also\s+|finally\s+)?(?:" + _VERBS + r")\b)", re.I)
+# "... and look at it in the Siemens simulator": another tool does that step, not the sequence object
+_ELSEWHERE = re.compile(r"\b(simulator|scanner|viewer|poet|idea|jemris|koma\w*|mr-?zero|matplotlib|console)\b", re.I)
 _ON_IT = re.compile(r"\b(it|them|its|the sequence|the result|that)\b", re.I)
 # the sequence object's method for an action said in a word or two (both toolboxes have each of these)
 _METHOD_FOR = ((r"\b(plot\w*|show|display|view|draw|see|look)\b", "seq.plot"),
@@ -38,7 +40,7 @@ def two_steps(prose: str, rank: Callable[[str], "Ranking"], whole: "Ranking",
         if first is not None and first.entry is not None and first.vocab >= 1.0:
             then = second.entry if second is not None and second.entry is not None and second.vocab >= 1.0 else None
             if then is None and first.entry.kind == "method" and _ON_IT.search(parts[1]) and len(
-                    parts[1].split()) <= 8:
+                    parts[1].split()) <= 8 and not _ELSEWHERE.search(parts[1]):
                 name = next((n for pattern, n in _METHOD_FOR if re.search(pattern, parts[1], re.I)), None)
                 then = api.get(name) if name else None
             if then is not None and then.key != first.entry.key:

@@ -63,13 +63,13 @@ class CleanupGuard:
             drift, boot_elapsed = same_boot
             if abs(drift) > tolerance(boot_elapsed):
                 direction = "forward" if drift > 0 else "back"
-                return Verdict(f"the wall clock moved {direction} by {_span(abs(drift))} more than the time that "
-                               f"passed since the last cleanup pass ({_span(max(boot_elapsed, 0.0))})")
+                return Verdict(f"the wall clock moved {direction} by {span(abs(drift))} more than the time that "
+                               f"passed since the last cleanup pass ({span(max(boot_elapsed, 0.0))})")
             return Verdict(None)
         if wall_elapsed < -JUMP_TOLERANCE_SECONDS:
-            return Verdict(f"the clock is {_span(-wall_elapsed)} behind the last cleanup pass")
+            return Verdict(f"the clock is {span(-wall_elapsed)} behind the last cleanup pass")
         if wall_elapsed > MAX_UNSEEN_GAP_HOURS * 3600:
-            return Verdict(f"the last cleanup pass was {_span(wall_elapsed)} ago and this machine (or replica) did "
+            return Verdict(f"the last cleanup pass was {span(wall_elapsed)} ago and this machine (or replica) did "
                            "not see that time pass (a restart or another machine): is the clock right?")
         return Verdict(None)
 
@@ -124,7 +124,7 @@ def stamp_skew(entry: Mapping[str, Any]) -> Optional[str]:
     archived_at = float(entry.get("archived_at") or 0)
     latest = max(float(entry.get("last_activity") or 0), float(entry.get("activated_at") or 0))
     if archived_at and latest - archived_at > JUMP_TOLERANCE_SECONDS:
-        return (f"the archive is dated {_span(latest - archived_at)} before its own last activity: it was written "
+        return (f"the archive is dated {span(latest - archived_at)} before its own last activity: it was written "
                 "while the clock was behind, so its age is not known; confirm to remove it")
     return None
 
@@ -147,11 +147,12 @@ def future_stamps(entries: Iterable[tuple[str, Mapping[str, Any]]], now: float) 
         if ahead:
             key = max(ahead, key=lambda k: ahead[k])
             found.append({"session_id": session_id, "state": entry.get("state"), "stamp": key,
-                          "ahead": _span(ahead[key])})
+                          "ahead": span(ahead[key])})
     return sorted(found, key=lambda f: f["session_id"])
 
 
-def _span(seconds: float) -> str:
+def span(seconds: float) -> str:
+    """A time span as people read it: minutes, hours or days."""
     if seconds >= 2 * 86400:
         return f"{seconds / 86400:.1f} days"
     if seconds >= 2 * 3600:

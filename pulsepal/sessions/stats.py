@@ -13,6 +13,9 @@ from typing import Optional
 from ..clock import from_timestamp
 from . import cleanup_state
 from .core import Core
+from .engine_time import JUMP_TOLERANCE_SECONDS
+from .guard import span
+from .store import ANY
 
 MB = 1024 * 1024
 FREE_SPACE_ALERT_BYTES = 64 * MB
@@ -107,6 +110,19 @@ class Stats:
                                for ts, n in agg.hourly(now - (7 * 24 - 1) * 3600, now)],
         }
 
+    def stamps_ahead(self) -> Optional[str]:
+        """How far the newest activity or creation stamp lies ahead of now, when beyond the jump tolerance (else
+        None). Two one-row index queries, so the alert can be polled; `verify` walks every stamp of every entry
+        (guard.future_stamps) and names the sessions, archive dates included."""
+        now = self.core.clock.timestamp()
+        worst = 0.0
+        for key in ("last_activity", "created_at"):
+            _, page = self.store.list_entries(state=None, owner=ANY, created_before=None, search=None, sort=key,
+                                              descending=True, offset=0, limit=1)
+            if page:
+                worst = max(worst, float(page[0][1].get(key) or 0.0) - now)  # type: ignore[arg-type]
+        return span(worst) if worst > JUMP_TOLERANCE_SECONDS else None
+
     def current_alerts(self, *, active: Optional[int] = None, storage_bytes: Optional[int] = None) -> list[dict]:
         """Alerts that hold now, each with level, message and since-when."""
         settings = self.core.settings
@@ -146,6 +162,11 @@ class Stats:
             shown = f"{free / MB:.1f} MB free" if free is not None else "free space unknown"
             conditions["storage_full"] = ("critical", f"the session storage is full or nearly full ({shown}): new "
                                           "messages cannot be saved; free space or run a cleanup")
+        ahead = self.stamps_ahead()
+        if ahead is not None:
+            conditions["future_stamps"] = ("warning", f"sessions carry times up to {ahead} ahead of the clock "
+                                           "(written while it was set ahead): they will not expire, or be pruned, "
+                                           "before then; `pulsepal sessions verify` lists them")
         quarantined = self.store.quarantine_count()
         if quarantined:
             conditions["corrupted_files"] = ("warning", f"{quarantined} corrupted file(s) set aside in quarantine/")

@@ -166,3 +166,46 @@ def test_kspace_positions_after_reading_a_file_move_to_the_kspace_call(responder
 def test_samples_at_the_end_of_a_question_is_no_unit_question(responder):
     a = ask(responder, "how do I get the k-space positions of the adc samples?", "python")
     assert "is in **" not in a.text.split("###")[0] and "calculate_kspace" in a.text, a.text[:400]
+
+
+# the review of this round's first version: each of these was answered worse by it than before
+@pytest.mark.parametrize("question, present, absent", [
+    # 256 x 20 us = 5.12 ms: 195 Hz/pixel; "microseconds" is a unit, not the file's ns
+    ("in my .seq file the ADC dwell is 20 microseconds with 256 samples, what is the bandwidth per pixel?",
+     "**195 Hz/pixel**", "in ns"),
+    # the 512 is a sample count, not an oversampling factor
+    ("I oversampled 512 samples in 5 ms, what is the dwell?", "**9.766 µs**", "512×"),
+    # "ramps in 200 us" is no readout time
+    ("max grad 40 mT/m, slew 150 T/m/s. 256 samples across 250 mm with the dwell of 10 us and ramps in 200 us, "
+     "possible?", "", "not possible"),
+    ("the .seq file has a total duration of 5 min, how many blocks is that?", "seq.duration", "A block duration"),
+    # two oversampled dwells would contradict each other: only the ADC's is given
+    ("readout with 2x oversampling: 256 samples over 5.12 ms. what dwell should make_adc get?", "**10 µs**",
+     "a dwell of **20 µs**"),
+])
+def test_review_numbers_are_not_misread(responder, question, present, absent):
+    text = ask(responder, question, "python").text
+    assert present in text and absent not in text, text[:700]
+
+
+@pytest.mark.parametrize("question, route_not, heading_not", [
+    ("epi with ramp sampling, how do i set the adc delay", "variant_template", "### Template"),
+    ("a gre that uses rf spoiling, how is the phase increment chosen", "template", "### Template"),
+    ("my epi with 128 lines has ghosting. what causes that", "template", "### Template"),
+    ("write an FID sequence with a hard 90 excitation", "variant_template", "I don't have a checked template"),
+    ("how do I multiply the RF amplitude by a factor to correct B1?", "", "### `pp.scale_grad`"),
+    ("zoom the k-space plot to the center", "", "### `seq.plot`"),
+    ("how do I write a .seq file and look at it in the Siemens simulator?", "", "### `seq.plot`"),
+])
+def test_review_questions_keep_their_subject(responder, question, route_not, heading_not):
+    a = ask(responder, question, "python")
+    assert (not route_not or a.route != route_not) and heading_not not in a.text, (a.route, a.text[:500])
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("generate epi.seq for me, the file should be called epi.seq", "epi"),
+    ("write me a spin echo sequence for a 3D printed phantom", "se"),
+])
+def test_review_requests_stay_requests(question, kind):
+    found = requested(question)
+    assert found is not None and found.key == kind

@@ -166,5 +166,9 @@ def test_verify_reports_what_was_stamped_while_the_clock_was_far_ahead(make_mana
     assert {(f["session_id"], f["state"]) for f in report["future_stamps"]} == {(ahead, "active"),
                                                                                 (shelved, "archived")}
     assert all(f["ahead"].startswith("365") for f in report["future_stamps"]) and fine not in str(report)
+    # the admin page and `sessions alerts` say so too, without walking every entry
+    alert = next(a for a in sm.get_alerts() if a["code"] == "future_stamps")
+    assert alert["level"] == "warning" and "365.0 days ahead" in alert["message"], alert
     clock.advance(days=366)
     assert sm.verify()["future_stamps"] == []  # that date has come: nothing is ahead any more
+    assert "future_stamps" not in {a["code"] for a in sm.get_alerts()}
