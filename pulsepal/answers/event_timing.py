@@ -52,7 +52,7 @@ _SPOILER_AREA = re.compile(r"\b(?:spoil\w*|crush\w*)\b[^.;]{0,30}?\barea\s*(?:of
 _ADIABATIC = re.compile(r"\bhyp(?:erbolic)?[- ]?sec\w*|\badiabatic\b", re.I)
 # the inversion's own slice gradient, said of it ("hypsec inversion with its slice gradient", "slice-selective
 # inversion"): a slice given for the excitation alone does not make the inversion selective
-_SELECTIVE_INVERSION = re.compile(r"\b(?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b[^;.]{0,40}\b"
+_SELECTIVE_INVERSION = re.compile(r"\b(?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b[^;]{0,40}?\b"
                                   r"(?:with (?:its|a) slice(?:[- ]select\w*)? gradient|slice[- ]selective)\b|"
                                   r"\bslice[- ]selective (?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b", re.I)
 

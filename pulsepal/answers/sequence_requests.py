@@ -69,7 +69,7 @@ def asks_for_sequence(prose: str) -> bool:
     # "3d spin echo for a tabletop where the spoilers ... are merged, in matlab": a noun phrase that opens with the
     # sequence and goes on to say what it is for or how it is built, not a question about one of its parts
     kind = requested(prose) if "?" not in prose and not re.search(
-        r"\b(how|what|why|which|where|when|can|could|should|does|do i|is it|is there)\b", prose, re.I) else None
+        r"^\W*(where|when)\b|\b(how|what|why|which|can|could|should|does|do i|is it|is there)\b", prose, re.I) else None
     head = kind.find(prose) if kind is not None else None
     return head is not None and bool(_NOUN_HEAD.match(prose[:head.start()])) and bool(
         re.match(r"\s+(for|with|where|that|on)\b", prose[head.end():]))

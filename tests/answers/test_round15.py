@@ -209,3 +209,10 @@ def test_review_questions_keep_their_subject(responder, question, route_not, hea
 def test_review_requests_stay_requests(question, kind):
     found = requested(question)
     assert found is not None and found.key == kind
+
+
+def test_a_noun_phrase_request_with_where_is_still_a_request(responder):
+    # "where" here says how the sequence is built; it asks nothing
+    a = ask(responder, "3d spin echo for a tabletop where every gradient axis is one merged waveform, in pypulseq",
+            "python")
+    assert "don't have a checked template" in a.text and "3D spin echo" in a.text, a.text[:500]
