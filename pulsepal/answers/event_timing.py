@@ -57,15 +57,23 @@ _SELECTIVE_INVERSION = re.compile(r"\b(?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|in
                                   r"\bslice[- ]selective (?:hyp(?:erbolic)?[- ]?sec\w*|adiabatic|inversion)\b", re.I)
 
 
-def _spoiler_from_area(values: dict[str, float], text: str, system: Any) -> Optional[float]:
-    """The duration of the shortest trapezoid with the spoiler's area on the user's limits."""
+def _spoiler_from_area(values: dict[str, float], text: str) -> Optional[float]:
+    """The duration of the shortest trapezoid with the spoiler's area on the user's limits (None when no area is
+    written, or it is per slice thickness and none is given)."""
     m = _SPOILER_AREA.search(text)
     if not m or (not m.group(2) and "slice_thickness" not in values):
         return None
     import pypulseq as pp
 
     area = float(m.group(1)) if m.group(2) else float(m.group(1)) / values["slice_thickness"]
-    return float(pp.calc_duration(pp.make_trapezoid(channel="z", area=area, system=system)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(pp.calc_duration(pp.make_trapezoid(channel="z", area=area, system=system_object(values))))
+
+
+def _selective_inversion(values: dict[str, float], text: str) -> bool:
+    """A hyperbolic secant said to have its own slice gradient, with a slice to select."""
+    return bool(_ADIABATIC.search(text) and _SELECTIVE_INVERSION.search(text)) and "slice_thickness" in values
 
 
 def _inversion(values: dict[str, float], text: str, system: Any) -> tuple[Any, float]:
@@ -74,7 +82,7 @@ def _inversion(values: dict[str, float], text: str, system: Any) -> tuple[Any, f
     block pulse."""
     import pypulseq as pp
 
-    if _ADIABATIC.search(text) and _SELECTIVE_INVERSION.search(text) and "slice_thickness" in values:
+    if _selective_inversion(values, text):
         beta = re.search(r"\bbeta\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
         mu = re.search(r"\bmu\s*(?:=|of)?\s*(\d+(?:\.\d+)?)", text, re.I)
         inv, gz, _ = pp.make_adiabatic_pulse(pulse_type="hypsec", duration=values["inversion_duration"],
@@ -97,10 +105,8 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
     spoiler = values.get("spoiler_duration")
     if spoiler is None and "spoiler_flat" in values:
         spoiler = values["spoiler_flat"] + 2 * values.get("spoiler_rise", 0.0)
-    if spoiler is None and _SPOILER_AREA.search(text):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            spoiler = _spoiler_from_area(values, text, system_object(values))
+    if spoiler is None:
+        spoiler = _spoiler_from_area(values, text)
     missing = [what for what, have in (("the spoiler's duration (or its ramp and flat top)", spoiler is not None),
                                        ("the excitation pulse's duration", "pulse_duration" in values)) if not have]
     if missing:
@@ -119,8 +125,7 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
         exc, gz = _excitation(values, system)
         before_exc = exc.delay + pp.calc_rf_center(exc)[0]
     total = after_inv + spoil + before_exc
-    sliced = bool(_ADIABATIC.search(text) and _SELECTIVE_INVERSION.search(text)) and "slice_thickness" in values
-    ends = "its slice gradient's ramp" if sliced else "RF ringdown"
+    ends = "its slice gradient's ramp" if _selective_inversion(values, text) else "RF ringdown"
     start = "slice gradient ramp" if gz is not None and exc.delay > values.get("rf_dead_time", 0.0) + 1e-9 else \
         "RF dead time"
     parts = (f"rest of the inversion block after its centre {as_ms(after_inv)} (half the "

@@ -14,11 +14,10 @@ from __future__ import annotations
 import math
 import re
 
-from .toolbox_values import GAMMA
+from .toolbox_values import GAMMA, METRES_PER, SECONDS_PER
 from .toolbox_values import NUMBER as _NUM
 
 _TIME = r"\s*(ms|us|µs|μs)\b"
-_PER_SECOND = {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6}
 _SAMPLES_IN = re.compile(r"\b(\d+)\s+(?:useful\s+|readout\s+)?(?:samples|points)\b[^.;?]{0,20}?\b(?:over|in|during|"
                          r"within|across)\s+" + _NUM + _TIME, re.I)
 _OVERSAMPLING = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:x|×|-?fold|times)\s*(?:over-?sampl\w*|os)\b|\bover-?sampl\w*"
@@ -70,7 +69,7 @@ def oversampled_adc(text: str, matlab: bool) -> list[str]:
     if not samples or not factor:
         return []
     n = int(samples.group(1))
-    window = float(samples.group(2)) * _PER_SECOND[samples.group(3).lower()]
+    window = float(samples.group(2)) * SECONDS_PER[samples.group(3).lower()]
     os = float(factor.group(1) or factor.group(2))
     if n <= 0 or window <= 0 or os < 1 or os != int(os):
         return []
@@ -99,25 +98,26 @@ def oversampled_adc(text: str, matlab: bool) -> list[str]:
 
 def readout_fits(values: dict[str, float], text: str) -> list[str]:
     """N samples across a FOV read in a time T need a readout gradient of N / (FOV x T) (Hz/m): whether that is
-    within the scanner's gradient limit, and if not the shortest flat top that is (on the 10 us gradient raster)."""
-    across, when = _ACROSS.search(text), None
+    within the scanner's gradient limit, and if not the shortest flat top that is (on the gradient raster)."""
+    across = _ACROSS.search(text)
     if not across or not values.get("max_grad") or not _FEASIBLE.search(text):
         return []
     when = _SAMPLED_IN.search(text[across.end():])
     if not when:
         return []
-    n, fov = int(across.group(1)), float(across.group(2)) * (1e-3 if across.group(3).lower() == "mm" else 1e-2)
-    t = float(when.group(1)) * _PER_SECOND[when.group(2).lower()]
+    n, fov = int(across.group(1)), float(across.group(2)) * METRES_PER[across.group(3).lower()]
+    t = float(when.group(1)) * SECONDS_PER[when.group(2).lower()]
     need = n / fov / t  # Hz/m
     limit = values["max_grad"] * GAMMA * 1e-3  # mT/m -> Hz/m
     shown = f"{n} samples across {fov * 1e3:g} mm in {t * 1e3:g} ms need a readout gradient of N/(FOV × T) = " \
             f"{need:.6g} Hz/m = **{need / GAMMA * 1e3:.4g} mT/m**"
     if need <= limit:
         return [shown + f", within your {values['max_grad']:g} mT/m."]
-    shortest = math.ceil(n / fov / limit / 10e-6 - 1e-9) * 10e-6
+    raster = values.get("grad_raster", 10e-6)  # the user's gradient raster when the settings give one
+    shortest = math.ceil(n / fov / limit / raster - 1e-9) * raster
     return [shown + f": that is **not possible** with {values['max_grad']:g} mT/m. The shortest flat top at that "
-            f"limit is N/(FOV × Gmax) = {n / fov / limit * 1e3:.4g} ms, **{shortest * 1e3:.4g} ms** on the 10 µs "
-            f"gradient raster (or fewer samples, or a larger FOV)."]
+            f"limit is N/(FOV × Gmax) = {n / fov / limit * 1e3:.4g} ms, **{shortest * 1e3:.4g} ms** on the "
+            f"{raster * 1e6:g} µs gradient raster (or fewer samples, or a larger FOV)."]
 
 
 def lines(values: dict[str, float], prose: str, settings: str = "", matlab: bool = False) -> list[str]:

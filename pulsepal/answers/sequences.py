@@ -238,7 +238,8 @@ INTO = re.compile(r"\b(modify|turn|convert|change|adapt|extend|transform|make|up
                    r"\b(into|to)\s+(?:(?:a|an|the)\s+)?", re.I)
 
 
-# a sequence's name that is a file's name, when the file exists or is named: the file, not a request for the sequence
+# a sequence's name that is a file's name, when the file already exists ("I have", "exported", "load", "save my
+# sequence"): the file, not a request for the sequence ("called epi.seq" may still be one: "generate epi.seq")
 _FILE_NAMED = re.compile(r"\b([\w-]+)(\s?\.seq)\b", re.I)
 _EXISTING_FILE = re.compile(r"\b(i|we) (have|had|got)\b|\b(exported|export|loads?|loading|read(ing)?|open(ing)?|"
                             r"look(ing)? at|plot(ting)?|import(ing)?|inspect(ing)?|view(ing)?|wrote|written)\b|"
@@ -249,7 +250,7 @@ def requested(prose: str) -> Optional[Kind]:
     """The sequence a request names, or None. Of several, the one named as the sequence ("an ASL sequence with a
     GRASE readout": ASL) beats one named as a part of it, and the one a modification turns into beats its source;
     otherwise the most specific pattern comes first."""
-    if _EXISTING_FILE.search(prose):  # "I have a gre .seq JEMRIS exported", "write it with the name gre.seq": a file
+    if _EXISTING_FILE.search(prose):  # "I have a gre .seq JEMRIS exported", "load my epi.seq and plot it": a file
         prose = _FILE_NAMED.sub(lambda m: " " * len(m.group(1)) + m.group(2), prose)  # (offsets kept)
     found = [(kind, m) for kind in KINDS if (m := kind.find(prose))]
     if not found:

@@ -111,17 +111,19 @@ class Stats:
         }
 
     def stamps_ahead(self) -> Optional[str]:
-        """How far the newest activity or creation stamp lies ahead of now, when beyond the jump tolerance (else
-        None). Two one-row index queries, so the alert can be polled; `verify` walks every stamp of every entry
+        """How far the newest activity stamp lies ahead of now, when beyond the jump tolerance (else None). A
+        session's activity is never before its creation, so the newest `last_activity` of each state answers for
+        both; each is a one-row read of an ordering the store keeps (PostgreSQL: its (state, last_activity) index),
+        so `session_stats`, which dashboards poll, stays cheap. `verify` walks every stamp of every entry
         (guard.future_stamps) and names the sessions, archive dates included."""
-        now = self.core.clock.timestamp()
-        worst = 0.0
-        for key in ("last_activity", "created_at"):
-            _, page = self.store.list_entries(state=None, owner=ANY, created_before=None, search=None, sort=key,
-                                              descending=True, offset=0, limit=1)
+        newest = 0.0
+        for state in ("active", "archived"):
+            _, page = self.store.list_entries(state=state, owner=ANY, created_before=None, search=None,
+                                              sort="last_activity", descending=True, offset=0, limit=1)
             if page:
-                worst = max(worst, float(page[0][1].get(key) or 0.0) - now)  # type: ignore[arg-type]
-        return span(worst) if worst > JUMP_TOLERANCE_SECONDS else None
+                newest = max(newest, float(page[0][1].get("last_activity") or 0.0))
+        ahead = newest - self.core.clock.timestamp()
+        return span(ahead) if ahead > JUMP_TOLERANCE_SECONDS else None
 
     def current_alerts(self, *, active: Optional[int] = None, storage_bytes: Optional[int] = None) -> list[dict]:
         """Alerts that hold now, each with level, message and since-when."""

@@ -154,7 +154,7 @@ def test_one_step_is_not_split(responder):
 ])
 def test_round15_phrasings(responder, question, lang, heading):
     a = ask(responder, question, lang)
-    assert a.confident and a.text.lstrip().startswith(heading) or heading in a.text.split("\n\n")[0], a.text[:400]
+    assert a.confident and (a.text.lstrip().startswith(heading) or heading in a.text.split("\n\n")[0]), a.text[:400]
 
 
 def test_kspace_positions_after_reading_a_file_move_to_the_kspace_call(responder):
@@ -175,9 +175,9 @@ def test_samples_at_the_end_of_a_question_is_no_unit_question(responder):
      "**195 Hz/pixel**", "in ns"),
     # the 512 is a sample count, not an oversampling factor
     ("I oversampled 512 samples in 5 ms, what is the dwell?", "**9.766 µs**", "512×"),
-    # "ramps in 200 us" is no readout time
+    # "ramps in 200 us" is no readout time: 1 / (0.25 m x 10 us) = 4e5 Hz/m = 9.39 mT/m, within 40 mT/m
     ("max grad 40 mT/m, slew 150 T/m/s. 256 samples across 250 mm with the dwell of 10 us and ramps in 200 us, "
-     "possible?", "", "not possible"),
+     "possible?", "**9.39 mT/m**", "not possible"),
     ("the .seq file has a total duration of 5 min, how many blocks is that?", "seq.duration", "A block duration"),
     # two oversampled dwells would contradict each other: only the ADC's is given
     ("readout with 2x oversampling: 256 samples over 5.12 ms. what dwell should make_adc get?", "**10 µs**",
