@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import AsyncIterator, Optional
 
 from ..language import detect_language, normalise_language
-from . import builder, calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
+from . import calculators, property, render_docs, render_translation, seqcontext, template_params, unitfacts
 from . import followups as fu
 from .abstain import Features, Rule, features, judge
 from .asked_params import asked_option
@@ -22,6 +22,7 @@ from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
 from .conversation_subject import previous_subject
 from .event_pairing import GRADIENT_MAKERS, pairing_line
+from .example_values import fill_answer as fill_examples
 from .followup_forms import finish_followup
 from .followup_rewrite import compared_with, completed_ellipsis, context_words, moved_to_note
 from .followup_subjects import moved_subject
@@ -144,16 +145,11 @@ class OfflineResponder:
             ans = _via("followup_pick", self._subject(pick, intent.lang, intent.aspect, values)) if pick else ans
             if not pick:
                 ans.text, ans.confident = fu.both_note(self.index.api, pair, intent.lang) + ans.text, False
-        if values and not (ans.subject or "").startswith("template:") and re.search(r"\b(pp\.Opts|mr\.opts)\(",
-                                                                                     ans.text):
-            ans.text, changed = builder.fill_limits(ans.text, values.values)
-            if changed:
-                ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text
-                for ex in ans.code_examples:
-                    ex["code"] = builder.fill_limits(ex["code"], values.values)[0]
         entry = self.index.api.by_key.get(ans.topic) if ans.topic and ans.confident else None
         if option := asked_option(entry, intent, ans.text, req.history):
             ans.text = option + "\n\n" + ans.text
+        if values:  # the user's limits and pulse numbers in the examples shown
+            fill_examples(ans, values.values)
         # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's word (a "why?" asks none)
         about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and \
             not intent.names and (_ASKS_VALUE.search(intent.prose) or re.search(r"\d", intent.prose)) else ""
