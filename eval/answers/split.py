@@ -48,6 +48,9 @@ gradient delay correction on a radial GRE and a spiral).
 dev15.jsonl and dev15x.jsonl (round 15) likewise (`assign_round15`, its own seed), from owners A-M no pool had named
 (the ESMRMB 2024 "hardware to map" course's pypulseq notebooks for a portable low-field scanner, the .seq files JEMRIS
 exports, and the spiral .seq of a KomaMRI workshop); heldout7 and heldout8 hold them to the later-dev rule.
+dev16.jsonl and dev16x.jsonl (round 16) likewise (`assign_round16`, its own seed), from repositories no pool had named
+(a cardiac-gated pypulseq 4D flow sequence and a MATLAB MP2RAGE); heldout7, heldout8 and heldout9 hold them to the
+later-dev rule.
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -177,6 +180,9 @@ ROUND14 = ("dev14.jsonl", "dev14x.jsonl")
 # round 15: the same shape (dev15 for the tuner, dev15x its transfer check), from a third pool of owners A-M
 ROUND15 = ("dev15.jsonl", "dev15x.jsonl")
 
+# round 16: the same shape (dev16 for the tuner, dev16x its transfer check), from a pool of any owner letter
+ROUND16 = ("dev16.jsonl", "dev16x.jsonl")
+
 
 def assign_round8(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """(dev8, dev8x): as `assign`, with the round's own seed per kind and a third of each kind held back."""
@@ -208,6 +214,11 @@ def assign_round15(items: list[dict]) -> tuple[list[dict], list[dict]]:
     return assign(items, ROUND11_SHARE, "round15:")
 
 
+def assign_round16(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(dev16, dev16x): as `assign_round15`, with round 16's own seed, so its split repeats no earlier round's."""
+    return assign(items, ROUND11_SHARE, "round16:")
+
+
 def check_round8(folder: Path = HERE) -> list[str]:
     """Why dev8/dev8x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND8, assign_round8)
@@ -236,6 +247,11 @@ def check_round14(folder: Path = HERE) -> list[str]:
 def check_round15(folder: Path = HERE) -> list[str]:
     """Why dev15/dev15x are not as committed (see `_check_round`)."""
     return _check_round(folder, ROUND15, assign_round15)
+
+
+def check_round16(folder: Path = HERE) -> list[str]:
+    """Why dev16/dev16x are not as committed (see `_check_round`)."""
+    return _check_round(folder, ROUND16, assign_round16)
 
 
 def _check_round(folder: Path, names: tuple[str, str],
@@ -397,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {len(matches)} sealed item(s) match known later dev items (score.py reports both)")
     for names, check in ((ROUND8, check_round8), (ROUND11, check_round11), (ROUND12, check_round12),
                          (ROUND13, check_round13), (ROUND14, check_round14),
-                         (ROUND15, check_round15)):  # every round's pair of files
+                         (ROUND15, check_round15), (ROUND16, check_round16)):  # every round's pair of files
         label = "/".join(n.removesuffix(".jsonl") for n in names)
         problems = check()
         if problems:

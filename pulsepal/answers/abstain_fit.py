@@ -37,7 +37,7 @@ MIN_ITEMS = 8
 # the sealed sets and every round's transfer check (dev6x, dev8x, dev11x, dev12x, dev13x, dev14x): aggregate only,
 # never fit on; heldout7 is the sealed set written beside round 13, heldout8 the one beside round 14, heldout9 beside 15
 MEASURING = ("heldout.jsonl", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "dev6x", "dev8x",
-             "dev11x", "dev12x", "dev13x", "dev14x", "dev15x")
+             "dev11x", "dev12x", "dev13x", "dev14x", "dev15x", "dev16x")
 RANKED = ("ranked", "howto")
 
 

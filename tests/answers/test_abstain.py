@@ -73,7 +73,7 @@ def test_fit_requires_agreement_only_where_it_pays_and_keeps_small_families():
 
 @pytest.mark.parametrize("name", ["heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl",
                                   "heldout.jsonl", "dev6x.jsonl", "dev8x.jsonl", "dev11x.jsonl", "dev12x.jsonl",
-                                  "dev13x.jsonl", "dev14x.jsonl", "dev15x.jsonl"])
+                                  "dev13x.jsonl", "dev14x.jsonl", "dev15x.jsonl", "dev16x.jsonl"])
 def test_fitting_refuses_the_sets_that_measure_the_result(name):
     with pytest.raises(SystemExit, match="measures the result"):
         abstain_fit.dump(f"eval/answers/{name}")

@@ -179,7 +179,7 @@ def test_heldout3_shares_nothing_with_the_sets_before_it(splits):
 NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl",
               "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
                "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-               "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl")
+               "dev15.jsonl", "dev15x.jsonl", "dev16.jsonl", "dev16x.jsonl", "heldout8.jsonl")
 
 
 # the later sealed sets and the calibration set are not what the heldout3 / heldout4 twin tests look at, and each
@@ -187,13 +187,13 @@ NOT_COPIED = ("heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "dev8.jsonl"
 ONLY_HELDOUT3 = ("heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "cal7.jsonl", "dev8.jsonl",
                  "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
                "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-               "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl")
+               "dev15.jsonl", "dev15x.jsonl", "dev16.jsonl", "dev16x.jsonl", "heldout8.jsonl")
 
 
 ONLY_HELDOUT4 = ("heldout2.jsonl", "heldout3.jsonl", "heldout5.jsonl", "heldout6.jsonl", "heldout7.jsonl", "cal7.jsonl",
                  "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
                "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-               "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl")
+               "dev15.jsonl", "dev15x.jsonl", "dev16.jsonl", "dev16x.jsonl", "heldout8.jsonl")
 
 
 def _check_with_dev4(tmp_path: Path, dev4: list[dict]) -> subprocess.CompletedProcess:

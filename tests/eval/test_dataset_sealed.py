@@ -75,7 +75,7 @@ def test_a_later_dev_or_cal_item_near_a_heldout5_item_fails_the_check(splits, tm
                                             "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl",
                                             "dev12.jsonl", "dev12x.jsonl",
                                             "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-                                            "dev15.jsonl", "dev15x.jsonl",
+                                            "dev15.jsonl", "dev15x.jsonl", "dev16.jsonl", "dev16x.jsonl",
                                             "heldout8.jsonl"))
     assert out.returncode == 1 and "heldout5" in out.stderr, out.stderr
     assert excused in out.stderr and "c7-twin" in out.stderr, out.stderr
@@ -132,7 +132,7 @@ def test_a_later_dev_item_near_a_heldout6_item_fails_the_check(splits, tmp_path)
     skip = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "heldout7.jsonl", "dev8.jsonl",
             "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl",
                "dev13.jsonl", "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-               "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl")
+               "dev15.jsonl", "dev15x.jsonl", "dev16.jsonl", "dev16x.jsonl", "heldout8.jsonl")
     out = _check_with_later_dev(tmp_path, "dev9.jsonl", [twin], skip)
     assert out.returncode == 1 and "heldout6" in out.stderr and excused in out.stderr, out.stderr
     unrelated = {**twin, "question": "an unrelated question about the labels of a radial scan"}
@@ -159,4 +159,5 @@ def test_the_lcs_bound_is_an_upper_bound_of_difflib():
 WRITTEN_AFTER_HELDOUT6 = ("dev11.jsonl", "dev11x.jsonl", "dev12.jsonl", "dev12x.jsonl", "heldout7.jsonl",
                           "dev13.jsonl",
                           "dev13x.jsonl", "dev14.jsonl", "dev14x.jsonl",
-                          "dev15.jsonl", "dev15x.jsonl", "heldout8.jsonl", "heldout9.jsonl")
+                          "dev15.jsonl", "dev15x.jsonl",
+                          "dev16.jsonl", "dev16x.jsonl", "heldout8.jsonl", "heldout9.jsonl")

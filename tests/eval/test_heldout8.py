@@ -46,7 +46,8 @@ KINDS = {"followup": 12, "described": 10, "knowledge": 10, "units": 8, "in_langu
          "params": 3, "template": 2}
 # files written after heldout8 (or beside it: round 14's tuning set and its transfer check; heldout9 and round 15's
 # pair after it): held to the later-dev rule, not named in its strict list
-WRITTEN_AFTER_HELDOUT8 = ("dev14.jsonl", "dev14x.jsonl", "heldout9.jsonl", "dev15.jsonl", "dev15x.jsonl")
+WRITTEN_AFTER_HELDOUT8 = ("dev14.jsonl", "dev14x.jsonl", "heldout9.jsonl", "dev15.jsonl", "dev15x.jsonl",
+                          "dev16.jsonl", "dev16x.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,8 @@ def test_split_check_passes_for_heldout8():
 # pair stays last: the round-14 test below copies it by dropping the last two names)
 NOT_COPIED_H8 = ("heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl", "heldout5.jsonl", "heldout6.jsonl",
                  "cal7.jsonl", "dev8.jsonl", "dev8x.jsonl", "dev11.jsonl", "dev11x.jsonl", "dev12.jsonl",
-                 "dev12x.jsonl", "dev13.jsonl", "dev13x.jsonl", "dev15.jsonl", "dev15x.jsonl", "dev14.jsonl",
+                 "dev12x.jsonl", "dev13.jsonl", "dev13x.jsonl", "dev15.jsonl", "dev15x.jsonl",
+                 "dev16.jsonl", "dev16x.jsonl", "dev14.jsonl",
                  "dev14x.jsonl")
 
 
