@@ -143,6 +143,15 @@ def last_function(api: PulseqApi, history: list[dict]):
         api, last.get("content") or "")
 
 
+def _size_of_note(history: list[dict], prose: str) -> bool:
+    """"how big should its area be?" after the spoiler note: "its" is the note's spoiler, and the note says how big;
+    the area is not a question about the trapezoid function the note happens to use."""
+    last = next((m.get("content") or "" for m in reversed(history) if m.get("role") == "assistant"), "")
+    heading = re.search(r"^###\s+(.+)$", last, re.M)
+    return bool(heading and "`" not in heading.group(1) and re.search(
+        r"\bhow (big|large|much|strong|long|small)\b.{0,30}\b(should|must|do|does|would|need)\b", prose, re.I))
+
+
 def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[str]:
     """"what do I give as 'use' for a saturation pulse then?" after `mr.makeArbitraryRf`: a word written as code
     that is one of the previous function's parameters or options keeps that function as the subject."""
@@ -158,7 +167,8 @@ def option_subject(api: PulseqApi, history: list[dict], prose: str) -> Optional[
             return "api:" + entry.key
     if ASKS_OPTION.search(prose) and described_param(entry, prose):  # "it should start 10 us in, which option?"
         return "api:" + entry.key
-    if _CUE.search(prose):  # "and the default dwell?": a plain word that is one of its parameters, in a follow-up
+    if _CUE.search(prose) and not _size_of_note(history, prose):
+        # "and the default dwell?": a plain word that is one of its parameters, in a follow-up
         words = set(re.findall(r"[a-z]{4,}", prose.lower()))
         if words & {n for n in names if len(n) >= 4}:
             return "api:" + entry.key

@@ -21,6 +21,7 @@ from .asked_params import asked_option
 from .checker import Checker, get_checker
 from .checkreport import check_answer, reported_problem
 from .conversation_subject import previous_subject
+from .error_messages import error_answer
 from .event_pairing import GRADIENT_MAKERS, pairing_line
 from .example_values import fill_answer as fill_examples
 from .followup_forms import finish_followup
@@ -176,6 +177,8 @@ class OfflineResponder:
         if kind and values and values.kind and values.kind.key.startswith(kind.key) and values.kind.key != kind.key:
             kind = values.kind  # "this trufi" with a 3D bSSFP in the settings: the settings' refinement of it
         top = ranking.top
+        if (pasted := error_answer(req.query, lang, self.index.api, self._subject)) is not None:
+            return _via("error_message", pasted)  # "I get 'Requested area is too large ...'": who raised it, why
         # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
         part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names and not \
             can_do_sequence(intent.prose) else None

@@ -11,14 +11,13 @@ is not among them we say so, and the answer is not a confident one.
 
 from __future__ import annotations
 
-import inspect
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from . import copy_semantics, default_markers, seqfile_units, value_math
 from .pulseq_api import ApiEntry, Param, get_api
 from .render_api import footnote, matlab_signature, name_of, output_lines, python_signature
+from .source_facts import stated as _facts
 from .types import Answer, is_matlab
 from .unitfacts import asks_unit, unit_lines
 
@@ -154,36 +153,6 @@ def _readable(value: str, unit: Optional[str]) -> str:
         scaled, suffix = (x * 1e3, "ms") if x >= 1e-3 else (x * 1e6, "µs")
         return f"`{value}` seconds ({scaled:g} {suffix})"
     return f"`{value}`" + (f" {unit}" if unit and not unit.startswith("no unit") and " " not in unit else "")
-
-
-@lru_cache(maxsize=256)
-def _source_facts(key: str, module: str, name: str) -> tuple[str, ...]:
-    """The sentences pypulseq's own code states about its arguments: docstring "must be one of" lines and the
-    messages it raises (the only place some limits are written)."""
-    import importlib
-
-    import pypulseq as pp
-
-    try:
-        obj = getattr(pp.Sequence, name, None) if key.startswith("seq.") else getattr(
-            importlib.import_module(module), name, None)
-    except ImportError:
-        return ()
-    if obj is None or not callable(obj):
-        return ()
-    try:
-        src = inspect.getsource(obj)
-    except (OSError, TypeError):
-        src = ""
-    doc = inspect.getdoc(obj) or ""
-    out = [ln.strip() for ln in doc.splitlines() if re.search(r"\b(must be|one of|may not|exceeds?)\b", ln, re.I)]
-    for m in re.finditer(r"raise \w+\(\s*f?(['\"])(.+?)\1", src):
-        out.append(re.sub(r"\{[^}]*\}", "…", m.group(2)).strip())
-    return tuple(dict.fromkeys(s for s in out if len(s) > 12))
-
-
-def _facts(e: ApiEntry) -> tuple[str, ...]:
-    return _source_facts(e.key, e.module, e.python_name) if e.python_name else ()
 
 
 def _words(name: str) -> str:

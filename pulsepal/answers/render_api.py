@@ -74,7 +74,9 @@ EXAMPLE_CALLS: dict[str, tuple[str, str]] = {  # key: (python call, matlab call)
 }
 _EVENT_DEFAULT = {"make_trapezoid": "gx", "make_sinc_pulse": "rf", "make_block_pulse": "rf", "make_gauss_pulse": "rf",
                   "make_adc": "adc", "make_delay": "delay", "make_trigger": "trig", "make_label": "lbl",
-                  "Opts": "system", "make_digital_output_pulse": "out_trig"}
+                  "Opts": "system", "make_digital_output_pulse": "out_trig", "make_adiabatic_pulse": "rf",
+                  "make_arbitrary_rf": "rf", "make_extended_trapezoid": "g", "make_arbitrary_grad": "g",
+                  "make_soft_delay": "delay"}
 
 
 def name_of(e: ApiEntry, lang: str) -> str:

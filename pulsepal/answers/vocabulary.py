@@ -195,14 +195,21 @@ TERMS: list[Term] = [
        r" (time|duration|length) of (the|my|this) (whole |entire )?(sequence|scan|acquisition|protocol)",
        A("seq.duration", 1.8)),
     _t(r"\b(te|tr|echo time|repetition time)\b", H("te_tr_timing", 0.7)),
+    # a TR or TE that changes through the scan is set by the delay of each repetition: the timing note
+    _t(r"\b(variable|varying|different|changing|alternating|increasing|several)\s+(trs?|tes?|repetition times?|echo "
+       r"times?)\b|\b(vary|change|alternate|increase|step)\w*\s+(the\s+)?(trs?|tes?|repetition time|echo time)\b"
+       r".{0,40}\b(each|every|per|from one|between|next|repetitions?|shots?|lines?)\b", H("te_tr_timing", 1.2),
+       A("make_delay", 0.6)),
     _t(r"\braster|\bdead ?times?|\bring-?down|\bslew|\bmax(imum)? gradient|gradient (limit|strength)|\bsystem "
        r"(limits|settings|object|struct|specs)|\bscanner (limits|hardware|specs)|\bhardware limits",
        H("system_limits", 0.8), A("Opts", 0.6)),
     # --- the sequence object ---------------------------------------------------------------------------------
     _t(r"\b(add|append|put|insert|play)\w* (a |the |an |my |these |those )?(block|events?|objects?)\b"
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
-    _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(sequence|seq|\.seq|file)|\.seq file",
-       A("seq.write", 1.0), H("write_seq_file", 0.8)),
+    # "write a sequence with a variable TR" is programming one, not writing a file: a sequence then described
+    _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(\.seq|seq\b|file)|\.seq file|"
+       r"\b(write|save|export|output|store)\w* (the |a |my |it )?sequence(?! (with|that|where|which|using|for|in "
+       r"which|whose|having)\b)", A("seq.write", 1.0), H("write_seq_file", 0.8)),
     _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}"
        r"(\.seq|seq|sequence)\b", A("seq.read", 1.3), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"

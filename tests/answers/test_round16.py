@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pypulseq as pp
+import pytest
 from answer_turns import ask
 
 from pulsepal.answers.example_values import fill_pulses
@@ -71,3 +72,92 @@ def test_a_value_already_written_is_not_claimed_as_filled():
     code = "rf = pp.make_block_pulse(flip_angle=np.pi / 2, duration=0.5e-3, system=system)"
     filled, used = fill_pulses(code, {"pulse_duration": 5e-4})
     assert used == [] and "duration=" in filled
+
+
+# --- error messages pasted into a question: who raised it and what it means ---------------------------------------
+
+@pytest.mark.parametrize("question, lang, source, meaning", [
+    ('I get "ValueError: Requested area is too large for this gradient" - what is wrong?', "python",
+     "`pp.make_trapezoid`", "cannot be reached in the duration given"),
+    ("makeTrapezoid error: Requested area is too large for this gradient. Minimum required duration for this area "
+     "is 620us", "matlab", "`mr.makeTrapezoid`", "cannot be reached in the duration given"),
+    ('my script stops with "Raw float values are not allowed in add_block()". why?', "python", "`seq.add_block`",
+     "wrap the time in a delay"),
+    ("seq.addBlock fails: Error in block 12 on gradient axis gx: Two consecutive gradients need to have the same "
+     "amplitude at the connection point", "matlab", "`seq.addBlock`", "starts at that amplitude"),
+    ("I get Parameter 'use' is not optional since v1.5.0 when I run my old script", "matlab",
+     "`seq.addBlock` and `seq.read`",
+     "Pass `use` to the pulse function"),
+    ("ValueError: Either dwell or duration must be defined", "python", "`pp.make_adc`", "dwell time"),
+])
+def test_a_pasted_error_names_who_raised_it(responder, question, lang, source, meaning):
+    a = ask(responder, question, lang)
+    assert a.confident and a.text.startswith(f"**This message comes from {source}**"), a.text[:600]
+    assert meaning in a.text
+
+
+def test_a_message_several_functions_raise_names_them_all(responder):
+    a = ask(responder, "the error says: Slice thickness must be provided", "python")
+    head = a.text.split("\n", 1)[0]
+    for name in ("pp.make_sinc_pulse", "pp.make_gauss_pulse", "pp.make_adiabatic_pulse"):
+        assert f"`{name}`" in head, head
+    named = ask(responder, "make_gauss_pulse raises: Slice thickness must be provided", "python")
+    assert named.topic == "make_gauss_pulse" and "### `pp.make_gauss_pulse`" in named.text, named.text[:600]
+
+
+@pytest.mark.parametrize("question", [
+    "How do I make a trapezoid with a given area and duration?",
+    "which parameters must be provided to make_adc?",
+    "is the requested area of my spoiler too large?",
+])
+def test_words_a_message_shares_are_no_paste(responder, question):
+    a = ask(responder, question, "python")
+    assert not a.text.startswith("**This message comes from"), a.text[:300]
+
+
+def test_the_matlab_messages_come_from_the_release_the_facts_were_read_from():
+    import json
+    from pathlib import Path
+
+    from pulsepal.answers.error_messages import _caller, _matlab
+
+    data = Path(__file__).resolve().parents[2] / "pulsepal" / "answers" / "data"
+    errors = json.loads((data / "matlab_errors.json").read_text(encoding="utf-8"))
+    facts = json.loads((data / "matlab_api.json").read_text(encoding="utf-8"))
+    assert errors["source"]["commit"] == facts["source"]["commit"]
+    known = {f["call"] for f in facts["functions"]} | {"seq." + m["name"] for m in facts["sequence_methods"]}
+    callers = {_caller(r["function"]) for r in errors["errors"]}
+    # every message is attributed to a public call of that release, except the toolbox's own build script
+    assert callers - known <= {"mr.compile_mex", "seq.asc_to_hw", "seq.preprocRfShimData",
+                               "seq.getDefaultSoftDelayValues", "seq.getExtensionTypeString",
+                               "seq.setExtensionStringAndID", "seq.waveforms_and_times"}, callers - known
+    assert len(_matlab()) == len(errors["errors"]) >= 100
+
+
+def test_the_matlab_error_extractor_reads_messages_and_their_methods(tmp_path):
+    """The tool that wrote matlab_errors.json, run on a small toolbox of our own: an identifier before the message,
+    a message built from pieces, a %d format, a method of @Sequence, a bad checkout."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path / "pulseq"
+    (root / "matlab" / "+mr" / "@Sequence").mkdir(parents=True)
+    (root / "matlab" / "+mr" / "makeThing.m").write_text(
+        "function t = makeThing(a)\nif a > 1\n    error('makeThing:tooBig', ['Value ' num2str(a) ' is too big for "
+        "a thing']);\nend\nerror('Must supply a thing'); % a comment, error('not this')\nend\n", encoding="utf-8")
+    (root / "matlab" / "+mr" / "@Sequence" / "Sequence.m").write_text(
+        "classdef Sequence < handle\n methods\n  function obj = Sequence()\n  end\n  function setThing(obj, n)\n"
+        "   error('Thing %d was set twice in block %d', n, n);\n  end\n end\nend\n", encoding="utf-8")
+    tool = Path(__file__).resolve().parents[2] / "tools" / "extract_matlab_errors.py"
+    out = tmp_path / "errors.json"
+    run = subprocess.run([sys.executable, str(tool), str(root), "--ref", "t", "--commit", "a" * 40, "-o", str(out)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    rows = {(r["function"], r["message"]) for r in json.loads(out.read_text(encoding="utf-8"))["errors"]}
+    assert rows == {("mr.makeThing", "Value … is too big for a thing"), ("mr.makeThing", "Must supply a thing"),
+                    ("seq.setThing", "Thing … was set twice in block …")}
+    bad = subprocess.run([sys.executable, str(tool), str(tmp_path), "--ref", "t", "--commit", "a" * 40, "-o",
+                          str(out)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "no matlab/+mr folder" in bad.stderr
