@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pypulseq as pp
 import pytest
-from answer_turns import ask
+from answer_turns import ask, then
 
 from pulsepal.answers.example_values import fill_pulses
 
@@ -161,3 +161,30 @@ def test_the_matlab_error_extractor_reads_messages_and_their_methods(tmp_path):
     bad = subprocess.run([sys.executable, str(tool), str(tmp_path), "--ref", "t", "--commit", "a" * 40, "-o",
                           str(out)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "no matlab/+mr folder" in bad.stderr
+
+
+# --- phrasings --------------------------------------------------------------------------------------------------
+
+def test_writing_a_sequence_with_a_varying_tr_is_the_timing_note_not_the_file(responder):
+    a = ask(responder, "Can I write a sequence with a variable TR?", "python")
+    assert a.subject == "howto:te_tr_timing", (a.subject, a.text[:300])
+    kept = ask(responder, "how do I write the sequence to disk", "python")
+    assert kept.topic == "seq.write", kept.text[:300]
+
+
+def test_the_accepted_values_of_use_are_all_listed(responder):
+    a = then(responder, "What does the 'use' argument of makeSincPulse mean?", "what values can it take?", "matlab")
+    assert "'saturation', 'preparation', 'other', 'undefined'" in a.text, a.text[:600]
+
+
+def test_how_big_after_the_spoiler_note_is_the_note_again(responder):
+    a = then(responder, "How do I add a spoiler gradient after the readout?", "how big should its area be?")
+    assert a.subject == "howto:spoiler" and "n / voxel_size" in a.text, a.text[:400]
+    # after the trapezoid's own reference the same words are still about the trapezoid
+    b = then(responder, "what does make_trapezoid do?", "how big should its area be?")
+    assert b.topic == "make_trapezoid"
+
+
+def test_an_adiabatic_pulse_made_with_the_users_values_is_called_rf(responder):
+    a = ask(responder, "How can I add an inversion pulse with a 10 ms hyperbolic secant?", "python")
+    assert "rf = pp.make_adiabatic_pulse(pulse_type='hypsec', duration=10e-3" in a.text, a.text[:400]
