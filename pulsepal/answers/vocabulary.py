@@ -210,6 +210,17 @@ TERMS: list[Term] = [
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(\.seq|seq\b|file)|\.seq file|"
        r"\b(write|save|export|output|store)\w* (the |a |my |it )?sequence(?! (with|that|where|which|using|for|in "
        r"which|whose|having)\b)", A("seq.write", 1.0), H("write_seq_file", 0.8)),
+    # taking the file to one vendor's scanner: the interpreters and, for GE, the conversion (a raster "on GE" is
+    # vendor_facts' value, not this)
+    _t(r"\b(export|run|convert|use|play|execute|transfer|install|get|port|send|load|work|compatible)\w*\b.{0,40}\b(on|"
+       r"for|to|with|into) (a |an |the |my |our )?(siemens|ge|general electric|philips|united imaging|uih|bruker|canon|"
+       r"other vendors?|vendors?'?s?)\b|\b(pulseq )?interpreters?\b|\bpge2\b|\bpulceq\b|\bseq2ceq\b|\bvendor[- ]"
+       r"(neutral|independent|agnostic)", H("vendors", 1.6)),
+    # simulating or testing the whole sequence (not one pulse's profile): the checks, the report and simulators
+    _t(r"\bsimulat\w*\b(?!.{0,30}\b(rf|pulses?|slice profile|excitation profile)\b).{0,40}\b(sequence|seq|image|"
+       r"images|scan|signal|phantom)|\b(sequence|\.seq)\b.{0,30}\bsimulat\w*|\bsimulators?\b|\b(test|check|"
+       r"verify|validate|try)\w*\b.{0,30}\b(sequence|seq)\b.{0,30}\b(before|without)\b.{0,20}\b(scanner|"
+       r"magnet|hardware)|\bdry[ -]run\b", H("simulate_check", 1.6), A("seq.check_timing", 0.4)),
     _t(r"\b(read|load|open|import|parse)\w* (?:(?:a|an|the|my|existing|this|that|in|back)\s+){0,3}"
        r"(\.seq|seq|sequence)\b", A("seq.read", 1.3), damps=("api:seq.write", "howto:write_seq_file")),
     _t(r"\b(plot|visuali[sz]e|display|draw|show)\w* (the |a |my )?(sequence|waveforms|diagram|timing diagram|"

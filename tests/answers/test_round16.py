@@ -188,3 +188,34 @@ def test_how_big_after_the_spoiler_note_is_the_note_again(responder):
 def test_an_adiabatic_pulse_made_with_the_users_values_is_called_rf(responder):
     a = ask(responder, "How can I add an inversion pulse with a 10 ms hyperbolic secant?", "python")
     assert "rf = pp.make_adiabatic_pulse(pulse_type='hypsec', duration=10e-3" in a.text, a.text[:400]
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Is there a way to simulate my sequence before running it on the scanner?", "matlab"),
+    ("can pypulseq simulate the image from my sequence?", "python"),
+    ("how can I test my sequence without a scanner?", "python"),
+])
+def test_simulating_the_sequence_is_the_checks_and_simulators_note(responder, question, lang):
+    a = ask(responder, question, lang)
+    assert a.confident and a.subject == "howto:simulate_check", (a.subject, a.text[:300])
+    assert "JEMRIS, KomaMRI and MRzero" in a.text
+
+
+def test_one_pulses_profile_is_still_the_rf_simulation(responder):
+    a = ask(responder, "how do I simulate the slice profile of my rf pulse?", "matlab")
+    assert a.topic == "mr.simRf", a.text[:300]
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("i want to export my pulseq sequence for a GE scanner", "matlab"),
+    ("how do I run my pypulseq sequence on a Siemens scanner?", "python"),
+    ("Can pulseq sequences run on Philips?", "python"),
+])
+def test_taking_the_file_to_a_vendor_is_the_interpreters_note(responder, question, lang):
+    a = ask(responder, question, lang)
+    assert a.confident and a.subject == "howto:vendors", (a.subject, a.text[:300])
+
+
+def test_a_vendor_raster_is_still_the_vendors_value(responder):
+    a = ask(responder, "what is the gradient raster on GE?", "matlab")
+    assert "**4 µs**" in a.text and a.subject != "howto:vendors", a.text[:300]
