@@ -48,9 +48,9 @@ gradient delay correction on a radial GRE and a spiral).
 dev15.jsonl and dev15x.jsonl (round 15) likewise (`assign_round15`, its own seed), from owners A-M no pool had named
 (the ESMRMB 2024 "hardware to map" course's pypulseq notebooks for a portable low-field scanner, the .seq files JEMRIS
 exports, and the spiral .seq of a KomaMRI workshop); heldout7 and heldout8 hold them to the later-dev rule.
-dev16.jsonl and dev16x.jsonl (round 16) likewise (`assign_round16`, its own seed), from repositories no pool had named
-(a cardiac-gated pypulseq 4D flow sequence and a MATLAB MP2RAGE); heldout7, heldout8 and heldout9 hold them to the
-later-dev rule.
+dev16.jsonl and dev16x.jsonl (round 16) likewise (`assign_round16`, its own seed, stratified by kind and, within a
+kind, by language), from repositories no pool had named (a cardiac-gated pypulseq 4D flow sequence, a MATLAB MP2RAGE and
+a MATLAB GE GUI's GRE and spiral writers); heldout7, heldout8 and heldout9 hold them to the later-dev rule.
 
     python eval/answers/split.py --from all_items.jsonl   # write dev.jsonl and heldout.jsonl (done once)
     python eval/answers/split.py --check                 # exit 1 if the split is not the seeded one or sets overlap
@@ -215,8 +215,38 @@ def assign_round15(items: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def assign_round16(items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(dev16, dev16x): as `assign_round15`, with round 16's own seed, so its split repeats no earlier round's."""
-    return assign(items, ROUND11_SHARE, "round16:")
+    """(dev16, dev16x): as `assign_round15` (a third of each kind, at least one, round 16's own seed), but the held-out
+    share of a kind alternates between the session languages, so both files hold Python and MATLAB sessions about
+    equally (a kind-only draw left dev16x 7 Python / 1 MATLAB)."""
+    return assign_by_language(items, ROUND11_SHARE, "round16:")
+
+
+def assign_by_language(items: list[dict], share: float, tag: str) -> tuple[list[dict], list[dict]]:
+    """(dev, heldout): within each kind, as many held out as `assign` would (share, rounded, at least one), taken in
+    turn from the kind's languages: each language's ids sorted and shuffled with a seed named after the round's `tag`,
+    the kind and the language; the language with more items starts (a tie is broken by a seed named after the kind),
+    and when one language runs out the other continues."""
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        by_kind[item["kind"]].append(item)
+    dev, held = [], []
+    for kind in sorted(by_kind):
+        lanes: dict[str, list[dict]] = defaultdict(list)
+        for item in by_kind[kind]:
+            lanes[item["language"]].append(item)
+        for language, lane in lanes.items():
+            lane.sort(key=lambda i: i["id"])
+            random.Random(f"{SEED}:{tag}{kind}:{language}").shuffle(lane)
+        tie_break = random.Random(f"{SEED}:{tag}{kind}:first").random()
+        order = sorted(lanes, key=lambda lang: (-len(lanes[lang]), lang))
+        if len(order) > 1 and len(lanes[order[0]]) == len(lanes[order[1]]) and tie_break < 0.5:
+            order[0], order[1] = order[1], order[0]
+        turns = [lanes[lang][k] for k in range(max(len(v) for v in lanes.values())) for lang in order
+                 if k < len(lanes[lang])]
+        n = max(1, round(len(turns) * share))
+        held += turns[:n]
+        dev += turns[n:]
+    return sorted(dev, key=lambda i: i["id"]), sorted(held, key=lambda i: i["id"])
 
 
 def check_round8(folder: Path = HERE) -> list[str]:

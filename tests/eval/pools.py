@@ -131,10 +131,13 @@ NOT_POOL15 = re.compile(NOT_POOL12.pattern[:-1] + r"|QIS-MRI/|Xiaoxi-Liu/|ZirunW
 
 
 # round 16's pool (the brief: any owner letter, repositories with Pulseq or pypulseq sequence code that no earlier pool
-# or README list names): a cardiac-gated pypulseq 4D flow sequence (BAMMri) and a MATLAB Pulseq MP2RAGE (agahkarakuzu)
-POOL16 = re.compile(r"^(https://github\.com/)?(BAMMri/Pulseq-4DFlow|agahkarakuzu/pulseq-mp2rage)[@/]")
+# or README list names): a cardiac-gated pypulseq 4D flow sequence (BAMMri), a MATLAB Pulseq MP2RAGE (agahkarakuzu) and,
+# from the second writer, a MATLAB GUI's GE GRE and spiral writers (Alice-Ku)
+POOL16 = re.compile(r"^(https://github\.com/)?(BAMMri/Pulseq-4DFlow|agahkarakuzu/pulseq-mp2rage"
+                    r"|Alice-Ku/Pulseq-GE-GUI)[@/]")
 
 
 # NOT_POOL15's list, round 15's pool, and the repositories round 16's README section names as read and left out
 NOT_POOL16 = re.compile(NOT_POOL15.pattern[:-1] + r"|mritogether/|JEMRIS/|cncastillo/|Hotchapu13/|MartinGraves/"
-                        r"|Jody-Todd/|brookebyrne/|shaverschuren/|filip-szczepankiewicz/|INFN-MRI/)", re.I)
+                        r"|Jody-Todd/|brookebyrne/|shaverschuren/|filip-szczepankiewicz/|INFN-MRI/"
+                        r"|bellarude/|schuenke/|danielabrahamgit/)", re.I)

@@ -30,7 +30,8 @@ split = load("eval_split_r16", EVAL / "split.py")
 
 EARLIER_POOLS = (POOL4, POOL5, POOL6, POOL8, POOL11, POOL12, r13.POOL13, r14.POOL14, h7.POOL7H, h8.POOL8H, POOL15)
 ROUND16_FILES = ("dev16.jsonl", "dev16x.jsonl")
-KINDS = {"knowledge": 7, "followup": 7, "units": 4, "described": 2, "in_language": 2, "no_template": 2}
+KINDS = {"knowledge": 17, "followup": 15, "units": 9, "described": 6, "in_language": 5, "no_template": 4, "api": 2,
+         "params": 2}
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +40,14 @@ def round16() -> list[dict]:
 
 
 def test_round16_is_written_from_its_own_pool_only(round16):
-    assert len(round16) == 24 and len(ds._read("dev16x.jsonl")) == 8
+    assert len(round16) == 60 and len(ds._read("dev16x.jsonl")) == 21
     sources = [(i["id"], i["provenance"]["source"]) for i in round16]
     assert [i for i, s in sources if not POOL16.match(s)] == []
     assert [i for i, s in sources if NOT_POOL16.match(s)] == []
     assert [i for i, s in sources if any(pool.match(s) for pool in EARLIER_POOLS)] == []
-    # both repositories are drawn on (the brief asks for 2-4)
+    # all three repositories are drawn on (the first writer's two and the second writer's GE GUI)
     repos = {s.removeprefix("https://github.com/").split("@")[0] for _, s in sources}
-    assert repos == {"BAMMri/Pulseq-4DFlow", "agahkarakuzu/pulseq-mp2rage"}, repos
+    assert repos == {"BAMMri/Pulseq-4DFlow", "agahkarakuzu/pulseq-mp2rage", "Alice-Ku/Pulseq-GE-GUI"}, repos
     # its pool is its own: no other file of the folder cites these repositories
     others = [i for p in sorted(EVAL.glob("*.jsonl")) if p.name not in ROUND16_FILES for i in ds._read(p.name)]
     assert [i["id"] for i in others if POOL16.match(i["provenance"]["source"])] == []
@@ -56,10 +57,16 @@ def test_round16_weighs_the_weak_kinds_in_both_languages(round16):
     kinds = Counter(i["kind"] for i in round16)
     assert kinds == KINDS, kinds
     languages = Counter(i["language"] for i in round16)
-    assert languages == {"python": 12, "matlab": 12}, languages
-    impossible = assert_item_shapes(round16, 6)
-    assert len(impossible) == 6, [i["id"] for i in impossible]
+    assert languages == {"python": 30, "matlab": 30}, languages
+    impossible = assert_item_shapes(round16, 12)
+    assert len(impossible) == 12, [i["id"] for i in impossible]
     assert {i["language"] for i in impossible} == {"python", "matlab"}
+    # each file holds both languages about equally (the split alternates them within a kind), and each has both
+    # languages' impossible requests
+    for name in ROUND16_FILES:
+        per_file = Counter(i["language"] for i in ds._read(name))
+        assert abs(per_file["python"] - per_file["matlab"]) <= 2, (name, per_file)
+        assert {i["language"] for i in impossible if i in ds._read(name)} == {"python", "matlab"}, name
 
 
 def test_round16_items_are_valid_and_cited(round16):
@@ -69,10 +76,11 @@ def test_round16_items_are_valid_and_cited(round16):
         assert ds.SOURCE.match(item["provenance"]["source"]) and item["provenance"]["where"].strip(), item["id"]
 
 
-def test_the_pool15_checks_can_fail():
+def test_the_pool16_checks_can_fail():
     sha = "@" + "0" * 40
     assert POOL16.match("BAMMri/Pulseq-4DFlow" + sha + ":4Dflow.py")
     assert POOL16.match("agahkarakuzu/pulseq-mp2rage" + sha + ":src/writeMP2RAGE.m")
+    assert POOL16.match("Alice-Ku/Pulseq-GE-GUI" + sha + ":write/writeMJGgre2dgui.m")
     assert POOL16.match("https://github.com/BAMMri/Pulseq-4DFlow/issues/1")
     for outside in ("pulseq/pulseq" + sha + ":matlab/demoSeq/writeTSE.m", "bughht/MESS_pulseq" + sha + ":a.py",
                     "Computer-Assisted-Clinical-Medicine/TPI-Pulseq" + sha + ":a.m", "cmsh96/FOV" + sha + ":a.m",
@@ -83,13 +91,17 @@ def test_the_pool15_checks_can_fail():
                     "mritogether/ESMRMB2024_Hardware_to_Map" + sha + ":a.ipynb", "JEMRIS/jemris" + sha + ":a.seq",
                     "cncastillo/KomaMRI_MRITogether2025" + sha + ":a.seq", "zjgao-spin/Autoresearch_MRsequence" + sha
                     + ":a.py", "MartinGraves/pulseq-sequences" + sha + ":a.m", "INFN-MRI/pulserver" + sha + ":a.py",
+                    "bellarude/Pulseq-Sequences" + sha + ":a.m", "schuenke/sequences" + sha + ":a.py",
+                    "danielabrahamgit/mrsim" + sha + ":a.py",
                     "https://github.com/pulseq/pypulseq/issues/285"):
         assert not POOL16.match(outside) and NOT_POOL16.match(outside), outside
     # a fork or a repository whose name only begins like a pool one is not in the pool
     assert not POOL16.match("someone/Pulseq-4DFlow" + sha + ":4Dflow.py")
     assert not POOL16.match("BAMMri/Pulseq-4DFlow-fork" + sha + ":a.py")
     assert not POOL16.match("agahkarakuzu/other" + sha + ":a.m")
+    assert not POOL16.match("Alice-Ku/Pulseq-GE-GUI-copy" + sha + ":a.m")
     assert not NOT_POOL16.match("BAMMri/Pulseq-4DFlow" + sha + ":4Dflow.py")
+    assert not NOT_POOL16.match("Alice-Ku/Pulseq-GE-GUI" + sha + ":write/writeSpiralB00630.m")
 
 
 def test_round16_split_is_the_seeded_one_and_its_check_can_fail(tmp_path):
