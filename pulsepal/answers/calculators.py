@@ -13,10 +13,12 @@ import re
 from typing import Optional
 
 from . import (
+    cardiac_calcs,
     echo_timing,
     event_options,
     event_timing,
     gradient_math,
+    hardware_calcs,
     imaging_calcs,
     pulse_math,
     readout_calcs,
@@ -258,12 +260,14 @@ def geometry(values: dict[str, float], prose: str) -> list[str]:
                                      prose, re.I)) and not re.search(r"\bnot interleav|\bnon-?interleav", prose, re.I)
         slices = 1 if interleaved else values.get("n_slices", 1)
         averages, scans = values.get("n_avg", 1), int(values.get("n_ti", 1))  # one scan per inversion time
-        t = tr * shots * nz * slices * averages * scans
+        reps = int(values.get("n_rep", 1))  # "repeated three times": the whole scan again
+        t = tr * shots * nz * slices * averages * scans * reps
         what = f"{shots} shots ({int(ny)} lines / echo train {etl})" if train else f"{int(ny)} lines"
         out.append(f"TR {tr * 1e3:g} ms × {what}" + (f" × {int(nz)} partitions" if nz > 1 else "") + (
             f" × {int(values['n_slices'])} slices (sequential)" if slices > 1 else "") +
             (f" × {int(averages)} averages" if averages > 1 else "") +
             (f" × {scans} inversion times" if scans > 1 else "") +
+            (f" × {reps} repetitions" if reps > 1 else "") +
             f" = **{t:.4g} s** of acquisition" + (f" ({t / 60:.3g} min)" if t >= 60 else "") +
             (f"; the {int(values['n_slices'])} slices are interleaved within each TR, so they add no time."
              if interleaved and values.get("n_slices", 1) > 1 else "."))
@@ -367,6 +371,7 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
     lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
     lines += readout_calcs.lines(values, prose, settings, matlab) + imaging_calcs.lines(values, prose)
+    lines += hardware_calcs.lines(prose, settings, matlab) + cardiac_calcs.phases(values, prose, settings)
     return lines + unit_calcs.lines(prose, lang, code, values)
 
 

@@ -15,7 +15,7 @@ from typing import Optional
 from . import quantities
 from .event_words import LABELS as EVENT_LABELS
 from .event_words import read_events
-from .knowledge_text import read_series, spelled_out
+from .knowledge_text import read_counts, read_series, spelled_out
 from .sequences import Kind, requested
 from .toolbox_values import METRES_PER, SECONDS_PER
 
@@ -230,7 +230,7 @@ def parse(text: Optional[str], *, settings_text: bool = False) -> Knowledge:
     if not text:
         return k
     for raw_line in text.splitlines():
-        line = read_series(spelled_out(raw_line.strip()), k)
+        line = read_counts(read_series(spelled_out(raw_line.strip()), k), k)
         if not line:
             continue
         head, _, rest = line.partition(":")
@@ -355,7 +355,7 @@ def describe(k: Knowledge) -> str:
            "grad_raster": ("gradient raster", 1e6, "µs"), "rf_raster_time": ("RF raster", 1e6, "µs"),
            "adc_raster_time": ("ADC raster", 1e6, "µs"), "gamma": ("gamma", 1e-6, "MHz/T"),
            "adc_samples_limit": ("ADC sample limit", 1, ""), "esp": ("echo spacing", 1e3, "ms"),
-           "n_avg": ("averages", 1, ""), "n_spokes": ("spokes", 1, ""), **EVENT_LABELS}
+           "n_avg": ("averages", 1, ""), "n_rep": ("repetitions", 1, ""), "n_spokes": ("spokes", 1, ""), **EVENT_LABELS}
     if "n_x" in v:
         parts.append(f"matrix {int(v['n_x'])}×{int(v.get('n_y', v['n_x']))}" +
                      (f"×{int(v['n_z'])}" if "n_z" in v else ""))

@@ -62,8 +62,34 @@ def _weakest(m: re.Match) -> str:
     return f"{min(float(x) for x in m.group(1).split('/')):g} {m.group(2)}"
 
 
+# "hardware 50 mT/m and 200 T/m/s; I keep a 1/sqrt(3) margin": the limits the system object takes are the derated
+# ones (hardware_calcs.oblique_limits shows the arithmetic from the text as written)
+_SQRT3_MARGIN = re.compile(r"\b1\s*/\s*(?:sqrt\s*\(?\s*3\s*\)?|√3)|\bsqrt\s*\(?\s*3\s*\)?\s*margin|\boblique "
+                           r"margin", re.I)
+_LIMIT_VALUE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(mt/m/ms|t/m/s|mt/m)(?![\w/])", re.I)
+# "64 x 64 phase/partition encodes": lines and partitions; "repeated three times": repetitions of the whole scan
+_ENCODES = re.compile(r"\b(\d+)\s*[x×]\s*(\d+)\s+(?:phase\s*/\s*partition|phase and partition|ky\s*/\s*kz)\s+"
+                      r"(?:encod\w*|steps|lines)\b", re.I)
+_REPEATED = re.compile(r"\brepeated\s+(?:(\d+|two|three|four|five|six|eight|ten)\s+times|(twice|thrice))\b|"
+                       r"\b(\d+)\s+repetitions\b", re.I)
+_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twice": 2, "thrice": 3}
+
+
+def read_counts(line: str, k: Knowledge) -> str:
+    """How often the whole scan repeats ("repeated three times", "3 repetitions"), taken out into k.values."""
+    m = _REPEATED.search(line)
+    if m:
+        word = (m.group(1) or m.group(2) or m.group(3)).lower()
+        k.values["n_rep"] = float(_WORDS.get(word) or word)
+        line = line[:m.start()] + " " + line[m.end():]
+    return line
+
+
 def spelled_out(line: str) -> str:
     """The line with phrases the field patterns cannot read rewritten into ones they can."""
+    if _SQRT3_MARGIN.search(line):
+        line = _LIMIT_VALUE.sub(lambda m: f"{float(m.group(1)) / 3 ** 0.5:.4g} {m.group(2)}", line)
+    line = _ENCODES.sub(lambda m: f"{m.group(1)} phase encodes, {m.group(2)} partitions", line)
     line = _PER_AXIS.sub(_weakest, line)
     line = re.sub(r"\bno (adc|rf) (dead[- ]?time|ring[- ]?down(?:[- ]time)?)\b", r"\1 \2 0 us", line, flags=re.I)
     line = _DEAD_AND_RINGDOWN.sub(lambda m: f"{m.group(1) or 'rf '}dead time {m.group(2)}, rf ringdown {m.group(2)}",

@@ -201,7 +201,7 @@ class OfflineResponder:
         if previous and previous.startswith("template:") and not intent.names and (
                 kind is None or kind.template == previous.split(":", 1)[1]) and \
                 (_CHANGE.search(intent.prose) or template_params.asks_setting(intent.prose)) and \
-                not parse(intent.prose).values:
+                not parse(intent.prose).values and not (strong_function and top is not None and top.vocab >= 1.8):
             about = template_params.answer(previous.split(":", 1)[1], intent.prose, lang)
             if about is not None:  # "how do I change the echo train length?" after a TSE template
                 return _via("template_change", about)

@@ -344,4 +344,19 @@ MORE_TERMS: list[Term] = [
     # "the gradient and rf shapes as arrays with their time points, to plot myself"
     _t(r"\b(shapes?|waveforms?|samples)\b.{0,20}\bas (numpy |plain )?arrays?\b|\barrays?\b.{0,30}\b(with )?(their )?"
        r"time (points|stamps|axis|values)\b", A("seq.waveforms_and_times", 1.8)),
+    # round 16: a cut at the end of the flat top is a time point; k brought back between readouts is a rewinder
+    _t(r"\b(split|cut|divide|break|chop)\w*\b.{0,60}\b(where|when|at the (end|start) of|after|before) (the |its )?"
+       r"(flat[- ]?top|plateau|ramp[- ]?down|ramp)\b", A("split_gradient_at", 2.8), damps=("api:split_gradient",)),
+    _t(r"\bfly-?back\b|\b(get|bring|return|move|take|put)\w*\b.{0,15}\bk[xyz]?(-?space)?\b.{0,15}\bback\b|"
+       r"\bback to where\b.{0,40}\b(began|started|begin|start)", A("make_trapezoid", 1.8)),
+    _t(r"\b(derive|get|make|compute|obtain|build)\w*\b.{0,30}\b(every|each|all|the other)\b.{0,20}\b(line|step|"
+       r"phase[- ]encod\w*|encode|lobe)s?('?s)?\b.{0,40}\bfrom (it|that|this|the (largest|biggest|max\w*|one))\b",
+       A("scale_grad", 2.0)),
+    _t(r"\b(time|delay|offset|how long)\b.{0,40}\b(excitation|rf|pulse)\b.{0,30}\b(to|until|till) (its|the) (peak|"
+       r"cent(er|re)|middle|maximum)\b", A("calc_rf_center", 1.8)),
+    # which image, contrast or kind of TR a readout belongs to: a label (and TRID for GE's segments)
+    _t(r"\b(mark|tag|flag|label|tell|record|indicate|identify)\w*\b.{0,40}\bwhich\b.{0,50}\b(belongs?|is from|comes? "
+       r"from|image|contrast|inversion|volume|echo|kind|type)\b|\b(ge|pge2|interpreter|scanner|recon\w*)\b.{0,30}"
+       r"\b(learn|know|tell|identify|distinguish|recogni[sz]e)\w*\b.{0,40}\b(which|what)\b.{0,20}\b(kinds?|types?|"
+       r"sorts?)\b", A("make_label", 1.9)),
 ]

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from . import seqfile_units
+from . import label_facts, seqfile_units
 from .toolbox_values import METRES_PER, SECONDS_PER, pulseq_value_lines, sample_time_lines
 from .vendor_facts import vendor_lines
 
@@ -293,7 +293,7 @@ def direct(prose: str, lang: str = "python") -> list[str]:
     unit), not facts said in passing."""
     rasters = raster_lines(prose) if _ASKS_RASTER.search(prose) else []
     return unit_lines(prose) + vendor_lines(prose, lang) + pulseq_value_lines(prose) + sample_time_lines(prose) + \
-        rasters
+        rasters + label_facts.direct(prose, lang == "matlab")
 
 
 # the raster itself is what is asked for ("what raster must the ADC delay be on?"), not a check that failed on it
@@ -339,7 +339,7 @@ def lines(prose: str, lang: str = "python") -> list[str]:
     """Every fact the question asks for, in the order units, defaults, rasters, limits."""
     vendor = vendor_lines(prose, lang)
     return unit_lines(prose) + pulseq_value_lines(prose) + sample_time_lines(prose) + default_lines(prose) + \
-        (vendor or raster_lines(prose)) + limit_lines(prose, lang)
+        (vendor or raster_lines(prose)) + limit_lines(prose, lang) + label_facts.lines(prose, lang == "matlab")
 
 
 def first_unit(prose: str) -> Optional[str]:

@@ -219,3 +219,75 @@ def test_taking_the_file_to_a_vendor_is_the_interpreters_note(responder, questio
 def test_a_vendor_raster_is_still_the_vendors_value(responder):
     a = ask(responder, "what is the gradient raster on GE?", "matlab")
     assert "**4 µs**" in a.text and a.subject != "howto:vendors", a.text[:300]
+
+
+# --- hardware, cardiac and label numbers from the user's words ---------------------------------------------------
+
+@pytest.mark.parametrize("question, lang, knowledge, expected", [
+    # 40 mT/m / 250 us = 160 T/m/s
+    ("the vendor sheet says 40 mT/m reached in 250 us; what slew rate is that?", "python", None, "**160 T/m/s**"),
+    # 1 / 4 us = 250 kHz, +-125 kHz
+    ("my ADC samples every 4 us, what receive bandwidth is that?", "matlab", None, "**250 kHz**"),
+    # 45 / sqrt(3) = 25.98; 180 / sqrt(3) = 103.9
+    ("so what do I put in pp.Opts?", "python", "hardware 45 mT/m and 180 T/m/s, with a 1/sqrt(3) margin for oblique "
+     "slices", "**25.98 mT/m**"),
+    ("by how much must I lower the gradient limits so rotated slices never exceed the hardware?", "matlab", None,
+     "**√3**"),
+    # window 900 ms / (6 TRs x 5 ms = 30 ms) = 30 phases
+    ("how many cardiac phases do I get?", "python", "cine, acquisition window 900 ms, TR 5 ms, 6 TRs per phase",
+     "**30 cardiac phases**"),
+    # 60/75 bpm = 800 ms; 3 lines x 2 encodings = 6 TRs x 4 ms = 24 ms -> 33
+    ("how many heart phases fit?", "matlab", "75 bpm, TR 4 ms, each phase plays three lines with two flow encodings "
+     "each", "**33 cardiac phases**"),
+    # 32 x 48 encodes x 5 ms x 2 repetitions = 15.36 s
+    ("total scan time?", "python", "32 x 48 phase/partition encodes, TR 5 ms, repeated twice", "**15.36 s**"),
+    ("total scan time?", "python", "32 x 48 phase/partition encodes, TR 5 ms, repeated two times", "**15.36 s**"),
+    ("total scan time?", "matlab", "32 x 48 phase/partition encodes, TR 5 ms", "**7.68 s**"),
+])
+def test_numbers_from_the_users_words(responder, question, lang, knowledge, expected):
+    a = ask(responder, question, lang, knowledge=knowledge)
+    assert a.confident and expected in a.text, a.text[:900]
+
+
+def test_the_derated_limits_go_into_the_system_object(responder):
+    a = ask(responder, "what limits do I give mr.opts then?", "matlab",
+            knowledge="hardware 45 mT/m and 180 T/m/s; I keep a 1/sqrt(3) margin on both")
+    assert "'MaxGrad', 25.98" in a.text and "'MaxSlew', 103.9" in a.text, a.text[:900]
+
+
+@pytest.mark.parametrize("question, lang, label", [
+    ("which counter holds the heart phase, next to LIN and PAR", "python", "PHS"),
+    ("how do i mark which of the two images a readout belongs to", "matlab", "SET"),
+    ("how do I label the slices?", "python", "SLC"),
+    ("how do i tag each echo so the recon knows?", "matlab", "ECO"),
+])
+def test_the_label_for_what_is_described(responder, question, lang, label):
+    a = ask(responder, question, lang)
+    assert a.confident and f"**`{label}`**" in a.text, a.text[:600]
+
+
+def test_a_label_already_named_is_not_offered_again(responder):
+    a = ask(responder, "which label is the slice, next to SLC?", "python")
+    assert "**`SLC`**" not in a.text
+
+
+@pytest.mark.parametrize("first, follow, lang, topic", [
+    ("3D gradient-echo readout with a read spoiler right after the sampling, please",
+     "how do i cut the readout trapezoid where the flat top ends so the spoiler starts there", "matlab",
+     "split_gradient_at"),
+    ("GRE for a GE scanner: a few calibration shots first, then dummy TRs, then the imaging TRs",
+     "how does the GE side learn which of those three kinds each TR is", "python", "make_label"),
+])
+def test_a_function_the_follow_up_describes_beats_a_template_setting(responder, first, follow, lang, topic):
+    a = then(responder, first, follow, lang)
+    assert a.topic == topic, (a.topic, a.text[:400])
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("what goes between the two echoes to bring kx back to where the first readout began?", "make_trapezoid"),
+    ("the delay from the start of my excitation until its peak?", "calc_rf_center"),
+    ("I made one phase-encode lobe with the biggest area; how do I get every line's step from it?", "scale_grad"),
+])
+def test_round16_phrasings(responder, question, topic):
+    a = ask(responder, question, "python")
+    assert a.confident and a.topic == topic, (a.topic, a.text[:400])
