@@ -17,8 +17,6 @@ import re
 import warnings
 from typing import Any, Optional
 
-from .toolbox_values import GAMMA
-
 _ASKS_FEASIBLE = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|can i|could i|will (it|this) work|"
                             r"work|too short|enough|allowed|achievable|at least|how short|short as)\b|\?", re.I)
 
@@ -38,7 +36,7 @@ def as_ms(x: float) -> str:
     return f"{x * 1e3:.4g} ms"
 
 
-def _defaults_note(values: dict[str, float]) -> str:
+def defaults_note(values: dict[str, float]) -> str:
     """What was taken as the toolbox's default because the user did not give it (said, never passed off)."""
     missing = [name for key, name in (("rf_dead_time", "RF dead time"), ("rf_ringdown_time", "RF ringdown"))
                if key not in values]
@@ -122,7 +120,7 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
         inv, inv_block = _inversion(values, text, system)
         after_inv = inv_block - (inv.delay + pp.calc_rf_center(inv)[0])
         spoil = math.ceil(round(spoiler / raster, 6)) * raster
-        exc, gz = _excitation(values, system)
+        exc, gz = excitation(values, system)
         before_exc = exc.delay + pp.calc_rf_center(exc)[0]
     total = after_inv + spoil + before_exc
     ends = "its slice gradient's ramp" if _selective_inversion(values, text) else "RF ringdown"
@@ -133,7 +131,7 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
              f"up to its centre {as_ms(before_exc)} ({start} {exc.delay * 1e6:.4g} µs + half the "
              f"{as_ms(values['pulse_duration'])} pulse)")
     shown = as_ms(total) + (f" (about {total * 1e3:.3g} ms)" if f"{total * 1e3:.3g}" != f"{total * 1e3:.4g}" else "")
-    line = f"The shortest TI with your events is **{shown}**: {parts}{_defaults_note(values)}"
+    line = f"The shortest TI with your events is **{shown}**: {parts}{defaults_note(values)}"
     ti = values.get("ti")
     if ti is not None and ti < total - 1e-9:
         return [f"**TI {as_ms(ti)} is too short**: it cannot be done with these events. " + line + ". Shorten the "
@@ -144,7 +142,7 @@ def minimum_ti(values: dict[str, float], prose: str, settings: str = "") -> list
     return [line + "."]
 
 
-def _excitation(values: dict[str, float], system: Any) -> tuple[Any, Optional[Any]]:
+def excitation(values: dict[str, float], system: Any) -> tuple[Any, Optional[Any]]:
     """The user's excitation as pypulseq builds it: a sinc (TBW 4 unless given), with its slice gradient when a
     slice thickness is given (the RF then starts after the gradient's ramp)."""
     import pypulseq as pp
@@ -155,58 +153,6 @@ def _excitation(values: dict[str, float], system: Any) -> tuple[Any, Optional[An
         rf, gz, _ = pp.make_sinc_pulse(slice_thickness=values["slice_thickness"], return_gz=True, **args)
         return rf, gz
     return pp.make_sinc_pulse(**args), None
-
-
-_GRE = re.compile(r"\b(gradient[- ]echo|gre|flash|spoiled gradient|fl2d)\b", re.I)
-
-
-def gre_minimum(values: dict[str, float], prose: str) -> list[str]:
-    """A gradient echo's shortest TE and TR for the user's excitation pulse and ADC window: excitation block, the
-    prephasers (readout dephaser, largest phase encoding, slice rephaser, played together) and the readout, before
-    any spoiler. Only with the user's own pulse or ADC duration: without them a template's default events decide."""
-    if not _GRE.search(prose) or not re.search(r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not (
-            "tr" in values or "te" in values or _ASKS_FEASIBLE.search(prose)):
-        return []
-    if not ("pulse_duration" in values or "readout_time" in values) or not all(
-            k in values for k in ("fov", "n_x", "slice_thickness")):
-        return []
-    import pypulseq as pp
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        system = system_object(values)
-        raster = system.grad_raster_time
-        n, fov = int(values["n_x"]), values["fov"]
-        pulse = {**values, "pulse_duration": values.get("pulse_duration", 2e-3)}
-        rf, gz = _excitation(pulse, system)
-        readout = values.get("readout_time", 3.2e-3)
-        if n / fov / readout / (GAMMA * 1e-3) > values.get("max_grad", 40.0):
-            return []  # the readout itself cannot be played: the template's own check says so with its minimum
-        flat = math.ceil(round(readout / raster, 6)) * raster
-        gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=flat, system=system)
-        pre = max(pp.calc_duration(pp.make_trapezoid(channel="x", area=-gx.area / 2, system=system)),
-                  pp.calc_duration(pp.make_trapezoid(channel="y", area=int(values.get("n_y", n)) / 2 / fov,
-                                                     system=system)),
-                  pp.calc_duration(pp.make_trapezoid(channel="z", area=-gz.area / 2 if gz is not None else 0.0,
-                                                     system=system)))
-        excitation = pp.calc_duration(rf, gz)
-        readout_block = pp.calc_duration(gx)
-        min_te = excitation - (rf.delay + pp.calc_rf_center(rf)[0]) + pre + readout_block / 2
-    min_tr = excitation + pre + readout_block
-    given = [w for w, k in (("pulse", "pulse_duration"), ("ADC window", "readout_time")) if k in values]
-    assumed = [f"{w} not given: the template's {d}" for w, k, d in (("pulse", "pulse_duration", "2 ms"),
-                                                                   ("ADC window", "readout_time", "3.2 ms"))
-               if k not in values]
-    line = (f"With your {' and '.join(given)}, the events of one TR take excitation block {as_ms(excitation)} + "
-            f"prephasers {as_ms(pre)} + readout {as_ms(readout_block)}: the shortest TR is **{min_tr * 1e3:.3g} ms** "
-            f"before any spoiler, and the shortest TE **{min_te * 1e3:.3g} ms**" +
-            (f" ({'; '.join(assumed)})" if assumed else "") + _defaults_note(values))
-    out = []
-    for key, label, minimum in (("tr", "TR", min_tr), ("te", "TE", min_te)):
-        if key in values and values[key] < minimum - 1e-9:
-            out.append(f"**{label} {as_ms(values[key])} is too short** for these events: at least "
-                       f"{minimum * 1e3:.3g} ms.")
-    return out + [line + "; a spoiler after the readout (as in the template below) adds its own duration to the TR."]
 
 
 def t2prep_delays(values: dict[str, float], prose: str, matlab: bool = False) -> list[str]:

@@ -35,7 +35,7 @@ _HARD = re.compile(r"\b(hard|block|rect\w*)\b", re.I)
 LABELS = {"crusher_duration": ("crusher", 1e3, "ms"), "prephaser_duration": ("prephaser", 1e3, "ms"),
           "pe_duration": ("phase encoding / rewinder", 1e3, "ms")}
 # flags read with the events that are no value of any template (never reported as "not taken")
-FLAGS = ("excitation_hard", "echoes_centred")
+FLAGS = ("excitation_hard", "echoes_centred", "fov_y", "fov_z", "spoil_x_factor", "spoil_z_cycles")
 
 
 def read_events(clauses: list[str]) -> tuple[dict[str, float], list[str]]:

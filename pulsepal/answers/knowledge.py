@@ -99,9 +99,9 @@ _EVENT_FIELDS: list[tuple[str, re.Pattern, object]] = [
 ]
 # (name, pattern, converter); the first group is the number, the second (if any) the unit.
 _FIELDS: list[tuple[str, re.Pattern, object]] = [
-    ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
+    ("te", re.compile(r"\b(?:te|echo[- ]time)\b\s*(?:=|:|of|is|to|at|down to)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
-    ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is|to|at)?\s*" + _NUM + _T_UNIT, re.I),
+    ("tr", re.compile(r"\b(?:tr|repetition[- ]time)\b\s*(?:=|:|of|is|to|at|down to)?\s*" + _NUM + _T_UNIT, re.I),
      lambda v, u: _time(v, u, "ms")),
     # "2.5 ms repetition", "a 3 ms TR": the value before its name
     ("tr", re.compile(_NUM + r"\s*(s|ms)\s+(?:repetition(?:[- ]time)?|tr)\b(?!\s*(?:=|:|of|is)?\s*\d)", re.I),

@@ -41,13 +41,13 @@ _PULSE_PLURAL = re.compile("(?:" + "|".join(f"(?<=\\b{w} )" for w in ("hard", "b
 
 
 # "256 samples over 256 mm": the readout's samples and its FOV; "... with a 1.28 ms flat top": the readout's
-_SAMPLES_OVER = re.compile(r"\b(\d+)\s*(samples|points)\s+(?:over|across)\s+(?:an?\s+)?"
+_SAMPLES_OVER = re.compile(r"\b(\d+)\s*(?:readout\s+|adc\s+|useful\s+)?(samples|points)\s+(?:over|across)\s+(?:an?\s+)?"
                            r"(\d+(?:\.\d+)?\s*(?:mm|cm)\b)", re.I)
 # "prephaser and slice rephaser 2 ms each": the duration belongs to both (the line is cut at "and" later)
 _EACH = re.compile(r"\b([a-z]+(?:ers?|s))\s+and\s+([a-z ]{0,25}?[a-z]+(?:ers?|s))\s+"
                    r"(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+each\b", re.I)
-_FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;,]{0,40}?)\s*\bwith an?\s+(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+"
-                              r"flat[- ]?top\b", re.I)
+_FLAT_OF_SAMPLES = re.compile(r"\b(samples|points)\b([^;,]{0,40}?)\s*\b(?:with|on) an?\s+"
+                              r"(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+flat[- ]?top\b", re.I)
 
 
 # "gradients 25/40/35 mT/m and 50/80/70 mT/m/ms on x/y/z": one limit per axis; the weakest holds for any direction
@@ -75,13 +75,48 @@ _REPEATED = re.compile(r"\brepeated\s+(?:(\d+|two|three|four|five|six|eight|ten)
 _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twice": 2, "thrice": 3}
 
 
+# "dead and ringdown times 0", "dead times 0": every gap of the system object is zero
+_ZERO_DEAD = re.compile(r"\b(?:rf\s+)?dead(?:\s+and\s+ring[- ]?down)?\s+times\s*(?:are\s+|=\s*|of\s+)?(?:0|zero)"
+                        r"(?:\s*(?:us|µs|s))?(?![\w.])", re.I)
+# "RF and ADC raster 2 us": the value belongs to both
+_TWO_RASTERS = re.compile(r"\b(rf|adc|gradient)\s+and\s+(rf|adc|gradient)\s+rasters?\s*(?:of\s+|=\s*)?"
+                          r"(\d+(?:\.\d+)?\s*(?:us|µs|ns))", re.I)
+# the value before its name: "100 mm slab", "3 ms spoilers"
+_SLAB_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:mm|cm))\s+(?:thick\s+)?slab\b", re.I)
+_SPOILER_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+(?:long\s+)?(?:spoilers?|crushers?)\b", re.I)
+# "67 phase encodes over 120 mm": the phase-encoding FOV, which may differ from the readout's
+_PHASE_FOV = re.compile(r"\b(\d+)\s+(phase[- ]encod\w*(?:\s+(?:steps|lines))?)\s+(?:over|across)\s+(\d+(?:\.\d+)?)\s*"
+                        r"(mm|cm)\b", re.I)
+_FOV_3D = re.compile(r"\b\d+(?:\.\d+)?\s*[x×]\s*\d+(?:\.\d+)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b", re.I)
+# spoilers given by their areas: "2x readout area on x", "2 cycles over the pixel in x", "4/slab in z"
+_SPOIL_X = re.compile(r"\b(\d+(?:\.\d+)?|two|three|four)\s*(?:x|×|times)\s*(?:the\s+)?readout(?:'s)?\s+area\b|"
+                      r"\b(\d+(?:\.\d+)?|two|three|four)\s+cycles?\s+(?:over|per|across)\s+(?:the\s+|a\s+)?"
+                      r"(?:pixel|voxel)\b", re.I)
+_SPOIL_Z = re.compile(r"\b(\d+(?:\.\d+)?)\s*/\s*(?:the\s+)?(?:slab|thickness|slice(?:[- ]thickness)?)\b", re.I)
+
+
 def read_counts(line: str, k: Knowledge) -> str:
-    """How often the whole scan repeats ("repeated three times", "3 repetitions"), taken out into k.values."""
+    """What the field patterns have no field for, taken out into k.values: how often the whole scan repeats
+    ("repeated three times"), the phase-encoding FOV, and spoilers given by their areas."""
     m = _REPEATED.search(line)
     if m:
         word = (m.group(1) or m.group(2) or m.group(3)).lower()
         k.values["n_rep"] = float(_WORDS.get(word) or word)
         line = line[:m.start()] + " " + line[m.end():]
+    z = _FOV_3D.search(line)  # the partition direction's FOV, which a slab given apart ("on a 50 mm slab") keeps
+    if z:
+        k.values["fov_z"] = float(z.group(1)) * (1e-2 if z.group(2).lower() == "cm" else 1e-3)
+    p = _PHASE_FOV.search(line)
+    if p:
+        k.values["fov_y"] = float(p.group(3)) * (1e-2 if p.group(4).lower() == "cm" else 1e-3)
+        line = line[:p.start()] + f"{p.group(1)} {p.group(2)}" + line[p.end():]
+    if re.search(r"\b(spoil\w*|crush\w*)\b", line, re.I):
+        x, z = _SPOIL_X.search(line), _SPOIL_Z.search(line)
+        if x:
+            word = (x.group(1) or x.group(2)).lower()
+            k.values["spoil_x_factor"] = float(_WORDS.get(word) or word)
+        if z:
+            k.values["spoil_z_cycles"] = float(z.group(1))
     return line
 
 
@@ -90,6 +125,10 @@ def spelled_out(line: str) -> str:
     if _SQRT3_MARGIN.search(line):
         line = _LIMIT_VALUE.sub(lambda m: f"{float(m.group(1)) / 3 ** 0.5:.4g} {m.group(2)}", line)
     line = _ENCODES.sub(lambda m: f"{m.group(1)} phase encodes, {m.group(2)} partitions", line)
+    line = _ZERO_DEAD.sub("rf dead time 0 us, rf ringdown 0 us, adc dead time 0 us", line)
+    line = _TWO_RASTERS.sub(lambda m: f"{m.group(1)} raster {m.group(3)}, {m.group(2)} raster {m.group(3)}", line)
+    line = _SLAB_FIRST.sub(lambda m: f"slab {m.group(1)}", line)
+    line = _SPOILER_FIRST.sub(lambda m: f"spoiler {m.group(1)}", line)
     line = _PER_AXIS.sub(_weakest, line)
     line = re.sub(r"\bno (adc|rf) (dead[- ]?time|ring[- ]?down(?:[- ]time)?)\b", r"\1 \2 0 us", line, flags=re.I)
     line = _DEAD_AND_RINGDOWN.sub(lambda m: f"{m.group(1) or 'rf '}dead time {m.group(2)}, rf ringdown {m.group(2)}",

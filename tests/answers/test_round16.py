@@ -291,3 +291,84 @@ def test_a_function_the_follow_up_describes_beats_a_template_setting(responder, 
 def test_round16_phrasings(responder, question, topic):
     a = ask(responder, question, "python")
     assert a.confident and a.topic == topic, (a.topic, a.text[:400])
+
+
+# --- a gradient echo's and a balanced SSFP's minimum from the user's events --------------------------------------
+
+def _pp_gre(max_grad, max_slew, pulse, tbw, thick, n, fov, readout, pre=None, spoil=None):
+    """The same events built here with pypulseq, independently of the responder: TE and TR minimums."""
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sys = pp.Opts(max_grad=max_grad, grad_unit="mT/m", max_slew=max_slew, slew_unit="T/m/s")
+        rf, gz, _ = pp.make_sinc_pulse(flip_angle=0.3, duration=pulse, slice_thickness=thick, time_bw_product=tbw,
+                                       apodization=0.5, return_gz=True, system=sys, use="excitation")
+        gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=math.ceil(round(readout / 1e-5, 6)) * 1e-5,
+                               system=sys)
+
+        def lobe(area):
+            shortest = pp.calc_duration(pp.make_trapezoid(channel="x", area=area, system=sys))
+            return max(shortest, pre or 0)
+
+        prep = max(lobe(gx.area / 2), lobe(n / 2 / fov), lobe(gz.area / 2))
+        te = pp.calc_duration(rf, gz) - (rf.delay + pp.calc_rf_center(rf)[0]) + prep + pp.calc_duration(gx) / 2
+        tr = pp.calc_duration(rf, gz) + prep + pp.calc_duration(gx) + (spoil or 0)
+    return te, tr
+
+
+def test_a_gre_named_only_in_the_settings_gets_its_minimum_te(responder):
+    settings = ("2D GRE, 30 mT/m and 150 T/m/s, dead and ringdown times 0; 2 ms sinc, TBW 4, 4 mm slice; "
+                "128 samples over 220 mm with a 20 us dwell; read prephaser and slice rephaser 1.2 ms each; "
+                "2 ms spoilers")
+    te, tr = _pp_gre(30, 150, 2e-3, 4, 4e-3, 128, 0.22, 128 * 20e-6, pre=1.2e-3, spoil=2e-3)
+    a = ask(responder, "I'd like TE = 3 ms on this one", "python", knowledge=settings)
+    assert f"**TE 3 ms is too short** for these events: at least {te * 1e3:.4g} ms" in a.text, a.text[:900]
+    assert f"the shortest TR is **{tr * 1e3:.4g} ms**" in a.text and "+ spoilers 2 ms" in a.text
+
+
+def test_spoilers_given_by_their_areas_count_in_the_tr(responder):
+    settings = ("GRE, 40 mT/m, 150 T/m/s; 1 ms sinc, TBW 2, 80 mm slab; 96 readout samples over 200 mm on a 1.5 ms "
+                "flat top; shortest prephasers; spoilers of 2 cycles over the pixel in x and 4/slab in z")
+    a = ask(responder, "is a 2 ms TR ok?", "matlab", knowledge=settings)
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        sys = pp.Opts(max_grad=40, grad_unit="mT/m", max_slew=150, slew_unit="T/m/s")
+        spoil = max(pp.calc_duration(pp.make_trapezoid(channel="x", area=2 * 96 / 0.2, system=sys)),
+                    pp.calc_duration(pp.make_trapezoid(channel="z", area=4 / 0.08, system=sys)))
+    _, tr = _pp_gre(40, 150, 1e-3, 2, 0.08, 96, 0.2, 1.5e-3, spoil=spoil)
+    assert f"**TR 2 ms is too short** for these events: at least {tr * 1e3:.4g} ms" in a.text, a.text[:900]
+
+
+def test_a_balanced_ssfp_minimum_counts_prephasers_and_rewinders(responder):
+    settings = ("3D bSSFP, 60 mT/m, 100 T/m/s; matrix 128 x 128 x 64 over 256 x 256 x 128 mm, dwell 8 us; 1 ms sinc "
+                "with TBW 2 on a 64 mm slab")
+    a = ask(responder, "is a 3 ms TR ok for this balanced scan?", "python", knowledge=settings)
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sys = pp.Opts(max_grad=60, grad_unit="mT/m", max_slew=100, slew_unit="T/m/s")
+        rf, gz, _ = pp.make_sinc_pulse(flip_angle=0.5, duration=1e-3, slice_thickness=0.064, time_bw_product=2,
+                                       apodization=0.5, return_gz=True, system=sys, use="excitation")
+        gx = pp.make_trapezoid(channel="x", flat_area=128 / 0.256, flat_time=math.ceil(128 * 8e-6 / 1e-5) * 1e-5,
+                               system=sys)
+        d = [pp.calc_duration(pp.make_trapezoid(channel="x", area=x, system=sys))
+             for x in (gx.area / 2, 128 / 2 / 0.256, 64 / 2 / 0.128 + gz.area / 2)]
+        tr = pp.calc_duration(rf, gz) + 2 * max(d) + pp.calc_duration(gx)
+    assert f"**TR 3 ms is too short** for these events: at least {tr * 1e3:.4g} ms" in a.text, a.text[:900]
+
+
+def test_settings_phrases_with_the_value_first_are_read():
+    from pulsepal.answers.knowledge import parse
+
+    v = parse("dead and ringdown times 0, RF and ADC raster 2 us; 100 mm slab; 3 ms spoilers; 64 readout samples "
+              "over 180 mm on a 1 ms flat top; 48 phase encodes over 120 mm", settings_text=True).values
+    assert v["rf_dead_time"] == v["rf_ringdown_time"] == v["adc_dead_time"] == 0.0
+    assert v["rf_raster_time"] == v["adc_raster_time"] == 2e-6
+    assert v["slab_thickness"] == 0.1 and v["spoiler_duration"] == 3e-3
+    assert v["fov"] == 0.18 and v["n_x"] == 64 and v["readout_time"] == 1e-3
+    assert v["n_y"] == 48 and v["fov_y"] == 0.12
+    assert parse("can i get TE down to 1.5 ms").values["te"] == 1.5e-3

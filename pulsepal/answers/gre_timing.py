@@ -1,0 +1,148 @@
+"""A gradient echo's shortest TE and TR built with pypulseq from the events the user describes: their excitation
+(pulse, time-bandwidth product, slice or slab), readout (samples over a FOV in a flat time, or a dwell), the
+prephasers (shortest, or the duration they give: "read prephaser and slice rephaser 1.8 ms each") and the spoilers
+(a duration, or areas: "2 cycles over the pixel in x and 4/slab in z").
+
+Why: "can this GRE run at a 10 ms TR?" is answered by the user's own events, not by a template's. The gradient echo
+may be named in the question or only in the settings panel ("2D GRE for GE, ..." then "I'd like TE = 4 ms"). TE
+runs from the RF centre to the middle of the readout; TR is one repetition of excitation, prephasers, readout and,
+when the user describes them, spoilers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Any, Optional
+
+from .event_timing import _ASKS_FEASIBLE, as_ms, defaults_note, excitation, system_object
+from .toolbox_values import GAMMA
+
+_GRE = re.compile(r"\b(gradient[- ]echo|gre|flash|spoiled gradient|fl2d)\b", re.I)
+_BALANCED = re.compile(r"\b(bssfp|b-ssfp|balanced|true-?fisp|trufi|fiesta|balanced ssfp)\b", re.I)
+
+
+def _lobe(area: float, duration: Optional[float], system: Any) -> float:
+    """The duration of a prephaser of `area`: the user's own when it is long enough, else the shortest."""
+    import pypulseq as pp
+
+    shortest = pp.calc_duration(pp.make_trapezoid(channel="x", area=area, system=system))
+    return max(duration, shortest) if duration else shortest
+
+
+def _spoilers(values: dict[str, float], n: int, fov: float, thickness: float, system: Any) -> Optional[float]:
+    """The spoiler block's duration: the one given, else the longer of the shortest x and z spoilers of the areas
+    given; None when the user describes none."""
+    import pypulseq as pp
+
+    if values.get("spoiler_duration"):
+        return values["spoiler_duration"]
+    areas = [a for a in (values.get("spoil_x_factor", 0) * n / fov, values.get("spoil_z_cycles", 0) / thickness)
+             if a > 0]
+    if not areas:
+        return None
+    return max(pp.calc_duration(pp.make_trapezoid(channel="x", area=a, system=system)) for a in areas)
+
+
+def gre_minimum(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
+    """The shortest TE and TR of the user's gradient-echo events, and whether the TE/TR asked for fits."""
+    if not (_GRE.search(prose) or _GRE.search(settings)) or not re.search(
+            r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not (
+            "tr" in values or "te" in values or _ASKS_FEASIBLE.search(prose)):
+        return []
+    thickness = values.get("slice_thickness") or values.get("slab_thickness")
+    readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
+                                             values.get("n_x") else None)
+    if not ("pulse_duration" in values or readout) or not (values.get("fov") and values.get("n_x") and thickness):
+        return []
+    import pypulseq as pp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        system = system_object(values)
+        raster = system.grad_raster_time
+        n, fov = int(values["n_x"]), values["fov"]
+        pulse = {**values, "slice_thickness": thickness, "pulse_duration": values.get("pulse_duration", 2e-3)}
+        try:
+            rf, gz = excitation(pulse, system)
+        except (ValueError, AssertionError):
+            return []  # the slice gradient itself is over the limit: the template's check says so
+        readout = readout or 3.2e-3
+        if n / fov / readout / (GAMMA * 1e-3) > values.get("max_grad", 40.0):
+            return []  # the readout itself cannot be played: the template's own check says so with its minimum
+        flat = math.ceil(round(readout / raster, 6)) * raster
+        gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=flat, system=system)
+        given = values.get("prephaser_duration")
+        pre = max(_lobe(gx.area / 2, given, system),
+                  _lobe(int(values.get("n_y", n)) / 2 / values.get("fov_y", fov), given, system),
+                  _lobe(gz.area / 2 if gz is not None else 0.0, given, system))
+        spoil = _spoilers(values, n, fov, thickness, system)
+        block = pp.calc_duration(rf, gz)
+        readout_block = pp.calc_duration(gx)
+        min_te = block - (rf.delay + pp.calc_rf_center(rf)[0]) + pre + readout_block / 2
+    min_tr = block + pre + readout_block + (spoil or 0.0)
+    has_readout = bool(values.get("readout_time") or values.get("dwell"))
+    told = [w for w, have in (("pulse", "pulse_duration" in values), ("readout", has_readout)) if have]
+    assumed = [f"{w} not given: the template's {d}" for w, k, d in (("pulse", "pulse_duration", "2 ms"),
+                                                                   ("ADC window", "readout_time", "3.2 ms"))
+               if k not in values and not (k == "readout_time" and has_readout)]
+    spoiled = f" + spoilers {as_ms(spoil)}" if spoil else ""
+    line = (f"With your {' and '.join(told)}, the events of one TR take excitation block {as_ms(block)} + "
+            f"prephasers {as_ms(pre)} + readout {as_ms(readout_block)}{spoiled}: the shortest TR is "
+            f"**{min_tr * 1e3:.4g} ms**" + ("" if spoil else " before any spoiler") +
+            f", and the shortest TE **{min_te * 1e3:.4g} ms**" + (f" ({'; '.join(assumed)})" if assumed else "") +
+            defaults_note(values))
+    out = []
+    for key, label, minimum in (("tr", "TR", min_tr), ("te", "TE", min_te)):
+        if key in values and values[key] < minimum - 1e-9:
+            out.append(f"**{label} {as_ms(values[key])} is too short** for these events: at least "
+                       f"{minimum * 1e3:.4g} ms.")
+    tail = "." if spoil else "; a spoiler after the readout (as in the template below) adds its own duration to the TR."
+    return out + [line + tail]
+
+
+def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
+    """A balanced SSFP's shortest TR from the user's events, every lobe as short as it can be: excitation block,
+    prephasers (readout dephaser, phase and partition encoding with the slab rephaser), readout, and the rewinders
+    that undo them (as long as the prephasers); TE is half of it. The template uses one common lobe duration with
+    a margin, so its minimum can be a little longer: both are said."""
+    if not (_BALANCED.search(prose) or _BALANCED.search(settings)) or not re.search(
+            r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not ("tr" in values or _ASKS_FEASIBLE.search(
+                prose)):
+        return []
+    thickness = values.get("slab_thickness") or values.get("slice_thickness")
+    readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
+                                             values.get("n_x") else None)
+    if "pulse_duration" not in values or not readout or not (values.get("fov") and values.get("n_x") and thickness):
+        return []
+    import pypulseq as pp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        system = system_object(values)
+        n, fov = int(values["n_x"]), values["fov"]
+        try:
+            rf, gz = excitation({**values, "slice_thickness": thickness}, system)
+        except (ValueError, AssertionError):
+            return []
+        if n / fov / readout / (GAMMA * 1e-3) > values.get("max_grad", 40.0):
+            return []
+        raster = system.grad_raster_time
+        gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=math.ceil(round(readout / raster, 6)) * raster,
+                               system=system)
+        rephase = gz.area / 2 if gz is not None else 0.0
+        fov_z = values.get("fov_z") or thickness
+        partitions = int(values.get("n_z", 1)) / 2 / fov_z if values.get("n_z", 1) > 1 else 0.0
+        pre = max(_lobe(gx.area / 2, None, system),
+                  _lobe(int(values.get("n_y", n)) / 2 / values.get("fov_y", fov), None, system),
+                  _lobe(partitions + rephase, None, system))
+        block, readout_block = pp.calc_duration(rf, gz), pp.calc_duration(gx)
+    min_tr = block + 2 * pre + readout_block
+    out = [f"**TR {as_ms(values['tr'])} is too short** for these events: at least {min_tr * 1e3:.4g} ms."] if \
+        "tr" in values and values["tr"] < min_tr - 1e-9 else []
+    return out + [f"With your events, each lobe as short as it can be, one TR takes excitation block {as_ms(block)} + "
+                  f"prephasers {as_ms(pre)} + readout {as_ms(readout_block)} + rewinders {as_ms(pre)}: the shortest "
+                  f"TR is **{min_tr * 1e3:.4g} ms** (TE = TR/2 = {min_tr * 1e3 / 2:.4g} ms)" + defaults_note(values) +
+                  "; the template below gives all lobes one duration with a small margin, so its minimum can be a "
+                  "little longer."]
