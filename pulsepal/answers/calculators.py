@@ -368,8 +368,8 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
         prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])
     matlab = lang in ("matlab", "octave")  # the user's own events: timings built from them, options set from words
-    lines += event_timing.minimum_ti(values, prose, settings) + gre_timing.gre_minimum(values, prose, settings)
-    lines += gre_timing.balanced_minimum(values, prose, settings)
+    lines += event_timing.minimum_ti(values, prose, settings) + gre_timing.lines(values, prose, settings)
+    lines += event_timing.mprage_outer_tr(values, prose, settings)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
     lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
     lines += readout_calcs.lines(values, prose, settings, matlab) + imaging_calcs.lines(values, prose)

@@ -17,6 +17,8 @@ import re
 import warnings
 from typing import Any, Optional
 
+from .toolbox_values import SECONDS_PER
+
 _ASKS_FEASIBLE = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|can i|could i|will (it|this) work|"
                             r"work|too short|enough|allowed|achievable|at least|how short|short as)\b|\?", re.I)
 
@@ -188,3 +190,39 @@ def t2prep_delays(values: dict[str, float], prose: str, matlab: bool = False) ->
                    "tip-up (the 90° pulses themselves not included); if yours counts them too, subtract their "
                    "durations first.")
     return out
+
+
+_MPRAGE = re.compile(r"\b(mp2?rage|mprage|magneti[sz]ation[- ]prepared rapid)\b", re.I)
+_TRAIN = re.compile(r"\b(?:each\s+)?train\s+(?:of\s+|with\s+|has\s+)?(\d+)\s+(?:excitations|readouts|pulses|lines|"
+                    r"alphas?)\b|\b(\d+)\s+(?:excitations|readouts|pulses|lines)\s+(?:per|each|in each|a)\s+train\b",
+                    re.I)
+_CENTRE = re.compile(r"\bcent(?:re|er)\s+(?:after|at|is)\s+(?:the\s+)?(\d+)", re.I)
+_ESP = re.compile(r"\b(?:echo[- ]spacing|esp|inner tr)\s*(?:of|=|:|is)?\s*(\d+(?:\.\d+)?)\s*(ms)\b|\b(\d+(?:\.\d+)?)\s*"
+                  r"(ms)\s+(?:echo[- ]spacing|esp|inner tr)\b", re.I)
+_LAST_TI = re.compile(r"\bti\s*2\b\s*(?:at|=|:|of|is)?\s*(\d+(?:\.\d+)?)\s*(s|ms)\b", re.I)
+
+
+def mprage_outer_tr(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
+    """An MP(2)RAGE's shortest outer TR for the last inversion time asked: from the inversion block's start to its
+    centre, then the last TI (to the centre of the last train), then the rest of that train, (N - centre) echo
+    spacings."""
+    text = f"{settings}\n{prose}"
+    if not _MPRAGE.search(text) or not re.search(r"\b(outer )?tr\b|\brepetition time\b", prose, re.I):
+        return []
+    esp, train, ti = _ESP.search(text), _TRAIN.search(text), _LAST_TI.search(text)
+    inv = values.get("inversion_duration")
+    if not (esp and train and (ti or values.get("ti")) and inv):
+        return []
+    spacing = float(esp.group(1) or esp.group(3)) * 1e-3
+    n = int(train.group(1) or train.group(2))
+    centre = int(c.group(1)) if (c := _CENTRE.search(text)) else n // 2
+    last_ti = float(ti.group(1)) * SECONDS_PER[ti.group(2).lower()] if ti else float(values["ti"])
+    to_centre = values.get("rf_dead_time", 0.0) + inv / 2
+    minimum = to_centre + last_ti + (n - centre) * spacing
+    shown = f"{minimum:.3g} s ({minimum:.4g} s)"  # seconds: a few ms of how the inversion is counted
+    out = [f"**TR {values['tr']:g} s is too short** for TI {last_ti:g} s: at least {shown}."] if \
+        values.get("tr") and values["tr"] < minimum - 1e-9 else []
+    return out + [f"The outer TR holds the inversion up to its centre ({to_centre * 1e3:.4g} ms), the TI to the "
+                  f"centre of the last train ({last_ti:g} s) and the rest of that train ({n - centre} × "
+                  f"{spacing * 1e3:g} ms = {(n - centre) * spacing * 1e3:.4g} ms): the shortest outer TR is "
+                  f"**{shown}**" + defaults_note(values) + "."]

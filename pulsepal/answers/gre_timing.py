@@ -146,3 +146,45 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
                   f"TR is **{min_tr * 1e3:.4g} ms** (TE = TR/2 = {min_tr * 1e3 / 2:.4g} ms)" + defaults_note(values) +
                   "; the template below gives all lobes one duration with a small margin, so its minimum can be a "
                   "little longer."]
+
+
+_CENTRE_OUT = re.compile(r"\b(spirals?|cent(?:er|re)[- ]out|ute|ultra-?short te|radial[- ]out|rosette)\b", re.I)
+# "a spiral whose ramp-up takes 40 us before the ADC opens": the time from the readout's start to its first sample
+_LEAD = re.compile(r"\b(?:ramp[- ]?up|lead[- ]?in|ramp)\b[^.;]{0,20}?\b(?:takes?|of|is|lasts?)?\s*" + r"(\d+(?:\.\d+)?)"
+                   r"\s*(us|µs|ms)\b(?=[^.;]{0,30}\b(?:adc|sampl\w*|first sample|opens?|starts?)\b)", re.I)
+
+
+def centre_out_minimum(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
+    """A centre-out readout's (spiral, UTE, radial-out) shortest TE, counted to the first sample: the excitation
+    after its centre, the shortest slice rephaser, and the readout's lead-in before the ADC opens."""
+    text = f"{settings}\n{prose}"
+    if not _CENTRE_OUT.search(text) or not re.search(r"\b(te|echo time|first echo|echo)\b", prose, re.I) or not (
+            "te" in values or _ASKS_FEASIBLE.search(prose)) or "pulse_duration" not in values or \
+            not values.get("slice_thickness"):
+        return []
+    import pypulseq as pp
+
+    lead = _LEAD.search(text)
+    lead_s = float(lead.group(1)) * (1e-3 if lead.group(2).lower() == "ms" else 1e-6) if lead else 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        system = system_object(values)
+        try:
+            rf, gz = excitation(values, system)
+        except (ValueError, AssertionError):
+            return []
+        tail = pp.calc_duration(rf, gz) - (rf.delay + pp.calc_rf_center(rf)[0])
+        rephaser = _lobe(gz.area / 2, None, system) if gz is not None else 0.0
+    min_te = tail + rephaser + lead_s
+    out = [f"**TE {as_ms(values['te'])} is too short** for these events: at least {min_te * 1e3:.4g} ms."] if \
+        "te" in values and values["te"] < min_te - 1e-9 else []
+    return out + [f"Counted to the first sample of the centre-out readout: excitation after its centre {as_ms(tail)}"
+                  f" + shortest slice rephaser {as_ms(rephaser)}" + (f" + the readout's lead-in {as_ms(lead_s)}"
+                                                                     if lead else "") +
+                  f" = shortest TE **{min_te * 1e3:.4g} ms**" + defaults_note(values) + "."]
+
+
+def lines(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
+    """Every minimum the user's events decide: gradient echo, balanced SSFP, centre-out readout."""
+    return gre_minimum(values, prose, settings) + balanced_minimum(values, prose, settings) + \
+        centre_out_minimum(values, prose, settings)

@@ -372,3 +372,28 @@ def test_settings_phrases_with_the_value_first_are_read():
     assert v["fov"] == 0.18 and v["n_x"] == 64 and v["readout_time"] == 1e-3
     assert v["n_y"] == 48 and v["fov_y"] == 0.12
     assert parse("can i get TE down to 1.5 ms").values["te"] == 1.5e-3
+
+
+def test_a_centre_out_readouts_te_is_counted_to_its_first_sample(responder):
+    settings = ("spiral GRE, 40 mT/m, 150 T/m/s; 2 ms sinc, TBW 4, 4 mm slice, shortest slice rephaser, then a "
+                "spiral whose ramp-up takes 60 us before the ADC opens")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sys = pp.Opts(max_grad=40, grad_unit="mT/m", max_slew=150, slew_unit="T/m/s")
+        rf, gz, _ = pp.make_sinc_pulse(flip_angle=0.3, duration=2e-3, slice_thickness=4e-3, time_bw_product=4,
+                                       apodization=0.5, return_gz=True, system=sys, use="excitation")
+        tail = pp.calc_duration(rf, gz) - (rf.delay + pp.calc_rf_center(rf)[0])
+        reph = pp.calc_duration(pp.make_trapezoid(channel="z", area=gz.area / 2, system=sys))
+    a = ask(responder, "is a TE of 1 ms possible?", "matlab", knowledge=settings)
+    assert f"shortest TE **{(tail + reph + 60e-6) * 1e3:.4g} ms**" in a.text, a.text[:900]
+    assert "**TE 1 ms is too short**" in a.text
+
+
+def test_an_mp2rage_outer_tr_holds_the_last_ti_and_the_rest_of_its_train(responder):
+    settings = ("MP2RAGE, rf dead 100 us; hypsec inversion 10 ms; 7 ms echo spacing; TI2 2.5 s; each train 160 "
+                "excitations, centre after 80")
+    a = ask(responder, "can the outer TR be 2.6 s?", "python", knowledge=settings)
+    # 0.1 ms + 5 ms + 2.5 s + 80 x 7 ms = 3.0651 s
+    assert "**TR 2.6 s is too short** for TI 2.5 s: at least 3.07 s (3.065 s)" in a.text, a.text[:900]
