@@ -108,13 +108,16 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
     that undo them (as long as the prephasers); TE is half of it. The template uses one common lobe duration with
     a margin, so its minimum can be a little longer: both are said."""
     if not (_BALANCED.search(prose) or _BALANCED.search(settings)) or not re.search(
-            r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not ("tr" in values or _ASKS_FEASIBLE.search(
+            r"\b(tr|te|repetition( time)?|echo time)\b", prose, re.I) or not ("tr" in values or _ASKS_FEASIBLE.search(
                 prose)):
         return []
-    thickness = values.get("slab_thickness") or values.get("slice_thickness")
+    hard = bool(values.get("excitation_hard")) or bool(re.search(r"\b(block|hard|rect\w*) (pulse|excitation)",
+                                                                  f"{settings} {prose}", re.I))
+    thickness = values.get("slab_thickness") or values.get("slice_thickness") or values.get("fov_z")
     readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
                                              values.get("n_x") else None)
-    if "pulse_duration" not in values or not readout or not (values.get("fov") and values.get("n_x") and thickness):
+    if "pulse_duration" not in values or not readout or not (values.get("fov") and values.get("n_x") and (
+            thickness or hard)):
         return []
     import pypulseq as pp
 
@@ -122,8 +125,10 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
         warnings.simplefilter("ignore")
         system = system_object(values)
         n, fov = int(values["n_x"]), values["fov"]
-        try:
-            rf, gz = excitation({**values, "slice_thickness": thickness}, system)
+        try:  # a hard pulse excites the whole volume: no slab gradient to rephase
+            rf, gz = (pp.make_block_pulse(flip_angle=math.radians(values.get("flip_deg", 10.0)),
+                                          duration=values["pulse_duration"], system=system, use="excitation"), None) \
+                if hard else excitation({**values, "slice_thickness": float(thickness or 0.0)}, system)
         except (ValueError, AssertionError):
             return []
         if n / fov / readout / (GAMMA * 1e-3) > values.get("max_grad", 40.0):
@@ -133,11 +138,12 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
                                system=system)
         rephase = gz.area / 2 if gz is not None else 0.0
         fov_z = values.get("fov_z") or thickness
-        partitions = int(values.get("n_z", 1)) / 2 / fov_z if values.get("n_z", 1) > 1 else 0.0
+        partitions = int(values.get("n_z", 1)) / 2 / fov_z if values.get("n_z", 1) > 1 and fov_z else 0.0
         pre = max(_lobe(gx.area / 2, None, system),
                   _lobe(int(values.get("n_y", n)) / 2 / values.get("fov_y", fov), None, system),
                   _lobe(partitions + rephase, None, system))
-        block, readout_block = pp.calc_duration(rf, gz), pp.calc_duration(gx)
+        block = pp.calc_duration(rf, gz) if gz is not None else pp.calc_duration(rf)
+        readout_block = pp.calc_duration(gx)
     min_tr = block + 2 * pre + readout_block
     out = [f"**TR {as_ms(values['tr'])} is too short** for these events: at least {min_tr * 1e3:.4g} ms."] if \
         "tr" in values and values["tr"] < min_tr - 1e-9 else []
@@ -185,6 +191,12 @@ def centre_out_minimum(values: dict[str, float], prose: str, settings: str = "")
 
 
 def lines(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
-    """Every minimum the user's events decide: gradient echo, balanced SSFP, centre-out readout."""
-    return gre_minimum(values, prose, settings) + balanced_minimum(values, prose, settings) + \
-        centre_out_minimum(values, prose, settings)
+    """Every minimum the user's events decide: gradient echo, balanced SSFP, centre-out readout. Events pypulseq
+    refuses to build (values no scanner could play) give no line here: the template's own check reports them."""
+    out: list[str] = []
+    for minimum in (gre_minimum, balanced_minimum, centre_out_minimum):
+        try:
+            out += minimum(values, prose, settings)
+        except (ValueError, AssertionError, TypeError, ZeroDivisionError):
+            continue
+    return out

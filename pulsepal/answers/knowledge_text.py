@@ -87,7 +87,7 @@ _SPOILER_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+(?:long\s+)?(?
 # "67 phase encodes over 120 mm": the phase-encoding FOV, which may differ from the readout's
 _PHASE_FOV = re.compile(r"\b(\d+)\s+(phase[- ]encod\w*(?:\s+(?:steps|lines))?)\s+(?:over|across)\s+(\d+(?:\.\d+)?)\s*"
                         r"(mm|cm)\b", re.I)
-_FOV_3D = re.compile(r"\b\d+(?:\.\d+)?\s*[x×]\s*\d+(?:\.\d+)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b", re.I)
+_FOV_3D = re.compile(r"\b\d+(?:\.\d+)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b", re.I)
 # spoilers given by their areas: "2x readout area on x", "2 cycles over the pixel in x", "4/slab in z"
 _SPOIL_X = re.compile(r"\b(\d+(?:\.\d+)?|two|three|four)\s*(?:x|×|times)\s*(?:the\s+)?readout(?:'s)?\s+area\b|"
                       r"\b(\d+(?:\.\d+)?|two|three|four)\s+cycles?\s+(?:over|per|across)\s+(?:the\s+|a\s+)?"
@@ -104,8 +104,10 @@ def read_counts(line: str, k: Knowledge) -> str:
         k.values["n_rep"] = float(_WORDS.get(word) or word)
         line = line[:m.start()] + " " + line[m.end():]
     z = _FOV_3D.search(line)  # the partition direction's FOV, which a slab given apart ("on a 50 mm slab") keeps
-    if z:
-        k.values["fov_z"] = float(z.group(1)) * (1e-2 if z.group(2).lower() == "cm" else 1e-3)
+    if z and re.search(r"\bfov\b|field of view|\bover\b", line, re.I):
+        scale = 1e-2 if z.group(3).lower() == "cm" else 1e-3
+        k.values["fov_z"] = float(z.group(2)) * scale
+        k.values.setdefault("fov_y", float(z.group(1)) * scale)
     p = _PHASE_FOV.search(line)
     if p:
         k.values["fov_y"] = float(p.group(3)) * (1e-2 if p.group(4).lower() == "cm" else 1e-3)

@@ -397,3 +397,14 @@ def test_an_mp2rage_outer_tr_holds_the_last_ti_and_the_rest_of_its_train(respond
     a = ask(responder, "can the outer TR be 2.6 s?", "python", knowledge=settings)
     # 0.1 ms + 5 ms + 2.5 s + 80 x 7 ms = 3.0651 s
     assert "**TR 2.6 s is too short** for TI 2.5 s: at least 3.07 s (3.065 s)" in a.text, a.text[:900]
+
+
+def test_a_hard_pulse_balanced_scan_has_no_slab_rephaser_and_never_raises(responder):
+    settings = ("3D bSSFP, block pulse 400 us flip 20, FOV 256x192x128 mm, matrix 256x192x64, readout 1280 us, "
+                "30 mT/m, 120 T/m/s")
+    a = ask(responder, "is a 2 ms repetition reachable for this trufi?", "python", knowledge=settings)
+    assert "**TR 2 ms is too short** for these events" in a.text and "excitation block" in a.text, a.text[:900]
+    # events no scanner could play give no line, and never an error
+    b = ask(responder, "TR 2 ms ok?", "python", knowledge="3D bSSFP, 5 ms sinc, 0.01 mm slab, 256 samples over "
+                                                           "10 mm in 0.1 ms")
+    assert b.text
