@@ -70,7 +70,8 @@ MORE_TERMS: list[Term] = [
        A("rotate", 1.2), M("mr.rotate3D", 1.0)),
     _t(r"\btrajector\w*\b.{0,60}\b(in)?to (the |a |my )?(gradient|waveform)|\bk-?space (points|positions|coordinates|"
        r"samples|locations|values)\b.{0,60}\bgradient|\bgradients?\b.{0,40}\b(produce|give|achieve|follow|trace)s? "
-       r"(this |my |the |a )?(k-?space )?trajectory", A("traj_to_grad", 2.0)),
+       r"(this |my |the |a )?(k-?space )?trajectory|\b(gradients?|waveforms?)\b.{0,30}\bfrom (a |an |the |my |this )?"
+       r"([\w-]+ )?(k-?space )?trajector", A("traj_to_grad", 2.0)),
     _t(r"\bresampl\w*\b.{0,30}\b(onto|on|to) (the )?(gradient )?raster|\bonto the (gradient )?raster",
        A("points_to_waveform", 1.4)),
     # --- ADC and timing ---------------------------------------------------------------------------------------
@@ -332,6 +333,8 @@ MORE_TERMS: list[Term] = [
        r"new)\w*|\b(rebuild|recreat|remak)\w*\b.{0,30}\b(or|vs\.?|versus|instead of)\b.{0,15}\bscal(e|ed|ing)\b|"
        r"\b(gradient|lobe|grad)\b.{0,40}\bmultipl\w*\b.{0,30}\bby (a |some |one )?(factor|scalar|number|constant)\b",
        A("scale_grad", 1.8)),
+    _t(r"\b(gradient|waveform|lobe)\b.{0,20}\bstarts? (at|from) [-\d.]+\s*(mt/m|hz/m)?.{0,20}\b(ends?|finish\w*|goes?|"
+       r"ramps?) (at|to) [-\d.]+", A("make_extended_trapezoid", 1.9)),
     _t(r"\b(one|single|a) continuous (gradient|waveform)\b|\b(no|without( a)?|never) (return\w*|going|dropping) "
        r"(back )?to zero\b|\bnot (return|go|drop)\w* (back )?to zero\b", A("make_extended_trapezoid", 1.9)),
     _t(r"\b(pad|fill|wait out|top up)\w*\b.{0,30}\b(rest|remainder|remaining|end)\b.{0,20}\b(tr|repetition|"

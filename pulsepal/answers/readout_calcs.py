@@ -40,8 +40,8 @@ def sampling(prose: str) -> list[str]:
         return []  # oversampled_adc gives the dwell the ADC takes; the plain one would contradict it
     m = re.search(r"\b(\d+)\s*(points|samples|sample points)\b.{0,30}?\b(over|in|during|across|within|of)\s+" + _NUM
                   + r"\s*(ms|us|µs|s)\b", prose, re.I)
-    if not m:
-        return []
+    if not m or re.search(r"\b(dwell|sampling interval|raster|every)\b", m.group(0), re.I):
+        return []  # "256 samples with a dwell of 10 us": the time is the dwell, not the window they fill
     n = int(m.group(1))
     total = float(m.group(4)) * {"ms": 1e-3, "us": 1e-6, "µs": 1e-6, "s": 1.0}[m.group(5).lower()]
     dwell = total / n

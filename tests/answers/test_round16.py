@@ -408,3 +408,17 @@ def test_a_hard_pulse_balanced_scan_has_no_slab_rephaser_and_never_raises(respon
     b = ask(responder, "TR 2 ms ok?", "python", knowledge="3D bSSFP, 5 ms sinc, 0.01 mm slab, 256 samples over "
                                                            "10 mm in 0.1 ms")
     assert b.text
+
+
+def test_a_dwell_is_not_read_as_the_window_of_the_samples(responder):
+    a = ask(responder, "How do I make the readout for 256 samples with a dwell of 10 us?", "matlab")
+    assert "39.06 ns" not in a.text and "**2.56 ms** readout" in a.text, a.text[:600]
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("how to make a gradient that starts at 10 mT/m and ends at 0?", "make_extended_trapezoid"),
+    ("how do I make a 2D spiral gradient waveform from a k-space trajectory?", "traj_to_grad"),
+])
+def test_round16_more_phrasings(responder, question, topic):
+    a = ask(responder, question, "python")
+    assert a.confident and a.topic == topic, (a.topic, a.text[:400])
