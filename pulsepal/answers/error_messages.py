@@ -6,9 +6,12 @@ and what to change. The messages are facts of the toolboxes' own code: pypulseq'
 package (its `raise` statements), MATLAB's from the facts file tools/extract_matlab_errors.py wrote from the real
 toolbox. The explanations of the common ones (`_MEANING`) are ours.
 
-A message counts as pasted when the question holds a run of its words verbatim: five or more in a row, or four
-with an error word ("error", "raises", "says", "message", "traceback"). A phrase that short is no accident, and a
-partial paste (people copy the first line) still matches.
+A message counts as pasted only when the question says it is an error ("I get", "error", "raises", "traceback",
+"ValueError", ...) and holds a good part of the message verbatim: five or more words in a row that are at least 60 %
+of the message's longest literal part (or eight words), or the whole of a short message. Sharing words is not
+enough: "does the ADC delay need to be on a gradient raster?" shares five with "The last time point must be on a
+gradient raster" and pastes nothing. The session's toolbox is searched, the other one only when the question marks
+it ("ValueError", "Traceback", "pp." for pypulseq; "Error using", "mr." for MATLAB).
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from .source_facts import RAISE, message, raised
 from .types import Answer, is_matlab
 
 _DATA = Path(__file__).with_name("data") / "matlab_errors.json"
-_ERROR_WORD = re.compile(r"\b(errors?|raises?d?|says?|message|traceback|exception|ValueError|TypeError|fails?|"
-                         r"failed|complains?)\b", re.I)
+_ERROR_WORD = re.compile(r"\b(errors?|raises?d?|message|traceback|exception|ValueError|TypeError|AssertionError|"
+                         r"fails?|failed|complains?|throws?|i get|i got|getting|crash\w*|stops? with)\b", re.I)
 # messages raised inside a Sequence helper module, and the public call that reaches them
 _PY_MODULES = {"pypulseq.Sequence.block": "seq.add_block", "pypulseq.Sequence.read_seq": "seq.read",
                "pypulseq.Sequence.write_seq": "seq.write"}
@@ -58,8 +61,10 @@ _MEANING = (
      "a bare number was passed to add_block. A pause is an event: wrap the time in a delay (`pp.make_delay(t)` / "
      "`mr.makeDelay(t)`) and add that."),
     (r"'use' is not optional|\"use\" is not optional",
-     "since v1.5.0 every RF pulse carries what it is for. Pass `use` to the pulse function: 'excitation', "
-     "'refocusing', 'inversion', 'saturation' or 'preparation'."),
+     "since v1.5.0 every RF event must say what it is for, and this one carries no `use`: it was built by hand, read "
+     "from an old file or made by code from before v1.5.0. Make the pulse with the toolbox's pulse function and "
+     "give `use` ('excitation', 'refocusing', 'inversion', 'saturation' or 'preparation'), or set the field on the "
+     "event you built."),
     (r"either dwell or duration must be defined",
      "the ADC needs its timing: give the dwell time (between samples) or the duration of the whole window, with the "
      "number of samples."),
@@ -126,28 +131,30 @@ def _matlab() -> tuple[Raised, ...]:
     return tuple(Raised(r["message"], _caller(r["function"]), True) for r in rows)
 
 
-def _pasted(message: str, words: list[str], cue: bool) -> int:
-    """The length of the longest run of the message's words found verbatim in the question (0 if too short)."""
-    best = 0
+def _pasted(message: str, words: list[str]) -> int:
+    """The longest run of the message's words found verbatim in the question, when it is a paste (else 0)."""
     joined = " " + " ".join(words) + " "
-    for piece in message.split("…"):
-        pw = _words(piece)
-        for n in range(len(pw), 3, -1):  # the longest run first, from any start (a paste may begin mid-sentence)
+    pieces = [_words(p) for p in message.split("…")]
+    longest = max((len(p) for p in pieces), default=0)
+    best = 0
+    for pw in pieces:
+        for n in range(len(pw), 2, -1):  # the longest run first, from any start (a paste may begin mid-sentence)
             if n <= best:
                 break
             if any(f" {' '.join(pw[i:i + n])} " in joined for i in range(len(pw) - n + 1)):
                 best = n
                 break
-    return best if best >= 5 or (best >= 4 and cue) else 0
+    whole_short = 3 <= best == longest <= 4  # "Gradient amplitude violation (112%)": all of a short message
+    return best if whole_short or best >= 8 or (best >= 5 and best >= 0.6 * longest) else 0
 
 
 def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
 
 
 @lru_cache(maxsize=4)
 def _by_gram(group: tuple[Raised, ...]) -> dict[tuple[str, ...], list[Raised]]:
-    """Each four-word run of the messages, and the messages holding it: a question shares one with a message it
+    """Each three-word run of the messages, and the messages holding it: a question shares one with a message it
     pastes, so only those few are compared word by word (every question passes through here)."""
     index: dict[tuple[str, ...], list[Raised]] = {}
     for r in group:
@@ -157,18 +164,27 @@ def _by_gram(group: tuple[Raised, ...]) -> dict[tuple[str, ...], list[Raised]]:
     return index
 
 
+_PYTHON_MARK = re.compile(r"\b(ValueError|TypeError|AssertionError|Traceback|pypulseq|python)\b|\bpp\.\w", re.I)
+_MATLAB_MARK = re.compile(r"\bError using\b|\bmatlab\b|\bmr\.\w")
+
+
 def found(question: str, matlab: bool, api_keys: tuple[tuple[str, str, str, str], ...]) -> list[Raised]:
     """The message pasted into the question and every function that raises it (several pulse functions raise
-    "Slice thickness must be provided"); the session's toolbox first, then the other; [] when none is pasted."""
-    words, cue = _words(question), bool(_ERROR_WORD.search(question))
-    if len(words) < 4:
+    "Slice thickness must be provided"); [] when none is pasted."""
+    words = _words(question)
+    if len(words) < 3 or not _ERROR_WORD.search(question):
         return []
     grams = _grams(words)
-    first, second = (_matlab(), _python(api_keys)) if matlab else (_python(api_keys), _matlab())
-    for group in (first, second):
+    python, matlab_rows = _python(api_keys), _matlab()
+    other_marked = bool(_PYTHON_MARK.search(question)) if matlab else bool(_MATLAB_MARK.search(question))
+    own_marked = bool(_MATLAB_MARK.search(question)) if matlab else bool(_PYTHON_MARK.search(question))
+    groups = [matlab_rows if matlab else python]
+    if other_marked and not own_marked:
+        groups = [python if matlab else matlab_rows] + groups
+    for group in groups:
         index = _by_gram(group)
         near = dict.fromkeys(r for g in grams for r in index.get(g, ()))
-        scored = [(_pasted(r.message, words, cue), -len(r.message), r) for r in near]
+        scored = [(_pasted(r.message, words), -len(r.message), r) for r in near]
         best = max(scored, key=lambda t: (t[0], t[1]), default=None)
         if best is not None and best[0]:
             same = best[2].message.rstrip(". ")

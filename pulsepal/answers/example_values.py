@@ -21,8 +21,9 @@ from .types import Answer
 
 _MAKER = re.compile(r"\b(?:pp\.make_(?:sinc|gauss|block)_pulse|mr\.make(?:Sinc|Gauss|Block)Pulse)\(")
 _SIGNATURE = re.compile(r"=None\b|'Name', value|\bsystem\*")
-_OWN_PURPOSE = re.compile(r"""\buse\s*=\s*["'](?:saturation|inversion|preparation)|'use'\s*,\s*'(?:saturation|"""
-                          r"""inversion|preparation)""", re.I)
+_OWN_PURPOSE = re.compile(r"""\buse\s*=\s*["'](?:saturation|inversion|preparation|refocusing)|'use'\s*,\s*"""
+                          r"""'(?:saturation|inversion|preparation|refocusing)|\bflip_angle\s*=\s*(?:np\.)?pi\b(?!\s*/)|"""
+                          r"""\(\s*pi\s*,""", re.I)
 _PY = {"slice_thickness": "slice_thickness", "pulse_duration": "duration", "tbw": "time_bw_product"}
 _ML = {"slice_thickness": "SliceThickness", "pulse_duration": "Duration", "tbw": "timeBwProduct"}
 _LABEL = {"slice_thickness": "slice thickness", "pulse_duration": "pulse duration", "tbw": "time-bandwidth product",
@@ -75,7 +76,9 @@ def fill_pulses(text: str, values: dict[str, float]) -> tuple[str, list[str]]:
     wanted = {k: v for k, v in values.items() if k in _LABEL and v > 0}
     if not wanted:
         return text, []
-    spans = [(a, b) for a, b in _calls(text) if not _SIGNATURE.search(text[a:b])]
+    # a signature, or "Ask only for what you need: `rf = mr.makeSincPulse(...)`", is no example call
+    spans = [(a, b) for a, b in _calls(text) if not _SIGNATURE.search(text[a:b]) and
+             not re.search(r"\(\s*\.\.\.\s*\)$", text[a:b])]
     single = len(spans) == 1
     out, last, used = [], 0, set()
     for a, b in spans:
@@ -94,11 +97,15 @@ def fill_pulses(text: str, values: dict[str, float]) -> tuple[str, list[str]]:
     return "".join(out), [_LABEL[k] for k in _LABEL if k in used]
 
 
-def fill_answer(ans: Answer, values: dict[str, float]) -> None:
+def fill_answer(ans: Answer, values: dict[str, float], prose: str = "") -> None:
     """The user's pulse values put into an answer's examples (its text and its code examples), with a line that
-    says which values are theirs; a template answer is filled by the builder, not here."""
+    says which values are theirs; a template answer is filled by the builder, not here. A question about a
+    refocusing, inversion or saturation pulse keeps the example's flip and duration: the user's are the
+    excitation's."""
     if (ans.subject or "").startswith("template:"):
         return
+    if re.search(r"\b(refocus\w*|180|inversion|invert\w*|saturat\w*|fat[- ]?sat\w*)\b", prose, re.I):
+        values = {k: v for k, v in values.items() if k not in ("flip_deg", "pulse_duration", "tbw")}
     ans.text, changed = fill_limits(ans.text, values)
     if changed:
         ans.text = "*System limits in the code are the ones from your sequence knowledge.*\n\n" + ans.text

@@ -16,7 +16,7 @@ import re
 import warnings
 from typing import Any, Optional
 
-from .event_timing import _ASKS_FEASIBLE, as_ms, defaults_note, excitation, system_object
+from .event_timing import as_ms, defaults_note, excitation, system_object
 from .toolbox_values import GAMMA
 
 _GRE = re.compile(r"\b(gradient[- ]echo|gre|flash|spoiled gradient|fl2d)\b", re.I)
@@ -45,11 +45,37 @@ def _spoilers(values: dict[str, float], n: int, fov: float, thickness: float, sy
     return max(pp.calc_duration(pp.make_trapezoid(channel="x", area=a, system=system)) for a in areas)
 
 
+# the question asks whether a TE/TR works, or for the shortest: a value of its own or a word that asks it ("what
+# does TR mean?" asks neither, and a "?" alone is no such word)
+_ASKS_LIMIT = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|reachable|achievable|doable|can i|could i|"
+                         r"can (it|this|the|my|we)|will (it|this)|work|ok|okay|too short|at least|how short|short as|"
+                         r"enough|allowed|get (it |te |tr )?down)\b", re.I)
+_ASKS_TIME = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b", re.I)
+_OWN_VALUE = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b[^.;?]{0,25}?\d|\d+(?:\.\d+)?\s*(?:ms|s)\s+(?:tr|te|"
+                        r"repetition)\b", re.I)
+
+
+# sequences of another family: a GRE's or a bSSFP's events say nothing of their TE/TR
+_SPIN_ECHOES = re.compile(r"spin echo|\btse\b|\bfse\b|\bepi\b|diffusion|haste|\brare\b|grase|inversion recovery", re.I)
+
+
+def _asked(prose: str, family: re.Pattern, settings: str) -> bool:
+    """A TE/TR question about this sequence: it is named in the question or the settings, no sequence of another
+    family is named in the question ("what TR does this TSE give?" with a GRE in the settings), and a limit is
+    asked."""
+    from .sequences import requested
+
+    kind = requested(prose)
+    other = _SPIN_ECHOES.pattern + ("|spoiled|flash" if family is _BALANCED else "|balanced|bssfp|trufi")
+    if kind is not None and re.search(other, kind.label + " " + kind.key, re.I):
+        return False
+    return bool((family.search(prose) or family.search(settings)) and _ASKS_TIME.search(prose) and (
+        _OWN_VALUE.search(prose) or _ASKS_LIMIT.search(prose)))
+
+
 def gre_minimum(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
     """The shortest TE and TR of the user's gradient-echo events, and whether the TE/TR asked for fits."""
-    if not (_GRE.search(prose) or _GRE.search(settings)) or not re.search(
-            r"\b(tr|te|repetition time|echo time)\b", prose, re.I) or not (
-            "tr" in values or "te" in values or _ASKS_FEASIBLE.search(prose)):
+    if not _asked(prose, _GRE, settings if not _GRE.search(prose) else ""):
         return []
     thickness = values.get("slice_thickness") or values.get("slab_thickness")
     readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
@@ -107,9 +133,7 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
     prephasers (readout dephaser, phase and partition encoding with the slab rephaser), readout, and the rewinders
     that undo them (as long as the prephasers); TE is half of it. The template uses one common lobe duration with
     a margin, so its minimum can be a little longer: both are said."""
-    if not (_BALANCED.search(prose) or _BALANCED.search(settings)) or not re.search(
-            r"\b(tr|te|repetition( time)?|echo time)\b", prose, re.I) or not ("tr" in values or _ASKS_FEASIBLE.search(
-                prose)):
+    if not _asked(prose, _BALANCED, settings):
         return []
     hard = bool(values.get("excitation_hard")) or bool(re.search(r"\b(block|hard|rect\w*) (pulse|excitation)",
                                                                   f"{settings} {prose}", re.I))
@@ -165,8 +189,8 @@ def centre_out_minimum(values: dict[str, float], prose: str, settings: str = "")
     after its centre, the shortest slice rephaser, and the readout's lead-in before the ADC opens."""
     text = f"{settings}\n{prose}"
     if not _CENTRE_OUT.search(text) or not re.search(r"\b(te|echo time|first echo|echo)\b", prose, re.I) or not (
-            "te" in values or _ASKS_FEASIBLE.search(prose)) or "pulse_duration" not in values or \
-            not values.get("slice_thickness"):
+            _OWN_VALUE.search(prose) or _ASKS_LIMIT.search(prose) or re.search(r"\becho\b[^.;?]{0,40}\d", prose)) \
+            or "pulse_duration" not in values or not values.get("slice_thickness"):
         return []
     import pypulseq as pp
 

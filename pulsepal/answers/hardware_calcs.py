@@ -18,8 +18,11 @@ from .toolbox_values import NUMBER as _NUM
 from .toolbox_values import SECONDS_PER
 
 _TIME = r"\s*(ms|us|µs|μs)\b"
-_RAMP = re.compile(_NUM + r"\s*mt/m\b[^.;?]{0,25}?\b(?:reached|reach|in|within|over|ramp\w*(?: up)?(?: in)?|takes?|"
-                   r"rise(?: time)?(?: of)?)\s+(?:in\s+)?" + _NUM + _TIME, re.I)
+# the time is a ramp's: "reached in", "ramps up in", "a rise time of", "with a 200 us rise" (a flat top's or a
+# readout's "over 3 ms" is not)
+_RAMP = re.compile(_NUM + r"\s*mt/m\b[^.;?]{0,25}?\b(?:reached|reach(?:es)?|ramp\w*(?: up)?|rises?|(?:with )?(?:a )?"
+                   r"rise[- ]time(?: of)?)\s+(?:in\s+|to\s+|of\s+)?" + _NUM + _TIME + r"|" + _NUM +
+                   r"\s*mt/m\b[^.;?]{0,25}?\b(?:with|and) an?\s+" + _NUM + _TIME + r"\s+(?:rise|ramp)", re.I)
 _ASKS_SLEW = re.compile(r"\bslew\w*\b|\bt/m/s\b", re.I)
 _DWELL = re.compile(r"\b(?:samples?|sampl\w*|adc|reads?)\b[^.;?]{0,20}?\bevery\s+" + _NUM + r"\s*(ns|us|µs|μs|ms)\b|"
                     r"\bdwell(?:[- ]time)?\s*(?:of|=|:|is)?\s*" + _NUM + r"\s*(ns|us|µs|μs|ms)\b", re.I)
@@ -37,11 +40,12 @@ def slew_from_ramp(prose: str, matlab: bool) -> list[str]:
     m = _RAMP.search(prose)
     if not m or not _ASKS_SLEW.search(prose):
         return []
-    amplitude, ramp = float(m.group(1)) * 1e-3, float(m.group(2)) * SECONDS_PER[m.group(3).lower()]
+    g = [x for x in m.groups() if x is not None]
+    amplitude, ramp = float(g[0]) * 1e-3, float(g[1]) * SECONDS_PER[g[2].lower()]
     if ramp <= 0:
         return []
     slew = amplitude / ramp
-    return [f"{m.group(1)} mT/m in {m.group(2)} {m.group(3)} is a slew rate of {amplitude * 1e3:g} mT/m / "
+    return [f"{g[0]} mT/m in {g[1]} {g[2]} is a slew rate of {amplitude * 1e3:g} mT/m / "
             f"{ramp * 1e6:g} µs = **{slew:.4g} T/m/s** (" + (f"`'MaxSlew', {slew:.4g}, 'SlewUnit', 'T/m/s'` in "
             "`mr.opts`" if matlab else f"`max_slew={slew:.4g}, slew_unit='T/m/s'` in `pp.Opts`") +
             "); put a little less in the system object to keep a margin."]
@@ -50,6 +54,8 @@ def slew_from_ramp(prose: str, matlab: bool) -> list[str]:
 def bandwidth_from_dwell(prose: str) -> list[str]:
     """ "the ADC samples every 2 us; what receive bandwidth": 1/dwell in total, half of it either side."""
     m = _DWELL.search(prose)
+    if re.search(r"\b(rf|pulses?|sinc|gauss\w*|excitation|shape|waveform|gradient)\b", prose, re.I):
+        return []  # an RF or gradient shape's sample spacing: no receiver is involved
     if not m or not _ASKS_BANDWIDTH.search(prose) or re.search(r"\b\d+\s*(samples|points)\b|per[- ]pixel|/pixel|"
                                                                r"hz/px", prose, re.I):
         return []  # with a sample count, `sampling` and the readout calculators give the per-pixel figures
@@ -72,6 +78,8 @@ def oblique_limits(prose: str, settings: str = "") -> list[str]:
     if not _OBLIQUE.search(text) or not _DERATE.search(prose) or not re.search(
             r"\b(grad\w*|slew|limits?|hardware|opts)\b", prose, re.I):
         return []
+    if re.search(r"\balready\b|\b(is|are) the\b[^;,]{0,20}\blimits?\b", text, re.I):
+        return []  # the values given are the derated ones: nothing to divide
     found = [(float(v), u.lower()) for v, u in _LIMIT.findall(text)]
     s3 = math.sqrt(3)
     if not found:

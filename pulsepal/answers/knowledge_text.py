@@ -99,7 +99,9 @@ def read_counts(line: str, k: Knowledge) -> str:
     """What the field patterns have no field for, taken out into k.values: how often the whole scan repeats
     ("repeated three times"), the phase-encoding FOV, and spoilers given by their areas."""
     m = _REPEATED.search(line)
-    if m:
+    # "the noise scan is repeated 4 times": a part repeated, not the whole scan
+    if m and not re.search(r"\b(noise|calibration|reference|navigator|dummy|prep\w*|prescan|pulse|spoiler|readout|"
+                           r"echo|line|block|shot)\w*\b[^;,]{0,20}$", line[:m.start()], re.I):
         word = (m.group(1) or m.group(2) or m.group(3)).lower()
         k.values["n_rep"] = float(_WORDS.get(word) or word)
         line = line[:m.start()] + " " + line[m.end():]
@@ -124,7 +126,8 @@ def read_counts(line: str, k: Knowledge) -> str:
 
 def spelled_out(line: str) -> str:
     """The line with phrases the field patterns cannot read rewritten into ones they can."""
-    if _SQRT3_MARGIN.search(line):
+    if _SQRT3_MARGIN.search(line) and not re.search(r"\balready\b|\b(is|are) the\b[^;,]{0,20}\blimits?\b", line,
+                                                    re.I):
         line = _LIMIT_VALUE.sub(lambda m: f"{float(m.group(1)) / 3 ** 0.5:.4g} {m.group(2)}", line)
     line = _ENCODES.sub(lambda m: f"{m.group(1)} phase encodes, {m.group(2)} partitions", line)
     line = _ZERO_DEAD.sub("rf dead time 0 us, rf ringdown 0 us, adc dead time 0 us", line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_ASKS = re.compile(r"\b(labels?|counters?|tags?|tagg\w*|mark\w*|flags?|index|indices|(tell|let) the recon\w*|"
+_ASKS = re.compile(r"\b(labels?|counters?|tags?|tagg\w*|mark\w*|flags?|(tell|let) the recon\w*|"
                    r"recon\w* (know|sort|tell)|mdh|belongs? to)\b", re.I)
 # (what the user describes, the label, what it counts)
 _WHICH: tuple[tuple[str, str, str], ...] = (

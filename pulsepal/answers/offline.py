@@ -122,6 +122,8 @@ class OfflineResponder:
         return judge(ans, self.last_features, self.abstention)
 
     def _answer(self, req: AnswerRequest, intent: Intent) -> Answer:
+        if (pasted := error_answer(req.query, intent.lang, self.index.api, self._subject)) is not None:
+            return _via("error_message", pasted)  # "I get 'Requested area is too large ...'": who raised it, why
         if intent.action == "check":
             return _via("check", self._check(intent))
         if intent.action == "translate_code":
@@ -150,7 +152,7 @@ class OfflineResponder:
         if option := asked_option(entry, intent, ans.text, req.history):
             ans.text = option + "\n\n" + ans.text
         if values:  # the user's limits and pulse numbers in the examples shown
-            fill_examples(ans, values.values)
+            fill_examples(ans, values.values, intent.prose)
         # "what flip does it give with 10 uT?" after a block pulse: "block" is the subject's word (a "why?" asks none)
         about = context_words(self.index, self.previous_subject(req.history), req.history) if intent.refers_back and \
             not intent.names and (_ASKS_VALUE.search(intent.prose) or re.search(r"\d", intent.prose)) else ""
@@ -177,8 +179,6 @@ class OfflineResponder:
         if kind and values and values.kind and values.kind.key.startswith(kind.key) and values.kind.key != kind.key:
             kind = values.kind  # "this trufi" with a 3D bSSFP in the settings: the settings' refinement of it
         top = ranking.top
-        if (pasted := error_answer(req.query, lang, self.index.api, self._subject)) is not None:
-            return _via("error_message", pasted)  # "I get 'Requested area is too large ...'": who raised it, why
         # "in my spin echo, how do I make the refocusing pulse?": the sequence is the setting, a part is asked for
         part = seqcontext.part_question(intent.prose) if kind is not None and not intent.names and not \
             can_do_sequence(intent.prose) else None

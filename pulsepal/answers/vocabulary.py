@@ -196,7 +196,8 @@ TERMS: list[Term] = [
        A("seq.duration", 1.8)),
     _t(r"\b(te|tr|echo time|repetition time)\b", H("te_tr_timing", 0.7)),
     # a TR or TE that changes through the scan is set by the delay of each repetition: the timing note
-    _t(r"\b(variable|varying|different|changing|alternating|increasing|several)\s+(trs?|tes?|repetition times?|echo "
+    _t(r"^(?!.*\b(multi-?echo|echo trains?|several echoes|multiple echoes|each echo)\b).*?"
+       r"\b(variable|varying|different|changing|alternating|increasing|several)\s+(trs?|tes?|repetition times?|echo "
        r"times?)\b|\b(vary|change|alternate|increase|step)\w*\s+(the\s+)?(trs?|tes?|repetition time|echo time)\b"
        r".{0,40}\b(each|every|per|from one|between|next|repetitions?|shots?|lines?)\b", H("te_tr_timing", 1.2),
        A("make_delay", 0.6)),
@@ -208,14 +209,16 @@ TERMS: list[Term] = [
        r"|\bsame block\b|\bsimultaneous(ly)?\b|\bat the same time", A("seq.add_block", 1.0)),
     # "write a sequence with a variable TR" is programming one, not writing a file: a sequence then described
     _t(r"\b(write|save|export|output|store)\w* (the |a |my |it )?(\.seq|seq\b|file)|\.seq file|"
-       r"\b(write|save|export|output|store)\w* (the |a |my |it )?sequence(?! (with|that|where|which|using|for|in "
-       r"which|whose|having)\b)", A("seq.write", 1.0), H("write_seq_file", 0.8)),
+       r"\b(save|export|output|store)\w* (the |a |my |it )?sequence|\bwrite\w* (the |my |it )?sequence|"
+       r"\bwrite\w* (an? )?sequence(?! (with|that|where|which|using|for|in which|whose|having)\b)",
+       A("seq.write", 1.0), H("write_seq_file", 0.8)),
     # taking the file to one vendor's scanner: the interpreters and, for GE, the conversion (a raster "on GE" is
     # vendor_facts' value, not this)
     _t(r"\b(export|run|convert|use|play|execute|transfer|install|get|port|send|load|work|compatible)\w*\b.{0,40}\b(on|"
        r"for|to|with|into) (a |an |the |my |our )?(siemens|ge|general electric|philips|united imaging|uih|bruker|canon|"
-       r"other vendors?|vendors?'?s?)\b|\b(pulseq )?interpreters?\b|\bpge2\b|\bpulceq\b|\bseq2ceq\b|\bvendor[- ]"
-       r"(neutral|independent|agnostic)", H("vendors", 1.6)),
+       r"other vendors?|vendors?'?s?)\b(?!.{0,20}\binterpreter)|\bvendor[- ](neutral|independent|agnostic)",
+       H("vendors", 1.6)),
+    _t(r"\b(pulseq )?interpreters?\b|\bpge2\b|\bpulceq\b|\bseq2ceq\b", H("vendors", 0.9)),
     # simulating or testing the whole sequence (not one pulse's profile): the checks, the report and simulators
     _t(r"\bsimulat\w*\b(?!.{0,30}\b(rf|pulses?|slice profile|excitation profile)\b).{0,40}\b(sequence|seq|image|"
        r"images|scan|signal|phantom)|\b(sequence|\.seq)\b.{0,30}\bsimulat\w*|\bsimulators?\b|\b(test|check|"
