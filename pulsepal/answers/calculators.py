@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from . import (
     cardiac_calcs,
@@ -349,6 +349,15 @@ def readout_gradient(values: dict[str, float], prose: str) -> list[str]:
     return [line + f", within {limit}; {tail}."]
 
 
+def _built(calc: Callable[..., list[str]], *args: Any) -> list[str]:
+    """A timing built with pypulseq from the user's events: events pypulseq refuses (a slice gradient over the limit)
+    give no line here, never a failed answer; the template's own check reports them."""
+    try:
+        return calc(*args)
+    except (ValueError, AssertionError, TypeError, ZeroDivisionError):
+        return []
+
+
 def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang: str = "python",
             code: Optional[str] = None, settings: str = "") -> list[str]:
     """All that applies; `asked` are values written in the question, which take precedence; `code` is a call the
@@ -368,10 +377,10 @@ def compute(prose: str, scanner: dict[str, float], asked: dict[str, float], lang
     lines += value_math.kspace_area(values, prose) + (list(value_math.opts_stored(
         prose + "\n" + code, lang in ("matlab", "octave")).values()) if code else [])
     matlab = lang in ("matlab", "octave")  # the user's own events: timings built from them, options set from words
-    lines += event_timing.minimum_ti(values, prose, settings) + gre_timing.lines(values, prose, settings)
-    lines += event_timing.mprage_outer_tr(values, prose, settings)
+    lines += _built(event_timing.minimum_ti, values, prose, settings) + gre_timing.lines(values, prose, settings)
+    lines += _built(event_timing.mprage_outer_tr, values, prose, settings)
     lines += event_timing.t2prep_delays(values, prose, matlab) + event_options.capped_gradient(values, prose, matlab)
-    lines += event_options.trigger_timing(prose, matlab) + echo_timing.echo_minimum(values, prose)
+    lines += event_options.trigger_timing(prose, matlab) + _built(echo_timing.echo_minimum, values, prose)
     lines += readout_calcs.lines(values, prose, settings, matlab) + imaging_calcs.lines(values, prose)
     lines += hardware_calcs.lines(prose, settings, matlab) + cardiac_calcs.phases(values, prose, settings)
     return lines + unit_calcs.lines(prose, lang, code, values)

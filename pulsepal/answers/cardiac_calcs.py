@@ -69,6 +69,11 @@ def phases(values: dict[str, float], prose: str, settings: str = "") -> list[str
     if window is None or per is None or not tr:
         return []
     seconds, said = window
+    delay = re.search(r"\btrigger[- ]delay\s*(?:of|=|:|is)?\s*" + _NUM + r"\s*(ms|s)\b", text, re.I)
+    if delay:  # the wait after the R-wave comes off the window
+        wait = float(delay.group(1)) * SECONDS_PER[delay.group(2).lower()]
+        seconds -= wait
+        said += f" minus the {wait * 1e3:g} ms trigger delay"
     phase = per[0] * tr
     n = math.floor(seconds / phase + 1e-9)
     return [f"One cardiac phase takes {per[1]} × TR {tr * 1e3:g} ms = {phase * 1e3:.4g} ms; {said} holds "

@@ -31,7 +31,8 @@ from .types import Answer, is_matlab
 
 _DATA = Path(__file__).with_name("data") / "matlab_errors.json"
 _ERROR_WORD = re.compile(r"\b(errors?|raises?d?|message|traceback|exception|ValueError|TypeError|AssertionError|"
-                         r"fails?|failed|complains?|throws?|i get|i got|getting|crash\w*|stops? with)\b", re.I)
+                         r"RuntimeError|fails?|failed|complains?|throws?|i get|i got|getting|crash\w*|stops? with|says|"
+                         r"gives|help|when i (run|call|make|add|build))\b", re.I)
 # messages raised inside a Sequence helper module, and the public call that reaches them
 _PY_MODULES = {"pypulseq.Sequence.block": "seq.add_block", "pypulseq.Sequence.read_seq": "seq.read",
                "pypulseq.Sequence.write_seq": "seq.write"}
@@ -50,14 +51,14 @@ _MEANING = (
      "the area asked for cannot be reached in the duration given with the system's gradient and slew limits. Give "
      "a longer duration, leave the duration out (the shortest trapezoid for that area is made), or use the "
      "scanner's real limits in the system object if they are higher."),
-    (r"amplitude violation|larger than max|maximum amplitude exceeded",
+    (r"slew rate violation|maximum slew rate exceeded|slew rate\b.{0,60}\blarger than max",
+     "the gradient changes faster than the system's maximum slew rate allows. Use longer ramps (rise and fall "
+     "times) or a smoother waveform, or set the system's slew limit to the scanner's real value."),
+        (r"amplitude violation|amplitude\b.{0,40}\blarger than max|maximum amplitude exceeded",
      "the gradient amplitude needed is above the system's maximum gradient. Lengthen the flat time or duration "
      "(a readout: a longer readout for the same FOV and matrix), make the slice thicker or the pulse's bandwidth "
      "lower, or set the system's limit to the scanner's real maximum."),
-    (r"slew rate violation|maximum slew rate exceeded",
-     "the gradient changes faster than the system's maximum slew rate allows. Use longer ramps (rise and fall "
-     "times) or a smoother waveform, or set the system's slew limit to the scanner's real value."),
-    (r"raw float values are not allowed",
+(r"raw float values are not allowed",
      "a bare number was passed to add_block. A pause is an event: wrap the time in a delay (`pp.make_delay(t)` / "
      "`mr.makeDelay(t)`) and add that."),
     (r"'use' is not optional|\"use\" is not optional",
@@ -96,7 +97,7 @@ _MEANING = (
     (r"must supply area or duration|must supply either 'area'",
      "the trapezoid needs exactly one of area, flat area or amplitude, and a duration when only an amplitude "
      "is given."),
-    (r"block duration cannot be negative|is negative",
+    (r"block duration cannot be negative|is negative|delay [-\d.…]+ ?m?s is invalid|delay … is invalid",
      "a computed delay came out below zero: the events already take longer than the TE or TR asked for. Compute "
      "the minimum (the sum of the events' durations) and choose a longer TE/TR."),
 )
@@ -164,7 +165,8 @@ def _by_gram(group: tuple[Raised, ...]) -> dict[tuple[str, ...], list[Raised]]:
     return index
 
 
-_PYTHON_MARK = re.compile(r"\b(ValueError|TypeError|AssertionError|Traceback|pypulseq|python)\b|\bpp\.\w", re.I)
+_PYTHON_MARK = re.compile(r"\b(ValueError|TypeError|AssertionError|RuntimeError|Traceback|pypulseq|python)\b|"
+                          r"\bpp\.\w", re.I)
 _MATLAB_MARK = re.compile(r"\bError using\b|\bmatlab\b|\bmr\.\w")
 
 

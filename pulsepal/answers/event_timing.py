@@ -192,6 +192,29 @@ def t2prep_delays(values: dict[str, float], prose: str, matlab: bool = False) ->
     return out
 
 
+# the question asks whether a TE/TR works, or for the shortest: a value of its own or a word that asks it ("what
+# does TR mean?" asks neither, and a "?" alone is no such word)
+ASKS_LIMIT = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|reachable|achievable|doable|can i|could i|"
+                         r"can (it|this|the|my|we)|will (it|this)|work|ok|okay|too short|at least|how short|short as|"
+                         r"enough|allowed|get (it |te |tr )?down)\b", re.I)
+ASKS_TIME = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b", re.I)
+OWN_VALUE = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b[^.;?]{0,25}?\d|\d+(?:\.\d+)?\s*(?:ms|s)\s+(?:tr|te|"
+                        r"repetition)\b", re.I)
+
+
+
+
+def asks_limit(prose: str) -> bool:
+    """A TE/TR limit asked of the user's events: a TE/TR word, and a value of the question's own or a word that asks
+    for the limit; a how-to question that mentions its TR in passing ("how do I add a spoiler? my TR is 10 ms")
+    asks none."""
+    if not ASKS_TIME.search(prose):
+        return False
+    if ASKS_LIMIT.search(prose):
+        return True
+    return bool(OWN_VALUE.search(prose)) and not re.search(r"^\W*how (do|can|would|should|to)\b", prose, re.I)
+
+
 _MPRAGE = re.compile(r"\b(mp2?rage|mprage|magneti[sz]ation[- ]prepared rapid)\b", re.I)
 _TRAIN = re.compile(r"\b(?:each\s+)?train\s+(?:of\s+|with\s+|has\s+)?(\d+)\s+(?:excitations|readouts|pulses|lines|"
                     r"alphas?)\b|\b(\d+)\s+(?:excitations|readouts|pulses|lines)\s+(?:per|each|in each|a)\s+train\b",
@@ -207,7 +230,8 @@ def mprage_outer_tr(values: dict[str, float], prose: str, settings: str = "") ->
     centre, then the last TI (to the centre of the last train), then the rest of that train, (N - centre) echo
     spacings."""
     text = f"{settings}\n{prose}"
-    if not _MPRAGE.search(text) or not re.search(r"\b(outer )?tr\b|\brepetition time\b", prose, re.I):
+    if not _MPRAGE.search(text) or not re.search(r"\b(outer )?tr\b|\brepetition time\b", prose, re.I) or \
+            not asks_limit(prose) or re.search(r"\binner\b|\becho spacing\b|\besp\b", prose, re.I):
         return []
     esp, train, ti = _ESP.search(text), _TRAIN.search(text), _LAST_TI.search(text)
     inv = values.get("inversion_duration")

@@ -16,11 +16,24 @@ import re
 import warnings
 from typing import Any, Optional
 
-from .event_timing import as_ms, defaults_note, excitation, system_object
+from .event_timing import ASKS_LIMIT as _ASKS_LIMIT
+from .event_timing import OWN_VALUE as _OWN_VALUE
+from .event_timing import as_ms, asks_limit, defaults_note, excitation, system_object
 from .toolbox_values import GAMMA
 
 _GRE = re.compile(r"\b(gradient[- ]echo|gre|flash|spoiled gradient|fl2d)\b", re.I)
 _BALANCED = re.compile(r"\b(bssfp|b-ssfp|balanced|true-?fisp|trufi|fiesta|balanced ssfp)\b", re.I)
+
+
+def _readout(values: dict[str, float]) -> Optional[float]:
+    """The ADC window: given, or samples times dwell, or 1 / bandwidth per pixel (a few Hz/pixel is a misread
+    time-bandwidth product, not a readout of hundreds of ms)."""
+    if values.get("readout_time"):
+        return values["readout_time"]
+    if values.get("dwell") and values.get("n_x"):
+        return values["dwell"] * values["n_x"]
+    bandwidth = values.get("bandwidth", 0.0)
+    return 1 / bandwidth if bandwidth >= 50 else None
 
 
 def _lobe(area: float, duration: Optional[float], system: Any) -> float:
@@ -45,16 +58,6 @@ def _spoilers(values: dict[str, float], n: int, fov: float, thickness: float, sy
     return max(pp.calc_duration(pp.make_trapezoid(channel="x", area=a, system=system)) for a in areas)
 
 
-# the question asks whether a TE/TR works, or for the shortest: a value of its own or a word that asks it ("what
-# does TR mean?" asks neither, and a "?" alone is no such word)
-_ASKS_LIMIT = re.compile(r"\b(minimum|minimal|shortest|possible|feasible|reachable|achievable|doable|can i|could i|"
-                         r"can (it|this|the|my|we)|will (it|this)|work|ok|okay|too short|at least|how short|short as|"
-                         r"enough|allowed|get (it |te |tr )?down)\b", re.I)
-_ASKS_TIME = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b", re.I)
-_OWN_VALUE = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b[^.;?]{0,25}?\d|\d+(?:\.\d+)?\s*(?:ms|s)\s+(?:tr|te|"
-                        r"repetition)\b", re.I)
-
-
 # sequences of another family: a GRE's or a bSSFP's events say nothing of their TE/TR
 _SPIN_ECHOES = re.compile(r"spin echo|\btse\b|\bfse\b|\bepi\b|diffusion|haste|\brare\b|grase|inversion recovery", re.I)
 
@@ -69,17 +72,15 @@ def _asked(prose: str, family: re.Pattern, settings: str) -> bool:
     other = _SPIN_ECHOES.pattern + ("|spoiled|flash" if family is _BALANCED else "|balanced|bssfp|trufi")
     if kind is not None and re.search(other, kind.label + " " + kind.key, re.I):
         return False
-    return bool((family.search(prose) or family.search(settings)) and _ASKS_TIME.search(prose) and (
-        _OWN_VALUE.search(prose) or _ASKS_LIMIT.search(prose)))
+    return bool((family.search(prose) or family.search(settings)) and asks_limit(prose))
 
 
 def gre_minimum(values: dict[str, float], prose: str, settings: str = "") -> list[str]:
     """The shortest TE and TR of the user's gradient-echo events, and whether the TE/TR asked for fits."""
-    if not _asked(prose, _GRE, settings if not _GRE.search(prose) else ""):
-        return []
+    if not _asked(prose, _GRE, settings if not _GRE.search(prose) else "") or _CENTRE_OUT.search(f"{settings} {prose}"):
+        return []  # a spiral or UTE counts its TE to the first sample and has no read prephaser: centre_out_minimum
     thickness = values.get("slice_thickness") or values.get("slab_thickness")
-    readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
-                                             values.get("n_x") else None)
+    readout = _readout(values)
     if not ("pulse_duration" in values or readout) or not (values.get("fov") and values.get("n_x") and thickness):
         return []
     import pypulseq as pp
@@ -100,15 +101,17 @@ def gre_minimum(values: dict[str, float], prose: str, settings: str = "") -> lis
         flat = math.ceil(round(readout / raster, 6)) * raster
         gx = pp.make_trapezoid(channel="x", flat_area=n / fov, flat_time=flat, system=system)
         given = values.get("prephaser_duration")
+        fov_z = values.get("fov_z") or thickness  # a 3D scan's partition encoding rides on the slab rephaser
+        partitions = int(values.get("n_z", 1)) / 2 / fov_z if values.get("n_z", 1) > 1 else 0.0
         pre = max(_lobe(gx.area / 2, given, system),
                   _lobe(int(values.get("n_y", n)) / 2 / values.get("fov_y", fov), given, system),
-                  _lobe(gz.area / 2 if gz is not None else 0.0, given, system))
+                  _lobe((gz.area / 2 if gz is not None else 0.0) + partitions, given, system))
         spoil = _spoilers(values, n, fov, thickness, system)
         block = pp.calc_duration(rf, gz)
         readout_block = pp.calc_duration(gx)
         min_te = block - (rf.delay + pp.calc_rf_center(rf)[0]) + pre + readout_block / 2
     min_tr = block + pre + readout_block + (spoil or 0.0)
-    has_readout = bool(values.get("readout_time") or values.get("dwell"))
+    has_readout = _readout(values) is not None
     told = [w for w, have in (("pulse", "pulse_duration" in values), ("readout", has_readout)) if have]
     assumed = [f"{w} not given: the template's {d}" for w, k, d in (("pulse", "pulse_duration", "2 ms"),
                                                                    ("ADC window", "readout_time", "3.2 ms"))
@@ -118,7 +121,8 @@ def gre_minimum(values: dict[str, float], prose: str, settings: str = "") -> lis
             f"prephasers {as_ms(pre)} + readout {as_ms(readout_block)}{spoiled}: the shortest TR is "
             f"**{min_tr * 1e3:.4g} ms**" + ("" if spoil else " before any spoiler") +
             f", and the shortest TE **{min_te * 1e3:.4g} ms**" + (f" ({'; '.join(assumed)})" if assumed else "") +
-            defaults_note(values))
+            (f" (your {as_ms(given)} prephasers cannot carry their areas: the shortest is {as_ms(pre)})" if given and
+             pre > given + 1e-9 else "") + defaults_note(values))
     out = []
     for key, label, minimum in (("tr", "TR", min_tr), ("te", "TE", min_te)):
         if key in values and values[key] < minimum - 1e-9:
@@ -138,8 +142,7 @@ def balanced_minimum(values: dict[str, float], prose: str, settings: str = "") -
     hard = bool(values.get("excitation_hard")) or bool(re.search(r"\b(block|hard|rect\w*) (pulse|excitation)",
                                                                   f"{settings} {prose}", re.I))
     thickness = values.get("slab_thickness") or values.get("slice_thickness") or values.get("fov_z")
-    readout = values.get("readout_time") or (values["dwell"] * values["n_x"] if values.get("dwell") and
-                                             values.get("n_x") else None)
+    readout = _readout(values)
     if "pulse_duration" not in values or not readout or not (values.get("fov") and values.get("n_x") and (
             thickness or hard)):
         return []

@@ -80,7 +80,8 @@ def oblique_limits(prose: str, settings: str = "") -> list[str]:
         return []
     if re.search(r"\balready\b|\b(is|are) the\b[^;,]{0,20}\blimits?\b", text, re.I):
         return []  # the values given are the derated ones: nothing to divide
-    found = [(float(v), u.lower()) for v, u in _LIMIT.findall(text)]
+    # the hardware's limits: the first gradient and the first slew value given ("my readout uses 25 mT/m" is none)
+    found = list({u.lower(): (float(v), u.lower()) for v, u in reversed(_LIMIT.findall(text))}.values())[::-1]
     s3 = math.sqrt(3)
     if not found:
         return ["To keep every oblique orientation within the hardware, divide the gradient and slew limits by "

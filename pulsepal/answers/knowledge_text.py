@@ -83,11 +83,14 @@ _TWO_RASTERS = re.compile(r"\b(rf|adc|gradient)\s+and\s+(rf|adc|gradient)\s+rast
                           r"(\d+(?:\.\d+)?\s*(?:us|µs|ns))", re.I)
 # the value before its name: "100 mm slab", "3 ms spoilers"
 _SLAB_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:mm|cm))\s+(?:thick\s+)?slab\b", re.I)
-_SPOILER_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+(?:long\s+)?(?:spoilers?|crushers?)\b", re.I)
+_SPOILER_FIRST = re.compile(r"\b(\d+(?:\.\d+)?\s*(?:ms|us|µs))\s+(?:long\s+)?(spoiler|crusher)s?\b", re.I)
+_SPOILERS_PLURAL = re.compile(r"\b(spoiler|crusher)s\s+(?:of\s+)?(\d+(?:\.\d+)?\s*(?:ms|us|µs))\b", re.I)
 # "67 phase encodes over 120 mm": the phase-encoding FOV, which may differ from the readout's
 _PHASE_FOV = re.compile(r"\b(\d+)\s+(phase[- ]encod\w*(?:\s+(?:steps|lines))?)\s+(?:over|across)\s+(\d+(?:\.\d+)?)\s*"
                         r"(mm|cm)\b", re.I)
-_FOV_3D = re.compile(r"\b\d+(?:\.\d+)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b", re.I)
+# the three extents right after "FOV" or "over" (a voxel's "1 x 1 x 5 mm" is no FOV)
+_FOV_3D = re.compile(r"\b(?:fov|field[- ]of[- ]view|over)\s*(?:=|:|of|is)?\s*\d+(?:\.\d+)?\s*[x×]\s*"
+                     r"(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm)\b", re.I)
 # spoilers given by their areas: "2x readout area on x", "2 cycles over the pixel in x", "4/slab in z"
 _SPOIL_X = re.compile(r"\b(\d+(?:\.\d+)?|two|three|four)\s*(?:x|×|times)\s*(?:the\s+)?readout(?:'s)?\s+area\b|"
                       r"\b(\d+(?:\.\d+)?|two|three|four)\s+cycles?\s+(?:over|per|across)\s+(?:the\s+|a\s+)?"
@@ -106,7 +109,7 @@ def read_counts(line: str, k: Knowledge) -> str:
         k.values["n_rep"] = float(_WORDS.get(word) or word)
         line = line[:m.start()] + " " + line[m.end():]
     z = _FOV_3D.search(line)  # the partition direction's FOV, which a slab given apart ("on a 50 mm slab") keeps
-    if z and re.search(r"\bfov\b|field of view|\bover\b", line, re.I):
+    if z:
         scale = 1e-2 if z.group(3).lower() == "cm" else 1e-3
         k.values["fov_z"] = float(z.group(2)) * scale
         k.values.setdefault("fov_y", float(z.group(1)) * scale)
@@ -126,14 +129,19 @@ def read_counts(line: str, k: Knowledge) -> str:
 
 def spelled_out(line: str) -> str:
     """The line with phrases the field patterns cannot read rewritten into ones they can."""
-    if _SQRT3_MARGIN.search(line) and not re.search(r"\balready\b|\b(is|are) the\b[^;,]{0,20}\blimits?\b", line,
-                                                    re.I):
+    margin = _SQRT3_MARGIN.search(line)
+    if margin and re.search(r"\b(margin|derat\w*|oblique|any orientation|keep)\b", line, re.I) and not re.search(
+            r"\balready\b|\b(is|are) the\b[^;,]{0,20}\blimits?\b", line, re.I):
         line = _LIMIT_VALUE.sub(lambda m: f"{float(m.group(1)) / 3 ** 0.5:.4g} {m.group(2)}", line)
+        # the margin is read: its clause is no longer "not understood"
+        line = re.sub(r"\b(?:derat\w*|keep\w*|with|using)?\s*(?:an?\s+)?(?:by\s+)?1\s*/\s*(?:sqrt\s*\(?\s*3\s*\)?|√3)"
+                      r"[^,;]*", " ", line, flags=re.I)
     line = _ENCODES.sub(lambda m: f"{m.group(1)} phase encodes, {m.group(2)} partitions", line)
     line = _ZERO_DEAD.sub("rf dead time 0 us, rf ringdown 0 us, adc dead time 0 us", line)
     line = _TWO_RASTERS.sub(lambda m: f"{m.group(1)} raster {m.group(3)}, {m.group(2)} raster {m.group(3)}", line)
     line = _SLAB_FIRST.sub(lambda m: f"slab {m.group(1)}", line)
-    line = _SPOILER_FIRST.sub(lambda m: f"spoiler {m.group(1)}", line)
+    line = _SPOILER_FIRST.sub(lambda m: f"{m.group(2).lower()} {m.group(1)}", line)  # a crusher stays a crusher
+    line = _SPOILERS_PLURAL.sub(lambda m: f"{m.group(1).lower()} {m.group(2)}", line)
     line = _PER_AXIS.sub(_weakest, line)
     line = re.sub(r"\bno (adc|rf) (dead[- ]?time|ring[- ]?down(?:[- ]time)?)\b", r"\1 \2 0 us", line, flags=re.I)
     line = _DEAD_AND_RINGDOWN.sub(lambda m: f"{m.group(1) or 'rf '}dead time {m.group(2)}, rf ringdown {m.group(2)}",

@@ -498,3 +498,86 @@ def test_a_refocusing_pulse_keeps_its_flip_and_matlab_calls_are_filled(responder
     assert "flip angle in the code" not in a.text and "flip_angle=np.deg2rad(90)" not in a.text, a.text[:900]
     b = ask(responder, "How do I use makeGaussPulse?", "matlab", knowledge="flip 15, slice thickness 3 mm, pulse 2 ms")
     assert "15*pi/180" in b.text and "'Duration', 2e-3" in b.text, b.text[:1500]
+
+
+# --- the second review's findings ------------------------------------------------------------------------------
+
+def test_a_voxel_size_is_no_fov_and_a_3d_gre_counts_its_partitions():
+    from pulsepal.answers.knowledge import parse
+
+    v = parse("2D GRE, FOV 256 mm, matrix 256, voxel 1 x 1 x 5 mm, 5 mm slice", settings_text=True).values
+    assert "fov_y" not in v and "fov_z" not in v
+    v3 = parse("3D GRE, FOV 256 x 256 x 64 mm, matrix 128 x 128 x 128", settings_text=True).values
+    assert v3["fov_z"] == 0.064 and v3["fov_y"] == 0.256
+
+
+def test_the_3d_gre_minimum_includes_the_partition_lobe(responder):
+    a = ask(responder, "What's the shortest TE and TR?", "python",
+            knowledge="3D GRE, FOV 256 x 256 x 64 mm, matrix 128 x 128 x 128, 64 mm slab, pulse 1 ms, readout 2.56 ms")
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        sys = pp.Opts()
+        rf, gz, _ = pp.make_sinc_pulse(flip_angle=0.2, duration=1e-3, slice_thickness=0.064, time_bw_product=4,
+                                       apodization=0.5, return_gz=True, system=sys, use="excitation")
+        z = pp.calc_duration(pp.make_trapezoid(channel="z", area=gz.area / 2 + 128 / 2 / 0.064, system=sys))
+    assert f"prephasers {z * 1e3:.4g} ms" in a.text, a.text[:900]
+
+
+@pytest.mark.parametrize("question, knowledge, expected, absent", [
+    ("Can I have TR 5 ms?", "spiral GRE, FOV 220 mm, matrix 128, 5 mm slice, pulse 1 ms, readout 10 ms", None,
+     "events of one TR"),
+    ("Is TR 8 ms OK?", "GRE, FOV 300 mm, Nx 192, 4 mm slice, 3 ms pulse, readout 4 ms, spoilers 2 ms",
+     "+ spoilers 2 ms", None),
+    ("Is TE 2 ms possible?", "GRE, FOV 256 mm, 256 matrix, 5 mm slice, pulse 2 ms, bandwidth 260 Hz/pixel",
+     "readout 3.93 ms", "ADC window not given"),
+    ("Can I reach TE 3 ms?", "GRE, FOV 256 mm, matrix 128, 5 mm slice, pulse 2 ms, readout 3.2 ms, read prephaser "
+     "and slice rephaser 0.3 ms each", "prephasers cannot carry their areas", None),
+    ("What does TR mean in an MPRAGE?", "MPRAGE, hypsec inversion 10 ms, TI 900 ms, each train 176 excitations, 7 ms "
+     "echo spacing", None, "outer TR"),
+    ("How do I add a spoiler gradient after the readout of my GRE? My TR is 10 ms.", "2D GRE, FOV 256 mm, matrix "
+     "128, 5 mm slice, pulse 2 ms", None, "events of one TR"),
+    ("give me the code", "spin echo, TE 20 ms, TR 500 ms, 5 mm slice, 1 ms crushers around the 180", None,
+     "Spoiler 1 ms"),
+])
+def test_event_minimums_read_and_gated(responder, question, knowledge, expected, absent):
+    a = ask(responder, question, "python", knowledge=knowledge)
+    assert expected is None or expected in a.text, a.text[:900]
+    assert absent is None or absent not in a.text, a.text[:900]
+
+
+def test_only_hardware_limits_are_derated(responder):
+    a = ask(responder, "Hardware is 80 mT/m and 200 T/m/s, and my readout uses 25 mT/m. What limits should go in "
+                       "pp.Opts so oblique slices stay within the hardware?", "python")
+    assert "46.19 mT/m" in a.text and "14.43" not in a.text, a.text[:600]
+    from pulsepal.answers.knowledge import parse
+
+    k = parse("GRE, max grad 40 mT/m, slew 150 T/m/s, readout gradient 1/sqrt(3) of the phase blip", settings_text=True)
+    assert k.values["max_grad"] == 40
+    d = parse("50 mT/m and 200 T/m/s derated by 1/sqrt(3) for oblique use", settings_text=True)
+    assert d.values["max_grad"] == 28.87 and not d.unparsed
+
+
+@pytest.mark.parametrize("question, source, meaning", [
+    ("Running write_gre I got 'Refined slew rate (190000000 Hz/m/s) for ramp up is larger than max "
+     "(170000000 Hz/m/s).' how to fix?", "`pp.make_trapezoid`", "faster than the system's maximum slew rate"),
+    ("RuntimeError: First gradient in the the first block has to start at 0. - any idea?", "`seq.add_block`",
+     "must start at zero amplitude"),
+    ("I get ValueError: Delay -0.42 ms is invalid when I call make_delay for TE", "`pp.make_delay`",
+     "came out below zero"),
+])
+def test_more_pastes_with_their_meaning(responder, question, source, meaning):
+    a = ask(responder, question, "python")
+    assert a.text.startswith(f"**This message comes from {source}**") and meaning in a.text, a.text[:600]
+
+
+def test_a_slice_gradient_over_the_limit_never_fails_the_answer(responder):
+    a = ask(responder, "Is TE = 3 ms achievable with this flash?", "python",
+            knowledge="FOV 200 mm, 128 matrix, 2 mm slice, pulse 4 ms, TBW 8, readout 5 ms, max grad 20 mT/m, "
+                      "slew 70 T/m/s")
+    assert a.text
+
+
+def test_a_trigger_delay_comes_off_the_cardiac_window(responder):
+    a = ask(responder, "How many frames in my cine? heart rate 60 bpm, TR 3 ms, 16 TRs per frame, trigger delay "
+                       "50 ms", "python")
+    assert "**19 cardiac phases**" in a.text, a.text[:600]
