@@ -202,8 +202,6 @@ OWN_VALUE = re.compile(r"\b(tr|te|repetition( time)?|echo time)\b[^.;?]{0,25}?\d
                         r"repetition)\b", re.I)
 
 
-
-
 def asks_limit(prose: str) -> bool:
     """A TE/TR limit asked of the user's events: a TE/TR word, and a value of the question's own or a word that asks
     for the limit; a how-to question that mentions its TR in passing ("how do I add a spoiler? my TR is 10 ms")
